@@ -11,6 +11,10 @@ process (``ordergram import`` beside a running bot: a writer waits for the lock 
 busy timeout, then fails with "database is locked"). Printed for each: checkouts started, placed
 and failed (with the first error), their latency p50 / worst, and the worst as a multiple of the
 baseline's; for the import in this process, how long it held the write lock at once.
+
+First, with no checkouts, what the import's audit trail costs: the import alone, the History
+rows (``product_changes``, one ``created`` a new product) it wrote, and the time their INSERT
+took inside it (``storage.repositories.catalog_history.record``, timed where it runs).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from domain.usecases.import_files import import_file  # noqa: E402
 from domain.warehouse import Warehouse  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
+from storage.repositories import catalog_history  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402
 
 CUSTOMERS = 2_000  # more than any run starts checkouts
@@ -125,6 +130,35 @@ async def child(url: str, path: str) -> None:
     await engine.dispose()
 
 
+async def audit_cost(url: str, data: bytes) -> str:
+    """The first import alone on a fresh shop: its time, the write lock's, the History rows and their INSERT's time."""
+    engine, _ = await shop(url)
+    held = write_locks(engine)
+    spent: list[float] = []
+    record = catalog_history.record
+
+    async def timed(s: Any, changes: Any) -> None:
+        start = time.perf_counter()
+        await record(s, changes)
+        spent.append(time.perf_counter() - start)
+
+    catalog_history.record = timed
+    try:
+        start = time.perf_counter()
+        await import_file(SqlUnitOfWork(session_factory(engine)), SystemClock(), "products", data)
+        took = time.perf_counter() - start
+    finally:
+        catalog_history.record = record
+    async with engine.connect() as connection:
+        rows = (await connection.exec_driver_sql("SELECT count(*) FROM product_changes")).scalar_one()
+    await engine.dispose()
+    audit = sum(spent)
+    return (
+        f"  import alone: {took:.2f} s, write lock held {max(held):.2f} s at once; {rows:,} History rows written"
+        f" in {audit:.3f} s ({100 * audit / took:.1f}% of the import)"
+    )
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=100_000)
@@ -140,6 +174,7 @@ async def main() -> None:
         file.write_bytes(data)
         every = f"a checkout every {args.every * 1000:.0f} ms"
         print(f"SQLite: first import of {args.products:,} products; {every}", flush=True)
+        print(await audit_cost(f"sqlite+aiosqlite:///{scratch}/audit.sqlite3", data), flush=True)
         baseline = 0.0
         for where in ("this process", "another process"):
             url = f"sqlite+aiosqlite:///{scratch}/{where.replace(' ', '_')}.sqlite3"

@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from domain.accounting import Account, entry  # noqa: E402
+from domain.i18n import N_  # noqa: E402
 from domain.memos import Memo  # noqa: E402
 from domain.orders import CODE_ALPHABET, CODE_LENGTH  # noqa: E402
 from storage.db import create_engine  # noqa: E402
@@ -335,7 +336,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "returns": "id rma_code order_id customer_id kind reason method status note photos reject_reason "
         "refund_minor currency created_at updated_at",
         "return_lines": "return_id order_line_id product_id quantity restocked written_off",
-        "journal_entries": "id at source memo currency debit_total credit_total",
+        "journal_entries": "id at source memo memo_key memo_params currency debit_total credit_total",
         "journal_lines": "entry_id account debit_minor credit_minor",
         "demand": "product_id warehouse_id day quantity source",
         "cart_lines": "customer_id product_id quantity updated_at",
@@ -539,9 +540,10 @@ class Seeder:
                     out["reservations"].append((p, wh, q, "allocation", customer, order_id, None, stamp(t0)))
                     self.reserved[(p, wh)] += q
             if paid_at := reached.get("paid") or reached.get("delivered"):
-                charge, how = (f"tg-{code}", "card") if card[i] else (None, "cash on delivery")
+                charge = f"tg-{code}" if card[i] else None
+                sale = N_("sale {code} (card)") if card[i] else N_("sale {code} (cash on delivery)")
                 out["payments"].append((order_id, "payment", method, total, cur, charge, stamp(paid_at)))
-                self.post(paid_at, f"order:{code}", f"sale {code} ({how})",
+                self.post(paid_at, f"order:{code}", Memo.of(sale, code=code),
                           (A.CASH, A.REVENUE, subtotal), (A.CASH, A.SHIPPING_INCOME, shipping))  # fmt: skip
             if "packed" in reached:
                 weight = sum(self.weights[x[2] - 1] * x[5] for x in mine)
@@ -549,7 +551,8 @@ class Seeder:
                 out["packages"].append((order_id, 1, box, weight, 102, stamp(reached["packed"])))
             if shipped:
                 cost = sum(self.costs[x[2] - 1] * x[5] for x in mine)
-                self.post(shipped, f"order:{code}", f"shipment {code}", (A.COGS, A.INVENTORY, cost))
+                shipment = Memo.of(N_("shipment {code}"), code=code)
+                self.post(shipped, f"order:{code}", shipment, (A.COGS, A.INVENTORY, cost))
                 out["demand"] += [(x[2], wh, day(shipped), x[5], f"shipment {code}") for x in mine]
             if returned[i] and "delivered" in reached and reached["delivered"] + 3 * 86_400 <= end:
                 self.give_back(order_id, customer, method, mine[0], reached["delivered"] + 86_400)
@@ -567,18 +570,21 @@ class Seeder:
         out["payments"].append((order_id, "refund_owed", method, refund, cur, None, stamp(at + 86_400)))
         out["payments"].append((order_id, "refunded", f"rma:{rma}", refund, cur, None, stamp(at + 2 * 86_400)))
         source = f"return:{rma}"
-        self.post(at + 86_400, source, f"return {rma}: restocked", (A.INVENTORY, A.COGS, cost))
-        self.post(at + 86_400, source, f"refund owed, return {rma}", (A.SALES_RETURNS, A.REFUNDS_PAYABLE, refund))
-        self.post(at + 2 * 86_400, source, f"refund paid, return {rma}", (A.REFUNDS_PAYABLE, A.CASH, refund))
+        self.post(at + 86_400, source, Memo.of(N_("return {rma}: restocked"), rma=rma), (A.INVENTORY, A.COGS, cost))
+        owed = Memo.of(N_("return {rma}"), rma=rma).within(N_("refund owed, {rest}"))
+        self.post(at + 86_400, source, owed, (A.SALES_RETURNS, A.REFUNDS_PAYABLE, refund))
+        paid = Memo.of(N_("refund paid, return {rma}"), rma=rma)
+        self.post(at + 2 * 86_400, source, paid, (A.REFUNDS_PAYABLE, A.CASH, refund))
 
-    def post(self, at: int, source: str, memo: str, *pairs: tuple[Account, Account, int]) -> None:
-        """One journal entry made by the domain's own ``entry`` (balanced, zero lines left out)."""
-        made = entry(AT_NOON, source, Memo.of(memo), self.currency, *pairs)  # as entries from before memo keys
+    def post(self, at: int, source: str, memo: Memo, *pairs: tuple[Account, Account, int]) -> None:
+        """One journal entry made by the domain's own ``entry`` (balanced, zero lines left out), its
+        memo kept as the bot keeps it: the English, and its message key and values for /journal."""
+        made = entry(AT_NOON, source, memo, self.currency, *pairs)
         if made is None:
             return
         entry_id = self.rows["journal_entries"] + len(self.out["journal_entries"]) + 1
-        self.out["journal_entries"].append((entry_id, self.w.stamp(at), source, memo, made.currency, made.total,
-                                            made.total))  # fmt: skip
+        self.out["journal_entries"].append((entry_id, self.w.stamp(at), source, made.memo, memo.key, memo.params(),
+                                            made.currency, made.total, made.total))  # fmt: skip
         self.out["journal_lines"] += [(entry_id, x.account.value, x.debit, x.credit) for x in made.lines]
 
     def address(self, customer: int) -> str:

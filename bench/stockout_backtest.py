@@ -57,10 +57,38 @@ def _point(history: list[float]) -> int:
     return policy(forecast(history, 2), lead_time_days=7, service_level=0.95).reorder_point
 
 
+class Tally:
+    """Each way of reading a history: its forecasts' MASE and 12-week total over what was then
+    demanded, per series, and the reorder points they give, summed."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.scores: dict[str, list[float]] = defaultdict(list)
+        self.shares: dict[str, list[float]] = defaultdict(list)
+        self.points: dict[str, int] = defaultdict(int)
+
+    def add(self, name: str, history: list[float], train: list[float], actual: list[float]) -> None:
+        found = forecast(history, AHEAD)
+        self.scores[name].append(mase(train, actual, found.weeks))
+        self.shares[name].append(sum(found.weeks) / sum(actual))
+        self.points[name] += _point(history)
+
+    @property
+    def count(self) -> int:
+        return len(self.scores[self.names[0]])
+
+    def print(self) -> None:
+        head = f"  {'history':<14}{'mean MASE':>10}{'median':>8}"
+        print(f"{head}{'forecast / actual (median)':>29}{'reorder points':>16}")
+        for name in self.names:
+            print(
+                f"  {name:<14}{statistics.fmean(self.scores[name]):>10.3f}{statistics.median(self.scores[name]):>8.3f}"
+                f"{statistics.median(self.shares[name]):>28.0%} {self.points[name]:>15,}"
+            )
+
+
 def run(series: dict[str, list[float]], out_weeks: int, origin: int) -> None:
-    scores: dict[str, list[float]] = defaultdict(list)
-    shares: dict[str, list[float]] = defaultdict(list)
-    points: dict[str, int] = defaultdict(int)
+    tally = Tally(("as sold", "left out", "no stock-out"))
     started = time.process_time()
     for full in series.values():
         cut = len(full) - origin
@@ -69,22 +97,13 @@ def run(series: dict[str, list[float]], out_weeks: int, origin: int) -> None:
             continue  # the stock-out would change nothing, or there is nothing to score a share on
         censored = train[:-out_weeks] + [0.0] * out_weeks
         kept, _ = in_stock_weeks(censored, [0] * (cut - out_weeks) + [OUT_DAYS + 3] * out_weeks)
-        for name, history in (("as sold", censored), ("left out", kept), ("no stock-out", train)):
-            found = forecast(history, AHEAD)
-            scores[name].append(mase(train, actual, found.weeks))
-            shares[name].append(sum(found.weeks) / sum(actual))
-            points[name] += _point(history)
-    count = len(scores["as sold"])
+        for name, history in zip(tally.names, (censored, kept, train), strict=True):
+            tally.add(name, history, train, actual)
     print(
         f"m5_dev weekly, {out_weeks} weeks out of stock just before the origin {origin} weeks before the end: "
-        f"{count} of {len(series)} series sold in those weeks ({time.process_time() - started:.0f} s of CPU)"
+        f"{tally.count} of {len(series)} series sold in those weeks ({time.process_time() - started:.0f} s of CPU)"
     )
-    print(f"  {'history':<14}{'mean MASE':>10}{'median':>8}{'forecast / actual (median)':>29}{'reorder points':>16}")
-    for name in ("as sold", "left out", "no stock-out"):
-        print(
-            f"  {name:<14}{statistics.fmean(scores[name]):>10.3f}{statistics.median(scores[name]):>8.3f}"
-            f"{statistics.median(shares[name]):>28.0%} {points[name]:>15,}"
-        )
+    tally.print()
 
 
 def main() -> None:

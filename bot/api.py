@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -24,6 +25,8 @@ from bot.api_models import (
     LineOut,
     OrderIn,
     OrderOut,
+    ParcelLineOut,
+    ParcelOut,
     ReceiptIn,
     ReceiptOut,
     ShipmentEventIn,
@@ -43,7 +46,7 @@ from domain.contention import with_fresh_tries
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
-from domain.orders import Order
+from domain.orders import MAX_REFERENCE, Order, OrderStatus
 from domain.ports import Clock
 from domain.ports.payments import InvoiceLinks
 from domain.promotions import PromoRefused
@@ -51,6 +54,7 @@ from domain.usecases.api_keys import authenticate
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
+    MAX_ORDERS_PAGE,
     ApiCustomer,
     ApiOrderRequest,
     IdempotencyConflict,
@@ -60,6 +64,8 @@ from domain.usecases.intake import (
     ShortLine,
     UnpaidCapReached,
     api_order,
+    api_orders,
+    api_parcels,
     api_still_to_pay,
     api_waiting,
     cancel_api_order,
@@ -159,10 +165,14 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
     except web.HTTPException as http:
         if http.status < 400:
             raise
-        if http.status == 404:  # no such path reads as no such order: one 404 for a client to match
-            return problem_response(_domain_problem(NotFound()))
-        allow = {"Allow": http.headers["Allow"]} if "Allow" in http.headers else None  # a 405 must say (RFC 9110)
-        return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""), allow)
+        if http.status == 404:  # no such path: the title an order not found has, one 404 for a client to match
+            detail = f"path: nothing is at {request.path}; the operations are listed in {PREFIX}/openapi.json"
+            return problem_response(ApiProblem(404, "Not found", detail, field="path"))
+        if http.status == 405 and "Allow" in http.headers:  # a 405 must say what the path takes (RFC 9110)
+            allow = http.headers["Allow"]
+            detail = f"{request.method} is not allowed on {request.path}; it takes {allow.replace(',', ', ')}."
+            return problem_response(ApiProblem(405, http.reason or "Method Not Allowed", detail), {"Allow": allow})
+        return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""))
     except Exception:
         log.exception("API request failed: %s %s", request.method, quoted(request.path))
         return problem_response(ApiProblem(500, "Internal error", "The request could not be completed."))
@@ -188,8 +198,9 @@ async def api_key_auth(request: web.Request, handler: Handler) -> web.StreamResp
     if key is None:
         if failures is not None and token:
             await failures.failed(address)
+        detail = "Authorization: a valid API key is required (Authorization: Bearer <key>, or X-API-Key: <key>)."
         return problem_response(
-            ApiProblem(401, "Unauthorized", "A valid API key is required (Authorization: Bearer <key>)."),
+            ApiProblem(401, "Unauthorized", detail, field="Authorization"),
             headers={"WWW-Authenticate": 'Bearer realm="ordergram"'},
         )
     request[KEY] = key
@@ -230,9 +241,9 @@ async def _json(request: web.Request) -> tuple[Any, str]:
         parsed = json.loads(raw, parse_constant=_not_json)
         canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     except RecursionError:  # nesting deeper than the parser's stack: no request of ours looks like it
-        raise ApiProblem(400, "Malformed JSON", "The body is nested too deeply.") from None
+        raise ApiProblem(400, "Malformed JSON", "body: nested too deeply.", field="body") from None
     except ValueError as exc:  # bad syntax or UTF-8, NaN, an integer of more digits than Python converts
-        raise ApiProblem(400, "Malformed JSON", f"The body is not valid JSON: {exc}") from None
+        raise ApiProblem(400, "Malformed JSON", f"body: not valid JSON: {exc}", field="body") from None
     # A lone surrogate escape ("\\ud800") parses; the field holding it is named by validation.
     return parsed, hashlib.sha256(canonical.encode(errors="surrogatepass")).hexdigest()
 
@@ -241,12 +252,25 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not a JSON value")
 
 
+_AMOUNT = 'a decimal amount as a string, like "3.70": digits, at most 4 after the point, no sign'
+# What to send, said in words, for a field whose form its schema gives as a pattern: pydantic's
+# message is the regular expression itself.
+_FORMS = {"currency": "an ISO 4217 code in capitals, like GBP", "shipping": _AMOUNT, "credit_limit": _AMOUNT}
+
+
+def _said(error: Any) -> str:
+    name = str(error["loc"][-1]) if error["loc"] else ""
+    if name in _FORMS and error["type"] in ("string_pattern_mismatch", "string_type"):
+        return _FORMS[name]
+    return str(error["msg"])
+
+
 def _validate(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as invalid:
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"]) or "body", "detail": e["msg"]}
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "detail": _said(e)}
             for e in invalid.errors(include_url=False, include_input=False)
         ]
         first = errors[0]
@@ -262,7 +286,20 @@ def _amount(money: Money) -> str:
 async def _order_out(request: web.Request, order: Order, payment_link: str | None = None) -> dict[str, Any]:
     waiting = await api_waiting(_uow(request), order) if BACKORDER_FLAG in order.flags else {}
     buyer_tax_number, seller_tax_number = await order_tax_numbers(_uow(request), order)
+    parcels = [
+        ParcelOut(
+            carrier=parcel.carrier,
+            tracking_number=parcel.tracking,
+            tracking_url=page,
+            status=parcel.status.value,
+            shipped_at=parcel.shipped_at.isoformat(),
+            delivered_at=parcel.delivered_at.isoformat() if parcel.delivered_at else None,
+            lines=[ParcelLineOut(sku=line.sku, quantity=line.quantity) for line in parcel.lines],
+        )
+        for parcel, page in await api_parcels(_uow(request), order)
+    ]
     return OrderOut(
+        parcels=parcels,
         buyer_tax_number=buyer_tax_number,
         seller_tax_number=seller_tax_number,
         waiting=[WaitingOut(sku=sku, quantity=quantity) for sku, quantity in sorted(waiting.items())],
@@ -279,6 +316,7 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
         total=_amount(order.total),
         tax=_amount(order.tax),
         invoice_due=order.invoice_due.isoformat() if order.invoice_due else None,
+        invoice_number=order.invoice_label,
         still_to_pay=_amount(owed) if (owed := await api_still_to_pay(_uow(request), order)) is not None else None,
         payment=order.payment_method,
         tracking_number=order.tracking_number,
@@ -289,10 +327,19 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
     ).model_dump(mode="json")
 
 
+def _not_found(field: str, what: str) -> ApiProblem:
+    """A 404 naming what was looked for, and where the request gave it."""
+    return ApiProblem(404, "Not found", f"{field}: {what}", field=field)
+
+
+def _no_order(code: str) -> ApiProblem:
+    return _not_found("code", f"no order {code} placed by this channel")
+
+
 def _code(request: web.Request) -> str:
     code = request.match_info["code"]
     if not 1 <= len(code) <= 32 or not code.isprintable():  # a NUL reached PostgreSQL: a 500
-        raise ApiProblem(404, "Not found", "Nothing was found.")
+        raise _no_order(ascii(code)[1:-1])
     return code
 
 
@@ -366,20 +413,81 @@ async def post_order(request: web.Request) -> web.Response:
 
 
 async def get_order(request: web.Request) -> web.Response:
-    order = await api_order(_uow(request), key=_key(request), code=_code(request))
+    code = _code(request)
+    try:
+        order = await api_order(_uow(request), key=_key(request), code=code)
+    except NotFound:
+        raise _no_order(code) from None
     return web.json_response(await _order_out(request, order))
+
+
+LIST_QUERY = ("limit", "cursor", "status", "reference", "changed_since")
+
+
+def _query_problem(field: str, what: str) -> ApiProblem:
+    return ApiProblem(422, INVALID, f"{field}: {what}", field=field)
+
+
+def _list_query(request: web.Request) -> dict[str, Any]:
+    """``GET /orders``'s query, each value checked and a bad one named, as a body's fields are."""
+    query = request.query
+    for name in query:
+        if name not in LIST_QUERY:
+            raise _query_problem(name, f"not a filter of this list (it takes {', '.join(LIST_QUERY)})")
+    asked: dict[str, Any] = {"after": 0, "limit": 50}
+    limit = query.get("limit")
+    if limit is not None:
+        if not (limit.isascii() and limit.isdigit() and len(limit) <= 4 and 1 <= int(limit) <= MAX_ORDERS_PAGE):
+            raise _query_problem("limit", f"a whole number from 1 to {MAX_ORDERS_PAGE}")
+        asked["limit"] = int(limit)
+    cursor = query.get("cursor")
+    if cursor is not None:
+        if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
+            raise _query_problem("cursor", "send back the next_cursor of the page before, as it came")
+        asked["after"] = int(cursor)
+    status = query.get("status")
+    if status is not None:
+        if status not in {s.value for s in OrderStatus}:
+            raise _query_problem("status", f"one of {', '.join(s.value for s in OrderStatus)}")
+        asked["status"] = OrderStatus(status)
+    reference = query.get("reference", "")
+    if len(reference) > MAX_REFERENCE or not reference.isprintable():
+        raise _query_problem("reference", f"at most {MAX_REFERENCE} characters, no control characters")
+    asked["reference"] = reference
+    since = query.get("changed_since")
+    if since is not None:
+        try:
+            moment = datetime.fromisoformat(since) if len(since) <= 40 else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.utcoffset() is None:
+            raise _query_problem("changed_since", "a moment with its UTC offset (ISO 8601): 2026-12-07T10:00:00Z")
+        asked["changed_since"] = moment
+    return asked
+
+
+async def get_orders(request: web.Request) -> web.Response:
+    orders, after = await api_orders(_uow(request), key=_key(request), **_list_query(request))
+    page: dict[str, Any] = {"orders": [await _order_out(request, order) for order in orders], "next_cursor": None}
+    if after is not None:
+        page["next_cursor"] = str(after)
+    return web.json_response(page)
 
 
 async def post_cancel(request: web.Request) -> web.Response:
     settings: Settings = request.app[SETTINGS]
-    order = await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
-        cancel_api_order,
-        lambda: _uow(request),
-        request.app[CLOCK],
-        key=_key(request),
-        code=_code(request),
-        staff_chat_id=settings.staff_chat_id,
-    )
+    code = _code(request)
+    try:
+        order = await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
+            cancel_api_order,
+            lambda: _uow(request),
+            request.app[CLOCK],
+            key=_key(request),
+            code=code,
+            staff_chat_id=settings.staff_chat_id,
+        )
+    except NotFound:
+        raise _no_order(code) from None
     return web.json_response(await _order_out(request, order))
 
 
@@ -387,7 +495,10 @@ async def get_stock(request: web.Request) -> web.Response:
     sku = request.query.get("sku", "")
     if not 1 <= len(sku) <= 64:
         raise ApiProblem(422, INVALID, "sku: give a SKU in the query (?sku=…).", field="sku")
-    found, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
+    try:
+        found, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
+    except NotFound:
+        raise _not_found("sku", f"no product {sku}") from None
     warehouses = [
         WarehouseStockOut(warehouse=code, on_hand=lv.on_hand, reserved=lv.reserved, available=max(lv.available, 0))
         for code, lv in levels
@@ -424,17 +535,21 @@ async def post_shipment_event(request: web.Request) -> web.Response:
     data, _ = await _json(request)
     body = _validate(ShipmentEventIn, data)
     tracking = request.match_info["tracking"]
+    no_parcel = _not_found("tracking", f"no parcel has the tracking number {ascii(tracking)[1:-1]}")
     if not 1 <= len(tracking) <= 64 or not tracking.isprintable():
-        raise ApiProblem(404, "Not found", "Nothing was found.")
-    order, changed = await with_fresh_tries(
-        api_carrier_event,
-        lambda: _uow(request),
-        request.app[CLOCK],
-        key=_key(request),
-        tracking=tracking,
-        event=CarrierEvent(body.event),
-        location=body.location,
-    )
+        raise no_parcel
+    try:
+        order, changed = await with_fresh_tries(
+            api_carrier_event,
+            lambda: _uow(request),
+            request.app[CLOCK],
+            key=_key(request),
+            tracking=tracking,
+            event=CarrierEvent(body.event),
+            location=body.location,
+        )
+    except NotFound:
+        raise no_parcel from None
     return web.json_response(
         ShipmentEventOut(order=order.code, status=order.status, changed=changed).model_dump(mode="json")
     )
@@ -457,6 +572,7 @@ PROXIES: web.AppKey[tuple[Network, ...]] = web.AppKey("trusted_proxies")
 # OpenAPI document all come from here.
 ENDPOINTS: tuple[tuple[str, str, Handler, Scope], ...] = (
     ("POST", f"{PREFIX}/orders", post_order, Scope.ORDERS),
+    ("GET", f"{PREFIX}/orders", get_orders, Scope.ORDERS),
     ("GET", f"{PREFIX}/orders/{{code}}", get_order, Scope.ORDERS),
     ("POST", f"{PREFIX}/orders/{{code}}/cancel", post_cancel, Scope.ORDERS),
     ("GET", f"{PREFIX}/stock", get_stock, Scope.STOCK_READ),

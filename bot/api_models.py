@@ -113,6 +113,21 @@ class StepOut(BaseModel):
     actor: str
 
 
+class ParcelLineOut(BaseModel):
+    sku: str
+    quantity: int
+
+
+class ParcelOut(BaseModel):
+    carrier: str
+    tracking_number: str
+    tracking_url: str = Field(description="the carrier's tracking page for it (empty when the shop has none)")
+    status: Literal["shipped", "delivered"]
+    shipped_at: str
+    delivered_at: str | None
+    lines: list[ParcelLineOut] = Field(description="what left in it")
+
+
 class OrderOut(BaseModel):
     code: str
     status: OrderStatus
@@ -129,6 +144,11 @@ class OrderOut(BaseModel):
     total: str
     tax: str = Field(default="0", description="the tax the total includes (TAX_RATE: prices include it)")
     invoice_due: str | None = Field(default=None, description="payment invoice: the day it is due (YYYY-MM-DD)")
+    invoice_number: str | None = Field(
+        default=None,
+        description="payment invoice: the number its invoice is filed under, INV-000001 (null: an invoice issued "
+        "before invoices were numbered, or no invoice)",
+    )
     still_to_pay: str | None = Field(
         default=None,
         description="payment invoice: its total less what was paid and credited so far (0 once settled)",
@@ -136,7 +156,7 @@ class OrderOut(BaseModel):
     payment: PaymentMethod = Field(
         description='how it is paid: card (the request\'s "paid" at the channel, or "link"), cod or invoice'
     )
-    tracking_number: str
+    tracking_number: str = Field(description="the last parcel's tracking number (every parcel's is in parcels)")
     buyer_tax_number: str | None = Field(
         default=None, description="the customer's VAT number or ИНН as its invoices print it: kept when it was placed"
     )
@@ -150,6 +170,16 @@ class OrderOut(BaseModel):
         default_factory=list,
         description="lines short of stock whose product takes backorders or preorders: the order waits for them "
         "(not picked until they are allocated), as a chat order does",
+    )
+    parcels: list[ParcelOut] = Field(
+        default_factory=list, description="the parcels it left in, oldest first, with their carrier and tracking"
+    )
+
+
+class OrderPageOut(BaseModel):
+    orders: list[OrderOut] = Field(description="the channel's orders, oldest first")
+    next_cursor: str | None = Field(
+        description="send it back as ?cursor= (with the same filters) for the next page; null: this was the last"
     )
 
 
@@ -177,6 +207,26 @@ class ShipmentEventOut(BaseModel):
     order: str
     status: OrderStatus
     changed: bool
+
+
+class CallbackEvent(BaseModel):
+    """What a channel's callback URL is POSTed (``domain.callbacks.callback_body``), signed in
+    ``Ordergram-Signature``; the receiver de-duplicates by ``id``."""
+
+    id: int
+    type: Literal["order.placed", "order.status_changed", "order.return_changed", "order.refund_paid"]
+    occurred_at: str = Field(description="ISO 8601 with its offset: when the change happened")
+    order_code: str
+    reference: str = Field(description="the channel's own order number, as it sent it")
+    status: OrderStatus = Field(description="the order's status when the change happened")
+    previous_status: OrderStatus | None = Field(description="null for order.placed")
+    carrier: str | None
+    tracking_number: str | None
+    return_code: str | None = Field(description="a return's events: its RMA code (null for the order's own)")
+    return_status: str | None = Field(
+        description="a return's events: return_requested, approved, rejected, received, refunded or exchanged"
+    )
+    order_url: str = Field(description="the order as it is now: GET it with the channel's key")
 
 
 class FieldError(BaseModel):

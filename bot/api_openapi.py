@@ -9,8 +9,10 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from bot.api_models import (
+    CallbackEvent,
     OrderIn,
     OrderOut,
+    OrderPageOut,
     Problem,
     ReceiptIn,
     ReceiptOut,
@@ -19,6 +21,8 @@ from bot.api_models import (
     StockOut,
 )
 from domain.apikeys import Scope
+from domain.orders import MAX_REFERENCE, OrderStatus
+from domain.usecases.intake import MAX_ORDERS_PAGE
 
 PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -32,10 +36,12 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
         ReceiptIn,
         ShipmentEventIn,
         OrderOut,
+        OrderPageOut,
         StockOut,
         ReceiptOut,
         ShipmentEventOut,
         Problem,
+        CallbackEvent,
     ]
     _, top = models_json_schema(
         [(m, "validation" if m.__name__.endswith("In") else "serialization") for m in models],
@@ -62,6 +68,35 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
         "optional: with it, a retry with the same body is answered 200 with the first receipt and counts "
         "nothing again; the same key with another body is 409. Without it, every request counts the goods."
     )
+    statuses_enum = [s.value for s in OrderStatus]
+    list_parameters: list[dict[str, Any]] = [
+        {
+            "name": "limit",
+            "in": "query",
+            "description": "orders a page, 50 unless given",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ORDERS_PAGE},
+        },
+        {
+            "name": "cursor",
+            "in": "query",
+            "description": "the next_cursor of the page before",
+            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+        },
+        {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses_enum}},
+        {
+            "name": "reference",
+            "in": "query",
+            "description": "the channel's own order number, any letter case",
+            "schema": {"type": "string", "maxLength": MAX_REFERENCE},
+        },
+        {
+            "name": "changed_since",
+            "in": "query",
+            "description": "only orders placed, moved to another status or edited at or after this moment "
+            "(ISO 8601 with its UTC offset: 2026-12-07T10:00:00Z)",
+            "schema": {"type": "string", "format": "date-time"},
+        },
+    ]
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
     document: dict[str, Any] = {
         "openapi": "3.1.0",
@@ -88,7 +123,14 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
                     "parameters": [idempotency_key],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("OrderIn")}}},
                     "responses": {"201": answer("OrderOut", "placed"), "200": answer("OrderOut", "a repeat"), **errors},
-                }
+                },
+                "get": {
+                    "summary": "The orders this key's channel placed, oldest first, a page at a time",
+                    "description": "Poll for changes with changed_since (the moment your last poll began), "
+                    "following next_cursor until it is null.",
+                    "parameters": list_parameters,
+                    "responses": {"200": answer("OrderPageOut", "a page"), **errors},
+                },
             },
             f"{PREFIX}/orders/{{code}}": {
                 "get": {
@@ -154,10 +196,34 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
             },
         },
     }
+    document["webhooks"] = {"orderStatus": _order_status_callback(ref("CallbackEvent"))}
     for (method, path), scope in scopes.items():
         operation = document["paths"][path][method.lower()]
         # OpenAPI 3.1: the roles (here the scope) a scheme requires, for either way of sending the key
         operation["security"] = [{"apiKey": [scope.value]}, {"apiKeyHeader": [scope.value]}]
         operation["x-scope"] = scope.value
-        operation["description"] = f"Needs an API key with the `{scope.value}` scope."
+        needs = f"Needs an API key with the `{scope.value}` scope."
+        operation["description"] = f"{needs} {operation['description']}" if "description" in operation else needs
     return document
+
+
+def _order_status_callback(event: dict[str, str]) -> dict[str, Any]:
+    """OpenAPI 3.1's ``webhooks``: what Ordergram POSTs to a channel's callback URL
+    (``ordergram apikey callback NAME URL``)."""
+    header = {"required": True, "schema": {"type": "string"}}
+    return {
+        "post": {
+            "summary": "A status change of an order the channel placed",
+            "description": "Set with `ordergram apikey callback NAME URL`, which prints the signing secret once. "
+            "Sent at least once: answer 2xx within 10 s and skip an `id` already seen; anything else is tried again "
+            "after 30 s, the wait doubling up to 2 h, and given up after 10 tries. Verify `Ordergram-Signature` "
+            '(`t=<unix seconds>,v1=<hex>`): HMAC-SHA256 under the secret of `"<t>." + raw body`.',
+            "parameters": [
+                {"name": "Ordergram-Signature", "in": "header", **header},
+                {"name": "Ordergram-Event-Id", "in": "header", **header},
+                {"name": "Ordergram-Event-Type", "in": "header", **header},
+            ],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": event}}},
+            "responses": {"2XX": {"description": "taken: not sent again"}},
+        }
+    }

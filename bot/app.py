@@ -74,7 +74,10 @@ _RESPONSE_TYPES = [
 def make_bot(settings: Settings) -> Bot:
     session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(OutgoingGuard())  # every request within Telegram's limits, whatever was rendered
-    return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    # No link previews: a tracking or payment link would show a carrier's or t.me's page card under
+    # the shop's message, and links reach people from handlers and the notifier alike.
+    default = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
+    return Bot(settings.bot_token, session=session, default=default)
 
 
 def make_fsm_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bot.cli_apikeys import apikey
+from bot.cli_apikeys import apikey, callback
 from bot.cli_files import IMPORT_KINDS, export_journal, import_csv
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure as configure_logging
@@ -46,9 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser(
         "run",
-        help="run the bot (long polling); applies migrations first",
-        description="Run the bot with long polling against TELEGRAM_API_URL using BOT_TOKEN. "
-        "Applies database migrations first. Stops cleanly on SIGINT/SIGTERM.",
+        help="run the bot (long polling, or a webhook when WEBHOOK_URL is set); applies migrations first",
+        description="Run the bot against TELEGRAM_API_URL using BOT_TOKEN: long polling, or updates by webhook "
+        "on WEBHOOK_HOST:WEBHOOK_PORT when WEBHOOK_URL is set. Applies database migrations first. "
+        "Stops cleanly on SIGINT/SIGTERM.",
     )
     sub.add_parser(
         "serve",
@@ -59,15 +60,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     keys = sub.add_parser(
         "apikey",
-        help="API keys for the intake API: create, list, revoke",
+        help="API keys for the intake API: create, list, revoke; a channel's status callback URL",
         description="create NAME prints a new key once (only its hash is kept); list shows the keys and "
-        "their scopes; revoke NAME stops a key from working. A key may do only what its scopes allow: "
+        "their scopes; revoke NAME stops a key from working; callback NAME URL sends the status changes of the "
+        "orders of the channel NAME (its keys) to URL, signed with a secret printed once (again: a new secret; "
+        "callback NAME shows it and the deliveries waiting or given up; callback NAME --remove stops them). "
+        "A key may do only what its scopes allow: "
         "orders (place, read and cancel its orders), stock:read, receipts (goods received), carrier "
         "(tracking events of the carriers named by --carrier only), customers (business terms on the order's "
         "customer). Without --scope a new key gets orders only.",
     )
-    keys.add_argument("action", choices=("create", "list", "revoke"))
+    keys.add_argument("action", choices=("create", "list", "revoke", "callback"))
     keys.add_argument("name", nargs="?", default="", metavar="NAME")
+    keys.add_argument("url", nargs="?", default="", metavar="URL", help="with callback: where the events are POSTed")
+    keys.add_argument("--remove", action="store_true", help="with callback: send the channel no more events")
     keys.add_argument(
         "--scope",
         dest="scopes",
@@ -122,10 +128,19 @@ def _parser() -> argparse.ArgumentParser:
         "backup",
         help="a consistent copy of the database, safe while the bot runs (PostgreSQL: the pg_dump command)",
         description="SQLite: copy DATABASE_URL to DEST (a file, or a folder to put a dated copy in) with "
-        "SQLite's online backup API, then check the copy's integrity; the bot may keep running. PostgreSQL: "
-        "print the pg_dump command that does it.",
+        "SQLite's online backup API, then check the copy's integrity; the bot may keep running. Into a folder, "
+        "a copy taken by hand is named …-manual.sqlite3 and removes nothing; with --prune (the nightly backup) "
+        "the folder's dated copies older than BACKUP_KEEP_DAYS (30; 0 keeps all), and unfinished .partial "
+        "files a crashed backup left over a day ago, are then removed. PostgreSQL: print the pg_dump command "
+        "that does it.",
     )
     backup.add_argument("dest", type=Path, metavar="DEST")
+    backup.add_argument(
+        "--prune",
+        action="store_true",
+        help="the nightly backup's: then remove this folder's dated copies older than BACKUP_KEEP_DAYS "
+        "and crashed backups' .partial files older than a day (copies named …-manual never)",
+    )
     copy = sub.add_parser(
         "copy",
         help="move a shop from another database (a SQLite file) into DATABASE_URL (PostgreSQL)",
@@ -187,10 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not database_ready(settings.database_url, args.command, json_logs=settings.log_format == "json"):
             return 2
         if args.command == "backup":
-            return backup(settings.database_url, args.dest)
+            return backup(settings.database_url, args.dest, keep_days=settings.backup_keep_days, prune=args.prune)
         if args.command in ("run", "serve"):
             return run_bot(settings, with_api=args.command == "serve")
         if args.command == "apikey":
+            if args.action == "callback":
+                return asyncio.run(callback(settings, args.name, args.url, remove=args.remove))
             return asyncio.run(apikey(settings, args.action, args.name, args.scopes, args.carriers))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))

@@ -59,3 +59,54 @@ async def apikey(
 
 def _scopes(scopes: frozenset[Scope]) -> str:
     return ",".join(scope.value for scope in Scope if scope in scopes)
+
+
+async def callback(settings: Settings, name: str, url: str, *, remove: bool = False) -> int:
+    """``ordergram apikey callback NAME [URL] [--remove]``: the channel's status callback set (its
+    signing secret printed once), shown, or removed."""
+    from bot.runtime import open_database
+    from domain.callbacks import InvalidCallbackUrl
+    from domain.ports import SystemClock
+    from domain.usecases.callbacks import NoSuchChannel, channel_callback, remove_callback, set_callback
+    from storage.uow import SqlUnitOfWork
+
+    if not name or (remove and url):
+        print(
+            "ordergram apikey callback: give the channel's NAME, then a URL or --remove (or neither)", file=sys.stderr
+        )
+        return 2
+    engine, sessions = await open_database(settings)
+    uow = SqlUnitOfWork(sessions)
+    try:
+        if remove:
+            if not await remove_callback(uow, channel=name):
+                print(f"ordergram apikey callback: the channel {name!r} has no callback URL", file=sys.stderr)
+                return 1
+            print(f"Callback of {name!r} removed: its events are no longer sent")
+            return 0
+        if url:
+            try:
+                secret = await set_callback(uow, SystemClock(), channel=name, url=url)
+            except InvalidCallbackUrl as error:
+                print(f"ordergram apikey callback: {error}", file=sys.stderr)
+                return 1
+            except NoSuchChannel:
+                print(f"ordergram apikey callback: no active API key named {name!r}", file=sys.stderr)
+                return 1
+            print(secret)
+            print(
+                f"Status changes of {name!r}'s orders go to {url}, signed with this secret (Ordergram-Signature); "
+                "it is shown only now.",
+                file=sys.stderr,
+            )
+            return 0
+        state = await channel_callback(uow, name)
+        if state is None:
+            print(f"{name}\tno callback URL")
+        else:
+            print(
+                f"{name}\t{state.url}\tset {state.set_at:%Y-%m-%d}\twaiting {state.pending}\tgiven up {state.given_up}"
+            )
+        return 0
+    finally:
+        await engine.dispose()

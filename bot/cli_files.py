@@ -74,7 +74,9 @@ async def import_csv(settings: Settings, kind: str, file: Path) -> int:
     settle_heap()  # as the bot does: a big file's objects scanned by fewer full collections (a tenth of its time)
     try:
         resolve = files_next_to(file) if kind == "products" else None
-        report = await import_file(SqlUnitOfWork(sessions), SystemClock(), kind, data, resolve_path=resolve)
+        report = await import_file(
+            SqlUnitOfWork(sessions), SystemClock(), kind, data, resolve_path=resolve, source=file.name
+        )
     except ImportRejected as rejected:
         shown, more = shown_problems(rejected.problems)
         for line, reason in shown:
@@ -91,12 +93,16 @@ async def import_csv(settings: Settings, kind: str, file: Path) -> int:
 
 
 def import_summary(kind: str, report: ImportReport) -> str:
-    """ "products: 3 created, 1 updated, 2 unchanged", what was skipped and why, and the
-    encoding when the file was not UTF-8."""
+    """ "products: 3 created, 1 updated, 2 unchanged" (a stock count: the bins it set), what was
+    skipped and why, and the encoding when the file was not UTF-8."""
     from domain.csvfiles import UTF8, UTF8_BOM
-    from domain.usecases.imports import HISTORY_WEEKS
+    from domain.usecases.imports import HISTORY_WEEKS, STOCK_COUNTED
 
     text = f"{kind}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    if report.units is not None:  # a stock count, worded as the bot words it (in English, without its full stop)
+        wording = STOCK_COUNTED[0] if report.updated == 1 else STOCK_COUNTED[1]
+        counts = {"n": f"{report.updated:,}", "unchanged": f"{report.unchanged:,}", "units": f"{report.units:,}"}
+        text = wording.removesuffix(".").format(kind=kind, **counts)
     if report.skipped:
         text += (
             f"; {report.skipped:,} row(s) before {report.skipped_before} ignored (forecasts keep {HISTORY_WEEKS} weeks)"
@@ -106,6 +112,9 @@ def import_summary(kind: str, report: ImportReport) -> str:
             f"; {report.not_sold:,} priced only in {', '.join(report.not_sold_in)}, which the shop does not take"
             f" (it takes {', '.join(report.shop_currencies)}): no customer can buy them until a rate is set with /fx"
         )
+    for move in report.relinked:  # as the chat's summary says them (handlers.category_moves), every one
+        before = " › ".join(move.before) or "the top of the catalog"
+        text += f"; category {move.name} moved from {before} to {' › '.join(move.after)}, with everything in it"
     if report.ignored_columns:
         text += f"; column(s) ignored, not part of the format: {', '.join(report.ignored_columns)}"
     if report.encoding not in (UTF8, UTF8_BOM):

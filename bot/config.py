@@ -5,6 +5,7 @@ A bad value stops start-up with one line naming the variable (see ``ConfigError`
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import re
 from decimal import Decimal
@@ -60,6 +61,8 @@ class Settings(LogSettings):
     bot_token: str = ""
     telegram_api_url: str = PUBLIC_BOT_API
     database_url: str = Field(default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / 'ordergram.sqlite3'}")
+    # `ordergram backup --prune FOLDER/` (the nightly one) removes its dated copies there older than this; 0 keeps all.
+    backup_keep_days: int = Field(default=30, ge=0, le=3650)
     redis_url: str | None = None
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     notify_rate: float = Field(default=29.0, ge=0)  # messages/s overall (Telegram: ~30); 0 = unlimited
@@ -279,6 +282,24 @@ class Settings(LogSettings):
                 f"{value!r} is not a database URL (like sqlite+aiosqlite:////srv/shop/ordergram.sqlite3 "
                 "or postgresql+asyncpg://user@host/ordergram)"
             )
+        scheme, rest = value.split("://", 1)
+        backend, _, driver = scheme.partition("+")
+        if backend == "sqlite":  # any SQLite driver name: storage.db runs SQLite its own way
+            if rest.partition("?")[0].removeprefix("/") in ("", ":memory:"):  # else a shop lost whole at its stop
+                raise ValueError(
+                    f"{value} names no database file (SQLite would keep the shop in memory and lose it when "
+                    "Ordergram stops); give a path, like sqlite+aiosqlite:////srv/shop/ordergram.sqlite3"
+                )
+            return value
+        if backend not in ("postgresql", "postgres"):
+            raise ValueError(
+                f"{scheme}://: Ordergram runs on SQLite or PostgreSQL (sqlite+aiosqlite:///… or postgresql+asyncpg://…)"
+            )
+        if driver != "asyncpg":  # else SQLAlchemy's ModuleNotFoundError (psycopg2…), a traceback at start
+            shown = re.sub(r"^([^:@/]*):[^@/]*@", r"\1:***@", rest)  # the password never printed
+            raise ValueError(f"Ordergram talks to PostgreSQL through asyncpg: write it postgresql+asyncpg://{shown}")
+        if importlib.util.find_spec("asyncpg") is None:
+            raise ValueError("PostgreSQL needs asyncpg, not installed here: pip install 'ordergram[postgres]'")
         return value
 
     @field_validator("redis_url")

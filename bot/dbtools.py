@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import shlex
 import sqlite3
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -59,6 +60,8 @@ def database_ready(url: str, command: str, *, json_logs: bool = False) -> bool:
         else:
             problem = _sqlite_problem(path, command) if path is not None and path.is_file() else None
             problem = None if problem is not None and "no Ordergram tables" in problem else problem
+            if path is not None and not path.parent.is_dir():  # else sqlite3's "unable to open", a traceback
+                problem = f"there is no folder {path.parent} for the database; create it, or set DATABASE_URL"
         if problem is not None:
             print(f"ordergram {command}: {problem}", file=sys.stderr)
         return problem is None
@@ -152,6 +155,35 @@ def _schema_problem(stamped: frozenset[str], command: str | None) -> str | None:
     return schema_problem(stamped, may_upgrade=command in UPGRADE_AT_START, runs_on_newer=command in ("run", "serve"))
 
 
+def _sql_name(name: str) -> str:
+    """A role's name as SQL must write it: quoted unless PostgreSQL would read it as it is (it folds the rest)."""
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def cannot_open(error: BaseException, *, user: str) -> str:
+    """The server's refusal and its fix: a missing role or a wrong password is not mended by
+    createdb (PostgreSQL's SQLSTATE says which it is)."""
+    reason = str(error).splitlines()[0]
+    code = getattr(error, "sqlstate", None)
+    if code == "28P01":
+        hint = (
+            "the password in DATABASE_URL is not this user's: correct it, or set it on the server "
+            f"(ALTER ROLE {_sql_name(user)} PASSWORD '…')"
+        )
+    elif code == "28000" and "does not exist" in reason:
+        hint = (
+            "DATABASE_URL names a user the server does not have: "
+            f"create it (createuser {shlex.quote(user)}) or name one it has"
+        )
+    elif code == "3D000":
+        hint = "a new database is made with createdb, then `ordergram migrate`"
+    else:  # refused from this host (pg_hba.conf), no server there, …: the reason says which
+        hint = "check DATABASE_URL and that the server accepts it from here"
+    return f"cannot open the database ({reason}); {hint}"
+
+
 async def _server_problem(url: str, *, need_tables: bool = True, command: str | None = None) -> str | None:
     from sqlalchemy import inspect, text
     from sqlalchemy.ext.asyncio import create_async_engine
@@ -166,8 +198,7 @@ async def _server_problem(url: str, *, need_tables: bool = True, command: str | 
                 else []
             )
     except Exception as error:  # noqa: BLE001 - whatever the driver says is the reason
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        return f"cannot open the database ({reason}); a new database is made with createdb, then `ordergram migrate`"
+        return cannot_open(getattr(error, "orig", None) or error, user=make_url(url).username or "")
     finally:
         await engine.dispose()
     if not found:
@@ -175,9 +206,14 @@ async def _server_problem(url: str, *, need_tables: bool = True, command: str | 
     return _schema_problem(frozenset(stamped), command)
 
 
-def backup(url: str, dest: Path) -> int:
+def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False) -> int:
     """``ordergram backup DEST``: a consistent copy of a SQLite database, taken with SQLite's
-    online backup API while the bot keeps running; for PostgreSQL the ``pg_dump`` command."""
+    online backup API while the bot keeps running; for PostgreSQL the ``pg_dump`` command.
+
+    Into a folder, ``prune`` (the nightly backup's ``--prune``) names the copy ``STEM-YYYYMMDD-HHMMSS``
+    and then removes the dated copies older than ``keep_days`` (0: none) and the ``.partial`` files a
+    crashed backup left there over a day ago. Without it (a copy an operator takes by hand, before an
+    upgrade say) the copy is ``…-manual.sqlite3``, which no pruning removes, and nothing is removed."""
     source = sqlite_path(url)
     if source is None:
         print(pg_dump_command(url, dest))
@@ -187,8 +223,9 @@ def backup(url: str, dest: Path) -> int:
             file=sys.stderr,
         )
         return 0
-    if dest.is_dir():
-        dest = dest / f"{source.stem}-{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3"
+    folder = dest if dest.is_dir() else None
+    if folder is not None:
+        dest = folder / f"{source.stem}-{datetime.now(UTC):%Y%m%d-%H%M%S}{'' if prune else '-manual'}.sqlite3"
     if dest.exists():
         print(f"ordergram backup: {dest} exists; a backup never overwrites a file", file=sys.stderr)
         return 1
@@ -210,7 +247,61 @@ def backup(url: str, dest: Path) -> int:
     size = dest.stat().st_size / 1_000_000
     summary = ", ".join(f"{count} {table}" for table, count in counts.items())
     print(f"backup: {dest} ({size:.1f} MB, integrity ok; {summary})")
+    if folder is not None:
+        _pruned(folder, source.stem, keep_days=keep_days, prune=prune)
     return 0
+
+
+def _pruned(folder: Path, stem: str, *, keep_days: int, prune: bool) -> None:
+    """What a backup into ``folder`` removes there (``prune``), or says it left (a manual one)."""
+    now = datetime.now(UTC)
+    dated = _dated_copies(folder, stem, older_than=now - timedelta(days=keep_days)) if keep_days > 0 else []
+    if not prune:
+        if dated:  # a timer unit from before --prune would otherwise let copies pile up unsaid
+            copies = "dated copy" if len(dated) == 1 else "dated copies"
+            print(
+                f"backup: {len(dated)} {copies} older than {keep_days} days left in place: the nightly backup "
+                "(--prune) removes them",
+                file=sys.stderr,
+            )
+        return
+    for path in dated:
+        _remove(path)
+    if dated:
+        copies = "copy" if len(dated) == 1 else "copies"
+        print(f"backup: removed {len(dated)} {copies} older than {keep_days} days (BACKUP_KEEP_DAYS)")
+    crashed = _crashed_partials(folder, stem, older_than=now - timedelta(days=1))
+    for path in crashed:
+        _remove(path)
+    if crashed:
+        copies = "unfinished copy" if len(crashed) == 1 else "unfinished copies"
+        print(f"backup: removed {len(crashed)} {copies} a crashed backup left (.partial, older than a day)")
+
+
+def _dated_copies(folder: Path, stem: str, *, older_than: datetime) -> list[Path]:
+    """The copies a nightly backup named in ``folder`` (``STEM-YYYYMMDD-HHMMSS.sqlite3``, the time in
+    the name) taken before ``older_than``; any other file there (a ``…-manual`` copy too) is the operator's."""
+    found = []
+    for path in folder.glob(f"{stem}-*.sqlite3"):
+        stamp = path.name.removeprefix(f"{stem}-").removesuffix(".sqlite3")
+        try:
+            taken = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        if taken < older_than and path.is_file():
+            found.append(path)
+    return found
+
+
+def _crashed_partials(folder: Path, stem: str, *, older_than: datetime) -> list[Path]:
+    """The ``.STEM-….sqlite3.partial`` files a backup killed mid-copy left, last written before
+    ``older_than``: a copy being written now is written to as it goes, so it is never among them."""
+    found = []
+    for path in folder.glob(f".{stem}-*.sqlite3.partial"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and datetime.fromtimestamp(path.stat().st_mtime, UTC) < older_than:
+                found.append(path)
+    return found
 
 
 def _remove(path: Path) -> None:

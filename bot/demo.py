@@ -13,18 +13,22 @@ from typing import Any
 from babel import Locale
 
 from bot.dbtools import shown
+from bot.demo_api_callbacks import order_feed_and_callback
 from bot.demo_backorders import preorder_filled_by_a_purchase_order, short_pick_split, split_by_the_customer
 from bot.demo_campaigns import campaign_scene
 from bot.demo_catalog_admin import catalog_admin
 from bot.demo_catalog_changes import catalog_changes
-from bot.demo_edit import edited_order
+from bot.demo_debit_notes import debit_note
+from bot.demo_edit import address_fixed, edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
 from bot.demo_payments import bought_now, paid_by_link
+from bot.demo_picking_rules import picking_rules
 from bot.demo_pricing import price_lists
 from bot.demo_promos import promotions_and_codes
 from bot.demo_reports import manager_reports, paused_forecast, sales_summary
 from bot.demo_support_hours import after_hours_question
+from bot.demo_tax_numbers import own_tax_number
 from bot.demo_warehouse import hire, warehouse_day
 from bot.demo_web_shop import web_shop
 from bot.harness import DEMO_DATA, RunningBot, running_bot
@@ -86,10 +90,13 @@ async def run_demo(keep: Path | None = None) -> int:
             await ada.send("/fx EUR 1.17")
 
             scene(
-                "The admin gives the shop its name, tax number, support contact and policies, per language (/settings)"
+                "The admin gives the shop its name, tax number, legal address, bank details for payment, support"
+                " contact and policies, per language (/settings)"
             )
             await ada.send("/settings name Corner Gifts")
             await ada.send("/settings tax_number GB 123 4567 89")
+            await ada.send(f"/settings address {SHOP_ADDRESS}")  # printed under the name on invoices
+            await ada.send(f"/settings bank {SHOP_BANK}")  # on an unpaid invoice and in /statement
             await ada.send("/settings telegram @corner_gifts_help")
             await ada.send("/settings returns en Return any item within 14 days, unused, for a full refund.")
             await ada.send("/settings returns ru Вернуть товар можно в течение 14 дней, без следов использования.")
@@ -170,9 +177,11 @@ async def run_demo(keep: Path | None = None) -> int:
             await bought_now(alice, transcript, scene)
 
             await _business_buyer(server, ada, transcript, scene)
+            await own_tax_number(server, transcript, scene)
             await price_lists(server, ada, transcript, scene)
             await warehouse_day(server, ada, alice, alice_order, transcript, scene)
             await edited_order(server, ada, transcript, scene)
+            await address_fixed(server, transcript, scene)
             await split_shipment_and_pickup(running, ada, ADMIN_ID, transcript, scene)
 
             await _support_conversation(server, ada, alice, alice_order, transcript, scene)
@@ -191,6 +200,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await split_by_the_customer(running, ada, ADMIN_ID, transcript, scene)
             await short_pick_split(running, ada, ADMIN_ID, transcript, scene)
             await promotions_and_codes(running, ada, transcript, scene)
+            await debit_note(running, ada, transcript, scene)  # after Hal's INV-000002
 
             scene("Boris would rather see prices in euros (/currency)")
             reply = await boris.send("/currency")
@@ -203,6 +213,7 @@ async def run_demo(keep: Path | None = None) -> int:
 
             await _scheduled_jobs(running, alice, ada, transcript, scene, keep)
         await after_hours_question(folder, transcript, scene)  # a shop of its own, after this one stopped
+        await picking_rules(folder, transcript, scene)  # a warehouse floor of its own
 
     print("Ordergram demo — a sandbox Bot API server and the bot in one process, on a fresh SQLite database")
     print("\n".join(transcript))
@@ -224,6 +235,8 @@ def _menus_sentence(menus: dict[str, list[dict[str, Any]]]) -> str:
 
 ADMIN_ID = 1000
 STAFF_CHAT = -100500  # the staff group's chat id (STAFF_CHAT_ID)
+SHOP_ADDRESS = "Corner Gifts Ltd, 12 Market Street, Bath BA1 1AA"
+SHOP_BANK = "Corner Gifts Ltd · sort code 20-00-00 · account 12345678"
 
 
 async def _scheduled_jobs(
@@ -319,7 +332,8 @@ async def _scheduled_jobs(
     await ada.send("/journal")
     await manager_reports(ada, transcript, scene, keep)
     await paused_forecast(running, ada, transcript, scene)
-    await web_shop(running, alice, transcript, scene)
+    token = await web_shop(running, alice, transcript, scene)
+    await order_feed_and_callback(running, token, ADMIN_ID, transcript, scene)
     await mini_app(running, (alice.id, alice.first_name), (ada.id, ada.first_name), transcript, scene, keep)
     await catalog_admin(running, alice, (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
@@ -503,8 +517,12 @@ async def _business_buyer(
     await acme.send("PO-4417")
     scene("The business pays its invoice in two bank transfers; the admin records each part")
     await ada.send(f"/paid {code} 5")
-    scene("…between the two, the buyer reads his statement of account: what is still open and his credit left")
+    scene(
+        "…between the two, the buyer reads his statement of account (what is still open, his credit left, where to"
+        " pay) and takes his invoice, INV-…, as a PDF: the shop's address under its name, its bank details"
+    )
     await acme.send("/statement")
+    await acme.send(f"/receipt {code}")
     await ada.send(f"/paid {code}")
 
 

@@ -154,4 +154,6 @@ async def invoice_short_part_cancelled(
     await hal.send("/add STAR-1 4")
     await courier_cod_order(hal, "+44 7700 900654", "2 Abbey Road, London NW8 9AH", (51.5321, -0.1779), "Invoice")
     asked = await short_of_three(running, ada, hal, transcript)
-    await hal.press(asked, "Cancel the missing part")  # his chat shows the invoice's new amount
+    reduced = await hal.press(asked, "Cancel the missing part")  # his chat shows the invoice's new amount
+    scene("…his accountant takes the credit note: its number, and beside its file the invoice it corrects (INV-…)")
+    await hal.press(reduced.last, "Credit note")

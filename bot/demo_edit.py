@@ -3,6 +3,7 @@ difference, a manager adds a line from the /edit screen, and both sides see what
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sandbox import SandboxServer, SandboxUser
@@ -29,7 +30,7 @@ async def edited_order(
     scene("Within the edit window she wants two (✏️ Edit): the stock is re-held, she pays the difference")
     reply = await dana.send(f"/track {code}")
     reply = await dana.press(reply.last, "✏️ Edit")
-    reply = await dana.press(reply.last, "➕")
+    reply = await dana.press(reply.last, "➕ White Hanging…")
     difference = next(m for m in reply.new if m.kind == "invoice")
     await dana.pre_checkout(difference)
     await dana.pay(difference)
@@ -53,3 +54,26 @@ async def edited_order(
     await ada.press(reply.last, "22197")
     transcript.append("🔔 Dana's chat: " + "\n    ".join(dana.messages()[-1].text.splitlines()))
     await ada.send(f"/order {code}")
+
+
+async def address_fixed(server: SandboxServer, transcript: list[str], scene: Callable[[str], None]) -> None:
+    """A typo in an unpaid order's address fixed by its customer: "Same place" keeps the location
+    she shared at checkout, so the courier's price stays what it was."""
+    rosa = SandboxUser(server, 1026, "Rosa", language_code="en", transcript=transcript)
+    scene("Rosa orders for delivery, cash on delivery, and shares where she is: the courier is priced by it")
+    await rosa.send("/add 85123A 1")
+    reply = await rosa.send("/checkout")
+    reply = await rosa.share_contact("+44 7700 900456")
+    reply = await rosa.press(reply.last, "Courier")
+    reply = await rosa.send("221B Baker Street, London NW1 6XE")
+    reply = await rosa.send_location(51.5237, -0.1585)
+    reply = await rosa.press(reply.last, reply.last.button_texts()[0])
+    reply = await rosa.press(reply.last, "Cash on delivery")
+    placed = await rosa.press(reply.last, "Confirm order")
+    code = re.findall(r"Order (\w{8})", placed.last.text)[0]
+    scene("She forgot her flat number (✏️ Edit → 📍 Change address): Same place keeps the location and its price")
+    reply = await rosa.send(f"/track {code}")
+    reply = await rosa.press(reply.last, "✏️ Edit")
+    reply = await rosa.press(reply.last, "Change address")
+    await rosa.send("221B Baker Street, flat 2, London NW1 6XE")
+    await rosa.send("Same place")

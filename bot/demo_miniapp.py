@@ -82,7 +82,7 @@ async def mini_app(
             status, refused = await call("GET", "/app/api/shop/cart", forged)
             transcript.append(f"🛡 forged initData → {status} {refused['detail']}")
             product = await _variants(call, alice, transcript)
-            ordered = await _my_orders(call, alice, transcript)
+            ordered = await _my_orders(call, alice, ada, transcript)
             _, board = await call("GET", "/app/api/dashboard", ada)
             open_orders = _figures(board["by_status"])
             today = board["today"]
@@ -98,8 +98,8 @@ async def mini_app(
                 if product is not None:
                     pages.append(("product", alice, f"/app/shop?product={product}"))
                 await _screenshots(root, keep, pages, transcript)
-                if ordered:
-                    await _order_screenshot(root, keep, alice, transcript)
+                if ordered is not None:
+                    await _order_screenshot(root, keep, alice, ordered, transcript)
 
 
 Call = Callable[..., Awaitable[Any]]
@@ -119,11 +119,12 @@ async def _variants(call: Call, alice: dict[str, str], transcript: list[str]) ->
     return int(page["id"])
 
 
-async def _my_orders(call: Call, alice: dict[str, str], transcript: list[str]) -> bool:
-    """Alice's "My orders" and her latest order's screen, as /orders and /track show them in chat."""
+async def _my_orders(call: Call, alice: dict[str, str], other: dict[str, str], transcript: list[str]) -> str | None:
+    """Alice's "My orders" and her latest order's screen, as /orders and /track show them in chat, then
+    the screen of one refunded. None: no orders; else the refunded one's code ("" if none was)."""
     _, listed = await call("GET", "/app/api/shop/orders", alice)
     if not listed["orders"]:
-        return False
+        return None
     rows = " · ".join(f"{o['code']} {o['status_text']} {o['total']['text']}" for o in listed["orders"])
     transcript.append(f"📱 Alice: 📦 My orders (newest first, page 1 of {listed['pages']}) → {rows}")
     _, order = await call("GET", f"/app/api/shop/orders/{listed['orders'][0]['code']}", alice)
@@ -135,7 +136,54 @@ async def _my_orders(call: Call, alice: dict[str, str], transcript: list[str]) -
         f"📱 Alice: order {order['code']} → {len(order['lines'])} line(s), {order['total']['text']}; "
         f"{order['delivery']['method']}; {order['payment']}; parcels: {parcels or 'none yet'}; timeline: {steps}"
     )
-    return True
+    await _order_actions(call, alice, other, order, transcript)
+    return await _credited_order(call, alice, [o["code"] for o in listed["orders"][1:]], transcript)
+
+
+async def _credited_order(call: Call, alice: dict[str, str], codes: list[str], transcript: list[str]) -> str:
+    """Her order refunded (the holder returned): its screen lists its credit notes beside the receipt,
+    each downloaded as the receipt is. The order's code ("" when none of hers has a credit note)."""
+    for code in codes:
+        _, order = await call("GET", f"/app/api/shop/orders/{code}", alice)
+        notes = order["actions"]["credit_notes"]
+        if not notes:
+            continue
+        labels = ", ".join(note["label"] for note in notes)
+        transcript.append(f"📱 Alice: order {code} → {order['status_text']}, {order['total']['text']}; {labels}")
+        for note in notes:
+            _, link = await call("POST", f"/app/api/shop/orders/{code}/credit-notes/{note['number']}", alice, json={})
+            transcript.append(
+                f"📱 Alice: {note['label']} → {link['file_name']}, downloaded by Telegram from {link['url'][:28]}…"
+            )
+        return code
+    return ""
+
+
+async def _order_actions(
+    call: Call, alice: dict[str, str], other: dict[str, str], order: dict[str, Any], transcript: list[str]
+) -> None:
+    """The order screen's actions, the chat's for that order: the receipt PDF downloaded, a return opening the
+    chat at its first step; someone else's Cancel finds no order, and one from an old screen is refused."""
+    actions, path = order["actions"], f"/app/api/shop/orders/{order['code']}"
+    offered = [name for name in ("pay", "cancel") if actions[name]]
+    offered += ["return (in the chat)"] if actions["return_link"] else []
+    transcript.append(f"📱 Alice: order {order['code']}'s actions → " + ", ".join([*offered, "receipt"]))
+    _, link = await call("POST", f"{path}/receipt", alice, json={})
+    transcript.append(
+        f"📱 Alice: 🧾 Receipt (PDF) → {link['file_name']}, downloaded by Telegram from {link['url'][:24]}…"
+    )
+    if actions["return_link"]:
+        transcript.append(f"📱 Alice: ↩️ Return → the chat opens at its first step: {actions['return_link']}")
+    if actions["contact_link"]:
+        transcript.append(f"📱 Alice: 💬 Contact us → the chat opens about this order: {actions['contact_link']}")
+    _, again = await call("POST", f"{path}/buy-again", alice, json={})
+    in_cart = ", ".join(f"{line['sku']} × {line['quantity']}" for line in again["cart"]["lines"])
+    transcript.append(f"📱 Alice: 🛒 Buy again → {again['said'][0]} {in_cart}")
+    status, refused = await call("POST", f"{path}/cancel", other, json={})
+    transcript.append(f"🛡 someone else's ✖ Cancel of it → {status} {refused['detail']}")
+    if not actions["cancel"]:
+        status, refused = await call("POST", f"{path}/cancel", alice, json={})
+        transcript.append(f"📱 Alice: ✖ Cancel from an old screen → {status} {refused['detail']}")
 
 
 async def _details(call: Call, ada: dict[str, str], board: dict[str, Any], transcript: list[str]) -> None:
@@ -151,14 +199,14 @@ async def _details(call: Call, ada: dict[str, str], board: dict[str, Any], trans
         transcript.append(f"📊 queue: {len(queue['items'])} orders; {code}'s timeline: {steps}")
 
 
-async def _order_screenshot(root: str, keep: Path, alice: dict[str, str], transcript: list[str]) -> None:
-    """📦 tapped, then the latest order: its screen as a picture."""
+async def _order_screenshot(root: str, keep: Path, alice: dict[str, str], credited: str, transcript: list[str]) -> None:
+    """📦 tapped, then the refunded order (its credit notes by the receipt), or the latest: its screen as a picture."""
     async with phone_page(alice["Authorization"].removeprefix("tma ")) as page:
         if page is None:
             return
         await page.goto(root + "/app/shop")
         await page.click("#orders-button")
-        await page.click("button.order-row")
+        await page.click(f'button.order-row[data-order="{credited}"]' if credited else "button.order-row")
         await page.wait_for_selector("article.order")
         await page.screenshot(path=str(keep / "miniapp-order.png"))
         transcript.append(f"🖼 {keep / 'miniapp-order.png'}")

@@ -44,7 +44,12 @@ async def paid_by_link(
     scene("The store cannot have it ready on the promised day: Sam gives £0.50 back as goodwill, no return (/refund)")
     code = re.search(r"Order (\w{8})", told.text)
     await sam.send(f"/refund {code.group(1) if code else ''} 0.50 not ready on the promised day")
-    transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
+    told = alice.messages()[-1]
+    transcript.append(
+        "🔔 Alice's chat: " + _shown(told.text) + "\n    " + " ".join(f"[{b}]" for b in told.button_texts())
+    )
+    scene("…with its credit note, numbered in the shop's own sequence, for her accountant (a PDF; /receipt again)")
+    await alice.press(told, told.button_texts()[0])
 
 
 async def bought_now(alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]) -> None:

@@ -37,4 +37,4 @@ async def price_lists(
     reply = await acme.send("/orders")
     reply = await acme.press(reply.last, reply.last.button_texts()[0])
     reply = await acme.press(reply.last, "Buy again")
-    await acme.press(reply.last, "➕")
+    await acme.press(reply.last, "➕ Popcorn Hol…")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -67,6 +68,16 @@ async def paused_forecast(
     await ada.press((await ada.send("/product 22492")).last, "Price (GBP)")
     await ada.send("0.49")
     await ada.send("/forecast 22492")
+    scene("Three weeks on promotion sold four times as much: left out of the forecast, not read as demand")
+    start, today = last_monday - timedelta(weeks=2), shop_day(clock.now(), running.runtime.settings.timezone)
+    made = await ada.send(f'/promotion new "Lights week" percent=25 products=84879 from={start} until={today}')
+    number = re.search(r"#(\d+)", made.last.text)
+    rows = "".join(f"84879,LON,{last_monday - timedelta(weeks=w)},{40 if w < 3 else 10}\n" for w in range(20))
+    await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
+    transcript.append("$ ordergram import demand lon.csv   (10 a week at LON, 40 in the promotion's three weeks)")
+    if number is not None:
+        await ada.send(f"/promotion end {number.group(1)}")
+    await ada.send("/forecast 84879")
 
 
 async def sales_summary(running: RunningBot, transcript: list[str]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -16,10 +17,8 @@ from domain.usecases.api_keys import create_api_key
 from sandbox.driver import SandboxUser
 
 
-async def web_shop(
-    running: RunningBot, alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]
-) -> None:
-    """Another channel over the HTTP intake API (what `ordergram serve` adds)."""
+async def web_shop(running: RunningBot, alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]) -> str:
+    """Another channel over the HTTP intake API (what `ordergram serve` adds): its key."""
     scene("A web shop sends orders over the HTTP API (ordergram serve); Alice follows hers in Telegram")
     runtime = running.runtime
     scopes = frozenset({Scope.ORDERS, Scope.STOCK_READ})
@@ -28,13 +27,31 @@ async def web_shop(
         "$ ordergram apikey create 'web shop' --scope orders --scope stock:read   → og_… "
         "(shown once; only its hash is kept)"
     )
+    async with serving_api(running) as root:
+        await _orders(alice, token, root, transcript)
+    await runtime.notifier.drain()
+    told = running.server.chat_messages(alice.id)[-1]
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(told.text.splitlines()))
+    return token
+
+
+@asynccontextmanager
+async def serving_api(running: RunningBot) -> AsyncIterator[str]:
+    """The intake API and the operator's routes on a free local port, as ``ordergram serve`` runs them: its root URL."""
+    runtime = running.runtime
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     add_ops_routes(app, runtime)  # as on serve's port
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    root = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def _orders(alice: SandboxUser, token: str, root: str, transcript: list[str]) -> None:
     base = f"{root}/api/v1"
     order = {
         "customer": {"name": "Alice", "telegram_id": alice.id, "email": "alice@example.com"},
@@ -46,32 +63,26 @@ async def web_shop(
         "reference": "WEB-1001",
     }
     auth = {"Authorization": f"Bearer {token}"}
-    try:
-        async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession() as http:
 
-            async def call(method: str, path: str, note: str, **kwargs: Any) -> dict[str, Any]:
-                async with http.request(method, base + path, **kwargs) as answer:
-                    body: dict[str, Any] = await answer.json()
-                shown = {k: body[k] for k in ("code", "status", "total", "available", "field", "detail") if k in body}
-                transcript.append(f"🌐 web shop: {method} /api/v1{path} ({note}) → {answer.status} {shown}")
-                return body
+        async def call(method: str, path: str, note: str, **kwargs: Any) -> dict[str, Any]:
+            async with http.request(method, base + path, **kwargs) as answer:
+                body: dict[str, Any] = await answer.json()
+            shown = {k: body[k] for k in ("code", "status", "total", "available", "field", "detail") if k in body}
+            transcript.append(f"🌐 web shop: {method} /api/v1{path} ({note}) → {answer.status} {shown}")
+            return body
 
-            await call("POST", "/orders", "new", json=order, headers={**auth, "Idempotency-Key": "web-1001"})
-            await call(
-                "POST", "/orders", "the same request again", json=order, headers={**auth, "Idempotency-Key": "web-1001"}
-            )
-            bad = {**order, "lines": [{"sku": "22197", "quantity": 0}]}
-            await call("POST", "/orders", "a bad line", json=bad, headers={**auth, "Idempotency-Key": "web-1002"})
-            await call("GET", "/stock?sku=22197", "stock", headers=auth)
-            receipt = {"sku": "22197", "warehouse": "LON", "quantity": 100}
-            await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
-            await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
-            await operator_view(http, root, transcript)
-    finally:
-        await runner.cleanup()
-    await runtime.notifier.drain()
-    told = running.server.chat_messages(alice.id)[-1]
-    transcript.append("🔔 Alice's chat: " + "\n    ".join(told.text.splitlines()))
+        await call("POST", "/orders", "new", json=order, headers={**auth, "Idempotency-Key": "web-1001"})
+        await call(
+            "POST", "/orders", "the same request again", json=order, headers={**auth, "Idempotency-Key": "web-1001"}
+        )
+        bad = {**order, "lines": [{"sku": "22197", "quantity": 0}]}
+        await call("POST", "/orders", "a bad line", json=bad, headers={**auth, "Idempotency-Key": "web-1002"})
+        await call("GET", "/stock?sku=22197", "stock", headers=auth)
+        receipt = {"sku": "22197", "warehouse": "LON", "quantity": 100}
+        await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
+        await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
+        await operator_view(http, root, transcript)
 
 
 OPERATOR_FIGURES = (

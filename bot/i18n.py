@@ -30,6 +30,8 @@ def locales_dir() -> Path:
 
 def make_i18n(default_locale: str, path: Path | None = None) -> I18n:
     """The catalogs of every language found in ``path`` (default: the shipped ones)."""
+    if path is not None and not path.is_dir():  # else os.listdir's FileNotFoundError, a traceback at start
+        raise ConfigError(f"LOCALES_DIR: there is no folder {path} (one subfolder of catalogs per language)")
     i18n = I18n(path=path or locales_dir(), default_locale=default_locale, domain="messages")
     if default_locale not in i18n.available_locales:
         offered = ", ".join(sorted(i18n.available_locales)) or "none"

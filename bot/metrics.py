@@ -81,6 +81,11 @@ API_AUTH_REFUSED = Counter(
     " API_AUTH_FAILURE_LIMIT",
     ["answer"],
 )
+API_CALLBACKS = Counter(
+    "ordergram_api_callbacks",
+    "Status callbacks to intake API channels, by outcome (delivered, retried, given_up)",
+    ["outcome"],
+)
 JOB_RUNS = Counter("ordergram_job_runs", "Scheduled job runs, by job", ["job"])
 JOB_FAILURES = Counter("ordergram_job_failures", "Scheduled job runs that failed, by job", ["job"])
 

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
+from bot.callbacks import CallbackPoster, deliver_due_callbacks
 from bot.metrics import JOB_FAILURES, JOB_RUNS
 from bot.outage import Outage, unreachable
 from bot.runtime import Runtime
@@ -67,6 +68,7 @@ class Jobs:
         self.scheduler = AsyncIOScheduler(timezone=runtime.settings.timezone)
         self.running: set[asyncio.Task[None]] = set()  # the jobs in progress, for a clean stop
         self.leads = False
+        self.poster = CallbackPoster()  # the channels' status callbacks, POSTed from the tick
         # The database away (a restart, the network): one line when it goes, one when it is back,
         # not a traceback per job a tick for as long as it lasts.
         self.outage = Outage(
@@ -143,11 +145,17 @@ class Jobs:
         campaigns = await self.job("send_due_campaigns", lambda: send_due_campaigns(uow(), clock))
         # Preorders on their release day, and parts that freed stock did not reach at once.
         backorders = await self.job("fill_due_backorders", lambda: fill_due_backorders(uow(), clock))
+        await self.job("deliver_callbacks", self.deliver_callbacks)
         released, reminded = (swept.released, swept.reminded) if swept else (0, 0)
         if reminded or followed or dunned or digest or campaigns or backorders:
             self.runtime.notifier.wake()
         if released or reminded or followed:
             log.info("jobs: %s holds released, %s carts reminded, %s follow-ups", released, reminded, followed)
+
+    async def deliver_callbacks(self) -> int:
+        """The intake API channels' due status callbacks, POSTed (the delivered ones counted)."""
+        run = await deliver_due_callbacks(self.runtime.uow(), self.runtime.clock, self.poster)
+        return run.delivered
 
     async def summarise_sales(self) -> int:
         """The per-day sales summary, brought up to date: a first build of years of orders
@@ -239,12 +247,14 @@ class Jobs:
         (stopping the scheduler cancels it, mid-statement: rolled back, to be done again by
         the next process, but logged as a failure), then the scheduler stops."""
         if not self.scheduler.running:
+            await self.poster.close()
             return
         self.scheduler.pause()
         if self.running:
             await asyncio.wait(set(self.running), timeout=grace)
         self.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # AsyncIOScheduler shuts down in the loop's next turn
+        await self.poster.close()
         if self.leads:  # else the next process waits for the lock to expire (LOCK_TTL) to run the jobs
             try:
                 await resign_scheduler(self.runtime.uow(), self.runtime.clock, holder=self.holder)

@@ -9,7 +9,7 @@ import hmac
 import logging
 import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import ConfigError, Settings
 from bot.logs import never_log
@@ -49,6 +49,7 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
 
     settings.require_token()
     runtime = await start_runtime(settings)
+    await say_if_redis_away(getattr(runtime.dp.storage, "redis", None))
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     jobs = Jobs(runtime)
     await jobs.claim()  # before any listener opens: the first /readyz finds the lead taken
@@ -70,6 +71,21 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
         runtime.notifier.stop()
         await notifier
         await runtime.close()
+
+
+async def say_if_redis_away(redis: Any) -> None:
+    """A mistyped or stopped ``REDIS_URL`` said once at start: the process runs on (it recovers
+    when Redis answers, README "Deployment"), but every update waits on Redis until then."""
+    if redis is None:
+        return
+    try:
+        await asyncio.wait_for(redis.ping(), timeout=5)
+    except Exception as error:  # noqa: BLE001 - whatever the client says is the reason
+        logging.getLogger(__name__).warning(
+            "REDIS_URL: Redis does not answer (%s); until it does, every update is answered "
+            '"Sorry, something went wrong" and /readyz fails',
+            str(error).splitlines()[0] if str(error) else type(error).__name__,
+        )
 
 
 async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bool = False) -> None:

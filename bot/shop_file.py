@@ -1,5 +1,5 @@
-"""The shop's settings file (``SHOP_SETTINGS_FILE``, TOML): name, tax number, support contacts and
-policies per language, read at start. An admin's edits in chat (/settings) win over it."""
+"""The shop's settings file (``SHOP_SETTINGS_FILE``, TOML): name, tax number, legal address, bank
+details, support contacts and policies per language, read at start. An admin's edits in chat (/settings) win over it."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from typing import Any
 from bot.config import ConfigError
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
-from domain.shop import ALL_LANGUAGES, CONTACTS, NAME, POLICIES, TAX_NUMBER
+from domain.shop import ADDRESS, ALL_LANGUAGES, BANK, CONTACTS, NAME, POLICIES, TAX_NUMBER
 from domain.usecases.shop import load_settings_file
 
 EXAMPLE = """\
 name = "Corner Books"
 tax_number = "GB 123 4567 89"
+address = "12 Charing Cross Road, London WC2H 0EP"
+bank = "Barclays, sort code 20-00-00, account 12345678"
 
 [support]
 telegram = "@cornerbooks_help"
@@ -40,7 +42,7 @@ def read_values(path: Path) -> list[tuple[str, str, str]]:
         raise ConfigError(f"SHOP_SETTINGS_FILE: {path} is not valid TOML: {error}") from None
     values: list[tuple[str, str, str]] = []
     for key, value in document.items():
-        if key in (NAME, TAX_NUMBER):
+        if key in (NAME, TAX_NUMBER, ADDRESS, BANK):  # one value for every reader, as /settings keeps them
             values.append((key, ALL_LANGUAGES, _text(path, key, value)))
         elif key == "support":
             for kind, contact in _table(path, key, value, CONTACTS).items():
@@ -50,7 +52,8 @@ def read_values(path: Path) -> list[tuple[str, str, str]]:
                 for kind, text in _table(path, f"policies.{language}", texts, POLICIES).items():
                     values.append((kind, language, _text(path, f"policies.{language}.{kind}", text)))
         else:
-            raise ConfigError(f"SHOP_SETTINGS_FILE: {path}: unknown key {key!r} (name, tax_number, support, policies)")
+            known = "name, tax_number, address, bank, support, policies"
+            raise ConfigError(f"SHOP_SETTINGS_FILE: {path}: unknown key {key!r} ({known})")
     return values
 
 

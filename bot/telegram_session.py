@@ -23,7 +23,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 from aiogram.methods import EditMessageText, GetUpdates, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from aiohttp import ClientError, ClientTimeout
 from pydantic import ValidationError
 
@@ -56,6 +56,8 @@ def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], fi
             continue
         if type(value) is InlineKeyboardMarkup:
             prepared = keyboard_body(session, bot, value, files)
+        elif type(value) is LinkPreviewOptions:
+            prepared = link_preview_body(session, bot, value, files)
         else:
             prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
         if prepared is not None:
@@ -64,6 +66,23 @@ def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], fi
 
 
 _PLAIN = (str, int, bool)
+
+
+def link_preview_body(session: BaseSession, bot: Bot, options: LinkPreviewOptions, files: dict[str, Any]) -> Any:
+    """What ``prepare_value`` gives for link preview options, read from their fields: the bot's
+    "no previews" goes with every message, and aiogram's dump of it cost ~18 µs a message."""
+    body: dict[str, Any] = {}
+    for key, value in options.__dict__.items():
+        if type(value) is Default:
+            value = bot.default[value.name]
+        if value is None:
+            continue
+        if type(value) not in _PLAIN or options.__pydantic_extra__:
+            return session.prepare_value(options, bot=bot, files=files, _dumps_json=False)
+        body[key] = value
+    return body
+
+
 # A button given only a label and callback data (most are: ``handlers.views.markup``) has every
 # other field at its default, None; its body is those two, read without scanning the rest.
 _LABEL_AND_DATA = frozenset({"text", "callback_data"})

@@ -20,8 +20,22 @@ class InvalidCategoryPath(DomainError):
     key = N_("{path} is not a category path: names between “>” must not be empty or over 128 characters.")
 
 
+class CategoryLoop(DomainError):
+    """A typed path refused in chat: a whole sentence, where a file's line keeps the short problem."""
+
+    key = N_("Category {name} cannot go inside {parent}: {parent} is already inside {name}.")
+
+
+class CategoryTwoParents(DomainError):
+    """A typed path naming a category under two parents, refused in chat: no file line to name."""
+
+    key = N_("Category {name} cannot be inside both {parent} and {other}: a category has one parent.")
+
+
 CYCLE = N_("category {name} cannot be inside {parent}: {parent} is already inside {name}")
 TWO_PARENTS = N_("category {name} is under {parent} on line {line}, not under {other}")
+# A file's line keeps the short problem; chat says the same as a whole sentence.
+IN_CHAT: dict[str, type[DomainError]] = {CYCLE: CategoryLoop, TWO_PARENTS: CategoryTwoParents}
 
 
 # Performance rule: a 100,000-row products file names a few hundred categories, read several
@@ -167,6 +181,36 @@ def plan_parents(
             parents[name] = parent
             links[name] = parent
     return links, problems
+
+
+def path_to(name: str, parents: Mapping[str, str | None]) -> tuple[str, ...]:
+    """From the top down to ``name`` by parents' names: a product's breadcrumbs, as customers
+    read them (a cycle in stored data ends the path where it would repeat)."""
+    path: list[str] = []
+    current: str | None = name
+    while current is not None and current not in path:
+        path.append(current)
+        current = parents.get(current)
+    return tuple(reversed(path))
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryMove:
+    """A stored category a typed path put under another parent, with everything in it."""
+
+    name: str
+    before: tuple[str, ...]  # where it was: its parent's path, () at the top
+    after: tuple[str, ...]
+
+
+def moves(links: Mapping[str, str], stored: Mapping[str, str | None]) -> list[CategoryMove]:
+    """The stored categories ``links`` (``plan_parents``') give another parent than they had."""
+    now = {**stored, **links}
+    return [
+        CategoryMove(child, path_to(was, stored) if was else (), path_to(parent, now))
+        for child, parent in links.items()
+        if child in stored and (was := stored[child]) != parent
+    ]
 
 
 def _inside(name: str, ancestor: str, parents: Mapping[str, str | None]) -> bool:

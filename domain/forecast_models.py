@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,17 +95,25 @@ class Paths:
             level = level * self.season(horizon)[None, origins, :]
         if self.trend is not None and self.shape is not None:
             level = level + self.trend[:, origins, None] * self.shape(horizon)
-        clipped: Array = np.maximum(np.broadcast_to(level, (len(self.level), len(origins), horizon)), 0.0)
+        # Clipped straight into the full shape: the same values as clipping a broadcast view.
+        clipped: Array = np.maximum(level, 0.0, out=np.empty((len(self.level), len(origins), horizon)))
         return clipped
 
 
+@functools.lru_cache(maxsize=32)
 def _damped(horizon: int) -> Array:
-    shape: Array = np.cumsum(DAMPING ** np.arange(1, horizon + 1))
-    return shape
+    return _frozen(np.cumsum(DAMPING ** np.arange(1, horizon + 1)))
 
 
+@functools.lru_cache(maxsize=32)
 def _linear(horizon: int) -> Array:
-    return np.arange(horizon, dtype=float)
+    return _frozen(np.arange(horizon, dtype=float))
+
+
+def _frozen(array: Array) -> Array:
+    """Read-only: kept per length and shared by every series the job forecasts."""
+    array.flags.writeable = False
+    return array
 
 
 def ses(y: Array) -> Paths:
@@ -116,19 +125,30 @@ def holt(y: Array) -> Paths:
     return Paths(states[0], states[1], _damped)
 
 
-def theta(y: Array) -> Paths:
+def theta(y: Array, smoothed: Array | None = None) -> Paths:
     """Theta (Assimakopoulos & Nikolopoulos; as SES with drift, Hyndman & Billah): the SES
-    level plus half the least-squares slope of the history up to the origin."""
-    t = np.arange(len(y), dtype=float)
+    level plus half the least-squares slope of the history up to the origin. ``smoothed``:
+    ``ewma(y)`` when the caller has it already."""
+    t, count, sum_t, denominator, share = _theta_terms(len(y))
+    sum_y, sum_ty = np.cumsum(y), np.cumsum(t * y)
+    slope = np.divide(count * sum_ty - sum_t * sum_y, denominator, out=np.zeros_like(y), where=denominator > 0)
+    drift = slope / 2
+    start = drift * share  # the first week ahead's share of it
+    level = ewma(y) if smoothed is None else smoothed
+    return Paths(level + start, np.repeat(drift[None, :], len(ALPHAS), axis=0), _linear)
+
+
+@functools.lru_cache(maxsize=32)
+def _theta_terms(n: int) -> tuple[Array, Array, Array, Array, Array]:
+    """Theta's terms that depend on the length alone, kept per length (the same arrays, so the
+    same floats, as worked out for each series)."""
+    t = np.arange(n, dtype=float)
     count = t + 1
     sum_t, sum_tt = np.cumsum(t), np.cumsum(t * t)
-    sum_y, sum_ty = np.cumsum(y), np.cumsum(t * y)
     denominator = count * sum_tt - sum_t**2
-    slope = np.divide(count * sum_ty - sum_t * sum_y, denominator, out=np.zeros_like(y), where=denominator > 0)
     alpha = np.array(ALPHAS)[:, None]
-    drift = slope / 2
-    start = drift * (1 / alpha - (1 - alpha) ** count / alpha)  # the first week ahead's share of it
-    return Paths(ewma(y) + start, np.repeat(drift[None, :], len(ALPHAS), axis=0), _linear)
+    share = 1 / alpha - (1 - alpha) ** count / alpha
+    return t, _frozen(count), _frozen(sum_t), _frozen(denominator), _frozen(share)
 
 
 DemandStates = tuple[Array, Array, NDArray[np.intp]]
@@ -205,7 +225,7 @@ def is_seasonal(y: Array) -> bool:
     return float(rest[YEAR:] @ rest[:-YEAR]) / power > 2 / math.sqrt(len(y))
 
 
-def seasonal(y: Array) -> Paths:
+def seasonal(y: Array, smoothed: Array | None = None) -> Paths:
     """SES times a yearly index: the week ahead's demand one (and two) years earlier, averaged
     over three weeks, over the 13-week average around the origin's week that year. Without a
     year before the origin the index is 1."""
@@ -227,4 +247,4 @@ def seasonal(y: Array) -> Paths:
         index: Array = np.where(count > 0, total / np.maximum(count, 1), 1.0)
         return index
 
-    return Paths(ewma(y), season=season)
+    return Paths(ewma(y) if smoothed is None else smoothed, season=season)

@@ -14,7 +14,7 @@ from domain.packing import Box
 from domain.pricing import PriceRule, Scope, normalize_group, parse_percent, parse_target
 from domain.purchasing import Supplier
 from domain.shipping import CarrierRate, Zone
-from domain.warehouse import Warehouse, normal_bin
+from domain.warehouse import DEFAULT_BIN, Warehouse, normal_bin
 
 WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
 
@@ -145,7 +145,9 @@ def parse_warehouses(text: str) -> tuple[list[tuple[int, Warehouse]], list[Probl
 
 def parse_stock(text: str) -> tuple[list[StockRow], list[Problem]]:
     parsed, problems = parse_all(text, STOCK, _stock)
-    flag_duplicates([(r.line, f"{r.sku}@{r.warehouse}/{r.bin}") for r in parsed], N_("stock line"), problems)
+    # A bin left blank counts the default bin: a row naming it too would set the bin twice (the last won).
+    keys = [(r.line, f"{r.sku}@{r.warehouse}/{r.bin or DEFAULT_BIN}") for r in parsed]
+    flag_duplicates(keys, N_("stock line"), problems)
     return parsed, sorted(problems)
 
 

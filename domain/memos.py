@@ -71,9 +71,9 @@ class Memo:
         """This memo with a note after it (``key`` an ``N_`` message key)."""
         return Memo((*self.parts, _part(key, values)))
 
-    def within(self, key: str) -> Memo:
-        """This memo's first part as the ``{rest}`` of ``key`` ("refund owed, {rest}")."""
-        return Memo((Part(key, (("rest", self.parts[0]),)), *self.parts[1:]))
+    def within(self, key: str, /, **values: object) -> Memo:
+        """This memo's first part as the ``{rest}`` of ``key`` ("refund owed, {rest}"), beside ``values``."""
+        return Memo((Part(key, (*_part(key, values).values, ("rest", self.parts[0]))), *self.parts[1:]))
 
     def params(self) -> str:
         """The values as the journal keeps them beside the key (``journal_entries.memo_params``): JSON."""

@@ -280,6 +280,7 @@ class HistoryEntry:
     from_status: OrderStatus | None
     to_status: OrderStatus
     reason: str = ""
+    amount: Money | None = None  # money the entry moved, in the order's currency (a goodwill refund's)
 
 
 @dataclass(slots=True)
@@ -312,6 +313,7 @@ class Order:
     # None: placed before they were kept, so invoices print today's).
     buyer_tax_number: str | None = None
     seller_tax_number: str | None = None
+    invoice_number: int | None = None  # its invoice's place in the shop's one sequence (None: none, or from before)
     id: int | None = None
     version: int = 0  # bumped by every edit: two people editing the same order cannot both win
 
@@ -398,6 +400,22 @@ class Order:
     @property
     def tax(self) -> Money:
         return self.included_tax(self.goods) + self.included_tax(self.shipping or Money.zero(self.currency))
+
+    @property
+    def invoice_label(self) -> str | None:
+        """As its invoice and the credit notes correcting it print the number: INV-000001 (None: not numbered)."""
+        return None if self.invoice_number is None else f"INV-{self.invoice_number:06d}"
+
+    @property
+    def no_charge_replacement(self) -> bool:
+        """An exchange's replacement on account asking nothing more: no invoice was issued (it has no number),
+        so its document is a delivery note, not an invoice."""
+        return (
+            "REPLACEMENT" in self.flags
+            and self.payment_method is PaymentMethod.INVOICE
+            and self.invoice_number is None
+            and self.total.amount == 0
+        )
 
     @property
     def special_code(self) -> str | None:

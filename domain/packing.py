@@ -234,6 +234,6 @@ class _Packer:
 class Package:
     order_id: int
     seq: int
-    box_code: str
+    box_code: str | None  # None: packed without a standard box (the shop's own wrapping)
     weight_g: int
     packed_by: int

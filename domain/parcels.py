@@ -143,11 +143,25 @@ def parcel_eta(
     """When a parcel should arrive: its carrier's transit days from the day it left (the
     service the customer chose if the carrier has it, else the carrier's fastest); the
     order's own estimate when the carrier is not in the rate table."""
-    mine = [r for r in rates if r.carrier.casefold() == carrier.casefold()]
+    mine = carriers_rates(rates, carrier)
     if not mine:
         return fallback
     chosen = [r for r in mine if r.service == service] or mine
     return add_business_days(shipped_on, min(r.transit_days for r in chosen))
+
+
+def carriers_rates(rates: Iterable[CarrierRate], carrier: str) -> list[CarrierRate]:
+    """A carrier's rates, its name matched whatever its case (staff type "dpd" for DPD)."""
+    wanted = carrier.casefold()
+    return [r for r in rates if r.carrier.casefold() == wanted]
+
+
+def tracking_page(rates: Iterable[CarrierRate], parcel: Parcel) -> str:
+    """A parcel's page on its carrier's site (the address of the first of its carrier's rates
+    that has one, the number in it), as the "shipped" message and /track link it; "" when
+    none has."""
+    links = (r.tracking_link(parcel.tracking) for r in carriers_rates(rates, parcel.carrier))
+    return next((link for link in links if link), "")
 
 
 def parcels_by_line(parcels: Iterable[Parcel]) -> dict[int, list[Parcel]]:

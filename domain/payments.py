@@ -32,6 +32,8 @@ class Payment:
     telegram_charge_id: str | None = None
     provider_charge_id: str | None = None
     id: int | None = None
+    # The credit note issued for this row (a refund owed, goodwill, an invoice taken down), in its transaction.
+    credit_note_id: int | None = None
 
 
 def amount_paid(payments: Iterable[Payment], currency: str) -> Money:

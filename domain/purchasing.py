@@ -28,6 +28,15 @@ class PoStatus(StrEnum):
 
 
 OPEN_STATUSES = (PoStatus.DRAFT, PoStatus.APPROVED, PoStatus.PARTIAL)
+SENT_STATUSES = (PoStatus.APPROVED, PoStatus.PARTIAL)  # the supplier has it: goods are coming
+
+
+@dataclass(frozen=True, slots=True)
+class OnOrder:
+    """What sent purchase orders still bring of a product to a warehouse (drafts are not sent)."""
+
+    units: int
+    expected_on: date | None  # the earliest of those orders' expected days, if any has one
 
 
 class PoNotEditable(DomainError):

@@ -155,8 +155,10 @@ class Suggestion:
     computed_at: datetime
 
 
-def _expected_shortage(sample: Sequence[float], stock: float) -> float:
-    return sum(w * (d - stock) for w, d in zip(WEIGHTS, sample, strict=True) if d > stock)
+def _expected_shortage(weighted: Sequence[tuple[float, float]], stock: float) -> float:
+    """Σ weight × (quantile − stock) over the quantiles above ``stock``, in grid order (a
+    list, summed as the generator was: the same floats in the same order)."""
+    return sum([w * (d - stock) for w, d in weighted if d > stock])
 
 
 def policy(
@@ -175,13 +177,18 @@ def policy(
     sample, at_lead = over_lead[:GRID], over_lead[GRID : GRID + len(CYCLE_LEVELS)]
     shown = dict(zip(SHOWN, over_lead[GRID + len(CYCLE_LEVELS) :], strict=True))
     at_cover = demand.quantiles(CYCLE_LEVELS, cover)
-    mean_lead = sum(w * d for w, d in zip(WEIGHTS, sample, strict=True))
+    weighted = list(zip(WEIGHTS, sample, strict=True))
+    mean_lead = sum(w * d for w, d in weighted)
+    tried: dict[int, tuple[float, int, int, float]] = {}  # the bisection's last level is read again
 
     def levels(index: int) -> tuple[float, int, int, float]:
+        if index in tried:
+            return tried[index]
         # At least 1: the reorder scan reads a reorder point of 0 as "don't reorder".
         point = max(1, math.ceil(at_lead[index] - 1e-9))
         top = max(point + 1, math.ceil(at_cover[index] - 1e-9))
-        return CYCLE_LEVELS[index], point, top, 1 - _expected_shortage(sample, point) / (top - point)
+        found = tried[index] = CYCLE_LEVELS[index], point, top, 1 - _expected_shortage(weighted, point) / (top - point)
+        return found
 
     # The expected fill rate grows with p: bisect for the lowest level that reaches the target.
     low, high = 0, len(CYCLE_LEVELS) - 1

@@ -103,15 +103,21 @@ class SalesReport:
     # Of the ``delivered``, those with a return request: the rate compares like with like (one
     # order counts once however many requests it has, so it never reads over 100 %).
     returned_orders: int = 0
+    # Base minor: cash orders' parts given up, never collected; owed to nobody, so not among the refunds.
+    uncollected: int = 0
 
     @property
     def refunds(self) -> Money:
         return Money(self.refunded, self.base)
 
     @property
+    def uncollected_cash(self) -> Money:
+        return Money(self.uncollected, self.base)
+
+    @property
     def net(self) -> Money:
-        """What the period's orders earn once their refunds are taken off."""
-        return Money(self.revenue_base.amount - self.refunded, self.base)
+        """What the period's orders earn once their refunds and the cash never collected are taken off."""
+        return Money(self.revenue_base.amount - self.refunded - self.uncollected, self.base)
 
     @property
     def average_order(self) -> Money | None:
@@ -187,12 +193,13 @@ class SoldLine:
 @dataclass(frozen=True, slots=True)
 class RefundedOrder:
     """An order placed in the period (not cancelled) and what of its refunds owed it no longer
-    earns, minor units of its currency (a refund of what was paid over an edited-down total is
-    not counted: its total fell already)."""
+    earns, or of a cash order the parts given up and never collected, minor units of its currency
+    (a refund of what was paid over an edited-down total is not counted: its total fell already)."""
 
     currency: str
     fx_rate: str
     amount: int
+    uncollected: bool = False  # cash never collected, not a refund owed
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,9 +322,19 @@ def sales_report(
         top_products(lines, base),
         stock,
         [(start, counts[i], amounts[i]) for i, (start, _) in enumerate(when.buckets)],
-        sum(to_base(Money(r.amount, r.currency), r.fx_rate, base) for r in refunds),
+        given_back(refunds, base)[0],
         min(returned_orders, delivered),
+        given_back(refunds, base)[1],
     )
+
+
+def given_back(refunds: Sequence[RefundedOrder], base: str) -> tuple[int, int]:
+    """Of orders' ``refunds`` (``RefundedOrder``), in ``base`` minor units, each order's at its rate and
+    rounded (``to_base``): (refunds owed they no longer earn, cash orders' parts never collected) —
+    what /report's net and the dashboard's take off the revenue."""
+    owed = sum(to_base(Money(r.amount, r.currency), r.fx_rate, base) for r in refunds if not r.uncollected)
+    never = sum(to_base(Money(r.amount, r.currency), r.fx_rate, base) for r in refunds if r.uncollected)
+    return owed, never
 
 
 @dataclass(frozen=True, slots=True)

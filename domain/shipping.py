@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from urllib.parse import quote
 
 from domain.fx import Rates
 from domain.money import Money
@@ -90,7 +91,10 @@ class CarrierRate:
     tracking_url: str = ""  # e.g. https://track.example/{tracking}
 
     def tracking_link(self, tracking: str) -> str:
-        return self.tracking_url.replace("{tracking}", tracking) if "{tracking}" in self.tracking_url else ""
+        """The carrier's page for a number, encoded whole: a "&", "#" or "/" in it stays part of it."""
+        if "{tracking}" not in self.tracking_url:
+            return ""
+        return self.tracking_url.replace("{tracking}", quote(tracking, safe=""))
 
     def price_for(self, weight_g: int) -> Money:
         """Base price plus the per-kg price for every started kilogram."""

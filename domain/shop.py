@@ -17,12 +17,13 @@ from domain.text import BIDI_CONTROLS
 NAME = "name"
 CONTACTS = ("telegram", "phone", "email")
 TAX_NUMBER = "tax_number"  # the shop's VAT number or ИНН, printed on its invoices and receipts
+ADDRESS = "address"  # the seller's legal address, printed on its documents
+BANK = "bank"  # where a business pays an invoice by transfer (bank, account, BIC / IBAN), printed on it
 POLICIES = ("returns", "delivery", "privacy")
-FIELDS = (NAME, *CONTACTS, TAX_NUMBER, *POLICIES)
+FIELDS = (NAME, *CONTACTS, TAX_NUMBER, ADDRESS, BANK, *POLICIES)
 ALL_LANGUAGES = ""  # the language of a field that has one value for every reader (name, contacts)
-LIMITS = {NAME: 64, "telegram": 33, "phone": 32, "email": 254, TAX_NUMBER: MAX_TAX_NUMBER} | dict.fromkeys(
-    POLICIES, 3000
-)
+LIMITS = {NAME: 64, "telegram": 33, "phone": 32, "email": 254, TAX_NUMBER: MAX_TAX_NUMBER, ADDRESS: 200, BANK: 200}
+LIMITS |= dict.fromkeys(POLICIES, 3000)
 CLEAR = "-"  # typed as the value: forget the chat's value (the settings file's, if any, shows again)
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -38,7 +39,8 @@ class Source(StrEnum):
 
 class UnknownShopField(DomainError):
     key = N_(
-        "Unknown setting “{field}”. Settings: name, telegram, phone, email, tax_number, returns, delivery, privacy."
+        "Unknown setting “{field}”. Settings: name, telegram, phone, email, tax_number, address, bank, returns, "
+        "delivery, privacy."
     )
 
 
@@ -85,6 +87,14 @@ class ShopIdentity:
     @property
     def tax_number(self) -> str | None:
         return self.values.get((TAX_NUMBER, ALL_LANGUAGES))
+
+    @property
+    def address(self) -> str | None:
+        return self.values.get((ADDRESS, ALL_LANGUAGES))
+
+    @property
+    def bank(self) -> str | None:
+        return self.values.get((BANK, ALL_LANGUAGES))
 
     @property
     def contacts(self) -> dict[str, str]:

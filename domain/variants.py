@@ -46,12 +46,47 @@ def parse_options(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 INCONSISTENT_OPTIONS = N_("options of {parent} must be {expected}, like its other variants; got {got}")
+
+
+class OptionsUnlikeSiblings(DomainError):
+    """Option names refused in chat: a whole sentence, where a file's line keeps the short problem."""
+
+    key = N_("Options of {parent} must be {expected}, like its other variants, not {got}.")
+
+
 DUPLICATE_COMBINATION = N_("{parent} already has a variant {options} (SKU {sku})")
+
+
+class VariantTaken(DomainError):
+    """A variant's values refused in chat: a whole sentence, where a file's line keeps the short problem."""
+
+    key = N_("{parent} already has a variant {options} (SKU {sku}).")
+
+
 PARENT_WITHOUT_OPTIONS = N_("{parent} has several variants: each needs options to tell them apart")
+
+
+class VariantsNeedOptions(DomainError):
+    """A parent without options refused in chat: a whole sentence, where a file's line keeps the short problem."""
+
+    key = N_("{parent} has several variants: each needs options to tell them apart.")
+
+
+# A file's line keeps the short problem; chat says the same as a whole sentence.
+_IN_CHAT: dict[str, type[DomainError]] = {
+    INCONSISTENT_OPTIONS: OptionsUnlikeSiblings,
+    DUPLICATE_COMBINATION: VariantTaken,
+    PARENT_WITHOUT_OPTIONS: VariantsNeedOptions,
+}
 
 
 def _names(names: Sequence[str]) -> str:
     return ", ".join(names) or "—"
+
+
+def options_text(product: Product) -> str:
+    """How the audit trail writes a variant's options: ``Size=L; Colour=Navy``."""
+    return "; ".join(f"{name}={value}" for name, value in zip(product.option_names, product.options, strict=True))
 
 
 def check_variants(members: Sequence[tuple[int, Product]]) -> list[Problem]:
@@ -135,6 +170,27 @@ def _closeness(candidate: Sibling, chosen: Product, position: int) -> tuple[int,
     return tuple(int(candidate.options[j] == chosen.options[j]) for j in range(len(chosen.options)) if j != position)
 
 
+def _one_option(chosen: Product, usable: Sequence[Sibling], available: Mapping[int, int]) -> list[OptionRow] | None:
+    """``option_rows`` of a product with one option (a size, most often) in one pass, or None
+    when some value is had by two variants, which only the general rule below may choose
+    between. The rule this relies on: with each value had by one variant, that variant is its
+    button's target (nothing to weigh), catalog order is the listed variants' order, and a value
+    only a hidden variant has gets no button; so the general rule gives these same choices.
+    It skips that rule's grouping by value (~a third of a variant card's option work);
+    ``tests/unit/test_variants.py`` compares the two on random families."""
+    if len({v[1] for v in usable}) != len(usable):
+        return None
+    mine = chosen.options[0]
+    choices = tuple(
+        [
+            OptionChoice(options[0], pid, options[0] == mine, not orderable or available.get(pid, 0) <= 0)
+            for pid, options, listed, orderable in usable
+            if listed
+        ]
+    )
+    return [OptionRow(chosen.option_names[0], choices)] if len(choices) > 1 else []
+
+
 def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping[int, int]) -> list[OptionRow]:
     """The option buttons of a card showing ``chosen``: for each option with more than one
     value, its values in catalog order. A value opens the variant that keeps the most of the
@@ -144,6 +200,8 @@ def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping
     Catalog order counts hidden variants too: hiding S / White must not move S after L."""
     width = len(chosen.options)
     usable = [v for v in variants if len(v.options) == width]
+    if width == 1 and len(chosen.option_names) == 1 and (row := _one_option(chosen, usable, available)) is not None:
+        return row
     rows: list[OptionRow] = []
     for position, name in enumerate(chosen.option_names):
         by_value: dict[str, list[Sibling]] = {}
@@ -216,4 +274,6 @@ def check_variant(candidate: Product, siblings: Sequence[Product]) -> None:
     """The CSV's rules for one variant set or added among the stored ones: raise the first broken."""
     others = [(0, sibling) for sibling in siblings if sibling.sku != candidate.sku]
     for _, reason in check_variants([*others, (1, candidate)]):  # stored first: the new one is the duplicate
-        raise reason.error
+        error = reason.error
+        sentence = _IN_CHAT.get(error.key)
+        raise sentence(**error.params) if sentence else error

@@ -1,8 +1,9 @@
-"""The books for managers: /journal [FROM] [TO] sends the journal as CSV, /trial shows the
+"""The books for managers: /journal [FROM] [TO] sends the journal as CSV (/journal CODE: one order's), /trial shows the
 trial balance, /ar the receivables aging of business invoices, /ap what is owed to suppliers."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,10 +13,16 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from domain.accounting import CSV_HEADER, journal_rows
+from domain.accounting import CSV_HEADER, JournalEntry, journal_rows
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import day_start
-from domain.usecases.accounts import journal_for_staff, payables, receivables, trial_balance
+from domain.usecases.accounts import (
+    journal_for_staff,
+    order_journal_for_staff,
+    payables,
+    receivables,
+    trial_balance,
+)
 from domain.usecases.statements import customer_statement
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv, spreadsheet_date_format
@@ -29,7 +36,14 @@ router = Router(name=__name__)
 AR_LINES_SHOWN = 40
 
 
+# A date is typed in full, YYYY-MM-DD: an order code typed with a dash may begin with four digits
+# (2345-BCDF), and one of eight digits may read as a day run together (22221122).
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _day(text: str) -> date | None:
+    if not DATE_FORM.fullmatch(text):
+        return None
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -42,6 +56,10 @@ async def journal_command(
 ) -> None:
     assert message.from_user is not None
     args = (command.args or "").split()
+    if len(args) == 1 and not DATE_FORM.fullmatch(args[0]):  # an order, INV-…, CN-… or DN-…
+        order, entries = await order_journal_for_staff(uow, staff_id=message.from_user.id, reference=args[0])
+        await _send_journal(message, entries, f"journal-{order.code}.csv", settings)
+        return
     # Days of the shop's time zone, as /report counts them, both named days included (as the
     # file's name says): a month is /journal 2026-12-01 2026-12-31.
     zone = ZoneInfo(settings.timezone)
@@ -50,12 +68,19 @@ async def journal_command(
     last = _day(args[1]) if len(args) > 1 else today
     if first is None or last is None or first > last:
         await message.answer(
-            _("Usage: /journal [FROM] [TO], dates as YYYY-MM-DD, both included; the last 30 days by default.")
+            _(
+                "Usage: /journal [FROM] [TO], dates as YYYY-MM-DD, both included; the last 30 days by default. "
+                "/journal CODE: one order's entries, named by its code, its invoice (INV-…), a credit note (CN-…) "
+                "or a debit note (DN-…)."
+            )
         )
         return
     start, end = day_start(first, zone), day_start(last + timedelta(days=1), zone)
     entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
-    name = f"journal-{first.isoformat()}-{last.isoformat()}.csv"
+    await _send_journal(message, entries, f"journal-{first.isoformat()}-{last.isoformat()}.csv", settings)
+
+
+async def _send_journal(message: Message, entries: list[JournalEntry], name: str, settings: ShopSettings) -> None:
     # For a person's spreadsheet, in their language: its columns and accounts named as /trial
     # names them, its memos translated (``handlers.views.memos``), its dates as their spreadsheet
     # reads dates, the shop's local time without an offset (``ordergram export journal`` is for

@@ -37,6 +37,11 @@ def shorten(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
     return shorten_text(" ".join(text.split()), limit)
 
 
+def pickup_label(name: str, address: str) -> str:
+    """A pickup point as the chat names it (staff-set text, of any length): its name and address, shortened."""
+    return shorten(f"{name}, {address}" if address else name)
+
+
 def shorten_name(name: str, limit: int) -> str:
     """A line's name on a button: a trailing "(M / Navy)" (a variant) kept whole where it fits in
     half the room, the rest cut, so two sizes of one long-named product read apart."""
@@ -202,6 +207,10 @@ class PickWarehouseCb(CallbackData, prefix="pwh"):
     warehouse: Number
 
 
+class PickResumeCb(CallbackData, prefix="pres"):
+    """Go on with the round the picker has open (asked for another while it was)."""
+
+
 class PickShortCb(CallbackData, prefix="pshort"):
     line_id: Number
 
@@ -224,7 +233,12 @@ class PackWeightCb(CallbackData, prefix="pw"):
 
 class DocumentCb(CallbackData, prefix="doc"):
     code: Code
-    kind: Code  # label, slip, receipt
+    kind: Code  # label, slip, receipt, or a credit/debit note's: CREDIT_NOTE_KIND or DEBIT_NOTE_KIND and its number
+
+
+CREDIT_NOTE_KIND = "cn"
+DEBIT_NOTE_KIND = "dn"
+NOTE_KINDS = (CREDIT_NOTE_KIND, DEBIT_NOTE_KIND)  # the buyer's own documents, as the receipt is
 
 
 class RateCb(CallbackData, prefix="rt"):
@@ -290,6 +304,15 @@ class OwedBackCb(CallbackData, prefix="obk"):
     """An order's refund owed confirmed paid back: ``seen``, the amount the button showed."""
 
     code: Code
+    seen: Number
+
+
+class PaidAgainCb(CallbackData, prefix="pda"):
+    """Another payment of the same amount on an order confirmed (a /paid repeated): ``minor``, the amount
+    asked about; ``seen``, how many payments the order had when asked (the question is stale otherwise)."""
+
+    code: Code
+    minor: Number
     seen: Number
 
 

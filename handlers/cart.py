@@ -57,12 +57,13 @@ def cart_keyboard(cart: Cart, page: int = 0) -> InlineKeyboardMarkup | None:
     for line in cart.lines[page * CART_LINES_PER_PAGE : (page + 1) * CART_LINES_PER_PAGE]:
         pid, qty = line.product.id or 0, line.quantity
         less, more = line.terms.down(qty), line.terms.up(qty)  # whole packs, not under the minimum
+        short = shorten_name(line.product.display_name, 12)  # each button says which line it changes
         rows.append(
             [
                 callback_button(f"{shorten_name(line.product.display_name, 32)} ×{qty}", view),
-                callback_button("➖", packed(CartChange, pid, qty, less, "cart", page)),
-                callback_button("➕", packed(CartChange, pid, qty, more, "cart", page)),
-                callback_button("🗑", packed(CartChange, pid, qty, 0, "cart", page)),
+                callback_button(f"➖ {short}", packed(CartChange, pid, qty, less, "cart", page)),
+                callback_button(f"➕ {short}", packed(CartChange, pid, qty, more, "cart", page)),
+                callback_button(f"🗑 {short}", packed(CartChange, pid, qty, 0, "cart", page)),
             ]
         )
     rows += pager(page, pages, lambda n: packed(CartPage, n, len(cart.lines)))

@@ -53,7 +53,7 @@ from handlers.callbacks import (
 )
 from handlers.context import ShopSettings
 from handlers.menu import CATALOG_BUTTON
-from handlers.views.markup import callback_button, inline_keyboard, packed
+from handlers.views.markup import callback_button, inline_keyboard, packed, packed_each
 from handlers.views.pager import pager
 from handlers.views.rendering import Renderer
 
@@ -209,27 +209,48 @@ def values_shown(choices: Sequence[OptionChoice]) -> tuple[Sequence[OptionChoice
     return choices[start:end], start > 0, end < len(choices)
 
 
+# A value's label on its button depends on the value alone, and a shop has few values (sizes,
+# colours) that every one of its variant cards shows: each is shortened once, not on each card
+# (two calls a button). Strings only (nothing the garbage collector scans), bounded and cleared
+# whole when full, as ``chosen_options`` keeps the card's option line.
+_option_labels: dict[str, str] = {}
+OPTION_LABELS_KEPT = 4096
+OPTION_LABEL_LIMIT = 20
+
+
+def _option_label(value: str) -> str:
+    label = _option_labels.get(value)
+    if label is None:
+        if len(_option_labels) >= OPTION_LABELS_KEPT:
+            _option_labels.clear()
+        label = _option_labels[value] = shorten(value, OPTION_LABEL_LIMIT)
+    return label
+
+
 def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[InlineKeyboardButton]]:
     """A row (or rows of four) per option of the parent: the chosen value ticked, a value whose
     variant is sold out crossed (it still opens, to ask for a notification). Made anew for each
     card (~3 µs a button, ``handlers.views.markup``): kept, a shop's every variant card's
     buttons were long-lived objects the garbage collector scanned again and again, and with
-    customers spread over a catalog few were asked for twice before they were evicted."""
+    customers spread over a catalog few were asked for twice before they were evicted. Their
+    labels are kept (``_option_label``) and their data packed together (``packed_each``)."""
     rows: list[list[InlineKeyboardButton]] = []
     for option in card.options:
         buttons = []
         shown, before, after = values_shown(option.choices)
-        for n, (value, product_id, chosen, sold_out) in enumerate(shown):
-            label = shorten(value, 20)
+        data = packed_each(VariantCb, [choice.product_id for choice in shown], category_id, page)
+        last = len(shown) - 1
+        for n, (value, _opens, chosen, sold_out) in enumerate(shown):
+            label = _option_label(value)
             if chosen:
                 label = "✔ " + label
             if sold_out:
                 label += " ✖"
             if n == 0 and before:
                 label = "◀ " + label
-            if n == len(shown) - 1 and after:
+            if n == last and after:
                 label += " ▶"
-            buttons.append(callback_button(label, packed(VariantCb, product_id, category_id, page)))
+            buttons.append(callback_button(label, data[n]))
         rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
     return rows
 

@@ -32,6 +32,7 @@ from handlers.callbacks import (
     PickupChoice,
     SavedAddress,
     StartCheckout,
+    pickup_label,
     rows_of,
     shorten,
 )
@@ -148,7 +149,7 @@ async def delivery_chosen(
         await message.edit_text(
             _("Step 3 of 5. Choose a pickup point:"),
             reply_markup=rows_of(
-                *[(shorten(f"{w.name}, {w.address}"), PickupChoice(warehouse_id=w.id or 0)) for w in points]
+                *[(pickup_label(w.name, w.address), PickupChoice(warehouse_id=w.id or 0)) for w in points]
             ),
         )
         return
@@ -217,6 +218,10 @@ async def address_typed(message: Message, state: FSMContext) -> None:
         return
     await save(state, replace(await draft_of(state), address=text))
     await state.set_state(Checkout.location)
+    await _ask_location(message, _("Share your location for a precise delivery estimate, or press Skip."))
+
+
+async def _ask_location(message: Message, question: str) -> None:
     keyboard = ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=_("📍 Share location"), request_location=True)],
@@ -225,9 +230,7 @@ async def address_typed(message: Message, state: FSMContext) -> None:
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-    await message.answer(
-        _("Share your location for a precise delivery estimate, or press Skip."), reply_markup=keyboard
-    )
+    await message.answer(question, reply_markup=keyboard)
 
 
 @router.message(Checkout.location, F.location)
@@ -242,8 +245,20 @@ async def location_shared(message: Message, state: FSMContext, customer: Custome
 
 @router.message(Checkout.location, F.text, ~F.text.startswith("/"))
 async def location_skipped(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
-    await message.answer(_("No problem."), reply_markup=ReplyKeyboardRemove())
-    await ask_shipping(message, state, await draft_of(state), customer, **deps)
+    """Skip, or text typed instead: an address is the address (asked where it is again), anything
+    else a hint; typed text counted as Skip lost a corrected address without a word."""
+    if (message.text or "").strip().casefold() == _("Skip").casefold():
+        await message.answer(_("No problem."), reply_markup=ReplyKeyboardRemove())
+        await ask_shipping(message, state, await draft_of(state), customer, **deps)
+        return
+    text = typed(message.text or "", MAX_ADDRESS)
+    if len(text) < 5:
+        hint = _("To go on, share your location or press Skip. To change the address, send it in full.")
+        await _ask_location(message, hint)
+        return
+    await save(state, replace(await draft_of(state), address=text))
+    now = fill(_("The address is now: {address}."), address=text)
+    await _ask_location(message, now + "\n" + _("Share your location for a precise delivery estimate, or press Skip."))
 
 
 @router.callback_query(Checkout.pickup, PickupChoice.filter())

@@ -35,7 +35,7 @@ from domain.usecases.dispatch import (
 )
 from domain.usecases.parcels import deliver_parcel, ship_parcel
 from domain.usecases.pickup import hand_over
-from handlers.callbacks import DocumentCb, PackBoxCb, PackBoxPageCb, PackWeightCb, button
+from handlers.callbacks import NOTE_KINDS, DocumentCb, PackBoxCb, PackBoxPageCb, PackWeightCb, button
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.output.documents import packing_slip, parcel_label, shipping_label
@@ -251,7 +251,7 @@ def _customer_language(papers: OrderPaperwork, i18n: I18n) -> str:
 DOCUMENT_KINDS = frozenset({"label", "slip"})  # and parcelN: one parcel's label
 
 
-@router.callback_query(DocumentCb.filter(F.kind != "receipt"))
+@router.callback_query(DocumentCb.filter((F.kind != "receipt") & ~F.kind.startswith(NOTE_KINDS)))
 async def staff_document(
     query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork, settings: ShopSettings, i18n: I18n
 ) -> None:

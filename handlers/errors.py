@@ -16,12 +16,14 @@ from aiogram.utils.i18n import ngettext
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from domain.staff import NotAllowed, WrongRole
+from handlers.callbacks import shorten_name
 from handlers.context import HandlerData
 from handlers.views.labels import ERROR_PARAM_LABELS, label
 from handlers.views.outgoing import answered
 from handlers.views.rendering import (
     PARAM_LIMIT,
     fill,
+    fill_text,
     format_day,
     format_money,
     format_number,
@@ -45,7 +47,8 @@ def domain_message(error: DomainError, *, html: bool = True) -> str:
     """Translate the error's message key and fill in its parameters; parameters that carry a
     code (a status, a role) are shown by their name in the reader's language. Parameters are
     often what someone typed: shortened, and escaped for a message (``html``); an alert
-    shows plain text."""
+    shows plain text. A product's name keeps its variant ("… (M / White)") when cut: the part
+    that says which one is refused."""
     params = {
         name: label(ERROR_PARAM_LABELS[name], str(value))
         if name in ERROR_PARAM_LABELS
@@ -55,6 +58,8 @@ def domain_message(error: DomainError, *, html: bool = True) -> str:
         if isinstance(value, date) and not isinstance(value, datetime)
         else format_number(value)
         if name in COUNTS and type(value) is int
+        else shorten_name(value, PARAM_LIMIT)
+        if name == "name" and isinstance(value, str)
         else value
         for name, value in error.params.items()
     }
@@ -63,7 +68,7 @@ def domain_message(error: DomainError, *, html: bool = True) -> str:
         return text
     if html:
         return fill(text, **params)
-    return text.format(**{k: v if isinstance(v, int) else shorten(v, PARAM_LIMIT) for k, v in params.items()})
+    return fill_text(text, **params)
 
 
 @router.errors()

@@ -9,7 +9,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission, can
 from domain.usecases.forecasts import QUANTILES, apply_reorder_point, product_forecast
+from domain.usecases.staff import staff_member
 from domain.weeks import MIN_WEEKS
 from handlers.callbacks import ApplyReorder, button
 from handlers.context import ShopSettings
@@ -54,6 +56,9 @@ async def forecast_command(
         for f in found
         if f.policy is not None and f.changes
     ]
+    # Only who may change reorder points is offered the button: to anyone else every press was a refusal.
+    if rows and not can(await staff_member(uow, message.from_user.id), Permission.EDIT_STOCK):
+        rows = []
     await message.answer(
         renderer.render(
             "staff/forecast.html.j2", product=product, forecasts=found, min_weeks=MIN_WEEKS, quantiles=QUANTILES

@@ -18,12 +18,12 @@ from domain.usecases.dispatch import paperwork_to_send
 from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.order_queue import QueuePage, queue_page
 from domain.usecases.owed_back import confirm_paid_back
-from domain.usecases.payments import record_invoice_payment
+from domain.usecases.payments import PaymentRepeated, record_invoice_payment
 from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_tax_number, set_vip
 from domain.usecases.staff_order import order_for_staff
 from domain.usecases.support import customer_conversations
-from handlers.callbacks import OwedBackCb, PoEditCb, QueuePageCb, SendReceiptCb
+from handlers.callbacks import OwedBackCb, PaidAgainCb, PoEditCb, QueuePageCb, SendReceiptCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.orders import receipt_file
@@ -149,15 +149,46 @@ async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork
     if not 1 <= len(words) <= 2:
         await message.answer(_("Usage: /paid ORDER-CODE [AMOUNT] (without an amount: all that is left to pay)"))
         return
+    try:
+        order, paid, left = await record_invoice_payment(
+            uow, clock, staff_id=message.from_user.id, code=words[0], amount=words[1] if len(words) == 2 else ""
+        )
+    except PaymentRepeated as repeated:  # a /paid sent twice by mistake is not a second part-payment
+        code, amount = str(repeated.params["code"]), repeated.params["amount"]
+        assert isinstance(amount, Money)
+        data = packed(PaidAgainCb, code, amount.amount, int(repeated.params["seen"]))
+        button = InlineKeyboardButton(
+            text=_("✅ Record another {amount}").format(amount=format_money(amount)), callback_data=data
+        )
+        text = fill(_(PaymentRepeated.key), code=code, amount=format_money(amount))
+        await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]))
+        return
+    await message.answer(_paid_reply(order.code, paid, left))
+
+
+@router.callback_query(PaidAgainCb.filter())
+async def invoice_paid_again(query: CallbackQuery, callback_data: PaidAgainCb, uow: UnitOfWork, clock: Clock) -> None:
+    """The repeated payment confirmed: recorded once, the question's button gone."""
     order, paid, left = await record_invoice_payment(
-        uow, clock, staff_id=message.from_user.id, code=words[0], amount=words[1] if len(words) == 2 else ""
+        uow,
+        clock,
+        staff_id=query.from_user.id,
+        code=callback_data.code,
+        minor=callback_data.minor,
+        seen=callback_data.seen,
     )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_paid_reply(order.code, paid, left))
+
+
+def _paid_reply(code: str, paid: Money, left: Money) -> str:
+    """What staff read once a payment is recorded."""
     if left.amount > 0:
         text = _("Payment of {amount} recorded for order {code}; {left} is still to pay.")
-        await message.answer(fill(text, amount=format_money(paid), code=order.code, left=format_money(left)))
-        return
+        return fill(text, amount=format_money(paid), code=code, left=format_money(left))
     text = _("Payment of {amount} recorded for order {code}; invoice reminders stop.")
-    await message.answer(fill(text, amount=format_money(paid), code=order.code))
+    return fill(text, amount=format_money(paid), code=code)
 
 
 @router.message(Command("vip"))

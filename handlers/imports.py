@@ -12,17 +12,19 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from markupsafe import escape
 
 from domain.contention import again_on_contention
 from domain.csvfiles import UTF8, UTF8_BOM, shown_problems
 from domain.errors import DomainError, ImportRejected, Reason
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.import_files import KINDS, import_file, import_permission
-from domain.usecases.imports import HISTORY_WEEKS, ImportReport
+from domain.usecases.imports import HISTORY_WEEKS, STOCK_COUNTED, ImportReport
 from domain.usecases.staff import require
+from handlers.category_moves import moves_note
 from handlers.errors import domain_message
 from handlers.views.labels import label
-from handlers.views.rendering import fill, format_day, format_number
+from handlers.views.rendering import fill, fill_text, format_day, format_number
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ async def _import(
         # products at once): "Importing…" is sent already, so the update itself is not run again.
         staff_id = message.from_user.id
         report = await again_on_contention(
-            lambda: import_file(uow, clock, kind, data, staff_id=staff_id, languages=languages)
+            lambda: import_file(uow, clock, kind, data, staff_id=staff_id, languages=languages, source=name)
         )
     except ImportRejected as rejected:
         await message.answer(_rejection(name, rejected))
@@ -92,15 +94,17 @@ async def import_usage(message: Message) -> None:
     await message.answer(_usage())
 
 
-def reason_text(reason: Reason) -> str:
-    """A problem in the reader's language; ``what`` names a kind of thing (a message id)."""
+def reason_text(reason: Reason, *, html: bool = True) -> str:
+    """A problem in the reader's language; ``what`` names a kind of thing (a message id). Escaped for
+    a message (``html``); a page shows plain text."""
     error = reason.error
     if "what" in error.params:
         error = copy.copy(error)
         error.params = {**error.params, "what": _(str(error.params["what"]))}
     if reason.column:  # a header's name, the same in every language
-        return f"{fill('{column}:', column=reason.column)} {domain_message(error)}"
-    return domain_message(error)
+        column = (fill if html else fill_text)("{column}:", column=reason.column)
+        return f"{column} {domain_message(error, html=html)}"
+    return domain_message(error, html=html)
 
 
 def _rejection(name: str, rejected: ImportRejected) -> str:
@@ -122,17 +126,14 @@ def _rejection(name: str, rejected: ImportRejected) -> str:
     return "\n".join(lines)
 
 
-def summary(kind: str, report: ImportReport) -> str:
-    """What the file did, in the reader's language: created, updated, unchanged, skipped."""
+def summary(kind: str, report: ImportReport, *, html: bool = True) -> str:
+    """What the file did, in the reader's language: created, updated, unchanged, skipped. Plain text,
+    escaped once at the end for a message (``html``); a page shows it as text."""
     text = _("{kind}: {created} created, {updated} updated, {unchanged} unchanged.").format(
         kind=label("import_kind", kind), created=report.created, updated=report.updated, unchanged=report.unchanged
     )
     if report.units is not None:  # a count creates nothing: "0 created" read as if the file did nothing
-        text = ngettext(
-            "{kind}: {n} bin set, {unchanged} unchanged; units in the file's bins: {units}.",
-            "{kind}: {n} bins set, {unchanged} unchanged; units in the file's bins: {units}.",
-            report.updated,
-        ).format(
+        text = ngettext(*STOCK_COUNTED, report.updated).format(
             kind=label("import_kind", kind),
             n=format_number(report.updated),
             unchanged=format_number(report.unchanged),
@@ -145,7 +146,7 @@ def summary(kind: str, report: ImportReport) -> str:
             report.skipped,
         ).format(n=format_number(report.skipped), day=format_day(report.skipped_before), weeks=HISTORY_WEEKS)
     if report.not_sold:
-        text += " " + fill(
+        text += " " + fill_text(
             ngettext(
                 "{n} product is priced only in {currencies}, which the shop does not take (it takes {taken}):"
                 " no customer can buy it until you set a rate with /fx.",
@@ -157,9 +158,11 @@ def summary(kind: str, report: ImportReport) -> str:
             currencies=", ".join(report.not_sold_in),
             taken=", ".join(report.shop_currencies),
         )
+    if report.relinked:
+        text += " " + moves_note(report.relinked)
     if report.ignored_columns:
         columns = ", ".join(report.ignored_columns)
-        text += " " + fill(_("Column(s) ignored, not part of the format: {columns}."), columns=columns)
+        text += " " + fill_text(_("Column(s) ignored, not part of the format: {columns}."), columns=columns)
     if report.encoding not in (UTF8, UTF8_BOM):
         text += " " + _("Read as {encoding}.").format(encoding=report.encoding)
-    return text
+    return str(escape(text)) if html else text

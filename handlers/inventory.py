@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -22,6 +22,7 @@ from domain.usecases.inventory import (
     set_reorder_point,
     stock_view,
 )
+from domain.usecases.stock_examples import stock_example
 from domain.usecases.transfers import transfer
 from handlers.callbacks import StockPageCb
 from handlers.catalog import search_key
@@ -140,7 +141,8 @@ def _variant_pages(views: list[StockView]) -> list[dict[int, tuple[int, int]]]:
 async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = _args(command)
     if len(args) not in (3, 4):
-        await message.answer(_("Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive 85123A 24 LON A-01-02-1"))
+        usage = _("Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive {sku} 24 {warehouse} {bin}")
+        await message.answer(fill(usage, **asdict(await stock_example(uow))))
         return
     quantity = _number(args[1])
     received = await receive(
@@ -172,7 +174,8 @@ async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWor
 async def adjust_stock(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = _args(command)
     if len(args) < 3:
-        await message.answer(_("Usage: /adjust SKU WAREHOUSE ±QTY REASON, e.g. /adjust 85123A LON -2 damaged"))
+        usage = _("Usage: /adjust SKU WAREHOUSE ±QTY REASON, e.g. /adjust {sku} {warehouse} -2 damaged")
+        await message.answer(fill(usage, **asdict(await stock_example(uow))))
         return
     product, warehouse, level = await adjust(
         uow,
@@ -227,12 +230,11 @@ async def move_stock(message: Message, command: CommandObject, uow: UnitOfWork, 
 async def transfer_stock(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = _args(command)
     if len(args) != 4:
-        await message.answer(
-            _(
-                "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN],"
-                " e.g. /transfer 85123A 5 LON MAN:A-01-01-1"
-            )
+        usage = _(
+            "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN],"
+            " e.g. /transfer {sku} 5 {warehouse} {other}:{other_bin}"
         )
+        await message.answer(fill(usage, **asdict(await stock_example(uow))))
         return
     done = await transfer(
         uow, clock, staff_id=_who(message), sku=args[0], quantity=_number(args[1]), source=args[2], target=args[3]
@@ -254,7 +256,8 @@ async def transfer_stock(message: Message, command: CommandObject, uow: UnitOfWo
 async def reorder_point(message: Message, command: CommandObject, uow: UnitOfWork) -> None:
     args = _args(command)
     if len(args) not in (3, 4):
-        await message.answer(_("Usage: /reorder SKU WAREHOUSE POINT [MAX], e.g. /reorder 85123A LON 20 100"))
+        usage = _("Usage: /reorder SKU WAREHOUSE POINT [MAX], e.g. /reorder {sku} {warehouse} 20 100")
+        await message.answer(fill(usage, **asdict(await stock_example(uow))))
         return
     point = _number(args[2]) if args[2] != "0" else 0
     top = _number(args[3]) if len(args) == 4 else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -44,6 +45,7 @@ from handlers.callbacks import (
     EditPickupCb,
     OrderCb,
     PayDifferenceCb,
+    pickup_label,
     rows_of,
     shorten,
     shorten_name,
@@ -52,6 +54,7 @@ from handlers.catalog import reading_language
 from handlers.checkout_payment import send_invoice
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.views.notification_buttons import credit_note_buttons
 from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill
 
@@ -74,7 +77,7 @@ def edit_page(order: Order, page: int) -> tuple[int, int]:
 
 
 def edit_keyboard(order: Order, *, staff: bool, page: int = 0) -> InlineKeyboardMarkup:
-    """Per line: one less, one more, remove; each button names the version it was shown at.
+    """Per line: one less, one more, remove, each naming its line and the version it was shown at.
     ``EDIT_LINES_PER_PAGE`` lines a page (past the last: the last, as after a removal)."""
     buttons, language = [], reading_language()
     page, pages = edit_page(order, page)
@@ -89,8 +92,8 @@ def edit_keyboard(order: Order, *, staff: bool, page: int = 0) -> InlineKeyboard
         name = line.named_in(language)
         buttons += [
             (f"➖ {shorten_name(name, 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
-            ("➕", EditLineCb(quantity=line.quantity + 1, **data)),
-            (f"🗑 {shorten_name(name, 16)}", EditLineCb(quantity=0, **data)),  # which line it takes off
+            (f"➕ {shorten_name(name, 16)}", EditLineCb(quantity=line.quantity + 1, **data)),  # which line each changes
+            (f"🗑 {shorten_name(name, 16)}", EditLineCb(quantity=0, **data)),
         ]
     markup = rows_of(*buttons, width=3)
     markup.inline_keyboard.extend(pager(page, pages, lambda n: EditPageCb(code=order.code, page=n, staff=staff).pack()))
@@ -141,20 +144,29 @@ def outcome_text(outcome: EditOutcome, renderer: Renderer, *, editor: str = "") 
     return renderer.render("notifications/order_edited.html.j2", **params)
 
 
-async def send_difference_invoice(bot: Bot, chat_id: int, order: Order, due: Money, settings: ShopSettings) -> None:
-    await bot.send_invoice(
-        chat_id,
-        title=_("Order {code}: the difference").format(code=order.code),
-        description=(
+def _difference_invoice(order: Order, due: Money, settings: ShopSettings) -> dict[str, Any]:
+    """The difference's invoice, sent in the chat or opened from the Mini App alike."""
+    return {
+        "title": _("Order {code}: the difference").format(code=order.code),
+        "description": (
             _("The item you chose in exchange costs more than the one you sent back.")
             if "REPLACEMENT" in order.flags
             else _("Your changes to order {code} cost more than you paid.").format(code=order.code)
         ),
-        payload=difference_payload(order),
-        currency=due.currency,
-        prices=[LabeledPrice(label=_("Difference"), amount=due.amount)],
-        provider_token=settings.payment_provider_token,
-    )
+        "payload": difference_payload(order),
+        "currency": due.currency,
+        "prices": [LabeledPrice(label=_("Difference"), amount=due.amount)],
+        "provider_token": settings.payment_provider_token,
+    }
+
+
+async def send_difference_invoice(bot: Bot, chat_id: int, order: Order, due: Money, settings: ShopSettings) -> None:
+    await bot.send_invoice(chat_id, **_difference_invoice(order, due, settings))
+
+
+async def difference_invoice_link(bot: Bot, order: Order, due: Money, settings: ShopSettings) -> str:
+    """The Mini App's 💳 Pay the difference: the same invoice as a link (``WebApp.openInvoice``)."""
+    return await bot.create_invoice_link(**_difference_invoice(order, due, settings))
 
 
 @router.callback_query(EditOrderCb.filter())
@@ -202,7 +214,12 @@ async def after_edit(
     markup: ReplyKeyboardRemove | None = None,
 ) -> None:
     """What changed, then the difference's invoice; ``markup`` takes away a question's keyboard."""
-    await chat.answer(outcome_text(outcome, renderer), reply_markup=markup)
+    # What is owed back comes with its credit note, as staff's edit tells it. A message takes one
+    # keyboard: when it must take a question's away, the note's button comes right after it.
+    notes = credit_note_buttons(outcome.credit_notes) if outcome.credit_notes else None
+    await chat.answer(outcome_text(outcome, renderer), reply_markup=markup or notes)
+    if markup is not None and notes is not None:
+        await chat.answer(_("📄 The credit note of this change, for your accountant:"), reply_markup=notes)
     order = outcome.order
     if not settings.payment_provider_token:
         return
@@ -227,25 +244,44 @@ async def change_line(
     """A line's ➖/➕/🗑, or a product chosen to add: stock held with the rest again, all or
     nothing; priced, discounted and told as any edit. Pressed on a screen the order has moved on
     from (another screen of theirs, a second press): said so, and this screen shown as it is now."""
-    page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
+    outcome = await edit_pressed(
+        query, callback_data, uow, clock, settings, renderer, step=True, customer_id=customer.id or 0
+    )
+    if isinstance(outcome, EditOutcome):
+        page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
+        await _show_edited(query, outcome, bot, renderer, settings, page)
+
+
+async def edit_pressed(
+    query: CallbackQuery,
+    data: EditLineCb | EditAddCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+    *,
+    step: bool,
+    **who: int,
+) -> EditOutcome | Order:
+    """The edit a customer's or staff's (``who``: ``customer_id`` or ``staff_id``) button asks for.
+    Pressed on a screen the order has moved on from: said so, nothing changed, the screen redrawn,
+    and the order as it is now returned."""
     try:
-        outcome = await edit_order(
+        return await edit_order(
             uow,
             clock,
             settings.edit_policy,
-            code=callback_data.code,
-            version=callback_data.version,
-            changes=pressed(callback_data, step=True),
-            customer_id=customer.id or 0,
+            code=data.code,
+            version=data.version,
+            changes=pressed(data, step=step),
             language=reading_language(),
+            **who,
         )
     except EditConflict:
-        order = await order_to_edit(
-            uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0
-        )
-        await show_stale(query, order, renderer, settings, staff=False, page=page)
-        return
-    await _show_edited(query, outcome, bot, renderer, settings, page)
+        order = await order_to_edit(uow, clock, settings.edit_policy, code=data.code, **who)
+        page = data.page if isinstance(data, EditLineCb) else 0
+        await show_stale(query, order, renderer, settings, staff="staff_id" in who, page=page)
+        return order
 
 
 async def show_stale(
@@ -275,7 +311,7 @@ async def choose_pickup(
     order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
     buttons = [
         (
-            shorten(f"{w.name}, {w.address}" if w.address else w.name),
+            pickup_label(w.name, w.address),
             EditPickupCb(code=order.code, version=order.version, warehouse_id=w.id or 0),
         )
         for w in await pickup_points(uow)

@@ -18,7 +18,7 @@ from handlers.callbacks import EditAddressCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.order_edit import MAX_ADDRESS, after_edit, wait_for_text
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 
@@ -64,16 +64,31 @@ async def address_typed(
     point = delivery.point if delivery is not None and delivery.method is DeliveryMethod.COURIER else None
     await state.update_data(edit_address=text, edit_point=list(point) if point else None)
     await state.set_state(EditingAddress.location)
+    await _ask_where(message, kept=point is not None)
+
+
+async def _ask_where(message: Message, *, kept: bool, before: str = "") -> None:
+    """Where the address is: a location, Skip, and Same place when one was shared (``kept``)."""
     rows = [[KeyboardButton(text=_("📍 Share location"), request_location=True)], [KeyboardButton(text=_("Skip"))]]
     question = _("Share your location for a precise delivery estimate, or press Skip.")
-    if point is not None:
+    if kept:
         rows.insert(0, [KeyboardButton(text=_("Same place"))])
         question = _(
             "Is it the same place as the location you shared? Press Same place to keep it and its price, "
             "share the new location, or press Skip."
         )
     keyboard = ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
-    await message.answer(question, reply_markup=keyboard)
+    await message.answer(f"{before}\n{question}" if before else question, reply_markup=keyboard)
+
+
+def _answer(typed: str, kept: bool) -> str:
+    """What was typed at "where is it?": "same", "skip", an "address", or "" (none of them)."""
+    said = typed.strip().casefold()
+    if kept and said == _("Same place").casefold():
+        return "same"
+    if said == _("Skip").casefold():
+        return "skip"
+    return "address" if 5 <= len(typed) <= MAX_ADDRESS else ""
 
 
 @router.message(EditingAddress.location)
@@ -88,16 +103,27 @@ async def location_given(
     bot: Bot,
 ) -> None:
     """A location shared prices the new address by it, "Same place" by the one shared before,
-    anything else as the checkout's Skip does: without one (the national rate)."""
+    Skip as the checkout's does: without one (the national rate). An address typed instead is the
+    address, asked where it is again; other text is asked again with a hint (it was taken as Skip)."""
     data = await state.get_data()
-    await state.clear()
     if (message.text or "").startswith("/"):
+        await state.clear()
         await message.answer(_("The address stays as it was."), reply_markup=ReplyKeyboardRemove())
         return
     kept = data.get("edit_point")
+    text = " ".join(without_direction_controls(message.text or "").split())
+    answer = _answer(text, bool(kept)) if message.location is None else "location"
+    if answer in ("address", ""):
+        before = _("To change the address, send it in full.")
+        if answer == "address":
+            await state.update_data(edit_address=text)
+            before = fill(_("The address is now: {address}."), address=text)
+        await _ask_where(message, kept=bool(kept), before=before)
+        return
+    await state.clear()
     if message.location is not None:
         point: tuple[float, float] | None = (message.location.latitude, message.location.longitude)
-    elif message.text == _("Same place") and kept:
+    elif answer == "same" and kept:
         point = (float(kept[0]), float(kept[1]))
     else:
         point = None

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, EditConflict, OrderChanges
+from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, OrderChanges
 from domain.orders import Delivery, DeliveryMethod, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.text import without_direction_controls
@@ -23,11 +23,10 @@ from handlers.context import ShopSettings
 from handlers.order_edit import (
     MAX_ADDRESS,
     edit_keyboard,
+    edit_pressed,
     edit_screen,
     outcome_text,
-    pressed,
     product_choices,
-    show_stale,
     typed_search,
     wait_for_text,
 )
@@ -73,6 +72,13 @@ def _changes(words: list[str], point: tuple[float, float] | None) -> OrderChange
     return OrderChanges(by_sku=((words[0], int(words[1])),))
 
 
+def _usage() -> str:
+    return _(
+        "Usage: /edit ORDER-CODE, then SKU QUANTITY · address TEXT (the same place) · "
+        "elsewhere TEXT (a different place: the national rate) · courier TEXT · pickup WAREHOUSE"
+    )
+
+
 @router.message(Command("edit"))
 async def edit_command(
     message: Message,
@@ -89,7 +95,7 @@ async def edit_command(
     staff_id = message.from_user.id
     words = (command.args or "").split()
     if not words:
-        await message.answer(_("Usage: /edit ORDER-CODE, then SKU QUANTITY · address TEXT · pickup WAREHOUSE"))
+        await message.answer(_usage())
         return
     code = normalize_order_code(words[0])
     if len(words) == 1:
@@ -103,7 +109,7 @@ async def edit_command(
     shared = current.delivery.point if current.delivery is not None else None
     changes = _changes(words[1:], shared)
     if changes is None:
-        await message.answer(_("Usage: /edit ORDER-CODE, then SKU QUANTITY · address TEXT · pickup WAREHOUSE"))
+        await message.answer(_usage())
         return
     version = await _seen(state, code)
     if version is None:  # they did not open the order first: they edit it as it is now
@@ -147,23 +153,12 @@ async def change_line(
     (stock re-held all or nothing, priced by their list, the difference owed or to collect).
     Pressed on a screen the order has moved on from: said so, nothing changed, the screen redrawn."""
     page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
-    try:
-        outcome = await edit_order(
-            uow,
-            clock,
-            settings.edit_policy,
-            code=callback_data.code,
-            version=callback_data.version,
-            changes=pressed(callback_data, step=isinstance(callback_data, EditLineCb)),
-            staff_id=query.from_user.id,
-            language=reading_language(),
-        )
-    except EditConflict:
-        now = await order_to_edit(
-            uow, clock, settings.edit_policy, code=callback_data.code, staff_id=query.from_user.id
-        )
-        await _remember(state, now.code, now.version)
-        await show_stale(query, now, renderer, settings, staff=True, page=page)
+    step = isinstance(callback_data, EditLineCb)  # a quantity typed for a product added is exact
+    outcome = await edit_pressed(
+        query, callback_data, uow, clock, settings, renderer, step=step, staff_id=query.from_user.id
+    )
+    if not isinstance(outcome, EditOutcome):
+        await _remember(state, outcome.code, outcome.version)
         return
     order = outcome.order
     await _remember(state, order.code, order.version)

@@ -12,17 +12,16 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from domain.backorders import BACKORDER_FLAG
+from domain.credit_notes import CreditNote
 from domain.customers import Customer
-from domain.editing import customer_may_edit
-from domain.errors import DomainError
-from domain.orders import MAX_ORDER_LINES, Order, OrderStatus
+from domain.debit_notes import DebitNote
+from domain.errors import DomainError, NotFound
+from domain.order_actions import order_actions
+from domain.orders import Order, PaymentMethod
 from domain.ports import Clock, UnitOfWork
-from domain.returns import delivered_at, returnable
-from domain.shortages import asked
+from domain.returns import delivered_at
 from domain.usecases.buy_again import buy_again
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
-from domain.usecases.order_reference import buyer_offered_reference
 from domain.usecases.orders import (
     CancelledAlready,
     NotCancellable,
@@ -35,6 +34,9 @@ from domain.usecases.orders import (
 from domain.usecases.payments import order_to_pay
 from domain.usecases.tracking import OrderTracking, my_order_tracking
 from handlers.callbacks import (
+    CREDIT_NOTE_KIND,
+    DEBIT_NOTE_KIND,
+    NOTE_KINDS,
     BackorderListCb,
     BuyAgainCb,
     CancelOrderCb,
@@ -55,8 +57,9 @@ from handlers.checkout_payment import send_invoice
 from handlers.context import ShopSettings
 from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import ORDERS_BUTTON
-from handlers.output.documents import receipt
+from handlers.output.documents import adds_to, corrected, credit_note, debit_note, receipt
 from handlers.shop import identity_of_shop
+from handlers.views.buy_again import buy_again_notes
 from handlers.views.labels import label
 from handlers.views.markup import inline_keyboard, packed
 from handlers.views.pager import pager
@@ -73,28 +76,51 @@ def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
     return inline_keyboard(rows + pager(page.page, page.pages, lambda n: packed(OrdersPageCb, n)))
 
 
+def _is_invoice(order: Order) -> bool:
+    """Whether the order's document is an invoice (a business's order on terms), not a receipt."""
+    return order.payment_method is PaymentMethod.INVOICE
+
+
+def document_label(order: Order) -> str:
+    """The order's PDF button, named for what it sends (the chat's and the Mini App's): a business's invoice is
+    no receipt (in Russian a «чек» is a fiscal cash receipt)."""
+    if order.no_charge_replacement:  # no invoice was issued: it has no number
+        return _("🧾 Delivery note (PDF)")
+    return _("🧾 Invoice (PDF)") if _is_invoice(order) else _("🧾 Receipt (PDF)")
+
+
+def document_file_name(order: Order) -> str:
+    """The order's PDF as its button names it: ``receipt-CODE.pdf``, or an invoice by the number it is filed
+    under, ``invoice-INV-000001.pdf``, as a credit note is (``invoice-CODE.pdf``: issued before numbers)."""
+    if order.no_charge_replacement:
+        return f"delivery-note-{order.code}.pdf"
+    if _is_invoice(order):
+        return f"invoice-{order.invoice_label or order.code}.pdf"
+    return f"receipt-{order.code}.pdf"
+
+
 def _detail_keyboard(
     order: Order, settings: ShopSettings, now: datetime, tracking: OrderTracking | None = None
 ) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
-    parcels = tracking.parcels if tracking else ()
-    if order.status is OrderStatus.AWAITING_PAYMENT and settings.payment_provider_token:
+    offered = order_actions(order, settings, now, tracking)
+    if offered.pay:
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
-    if tracking and tracking.card_left and settings.payment_provider_token:
-        builder.button(text=_("💳 Pay the difference"), callback_data=PayDifferenceCb(code=order.code[:16]))
-    if customer_may_edit(order, now, settings.order_edit_window_minutes):
+    if offered.pay_difference:
+        builder.button(text=_("💳 Pay the difference"), callback_data=PayDifferenceCb(code=order.code))
+    if offered.edit:
         builder.button(text=_("✏️ Edit"), callback_data=EditOrderCb(code=order.code))
-    if BACKORDER_FLAG in order.flags or asked(order):  # held for a short pick: its part and the question
+    if offered.waiting:
         builder.button(text=_("⏳ Waiting for stock"), callback_data=BackorderListCb(code=order.code))
-    if order.cancellable_by_customer:
+    if offered.cancel:
         builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))
-    if returnable(order, now, settings.return_window_days, {}, parcels):  # earlier returns are checked on the way
+    if offered.returns:
         builder.button(text=_("↩️ Return"), callback_data=ReturnStartCb(code=order.code, kind="refund"))
         builder.button(text=_("🔁 Exchange"), callback_data=ReturnStartCb(code=order.code, kind="exchange"))
-    if buyer_offered_reference(order):
+    if offered.po_number:
         text = _("🧾 Change your PO number") if order.reference else _("🧾 Add your PO number")
         builder.button(text=text, callback_data=PoEditCb(code=order.code, staff=0))
-    builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))
+    builder.button(text=document_label(order), callback_data=DocumentCb(code=order.code, kind="receipt"))
     builder.button(text=_("🛒 Buy again"), callback_data=BuyAgainCb(code=order.code))
     if settings.support_chat_id is not None:
         builder.button(text=_("💬 Contact us"), callback_data=ContactCb(code=order.code))
@@ -271,8 +297,8 @@ async def pay_again(
     await send_invoice(bot, query.from_user.id, order, settings)
 
 
-@router.callback_query(DocumentCb.filter(F.kind == "receipt"))
-async def receipt_button(
+@router.callback_query(DocumentCb.filter((F.kind == "receipt") | F.kind.startswith(NOTE_KINDS)))
+async def document_button(
     query: CallbackQuery,
     callback_data: DocumentCb,
     uow: UnitOfWork,
@@ -280,10 +306,46 @@ async def receipt_button(
     i18n: I18n,
     settings: ShopSettings,
 ) -> None:
+    """The receipt, a refund's credit note or a rise's debit note, from the button its message carries: the buyer's
+    own orders only."""
     assert query.bot is not None
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=callback_data.code)
+    # A note says beside its file which invoice it corrects or adds to, as its PDF prints it; the receipt nothing.
+    caption: str | None = None
+    if callback_data.kind == "receipt":
+        document = await receipt_file(papers, uow, i18n, settings)
+    elif callback_data.kind.startswith(DEBIT_NOTE_KIND):
+        number = callback_data.kind.removeprefix(DEBIT_NOTE_KIND)
+        debit = next((n for n in papers.debit_notes if number.isdigit() and n.number == int(number)), None)
+        if debit is None:  # forged, or another order's number
+            raise NotFound()
+        document = await debit_note_file(papers, debit, uow, i18n, settings)
+        caption = adds_to(papers, settings.timezone)
+    else:
+        number = callback_data.kind.removeprefix(CREDIT_NOTE_KIND)
+        note = next((n for n in papers.credit_notes if number.isdigit() and n.number == int(number)), None)
+        if note is None:  # forged, or another order's number
+            raise NotFound()
+        document = await credit_note_file(papers, note, uow, i18n, settings)
+        caption = corrected(papers, settings.timezone)
     await query.answer()
-    await query.bot.send_document(query.from_user.id, await receipt_file(papers, uow, i18n, settings))
+    await query.bot.send_document(query.from_user.id, document, caption=caption)
+
+
+async def credit_note_file(
+    papers: OrderPaperwork, note: CreditNote, uow: UnitOfWork, i18n: I18n, settings: ShopSettings
+) -> BufferedInputFile:
+    """A credit note as a PDF, in the language being read."""
+    pdf = credit_note(papers, note, await identity_of_shop(uow, i18n), settings.timezone)
+    return BufferedInputFile(pdf, filename=f"credit-note-{note.label}.pdf")
+
+
+async def debit_note_file(
+    papers: OrderPaperwork, note: DebitNote, uow: UnitOfWork, i18n: I18n, settings: ShopSettings
+) -> BufferedInputFile:
+    """A debit note as a PDF, in the language being read."""
+    pdf = debit_note(papers, note, await identity_of_shop(uow, i18n), settings.timezone)
+    return BufferedInputFile(pdf, filename=f"debit-note-{note.label}.pdf")
 
 
 async def receipt_file(
@@ -292,7 +354,7 @@ async def receipt_file(
     """The order's receipt as a PDF, in the language being read (``reading_language``)."""
     named = replace(papers, order=papers.order.in_language(reading_language()))  # the lines as sold, in their language
     pdf = receipt(named, await identity_of_shop(uow, i18n), settings.timezone)
-    return BufferedInputFile(pdf, filename=f"receipt-{papers.order.code}.pdf")
+    return BufferedInputFile(pdf, filename=document_file_name(papers.order))
 
 
 @router.message(Command("receipt"))
@@ -308,6 +370,12 @@ async def receipt_command(
     staff_id = message.from_user.id if message.from_user else None
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code, staff_id=staff_id)
     await message.answer_document(await receipt_file(papers, uow, i18n, settings))
+    for note in papers.credit_notes:  # what corrects it goes with it, for the buyer's accountant
+        document = await credit_note_file(papers, note, uow, i18n, settings)
+        await message.answer_document(document, caption=corrected(papers, settings.timezone))
+    for debit in papers.debit_notes:  # and what adds to it
+        document = await debit_note_file(papers, debit, uow, i18n, settings)
+        await message.answer_document(document, caption=adds_to(papers, settings.timezone))
 
 
 @router.callback_query(BuyAgainCb.filter())
@@ -334,7 +402,7 @@ async def buy_again_button(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    await query.message.answer(renderer.render("buy_again.html.j2", result=result, cart_limit=MAX_ORDER_LINES))
+    await query.message.answer(renderer.render("buy_again.html.j2", result=result, notes=buy_again_notes(result)))
     if not result.nothing_added:
         cart = await customer_cart(uow, clock, customer, settings)
         text = await cart_text(uow, clock, customer, renderer, cart)

@@ -78,7 +78,7 @@ async def paid(message: Message, uow: UnitOfWork, clock: Clock, settings: ShopSe
         )
         paid_money = Money(payment.total_amount, payment.currency)
         pay = InlineKeyboardButton(
-            text=_("💳 Pay the difference"), callback_data=PayDifferenceCb(code=order.code[:16]).pack()
+            text=_("💳 Pay the difference"), callback_data=PayDifferenceCb(code=order.code).pack()
         )
         await message.answer(
             fill(text, code=order.code, paid=format_money(paid_money), left=format_money(left)),

@@ -12,16 +12,29 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.errors import InvalidQuantity
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.picking import PickRound, confirm_pick, current_round, picking_warehouse, start_round
-from domain.usecases.short_picks import LinePicked, report_short
+from domain.usecases.picking import (
+    NoOpenRound,
+    PickRound,
+    confirm_pick,
+    current_round,
+    picking_warehouse,
+    start_round,
+)
+from domain.usecases.short_picks import (
+    FoundNotACount,
+    LinePicked,
+    MoreFoundNotACount,
+    NotShort,
+    coded_item,
+    report_short,
+)
 from domain.warehouse import Warehouse
-from handlers.callbacks import PickShortCb, PickStartCb, PickWarehouseCb
+from handlers.callbacks import PickResumeCb, PickShortCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, parse_scan
-from handlers.views.rendering import Renderer, current_locale, fill
+from handlers.views.rendering import Renderer, current_locale, fill, format_number
 
 router = Router(name=__name__)
 
@@ -113,11 +126,14 @@ def _staff_id(event: Message | CallbackQuery) -> int:
 async def pick(
     message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer, state: FSMContext
 ) -> None:
+    code = (command.args or "").strip() or None
     current = await current_round(uow, staff_id=_staff_id(message))
+    if current is not None and current.is_another(warehouse_code=code):
+        await _still_open(message, current, renderer)
+        return
     if current is not None:
         await show_step(message, current, renderer, state)
         return
-    code = (command.args or "").strip() or None
     warehouse, warehouses = await picking_warehouse(uow, staff_id=_staff_id(message), warehouse_code=code)
     if warehouse is None:
         await message.answer(_("Which warehouse are you picking in?"), reply_markup=_warehouse_keyboard(warehouses))
@@ -169,10 +185,38 @@ async def pick_method_chosen(
             _("Which zone are you picking in?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
         )
         return
+    zone = callback_data.zone or None
     current = await start_round(
-        uow, clock, staff_id=_staff_id(query), method=method, warehouse_id=warehouse_id, zone=callback_data.zone or None
+        uow, clock, staff_id=_staff_id(query), method=method, warehouse_id=warehouse_id, zone=zone
     )
     await query.answer()
+    if current.is_another(method=method, zone=zone, warehouse_id=warehouse_id):
+        # The round open already came back (zone A's line when zone B was pressed)
+        await _still_open(query.message, current, renderer)
+        return
+    await show_step(query.message, current, renderer, state)
+
+
+async def _still_open(target: Message, current: PickRound, renderer: Renderer) -> None:
+    """Another round was asked for (a zone pressed, a warehouse named) with this one open: the
+    picker is told it is still open, where, and may go on with it."""
+    go_on = InlineKeyboardButton(
+        text=_("▶️ Go on with round {id}").format(id=current.pick_list.id), callback_data=PickResumeCb().pack()
+    )
+    await target.answer(
+        renderer.render("staff/pick_open.html.j2", round=current),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[go_on]]),
+    )
+
+
+@router.callback_query(PickResumeCb.filter())
+async def pick_resumed(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+    current = await current_round(uow, staff_id=_staff_id(query))
+    if current is None:  # finished since
+        await query.answer(_(NoOpenRound.key), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
     await show_step(query.message, current, renderer, state)
 
 
@@ -199,15 +243,41 @@ async def scanned_photo(
 @router.callback_query(PickShortCb.filter(), F.from_user)
 async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state: FSMContext, uow: UnitOfWork) -> None:
     current = await current_round(uow, staff_id=query.from_user.id)
-    line = current.pick_list.next_line if current else None
+    if current is None:  # a button of a round finished since
+        await query.answer(_(NoOpenRound.key), show_alert=True)
+        return
+    line = current.pick_list.next_line
     if line is None or line.id != callback_data.line_id:  # a button of an earlier step
         await query.answer(_(LinePicked.key), show_alert=True)
         return
+    product = current.products[line.product_id]
     await state.set_state(Picking.short)
-    await state.update_data(short_line=line.id)
+    # A numeric SKU or a barcode scanned at the question would read as that many found.
+    await state.update_data(
+        short_line=line.id,
+        short_codes=[product.sku, product.barcode or product.sku],
+        short_more=bool(line.picked),
+        short_open=line.open,
+        short_confirm=None,
+    )
     await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.answer(_("How many did you find in the bin? Send a number (0 if none)."))
+    if not line.picked:
+        await query.message.answer(_("How many did you find in the bin? Send a number (0 if none)."))
+        return
+    # Units scanned already are in the tote: asked "how many did you find", a picker counts them again.
+    asked = _(
+        "Scanned into tote {tote} already: {picked} of {quantity} × {sku}. How many more did you find in the bin? "
+        "Send a number (0 if none)."
+    )
+    counts = {"picked": format_number(line.picked), "quantity": format_number(line.quantity)}
+    await query.message.answer(fill(asked, sku=product.sku, tote=line.tote, **counts))
+
+
+@router.message(StateFilter(Picking.short), F.photo)
+async def short_photographed(message: Message, state: FSMContext) -> None:
+    """A barcode photographed out of habit at "how many did you find": no count, asked again."""
+    raise MoreFoundNotACount() if (await state.get_data()).get("short_more") else FoundNotACount()
 
 
 @router.message(StateFilter(Picking.short), F.text, ~F.text.startswith("/"))
@@ -215,16 +285,34 @@ async def short_counted(
     message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext, settings: ShopSettings
 ) -> None:
     text = (message.text or "").strip()
-    if not text.isdecimal():
-        raise InvalidQuantity(maximum=9999)
-    current = await report_short(
-        uow,
-        clock,
-        staff_id=_staff_id(message),
-        found=int(text),
-        staff_chat_id=settings.staff_chat_id,
-        line_id=(await state.get_data()).get("short_line"),
-    )
+    data = await state.get_data()
+    not_a_count = MoreFoundNotACount() if data.get("short_more") else FoundNotACount()
+    if not text.isdecimal() or text in data.get("short_codes", ()):  # the item scanned out of habit: no count
+        raise not_a_count
+    if text != data.get("short_confirm") and (sku := await coded_item(uow, text)) is not None:
+        # Another item's code (a shop's SKUs may be digits): more than the line needs cannot be a
+        # count; fewer may be, so it is asked again, and the same number sent twice is a count.
+        if int(text) >= data.get("short_open", 0):
+            raise not_a_count
+        await state.update_data(short_confirm=text)
+        asked = _(
+            "{code} is an item's SKU or barcode in your catalog ({sku}). Is it a count? If you found {count} in the "
+            "bin, send {code} again; if not, send the number you found (0 if none)."
+        )
+        await message.answer(fill(asked, code=text, sku=sku, count=format_number(int(text))))
+        return
+    try:
+        current = await report_short(
+            uow,
+            clock,
+            staff_id=_staff_id(message),
+            found=int(text),
+            staff_chat_id=settings.staff_chat_id,
+            line_id=data.get("short_line"),
+        )
+    except NotShort:  # the bin gave all the line needs: back to scanning them
+        await state.set_state(Picking.scanning)
+        raise
     for order in current.held:
         await message.answer(_("Order {code} is on hold for the shortage; managers were told.").format(code=order.code))
     for order, warehouse in current.held_already:

@@ -51,7 +51,9 @@ from handlers.callbacks import (
     shorten,
 )
 from handlers.catalog import send_photos
+from handlers.category_moves import moves_note, trail_text
 from handlers.context import ShopSettings
+from handlers.imports import import_document
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
@@ -141,6 +143,12 @@ def variant_rows(sheet: ProductSheet) -> list[list[InlineKeyboardButton]]:
 
 
 def moved_note(sheet: ProductSheet) -> str:
+    """Plain text (the chat escapes it, the Mini App shows it): the stored categories a typed path
+    moved, with everything in them, and how many variants it took along."""
+    return " ".join(note for note in (moves_note(sheet.relinked), _variants_moved(sheet)) if note)
+
+
+def _variants_moved(sheet: ProductSheet) -> str:
     """How many variants a category edit moved, when the product has variants: the category is
     the product's, so its sizes and colours go together."""
     product = sheet.product
@@ -168,7 +176,10 @@ async def show_sheet(
     if photos:
         await send_photos(bot, chat_id, sheet.product.photos)
     moved = moved_note(sheet) if saved else ""
-    text = renderer.render("staff/product.html.j2", sheet=sheet, languages=languages, saved=saved, moved=moved)
+    category = trail_text(sheet.trail) or shorten(sheet.product.category, 100)
+    text = renderer.render(
+        "staff/product.html.j2", sheet=sheet, languages=languages, saved=saved, moved=moved, category=category
+    )
     await bot.send_message(chat_id, text, reply_markup=sheet_keyboard(sheet, languages))
 
 
@@ -231,7 +242,7 @@ async def ask_value(
         return
     if field == "photos":
         await state.set_state(Editing.photos)
-        await state.update_data(product_id=pid)
+        await state.update_data(product_id=pid, sku=sheet.product.sku)
         rows = [[button(_("🗑 Remove all photos"), ProductPhotosCb(product_id=pid, action="clear"))], back]
         count = len(sheet.product.photos)
         await query.message.answer(
@@ -329,7 +340,22 @@ async def sent_photo(message: Message, uow: UnitOfWork, clock: Clock, state: FSM
     )
 
 
-@router.message(StateFilter(Editing.photos), ~F.photo, ~F.text.startswith("/"))
+@router.message(StateFilter(Editing.photos), Command("import"), F.document)
+async def import_at_photos(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, i18n: I18n, state: FSMContext
+) -> None:
+    """A file captioned /import is what its caption says, not a photo sent as a file: imported,
+    then the step, still open, said again."""
+    await import_document(message, command, uow, clock, i18n)
+    data = await state.get_data()
+    done = InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Done"), ProductSheetCb(product_id=data["product_id"]))]])
+    sku = shorten(str(data.get("sku", "")), 64)
+    await message.answer(
+        fill(_("You are still adding photos to {sku}: send a picture, or press Done."), sku=sku), reply_markup=done
+    )
+
+
+@router.message(StateFilter(Editing.photos), ~F.photo, ~F.text.startswith("/"), ~F.caption.startswith("/"))
 async def not_a_photo(message: Message) -> None:
     """A file (even a picture sent as a file: Telegram cannot show it in an album), text, a sticker…"""
     await message.answer(_("That is not a photo. Please send a picture (as a photo, not as a file), or /cancel."))
@@ -399,9 +425,9 @@ NEW_PRODUCT_STEPS = {
 }
 
 
-async def _next_step(message: Message, state: FSMContext, step: State, settings: ShopSettings) -> None:
+async def _next_step(message: Message, state: FSMContext, step: State, settings: ShopSettings, lead: str = "") -> None:
     await state.set_state(step)
-    question = _(NEW_PRODUCT_STEPS[step]).format(currency=settings.default_currency)
+    question = lead + _(NEW_PRODUCT_STEPS[step]).format(currency=settings.default_currency)
     skip = None
     if step in (Creating.barcode, Creating.photo):
         which: Literal["barcode", "photo"] = "barcode" if step == Creating.barcode else "photo"
@@ -503,6 +529,23 @@ async def _create(
     await show_sheet(bot, chat_id, sheet, renderer, i18n, photos=True, saved=True)
 
 
-@router.message(StateFilter(Creating.photo), ~F.photo, ~F.text.startswith("/"))
+@router.message(StateFilter(Creating.photo), Command("import"), F.document)
+async def import_at_new_photo(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+    state: FSMContext,
+    settings: ShopSettings,
+) -> None:
+    """The manager meant to import: the file is imported, and the new product, its answers kept,
+    asked for its photo again (its SKU named: the import's result came between)."""
+    await import_document(message, command, uow, clock, i18n)
+    sku = shorten(str((await state.get_data()).get("sku", "")), 64)
+    await _next_step(message, state, Creating.photo, settings, fill(_("You are still adding {sku}."), sku=sku) + " ")
+
+
+@router.message(StateFilter(Creating.photo), ~F.photo, ~F.text.startswith("/"), ~F.caption.startswith("/"))
 async def new_not_a_photo(message: Message) -> None:
     await not_a_photo(message)

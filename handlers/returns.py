@@ -42,6 +42,22 @@ from handlers.views.rendering import fill
 
 router = Router(name=__name__)
 MAX_PHOTOS = 5
+# ``/start ret_CODE`` (``exc_CODE``): the Mini App's ↩️ Return opens the chat at the return's first step.
+RETURN_LINKS = {"ret_": ReturnKind.REFUND, "exc_": ReturnKind.EXCHANGE}
+
+
+def return_link(bot_username: str, code: str, kind: ReturnKind) -> str:
+    """The deep link that starts ``kind`` of return of order ``code`` in the bot's chat."""
+    prefix = next(p for p, k in RETURN_LINKS.items() if k is kind)
+    return f"https://t.me/{bot_username}?start={prefix}{code}"
+
+
+def return_of_link(payload: str) -> tuple[str, ReturnKind] | None:
+    """(order code, kind) of a return's deep link, or None."""
+    for prefix, kind in RETURN_LINKS.items():
+        if payload.startswith(prefix) and payload[len(prefix) :]:
+            return payload[len(prefix) :], kind
+    return None
 
 
 class Returning(StatesGroup):
@@ -113,7 +129,7 @@ def _came_in(parcels: list[Parcel] | None) -> str:
     return " · 📦" + ",".join(str(p.seq) for p in parcels[:2])
 
 
-async def _start(
+async def start_return(
     target: Message,
     code: str,
     kind: ReturnKind,
@@ -151,7 +167,7 @@ async def start_from_order(
 ) -> None:
     assert isinstance(query.message, Message)
     await query.answer()
-    await _start(
+    await start_return(
         query.message, callback_data.code, ReturnKind(callback_data.kind), uow, clock, customer, settings, state
     )
 
@@ -171,7 +187,7 @@ async def start_typed(
         await message.answer(_("Usage: /return ORDER-CODE (add “exchange” to exchange instead)"))
         return
     kind = ReturnKind.EXCHANGE if "exchange" in (a.lower() for a in args[1:]) else ReturnKind.REFUND
-    await _start(message, args[0], kind, uow, clock, customer, settings, state)
+    await start_return(message, args[0], kind, uow, clock, customer, settings, state)
 
 
 async def _reason_step(target: Message, state: FSMContext) -> None:

@@ -1,5 +1,6 @@
 """Scans for picking and packing alike: typed as ``CODE`` or ``CODE QTY`` (a SKU or barcode,
-then how many units of it), or a photo of the barcode; and a parcel's weight as typed."""
+then how many units of it; or ``QTY CODE`` where that reads one way only), or a photo of the
+barcode; and a parcel's weight as typed."""
 
 from __future__ import annotations
 
@@ -23,14 +24,39 @@ class Scan:
     quantity: int
 
 
+# A count as people type it on a phone: "2", "x2", "×2", "х2" (Cyrillic), "2x", "2 ×", "2 шт", "2шт.", "2 pcs".
+_TIMES = r"[x×х*]"
+_COUNT = re.compile(
+    rf"(?:{_TIMES}\s*(?P<before>\d+)|(?P<after>\d+)\s*(?:{_TIMES}|шт\.?|pcs\.?|pc\.?)|(?P<bare>\d+))", re.IGNORECASE
+)
+# The count first, then the code: "2x JAR-1", "2 x JAR-1", "x2 JAR-1", "2 шт JAR-1", "2 JAR-1".
+_COUNT_FIRST = re.compile(rf"(?P<count>{_COUNT.pattern})\s+(?P<code>\S+)", re.IGNORECASE)
+
+
 def parse_scan(text: str) -> Scan:
-    """``CODE`` (one unit) or ``CODE QTY``; anything else is refused, never half-read."""
-    parts = text.split()
+    """``CODE`` (one unit), ``CODE QTY`` (the count as people type it) or ``QTY CODE`` where it
+    reads one way only: where ``CODE QTY`` does not read, and the count is marked (2x, x2, 2 шт)
+    or the code is no number (2 JAR-1; but 2 4006381333931 is a guess at which is the code).
+    Anything else is refused, never half-read."""
+    parts = text.split(maxsplit=1)
     if len(parts) == 1:
         return Scan(parts[0], 1)
-    if len(parts) == 2 and parts[1].isdecimal() and 1 <= int(parts[1]) <= MAX_SCAN_QUANTITY:
-        return Scan(parts[0], int(parts[1]))
+    if (count := _count(parts[1].strip())) is not None:
+        return Scan(parts[0], count)
+    first = _COUNT_FIRST.fullmatch(text.strip())
+    readable = first is not None and (first["bare"] is None or not first["code"].isdigit())
+    if first is not None and readable and (count := _count(first["count"])) is not None:
+        return Scan(first["code"], count)
     raise InvalidQuantity(maximum=MAX_SCAN_QUANTITY)
+
+
+def _count(text: str) -> int | None:
+    """How many units ``text`` says, when it is a count from 1 to MAX_SCAN_QUANTITY."""
+    found = _COUNT.fullmatch(text)
+    if found is None:
+        return None
+    count = int(found["before"] or found["after"] or found["bare"])
+    return count if 1 <= count <= MAX_SCAN_QUANTITY else None
 
 
 async def code_in_photo(bot: Bot, message: Message) -> str | None:

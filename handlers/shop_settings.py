@@ -11,7 +11,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
 from domain.ports import UnitOfWork
-from domain.shop import CLEAR, FIELDS, POLICIES, TAX_NUMBER, ShopIdentity, check_field
+from domain.shop import ADDRESS, BANK, CLEAR, FIELDS, POLICIES, TAX_NUMBER, ShopIdentity, check_field
 from domain.usecases.shop import change_shop_setting
 from handlers.shop import identity_of_shop
 from handlers.views.rendering import Renderer
@@ -29,6 +29,7 @@ def _overview(renderer: Renderer, identity: ShopIdentity, i18n: I18n, saved: tup
     """Every value (or, after a change, ``saved``'s line only: the admin sees what was kept)."""
     languages = sorted(i18n.available_locales, key=lambda code: (code != i18n.default_locale, code))
     shown = {"name": identity.name or "", **identity.contacts, TAX_NUMBER: identity.tax_number or ""}
+    shown |= {ADDRESS: identity.address or "", BANK: identity.bank or ""}
     single = [(name, shown.get(name, "")) for name in FIELDS if name not in POLICIES]
     policies = [(kind, [(lang, identity.values.get((kind, lang), "")) for lang in languages]) for kind in POLICIES]
     if saved is not None:

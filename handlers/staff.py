@@ -16,9 +16,10 @@ from domain.customers import is_telegram_id
 from domain.ports import Clock, UnitOfWork
 from domain.staff import parse_role
 from domain.usecases.staff import accept_invite, create_invite, list_staff, set_role
+from domain.usecases.stock_examples import stock_example
 from handlers.menu import clear_staff_menu, register_staff_menu
 from handlers.views.labels import label
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 
@@ -32,7 +33,8 @@ async def invite(message: Message, command: CommandObject, uow: UnitOfWork, cloc
     assert message.from_user is not None and message.bot is not None
     args = _args(command)
     if not args or len(args) > 2:
-        await message.answer(_("Usage: /invite ROLE [WAREHOUSE], e.g. /invite picker LON"))
+        usage = _("Usage: /invite ROLE [WAREHOUSE], e.g. /invite picker {warehouse}")
+        await message.answer(fill(usage, warehouse=(await stock_example(uow)).warehouse))
         return
     created = await create_invite(
         uow,

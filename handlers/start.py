@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
@@ -17,8 +18,10 @@ from handlers.context import ShopSettings
 from handlers.marketing import open_link
 from handlers.menu import main_menu
 from handlers.miniapp import set_shop_button
+from handlers.returns import return_of_link, start_return
 from handlers.shop import identity_of_shop, shop_context
 from handlers.staff import join_with_invite
+from handlers.support import SUPPORT_LINK, contact_from_link
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -34,8 +37,15 @@ async def start_with_link(
     settings: ShopSettings,
     clock: Clock,
     i18n: I18n,
+    state: FSMContext,
 ) -> None:
     payload = command.args or ""
+    if (wanted := return_of_link(payload)) is not None:  # the Mini App's ↩️ Return: the chat's own steps
+        await start_return(message, *wanted, uow, clock, customer, settings, state)
+        return
+    if payload.startswith(SUPPORT_LINK):  # the Mini App's 💬 Contact us: the chat's, about that order
+        await contact_from_link(message, payload[len(SUPPORT_LINK) :], uow, customer, state, settings, clock)
+        return
     if payload.startswith("inv_"):
         await join_with_invite(message, payload[4:], uow, clock, i18n)
         return

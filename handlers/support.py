@@ -27,6 +27,7 @@ from domain.usecases.support import (
     Where,
     copy_of_customer_message,
     has_open_conversation,
+    own_order_code,
     rate_conversation,
     record_incoming,
     start_conversation,
@@ -72,11 +73,40 @@ async def contact_from_menu(message: Message, state: FSMContext, settings: ShopS
 
 @router.callback_query(ContactCb.filter())
 async def contact_from_button(
-    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, settings: ShopSettings, clock: Clock
+    query: CallbackQuery,
+    callback_data: ContactCb,
+    uow: UnitOfWork,
+    customer: Customer,
+    state: FSMContext,
+    settings: ShopSettings,
+    clock: Clock,
 ) -> None:
+    """Callback data is the client's to write: a forged button's code of another's order is not echoed."""
     await query.answer()
     if isinstance(query.message, Message):
-        await _ask_to_write(query.message, state, settings, clock, order_code=callback_data.code)
+        code = await own_order_code(uow, customer, callback_data.code)
+        await _ask_to_write(query.message, state, settings, clock, order_code=code)
+
+
+SUPPORT_LINK = "sup_"  # ``/start sup_CODE``: the Mini App's 💬 Contact us opens the chat's "about order CODE"
+
+
+def support_link(bot_username: str, code: str) -> str:
+    """The deep link that opens a support conversation about order ``code`` in the bot's chat."""
+    return f"https://t.me/{bot_username}?start={SUPPORT_LINK}{code}"
+
+
+async def contact_from_link(
+    message: Message,
+    code: str,
+    uow: UnitOfWork,
+    customer: Customer,
+    state: FSMContext,
+    settings: ShopSettings,
+    clock: Clock,
+) -> None:
+    """The chat's 💬 Contact us under an order; another's code (typed by hand) opens one about no order."""
+    await _ask_to_write(message, state, settings, clock, order_code=await own_order_code(uow, customer, code))
 
 
 async def _ask_to_write(

@@ -28,11 +28,14 @@ from storage.db import (
 from storage.repositories import (
     SqlApi,
     SqlBackorders,
+    SqlCallbacks,
     SqlCampaigns,
     SqlCarrierEvents,
     SqlCarriers,
     SqlCarts,
+    SqlCreditNotes,
     SqlCustomers,
+    SqlDebitNotes,
     SqlDemand,
     SqlFx,
     SqlInventory,
@@ -204,10 +207,13 @@ class SqlUnitOfWork:
     journal = _Repository(SqlJournal)
     demand = _Repository(SqlDemand)
     api = _Repository(SqlApi)
+    callbacks = _Repository(SqlCallbacks)
     orders = _Repository(SqlOrders)
     fx = _Repository(SqlFx, cached=True)
     carts = _Repository(SqlCarts, cached=True)
     payments = _Repository(SqlPayments)
+    credit_notes = _Repository(SqlCreditNotes)
+    debit_notes = _Repository(SqlDebitNotes)
     carriers = _Repository(SqlCarriers, cached=True)
     outbox = _Repository(SqlOutbox)
     subscriptions = _Repository(SqlSubscriptions)

@@ -6,6 +6,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +17,7 @@ import bot  # noqa: F401  (first: aiogram's types are built on first use, as in 
 from storage.db import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import Base
+from tests.cli import Result
 from tests.fakes import FakeClock
 
 PG_ADMIN_URL = os.environ.get("ORDERGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
@@ -96,3 +98,35 @@ async def pg_engine(pg_database: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def ordergram(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    """Run ``ordergram ARGS`` in-process with a clean environment, as an operator would."""
+    from bot.cli import main  # here, not at the top: most tests never run the command
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        for name in (
+            "BOT_TOKEN",
+            "ADMIN_IDS",
+            "DATABASE_URL",
+            "DEFAULT_CURRENCY",
+            "TIMEZONE",
+            "HOLD_MINUTES",
+            "WEBHOOK_URL",
+            "WEBHOOK_SECRET",
+            "TELEGRAM_API_URL",
+        ):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(tmp_path)  # no stray .env is read
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help and usage errors
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run

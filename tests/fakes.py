@@ -20,13 +20,18 @@ from domain.backorders import Backorder, BackorderStatus, BackorderTerms, fill_s
 from domain.catalog import Category, Product, ProductStatus
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
+from domain.credit_notes import CreditNote
 from domain.customers import Customer
+from domain.debit_notes import DebitNote
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
+from domain.issued_invoices import IssuedInvoice
 from domain.money import Money
 from domain.orders import HistoryEntry, Order, reference_key
 from domain.pricing import RETAIL, PriceRule
-from domain.purchasing import SupplyTerms
+from domain.promotion_weeks import CodeSale
+from domain.promotions import Promotion
+from domain.purchasing import OnOrder, SupplyTerms
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.usecases.unpaid_orders import is_open_unpaid
@@ -60,12 +65,17 @@ class State:
     books_currency: str | None = None
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
+    issued_invoices: dict[int, IssuedInvoice] = field(default_factory=dict)  # by order id
     fx: list[FxRate] = field(default_factory=list)
     carts: dict[int, dict[int, int]] = field(default_factory=dict)
     subscriptions: dict[tuple[int, int], datetime | None] = field(default_factory=dict)
     backorder_terms: dict[int, BackorderTerms] = field(default_factory=dict)
     backorders: dict[int, Backorder] = field(default_factory=dict)
     price_rules: dict[int, PriceRule] = field(default_factory=dict)
+    promotions: dict[int, Promotion] = field(default_factory=dict)
+    code_sales: list[CodeSale] = field(default_factory=list)  # shipped on orders with a product-limited code
+    credit_notes: list[CreditNote] = field(default_factory=list)
+    debit_notes: list[DebitNote] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -161,6 +171,9 @@ class FakeProducts(_Repo):
 
     async def get_many(self, product_ids: Sequence[int], *, fresh: bool = False) -> list[Product]:
         return [copy.deepcopy(self.st.products[i]) for i in sorted(set(product_ids)) if i in self.st.products]
+
+    async def placements(self, product_ids: Sequence[int]) -> dict[int, tuple[int | None, str]]:
+        return {i: (p.category_id, p.parent_code) for i in set(product_ids) if (p := self.st.products.get(i))}
 
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
         return {p.sku: p.id for p in self.st.products.values() if p.sku in skus and p.id is not None}
@@ -465,6 +478,9 @@ class FakeJournal(_Repo):
     async def entry_count(self) -> int:
         return len(self.st.journal)
 
+    async def of_sources(self, sources: Sequence[str]) -> list[JournalEntry]:
+        return sorted((e for e in self.st.journal if e.source in sources), key=lambda e: e.at)
+
     async def credit_balance(self, source: str, account: str, currency: str) -> int:
         lines = [x for e in self.st.journal if e.source == source and e.currency == currency for x in e.lines]
         return sum(x.credit - x.debit for x in lines if x.account.value == account)
@@ -479,6 +495,9 @@ class FakePurchasing(_Repo):
     async def last_received_costs(self, product_ids: Sequence[int]) -> list[tuple[int, int, Money]]:
         return []  # nor on purchase orders
 
+    async def on_order(self, product_ids: Sequence[int]) -> dict[tuple[int, int], OnOrder]:
+        return {}  # no purchase order is sent
+
 
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
@@ -492,6 +511,22 @@ class FakeOrders(_Repo):
 
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
+
+    async def get_by_invoice_number(self, number: int) -> Order | None:
+        found = next((o for o in self.st.orders.values() if o.invoice_number == number), None)
+        return copy.deepcopy(found)
+
+    async def number_invoice(self, order_id: int) -> int:
+        """As the counter gives them: the last taken plus one (a rollback restores the orders, and so the last)."""
+        number = max((o.invoice_number or 0 for o in self.st.orders.values()), default=0) + 1
+        next(o for o in self.st.orders.values() if o.id == order_id).invoice_number = number
+        return number
+
+    async def keep_invoice(self, invoice: IssuedInvoice) -> None:
+        self.st.issued_invoices[invoice.order_id] = invoice
+
+    async def issued_invoice(self, order_id: int) -> IssuedInvoice | None:
+        return self.st.issued_invoices.get(order_id)
 
     async def codes_by_reference(self, reference: str, limit: int) -> list[str]:
         key = reference_key(reference)
@@ -657,6 +692,57 @@ class FakePriceRules(_Repo):
             self.st.price_rules[stored.id or 0] = stored
 
 
+class FakePromotions(_Repo):
+    async def add_promotion(self, promotion: Promotion) -> Promotion:
+        stored = replace(promotion, id=self.st.new_id())
+        self.st.promotions[stored.id or 0] = stored
+        return stored
+
+    async def promotions_between(self, since: datetime, until: datetime) -> list[Promotion]:
+        ran = [p for p in self.st.promotions.values() if p.starts_at < until and p.until > max(since, p.starts_at)]
+        return sorted(ran, key=lambda p: (p.starts_at, p.id or 0))
+
+    async def code_sales(self, first: date, end: date, product_ids: Sequence[int] | None = None) -> list[CodeSale]:
+        wanted = set(product_ids) if product_ids is not None else None
+        found = [s for s in self.st.code_sales if first <= s.day < end and (wanted is None or s.product_id in wanted)]
+        return sorted(found, key=lambda sale: (sale.day, sale.product_id, sale.warehouse_id, sale.code.code))
+
+
+class FakeCreditNotes(_Repo):
+    async def issue(self, order_id: int, amount: Money, reason: str, at: datetime) -> CreditNote:
+        number = max((note.number for note in self.st.credit_notes), default=0) + 1
+        note = CreditNote(order_id, number, amount, reason, at, id=self.st.new_id())
+        self.st.credit_notes.append(note)
+        return note
+
+    async def for_order(self, order_id: int) -> list[CreditNote]:
+        return sorted((n for n in self.st.credit_notes if n.order_id == order_id), key=lambda n: n.number)
+
+    async def get_by_number(self, number: int) -> CreditNote | None:
+        return next((n for n in self.st.credit_notes if n.number == number), None)
+
+
+class FakeDebitNotes(_Repo):
+    async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
+        number = max((note.number for note in self.st.debit_notes), default=0) + 1
+        note = DebitNote(order_id, number, amount, at, id=self.st.new_id())
+        self.st.debit_notes.append(note)
+        return note
+
+    async def for_order(self, order_id: int) -> list[DebitNote]:
+        return sorted((n for n in self.st.debit_notes if n.order_id == order_id), key=lambda n: n.number)
+
+    async def get_by_number(self, number: int) -> DebitNote | None:
+        return next((n for n in self.st.debit_notes if n.number == number), None)
+
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[DebitNote]]:
+        found: dict[int, list[DebitNote]] = {}
+        for note in sorted(self.st.debit_notes, key=lambda n: n.number):
+            if note.order_id in order_ids:
+                found.setdefault(note.order_id, []).append(note)
+        return found
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.state = state or State()
@@ -677,6 +763,9 @@ class FakeUnitOfWork:
         self.subscriptions = FakeSubscriptions(self)
         self.backorders = FakeBackorders(self)
         self.price_rules = FakePriceRules(self)
+        self.promotions = FakePromotions(self)
+        self.credit_notes = FakeCreditNotes(self)
+        self.debit_notes = FakeDebitNotes(self)
 
     if TYPE_CHECKING:  # the ports with no fake: at run time, AttributeError
 

@@ -7,56 +7,15 @@ import re
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.cli_files import IMPORT_KINDS
 from bot.config import ConfigError, load_settings
+from tests.cli import DEMO, ROOT, Result
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "bot" / "demo_data"
 REORDER_HEADER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def ordergram(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):
-    """Run ``ordergram ARGS`` in-process with a clean environment, as an operator would."""
-
-    def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        for name in (
-            "BOT_TOKEN",
-            "ADMIN_IDS",
-            "DATABASE_URL",
-            "DEFAULT_CURRENCY",
-            "TIMEZONE",
-            "HOLD_MINUTES",
-            "WEBHOOK_URL",
-            "WEBHOOK_SECRET",
-            "TELEGRAM_API_URL",
-        ):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in (env or {}).items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.chdir(tmp_path)  # no stray .env is read
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse: --help and usage errors
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return Result(code, out.out, out.err)
-
-    return run
 
 
 def test_the_installed_command_starts_without_a_traceback(tmp_path: Path) -> None:
@@ -161,11 +120,16 @@ def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram
         result = ordergram("import", kind, str(DEMO / f"{kind}.csv"), env=env)
         assert result.returncode == 0, result.stderr
     assert _count(db, "products") == 36 and _count(db, "warehouses") == 2
+    with sqlite3.connect(db) as connection:  # each product's creation in its history, with the file's name
+        created = connection.execute("SELECT actor, after FROM product_changes WHERE field = 'created'").fetchall()
+    assert len(created) == 36 and ("import", "85123A · products.csv") in created
     movements = _count(db, "inventory_movements")
     again = ordergram("import", "products", str(DEMO / "products.csv"), env=env)
     assert again.stdout.strip() == "products: 0 created, 0 updated, 36 unchanged"
+    assert _count(db, "product_changes") == len(created)  # created once
     restock = ordergram("import", "stock", str(DEMO / "stock.csv"), env=env)
     assert restock.returncode == 0 and _count(db, "inventory_movements") == movements  # nothing changed
+    assert restock.stdout.strip() == "stock: 0 bins set, 42 unchanged; units in the file's bins: 15,099"
 
 
 def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, ordergram) -> None:
@@ -387,6 +351,26 @@ def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tm
     ]
 
 
+def test_a_channels_callback_url_is_set_with_its_secret_printed_once_shown_and_removed(
+    tmp_path: Path, ordergram
+) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'keys.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    assert ordergram("apikey", "create", "market", env=env).returncode == 0
+    nobody = ordergram("apikey", "callback", "nobody", "https://m.example/hook", env=env)
+    assert nobody.returncode == 1 and "no active API key named 'nobody'" in nobody.stderr and not nobody.stdout
+    bad = ordergram("apikey", "callback", "market", "m.example/hook", env=env)
+    assert bad.returncode == 1 and "http:// or https://" in bad.stderr
+    made = ordergram("apikey", "callback", "market", "https://m.example/hook", env=env)
+    assert made.returncode == 0 and made.stdout.startswith("ogwh_") and "shown only now" in made.stderr
+    shown = ordergram("apikey", "callback", "market", env=env).stdout
+    assert shown.split("\t")[:2] == ["market", "https://m.example/hook"] and "given up 0" in shown
+    assert made.stdout.strip() not in shown  # the secret is not shown again
+    assert ordergram("apikey", "callback", "market", "--remove", env=env).returncode == 0
+    assert ordergram("apikey", "callback", "market", env=env).stdout == "market\tno callback URL\n"
+    assert ordergram("apikey", "callback", "market", "--remove", env=env).returncode == 1
+
+
 def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "DEFAULT_CURRENCY": "EUR"}
@@ -454,3 +438,23 @@ def test_a_photo_path_leading_out_of_the_csv_files_folder_is_a_bad_row(tmp_path:
         assert said in result.stderr, result.stderr
     with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM products").fetchone() == (0,)  # a bad row imports nothing
+
+
+def test_run_help_says_it_takes_updates_by_webhook_when_webhook_url_is_set(ordergram) -> None:
+    assert "WEBHOOK_URL" in " ".join(ordergram("run", "--help").stdout.split())
+    assert "WEBHOOK_URL" in " ".join(ordergram("--help").stdout.split()).split(" serve ")[0]
+
+
+def test_import_says_which_stored_categories_a_products_file_moved(tmp_path: Path, ordergram) -> None:
+    """As the chat's summary does: the file's counts alone called the shirt "unchanged"."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}", "DEFAULT_CURRENCY": "GBP"}
+    assert ordergram("migrate", env=env).returncode == 0
+    head = "sku,name,category,price,currency\n"
+    for path in ("Clothing > Women > Shirts", "Clothing > Men > Shirts"):
+        result = _import(
+            ordergram, env, "products", tmp_path / "p.csv", head + f"SHIRT-1,Oxford shirt,{path},20.00,GBP\n"
+        )
+    assert result.stdout.strip() == (
+        "products: 0 created, 0 updated, 1 unchanged; category Shirts moved from Clothing › Women to Clothing › Men, "
+        "with everything in it"
+    )

@@ -1,7 +1,5 @@
 """``ordergram copy``: a SQLite shop moved whole into PostgreSQL, as README's Deployment says."""
 
-# ruff: noqa: F811 - the ``ordergram`` fixture is test_cli's, imported, and named as a parameter
-
 from __future__ import annotations
 
 import asyncio
@@ -14,9 +12,9 @@ from sqlalchemy import func, select, text
 
 from storage.db import create_engine
 from storage.models import Base
+from tests.cli import Result
 from tests.conftest import empty_database
 from tests.storage.seeding import load_seeder
-from tests.test_cli import Result, ordergram  # noqa: F401
 
 pytestmark = pytest.mark.postgres
 

@@ -23,8 +23,7 @@ from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.running_process import migrated, start_ordergram, stop_all
-from tests.test_middlewares import _redis_or_skip
-from tests.test_run_webhook import free_port
+from tests.services import free_port, redis_or_skip
 
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/14")
 ADMIN = 1
@@ -44,7 +43,7 @@ async def next_snapshot(stream: aiohttp.ClientResponse) -> dict[str, Any]:
 async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the_other_within_2_s(
     tmp_path: Path,
 ) -> None:
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     await redis.aclose()
     database = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
     await migrated(database)

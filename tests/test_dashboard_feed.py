@@ -7,11 +7,11 @@ import asyncio
 import contextlib
 
 from bot.webapp.events import ChangeFeed
-from tests.test_middlewares import _redis_or_skip
+from tests.services import redis_or_skip
 
 
 async def test_a_commit_in_one_process_wakes_the_dashboards_of_another_through_redis() -> None:
-    redis_a, redis_b = await _redis_or_skip(), await _redis_or_skip()
+    redis_a, redis_b = await redis_or_skip(), await redis_or_skip()
     here, there = ChangeFeed(redis_a), ChangeFeed(redis_b)
     listeners = [asyncio.create_task(feed.listen()) for feed in (here, there)]
     try:
@@ -42,3 +42,12 @@ async def test_a_commit_that_touches_nothing_the_dashboard_shows_wakes_nobody() 
         feed.committed(frozenset({"stock"}))
         assert changed.is_set()
     assert feed.subscribers == 0
+
+
+async def test_a_refund_owed_or_a_part_given_up_wakes_the_dashboards_net_today() -> None:
+    """Today's refunds and net are read from the payments and the parts given up."""
+    for table in ("payments", "backorders"):
+        feed = ChangeFeed()
+        async with feed.subscription() as changed:
+            feed.committed(frozenset({table}))
+            assert changed.is_set(), table

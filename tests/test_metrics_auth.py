@@ -19,7 +19,7 @@ from bot.health import metrics_refusal, start_ops_server
 from bot.serving import start_webhook
 from sandbox import SandboxUser
 from tests.fakes import FakeClock
-from tests.test_run_webhook import free_port
+from tests.services import free_port
 
 TOKEN = "k3y-for-prometheus-0123456789abcdef"
 

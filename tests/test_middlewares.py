@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from typing import Any
 
-import pytest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import TelegramObject, Update, User
 
 from bot.middlewares import PerUserSerialMiddleware
+from tests.services import redis_or_skip
 
 
 async def test_updates_of_one_user_run_one_at_a_time_and_others_in_parallel() -> None:
@@ -67,7 +66,7 @@ async def test_an_update_queued_behind_the_same_user_sees_the_state_the_previous
 async def test_an_update_seen_before_is_recognised_across_processes_with_redis() -> None:
     from bot.middlewares import SeenUpdates
 
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     try:
         bot_id = int(time.time() * 1000)  # a fresh key space for this run
         one, two = SeenUpdates(redis), SeenUpdates(redis)  # two processes sharing one Redis
@@ -84,7 +83,7 @@ async def test_an_update_replayed_after_a_crash_is_handled_although_redis_saw_it
     and cut off by a crash must still be handled when it is replayed at start."""
     from bot.middlewares import DuplicateUpdateMiddleware, SeenUpdates
 
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     try:
         bot_id = int(time.time() * 1000)
         seen = SeenUpdates(redis)
@@ -109,7 +108,7 @@ def _user(user_id: int) -> dict[str, Any]:
 
 
 async def test_a_slow_update_keeps_its_users_next_one_waiting_on_another_process_past_the_lock_hold() -> None:
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     user_id = int(time.time() * 1000) % 10**9  # a fresh lock name for this run
     one, two = PerUserSerialMiddleware(redis, hold_s=0.6), PerUserSerialMiddleware(redis, hold_s=0.6)
     order: list[str] = []
@@ -133,7 +132,7 @@ async def test_a_slow_update_keeps_its_users_next_one_waiting_on_another_process
 
 
 async def test_a_killed_processs_hold_on_a_user_lapses_and_the_users_next_update_is_handled() -> None:
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     user_id = int(time.time() * 1000) % 10**9 + 1
     handled: list[float] = []
 
@@ -147,18 +146,3 @@ async def test_a_killed_processs_hold_on_a_user_lapses_and_the_users_next_update
         assert len(handled) == 1 and 0.5 < handled[0] - started < 3  # waited for the hold to lapse, not dropped
     finally:
         await redis.aclose()
-
-
-async def _redis_or_skip():
-    from redis.asyncio import Redis
-    from redis.exceptions import RedisError
-
-    redis = Redis.from_url(os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15"))
-    try:
-        await redis.ping()  # type: ignore[misc]  # redis-py types ping for sync and async alike
-    except (OSError, RedisError) as exc:
-        await redis.aclose()
-        if os.environ.get("ORDERGRAM_REQUIRE_PG"):
-            raise
-        pytest.skip(f"no Redis: {exc}")
-    return redis

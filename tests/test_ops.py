@@ -33,7 +33,7 @@ from tests.conftest import empty_database
 from tests.e2e.journeys import add_to_cart, place_cod_order
 from tests.fakes import FakeClock
 from tests.running_process import start_ordergram, stop_ordergram, wait_until
-from tests.test_run_webhook import free_port
+from tests.services import free_port
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 

@@ -14,8 +14,7 @@ from bot.scheduler import Jobs
 from sandbox import SandboxUser
 from tests.conftest import empty_database
 from tests.fakes import FakeClock
-from tests.test_middlewares import _redis_or_skip
-from tests.test_run_webhook import free_port
+from tests.services import free_port, redis_or_skip
 
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
@@ -28,7 +27,7 @@ async def _readyz(base: str) -> tuple[int, dict[str, object]]:
 async def test_a_process_whose_redis_does_not_answer_is_not_ready_and_is_again_once_it_does(
     database_url: str,
 ) -> None:
-    await (await _redis_or_skip()).aclose()
+    await (await redis_or_skip()).aclose()
     await (await empty_database(database_url)).dispose()
     port = free_port()
     async with running_bot(
@@ -58,3 +57,15 @@ async def test_a_process_whose_redis_does_not_answer_is_not_ready_and_is_again_o
         finally:
             storage.redis = client  # type: ignore[attr-defined]
             await runner.cleanup()
+
+
+async def test_a_process_started_while_its_redis_does_not_answer_says_so_at_start(caplog) -> None:
+    from bot.serving import say_if_redis_away
+
+    away = Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=1)
+    with caplog.at_level("WARNING", logger="bot.serving"):
+        await say_if_redis_away(away)
+    await away.aclose()
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.serving"]
+    assert len(said) == 1 and said[0].startswith("REDIS_URL: Redis does not answer (")
+    assert "Sorry, something went wrong" in said[0]

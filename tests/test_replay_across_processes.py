@@ -22,7 +22,7 @@ from bot.polling import LOOK_AGAIN_S, DurableDispatcher
 from storage.db import create_engine
 from storage.inbox import UpdateInbox
 from storage.migrate import upgrade_to_head
-from tests.test_middlewares import _redis_or_skip
+from tests.services import redis_or_skip
 
 
 def _update(update_id: int, text: str) -> Update:
@@ -68,7 +68,7 @@ def _process(
 async def _shared(tmp_path: Path, run: int) -> AsyncIterator[tuple[Any, AsyncEngine, Bot]]:
     """What processes of one bot share: Redis, a migrated database, and the bot (its id a fresh
     key space in Redis for this run), all closed at the end."""
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
     await upgrade_to_head(engine)
     bot = Bot(f"{int(time.time() * 1000) % 10**9 + run}:x")
@@ -212,7 +212,7 @@ async def _lapsed(redis: Any, key: str) -> None:
 
 
 async def test_a_claim_from_before_claims_named_their_process_keeps_its_lapse() -> None:
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     bot_id = int(time.time() * 1000) % 10**9 + 3
     try:  # an old process, mid rolling upgrade, has update 4 in hand: its claim says only 1
         await redis.set(f"ordergram:{bot_id}:in-hand:4", 1, ex=1)

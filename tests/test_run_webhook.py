@@ -7,7 +7,6 @@ import asyncio
 import logging
 import re
 import signal
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -22,14 +21,9 @@ from sandbox import SandboxServer, SandboxUser
 from storage import models as m
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar
 from tests.running_process import start_ordergram, wait_until
+from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:

@@ -28,8 +28,7 @@ from storage.uow import SqlUnitOfWork
 from tests.conftest import _truncate_all
 from tests.fakes import FakeClock
 from tests.running_process import start_ordergram, stop_all
-from tests.test_middlewares import _redis_or_skip
-from tests.test_run_webhook import free_port
+from tests.services import free_port, redis_or_skip
 
 pytestmark = pytest.mark.postgres
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15")
@@ -66,7 +65,7 @@ async def _checkout(server: SandboxServer, user: SandboxUser) -> str:
 
 
 async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_database: str, tmp_path: Path) -> None:
-    redis = await _redis_or_skip()
+    redis = await redis_or_skip()
     await redis.flushdb()
     engine = create_engine(pg_database)
     await _truncate_all(engine)

@@ -99,3 +99,27 @@ def test_russian_texts_never_make_a_products_name_agree_or_decline() -> None:
                 if not NAMED.search(found.group("between")):
                     wrong.append(text)
     assert wrong == [], "name the product as «Товар «%(name)s» снят с продажи» instead"
+
+
+def test_russian_texts_call_a_shops_customer_pokupatel_never_klient() -> None:
+    """A shop's customer is «покупатель»: older staff texts said «клиент» (campaigns, customer
+    imports, statements), beside the «покупатель» of the rest."""
+    said = []
+    for message in catalog("ru"):
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            if re.search(r"клиент", text or "", re.IGNORECASE):  # every form: клиента, клиентам, бизнес-клиент…
+                said.append(text)
+    assert said == [], "a shop's customer is «покупатель» (покупателя, покупателям…)"
+
+
+def test_a_templates_sentence_ends_inside_its_message_so_a_translator_owns_its_full_stop() -> None:
+    """«Still to pay: %(amount)s» then a "." in the template: a language that ends the sentence otherwise, or puts
+    the amount elsewhere, could not move it. A translated message is never followed by a sentence's end."""
+    templates = ROOT / "handlers" / "views" / "templates"
+    outside = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in sorted(templates.rglob("*.j2"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\b(?:_|gettext|ngettext)\(.*\) }}[.!?](?:\s|$|\{)", line)
+    ]
+    assert outside == []

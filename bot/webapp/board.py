@@ -94,6 +94,9 @@ async def snapshot(runtime: Runtime, staff_id: int, late: LateOrders) -> dict[st
             amounts = [money(Money(minor, currency)) for currency, minor in sorted(day.revenue.items())]
             nothing = [money(Money(0, runtime.settings.default_currency))]  # a quiet day's revenue is money too
             out[name] = {"orders": day.orders, "revenue": amounts or nothing}
+        # today's refunds owed, cash never collected and net, in the base currency as /report says them
+        given_back = {"refunds": board.today.refunds, "uncollected": board.today.uncollected_cash}
+        out["today"] |= {name: money(amount) for name, amount in given_back.items()} | {"net": money(board.today.net)}
         # Unsent notifications are an operator's figure: shown with the money, to managers.
         out["unsent"] = (await ops_figures(runtime.sessions, runtime.clock.now())).outbox_backlog
     return out

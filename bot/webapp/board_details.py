@@ -16,6 +16,7 @@ from bot.webapp.payloads import money
 from bot.webapp.security import RUNTIME, WebProblem, viewer
 from domain.money import Money
 from domain.orders import Order
+from domain.purchasing import OnOrder
 from domain.staff import Permission
 from domain.usecases.dashboard import Hourly
 from domain.usecases.dashboard_details import LIST_LIMIT, every_queue, late_and_held, product_stock
@@ -24,7 +25,7 @@ from domain.usecases.return_handling import open_returns
 from domain.usecases.staff import require
 from domain.usecases.staff_order import order_for_staff
 from handlers.views.labels import actor_name, history_reason, label
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, format_day, format_number
 from storage.ops import unsent_messages
 
 MAX_CODE = 64
@@ -169,9 +170,27 @@ async def _low_stock(runtime: Runtime, staff_id: int, _where: str) -> list[dict[
             "warehouse": x.warehouse.code,
             "available": x.reorder.level.available,
             "reorder_point": x.reorder.reorder_point,
+            # Grouped the reader's way, as /lowstock and on_order_text are ("12,500", «12 500»).
+            "available_text": format_number(x.reorder.level.available),
+            "reorder_point_text": format_number(x.reorder.reorder_point),
+            "on_order": x.on_order.units if x.on_order else 0,
+            "expected_on": x.on_order.expected_on.isoformat() if x.on_order and x.on_order.expected_on else None,
+            "on_order_text": _on_order_text(x.on_order),
         }
         for x in lines[:LIST_LIMIT]
     ]
+
+
+def _on_order_text(on_order: OnOrder | None) -> str:
+    """What sent purchase orders bring and when, in /lowstock's words (a draft is not on order)."""
+    if on_order is None:
+        return ""
+    if on_order.expected_on is None:
+        return _("on order: %(n)s") % {"n": format_number(on_order.units)}
+    return _("on order: %(n)s, expected %(date)s") % {
+        "n": format_number(on_order.units),
+        "date": format_day(on_order.expected_on),
+    }
 
 
 async def _open_returns(runtime: Runtime, staff_id: int, _where: str) -> list[dict[str, Any]]:

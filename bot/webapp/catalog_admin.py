@@ -38,7 +38,8 @@ from domain.usecases.import_files import KINDS, import_file
 from domain.usecases.staff import require
 from handlers.imports import MAX_FILE_BYTES, reason_text, summary
 from handlers.products import field_hint, field_label, history_value, moved_note, other_languages
-from handlers.views.labels import label
+from handlers.views.labels import actor_name, label
+from handlers.views.rendering import Renderer
 
 PAGE_SIZE = 20
 HISTORY_SHOWN = 10
@@ -177,6 +178,7 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
         runtime.uow(), staff_id=staff_id, product_id=product.id, page=0, page_size=HISTORY_SHOWN
     )
     languages = sorted(_languages(runtime))
+    renderer: Renderer = runtime.dp["renderer"]
     return {
         "id": product.id,
         "sku": product.sku,
@@ -199,8 +201,9 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
         ],
         "history": [
             {
-                "at": change.at.isoformat(timespec="minutes"),
-                "actor": history.who.get(change.actor) or change.actor,
+                # As the chat's /product history says them: the shop's time the reader's way, "import" in their words.
+                "at": renderer.format_when(change.at),
+                "actor": history.who.get(change.actor) or actor_name(change.actor),
                 "field": field_label(change.field),
                 "before": history_value(change.field, change.before),
                 "after": history_value(change.field, change.after),
@@ -372,13 +375,15 @@ async def post_import(request: web.Request) -> web.Response:
                 "status": 422,
                 "detail": detail,
                 "file": name[:120],
-                "problems": [{"line": line, "reason": reason_text(r)} for line, r in ordered[:MAX_PROBLEMS_SHOWN]],
+                "problems": [
+                    {"line": line, "reason": reason_text(r, html=False)} for line, r in ordered[:MAX_PROBLEMS_SHOWN]
+                ],
                 "more": max(len(ordered) - MAX_PROBLEMS_SHOWN, 0),
             },
             status=422,
             content_type=PROBLEM,
         )
-    return web.json_response({"imported": True, "summary": summary(kind, report)})
+    return web.json_response({"imported": True, "summary": summary(kind, report, html=False)})
 
 
 async def catalog_page(request: web.Request) -> web.Response:

@@ -13,7 +13,9 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # What the dashboard's tiles read: a commit writing none of these cannot change them.
-WATCHED = frozenset({"orders", "order_history", "stock", "reservations", "returns", "outbox", "staff"})
+WATCHED = frozenset(
+    {"orders", "order_history", "stock", "reservations", "returns", "outbox", "staff", "payments", "backorders"}
+)
 CHANNEL = "ordergram:dashboard"
 
 

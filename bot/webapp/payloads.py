@@ -62,3 +62,14 @@ def body_id(value: object) -> int | None:
     if type(value) is not int:
         return None
     return value if 0 <= value <= MAX_ID else 0
+
+
+MAX_CODE = 32  # longer than any order code: refused before a query is made
+
+
+def path_code(request: web.Request) -> str:
+    """An order's code in the path: anything no code looks like is not found, before a query is made."""
+    code = request.match_info.get("code", "")
+    if not code or len(code) > MAX_CODE or not code.replace("-", "").isalnum() or not code.isascii():
+        raise WebProblem(404, "Not found", _("Nothing was found."))
+    return code

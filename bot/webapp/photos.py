@@ -77,7 +77,13 @@ class Photos:
             kind = mimetypes.guess_type(path.name)[0] or ""
             if kind not in IMAGE_TYPES or not await asyncio.to_thread(_in_folder, path, runtime.settings.photo_dir):
                 raise web.HTTPNotFound()
-            return web.FileResponse(path, headers={**headers, "Content-Type": kind})  # its own ETag and 304
+            # Read whole in a thread, not by web.FileResponse: a browser leaving mid-photo cancelled its send
+            # between opening the file and closing it, and the open file was left to the garbage collector.
+            stat = await asyncio.to_thread(path.stat)
+            headers["ETag"] = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'  # a file replaced is another version
+            if headers["ETag"] in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+                return web.Response(status=304, headers=headers)
+            return web.Response(body=await asyncio.to_thread(path.read_bytes), content_type=kind, headers=headers)
         if not reference or reference.startswith(("http://", "https://")):  # not fetched for others: no SSRF
             raise web.HTTPNotFound()
         # A Telegram file id names one file's bytes for good: the id is the version.

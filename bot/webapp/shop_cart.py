@@ -21,7 +21,7 @@ from handlers.views.rendering import format_day, format_money, price_reason
 MAX_QUANTITY = 999
 
 
-async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
+async def cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
     cart = await view_cart(
         runtime.uow(),
         runtime.clock,
@@ -98,7 +98,7 @@ def _hold_note(runtime: Runtime, cart: Cart) -> str:
 
 async def get_cart(request: web.Request) -> web.Response:
     customer = await customer_of(request)
-    return web.json_response(await _cart_json(runtime_of(request), customer))
+    return web.json_response(await cart_json(runtime_of(request), customer))
 
 
 async def put_cart_line(request: web.Request) -> web.Response:
@@ -121,7 +121,7 @@ async def put_cart_line(request: web.Request) -> web.Response:
         hold_minutes=runtime.settings.hold_minutes,
         language=reading_language(),  # a refusal names the product in it
     )
-    return web.json_response(await _cart_json(runtime, customer))
+    return web.json_response(await cart_json(runtime, customer))
 
 
 async def post_notify(request: web.Request) -> web.Response:

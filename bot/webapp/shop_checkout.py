@@ -24,6 +24,7 @@ from domain.usecases.checkout import (
     shipping_options,
 )
 from domain.usecases.paylinks import payment_link
+from handlers.callbacks import pickup_label
 from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_shipping import shipping_label
 from handlers.paylinks import invoice_links
@@ -57,7 +58,11 @@ async def get_checkout(request: web.Request) -> web.Response:
         {
             "phone": customer.phone or "",
             "addresses": [a.text for a in offered_addresses(customer.addresses)],
-            "pickup_points": [{"id": w.id, "name": w.name, "address": w.address} for w in points],
+            # ``label``: the chat's button for it (staff-set text of any length, shortened)
+            "pickup_points": [
+                {"id": w.id, "name": w.name, "address": w.address, "label": pickup_label(w.name, w.address)}
+                for w in points
+            ],
             "shipping": [
                 # ``text``: the chat's button for it, its price and arrival day in the reader's words
                 {

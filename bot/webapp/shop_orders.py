@@ -7,28 +7,24 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
-from bot.webapp.payloads import body, money, query_int
+from bot.webapp.payloads import body, money, path_code, query_int
 from bot.webapp.security import WebProblem, customer_of, runtime_of
+from bot.webapp.shop_order_actions import actions_of, add_action_routes
 from domain.money import Money
+from domain.order_actions import buyer_offered_reference
 from domain.orders import MAX_REFERENCE, DeliveryMethod, Order, OrderStatus, PaymentMethod, order_reference
 from domain.returns import delivered_at
 from domain.usecases.checkout import pickup_points
-from domain.usecases.order_reference import buyer_offered_reference, change_my_order_reference
+from domain.usecases.order_reference import change_my_order_reference
 from domain.usecases.orders import my_orders
+from domain.usecases.shop import order_tax_numbers
 from domain.usecases.tracking import OrderTracking, ReturnState, my_order_tracking
+from handlers.callbacks import pickup_label
 from handlers.catalog import reading_language
 from handlers.views.labels import label
 from handlers.views.rendering import Renderer, format_day, format_money, shorten
 
-MAX_CODE = 32  # longer than any order code: refused before a query is made
 LINES_SHOWN = 100  # a business's long order is listed whole, as its receipt is
-
-
-def _code(request: web.Request) -> str:
-    code = request.match_info.get("code", "")
-    if not code or len(code) > MAX_CODE or not code.replace("-", "").isalnum() or not code.isascii():
-        raise WebProblem(404, "Not found", _("Nothing was found."))
-    return code
 
 
 def _when(request: web.Request, value: Any) -> str:
@@ -62,14 +58,14 @@ async def get_orders(request: web.Request) -> web.Response:
 async def get_order(request: web.Request) -> web.Response:
     """One of the customer's orders as /track shows it (another's: not found, as any unknown code)."""
     runtime, customer = runtime_of(request), await customer_of(request)
-    tracking = await my_order_tracking(runtime.uow(), customer_id=customer.id or 0, code=_code(request))
+    tracking = await my_order_tracking(runtime.uow(), customer_id=customer.id or 0, code=path_code(request))
     return web.json_response(await _screen(request, tracking))
 
 
 async def post_po_number(request: web.Request) -> web.Response:
     """The buyer's PO number corrected until a parcel leaves (the chat's use case, its refusals)."""
     runtime, customer = runtime_of(request), await customer_of(request)
-    code, data = _code(request), await body(request)
+    code, data = path_code(request), await body(request)
     typed = data.get("po_number")
     if not isinstance(typed, str):
         raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
@@ -89,6 +85,7 @@ async def post_po_number(request: web.Request) -> web.Response:
 
 async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, Any]:
     order = tracking.order.in_language(reading_language())  # the lines as sold, named in the reader's language
+    actions = await actions_of(request, tracking)
     return {
         "code": order.code,
         "status": order.status.value,
@@ -108,7 +105,9 @@ async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, An
         "total": money(order.total),
         "delivery": await _delivery(request, order),
         "payment": label("payment", order.payment_terms),
-        "payment_state": _payment_state(order, tracking),
+        "payment_state": _payment_state(order, tracking, actions["pay"]),
+        "tax_numbers": await _tax_numbers(request, order),
+        "actions": actions,
         "po_number": order.reference,
         "po_editable": buyer_offered_reference(order),
         "po_limit": MAX_REFERENCE,
@@ -161,15 +160,26 @@ async def _delivery(request: web.Request, order: Order) -> dict[str, str]:
     if delivery.method is DeliveryMethod.PICKUP:
         points = {w.id: w for w in await pickup_points(runtime_of(request).uow())}
         point = points.get(delivery.pickup_warehouse_id or 0)
-        where = f"{point.name}, {point.address}" if point else ""
+        where = pickup_label(point.name, point.address) if point else ""  # staff-set: shortened as in chat
         return {"method": _("🏬 Pick up at a store"), "where": where, "when": when}
     return {"method": _("🚚 Courier delivery"), "where": shorten(delivery.address, 300), "when": when}
 
 
-def _payment_state(order: Order, tracking: OrderTracking) -> list[str]:
-    """What is left to pay or owed back, in the chat's words."""
+async def _tax_numbers(request: web.Request, order: Order) -> list[str]:
+    """The seller's and the buyer's tax numbers as the order's invoice prints them (kept when it was placed)."""
+    buyer, seller = await order_tax_numbers(runtime_of(request).uow(), order)
+    said = [_("VAT / tax number: %(number)s") % {"number": seller}] if seller else []
+    if buyer:
+        said.append(_("Customer's VAT / tax number: %(number)s") % {"number": buyer})
+    return said
+
+
+def _payment_state(order: Order, tracking: OrderTracking, pay_here: bool) -> list[str]:
+    """What is left to pay or owed back, in the chat's words (``pay_here``: 💳 Pay is on the screen)."""
     said = []
-    if order.status is OrderStatus.AWAITING_PAYMENT:
+    if order.status is OrderStatus.AWAITING_PAYMENT and pay_here:
+        said.append(_("Order {code} is placed and waits for payment.").format(code=order.code))
+    elif order.status is OrderStatus.AWAITING_PAYMENT:
         said.append(
             _("Order {code} is placed and waits for payment: pay it from the chat (/orders).").format(code=order.code)
         )
@@ -214,3 +224,4 @@ def add_order_routes(app: web.Application) -> None:
     app.router.add_get("/api/shop/orders", get_orders)
     app.router.add_get("/api/shop/orders/{code}", get_order)
     app.router.add_post("/api/shop/orders/{code}/po", post_po_number)
+    add_action_routes(app)

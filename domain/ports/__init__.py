@@ -7,6 +7,7 @@ from typing import Protocol, Self
 
 from domain.ports.accounting import FxRepository, JournalRepository
 from domain.ports.api import ApiRepository
+from domain.ports.callbacks import CallbackRepository
 from domain.ports.catalog import ProductRepository
 from domain.ports.customers import CustomerRepository
 from domain.ports.fulfilment import (
@@ -19,7 +20,7 @@ from domain.ports.fulfilment import (
 from domain.ports.jobs import JobsRepository, SalesSummaryRepository
 from domain.ports.messaging import CampaignRepository, OutboxRepository, SubscriptionRepository
 from domain.ports.orders import CartRepository, OrderRepository
-from domain.ports.payments import PaymentRepository
+from domain.ports.payments import CreditNoteRepository, DebitNoteRepository, PaymentRepository
 from domain.ports.pricing import PriceRuleRepository, PromotionRepository
 from domain.ports.purchasing import BackorderRepository, DemandRepository, PurchasingRepository
 from domain.ports.returns import ReturnRepository
@@ -50,6 +51,8 @@ class UnitOfWork(Protocol):
     def demand(self) -> DemandRepository: ...
     @property
     def api(self) -> ApiRepository: ...
+    @property
+    def callbacks(self) -> CallbackRepository: ...
     @property
     def customers(self) -> CustomerRepository: ...
     @property
@@ -90,6 +93,10 @@ class UnitOfWork(Protocol):
     def carts(self) -> CartRepository: ...
     @property
     def payments(self) -> PaymentRepository: ...
+    @property
+    def credit_notes(self) -> CreditNoteRepository: ...
+    @property
+    def debit_notes(self) -> DebitNoteRepository: ...
     @property
     def carriers(self) -> CarrierRepository: ...
     @property

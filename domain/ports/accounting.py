@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -14,6 +15,10 @@ class JournalRepository(Protocol):
     async def entries(
         self, start: datetime, end: datetime, *, after: tuple[datetime, int] | None = None, limit: int | None = None
     ) -> list[JournalEntry]: ...
+    async def of_sources(self, sources: Sequence[str]) -> list[JournalEntry]:
+        """Every entry of these documents (``order:CODE``, ``return:RMA``…), in time order."""
+        ...
+
     async def balances(self, until: datetime) -> dict[tuple[str, str], tuple[int, int]]: ...
     async def credit_balance(self, source: str, account: str, currency: str) -> int:
         """Credits less debits to ``account`` in ``currency`` by the entries of ``source``."""

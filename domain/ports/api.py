@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.apikeys import ApiKey, FirstUse
+from domain.orders import OrderStatus
 
 
 class ApiRepository(Protocol):
@@ -27,4 +28,19 @@ class ApiRepository(Protocol):
 
     async def placed_by(self, key_id: int, order_id: int) -> bool:
         """Whether a key of this key's name (its channel, revoked keys too) made the order."""
+        ...
+
+    async def orders_placed(
+        self,
+        key_id: int,
+        *,
+        after: int,
+        limit: int,
+        status: OrderStatus | None = None,
+        reference_key: str | None = None,
+        changed_since: datetime | None = None,
+    ) -> list[int]:
+        """The ids of the orders a key of this key's name (its channel, revoked keys too) made,
+        past ``after`` in id order, at most ``limit``: of that status, with that reference
+        (``domain.orders.reference_key``), changed (moved, edited) at or after that moment."""
         ...

@@ -6,12 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from domain.issued_invoices import IssuedInvoice
 from domain.orders import HistoryEntry, Order, OrderStatus
 
 
 class OrderRepository(Protocol):
     async def add(self, order: Order) -> Order: ...
     async def get_by_code(self, code: str) -> Order | None: ...
+    async def get_by_invoice_number(self, number: int) -> Order | None:
+        """The order whose invoice took ``number`` of the shop's sequence (INV-000042: 42), if any."""
+        ...
+
     async def codes_by_reference(self, reference: str, limit: int) -> list[str]:
         """The codes of the orders carrying this customer's reference (a PO number), newest first, compared
         as ``domain.orders.reference_key`` (any case, on one line); none for an empty one."""
@@ -19,6 +24,21 @@ class OrderRepository(Protocol):
 
     async def set_reference(self, order: Order, entry: HistoryEntry) -> None:
         """The order's reference (PO number) as ``order`` has it now, and the change's history row."""
+        ...
+
+    async def keep_invoice(self, invoice: IssuedInvoice) -> None:
+        """Inside the unit of work that numbered it: the invoice as issued, read back by ``issued_invoice``."""
+        ...
+
+    async def issued_invoice(self, order_id: int) -> IssuedInvoice | None:
+        """The order's invoice as issued (None: none issued, or numbered before invoices were kept)."""
+        ...
+
+    async def number_invoice(self, order_id: int) -> int:
+        """Inside an open writing unit of work: the order's invoice takes the next number of the shop's
+        invoice sequence (its own counter beside the credit notes'), in this transaction: concurrent
+        placements queue for it, one rolled back gives its number back, so there are no gaps and no
+        repeats. The last lock its transaction takes (ARCHITECTURE.md, "Lock order")."""
         ...
 
     async def get_by_id(self, order_id: int) -> Order | None: ...
@@ -32,13 +52,15 @@ class OrderRepository(Protocol):
         ...
 
     async def set_flags(self, order_id: int, flags: frozenset[str]) -> None: ...
-    async def refunds_taken_off_for(self, customer_id: int) -> dict[int, int]:
-        """Order id → the refunds owed on it that it no longer earns (not those of what was paid over an
-        edited-down total), for the customer's orders that have any."""
+    async def taken_off_for(self, customer_id: int) -> dict[int, int]:
+        """Order id → what it no longer earns, for the customer's orders that have any: the refunds owed on
+        it (not those of what was paid over an edited-down total) and, of a cash order, the parts its
+        customer gave up, never collected."""
         ...
 
     async def value_by_customer(self, limit: int, base: str) -> list[tuple[int, str, int, int]]:
-        """(customer, currency, orders less refunds owed, orders), most valuable in ``base`` first."""
+        """(customer, currency, orders less what they no longer earn (``taken_off_for``), orders), most
+        valuable in ``base`` first."""
         ...
 
     async def record_transition(self, order: Order, entry: HistoryEntry) -> None: ...

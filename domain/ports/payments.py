@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
+from domain.credit_notes import CreditNote
+from domain.debit_notes import DebitNote
+from domain.money import Money
 from domain.payments import InvoiceSpec, Payment
 
 
 class PaymentRepository(Protocol):
     async def add(self, payment: Payment) -> bool:
-        """False when a payment with the same Telegram charge id is already recorded."""
+        """False when a payment with the same Telegram charge id is already recorded. Its ``credit_note_id`` (the
+        note issued with it, in this transaction) is stored as given and read back with it."""
         ...
 
     async def for_order(self, order_id: int) -> list[Payment]: ...
@@ -22,3 +27,32 @@ class InvoiceLinks(Protocol):
     """Telegram's ``createInvoiceLink``: an invoice anyone with the link may pay."""
 
     async def create(self, invoice: InvoiceSpec) -> str: ...
+
+
+class DebitNoteRepository(Protocol):
+    async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
+        """The next number of the shop's debit-note sequence, in the caller's transaction (held until it ends)."""
+        ...
+
+    async def for_order(self, order_id: int) -> list[DebitNote]: ...  # oldest first
+
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[DebitNote]]:
+        """Each order's notes, oldest first, in one read (an order with none: absent)."""
+        ...
+
+    async def get_by_number(self, number: int) -> DebitNote | None:
+        """The note numbered ``number`` of the shop's debit-note sequence (DN-000003: 3), if any."""
+        ...
+
+
+class CreditNoteRepository(Protocol):
+    async def issue(self, order_id: int, amount: Money, reason: str, at: datetime) -> CreditNote:
+        """Inside an open writing unit of work: a credit note with the next number of the shop's
+        sequence, taken in this transaction (concurrent refunds queue for it; one rolled back gives
+        its number back), so the numbers have no gaps and no repeats."""
+        ...
+
+    async def for_order(self, order_id: int) -> list[CreditNote]: ...  # oldest first
+    async def get_by_number(self, number: int) -> CreditNote | None:
+        """The note numbered ``number`` of the shop's sequence (CN-000003: 3), if any."""
+        ...

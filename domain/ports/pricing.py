@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Protocol
 
 from domain.money import Money
 from domain.pricing import PriceRule
+from domain.promotion_weeks import CodeSale
 from domain.promotions import PromoCode, Promotion
 
 
@@ -31,6 +32,17 @@ class PriceRuleRepository(Protocol):
 class PromotionRepository(Protocol):
     async def add_promotion(self, promotion: Promotion) -> Promotion: ...
     async def promotions(self, now: datetime) -> list[Promotion]: ...
+    async def promotions_between(self, since: datetime, until: datetime) -> list[Promotion]:
+        """Every promotion that discounted at some moment from ``since`` to ``until``
+        (one ended early: up to then; one ended before it began: never), oldest first."""
+        ...
+
+    async def code_sales(self, first: date, end: date, product_ids: Sequence[int] | None = None) -> list[CodeSale]:
+        """Units shipped per product, warehouse and day, days ``first`` to before ``end``, of
+        orders that used a promo code limited to products or a category (of ``product_ids``
+        only, or of every product): which weeks such a code sold (``domain.promotion_weeks``)."""
+        ...
+
     async def end_promotion(self, promotion_id: int, at: datetime) -> Promotion | None: ...
     async def add_code(self, code: PromoCode) -> PromoCode: ...
     async def code(self, code: str) -> PromoCode | None: ...

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from domain.backorders import Backorder, BackorderTerms
 from domain.ports.stock import PurchaseCosts
-from domain.purchasing import PoPayment, PurchaseOrder, Supplier, SupplyTerms
+from domain.purchasing import OnOrder, PoPayment, PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import Suggestion
 from domain.stockout_days import StockDays
 from domain.stockouts import StockTrail
@@ -23,6 +23,10 @@ class PurchasingRepository(PurchaseCosts, Protocol):
         ...
 
     async def incoming(self, product_ids: Sequence[int]) -> dict[tuple[int, int], int]: ...
+    async def on_order(self, product_ids: Sequence[int]) -> dict[tuple[int, int], OnOrder]:
+        """Per (product, warehouse), what sent purchase orders still bring (``incoming`` without drafts)."""
+        ...
+
     async def open_draft(self, supplier_id: int, warehouse_id: int) -> PurchaseOrder | None: ...
     async def add(self, po: PurchaseOrder, actor: str) -> PurchaseOrder: ...
     async def save(self, po: PurchaseOrder, actor: str) -> None: ...

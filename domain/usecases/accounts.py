@@ -3,13 +3,17 @@ aging of what business customers owe."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.accounting import JournalEntry, aging_bucket
+from domain.debit_notes import DebitNote
+from domain.errors import DomainError
+from domain.i18n import N_
 from domain.money import Money
-from domain.orders import Order
+from domain.orders import Order, normalize_order_code
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import PurchaseOrder, Supplier
@@ -30,6 +34,68 @@ async def journal(uow: UnitOfWork, *, start: datetime, end: datetime) -> list[Jo
 async def journal_for_staff(uow: UnitOfWork, *, staff_id: int, start: datetime, end: datetime) -> list[JournalEntry]:
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     return await journal(uow, start=start, end=end)
+
+
+async def order_journal_for_staff(
+    uow: UnitOfWork, *, staff_id: int, reference: str
+) -> tuple[Order, list[JournalEntry]]:
+    """``/journal CODE``: every entry of one order, its own (``order:CODE``) and its returns', whenever booked,
+    and those of its exchanges' replacements (and theirs): units sent in exchange and not sent are owed back on
+    the order they were paid on but booked under the replacement (``exchange_refunds``). The order named by its
+    code, its invoice's number (INV-…), a credit note's (CN-…) or a debit note's (DN-…)."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow.read_only():
+        order = await _order_named(uow, reference.strip())
+        if order is None or order.id is None:
+            raise NoSuchDocument(reference=reference.strip()[:40])
+        return order, await uow.journal.of_sources(await _sources_of(uow, order))
+
+
+async def _sources_of(uow: UnitOfWork, order: Order) -> list[str]:
+    """``order:CODE`` and ``return:RMA`` of ``order``, its returns, and along its chain of replacements."""
+    sources: list[str] = []
+    seen: set[int] = set()
+    pending = [order]
+    while pending:
+        current = pending.pop(0)
+        if current.id is None or current.id in seen:
+            continue
+        seen.add(current.id)
+        sources.append(f"order:{current.code}")
+        for request in await uow.returns.for_order(current.id):
+            sources.append(f"return:{request.rma_code}")
+            made = request.replacement_order_id
+            if made is not None and made not in seen and (replacement := await uow.orders.get_by_id(made)):
+                pending.append(replacement)
+    return sources
+
+
+async def _order_named(uow: UnitOfWork, reference: str) -> Order | None:
+    if number := document_number(reference, "INV"):
+        return await uow.orders.get_by_invoice_number(number)
+    if number := document_number(reference, "CN"):
+        note = await uow.credit_notes.get_by_number(number)
+        if note is not None:
+            return await uow.orders.get_by_id(note.order_id)
+    if number := document_number(reference, "DN"):
+        debit = await uow.debit_notes.get_by_number(number)
+        if debit is not None:
+            return await uow.orders.get_by_id(debit.order_id)
+    # An order's code may read as a note's number (CN234567): C and N are of its letters, as digits are.
+    return await uow.orders.get_by_code(normalize_order_code(reference))
+
+
+def document_number(reference: str, prefix: str) -> int | None:
+    """42 of ``INV-000042`` (or ``inv-42``) with ``prefix`` INV; None when it is not one."""
+    found = re.fullmatch(rf"{prefix}-?0*(\d{{1,9}})", reference.strip(), re.IGNORECASE)
+    return int(found.group(1)) if found else None
+
+
+class NoSuchDocument(DomainError):
+    key = N_(
+        "Nothing in the books is called {reference}: give an order code, an invoice number (INV-000001), a "
+        "credit note number (CN-000001) or a debit note number (DN-000001)."
+    )
 
 
 async def journal_pages(
@@ -75,6 +141,7 @@ class Receivable:
     days_overdue: int
     bucket: str
     customer: str = ""  # whose it is, by name: whom to chase
+    debit_notes: tuple[DebitNote, ...] = ()  # what was added to its invoice since, named beside it, oldest first
 
 
 async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[Receivable]:
@@ -84,6 +151,7 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
     async with uow.read_only():
         found = await uow.jobs.unpaid_invoices(FAR_FUTURE)
         payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])
+        debits = await uow.debit_notes.for_orders([o.id or 0 for o, _ in found if o.invoice_number is not None])
         names: dict[int, str] = {}
         for customer_id in sorted({order.customer_id for order, _ in found}):  # the few businesses owing
             customer = await uow.customers.get(customer_id)
@@ -93,7 +161,8 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
             due = order.invoice_due or today
             late = max((today - due).days, 0)
             owed = invoice_owed(order.total, payments[order.id or 0])
-            result.append(Receivable(order, owed, late, aging_bucket(late), names[order.customer_id]))
+            noted = tuple(debits.get(order.id or 0, []))
+            result.append(Receivable(order, owed, late, aging_bucket(late), names[order.customer_id], noted))
     return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))
 
 

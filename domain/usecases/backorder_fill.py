@@ -139,6 +139,12 @@ async def dropped(uow: UnitOfWork, order: Order) -> dict[int, int]:
     return units
 
 
+def not_collected(order: Order, gone: Mapping[int, int]) -> Money:
+    """What cash on delivery never collects of an order: the parts its customer gave up (``dropped``)
+    were never handed over, so neither the courier nor the counter asks for them (at most its total)."""
+    return min(order.net_of(gone), order.total)
+
+
 async def charged_total(uow: UnitOfWork, order: Order) -> Money:
     """What the order charges its customer: its total less the parts they gave up (a short pick's
     dropped part stays among its lines, its value owed back or never asked for) and less what its

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from domain.accounting import Account
 from domain.cart import Cart, CartLine, order_currency
 from domain.catalog import Product
+from domain.credit_notes import ORDER_CANCELLED, OUT_OF_STOCK, issued
 from domain.discounts import Discounts
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -453,17 +454,25 @@ async def _paid_but_not_filled(
     await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=reason, notify=False)
     reason = f"{why.value} before the payment arrived: refund owed"
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor="system", reason=reason, notify=False)
-    await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, charged, now))
     gone = Memo.of(
         N_("{code} sold out") if why is Unfilled.SOLD_OUT else N_("{code} withdrawn from sale"), code=order.code
     )
-    memo = gone.within(N_("refund owed, {rest}"))
+    # A sale booked and cancelled whole: what is owed back gets its credit note, as a paid order cancelled does,
+    # issued first so the entry names it.
+    written = OUT_OF_STOCK if why is Unfilled.SOLD_OUT else ORDER_CANCELLED
+    note = await uow.credit_notes.issue(order.id or 0, charged, written, now)
+    owed = Payment(
+        order.id or 0, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, charged, now, credit_note_id=note.id
+    )
+    await uow.payments.add(owed)  # the row of what is owed back names its note
+    memo = gone.within(N_("refund owed, {rest}")).note(N_("credit note {note}"), note=note.label)
     await book_refund(uow, order, charged, now, source=f"order:{order.code}", memo=memo)
     template = "buy_now_sold_out" if why is Unfilled.SOLD_OUT else "buy_now_withdrawn"
     params: dict[str, object] = {"code": order.code, "amount_minor": paid.amount, "currency": paid.currency}
     product = cart.lines[0].product
     language = customer.notification_language if customer is not None else ""
-    told = for_customer(customer, template, {**params, "name": product.in_language(language).display_name})
+    named = {**params, "name": product.in_language(language).display_name, "credit_notes": issued(order.code, note)}
+    told = for_customer(customer, template, named)
     if told is not None:
         await uow.outbox.add(told, now)
     if policy.staff_chat_id is not None:

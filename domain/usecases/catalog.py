@@ -192,7 +192,7 @@ EXAMPLE_SKU = "SKU"  # in the examples of a shop that sells nothing yet
 
 
 async def example_sku(uow: UnitOfWork) -> str:
-    """An SKU the shop sells, for the examples customers read (``/add SKU 12``): the demo's
+    """An SKU the shop sells, for the examples customers and staff read (``/add SKU 12``): the demo's
     ``85123A`` is nobody else's; a placeholder while the catalog is empty."""
     async with uow.read_only():
         found = await uow.products.first_active_sku()

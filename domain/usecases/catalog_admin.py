@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from domain.catalog_edits import (
     parse_category,
     shown,
 )
-from domain.categories import Spelling, leaf, plan_parents
+from domain.categories import IN_CHAT, CategoryMove, Spelling, leaf, moves, path_to, plan_parents
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -48,6 +49,8 @@ class ProductSheet:
     currencies: tuple[str, ...]  # a price can be set in each: the shop's, and any the product has
     variants: tuple[Product, ...] = ()  # every variant of its parent, itself included, in catalog order
     moved: int = 0  # variants of its parent (itself included) that this edit put in another category
+    trail: tuple[str, ...] = ()  # its category's path from the top: the breadcrumbs customers see
+    relinked: tuple[CategoryMove, ...] = ()  # categories a typed path moved, with all in them
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,9 @@ async def _actor(uow: UnitOfWork, staff_id: int) -> str:
     return f"staff:{member.telegram_id}"
 
 
-async def _sheet(uow: UnitOfWork, product: Product, moved: int = 0) -> ProductSheet:
+async def _sheet(
+    uow: UnitOfWork, product: Product, moved: int = 0, relinked: Sequence[CategoryMove] = ()
+) -> ProductSheet:
     assert product.id is not None
     levels = await uow.stock.levels([product.id])
     _, count = await uow.products.changes(product.id, 0, 0)
@@ -96,7 +101,8 @@ async def _sheet(uow: UnitOfWork, product: Product, moved: int = 0) -> ProductSh
     on_hand = sum(level.on_hand for level in levels)
     available = sum(max(level.available, 0) for level in levels)
     variants = tuple(await uow.products.variants(product.parent_code))
-    return ProductSheet(product, on_hand, available, count, currencies, variants, moved)
+    trail = path_to(product.category, await uow.products.category_parents()) if product.category else ()
+    return ProductSheet(product, on_hand, available, count, currencies, variants, moved, trail, tuple(relinked))
 
 
 async def product_sheet(uow: UnitOfWork, *, staff_id: int, sku: str = "", product_id: int = 0) -> ProductSheet:
@@ -139,18 +145,22 @@ async def _product(uow: UnitOfWork, *, sku: str = "", product_id: int = 0) -> Pr
     return product
 
 
-async def _placed_category(uow: UnitOfWork, typed: str) -> str:
+async def _placed_category(uow: UnitOfWork, typed: str) -> tuple[str, list[CategoryMove]]:
     """The category a typed name or path puts a product in, as the products file places it
     (``domain.categories.plan_parents``): ``Clothing > T-shirts`` puts T-shirts inside
     Clothing, making the names that are new; a path that would put a category inside itself is
-    refused. A name that differs from a stored one only in case is that one (``Spelling``)."""
+    refused. A name that differs from a stored one only in case is that one (``Spelling``).
+    With the stored categories the path moved (Shirts, stored under Women, typed as
+    ``Clothing > Men > Shirts``, goes under Men with everything in it): the manager is told."""
     stored = await uow.products.category_parents()
     path = Spelling(stored).path(typed)
     links, problems = plan_parents([(1, path)], stored)
     if problems:
-        raise problems[0][1].error
+        error = problems[0][1].error
+        sentence = IN_CHAT.get(error.key)
+        raise sentence(**error.params) if sentence else error
     await uow.products.link_categories(links)
-    return leaf(path)
+    return leaf(path), moves(links, stored)
 
 
 async def _record(
@@ -175,9 +185,9 @@ async def edit_product(
     async with uow:
         product = await _product(uow, product_id=product_id)
         if field == "category":
-            category = await _placed_category(uow, parse_category(text))
+            category, relinked = await _placed_category(uow, parse_category(text))
             moved = await _move_family(uow, product, category, actor, clock.now())
-            sheet = await _sheet(uow, await _product(uow, product_id=product_id), moved)
+            sheet = await _sheet(uow, await _product(uow, product_id=product_id), moved, relinked)
             await uow.commit()
             return sheet
         if _shared(product, field):
@@ -365,11 +375,11 @@ async def create_product(uow: UnitOfWork, clock: Clock, *, draft: NewProduct, st
             raise SkuTaken(sku=draft.sku)
         if draft.barcode and (owner := await uow.products.sku_with_barcode(draft.barcode)) is not None:
             raise DuplicateBarcode(barcode=draft.barcode, sku=owner)
-        category = await _placed_category(uow, draft.category)
+        category, relinked = await _placed_category(uow, draft.category)
         product = Product(draft.sku, draft.name, category, {draft.price.currency: draft.price}, barcode=draft.barcode)
         product.photo_file_id = draft.photo
         await uow.products.upsert(product)
         await _record(uow, product, "created", "", draft.sku, actor, clock.now())
-        sheet = await _sheet(uow, product)
+        sheet = await _sheet(uow, product, relinked=relinked)
         await uow.commit()
     return sheet

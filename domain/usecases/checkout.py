@@ -37,7 +37,7 @@ from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import in_language, load_cart, release_customer_holds
-from domain.usecases.invoice_terms import check_credit, invoice_due_date
+from domain.usecases.invoice_terms import check_credit, invoice_due_date, number_invoice
 from domain.usecases.placing import place_cart
 from domain.usecases.promotions import count_code_use, discounts_for
 from domain.usecases.shop import keep_tax_numbers
@@ -386,6 +386,8 @@ async def _place(
             customer.phone = phone
             await uow.customers.update(customer)
         await uow.carts.clear(request.customer_id)
+        if request.payment_method is PaymentMethod.INVOICE:  # issued: numbered last, after every other lock
+            await number_invoice(uow, order, now)
         if policy.staff_chat_id is not None:
             await uow.outbox.add(
                 Notification(

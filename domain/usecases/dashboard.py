@@ -16,6 +16,7 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
+from domain.reports import given_back
 from domain.staff import Permission, WebSession, can
 from domain.usecases.jobs import LATE_STATUSES, is_late
 from domain.usecases.staff import require
@@ -31,6 +32,27 @@ class LoginLinkInvalid(DomainError):
 class DayFigures:
     orders: int
     revenue: dict[str, int]  # currency → minor units, not cancelled
+    # Today's only, as /report's (``domain.reports.given_back``): the revenue in the base currency and,
+    # in base minor units, the refunds owed on these orders that they no longer earn and the cash never
+    # collected of their parts given up; None on the day a week ago.
+    revenue_base: Money | None = None
+    refunded: int = 0
+    uncollected: int = 0
+
+    @property
+    def refunds(self) -> Money | None:
+        return None if self.revenue_base is None else Money(self.refunded, self.revenue_base.currency)
+
+    @property
+    def uncollected_cash(self) -> Money | None:
+        return None if self.revenue_base is None else Money(self.uncollected, self.revenue_base.currency)
+
+    @property
+    def net(self) -> Money | None:
+        """What these orders earn once their refunds and the cash never collected are taken off."""
+        if self.revenue_base is None:
+            return None
+        return Money(self.revenue_base.amount - self.refunded - self.uncollected, self.revenue_base.currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,24 +114,41 @@ async def _day(uow: UnitOfWork, start: datetime, end: datetime) -> DayFigures:
     return DayFigures(sum(n for n, _ in totals.values()), {c: minor for c, (_, minor) in totals.items()})
 
 
+async def _today(
+    uow: UnitOfWork, start: datetime, end: datetime, placed: list[tuple[datetime, str, int, str, bool]]
+) -> DayFigures:
+    """The day's figures from its orders (``placed``, as the chart reads them: read once) with
+    what /report takes off them: its orders' refunds and cash never collected. Counted as
+    ``totals_between`` counts: an exchange's replacement is no new order, only what it charged."""
+    base = uow.base_currency
+    revenue: dict[str, int] = {}
+    for _, currency, total, _, _ in placed:
+        revenue[currency] = revenue.get(currency, 0) + total
+    in_base = sum(to_base(Money(total, currency), fx_rate, base) for _, currency, total, fx_rate, _ in placed)
+    refunded, uncollected = given_back(await uow.jobs.refunded_figures(start, end), base)
+    orders = sum(1 for *_, new in placed if new)
+    return DayFigures(orders, dict(sorted(revenue.items())), Money(in_base, base), refunded, uncollected)
+
+
 async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: str) -> Dashboard:
     member = await dashboard_member(uow, staff_id)
     now = clock.now()
     local = now.astimezone(ZoneInfo(timezone))
     midnight = datetime.combine(local.date(), time(0), local.tzinfo)
+    tomorrow = midnight + timedelta(days=1)
     result = Dashboard(role=member.role.value)
     async with uow.read_only():
+        placed = await uow.orders.placed_between(midnight, tomorrow)  # the chart's and the today tile's
         if can(member, Permission.VIEW_ORDERS):
             counts = await uow.orders.count_by_status()
             result = replace(result, by_status={s.value: counts.get(s, 0) for s in OrderStatus})
             result = replace(result, picking=await _picking(uow))
-            placed = await uow.orders.placed_between(midnight, midnight + timedelta(days=1))
             base = uow.base_currency if can(member, Permission.REPORTS) else None
             hourly = by_hour(placed, ZoneInfo(timezone), base=base)
             result = replace(result, hourly=hourly)
         if can(member, Permission.REPORTS):
             week = timedelta(days=7)
-            today = await _day(uow, midnight, midnight + timedelta(days=1))
+            today = await _today(uow, midnight, tomorrow, placed)
             # up to this moment of that day, inclusive (the windows' ends are exclusive), by the
             # shop's clock: a week back from the local time, so a clock change between is not an hour
             same_time = (local - week).astimezone(UTC)

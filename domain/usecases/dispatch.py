@@ -9,9 +9,12 @@ from enum import StrEnum
 
 from domain.apikeys import ApiKey
 from domain.catalog import Product, normalize_sku
+from domain.credit_notes import CreditNote
 from domain.customers import Customer
+from domain.debit_notes import DebitNote
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
+from domain.issued_invoices import IssuedInvoice
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
@@ -191,7 +194,7 @@ async def pack_order(
             plans = [] if without_box else choose_boxes(items, boxes)
         packages = []
         if not plans:  # no standard box: one parcel in the shop's own wrapping, its weight kept for the label
-            loose = Package(order.id or 0, 1, "", weight_g or sum(i.weight_g for i in items), staff_id)
+            loose = Package(order.id or 0, 1, None, weight_g or sum(i.weight_g for i in items), staff_id)
             await uow.packing.add_package(loose, clock.now())
             packages.append(loose)
         for seq, plan in enumerate(plans, start=1):
@@ -391,6 +394,9 @@ class OrderPaperwork:
     pick_lines: list[PickLine]
     payments: list[Payment]
     parcels: list[Parcel] = field(default_factory=list)
+    credit_notes: list[CreditNote] = field(default_factory=list)  # oldest first
+    debit_notes: list[DebitNote] = field(default_factory=list)  # oldest first
+    invoice: IssuedInvoice | None = None  # its numbered invoice as issued (None: none, or numbered before kept)
 
     @property
     def recipient(self) -> str:
@@ -417,6 +423,9 @@ async def _paperwork(uow: UnitOfWork, order: Order) -> OrderPaperwork:
         lines,
         await uow.payments.for_order(order.id),
         await uow.parcels.for_order(order.id),
+        await uow.credit_notes.for_order(order.id),
+        await uow.debit_notes.for_order(order.id),
+        await uow.orders.issued_invoice(order.id),
     )
 
 

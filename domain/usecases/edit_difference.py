@@ -13,7 +13,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.backorder_fill import charged_total
 from domain.usecases.card_charges import book_balance_charge
 from domain.usecases.editing import find_order
-from domain.usecases.payments import record_duplicate
+from domain.usecases.payments import record_duplicate, record_excess
 
 EDIT_PAYLOAD_PREFIX = "edit:"
 
@@ -84,17 +84,23 @@ async def record_difference_payment(
         await uow.parcels.lock_order(order.id)
         order = await uow.orders.get_by_id(order.id) or order
         assert order.id is not None
-        if balance_due(order, await uow.payments.for_order(order.id), await charged_total(uow, order)).amount <= 0:
+        due = balance_due(order, await uow.payments.for_order(order.id), await charged_total(uow, order))
+        if due.amount <= 0:
             if await record_duplicate(uow, clock, order, money, telegram_charge_id, provider_charge_id, None):
                 await uow.commit()
             return order, False
+        # An edit lowered the order after this invoice was sent (a rise still unpaid, then a fall): what it asks
+        # now is the payment; the rest of the charge is money received too much, owed back as a duplicate is.
+        taken = due if due < money else money
         paid = Payment(
-            order.id or 0, PaymentKind.PAYMENT, "card", money, clock.now(), telegram_charge_id, provider_charge_id
+            order.id or 0, PaymentKind.PAYMENT, "card", taken, clock.now(), telegram_charge_id, provider_charge_id
         )
         if not await uow.payments.add(paid):
             return order, False
         await book_balance_charge(
-            uow, order, money, paid.at, Memo.of(N_("edit of {code} paid (card)"), code=order.code)
+            uow, order, taken, paid.at, Memo.of(N_("edit of {code} paid (card)"), code=order.code)
         )
+        if taken < money:
+            await record_excess(uow, clock, order, money - taken, taken, provider_charge_id)
         await uow.commit()
         return order, True

@@ -5,12 +5,14 @@ history row with who did it, and both sides told what changed."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.accounting import Account, to_base
 from domain.catalog import normalize_sku
+from domain.credit_notes import ORDER_CHANGED, Issued, credit_note_memo, issued, link
+from domain.debit_notes import debit_note_memo
 from domain.editing import (
     EDITABLE,
     EditConflict,
@@ -41,6 +43,7 @@ from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_held, tax_step
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
+from domain.usecases.credit_notes import credit_invoice, debit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
@@ -78,6 +81,8 @@ class EditOutcome:
     order: Order
     diff: EditDiff
     settlement: Settlement
+    credit_notes: list[Issued] = field(default_factory=list)  # of what is owed back: its reply's buttons
+    debit_notes: list[Issued] = field(default_factory=list)  # of what the issued invoice rose by
 
 
 async def find_order(uow: UnitOfWork, code: str, customer_id: int | None) -> Order:
@@ -161,13 +166,14 @@ async def edit_order(
         order.history.append(entry)
         order.version = version + 1
         await uow.orders.save_edit(order, entry)
-        await _settle(uow, order, settlement, now, invoice_owed(before.total, payments), before)
+        notes, debits = await _settle(uow, order, settlement, now, invoice_owed(before.total, payments), before)
         if "REPLACEMENT" in order.flags:
-            given_back = await give_back_exchanged(uow, order, exchanged, lines, now, cancelled=False)
+            given_back, exchange = await give_back_exchanged(uow, order, exchanged, lines, now, cancelled=False)
             settlement = replace(settlement, refund=settlement.refund + given_back)
-        await _tell(uow, policy, order, diff, settlement, actor, now, by_customer)
+            notes += exchange
+        await _tell(uow, policy, order, diff, settlement, actor, now, by_customer, notes, debits)
         await uow.commit()
-        return EditOutcome(order, diff, settlement)
+        return EditOutcome(order, diff, settlement, notes, debits)
 
 
 async def _resolved(uow: UnitOfWork, changes: OrderChanges) -> OrderChanges:
@@ -377,11 +383,13 @@ def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[f
 
 async def _settle(
     uow: UnitOfWork, order: Order, settlement: Settlement, now: datetime, owed: Money, before: Order
-) -> None:
+) -> tuple[list[Issued], list[Issued]]:
     """A charge is booked when it is paid (``record_difference_payment``); the rest now. ``owed``:
     what an invoice asked before the edit. The tax taken back is what the order held before
     (``before``) less what it holds now, so edits one unit at a time take back exactly the tax
-    the sale booked on what they took off (each refund's tax rounded apart drifted a penny)."""
+    the sale booked on what they took off (each refund's tax rounded apart drifted a penny).
+    The credit note of what is owed back and taken off the invoice (``invoice_reduction``), or the debit note of
+    what a numbered invoice rose by (``invoice_rise``), if any."""
     source = f"order:{order.code}"
     refund, note = settlement.refund, settlement.credit_note
     (refund_shipping, refund_shipping_tax, refund_tax), (note_shipping, note_shipping_tax, note_tax) = _fall_parts(
@@ -394,7 +402,6 @@ async def _settle(
         held, refund_tax_base = await tax_held(uow, order)
         refund_shipping, refund_shipping_tax, refund_tax = None, None, held
     if refund.amount:
-        await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
         memo = Memo.of(N_("{code} edited"), code=order.code).within(N_("refund owed, {rest}"))
         await book_refund(
             uow,
@@ -408,8 +415,14 @@ async def _settle(
             shipping_tax=refund_shipping_tax,
             tax_in_base=refund_tax_base if refund_tax is not None else None,
         )
+    # What is owed back and what the invoice no longer asks: one credit note of all it fell by, its row linked to it.
+    credited = await credit_invoice(uow, order, refund, note, ORDER_CHANGED, now)
+    notes = issued(order.code, credited)
+    if refund.amount:
+        kind, method = PaymentKind.REFUND_OWED, order.payment_method.value
+        await uow.payments.add(Payment(order.id or 0, kind, method, refund, now, credit_note_id=link(credited)))
     if note.amount:
-        memo = Memo.of(N_("invoice {code} edited"), code=order.code).within(N_("credit note, {rest}"))
+        memo = credit_note_memo(Memo.of(N_("invoice {code} edited"), code=order.code), notes)
         await book_refund(
             uow,
             order,
@@ -426,13 +439,17 @@ async def _settle(
         )
     if refund.amount or note.amount or settlement.emptied:  # units back at list price, even with no money
         await book_discount_change(uow, order, now, Memo.of(N_("discount of {code} edited"), code=order.code))
+    debits: list[Issued] = []
     if settlement.receivable.amount:
-        memo = Memo.of(N_("invoice {code} edited: more sold"), code=order.code)
         more = settlement.receivable
+        # Its document first, as a credit note's is taken before the fall is booked, so the entry names it.
+        debits = await debit_invoice(uow, order, more, now, free_before=before.no_charge_replacement)
+        memo = debit_note_memo(Memo.of(N_("invoice {code} edited: more sold"), code=order.code), debits)
         tax_before = before.tax if more == order.total - before.total else None  # the whole rise on account
         await book_difference(
             uow, order, more, now, debit=Account.RECEIVABLE, memo=memo, owed_before=owed, tax_before=tax_before
         )
+    return notes, debits
 
 
 Part = tuple[Money | None, Money | None, Money | None]  # of a fall given back: shipping, its tax, the goods' tax
@@ -500,13 +517,15 @@ async def _tell(
     actor: str,
     now: datetime,
     by_customer: bool,
+    notes: list[Issued],
+    debits: list[Issued],
 ) -> None:
     """The customer hears of staff's edits (they see their own as the reply); staff hear of all."""
     params = {**diff.params(), "charge_minor": settlement.charge.amount, "refund_minor": settlement.refund.amount}
     if not by_customer:
         customer = await uow.customers.get(order.customer_id)
         language = customer.notification_language if customer is not None else ""
-        named = {**params, **diff.in_language(language).params()}
+        named = {**params, **diff.in_language(language).params(), "credit_notes": notes, "debit_notes": debits}
         told = for_customer(customer, "order_edited", named)
         if told is not None:
             await uow.outbox.add(told, now)

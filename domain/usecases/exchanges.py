@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from domain.accounting import Account
 from domain.catalog import Product
+from domain.credit_notes import EXCHANGE_DIFFERENCE, Issued
 from domain.errors import NotFound
 from domain.fx import Rates
 from domain.i18n import N_
@@ -22,7 +23,7 @@ from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.fx import shop_rates
-from domain.usecases.invoice_terms import invoice_due_date
+from domain.usecases.invoice_terms import invoice_due_date, number_invoice
 from domain.usecases.orders import apply_transition
 from domain.usecases.price_lists import customer_price_list
 from domain.usecases.return_money import give_back
@@ -223,20 +224,25 @@ async def _due(uow: UnitOfWork, order: Order, policy: CheckoutPolicy, now: datet
 
 async def place_replacement(
     uow: UnitOfWork, clock: Clock, order: Order, request: ReturnRequest, staff_id: int, policy: CheckoutPolicy
-) -> Order:
+) -> tuple[Order, list[Issued]]:
     """The same goods again at no charge — or another variant, the price difference charged on
     the replacement or owed back on the order — from the warehouse the order left. On account,
-    the replacement is an invoice due on the business's terms (``policy``) from now."""
+    the replacement is an invoice due on the business's terms (``policy``) from now. With it, the
+    credit note of what the difference owed back or took off the order's unpaid invoice (none: nothing)."""
     warehouse = await home_warehouse(uow, order)
     now = clock.now()
     code = new_order_code()
     while await uow.orders.get_by_code(code) is not None:
         code = new_order_code()
     lines, owed = await _replacement_lines(uow, order, request)
+    notes: list[Issued] = []
     if owed.amount > 0:
         source = f"return:{request.rma_code}"
         memo = Memo.of(N_("price difference, exchange {rma}"), rma=request.rma_code)
-        request.refund, _ = await give_back(uow, order, owed, now, source=source, memo=memo)
+        # What is owed back and taken off the invoice: one credit note, named by the entry taking the invoice down.
+        request.refund, _, notes = await give_back(
+            uow, order, owed, now, source=source, memo=memo, reason=EXCHANGE_DIFFERENCE
+        )
     replacement = Order.place(
         code=code,
         customer_id=order.customer_id,
@@ -297,4 +303,6 @@ async def place_replacement(
         reason="replacement",
         notify=False,
     )
-    return replacement
+    if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:
+        await number_invoice(uow, replacement, now)  # booked on account above: an invoice; last, after the counters
+    return replacement, notes

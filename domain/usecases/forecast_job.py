@@ -14,10 +14,11 @@ from domain.shop_days import shop_day
 from domain.usecases.forecasts import (
     CLASS_WEEKS,
     DEFAULT_LEAD_TIME_DAYS,
-    in_stock_histories,
+    baseline_histories,
     lead_times,
     price_cuts,
     product_classes,
+    promotions_over,
     suggest,
 )
 from domain.usecases.imports import HISTORY_WEEKS
@@ -74,6 +75,19 @@ class NightlyRun:
     dropped: int  # suggestions of pairs no longer forecast
 
 
+async def fold_movements(uow: UnitOfWork) -> int:
+    """The movements not yet summed added to the kept day sums, ``FOLD_MOVEMENTS`` a
+    transaction; returns how many."""
+    folded = 0
+    while True:
+        async with uow:
+            summed = await uow.demand.fold_stock_days(uow.timezone, FOLD_MOVEMENTS)
+            await uow.commit()
+        if not summed:
+            return folded
+        folded += summed
+
+
 async def nightly_forecasts(
     uow: UnitOfWork,
     clock: Clock,
@@ -101,12 +115,8 @@ async def nightly_forecasts(
         classes: dict[int, ProductClass] = {}
         if levels.by_class is not None:
             classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)
-    while True:  # the movements since last night added to the kept day sums the batches read
-        async with uow:
-            summed = await uow.demand.fold_stock_days(uow.timezone, FOLD_MOVEMENTS)
-            await uow.commit()
-        if not summed:
-            break
+        promotions = await promotions_over(uow, since, last_week)  # once a night: every batch asks which ran
+    await fold_movements(uow)  # the movements since last night added to the kept day sums the batches read
     stored = applied = 0
     pending: deque[asyncio.Future[list[Suggestion]]] = deque()
 
@@ -123,7 +133,8 @@ async def nightly_forecasts(
         async with uow.read_only():
             weeks = await uow.demand.weekly(products[start : start + batch], since, last_week)
             histories = {key: (series, last_week - timedelta(weeks=len(series) - 1)) for key, series in weeks.items()}
-            in_stock = await in_stock_histories(uow, histories, kept=True)  # a stock-out's zeros are no demand
+            # A stock-out's zeros are no demand, nor a promotion's lifted sales.
+            baseline = await baseline_histories(uow, histories, promotions, kept=True)
         # Not through the read cache: its catalogue is loaded whole at the first product read
         # (+50–70 MB in a job process), and a batch needs only its few paused products' prices.
         async with uow:
@@ -132,7 +143,7 @@ async def nightly_forecasts(
             (
                 product_id,
                 warehouse_id,
-                in_stock[(product_id, warehouse_id)][0],
+                baseline[(product_id, warehouse_id)].series,
                 leads.get((product_id, warehouse_id), DEFAULT_LEAD_TIME_DAYS),
                 classes.get(product_id, ProductClass.C) if levels.by_class is not None else None,
                 (product_id, warehouse_id) in cut,

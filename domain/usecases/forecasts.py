@@ -3,21 +3,24 @@ demand quantiles, and the replenishment policy they give; managers can apply tha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from domain.catalog import Product, ProductStatus
 from domain.catalog_edits import ProductChange, price_then
+from domain.categories import CategoryTree
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
+from domain.promotion_weeks import PromoSpan, code_weeks, of_product, on_promotion, regular_weeks
+from domain.promotions import Promotion, Target
 from domain.purchasing import DELIVERIES_READ, LeadTime, planned_lead_time
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stockout_days import days_out_of
-from domain.stockouts import in_stock_weeks
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import history_start
 from domain.usecases.staff import require
@@ -48,6 +51,7 @@ class WarehouseForecast:
     current_max: int | None
     weekly_quantiles: dict[float, float]  # demand in one week
     out_of_stock: int = 0  # weeks left out of ``history``: none on hand most of the week
+    promoted: tuple[PromoSpan, ...] = ()  # weeks left out of ``history``: on promotion
     lead: LeadTime | None = None  # the supplier's stated lead time and its record (None: no supply terms)
 
     @property
@@ -124,13 +128,88 @@ async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], da
     return cut
 
 
-async def in_stock_histories(
-    uow: UnitOfWork, histories: Mapping[Key, tuple[list[float], date]], *, kept: bool = False
-) -> dict[Key, tuple[list[float], int]]:
-    """Each weekly history without its weeks out of stock (``domain.stockouts``), and how many
-    were left out: the stock movements say when none was on hand. /forecast and the nightly
-    job read them alike: /forecast summed from its product's movements, the job (``kept``)
-    from the sums ``fold_stock_days`` keeps (``domain.stockout_days``)."""
+@dataclass(frozen=True, slots=True)
+class Promotions:
+    """The promotions that discounted products over a span of histories, read once (for a
+    night's every batch), the category tree when one was a category's, and per pair what
+    product-limited promo codes sold of it (code, shop day, units)."""
+
+    running: list[Promotion]
+    tree: CategoryTree | None
+    codes: Mapping[Key, list[tuple[str, date, int]]] = field(default_factory=dict)
+
+
+def _trail(tree: CategoryTree | None, category: int | None) -> frozenset[int]:
+    """A product's category and every one above it (what a category's discount covers)."""
+    return frozenset(c.id for c in tree.trail(category)) | {category} if tree and category else frozenset()
+
+
+async def promotions_over(
+    uow: UnitOfWork, first: date, last: date, product_ids: Sequence[int] | None = None
+) -> Promotions:
+    """The promotions of products that ran in the weeks from ``first`` to the week of ``last``
+    (Mondays), whatever the shop's time zone (a day either side), and what promo codes limited
+    to products or a category sold of the products they cover (of ``product_ids``, or all)."""
+    since, until = (datetime.combine(day, time(), UTC) for day in (first - timedelta(days=1), last + timedelta(days=8)))
+    running = [p for p in await uow.promotions.promotions_between(since, until) if p.target is not Target.ORDER]
+    sales = await uow.promotions.code_sales(first, last + timedelta(days=7), product_ids)
+    by_category = any(p.target is Target.CATEGORY for p in running) or any(s.code.category_id for s in sales)
+    tree = CategoryTree(await uow.products.category_nodes()) if by_category else None
+    places = await uow.products.placements(sorted({s.product_id for s in sales})) if sales else {}
+    codes: dict[Key, list[tuple[str, date, int]]] = {}
+    for sale in sales:  # an order's other products sold at no discount of the code's
+        category, family = places.get(sale.product_id, (None, ""))
+        if sale.code.covers(sale.product_id, _trail(tree, category), family):
+            codes.setdefault((sale.product_id, sale.warehouse_id), []).append((sale.code.code, sale.day, sale.units))
+    return Promotions(running, tree, codes)
+
+
+async def promoted_histories(
+    uow: UnitOfWork, histories: Mapping[Key, tuple[list[float], date]], promotions: Promotions
+) -> dict[Key, list[tuple[str, ...]]]:
+    """Per pair that was on promotion, the promotions' and promo codes' names in each week of
+    its history (``domain.promotion_weeks``); the products' categories and parents read in one
+    go, and only when a promotion names a category or a product's every variant."""
+    if not (promotions.running or promotions.codes) or not histories:
+        return {}
+    ids = sorted({product_id for product_id, _ in histories})
+    placed = any(p.target is Target.CATEGORY or p.families for p in promotions.running)
+    places = await uow.products.placements(ids) if placed else {}
+    zone = ZoneInfo(uow.timezone)
+    found = {}
+    for key, (series, first) in histories.items():
+        category, family = places.get(key[0], (None, ""))
+        mine = of_product(promotions.running, key[0], _trail(promotions.tree, category), family)
+        weeks: list[tuple[str, ...]] = on_promotion(mine, first, len(series), zone) if mine else [()] * len(series)
+        if key in promotions.codes:
+            coded = code_weeks(promotions.codes[key], series, first)
+            weeks = [names + tuple(c for c in more if c not in names) for names, more in zip(weeks, coded, strict=True)]
+        if any(weeks):
+            found[key] = weeks
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A weekly history as a forecast is fitted on it, and what was left out of it."""
+
+    series: list[float]
+    out_of_stock: int  # weeks
+    promoted: list[PromoSpan]
+
+
+async def baseline_histories(
+    uow: UnitOfWork,
+    histories: Mapping[Key, tuple[list[float], date]],
+    promotions: Promotions,
+    *,
+    kept: bool = False,
+) -> dict[Key, Baseline]:
+    """Each weekly history without its weeks out of stock (``domain.stockouts``) and its weeks
+    on promotion (``domain.promotion_weeks``): the stock movements say when none was on hand,
+    ``promotions`` when a discount lifted its sales. /forecast and the nightly job read them
+    alike: /forecast summed from its product's movements, the job (``kept``) from the sums
+    ``fold_stock_days`` keeps (``domain.stockout_days``)."""
     if not histories:
         return {}
     since = min(first for _, first in histories.values()) - timedelta(days=1)  # a day early: any time zone
@@ -139,11 +218,12 @@ async def in_stock_histories(
         stock = await uow.demand.kept_stock_days(ids)
     else:
         stock = await uow.demand.stock_days(ids, start, uow.timezone)
+    lifted = await promoted_histories(uow, histories, promotions)
     found = {}
     for key, (series, first) in histories.items():
         known = stock.get(key)  # None: it never moved here, so nothing is known of its stock
         out = [0] * len(series) if known is None else days_out_of(known, first, len(series))
-        found[key] = in_stock_weeks(series, out)
+        found[key] = Baseline(*regular_weeks(series, out, lifted.get(key) or [()] * len(series), first))
     return found
 
 
@@ -177,18 +257,19 @@ async def product_forecast(
             series = by_warehouse.get(warehouse_id, [0.0])  # stocked, never sold: last week's 0
             histories[(product.id, warehouse_id)] = series, last_week - timedelta(weeks=len(series) - 1)
         cut = await price_cuts(uow, histories, currency)
-        in_stock = await in_stock_histories(uow, histories)
+        promotions = await promotions_over(uow, history_start(today), last_week, [product.id])
+        baseline = await baseline_histories(uow, histories, promotions)
     results = []
     for key, (_, first) in histories.items():
         warehouse_id = key[1]
         lead = leads.get(key)
         lead_days = lead.days if lead else DEFAULT_LEAD_TIME_DAYS
         code = codes.get(warehouse_id, "?")
-        series, out = in_stock[key]
-        found = _one(warehouse_id, code, series, first, lead_days, points, levels, product_class, key in cut)
+        fitted = baseline[key]
+        found = _one(warehouse_id, code, fitted.series, first, lead_days, points, levels, product_class, key in cut)
         if product.status is ProductStatus.DISCONTINUED:  # nothing more is bought: a policy would mislead
             found = replace(found, policy=None)
-        results.append(replace(found, out_of_stock=out, lead=lead))
+        results.append(replace(found, out_of_stock=fitted.out_of_stock, promoted=tuple(fitted.promoted), lead=lead))
     if not results:
         raise NotFound()
     return product, results

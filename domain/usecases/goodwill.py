@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.accounting import Account
+from domain.credit_notes import MAX_REASON
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -74,13 +75,22 @@ async def give_goodwill(
         if amount > room:
             raise GoodwillTooLarge(code=order.code, most=room)
         now = clock.now()
-        await uow.payments.add(Payment(order.id, PaymentKind.GOODWILL, "goodwill", amount, now))
+        # The invoice is corrected by a document of its own, numbered in the shop's credit-note sequence: the
+        # goodwill's row names it.
+        note = await uow.credit_notes.issue(order.id, amount, why[:MAX_REASON], now)
+        await uow.payments.add(Payment(order.id, PaymentKind.GOODWILL, "goodwill", amount, now, credit_note_id=note.id))
         memo = Memo.of(N_("goodwill refund owed, {code}: {why}"), code=order.code, why=why)
+        memo = memo.note(N_("credit note {note}"), note=note.label)  # the entry names its document
         await book_refund(uow, order, amount, now, source=f"order:{order.code}", memo=memo, goods=Account.GOODWILL)
-        entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, TIMELINE_MARK + why)
+        entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, TIMELINE_MARK + why, amount)
         await uow.orders.record_transition(order, entry)
         order.history.append(entry)
-        params = {"code": order.code, "amount_minor": amount.amount, "currency": amount.currency}
+        params = {
+            "code": order.code,
+            "amount_minor": amount.amount,
+            "currency": amount.currency,
+            "credit_note": note.number,
+        }
         if (told := for_customer(await uow.customers.get(order.customer_id), "order_goodwill", params)) is not None:
             await uow.outbox.add(told, now)
         await uow.commit()

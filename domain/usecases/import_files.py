@@ -45,10 +45,12 @@ async def import_file(
     resolve_path: Callable[[str], str | None] | None = None,
     staff_id: int | None = None,
     languages: Container[str] | None = None,
+    source: str = "",
 ) -> ImportReport:
     """Decode (``decode_csv``: UTF-8 with or without BOM, UTF-16, else Windows-1251 when it
     reads as such, else refused), then import as ``kind``; the report names the encoding.
-    A file sent in chat (``staff_id``) needs a role that may edit stock (prices: set prices)."""
+    A file sent in chat (``staff_id``) needs a role that may edit stock (prices: set prices).
+    ``source``: the file's name, kept in the history of the products it creates."""
     actor = "import"
     if staff_id is not None:
         await require(uow, staff_id, import_permission(kind))
@@ -56,7 +58,9 @@ async def import_file(
     text = await asyncio.to_thread(decode_csv, data)  # seconds for megabytes: the bot serves others meanwhile
     report: ImportReport
     if kind == "products":
-        report = await imports.import_products(uow, clock, text.text, resolve_path, languages, actor=actor)
+        report = await imports.import_products(
+            uow, clock, text.text, resolve_path, languages, actor=actor, source=source
+        )
     elif kind == "warehouses":
         report = await imports.import_warehouses(uow, text.text)
     elif kind == "stock":

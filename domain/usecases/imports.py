@@ -11,11 +11,11 @@ from typing import Protocol
 from domain.backorders import parse_backorder_column
 from domain.catalog import Product
 from domain.catalog_edits import DuplicateBarcode, ProductChange, file_changes, shown
-from domain.categories import Spelling, leaf, plan_parents, refuse
+from domain.categories import CategoryMove, Spelling, leaf, moves, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
 from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
-from domain.i18n import N_
+from domain.i18n import N_, N_plural
 from domain.imports import (
     StockRow,
     parse_boxes,
@@ -37,7 +37,7 @@ from domain.usecases.bookkeeping import book_stock_changes
 from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.fx import shop_rates
 from domain.usecases.revaluation import revaluing
-from domain.variants import check_family_category, check_variants
+from domain.variants import check_family_category, check_variants, options_text
 from domain.warehouse import DEFAULT_BIN, normal_bin
 from domain.weeks import week_start
 
@@ -71,9 +71,19 @@ class ImportReport:
     shop_currencies: tuple[str, ...] = ()
     # A stock count: the units its bins hold now (it creates nothing: it sets bins, ``updated``).
     units: int | None = None
+    # Stored categories the file's paths put under another parent, with everything in them.
+    relinked: tuple[CategoryMove, ...] = ()
 
     def read_as(self, encoding: str, ignored_columns: Sequence[str] = ()) -> ImportReport:
         return replace(self, encoding=encoding, ignored_columns=tuple(ignored_columns))
+
+
+# A stock count's summary, in the chat and on the command line: a count creates nothing ("0 created,
+# 4 updated" read as if the file did little), it sets bins (``updated``) to what they hold (``units``).
+STOCK_COUNTED = N_plural(
+    "{kind}: {n} bin set, {unchanged} unchanged; units in the file's bins: {units}.",
+    "{kind}: {n} bins set, {unchanged} unchanged; units in the file's bins: {units}.",
+)
 
 
 def _same_product(new: Product, old: Product) -> bool:
@@ -109,6 +119,30 @@ def _changes(
     ]
 
 
+def _created(
+    written: list[tuple[int, Product]],
+    ids: dict[str, int],
+    stored: Container[str],
+    at: datetime,
+    actor: str,
+    source: str,
+) -> list[ProductChange]:
+    """The products and variants the file creates, audited as /newproduct and ➕ Add variant audit
+    theirs (``catalog_admin``, ``variant_admin``): its SKU (and options), here with the file's name;
+    a new variant of a product also on its parent's row (``ids``: the stored rows' the file names)."""
+    ids = {**ids, **{p.sku: p.id for _, p in written if p.id is not None}}
+    found: list[ProductChange] = []
+    for _, p in written:
+        if p.sku in stored:
+            continue
+        what = f"{p.sku} ({options_text(p)})" if p.option_names else p.sku
+        what += f" · {source}" if source else ""
+        found.append(ProductChange(p.id or 0, at, actor, "created", "", what))
+        if p.option_names and p.parent_code != p.sku and (parent := ids.get(p.parent_code)):
+            found.append(ProductChange(parent, at, actor, "variant_added", "", what))
+    return found
+
+
 async def import_products(
     uow: UnitOfWork,
     clock: Clock,
@@ -117,13 +151,15 @@ async def import_products(
     languages: Container[str] | None = None,
     *,
     actor: str = "import",
+    source: str = "",
 ) -> ImportReport:
     """``resolve_path`` turns a photo path written in the file into an absolute one (or
     None when it does not exist); without it, only URLs and Telegram file_ids are accepted.
     A product the file puts back on sale with stock tells those who asked for it, in the
     import's transaction, as ``/product``'s status does (``catalog_admin.set_status``).
     What the file changes on stored products goes into their audit trail under ``actor``,
-    as an edit in ``/product`` does (a price cut there is what a relaunch forecast reads)."""
+    as an edit in ``/product`` does (a price cut there is what a relaunch forecast reads); what
+    it creates, with the file's name (``source``), as ``/newproduct`` does (``_created``)."""
     resolve = resolve_path or (lambda _: None)
     # Reading 50,000 rows takes seconds: in a thread, so the bot answers everyone else meanwhile,
     # and before the transaction (SQLite's write lock, every checkout's) when nothing stored is
@@ -149,6 +185,7 @@ async def import_products(
                 product.category = spelling.path(product.category)
         links, problems = plan_parents([(line, p.category) for line, p in parsed], stored_parents)
         refuse(problems)
+        relinked = moves(links, stored_parents)  # said in the summary, as a typed path says them
         for _, product in parsed:
             product.category = leaf(product.category)
         followers = _families_follow(parsed, stored_by_parent)
@@ -168,6 +205,8 @@ async def import_products(
         async with revaluing(uow, at, "import:products", memo, recosted):
             await uow.products.upsert_many([product for _, product in written] + [new for new, _ in followers])
         changes = await asyncio.to_thread(_changes, written, stored, existing, at, actor)
+        beside = {p.sku: p.id for family in stored_by_parent.values() for p in family if p.id is not None}
+        changes += _created(written, {**beside, **existing}, stored, at, actor, source)
         await uow.products.record_changes(
             changes + [ProductChange(new.id or 0, at, actor, "category", old, new.category) for new, old in followers]
         )
@@ -187,6 +226,7 @@ async def import_products(
         not_sold=len(not_sold),
         not_sold_in=tuple(sorted(set().union(*not_sold))),
         shop_currencies=tuple(rates.currencies),
+        relinked=tuple(relinked),
     )
 
 

@@ -25,7 +25,8 @@ class CustomerProfile:
     customer: Customer
     orders: list[Order]
     returns: list[ReturnRequest]
-    lifetime_value: list[Money]  # per currency, orders not cancelled less the refunds they no longer earn
+    # per currency, orders not cancelled less the refunds they no longer earn and the cash never collected
+    lifetime_value: list[Money]
     average_order: list[Money]
     last_order_at: datetime | None
     segments: list[str]
@@ -81,7 +82,7 @@ async def customer_profile(
     async with uow.read_only():
         customer = await find_customer(uow, reference)
         orders, _ = await uow.orders.for_customer(customer.id or 0, 0, 1000)
-        refunded = await uow.orders.refunds_taken_off_for(customer.id or 0)
+        taken_off = await uow.orders.taken_off_for(customer.id or 0)
         returns = await uow.returns.for_customer(customer.id or 0)
         unpaid = (
             Money(await unpaid_invoices(uow, customer.id or 0), uow.base_currency) if customer.is_business else None
@@ -91,8 +92,8 @@ async def customer_profile(
     totals: dict[str, int] = {}
     counts: dict[str, int] = {}
     for order in live:
-        # less the refunds it no longer earns, as /top customers counts it
-        worth = order.total.amount - refunded.get(order.id or 0, 0)
+        # less the refunds it no longer earns and the cash never collected, as /top customers counts it
+        worth = order.total.amount - taken_off.get(order.id or 0, 0)
         totals[order.currency] = totals.get(order.currency, 0) + worth
         counts[order.currency] = counts.get(order.currency, 0) + 1
     return CustomerProfile(
@@ -112,7 +113,7 @@ async def customer_profile(
 @dataclass(frozen=True, slots=True)
 class RankedCustomer:
     customer: Customer
-    value: Money  # orders less refunds owed
+    value: Money  # orders less what they no longer earn: refunds owed, a cash order's parts given up
     orders: int
 
 

@@ -30,13 +30,16 @@ from domain.orders import (
     PaymentMethod,
     normalize_order_code,
     order_reference,
+    reference_key,
 )
+from domain.parcels import Parcel, tracking_page
 from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.backorders import offers, record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
+from domain.usecases.callbacks import order_placed
 from domain.usecases.checkout import (
     CartChanged,
     CheckoutPolicy,
@@ -46,7 +49,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.fx import shop_rates
-from domain.usecases.invoice_terms import check_credit, invoice_due_date
+from domain.usecases.invoice_terms import check_credit, invoice_due_date, number_invoice
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.placing import place_cart
 from domain.usecases.price_lists import price_list_for
@@ -147,6 +150,7 @@ async def place_api_order(
         order = await _place(uow, clock, policy, key, request, now)
         assert order.id is not None
         await uow.api.settle(key.id, idempotency_key, order_id=order.id)
+        await order_placed(uow, order, clock)  # now the channel's: its first event, as it stands
         await uow.commit()
         return order, True
 
@@ -220,6 +224,8 @@ async def _place(
     await allocation_rows(uow, order, decision, now)
     await record_backorders(uow, order, waiting, now)
     await _first_steps(uow, clock, order, request, key)
+    if request.payment is PaymentState.INVOICE:  # issued: numbered last, after every other lock
+        await number_invoice(uow, order, now)
     await _announce(uow, policy, customer, order, key, now)
     return order
 
@@ -437,12 +443,50 @@ async def api_order(uow: UnitOfWork, *, key: ApiKey, code: str) -> Order:
         return await _own(uow, key, code)
 
 
+MAX_ORDERS_PAGE = 100  # orders a list page holds at most (GET /api/v1/orders?limit=)
+
+
+async def api_orders(
+    uow: UnitOfWork,
+    *,
+    key: ApiKey,
+    after: int,
+    limit: int,
+    status: OrderStatus | None = None,
+    reference: str = "",
+    changed_since: datetime | None = None,
+) -> tuple[list[Order], int | None]:
+    """A page of the orders this key's channel placed, oldest first, past the cursor ``after``,
+    and the cursor of the next page (None: this is the last)."""
+    key.require(Scope.ORDERS)
+    async with uow.read_only():
+        ids = await uow.api.orders_placed(
+            key.id or 0,
+            after=after,
+            limit=limit + 1,  # one more: whether there is a next page
+            status=status,
+            reference_key=reference_key(reference) if reference else None,
+            changed_since=changed_since,
+        )
+        found = await uow.orders.by_ids(ids[:limit])
+    page = [found[order_id] for order_id in ids[:limit] if order_id in found]
+    return page, ids[limit - 1] if len(ids) > limit else None
+
+
 async def api_waiting(uow: UnitOfWork, order: Order) -> dict[str, int]:
     """Units of the order still waiting for stock (backorders and preorders), by SKU."""
     async with uow.read_only():
         parts = await uow.backorders.for_order(order.id or 0)
     skus = {line.product_id: line.sku for line in order.lines}
     return {skus.get(b.product_id, ""): b.quantity for b in parts if b.status is BackorderStatus.WAITING and b.quantity}
+
+
+async def api_parcels(uow: UnitOfWork, order: Order) -> list[tuple[Parcel, str]]:
+    """The parcels the order left in, oldest first, each with its carrier's tracking page ("" when none)."""
+    async with uow.read_only():
+        parcels = await uow.parcels.for_order(order.id or 0)
+        rates = await uow.carriers.all() if parcels else []
+    return [(parcel, tracking_page(rates, parcel)) for parcel in sorted(parcels, key=lambda p: p.seq)]
 
 
 async def api_still_to_pay(uow: UnitOfWork, order: Order) -> Money | None:

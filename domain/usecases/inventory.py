@@ -15,6 +15,7 @@ from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
 from domain.ports import Clock, UnitOfWork
+from domain.purchasing import OnOrder
 from domain.staff import Permission
 from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_quantity
 from domain.text import MAX_REASON, typed
@@ -116,6 +117,12 @@ class LowStockLine:
     warehouse: Warehouse
     reorder: ReorderLevel
     incoming: int = 0  # units on open purchase orders for it there (drafts too): whether it is in hand
+    on_order: OnOrder | None = None  # what of ``incoming`` the supplier was sent, and when it comes
+
+    @property
+    def drafted(self) -> int:
+        """Units on drafts nobody approved: not ordered until someone does."""
+        return self.incoming - (self.on_order.units if self.on_order else 0)
 
 
 def actor_of(telegram_id: int) -> str:
@@ -506,12 +513,14 @@ async def low_stock(uow: UnitOfWork, *, staff_id: int, warehouse_code: str | Non
         products = {p.id: p for p in await uow.products.get_many(ids)}
         warehouses = {w.id: w for w in await uow.warehouses.all()}
         incoming = await uow.purchasing.incoming(ids) if ids else {}
+        on_order = await uow.purchasing.on_order(ids) if ids else {}
         return [
             LowStockLine(
                 products[r.level.product_id],
                 warehouses[r.level.warehouse_id],
                 r,
                 incoming.get((r.level.product_id, r.level.warehouse_id), 0),
+                on_order.get((r.level.product_id, r.level.warehouse_id)),
             )
             for r in low
             if r.level.product_id in products

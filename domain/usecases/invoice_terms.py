@@ -8,13 +8,27 @@ from zoneinfo import ZoneInfo
 
 from domain.accounting import to_base
 from domain.customers import CreditLimitExceeded, Customer
+from domain.issued_invoices import IssuedInvoice
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.payments import invoice_owed
 from domain.ports import UnitOfWork
+from domain.tax_numbers import as_placed
 
 if TYPE_CHECKING:  # (checkout imports this module)
     from domain.usecases.checkout import CheckoutPolicy
+
+
+async def number_invoice(uow: UnitOfWork, order: Order, at: datetime) -> None:
+    """The added order's invoice is issued: it takes the next number of the shop's gapless invoice
+    sequence, in the transaction that books the sale on account, and is kept as issued (its lines, tax,
+    totals, due date and buyer), which its PDF prints whatever the order becomes. Taken after every other lock the
+    transaction takes (ARCHITECTURE.md, "Lock order"), so a placement holding it waits for no one."""
+    order.invoice_number = await uow.orders.number_invoice(order.id or 0)
+    customer = await uow.customers.get(order.customer_id)  # made out to them, as they were named then
+    buyer = customer.display_name if customer is not None else ""
+    tax_number = as_placed(order.buyer_tax_number, customer.tax_number if customer is not None else None)
+    await uow.orders.keep_invoice(IssuedInvoice.of(order, buyer, tax_number or "", at))
 
 
 def invoice_days(customer: Customer, policy: CheckoutPolicy) -> int:

@@ -152,6 +152,7 @@ async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
             customer = await uow.customers.get(order.customer_id)
             params = {
                 "code": order.code,
+                "invoice": order.invoice_label,  # its number, as the invoice prints it (None: from before numbering)
                 "total_minor": invoice_owed(order.total, payments.get(order.id or 0, [])).amount,  # less parts dropped
                 "currency": order.currency,
                 "due": order.invoice_due.isoformat(),

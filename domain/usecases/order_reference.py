@@ -5,12 +5,11 @@ from __future__ import annotations
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import for_customer
+from domain.order_actions import buyer_may_change_reference
 from domain.orders import (
-    OPEN_STATUSES,
     HistoryEntry,
     Order,
     OrderStatus,
-    PaymentMethod,
     normalize_order_code,
     order_reference,
 )
@@ -18,9 +17,6 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.staff import require
 
-# A buyer's goods-in desk checks a delivery against the PO the packing slip names: once a parcel has left,
-# the number is staff's to correct (they reprint what it is on).
-BUYER_MAY_CHANGE = OPEN_STATUSES - {OrderStatus.PARTIALLY_SHIPPED}
 NONE = "—"  # the history's word for no number
 
 
@@ -30,16 +26,6 @@ class ReferenceShipped(DomainError):
 
 class ReferenceCancelled(DomainError):
     key = N_("Order {code} is cancelled: its PO number stays as it was.")
-
-
-def buyer_may_change_reference(order: Order) -> bool:
-    return order.status in BUYER_MAY_CHANGE
-
-
-def buyer_offered_reference(order: Order) -> bool:
-    """Whether the buyer's order screen offers to add or change it: an order that has one, or is
-    on invoice (a business's), before it ships."""
-    return bool(order.reference or order.payment_method is PaymentMethod.INVOICE) and buyer_may_change_reference(order)
 
 
 async def change_my_order_reference(

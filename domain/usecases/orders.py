@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from domain.accounting import Account
 from domain.backorders import BACKORDER_FLAG, BackorderStatus
+from domain.credit_notes import ORDER_CANCELLED, OUT_OF_STOCK, Issued, credit_note_memo, issued, link
 from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -19,6 +20,8 @@ from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.usecases.backorder_fill import fill_backorders
 from domain.usecases.bookkeeping import book_discount_change, book_refund
+from domain.usecases.callbacks import order_moved
+from domain.usecases.credit_notes import credit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.staff import require
 
@@ -78,6 +81,7 @@ async def apply_transition(
     code's name and discount as history)."""
     entry = order.transition(target, now=clock.now(), actor=actor, reason=reason)
     await uow.orders.record_transition(order, entry)
+    await order_moved(uow, order, entry)  # the channel that placed it is told, with the move or not at all
     if target is OrderStatus.CANCELLED and order.flags & {BACKORDER_FLAG, SHORT_FLAG}:  # its parts wait no more
         for part in await uow.backorders.for_order(order.id or 0):
             if part.status is BackorderStatus.WAITING:
@@ -213,34 +217,36 @@ async def cancel_before_picking(
         raise moved_on(order, refused) from None
     freed = await release_allocations(uow, order)
     await fill_backorders(uow, clock.now(), freed)  # what it gave back goes to whoever waits for it
-    given = Money.zero(order.currency)
+    given, notes = Money.zero(order.currency), list[Issued]()
     if "REPLACEMENT" in order.flags:  # the goods it was to replace came back: what they were paid
-        given = await give_back_exchanged(uow, order, order.lines, [], clock.now(), cancelled=True)
+        given, notes = await give_back_exchanged(uow, order, order.lines, [], clock.now(), cancelled=True)
     paid = paid_and_kept(await uow.payments.for_order(order.id or 0), order.currency)
     # Nothing left, so the shipping the sale booked as income is given back as such (paid first).
     unshipped = order.shipping or Money.zero(order.currency)
     source, refund = f"order:{order.code}", paid + given if paid.amount or given.amount else None
     if paid.amount:
-        await uow.payments.add(
-            Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, paid, clock.now())
-        )
         memo = Memo.of(N_("{code} cancelled"), code=order.code).within(N_("refund owed, {rest}"))
         await book_refund(uow, order, paid, clock.now(), source=source, memo=memo, shipping=unshipped)
         unshipped -= min(unshipped, paid)
-    if refund is not None:
-        params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency}
-        if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
-            await uow.outbox.add(told, clock.now())
     payments = await uow.payments.for_order(order.id or 0)
     # The sale was booked as a receivable when the invoice went out (checkout, intake), or, for a
     # card order, what its charge did not pay (an invoice paid after an edit raised the order).
     on_account = order.payment_method is PaymentMethod.INVOICE or (
         await uow.journal.credit_balance(source, Account.RECEIVABLE.value, uow.base_currency) < 0
     )
-    if on_account and (unpaid := invoice_owed(order.total, payments)).amount > 0:
+    unpaid = invoice_owed(order.total, payments) if on_account else Money.zero(order.currency)
+    # The invoice falls by all it was: what was paid and what it still asked, on one document (a
+    # short pick's hold cancelled: out of stock), which the entry taking it off the receivable names.
+    why = OUT_OF_STOCK if held else ORDER_CANCELLED
+    credited = await credit_invoice(uow, order, paid, unpaid, why, clock.now())
+    own = issued(order.code, credited)
+    if paid.amount:  # what was paid is owed back: its row names the note
+        kind, method = PaymentKind.REFUND_OWED, order.payment_method.value
+        await uow.payments.add(Payment(order.id or 0, kind, method, paid, clock.now(), credit_note_id=link(credited)))
+    if unpaid.amount > 0:
         invoice = order.payment_method is PaymentMethod.INVOICE
         memo = Memo.of(N_("invoice {code} cancelled") if invoice else N_("{code} cancelled"), code=order.code)
-        memo = memo.within(N_("credit note, {rest}"))
+        memo = credit_note_memo(memo, own)
         # Paid and unpaid parts together undo the whole sale: the last takes back the tax the
         # first did not (each part's own tax rounded apart left a penny in 2200).
         tax = shipping_tax = None
@@ -259,6 +265,17 @@ async def cancel_before_picking(
             goods_tax=tax,
             shipping_tax=shipping_tax,
         )
+    notes = own + notes
+    customer = await uow.customers.get(order.customer_id)
+    if refund is not None:
+        params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "credit_notes": notes}
+        if (told := for_customer(customer, "order_refund_owed", params)) is not None:
+            await uow.outbox.add(told, clock.now())
+    elif own:  # nothing was paid: the customer hears their invoice is cancelled, its note with it
+        params = {"code": order.code, "credit_minor": unpaid.amount, "owed_minor": 0, "currency": order.currency}
+        params |= {"cancelled": True, "credit_notes": own}
+        if (told := for_customer(customer, "invoice_reduced", params)) is not None:
+            await uow.outbox.add(told, clock.now())
     if "REPLACEMENT" not in order.flags:  # all of it taken back at list price: it gives nothing off now
         await book_discount_change(
             uow, order, clock.now(), Memo.of(N_("discount of {code} cancelled"), code=order.code), order.discount * 0

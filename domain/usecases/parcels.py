@@ -15,7 +15,15 @@ from domain.i18n import N_
 from domain.memos import Memo
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
+from domain.parcels import (
+    Parcel,
+    TrackingInUse,
+    all_delivered,
+    parcel_eta,
+    parcel_lines,
+    status_after_parcel,
+    tracking_page,
+)
 from domain.payments import Payment, PaymentKind, amount_paid
 from domain.picking import leaving_from
 from domain.ports import Clock, UnitOfWork
@@ -23,7 +31,7 @@ from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_CODE, typed
-from domain.usecases.backorder_fill import dropped, due_on, held_back
+from domain.usecases.backorder_fill import dropped, due_on, held_back, not_collected
 from domain.usecases.bookkeeping import book_cost_of_goods, book_dropped_discount, book_refund, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
@@ -200,7 +208,7 @@ def _from_allocations(
 async def _tell(uow: UnitOfWork, clock: Clock, order: Order, template: str, parcel: Parcel, one: bool = False) -> None:
     customer = await uow.customers.get(order.customer_id)
     rates = await uow.carriers.all()
-    link = next((r.tracking_link(parcel.tracking) for r in rates if r.carrier == parcel.carrier), "")
+    link = tracking_page(rates, parcel)
     params: dict[str, object] = {
         "code": order.code,
         "carrier": parcel.carrier,
@@ -235,7 +243,7 @@ async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str,
             uow, order, now, debit=Account.CASH, memo=Memo.of(N_("sale {code} (cash on delivery)"), code=order.code)
         )
         gone = await dropped(uow, order)
-        lost = min(order.net_of(gone), order.total)
+        lost = not_collected(order, gone)
         if lost.amount > 0:  # parts the customer gave up never came, so their cash was never collected
             memo = Memo.of(N_("not collected, cancelled parts of {code}"), code=order.code)
             await book_refund(uow, order, lost, now, source=f"order:{order.code}", memo=memo, credit=Account.CASH)

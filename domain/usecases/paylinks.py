@@ -53,6 +53,8 @@ def link_invoice(order: Order, due: Money, language: str) -> InvoiceSpec:
     else the balance the order's rise left."""
     if due == order.total:
         prices: tuple[tuple[str, int], ...] = ((N_("Goods"), order.subtotal.amount),)
+        if order.discount.amount:  # as the chat's invoice says it: without it Telegram charged the list price
+            prices += ((N_("Discounts"), -order.discount.amount),)
         if order.shipping and order.shipping.amount:
             prices += ((N_("Shipping"), order.shipping.amount),)
     else:  # paid already, then edited: the difference, paid as the edit's own invoice is

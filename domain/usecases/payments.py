@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -19,6 +21,7 @@ from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
 INVOICE_PAYLOAD_PREFIX = "order:"
+REPEAT_WINDOW = timedelta(minutes=5)  # the same /paid again within it is asked about, not recorded
 
 
 class PaymentRefused(DomainError):
@@ -138,30 +141,30 @@ async def record_card_payment(
         )
         if not await uow.payments.add(paid):
             return order, False, nothing
-        if amount_paid(earlier, order.currency).amount == 0:
+        first = amount_paid(earlier, order.currency).amount == 0
+        if first:
             await book_first_charge(uow, order, charged, due, paid.at)
-            if due < charged:  # an invoice sent before an edit lowered the order, paid after it
-                excess = charged - due
-                await uow.payments.add(
-                    Payment(found.id, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, excess, paid.at)
-                )
-                memo = Memo.of(
-                    N_("order {code} charged {paid} for {due}: to refund"), code=order.code, paid=charged, due=due
-                )
-                source = f"order:{order.code}"
-                await book(
-                    uow, paid.at, source, memo, excess, Account.CASH, Account.REFUNDS_PAYABLE, fx_rate=order.fx_rate
-                )
+        if due < charged:  # an invoice sent before an edit lowered the order, paid after it: owed back
+            excess = charged - due
+            await uow.payments.add(
+                Payment(found.id, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, excess, paid.at)
+            )
+            memo = Memo.of(
+                N_("order {code} charged {paid} for {due}: to refund"), code=order.code, paid=charged, due=due
+            )
+            source = f"order:{order.code}"
+            await book(uow, paid.at, source, memo, excess, Account.CASH, Account.REFUNDS_PAYABLE, fx_rate=order.fx_rate)
         if order.status is OrderStatus.AWAITING_PAYMENT:
             await apply_transition(
                 uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id, notify=False
             )
             await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
-        elif amount_paid(earlier, order.currency).amount:
+        elif not first:
             # A rise paid by the order's own invoice (its amount the same, open on another device):
             # sold now, as the edit's own invoice books it; nothing of a card order is on account.
+            # Only what was due is sold: a charge beyond it was owed back above.
             memo = Memo.of(N_("balance of order {code} paid by card"), code=order.code)
-            await book_balance_charge(uow, order, charged, paid.at, memo)
+            await book_balance_charge(uow, order, min(charged, due), paid.at, memo)
         await uow.commit()
         return order, True, due - charged
 
@@ -184,8 +187,24 @@ async def record_duplicate(
     return True
 
 
+async def record_excess(
+    uow: UnitOfWork, clock: Clock, order: Order, excess: Money, due: Money, provider_charge_id: str | None
+) -> None:
+    """Inside an open unit of work: a charge larger than what the order asked when it came (an edit lowered it
+    after the invoice was sent) paid ``due``; the rest is no payment but money owed back, told as such."""
+    extra = Payment(order.id or 0, PaymentKind.DUPLICATE, "card", excess, clock.now(), None, provider_charge_id)
+    await uow.payments.add(extra)
+    await _owe_back(uow, clock, order, excess, provider_charge_id or "", None, due=due)
+
+
 async def _owe_back(
-    uow: UnitOfWork, clock: Clock, order: Order, charged: Money, charge_id: str, staff_chat: int | None
+    uow: UnitOfWork,
+    clock: Clock,
+    order: Order,
+    charged: Money,
+    charge_id: str,
+    staff_chat: int | None,
+    due: Money | None = None,
 ) -> None:
     now = clock.now()
     await book(
@@ -199,7 +218,9 @@ async def _owe_back(
         fx_rate=order.fx_rate,
     )
     customer = await uow.customers.get(order.customer_id)
-    params = {"code": order.code, "amount_minor": charged.amount, "currency": charged.currency}
+    params: dict[str, object] = {"code": order.code, "amount_minor": charged.amount, "currency": charged.currency}
+    if due is not None:  # a part of the charge only: what the order asked is named
+        params["due_minor"] = due.amount
     told = for_customer(customer, "payment_duplicate", params)
     if told is not None:
         await uow.outbox.add(told, now)
@@ -209,12 +230,23 @@ async def _owe_back(
 
 
 async def record_invoice_payment(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, amount: str = ""
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    code: str,
+    amount: str = "",
+    minor: int | None = None,
+    seen: int | None = None,
 ) -> tuple[Order, Money, Money]:
     """A business customer paid their invoice (bank transfer), whole or a part of it (``amount``,
     as typed, in the order's currency): staff record it; reminders stop once nothing is left.
     What it asks for is its total less what was paid and any parts no longer sent (credit
-    notes). Returns the order, what was recorded and what is still to pay."""
+    notes). Returns the order, what was recorded and what is still to pay. The same amount as a
+    payment recorded on it within ``REPEAT_WINDOW`` (a /paid sent twice) is asked about
+    (``PaymentRepeated``); recorded when confirmed with ``seen``, the payments the question counted
+    (``minor``, the amount it asked about; an order paid since, or the question answered already,
+    is refused: ``RepeatOutOfDate``)."""
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     async with uow:
         order = await uow.orders.get_by_code(normalize_order_code(code))
@@ -235,14 +267,50 @@ async def record_invoice_payment(
         if owed.amount <= 0:
             raise InvoiceAlreadyPaid(code=order.code)
         paid = Money.parse_typed(amount, order.currency) if amount.strip() else owed
+        paid = Money(minor, order.currency) if minor is not None else paid  # as the question showed it
         if paid.amount <= 0:
             raise PaymentNotPositive()
         if owed < paid:  # what is over the invoice is not a payment of it: staff check and type again
             raise PaymentOverInvoice(code=order.code, owed=owed, amount=paid)
+        payments = [p for p in await uow.payments.for_order(order.id) if p.kind is PaymentKind.PAYMENT]
+        if seen is not None and seen != len(payments):
+            raise RepeatOutOfDate(code=order.code)
+        now = clock.now()
+        if seen is None and any(p.amount == paid and now - p.at <= REPEAT_WINDOW for p in payments):
+            raise PaymentRepeated(code=order.code, amount=paid, seen=len(payments))
         await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, paid, clock.now()))
         await book_invoice_paid(uow, order, paid, owed, clock.now())
+        await _tell_buyer_paid(uow, order, paid, owed - paid, staff_id, clock)
         await uow.commit()
         return order, paid, owed - paid
+
+
+async def _tell_buyer_paid(
+    uow: UnitOfWork, order: Order, paid: Money, left: Money, staff_id: int, clock: Clock
+) -> None:
+    """The buyer hears what came in, what is left (or that it is paid in full) and the invoice's number, in
+    the payment's transaction: once a payment, as a /paid refused (already paid) records and says nothing.
+    Not a staff member recording their own order's payment: they read it in the reply."""
+    customer = await uow.customers.get(order.customer_id)
+    if customer is None or customer.telegram_id == staff_id:
+        return
+    params = {"code": order.code, "paid_minor": paid.amount, "left_minor": left.amount, "currency": paid.currency}
+    params["invoice"] = order.invoice_label or ""
+    if (told := for_customer(customer, "invoice_payment_received", params)) is not None:
+        await uow.outbox.add(told, clock.now())
+
+
+class PaymentRepeated(DomainError):
+    key = N_(
+        "A payment of {amount} was recorded for order {code} a few minutes ago. "
+        "Record another {amount} payment for {code}?"
+    )
+
+
+class RepeatOutOfDate(DomainError):
+    key = N_(
+        "This question is out of date: order {code}'s payments changed since. Nothing was recorded; see /order {code}."
+    )
 
 
 class PaymentNotPositive(DomainError):

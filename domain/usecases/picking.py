@@ -44,6 +44,16 @@ class NothingToPick(DomainError):
     key = N_("There is nothing to pick in {warehouse} right now.")
 
 
+class NothingInZone(DomainError):
+    key = N_("There is nothing to pick in zone {zone} of {warehouse} right now.")
+
+
+class NothingInZoneButOthers(DomainError):
+    """Another picker has the zone's work (or it has none): which zones still wait, so no one goes home."""
+
+    key = N_("There is nothing to pick in zone {zone} of {warehouse} right now. Zones with something to pick: {zones}.")
+
+
 class NoOpenRound(DomainError):
     key = N_("You have no picking round open. Start one with /pick.")
 
@@ -88,6 +98,36 @@ class PickRound:
     @property
     def done(self) -> bool:
         return self.pick_list.next_line is None
+
+    @property
+    def set_aside(self) -> frozenset[int]:
+        """The orders on hold (held since the round began, or by its short): their totes go to the
+        hold shelf, not to packing, until a manager or the customer decides."""
+        return frozenset(i for i, o in self.orders.items() if o.status is OrderStatus.ON_HOLD)
+
+    @property
+    def put_back(self) -> frozenset[int]:
+        """The orders cancelled during the round (a held one's buyer gave it up): what their totes
+        hold goes back on the shelves, not to packing."""
+        return frozenset(i for i, o in self.orders.items() if o.status is OrderStatus.CANCELLED)
+
+    def is_another(
+        self,
+        *,
+        warehouse_code: str | None = None,
+        warehouse_id: int | None = None,
+        method: PickMethod | None = None,
+        zone: str | None = None,
+    ) -> bool:
+        """Whether what the picker asked for (a warehouse named with /pick, a method or zone pressed)
+        is another round than this open one. A picker carries one round, one cart, at a time: they
+        are told it is still open (and where), not shown its line as if they had not been heard."""
+        pick_list = self.pick_list
+        if method is not None and (method is not pick_list.method or zone != pick_list.zone):
+            return True
+        if warehouse_id is not None and warehouse_id != pick_list.warehouse_id:
+            return True
+        return bool(warehouse_code) and (warehouse_code or "").strip().upper() != self.warehouse.code
 
     def position(self) -> tuple[int, int]:
         lines = self.pick_list.lines
@@ -237,7 +277,12 @@ async def _plan(
     ]
     tasks = assign_bins(wanted, bins, totes)
     if method is PickMethod.ZONE:
+        others = sorted({z for t in tasks if (z := zone_of(t.bin_code)) not in (zone, None)})
         tasks = [t for t in tasks if zone_of(t.bin_code) in (zone, None)]
+        if not tasks and others:
+            raise NothingInZoneButOthers(zone=zone or "", warehouse=warehouse.code, zones=", ".join(others))
+        if not tasks:
+            raise NothingInZone(zone=zone or "", warehouse=warehouse.code)
     if not tasks:
         raise NothingToPick(warehouse=warehouse.code)
     wave = await uow.picking.next_wave() if method is PickMethod.WAVE else None

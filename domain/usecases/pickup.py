@@ -17,6 +17,7 @@ from domain.parcels import PickupCode, new_pickup_code, normalize_pickup_code
 from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
+from domain.usecases.backorder_fill import dropped, not_collected
 from domain.usecases.orders import apply_transition
 from domain.usecases.parcels import deliver_order, require_paid, take_stock_out
 from domain.usecases.staff import require
@@ -75,11 +76,13 @@ async def announce_ready(
 
 
 async def _due(uow: UnitOfWork, order: Order) -> Money:
-    """What is left to pay at the counter: cash on delivery less anything paid already."""
+    """What is left to pay at the counter: cash on delivery less the parts its customer gave up and
+    anything paid already, what a courier would collect (``deliver_order`` books and records the same)."""
     if order.payment_method is not PaymentMethod.COD:
         return Money.zero(order.currency)
     paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
-    return Money(max(order.total.amount - paid.amount, 0), order.currency)
+    lost = not_collected(order, await dropped(uow, order))
+    return Money(max(order.total.amount - lost.amount - paid.amount, 0), order.currency)
 
 
 async def hand_over(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> Handover:

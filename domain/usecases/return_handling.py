@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.accounting import Account, to_base
+from domain.credit_notes import of_return
 from domain.customers import StaffMember
 from domain.errors import NotFound
 from domain.i18n import N_
@@ -41,6 +42,7 @@ from domain.usecases.bookkeeping import (
     supply_costs,
     tax_step,
 )
+from domain.usecases.callbacks import return_moved
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
 from domain.usecases.imports import available_by_product, notify_back_in_stock
@@ -75,6 +77,7 @@ async def _tell(uow: UnitOfWork, clock: Clock, request: ReturnRequest, **extra: 
         params["points"] = [f"{w.name}, {w.address}" for w in await uow.warehouses.all() if w.is_pickup_point]
     if (told := for_customer(customer, "return_update", params)) is not None:
         await uow.outbox.add(told, clock.now())
+    await return_moved(uow, request, clock.now(), paid=bool(extra.get("paid")))  # the order's channel, if any
 
 
 async def open_returns(uow: UnitOfWork, *, staff_id: int, limit: int = 50) -> tuple[list[ReturnRequest], int]:
@@ -299,13 +302,15 @@ async def resolve_return(
                 order.included_tax(gone + worth - carried), order.included_tax(gone), order.fx_rate, base
             )
             tax_in_base += to_base(order.included_tax(carried), order.fx_rate, base)
-            request.refund, credit = await give_back(
+            # The invoice corrected by a numbered document of all it fell by, as a goodwill refund's is.
+            request.refund, credit, notes = await give_back(
                 uow,
                 order,
                 worth,
                 now,
                 source=source,
                 memo=memo,
+                reason=of_return(request.rma_code),
                 shipping=carried,
                 goods_tax=tax,
                 tax_in_base=tax_in_base,
@@ -314,8 +319,10 @@ async def resolve_return(
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
             extra |= await _credited(uow, order, credit)
+            if notes:
+                extra["credit_note"] = notes[0][1]
         else:
-            replacement = await place_replacement(uow, clock, order, request, staff_id, policy)
+            replacement, notes = await place_replacement(uow, clock, order, request, staff_id, policy)
             request.replacement_order_id = replacement.id
             request.move(ReturnStatus.EXCHANGED)
             # The customer hears what the swap costs them more (and how to pay it) or owes them back.
@@ -326,6 +333,9 @@ async def resolve_return(
                 "refund_minor": request.refund.amount if request.refund else 0,
                 "currency": order.currency,
             }
+            # A cheaper size: what is owed back and taken off the invoice, documented.
+            if notes:
+                extra["credit_note"] = notes[0][1]
         await uow.returns.save(request, now)
         await _tell(uow, clock, request, **extra)
         await uow.commit()

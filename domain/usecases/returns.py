@@ -27,6 +27,7 @@ from domain.returns import (
 )
 from domain.text import MAX_NOTE, typed
 from domain.usecases.backorder_fill import dropped
+from domain.usecases.callbacks import return_moved
 from domain.usecases.exchanges import home_warehouse, require_in_stock, require_on_sale, reservable
 
 
@@ -136,6 +137,7 @@ async def request_return(
         )
         request.order_code = order.code
         await uow.returns.add(request, now)
+        await return_moved(uow, request, now)
         if staff_chat_id is not None:
             await uow.outbox.add(
                 Notification(

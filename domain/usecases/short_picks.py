@@ -12,7 +12,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.orders import apply_transition
-from domain.usecases.picking import NoOpenRound, PickRound, TooMany, after_step, load_round
+from domain.usecases.picking import NoOpenRound, PickRound, after_step, load_round
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import hold_short, release_part, write_off_short
 from domain.usecases.staff import require
@@ -20,6 +20,37 @@ from domain.usecases.staff import require
 
 class LinePicked(DomainError):
     key = N_("This line is picked already: the buttons are on the round's latest step.")
+
+
+class FoundNotACount(DomainError):
+    """The answer to "how many did you find" was not a number: 0 is one (a quantity's "from 1" was not)."""
+
+    key = N_("Send how many you found in the bin as a number: 0 if none.")
+
+
+class NotShort(DomainError):
+    """The count at a short pick is all the line still needs (or more): the bin gave it, nothing is
+    short. Taken as a short it was refused «only 0 more needed», the picker left at a question whose
+    only answer was 0; the units are scanned instead, as any other."""
+
+    key = N_(
+        "The line needs only {open} more × {sku}: with {found} found nothing is short. Scan them: send the SKU or "
+        "barcode (add a number for several), or a photo of the barcode."
+    )
+
+
+class MoreFoundNotACount(FoundNotACount):
+    """The same, for a line partly scanned: the question asked how many more, beyond the tote's."""
+
+    key = N_("Send how many more you found in the bin as a number: 0 if no more.")
+
+
+async def coded_item(uow: UnitOfWork, text: str) -> str | None:
+    """The SKU of the item ``text`` is the SKU or barcode of, if any: a shop's SKUs may be digits
+    (``1234``), and one scanned out of habit at "how many did you find" read as a count."""
+    async with uow.read_only():
+        product = await uow.products.get_by_sku(text)
+        return product.sku if product is not None else await uow.products.sku_with_barcode(text)
 
 
 async def report_short(
@@ -39,8 +70,10 @@ async def report_short(
         if line is None or line_id not in (None, line.id):
             raise LinePicked()
         product = current.products[line.product_id]
-        if not 0 <= found < line.open:
-            raise TooMany(open=line.open - 1, sku=product.sku)
+        if found < 0:
+            raise FoundNotACount()
+        if found >= line.open:
+            raise NotShort(open=line.open, sku=product.sku, found=found)
         line.picked += found
         missing, short_before = line.open, line.short
         line.short += missing

@@ -10,6 +10,7 @@ from datetime import datetime
 from domain.accounting import Account
 from domain.backorders import Backorder, BackorderStatus
 from domain.catalog import Product
+from domain.credit_notes import OUT_OF_STOCK, credit_note_memo, issued, link
 from domain.errors import NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -21,6 +22,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
 from domain.usecases.bookkeeping import book_dropped_discount, book_refund, book_stock_change, tax_step
+from domain.usecases.credit_notes import credit_invoice
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.parcels import deliver_order
 
@@ -275,11 +277,15 @@ async def refund_part(
     value = order.net_of(gone) - order.net_of(prior)  # what all dropped so far are worth less those before
     credit, refund = settle_cancelled_part(invoice, value, order.total, payments)
     source = f"order:{order.code}"
+    # The invoice falls by the part's credit and its refund: one credit note for both.
+    credited = await credit_invoice(uow, order, refund, credit, OUT_OF_STOCK, now)
+    notes = issued(order.code, credited)
     if credit.amount > 0:
-        note = Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now)
+        method = order.payment_method.value
+        note = Payment(order.id or 0, PaymentKind.CREDIT_NOTE, method, credit, now, credit_note_id=link(credited))
         await uow.payments.add(note)
         memo = Memo.of(N_("invoice {code}: {units} × {sku} no longer sent"), code=order.code, units=units, sku=line.sku)
-        memo = memo.within(N_("credit note, {rest}"))
+        memo = credit_note_memo(memo, notes)
         owed_before = invoice_owed(order.total, payments)
         await book_refund(
             uow, order, credit, now, source=source, memo=memo, credit=Account.RECEIVABLE, owed_before=owed_before
@@ -288,6 +294,8 @@ async def refund_part(
         customer = await uow.customers.get(order.customer_id)
         reduced = {"code": order.code, "credit_minor": credit.amount, "owed_minor": owed.amount}
         reduced["currency"] = order.currency
+        if not refund.amount:  # no refund message to carry the note: this one does
+            reduced["credit_notes"] = notes
         if (told := for_customer(customer, "invoice_reduced", reduced)) is not None:
             await uow.outbox.add(told, now)  # the next reminder names the new amount too
     if credit.amount > 0 or refund.amount > 0:  # the units go back at list price, as a return takes them
@@ -297,7 +305,8 @@ async def refund_part(
         await book_dropped_discount(uow, order, gone, prior, now, memo)
     if refund.amount <= 0:
         return
-    await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
+    kind, method = PaymentKind.REFUND_OWED, order.payment_method.value
+    await uow.payments.add(Payment(order.id or 0, kind, method, refund, now, credit_note_id=link(credited)))
     memo = Memo.of(N_("{units} × {sku} of {code} no longer awaited"), units=units, sku=line.sku, code=order.code)
     memo = memo.within(N_("refund owed, {rest}"))
     tax, tax_in_base = None, None
@@ -306,5 +315,6 @@ async def refund_part(
         tax, tax_in_base = after - earlier, tax_step(after, earlier, order.fx_rate, uow.base_currency)
     await book_refund(uow, order, refund, now, source=source, memo=memo, goods_tax=tax, tax_in_base=tax_in_base)
     params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "part": True}
+    params["credit_notes"] = notes
     if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
         await uow.outbox.add(told, now)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from domain.catalog import Product
+from domain.credit_notes import CreditNote, note_of
 from domain.customers import Customer
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -17,8 +18,10 @@ from domain.picking import PickLine
 from domain.ports import UnitOfWork
 from domain.staff import Permission, can
 from domain.stock import Reservation
+from domain.usecases.goodwill import TIMELINE_MARK
 from domain.usecases.owed_back import owed_back_on
 from domain.usecases.staff import require, staff_names
+from domain.usecases.tracking import goodwill_on_timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,14 @@ class StaffOrderView:
     owed_back: Money | None = None  # still to pay the customer outside returns, for who records payments
     sends_receipts: bool = False  # the reader may send the customer their receipt (support)
     edits_orders: bool = False  # the reader may correct the order's PO number (``order_reference``)
+    # The timeline's goodwill refunds: the entry's place in the history → what was given (as /track shows them).
+    goodwill: dict[int, Money] = field(default_factory=dict)
+    credit_notes: list[CreditNote] = field(default_factory=list)  # oldest first
+
+    def note_of(self, payment: Payment) -> str:
+        """The number of the credit note a payment row belongs to (CN-000001), or nothing."""
+        note = note_of(payment, self.credit_notes)
+        return note.label if note is not None else ""
 
     def who(self, actor: str) -> str:
         """A history entry's actor as staff know them: the order's customer and staff by name
@@ -42,6 +53,10 @@ class StaffOrderView:
         if customer is None or actor != f"customer:{customer.id}":
             return self.staff.get(actor, actor)
         return customer.display_name or str(customer.telegram_id or actor)
+
+    def goodwill_why(self, place: int) -> str:
+        """A goodwill refund's reason as staff typed it (its amount says what it was)."""
+        return self.order.history[place].reason.removeprefix(TIMELINE_MARK)
 
 
 class SeveralOrders(DomainError):
@@ -77,10 +92,11 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
         for reservation in await uow.stock.order_reservations(order.id):
             allocations[warehouses.get(reservation.warehouse_id, "?")].append(reservation)
         products = {p.id or 0: p for p in await uow.products.get_many([line.product_id for line in order.lines])}
+        payments = await uow.payments.for_order(order.id)
         return StaffOrderView(
             order,
             await uow.customers.get(order.customer_id),
-            await uow.payments.for_order(order.id),
+            payments,
             dict(allocations),
             await uow.picking.lines_for_order(order.id),
             products,
@@ -89,4 +105,6 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
             await owed_back_on(uow, order) if can(member, Permission.RECORD_PAYMENTS) else None,
             can(member, Permission.SUPPORT),
             can(member, Permission.EDIT_ORDERS),
+            goodwill_on_timeline(order, payments),
+            await uow.credit_notes.for_order(order.id),
         )

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.accounting import to_base
 from domain.customers import Customer
+from domain.debit_notes import DebitNote
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money
@@ -32,6 +33,7 @@ class OpenInvoice:
     order: Order
     owed: Money  # its total less what was paid and credited, in the order's currency
     days_overdue: int  # 0 until the day after it is due
+    debit_notes: tuple[DebitNote, ...] = ()  # what was added to its invoice since, named beside it, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Statement:
     credit_limit: Money | None  # in the base currency; None: no limit
     credit_left: Money | None  # the limit less every open invoice converted to the base currency
     shop_tax_number: str | None = None  # the shop's VAT number or ИНН, for the buyer's accountant
+    shop_bank: str | None = None  # where to pay by transfer
 
 
 def _per_currency(amounts: list[Money]) -> list[Money]:
@@ -62,13 +65,14 @@ async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Sta
             o for o in orders if o.payment_method is PaymentMethod.INVOICE and o.status is not OrderStatus.CANCELLED
         ]
         payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
+        debits = await uow.debit_notes.for_orders([o.id or 0 for o in invoices if o.invoice_number is not None])
         shop = merge(await uow.shop.identity(), "")
     open_invoices = []
     for order in invoices:
         owed = invoice_owed(order.total, payments.get(order.id or 0, []))
         if owed.amount > 0:
             late = max((today - (order.invoice_due or today)).days, 0)
-            open_invoices.append(OpenInvoice(order, owed, late))
+            open_invoices.append(OpenInvoice(order, owed, late, tuple(debits.get(order.id or 0, []))))
     open_invoices.sort(key=lambda i: (-i.days_overdue, i.order.invoice_due or today, i.order.code))
     base = uow.base_currency
     in_base = sum(to_base(i.owed, i.order.fx_rate, base) for i in open_invoices)
@@ -82,6 +86,7 @@ async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Sta
         limit,
         None if limit is None else Money(max(limit.amount - in_base, 0), base),
         shop.tax_number,
+        shop.bank,
     )
 
 

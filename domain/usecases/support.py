@@ -8,7 +8,7 @@ from datetime import datetime
 from domain.customers import Customer, StaffMember
 from domain.errors import NotFound
 from domain.notifications import for_customer
-from domain.orders import OPEN_STATUSES
+from domain.orders import OPEN_STATUSES, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.support import (
@@ -64,6 +64,13 @@ async def where_to(uow: UnitOfWork, *, customer: Customer, chat_id: int, order_c
         orders, _total = await uow.orders.for_customer(customer.id, 0, 20)
     codes = tuple(order.code for order in orders if order.status in OPEN_STATUSES)
     return Where(None, topic, customer, codes, theirs)
+
+
+async def own_order_code(uow: UnitOfWork, customer: Customer, code: str) -> str:
+    """``code`` as stored when it is the customer's order, else "": a conversation is about their own orders only."""
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code)) if code else None
+    return order.code if order is not None and order.customer_id == customer.id else ""
 
 
 async def has_open_conversation(uow: UnitOfWork, customer_id: int) -> bool:

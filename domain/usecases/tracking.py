@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.credit_notes import CreditNote
+from domain.debit_notes import DebitNote
 from domain.editing import balance_due
 from domain.errors import NotFound
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.owed_back import RETURN_MARK, owed_back
-from domain.parcels import Parcel
+from domain.parcels import Parcel, tracking_page
 from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import UnitOfWork
 from domain.returns import ReturnRequest
@@ -43,19 +45,22 @@ class OrderTracking:
     links: dict[int, str] = field(default_factory=dict)  # a parcel's seq → its carrier's tracking page
     # The timeline's goodwill refunds (/refund): the entry's place in the order's history → what was given.
     goodwill: dict[int, Money] = field(default_factory=dict)
+    credit_notes: list[CreditNote] = field(default_factory=list)  # what corrects its receipt, as /receipt sends them
+    debit_notes: list[DebitNote] = field(default_factory=list)  # what adds to its invoice, as /receipt sends them
 
 
 def goodwill_on_timeline(order: Order, payments: list[Payment]) -> dict[int, Money]:
-    """Each goodwill refund's timeline entry (its place in the history) and its amount. The entry keeps
-    no amount, but ``give_goodwill`` writes one entry and one payment row in one transaction, both in
-    the order they were given, so the n-th entry is the n-th row (their times may be equal)."""
+    """Each goodwill refund's timeline entry (its place in the history) and its amount: the one the entry
+    carries. An entry written before entries carried one (migration 0058) takes the payment row of its
+    place: ``give_goodwill`` writes one entry and one payment row in one transaction, both in the order
+    they were given, so the n-th entry is the n-th row (their times may be equal)."""
     given = iter(p.amount for p in payments if p.kind is PaymentKind.GOODWILL)
     found: dict[int, Money] = {}
     for place, entry in enumerate(order.history):
         if entry.from_status == entry.to_status and entry.reason.startswith(TIMELINE_MARK):
-            if (amount := next(given, None)) is None:
-                break
-            found[place] = amount
+            paired = next(given, None)
+            if (amount := entry.amount or paired) is not None:
+                found[place] = amount
     return found
 
 
@@ -104,13 +109,14 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
             card_left,
             await _links(uow, parcels),
             goodwill_on_timeline(order, payments),
+            await uow.credit_notes.for_order(order.id),
+            await uow.debit_notes.for_order(order.id),
         )
 
 
 async def _links(uow: UnitOfWork, parcels: list[Parcel]) -> dict[int, str]:
-    """Each parcel's tracking page, as the "shipped" message links it (its carrier's first rate's address)."""
+    """Each parcel's tracking page, as the "shipped" message links it."""
     if not parcels:
         return {}
     rates = await uow.carriers.all()
-    found = {p.seq: next((r.tracking_link(p.tracking) for r in rates if r.carrier == p.carrier), "") for p in parcels}
-    return {seq: link for seq, link in found.items() if link}
+    return {p.seq: link for p in parcels if (link := tracking_page(rates, p))}

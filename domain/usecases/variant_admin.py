@@ -13,14 +13,16 @@ from domain.variants import (
     NameOptionsFirst,
     OptionsNeedOneVariant,
     check_variant,
+    options_text,
     parse_option_names,
     values_for,
 )
 
 
-def _options_text(product: Product) -> str:
-    """How the audit trail writes a variant's options: ``Size=L; Colour=Navy``."""
-    return "; ".join(f"{name}={value}" for name, value in zip(product.option_names, product.options, strict=True))
+async def _locked(uow: UnitOfWork, product_id: int) -> Product:
+    """The product, read again once its parent is locked: as the last editor of the family left it."""
+    await uow.products.lock_parent((await _product(uow, product_id=product_id)).parent_code)
+    return await _product(uow, product_id=product_id)
 
 
 async def set_options(uow: UnitOfWork, clock: Clock, *, product_id: int, text: str, staff_id: int) -> ProductSheet:
@@ -28,17 +30,16 @@ async def set_options(uow: UnitOfWork, clock: Clock, *, product_id: int, text: s
     without options is given them (and its parent their names) when it is the only variant."""
     actor = await _actor(uow, staff_id)
     async with uow:
-        await uow.products.lock_parent((await _product(uow, product_id=product_id)).parent_code)
-        product = await _product(uow, product_id=product_id)  # as the last editor left it
+        product = await _locked(uow, product_id)
         siblings = await uow.products.variants(product.parent_code)
         if not product.option_names and len(siblings) > 1:
             raise OptionsNeedOneVariant(parent=product.parent_code, count=len(siblings))
         names, values = values_for(product, text)
         changed = replace(product, option_names=names, options=values)
         check_variant(changed, siblings)
-        if _options_text(changed) != _options_text(product):
+        if options_text(changed) != options_text(product):
             await uow.products.upsert(changed)
-            await _record(uow, product, "options", _options_text(product), _options_text(changed), actor, clock.now())
+            await _record(uow, product, "options", options_text(product), options_text(changed), actor, clock.now())
         sheet = await _sheet(uow, changed)
         await uow.commit()
     return sheet
@@ -48,12 +49,11 @@ async def rename_options(uow: UnitOfWork, clock: Clock, *, product_id: int, text
     """New option names for the whole parent (every variant's audit trail says so)."""
     actor = await _actor(uow, staff_id)
     async with uow:
-        product = await _product(uow, product_id=product_id)
+        product = await _locked(uow, product_id)  # a rename meanwhile: compared with and audited from its names
         if not product.option_names:
             raise NameOptionsFirst(sku=product.sku)
         names = parse_option_names(text, product.option_names)
         if names != product.option_names:
-            await uow.products.lock_parent(product.parent_code)
             siblings = await uow.products.variants(product.parent_code)
             await uow.products.upsert_many([replace(s, option_names=names) for s in siblings])
             before, after = ", ".join(product.option_names), ", ".join(names)
@@ -128,16 +128,15 @@ async def add_variant(
     combination checked again: someone may have taken them meanwhile); audited on both."""
     actor = await _actor(uow, staff_id)
     async with uow:
-        source = await _product(uow, product_id=product_id)
-        await uow.products.lock_parent(source.parent_code)
+        source = await _locked(uow, product_id)  # a rename meanwhile: the new variant takes its names
         if await uow.products.get_by_sku(draft.sku) is not None:
             raise SkuTaken(sku=draft.sku)
         if draft.barcode and (owner := await uow.products.sku_with_barcode(draft.barcode)) is not None:
             raise DuplicateBarcode(barcode=draft.barcode, sku=owner)
         variant = _candidate(source, draft, await uow.products.variants(source.parent_code))
         await uow.products.upsert(variant)
-        await _record(uow, variant, "created", "", f"{draft.sku} ({_options_text(variant)})", actor, clock.now())
-        await _record(uow, source, "variant_added", "", f"{draft.sku} ({_options_text(variant)})", actor, clock.now())
+        await _record(uow, variant, "created", "", f"{draft.sku} ({options_text(variant)})", actor, clock.now())
+        await _record(uow, source, "variant_added", "", f"{draft.sku} ({options_text(variant)})", actor, clock.now())
         sheet = await _sheet(uow, variant)
         await uow.commit()
     return sheet

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -18,6 +19,8 @@ from aiogram.utils.i18n import gettext as _
 from babel import Locale
 from babel.dates import format_date, format_time
 
+from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of
+from domain.debit_notes import DebitNote
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.packing import Package
@@ -101,6 +104,11 @@ class _Writer:
         return self.buffer.getvalue()
 
 
+def _day(value: datetime | None, timezone: str) -> str:
+    """The shop's day of a moment, written the reader's way ("6 Dec 2026", "6 дек. 2026 г.")."""
+    return format_day(value.astimezone(ZoneInfo(timezone)).date()) if value is not None else ""
+
+
 def _when(value: datetime | None, timezone: str) -> str:
     """A moment in the shop's time zone, written the reader's way ("4 Dec 2026, 09:30", "4 дек. 2026 г., 09:30")."""
     if value is None:
@@ -113,13 +121,19 @@ def _when(value: datetime | None, timezone: str) -> str:
     )
 
 
+def _box(package: Package) -> str:
+    """The parcel's box by its code, or that it has none: the packer wrapped it without a standard box."""
+    return _("box %(code)s") % {"code": package.box_code} if package.box_code else _("no box")
+
+
 def shipping_label(docs: OrderPaperwork) -> bytes:
     """One 4×6 in page per package: from, to, carrier, order code and its barcode."""
     order = docs.order
-    packages = docs.packages or [Package(order.id or 0, 1, "", 0, 0)]
+    # No parcel recorded (packed before parcels were kept): one page, and no parcel made up for it.
+    packages: list[Package | None] = list(docs.packages) or [None]
     w = _Writer(LABEL_SIZE, _("Shipping label %(code)s") % {"code": order.code})
-    for package in packages:
-        if package.seq > 1:
+    for page, package in enumerate(packages):
+        if page:
             w.canvas.showPage()
             w.y = LABEL_SIZE[1] - MARGIN
         w.line(_("FROM"), size=7, bold=True)
@@ -138,11 +152,17 @@ def shipping_label(docs: OrderPaperwork) -> bytes:
         w.space()
         service = f"{delivery.carrier} {delivery.service}".strip() if delivery else ""
         w.line(service or "—", size=12, bold=True)
-        w.line(
-            _("Package %(n)s of %(m)s · %(weight)s")
-            % {"n": package.seq, "m": len(packages), "weight": format_grams(package.weight_g)},
-            size=10,
-        )
+        if package is not None:
+            w.line(
+                _("Package %(n)s of %(m)s · %(box)s · %(weight)s")
+                % {
+                    "n": package.seq,
+                    "m": len(packages),
+                    "box": _box(package),
+                    "weight": format_grams(package.weight_g),
+                },
+                size=10,
+            )
         if order.tracking_number:
             w.line(_("Tracking: %(number)s") % {"number": order.tracking_number}, size=10)
         w.barcode(order.code, bar_height=60, bar_width=1.6)
@@ -193,6 +213,9 @@ def packing_slip(docs: OrderPaperwork, timezone: str = "UTC") -> bytes:
         w.line(_("Gift order: no prices on this slip."), bold=True)
         if order.gift_message:
             w.line(_("Gift card: “%(message)s”") % {"message": order.gift_message[:90]})
+    if docs.packages:  # what the packer put the goods in, each parcel
+        parcels = "; ".join(f"{_box(p)} · {format_grams(p.weight_g)}" for p in docs.packages)
+        w.paragraph(_("Packed: %(parcels)s") % {"parcels": parcels}, size=10)  # a split order: many parcels
     w.space(12)
     bins: dict[int, list[str]] = {}
     for line in docs.pick_lines:
@@ -243,7 +266,7 @@ def _discounts(order: Order) -> list[tuple[str, int]]:
     return [*named, (_("Discounts"), rest)] if rest > 0 else named
 
 
-def _invoice_state(w: _Writer, order: Order, payments: Sequence[Payment]) -> None:
+def _invoice_state(w: _Writer, order: Order, payments: Sequence[Payment], bank: str | None) -> None:
     """A business's invoice: when it is due and what it still asks for (its total less what was
     paid and the parts credited), the one document the business has of it."""
     left = invoice_owed(order.total, payments)
@@ -253,27 +276,54 @@ def _invoice_state(w: _Writer, order: Order, payments: Sequence[Payment]) -> Non
     if order.invoice_due is not None:
         w.line(_("Invoice due by %(date)s") % {"date": format_day(order.invoice_due)}, bold=True)
     w.line(_("Still to pay: %(amount)s") % {"amount": format_money(left)}, bold=True)
+    if bank:  # a transfer needs somewhere to go
+        w.paragraph(_("Bank details for payment: %(bank)s") % {"bank": bank}, size=10)
+
+
+def _letterhead(w: _Writer, docs: OrderPaperwork, shop: ShopIdentity) -> str | None:
+    """The shop's name, contacts and tax number on top; the buyer's tax number, for the caller to place.
+    A VAT invoice (EU, UK) and a Russian one (ИНН) name the seller's and the buyer's, as on the day of the sale."""
+    if shop.name:
+        w.line(shop.name, size=13, bold=True)
+    if shop.address:  # up to 200 characters: wrapped
+        w.paragraph(shop.address, size=9)
+    if shop.contacts:
+        w.line(" · ".join(shop.contacts.values()), size=9, gap=2)
+    order = docs.order
+    seller = as_placed(order.seller_tax_number, shop.tax_number)
+    if seller:
+        w.line(_("VAT / tax number: %(number)s") % {"number": seller}, size=9, gap=2)
+    return as_placed(order.buyer_tax_number, docs.customer.tax_number if docs.customer else None)
 
 
 def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: str = "UTC") -> bytes:
     """The order as bought: the shop's name and contacts on top, its returns policy below."""
     order = docs.order
     shop = shop or ShopIdentity()
-    invoice = order.payment_method is PaymentMethod.INVOICE
-    title = _("Invoice %(code)s") if invoice else _("Receipt %(code)s")
-    w = _Writer(A4, title % {"code": order.code})
-    if shop.name:
-        w.line(shop.name, size=13, bold=True)
-    if shop.contacts:
-        w.line(" · ".join(shop.contacts.values()), size=9, gap=2)
-    # A VAT invoice (EU, UK) and a Russian one (ИНН) name the seller's and the buyer's, as on the day of the sale
-    seller = as_placed(order.seller_tax_number, shop.tax_number)
-    buyer = as_placed(order.buyer_tax_number, docs.customer.tax_number if docs.customer else None)
-    if seller:
-        w.line(_("VAT / tax number: %(number)s") % {"number": seller}, size=9, gap=2)
-    heading = _("Invoice — order %(code)s") if invoice else _("Receipt — order %(code)s")
-    w.line(heading % {"code": order.code}, size=16, bold=True, gap=1.8)
-    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": docs.recipient})
+    free = order.no_charge_replacement  # no invoice issued, no number: it calls itself no invoice
+    invoice = order.payment_method is PaymentMethod.INVOICE and not free
+    numbered = order.invoice_label if invoice else None  # an invoice issued before they were numbered: by its code
+    current, name = order, docs.recipient
+    if numbered is not None and docs.invoice is not None:  # what it was issued for, whatever the order is now
+        order, name = docs.invoice.printed(order, current_locale()), docs.invoice.buyer
+        docs = replace(docs, order=order)
+    if free:
+        w = _Writer(A4, _("Delivery note %(code)s") % {"code": order.code})
+        buyer = _letterhead(w, docs, shop)
+        w.line(_("Delivery note — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
+        w.line(_("Replacement sent in exchange: no charge."), bold=True)
+    elif numbered is not None:
+        title = _("Invoice %(number)s of %(date)s") % {"number": numbered, "date": _invoice_day(docs, timezone)}
+        w = _Writer(A4, title)
+        buyer = _letterhead(w, docs, shop)
+        w.line(title, size=16, bold=True, gap=1.8)
+        w.line(_("Order %(code)s") % {"code": order.code}, bold=True)
+    else:
+        w = _Writer(A4, (_("Invoice %(code)s") if invoice else _("Receipt %(code)s")) % {"code": order.code})
+        buyer = _letterhead(w, docs, shop)
+        heading = _("Invoice — order %(code)s") if invoice else _("Receipt — order %(code)s")
+        w.line(heading % {"code": order.code}, size=16, bold=True, gap=1.8)
+    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": name})
     if buyer:  # for them to reclaim the tax
         w.line(_("Customer's VAT / tax number: %(number)s") % {"number": buyer})
     w.line(_("Status: %(status)s") % {"status": label("status", order.status.value)})
@@ -289,15 +339,114 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
             ]
         )
     _totals(w, order)
-    w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
+    if not free:  # nothing to pay
+        w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
     for payment in docs.payments:
         kind = label("payment_kind", payment.kind.value)
-        w.line(f"{_when(payment.at, timezone)} · {kind} · {format_money(payment.amount)}", size=9)
+        note = note_of(payment, docs.credit_notes)  # the part of a note listed below, not a note of its own
+        of = " · " + _("part of %(note)s") % {"note": note.label} if note is not None else ""
+        w.line(f"{_when(payment.at, timezone)} · {kind} · {format_money(payment.amount)}{of}", size=9)
+    if numbered is not None:  # what corrected it since, beside it, for the buyer's accountant
+        for note in docs.credit_notes:
+            shown = {"number": note.label, "date": _day(note.issued_at, timezone), "amount": format_money(note.amount)}
+            w.line(_("Credit note %(number)s of %(date)s: −%(amount)s") % shown, size=9)
+        for debit in docs.debit_notes:
+            shown = {
+                "number": debit.label,
+                "date": _day(debit.issued_at, timezone),
+                "amount": format_money(debit.amount),
+            }
+            w.line(_("Debit note %(number)s of %(date)s: +%(amount)s") % shown, size=9)
     if invoice and order.status is not OrderStatus.CANCELLED:
-        _invoice_state(w, order, docs.payments)
+        _invoice_state(w, current, docs.payments, shop.bank)
     returns = shop.policy("returns", current_locale())
     if returns is not None:
         w.space(12)
         w.line(_("Returns"), bold=True)
         w.paragraph(returns[0], size=8)
     return w.pdf()
+
+
+def _invoice_day(docs: OrderPaperwork, timezone: str) -> str:
+    """The day a numbered invoice was issued, as its title prints it: the day it was kept as issued (a £0 replacement
+    edited up takes its number days after it was placed), else the order's."""
+    return _day(docs.invoice.issued_at if docs.invoice is not None else docs.order.created_at, timezone)
+
+
+def corrected(docs: OrderPaperwork, timezone: str = "UTC") -> str:
+    """What a credit note on the order corrects, as it prints it (and the chat captions its file): an
+    invoice by its number and day, one issued before numbers by the order's code, else the receipt."""
+    order = docs.order
+    invoice = order.payment_method is PaymentMethod.INVOICE
+    if invoice and order.invoice_label is not None:  # an invoice is named by its number and day, as it prints them
+        return _("Corrects invoice %(number)s of %(date)s") % {
+            "number": order.invoice_label,
+            "date": _invoice_day(docs, timezone),
+        }
+    corrects = _("Corrects invoice %(code)s of %(when)s") if invoice else _("Corrects receipt %(code)s of %(when)s")
+    return corrects % {"code": order.code, "when": _when(order.created_at, timezone)}
+
+
+def _note_head(docs: OrderPaperwork, shop: ShopIdentity | None, title: str, issued: datetime, timezone: str) -> _Writer:
+    """A credit or debit note's top: the letterhead, its title (its number), when it was issued and for whom."""
+    w = _Writer(A4, title)
+    buyer = _letterhead(w, docs, shop or ShopIdentity())
+    w.line(title, size=16, bold=True, gap=1.8)
+    w.line(_("Issued %(when)s · for %(name)s") % {"when": _when(issued, timezone), "name": docs.recipient})
+    if buyer:
+        w.line(_("Customer's VAT / tax number: %(number)s") % {"number": buyer})
+    return w
+
+
+def _note_amount(w: _Writer, order: Order, said: str, amount: Money) -> bytes:
+    """A note's bottom: its amount (``said``: "Credited: …" or "Debited: …"), the tax inside it; the PDF."""
+    w.line(said % {"amount": format_money(amount)}, bold=True)
+    if order.tax.amount:
+        tax = order.included_tax(amount)
+        w.line(_("Including tax: %(amount)s") % {"amount": format_money(tax)})
+        w.line(_("Total without tax: %(amount)s") % {"amount": format_money(amount - tax)})
+    return w.pdf()
+
+
+def credit_note(
+    docs: OrderPaperwork, note: CreditNote, shop: ShopIdentity | None = None, timezone: str = "UTC"
+) -> bytes:
+    """A refund's credit note, laid out as the invoice it corrects: its own number, the invoice's,
+    both tax numbers as on the day of the sale, the amount (the tax inside it) and why."""
+    order = docs.order
+    w = _note_head(docs, shop, _("Credit note %(number)s") % {"number": note.label}, note.issued_at, timezone)
+    w.line(corrected(docs, timezone))
+    if order.payment_method is PaymentMethod.INVOICE and order.invoice_label is not None:
+        w.line(_("Order %(code)s") % {"code": order.code})
+    if order.reference:
+        w.line(_("Your reference: %(reference)s") % {"reference": order.reference}, bold=True)
+    w.space(12)
+    # A reason the shop gives by itself (a cancel, an edit…) is printed in the reader's language; one typed, as typed.
+    reason = _(note.reason) if note.reason in STANDARD_REASONS else note.reason
+    if returned := RETURNED.fullmatch(note.reason):
+        reason = _("RMA %(rma)s") % {"rma": returned.group(1)}
+    w.line(_("Reason: %(reason)s") % {"reason": shorten(reason, 90)})
+    w.space()
+    return _note_amount(w, order, _("Credited: %(amount)s"), note.amount)
+
+
+def adds_to(docs: OrderPaperwork, timezone: str = "UTC") -> str:
+    """What a debit note on the order adds to, as it prints it (and the chat captions its file): the invoice by its
+    number and day."""
+    shown = {"number": docs.order.invoice_label or docs.order.code, "date": _invoice_day(docs, timezone)}
+    return _("Adds to invoice %(number)s of %(date)s") % shown
+
+
+def debit_note(docs: OrderPaperwork, note: DebitNote, shop: ShopIdentity | None = None, timezone: str = "UTC") -> bytes:
+    """An issued invoice's rise, laid out as the credit note is: its own number, the invoice's it adds to (which
+    keeps its number), both tax numbers as on the day of the sale, the amount and the tax inside it."""
+    order = docs.order
+    w = _note_head(docs, shop, _("Debit note %(number)s") % {"number": note.label}, note.issued_at, timezone)
+    w.line(adds_to(docs, timezone))
+    w.line(_("Order %(code)s") % {"code": order.code})
+    if order.reference:
+        w.line(_("Your reference: %(reference)s") % {"reference": order.reference}, bold=True)
+    w.space(12)
+    w.line(_("Reason: %(reason)s") % {"reason": _(ORDER_CHANGED)})
+    w.space()
+    return _note_amount(w, order, _("Debited: %(amount)s"), note.amount)

@@ -90,3 +90,22 @@ def packed(kind: type[CallbackData], *values: int | str) -> str:
     if len(data) > MAX_CALLBACK_LENGTH:  # ASCII: a character is a byte
         raise ValueError(f"{kind.__name__}: {data!r} is too long")
     return data
+
+
+def packed_each(kind: type[CallbackData], leading: Sequence[int], *rest: int | str) -> list[str]:
+    """``[packed(kind, first, *rest) for first in leading]``, ``rest`` checked and packed once:
+    a variant card's option buttons differ only in the variant each opens (~1.5 → ~0.4 µs a
+    button). Each leading value is checked as ``packed`` checks a ``Number``, and the whole
+    data's length as it does."""
+    tail = packed(kind, 0, *rest)  # checks ``rest`` and the count of fields
+    _, prefix, separator = _SHAPES[kind]
+    head, after = prefix + separator, tail[len(prefix) + len(separator) + 1 :]
+    made = []
+    for value in leading:
+        if type(value) is not int or not 0 <= value <= NUMBER_MAX:
+            raise ValueError(f"{kind.__name__}: {value!r} is not a Number")
+        data = f"{head}{value}{after}"
+        if len(data) > MAX_CALLBACK_LENGTH:
+            raise ValueError(f"{kind.__name__}: {data!r} is too long")
+        made.append(data)
+    return made

@@ -4,16 +4,22 @@ after an order is placed (the checkout's last step), a campaign's product link a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.campaigns import link_payload
+from domain.credit_notes import credit_note_label
+from domain.debit_notes import debit_note_label
 from domain.shortages import ShortChoice
 from handlers.callbacks import (
+    CREDIT_NOTE_KIND,
+    DEBIT_NOTE_KIND,
     CartView,
     ContactCb,
+    DocumentCb,
     PayDifferenceCb,
     PoCb,
     RateCb,
@@ -30,16 +36,23 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
     if template == "order_placed":
         return main_menu()
     if template == "order_edited" and params.get("charge_minor"):
-        pay = PayDifferenceCb(code=str(params["code"])[:16]).pack()
-        return InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text=_("💳 Pay the difference"), callback_data=pay)]]
-        )
+        pay = PayDifferenceCb(code=str(params["code"])).pack()
+        rows = [[InlineKeyboardButton(text=_("💳 Pay the difference"), callback_data=pay)]]
+        if notes := params.get("credit_notes"):  # the same edit gave back on another order (an exchange's)
+            rows += credit_note_buttons([(str(code), int(number)) for code, number in notes]).inline_keyboard
+        return InlineKeyboardMarkup(inline_keyboard=rows)
     if template == "return_update" and params.get("charge_minor") and params.get("payment") == "card":
         # A size swap that costs more: the replacement's difference, paid as an edit's is.
-        pay = PayDifferenceCb(code=str(params.get("replacement", ""))[:16]).pack()
+        pay = PayDifferenceCb(code=str(params.get("replacement", ""))).pack()
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("💳 Pay the difference"), callback_data=pay)]]
         )
+    if template in ("order_goodwill", "return_update") and params.get("credit_note"):
+        return credit_note_button(str(params["code"]), int(params["credit_note"]))
+    if notes := params.get("credit_notes"):  # money owed back (a cancel, an edit, a short pick, an exchange)
+        return credit_note_buttons([(str(code), int(number)) for code, number in notes])
+    if notes := params.get("debit_notes"):  # an issued invoice's rise (an edit)
+        return debit_note_buttons([(str(code), int(number)) for code, number in notes])
     if template == "order_short":
         return short_buttons(str(params["code"]), list(params.get("choices", [])))
     if template == "cart_reminder":
@@ -61,7 +74,7 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
         ]
         return InlineKeyboardMarkup(inline_keyboard=[stars])
     if template == "return_update" and params.get("status") == "rejected":
-        contact = ContactCb(code=str(params.get("code", ""))[:16]).pack()
+        contact = ContactCb(code=str(params.get("code", ""))).pack()
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("💬 Contact us"), callback_data=contact)]]
         )
@@ -69,7 +82,7 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
         link = InlineKeyboardButton(text=_("💳 Pay"), url=str(params["url"]))
         return InlineKeyboardMarkup(inline_keyboard=[[link]])
     if template == "payment_duplicate":
-        contact = ContactCb(code=str(params.get("code", ""))[:16]).pack()
+        contact = ContactCb(code=str(params.get("code", ""))).pack()
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("💬 Contact us"), callback_data=contact)]]
         )
@@ -111,8 +124,35 @@ def short_buttons(code: str, choices: list[str]) -> InlineKeyboardMarkup:
         ShortChoice.CANCEL: _("✖ Cancel the missing part"),
     }
     rows = [
-        [InlineKeyboardButton(text=text, callback_data=ShortChoiceCb(code=code[:16], choice=choice).pack())]
+        [InlineKeyboardButton(text=text, callback_data=ShortChoiceCb(code=code, choice=choice).pack())]
         for choice, text in labels.items()
         if choice.value in choices
     ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def credit_note_button(code: str, number: int) -> InlineKeyboardMarkup:
+    """The refund's credit note, as a PDF, for the buyer's accountant: pressed again any time."""
+    return credit_note_buttons([(code, number)])
+
+
+def debit_note_buttons(notes: list[tuple[str, int]]) -> InlineKeyboardMarkup:
+    """One row per debit note (order code, number): what an issued invoice rose by, for the buyer's accountant."""
+    return _note_buttons(
+        notes, DEBIT_NOTE_KIND, lambda n: _("📄 Debit note {number} (PDF)").format(number=debit_note_label(n))
+    )
+
+
+def credit_note_buttons(notes: list[tuple[str, int]]) -> InlineKeyboardMarkup:
+    """One row per credit note (order code, number): a cancelled replacement's own and its exchange's."""
+    return _note_buttons(
+        notes, CREDIT_NOTE_KIND, lambda n: _("📄 Credit note {number} (PDF)").format(number=credit_note_label(n))
+    )
+
+
+def _note_buttons(notes: list[tuple[str, int]], kind: str, text: Callable[[int], str]) -> InlineKeyboardMarkup:
+    rows = []
+    for code, number in notes:
+        data = DocumentCb(code=code, kind=f"{kind}{number}").pack()
+        rows.append([InlineKeyboardButton(text=text(number), callback_data=data)])
     return InlineKeyboardMarkup(inline_keyboard=rows)

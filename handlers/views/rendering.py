@@ -54,6 +54,12 @@ def fill(sentence: str, /, **params: object) -> str:
     return sentence.format(**{name: _shown(value) for name, value in params.items()})
 
 
+def fill_text(sentence: str, /, **params: object) -> str:
+    """``fill`` for plain text (an alert, a page's text): each text value shortened, nothing escaped."""
+    shown = {k: v if isinstance(v, int | float) else shorten(v, PARAM_LIMIT) for k, v in params.items()}
+    return sentence.format(**shown)
+
+
 def _shown(value: object) -> object:
     if isinstance(value, Markup | int | float):
         return value
@@ -114,7 +120,9 @@ def format_number(value: float | int, digits: int = 0) -> str:
     if type(value) is int and -1000 < value < 1000 and not digits:
         return str(value)  # nothing to group (Babel's ~0.1 ms is spent on large counts only)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, pattern, locale=_babel_locale(current_locale()))
+    shown = format_decimal(value, pattern, locale=_babel_locale(current_locale()))
+    # A hair below zero rounds to "-0.0" (the forecast's safety stock): nothing is less than none.
+    return shown if re.search("[1-9]", shown) else shown.lstrip("-\u2212")
 
 
 def format_day(day: date) -> str:

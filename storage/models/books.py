@@ -81,6 +81,7 @@ class DemandRow(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_demand_product_day", "product_id", "warehouse_id", "day"),
+        Index("ix_demand_source_day", "source", "day"),  # a promo code's shipments (migration 0063)
     )
 
 

@@ -98,7 +98,44 @@ class ApiRequestRow(Base):
     # Or, for a request that makes no order (a stock receipt), its answer as JSON, for replays.
     result: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key", name="uq_api_requests_key"),)
+    __table_args__ = (
+        UniqueConstraint("api_key_id", "idempotency_key", name="uq_api_requests_key"),
+        Index("ix_api_requests_order_id", "order_id"),  # which channel placed an order (its callbacks)
+    )
+
+
+class ApiCallbackRow(Base):
+    """A channel's (an API key name's) status callback: where its orders' events go, and the
+    secret they are signed with (kept as given: signing needs it; shown to the operator once)."""
+
+    __tablename__ = "api_callbacks"
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(80))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ApiEventRow(Base):
+    """An event of a channel's order, written in the change's transaction, delivered at least once
+    to the channel's callback URL (tried again with a growing wait, given up after
+    ``domain.callbacks.MAX_ATTEMPTS``)."""
+
+    __tablename__ = "api_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the receiver de-duplicates by it
+    channel: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)  # JSON: the order as it was at the change
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # given up
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    __table_args__ = (
+        Index("ix_api_events_due", "delivered_at", "failed_at", "next_attempt_at"),
+        Index("ix_api_events_channel", "channel", "failed_at"),
+    )
 
 
 class FsmStateRow(Base):

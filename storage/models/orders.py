@@ -66,6 +66,8 @@ class OrderRow(Base):
     # The buyer's and the shop's tax numbers at checkout ("": none; NULL: placed before they were kept)
     buyer_tax_number: Mapped[str | None] = mapped_column(String(32))
     seller_tax_number: Mapped[str | None] = mapped_column(String(32))
+    # A business's invoice's number in the shop's gapless sequence (NULL: not an invoice, or placed before 0061)
+    invoice_number: Mapped[int | None] = mapped_column(Integer)
     # A customer's orders newest first (/orders) read from the index, without a sort.
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
@@ -74,6 +76,7 @@ class OrderRow(Base):
         Index("ix_orders_customer_value", "customer_id", "currency", "status", "total_minor"),
         # The sales summary's watermark: which days' orders were written since (domain.sales).
         Index("ix_orders_updated_created", "updated_at", "created_at"),
+        Index("ix_orders_invoice_number", "invoice_number", unique=True),  # a second defence under the counter
     )
 
 
@@ -106,6 +109,7 @@ class OrderHistoryRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(Text, default="")
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)  # a goodwill refund's, in the order's currency
     # What reached a status in a period (a report's shipped and delivered counts), and when
     # one order first reached a status: with order_id alone the planner may take the status
     # index for the latter and read every order's history.
@@ -126,8 +130,62 @@ class PaymentRow(Base):
     telegram_charge_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     provider_charge_id: Mapped[str | None] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The credit note issued for this row with it (a refund owed, goodwill, an invoice taken down), 0067.
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_notes.id"))
     # /top customers reads the refunds owed without reading every payment.
     __table_args__ = (Index("ix_payments_kind_order", "kind", "order_id", "amount_minor"),)
+
+
+class CreditNoteRow(Base):
+    __tablename__ = "credit_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)  # a second line of defence under the counter
+    # RESTRICT: an order deleted would take its numbered notes with it, a gap in a gapless sequence.
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DebitNoteRow(Base):
+    __tablename__ = "debit_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)  # a second line of defence under the counter
+    # RESTRICT, as a credit note's: an order deleted would take its numbered notes with it.
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IssuedInvoiceRow(Base):
+    """An invoice as it was issued under its number (``domain.issued_invoices``): written in the transaction that
+    numbers it, never changed after; its PDF prints these, whatever the order's lines become."""
+
+    __tablename__ = "issued_invoices"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    currency: Mapped[str] = mapped_column(String(3))
+    lines: Mapped[str] = mapped_column(Text)  # JSON [{product_id, sku, name, names, quantity, unit_price_minor, …}]
+    shipping_minor: Mapped[int | None] = mapped_column(BigInteger)
+    discounts: Mapped[str] = mapped_column(Text)  # JSON [[label, minor], …]
+    tax_rate: Mapped[str] = mapped_column(String(12))
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_minor: Mapped[int] = mapped_column(BigInteger)
+    due: Mapped[date | None] = mapped_column(Date)
+    buyer: Mapped[str] = mapped_column(Text)
+    buyer_tax_number: Mapped[str] = mapped_column(String(32))  # as printed ("": none)
+
+
+class DocumentCounterRow(Base):
+    """The last number a numbered document took (a credit note's, an invoice's): one row a sequence, updated in
+    the transaction that issues the document, so its row lock queues concurrent issuers."""
+
+    __tablename__ = "document_counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class CarrierRateRow(Base):

@@ -3,10 +3,13 @@
 from storage.repositories.accounting import SqlFx, SqlJournal
 from storage.repositories.api import SqlApi
 from storage.repositories.backorders import SqlBackorders
+from storage.repositories.callbacks import SqlCallbacks
 from storage.repositories.campaigns import SqlCampaigns
 from storage.repositories.carts import SqlCarts
 from storage.repositories.catalog import SqlProducts
+from storage.repositories.credit_notes import SqlCreditNotes
 from storage.repositories.customers import SqlCustomers, SqlStaff
+from storage.repositories.debit_notes import SqlDebitNotes
 from storage.repositories.demand import SqlDemand
 from storage.repositories.fulfilment import SqlCarriers, SqlPacking, SqlPicking
 from storage.repositories.jobs import SqlJobs
@@ -27,11 +30,14 @@ from storage.repositories.warehouses import SqlWarehouses
 __all__ = [
     "SqlApi",
     "SqlBackorders",
+    "SqlCallbacks",
     "SqlCampaigns",
     "SqlCarrierEvents",
     "SqlCarriers",
     "SqlCarts",
+    "SqlCreditNotes",
     "SqlCustomers",
+    "SqlDebitNotes",
     "SqlDemand",
     "SqlFx",
     "SqlInventory",

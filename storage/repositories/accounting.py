@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Executable, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounting import Account, JournalEntry, JournalLine
@@ -50,12 +51,22 @@ class SqlJournal:
         """Entries in time order; a page of ``limit`` of them after the entry ``after`` (its
         time and id) when given. Read as plain rows: a whole export pages through here in one
         session, which must not keep what it has handed out."""
-        e, line = m.JournalEntryRow, m.JournalLineRow
+        e = m.JournalEntryRow
         query = select(e.id, e.at, e.source, e.memo, e.memo_key, e.memo_params, e.currency)
         query = query.where(e.at >= start, e.at < end)
         if after is not None:
             query = query.where(or_(e.at > after[0], and_(e.at == after[0], e.id > after[1])))
-        rows = (await self.s.execute(query.order_by(e.at, e.id).limit(limit))).all()
+        return await self._read(query.order_by(e.at, e.id).limit(limit))
+
+    async def of_sources(self, sources: Sequence[str]) -> list[JournalEntry]:
+        e = m.JournalEntryRow
+        query = select(e.id, e.at, e.source, e.memo, e.memo_key, e.memo_params, e.currency)
+        return await self._read(query.where(e.source.in_(list(sources))).order_by(e.at, e.id)) if sources else []
+
+    async def _read(self, query: Executable) -> list[JournalEntry]:
+        """The entries ``query`` selects (their id, time, source, memo, key, params and currency), with their lines."""
+        line = m.JournalLineRow
+        rows = (await self.s.execute(query)).all()
         lines: dict[int, list[JournalLine]] = defaultdict(list)
         of_entries = select(line.entry_id, line.account, line.debit_minor, line.credit_minor).order_by(line.id)
         for chunk in _chunks([r.id for r in rows]):  # a year's export without pages: PostgreSQL's limit

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.apikeys import ApiKey, FirstUse, KeyNameTaken, Scope
+from domain.orders import OrderStatus
 from storage import models as m
 
 
@@ -96,6 +97,32 @@ class SqlApi:
             select(r.id).where(r.api_key_id.in_(_namesakes(key_id)), r.order_id == order_id).limit(1)
         )
         return found is not None
+
+    async def orders_placed(
+        self,
+        key_id: int,
+        *,
+        after: int,
+        limit: int,
+        status: OrderStatus | None = None,
+        reference_key: str | None = None,
+        changed_since: datetime | None = None,
+    ) -> list[int]:
+        r, o = m.ApiRequestRow, m.OrderRow
+        query = (
+            select(o.id)
+            .join(r, r.order_id == o.id)
+            .where(r.api_key_id.in_(_namesakes(key_id)), o.id > after)
+            .order_by(o.id)
+            .limit(limit)
+        )
+        if status is not None:
+            query = query.where(o.status == status.value)
+        if reference_key is not None:
+            query = query.where(o.reference_key == reference_key)
+        if changed_since is not None:
+            query = query.where(o.updated_at >= changed_since)
+        return list(await self.s.scalars(query))
 
     async def settle(
         self, key_id: int, idempotency_key: str, *, order_id: int | None = None, result: str | None = None

@@ -186,7 +186,7 @@ class SqlProducts:
             family = self.cache.get("catalog", ("family", parent_code))
             # ``unchanged`` reads the ids only when some row was written since the load
             if type(family) is tuple and self.cache.unchanged("catalog", (member[0] for member in family)):
-                return [Sibling._make(member) for member in family if member[0]]
+                return [_as_sibling(Sibling, member) for member in family if member[0]]
             ids = self.cache.get("catalog", ("parent", parent_code))
             if ids is not None and ids is not ABSENT:
                 cached = self.cache.get_many("catalog", cast(tuple[int, ...], ids))
@@ -258,6 +258,16 @@ class SqlProducts:
             if products:
                 await self._translate(products, _TRANSLATIONS_OF, {"ids": [p.id for p in products]})
             found += [cast(Product, self._cached(product)) for product in products]
+        return found
+
+    async def placements(self, product_ids: Sequence[int]) -> dict[int, tuple[int | None, str]]:
+        p, g = m.ProductRow, m.ProductGroupRow  # not the read cache: it would load the catalogue whole
+        found: dict[int, tuple[int | None, str]] = {}
+        for chunk in _chunks(sorted(set(product_ids))):
+            rows = await self.s.execute(
+                select(p.id, p.category_id, g.code).join(g, g.id == p.group_id).where(p.id.in_(chunk))
+            )
+            found.update({row.id: (row.category_id, row.code) for row in rows})
         return found
 
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
@@ -367,6 +377,10 @@ class SqlProducts:
 
 
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
+# A family entry's member as a ``Sibling``: ``tuple.__new__`` itself, where ``Sibling._make``
+# adds a Python call and a length check per variant (each member is the four fields the load
+# wrote, ``catalog_snapshot``), four of them on every variant's card.
+_as_sibling = tuple.__new__
 _CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))
 _CATALOG = fills("catalog", with_prices().order_by(m.ProductRow.id))
 _PRODUCT_BY_ID = direct(fills("catalog", with_prices().where(m.ProductRow.id == bindparam("id"))))

@@ -31,7 +31,9 @@ from domain.stockout_days import StockDays
 from domain.stockouts import StockTrail
 from storage import models as m
 from storage.db import DIALECT
+from storage.repositories.id_ranges import id_ranges
 from storage.repositories.sql import _chunks, _table, direct, fetch, run_many
+from storage.repositories.stock_days import fold_stock_days, kept_stock_days, stock_days
 
 
 def _weeks_since(dialect: str, day: InstrumentedAttribute[date], first: BindParameter[date]) -> ColumnElement[int]:
@@ -63,21 +65,6 @@ def _weekly_demand(dialect: str) -> Select[int, int, int, int]:
 
 
 _WEEKLY_DEMAND = {dialect: _weekly_demand(dialect) for dialect in ("sqlite", "postgresql")}
-NEIGHBOURS = 64  # product ids further apart than this are read in separate ranges
-
-
-def _ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted ids as (low, high) ranges, split where two are more than ``NEIGHBOURS`` apart:
-    a batch of the nightly job is one range; scattered ids read little they did not ask for."""
-    ranges: list[tuple[int, int]] = []
-    for product_id in sorted(set(ids)):
-        if ranges and product_id - ranges[-1][1] <= NEIGHBOURS:
-            ranges[-1] = ranges[-1][0], product_id
-        else:
-            ranges.append((product_id, product_id))
-    return ranges
-
-
 IMPORTED = "import"
 _DEMAND = _table(m.DemandRow)
 _IMPORTED_DAYS = select(_DEMAND.c.product_id, _DEMAND.c.warehouse_id, _DEMAND.c.day).where(
@@ -115,7 +102,7 @@ class SqlDemand:
         statement = _WEEKLY_DEMAND[self.s.info[DIALECT]]
         found: dict[tuple[int, int], list[float]] = {}
         series, start = [], 0
-        for low, high in _ranges(product_ids):
+        for low, high in id_ranges(product_ids):
             params = {"first": first, "end": last + timedelta(days=7), "low": low, "high": high}
             rows = cast_type(Sequence[tuple[int, int, int, int]], await fetch(self.s, statement, params))
             for product_id, warehouse_id, index, units in rows:
@@ -150,18 +137,12 @@ class SqlDemand:
     async def stock_days(
         self, product_ids: Sequence[int], since: datetime, zone: str
     ) -> dict[tuple[int, int], StockDays]:
-        from storage.repositories.stock_days import stock_days  # it imports this module's ranges
-
         return await stock_days(self.s, product_ids, since, zone)
 
     async def kept_stock_days(self, product_ids: Sequence[int]) -> dict[tuple[int, int], StockDays]:
-        from storage.repositories.stock_days import kept_stock_days
-
         return await kept_stock_days(self.s, product_ids)
 
     async def fold_stock_days(self, zone: str, most: int) -> int:
-        from storage.repositories.stock_days import fold_stock_days
-
         return await fold_stock_days(self.s, zone, most)
 
     async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:

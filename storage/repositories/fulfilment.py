@@ -164,7 +164,7 @@ class SqlPacking:
             m.PackageRow(
                 order_id=package.order_id,
                 seq=package.seq,
-                box_code=package.box_code,
+                box_code=package.box_code or "",  # the column holds "" for no box, as rows packed before did
                 weight_g=package.weight_g,
                 packed_by=package.packed_by,
                 packed_at=at,
@@ -176,7 +176,7 @@ class SqlPacking:
         rows = await self.s.scalars(
             select(m.PackageRow).where(m.PackageRow.order_id == order_id).order_by(m.PackageRow.seq)
         )
-        return [Package(r.order_id, r.seq, r.box_code, r.weight_g, r.packed_by) for r in rows]
+        return [Package(r.order_id, r.seq, r.box_code or None, r.weight_g, r.packed_by) for r in rows]
 
 
 _CARRIER_RATES = fills("reference", select(m.CarrierRateRow).order_by(m.CarrierRateRow.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, bindparam, case, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, case, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,7 @@ from domain.reports import PlacedOrder, RefundedOrder, ShippedOrder, SoldLine
 from domain.stock import Reservation, ReservationKind
 from storage import models as m
 from storage.repositories.customers import SqlCustomers
-from storage.repositories.order_figures import refunds_taken_off
+from storage.repositories.order_figures import refunds_taken_off, uncollected
 from storage.repositories.orders import SqlOrders
 from storage.repositories.sql import fetch
 from storage.repositories.stock import SqlStock
@@ -196,9 +196,10 @@ class SqlJobs:
 
     async def refunded_figures(self, start: datetime, end: datetime) -> list[RefundedOrder]:
         """The orders placed in the period (not cancelled) with refunds owed they no longer earn
-        (``refunds_taken_off``): only those orders and their payments are read."""
+        (``refunds_taken_off``) or cash never collected (``uncollected``): only those orders and their
+        payments are read."""
         rows = await fetch(self.s, _REFUNDED, {"start": start, "end": end})
-        return [RefundedOrder(r.currency, r.fx_rate, int(r.taken)) for r in rows if r.taken]
+        return [RefundedOrder(r.currency, r.fx_rate, int(r.taken), bool(r.uncollected)) for r in rows if r.taken]
 
     async def line_name(self, sku: str, order_id: int) -> str:
         """The name on an order's line of ``sku`` (its latest, should there be two)."""
@@ -257,10 +258,16 @@ _PLACED = select(
     _o.created_at, _o.currency, _o.total_minor, _o.fx_rate, _o.status, _REPLACEMENT.label("replacement")
 ).where(*_IN_PERIOD)
 _OWED, _TAKEN_OFF = refunds_taken_off()
-_REFUNDED = (
-    select(_o.currency, _o.fx_rate, _TAKEN_OFF.label("taken"))
+_SHORT = uncollected()
+# A cash order's parts its customer gave up were never collected: taken off as a card order's
+# refund of them is, so /report's net is what the books and a customer's lifetime value count.
+_REFUNDED = union_all(
+    select(_o.currency, _o.fx_rate, _TAKEN_OFF.label("taken"), literal(False).label("uncollected"))
     .join(_OWED, _OWED.c.order_id == _o.id)
-    .where(*_IN_PERIOD, _o.status != _CANCELLED)
+    .where(*_IN_PERIOD, _o.status != _CANCELLED),
+    select(_o.currency, _o.fx_rate, _SHORT.c.short.label("taken"), literal(True).label("uncollected"))
+    .join(_SHORT, _SHORT.c.order_id == _o.id)
+    .where(*_IN_PERIOD, _o.status != _CANCELLED),
 )
 _SOLD = (
     select(

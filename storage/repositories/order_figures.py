@@ -7,13 +7,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, case, cast, func, select
+from sqlalchemy import ColumnElement, Float, Integer, case, cast, func, outerjoin, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 
 from domain.accounting import to_base
 from domain.money import Money, currency_exponent
-from domain.orders import OrderStatus
+from domain.orders import OrderStatus, PaymentMethod
 from domain.payments import PaymentKind
 from storage import models as m
 from storage.repositories.sql import _chunks
@@ -38,6 +39,49 @@ def refunds_taken_off() -> tuple[Subquery, ColumnElement[Any]]:
         .subquery()
     )
     return owed, taken_off(owed.c.owed)
+
+
+def uncollected() -> Subquery:
+    """Each cash-on-delivery order whose customer gave up parts (``order_id``, ``short``): what those
+    parts are worth, never collected, at most its total — ``domain.usecases.backorder_fill.not_collected``,
+    which the courier (``deliver_order``) and the counter (``hand_over``) take off what they ask for.
+    The one rule for /report, /top customers and the customer card: an order not delivered yet is
+    worth what its customer will pay, and one handed over before the counter took those parts off
+    (its payment row says the whole total) what they did pay. Each given-up unit is worth its
+    line's share after the line's discount, ⌊net·k/n⌋ for k of n, taken from the order's lines of
+    that product in turn (``Order.net_of``).
+    Performance rule: only orders with a part given up have a row, and they are few: the statement
+    starts from their backorder rows, never from every order or payment."""
+    part, line, o = m.BackorderRow, m.OrderLineRow, m.OrderRow
+    gone = (
+        select(part.order_id, part.product_id, func.sum(part.cancelled).label("units"))
+        .where(part.cancelled > 0)
+        .group_by(part.order_id, part.product_id)
+        .subquery()
+    )
+    earlier = aliased(line)
+    before = (  # units of the product on the order's earlier lines, which the given-up units are taken from first
+        select(func.coalesce(func.sum(earlier.quantity), 0))
+        .where(earlier.order_id == line.order_id, earlier.product_id == line.product_id, earlier.id < line.id)
+        .scalar_subquery()
+    )
+    left = gone.c.units - before
+    taken = case((left >= line.quantity, line.quantity), (left > 0, left), else_=0)
+    worth = (line.quantity * line.unit_price_minor - line.discount_minor) * taken // line.quantity
+    parts = (
+        select(line.order_id, func.sum(worth).label("worth"))
+        .join(gone, (gone.c.order_id == line.order_id) & (gone.c.product_id == line.product_id))
+        .where(line.quantity > 0)
+        .group_by(line.order_id)
+        .subquery()
+    )
+    short = case((parts.c.worth > o.total_minor, o.total_minor), else_=parts.c.worth)
+    return (
+        select(o.id.label("order_id"), short.label("short"))
+        .join(parts, parts.c.order_id == o.id)
+        .where(o.payment_method == PaymentMethod.COD.value, parts.c.worth > 0)
+        .subquery()
+    )
 
 
 def _paid_on_order(*kinds: str) -> ColumnElement[Any]:
@@ -105,7 +149,8 @@ async def placed_between(s: AsyncSession, start: datetime, end: datetime) -> lis
 
 async def value_by_customer(s: AsyncSession, limit: int, base: str) -> list[tuple[int, str, int, int]]:
     """The ``limit`` most valuable (customer, currency): what their orders (not cancelled)
-    came to, less the refunds owed on them, and how many orders — ranked in the database,
+    came to, less the refunds owed on them and the cash a delivered cash order never collected
+    (``uncollected``), and how many orders — ranked in the database,
     which reads the orders once through a covering index (migration 0021) and only the
     refunded orders' payments, through theirs, and hands back only the top rows. Ranked by
     what that is worth in ``base``, each order at its own rate and rounded to minor units as
@@ -134,12 +179,15 @@ async def value_by_customer(s: AsyncSession, limit: int, base: str) -> list[tupl
     )
     owed, taken = refunds_taken_off()
     convert = in_base or _same
-    refunded = (
+    short = uncollected()
+    refunded = union_all(
         select(o.customer_id, o.currency, taken.label("taken"), convert(taken).label("taken_base"))
         .join(owed, owed.c.order_id == o.id)
-        .where(live)
-        .subquery()
-    )
+        .where(live),
+        select(o.customer_id, o.currency, short.c.short, convert(short.c.short))
+        .join(short, short.c.order_id == o.id)
+        .where(live),
+    ).subquery()
     refunds = (
         select(
             refunded.c.customer_id,
@@ -184,16 +232,17 @@ FLOAT_ERROR = 1e-6  # relative: see ``value_by_customer``
 
 async def _worth_in_base(s: AsyncSession, customers: list[int], base: str) -> dict[tuple[int, str], int]:
     """What these customers' orders (not cancelled) are worth in ``base``, less the refunds they
-    no longer earn, per (customer, currency): each order converted at its rate and rounded to
-    minor units (``domain.accounting.to_base``), exact integers."""
+    no longer earn and the cash never collected, per (customer, currency): each order converted at
+    its rate and rounded to minor units (``domain.accounting.to_base``), exact integers."""
     o = m.OrderRow
     taken = taken_off(_paid_on_order(*GIVEN_BACK))
+    short = uncollected()
     worth: dict[tuple[int, str], int] = {}
     for chunk in _chunks(customers):
         rows = await s.execute(
-            select(o.customer_id, o.currency, o.fx_rate, o.total_minor - taken).where(
-                o.customer_id.in_(chunk), o.status != OrderStatus.CANCELLED.value
-            )
+            select(o.customer_id, o.currency, o.fx_rate, o.total_minor - taken - func.coalesce(short.c.short, 0))
+            .select_from(outerjoin(o, short, short.c.order_id == o.id))
+            .where(o.customer_id.in_(chunk), o.status != OrderStatus.CANCELLED.value)
         )
         for customer_id, currency, fx_rate, amount in rows:
             key = (customer_id, currency)
@@ -201,11 +250,18 @@ async def _worth_in_base(s: AsyncSession, customers: list[int], base: str) -> di
     return worth
 
 
-async def refunds_taken_off_for(s: AsyncSession, customer_id: int) -> dict[int, int]:
-    """A customer's orders with refunds owed they no longer earn (``taken_off``): order id → minor units."""
+async def taken_off_for(s: AsyncSession, customer_id: int) -> dict[int, int]:
+    """What a customer's orders no longer earn, order id → minor units, for those that have any: the
+    refunds owed they no longer earn (``taken_off``) and a cash order's parts never collected
+    (``uncollected``), as ``value_by_customer`` takes them off."""
     o = m.OrderRow
     owed = _paid_on_order(*GIVEN_BACK)  # each of the customer's orders by the payments' index
-    rows = await s.execute(select(o.id, taken_off(owed)).where(o.customer_id == customer_id, owed > 0))
+    short = uncollected()
+    rows = await s.execute(
+        select(o.id, taken_off(owed) + func.coalesce(short.c.short, 0))
+        .select_from(outerjoin(o, short, short.c.order_id == o.id))
+        .where(o.customer_id == customer_id)
+    )
     return {order_id: int(taken) for order_id, taken in rows if taken}
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import IllegalTransition
+from domain.issued_invoices import IssuedInvoice
 from domain.money import Money
 from domain.orders import (
     Channel,
@@ -40,6 +41,8 @@ from domain.orders import (
 from domain.queue_rank import PRIORITY_FLAGS, QUEUE_RANK, RankKey
 from storage import models as m
 from storage.repositories import order_figures
+from storage.repositories.document_numbers import next_number
+from storage.repositories.issued_invoices import issued_invoice, keep_invoice
 from storage.repositories.sql import _chunks, _table, fetch, run
 
 _ORDERS = _table(m.OrderRow)
@@ -51,6 +54,7 @@ _ADD_HISTORY = insert(_ORDER_HISTORY)
 _ORDER_BY_ID = select(_ORDERS).where(_ORDERS.c.id == bindparam("id"))
 _ORDERS_BY_IDS = select(_ORDERS).where(_ORDERS.c.id.in_(bindparam("ids", expanding=True)))
 _ORDER_BY_CODE = select(_ORDERS).where(_ORDERS.c.code == bindparam("code"))
+_ORDER_BY_INVOICE = select(_ORDERS).where(_ORDERS.c.invoice_number == bindparam("number"))
 _CODES_BY_REFERENCE = (
     select(_ORDERS.c.code)
     .where(_ORDERS.c.reference_key == bindparam("reference_key"))
@@ -65,6 +69,9 @@ _SET_REFERENCE = (
         reference_key=bindparam("new_reference_key"),
         updated_at=bindparam("at"),
     )
+)
+_SET_INVOICE_NUMBER = (
+    update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id")).values(invoice_number=bindparam("number"))
 )
 _ORDER_BY_CHECKOUT_KEY = select(_ORDERS).where(_ORDERS.c.checkout_key == bindparam("checkout_key"))
 _LINES_OF_ORDERS = select(_ORDER_LINES).where(_ORDER_LINES.c.order_id.in_(bindparam("ids", expanding=True)))
@@ -145,6 +152,7 @@ class SqlOrders:
             "reference_key": reference_key(order.reference),
             "buyer_tax_number": order.buyer_tax_number,
             "seller_tax_number": order.seller_tax_number,
+            "invoice_number": order.invoice_number,
             "discounts": json.dumps([list(d) for d in order.discounts], ensure_ascii=False),
             "fx_rate": order.fx_rate,
             "tax_rate": order.tax_rate,
@@ -259,6 +267,7 @@ class SqlOrders:
             "from_status": entry.from_status.value if entry.from_status else None,
             "to_status": entry.to_status.value,
             "reason": entry.reason,
+            "amount_minor": entry.amount.amount if entry.amount is not None else None,
         }
 
     async def to_fulfil(self, statuses: Sequence[OrderStatus], warehouse_id: int | None) -> list[Order]:
@@ -284,8 +293,8 @@ class SqlOrders:
     async def value_by_customer(self, limit: int, base: str) -> list[tuple[int, str, int, int]]:
         return await order_figures.value_by_customer(self.s, limit, base)
 
-    async def refunds_taken_off_for(self, customer_id: int) -> dict[int, int]:
-        return await order_figures.refunds_taken_off_for(self.s, customer_id)
+    async def taken_off_for(self, customer_id: int) -> dict[int, int]:
+        return await order_figures.taken_off_for(self.s, customer_id)
 
     async def set_flags(self, order_id: int, flags: frozenset[str]) -> None:
         await self.s.execute(
@@ -300,6 +309,20 @@ class SqlOrders:
 
     async def get_by_code(self, code: str) -> Order | None:
         return await self._first(_ORDER_BY_CODE, code=code)
+
+    async def get_by_invoice_number(self, number: int) -> Order | None:
+        return await self._first(_ORDER_BY_INVOICE, number=number)
+
+    async def number_invoice(self, order_id: int) -> int:
+        number = await next_number(self.s, "invoice")
+        await run(self.s, _SET_INVOICE_NUMBER, {"order_id": order_id, "number": number})
+        return number
+
+    async def keep_invoice(self, invoice: IssuedInvoice) -> None:
+        await keep_invoice(self.s, invoice)
+
+    async def issued_invoice(self, order_id: int) -> IssuedInvoice | None:
+        return await issued_invoice(self.s, order_id)
 
     async def codes_by_reference(self, reference: str, limit: int) -> list[str]:
         key = reference_key(reference)
@@ -367,6 +390,7 @@ class SqlOrders:
                     OrderStatus(h.from_status) if h.from_status else None,
                     OrderStatus(h.to_status),
                     h.reason,
+                    Money(h.amount_minor, row.currency) if h.amount_minor is not None else None,
                 )
                 for h in history
             ],
@@ -383,6 +407,7 @@ class SqlOrders:
             reference=row.reference,
             buyer_tax_number=row.buyer_tax_number,
             seller_tax_number=row.seller_tax_number,
+            invoice_number=row.invoice_number,
             discounts=tuple((str(label), int(minor)) for label, minor in json.loads(row.discounts or "[]")),
             id=row.id,
             version=row.version,

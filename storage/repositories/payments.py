@@ -35,6 +35,7 @@ class SqlPayments:
                 telegram_charge_id=payment.telegram_charge_id,
                 provider_charge_id=payment.provider_charge_id,
                 at=payment.at,
+                credit_note_id=payment.credit_note_id,
             )
         )
         await self.s.flush()
@@ -60,6 +61,7 @@ class SqlPayments:
                         r.telegram_charge_id,
                         r.provider_charge_id,
                         r.id,
+                        r.credit_note_id,
                     )
                 )
         return found

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,11 +11,13 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
+from domain.promotion_weeks import CodeSale
 from domain.promotions import DiscountKind, PromoCode, Promotion, Target
+from storage import models as m
 from storage.models.promotions import PromoCodeRow as C
 from storage.models.promotions import PromoCodeUseRow as U
 from storage.models.promotions import PromotionRow as P
-from storage.repositories.sql import fetch
+from storage.repositories.sql import _chunks, fetch
 
 _PROMOTIONS: Table = P.__table__  # type: ignore[assignment]
 # Read by every cart and checkout screen: built once (``storage.repositories.sql.fetch``).
@@ -114,6 +117,31 @@ class SqlPromotions:
     async def promotions(self, now: datetime) -> list[Promotion]:
         """Running or still to come (not ended), oldest first."""
         return [_promotion(row) for row in await fetch(self.s, _NOT_ENDED, {"now": now})]
+
+    async def promotions_between(self, since: datetime, until: datetime) -> list[Promotion]:
+        """By their stored ends (``ends_at`` is indexed); one ended early or before it began is
+        then kept only if it ran into the span."""
+        rows = await self.s.scalars(select(P).where(P.starts_at < until, P.ends_at > since).order_by(P.starts_at, P.id))
+        found = [_promotion(row) for row in rows]
+        return [p for p in found if p.until > max(since, p.starts_at)]
+
+    async def code_sales(self, first: date, end: date, product_ids: Sequence[int] | None = None) -> list[CodeSale]:
+        # The orders first (a code's uses are few), then their shipments' demand rows by their
+        # source, "shipment CODE" (``domain.usecases.parcels``): the demand has no order id.
+        limited = (C.category_id.is_not(None)) | (C.product_ids != "") | (C.families != "")
+        orders = select(C, m.OrderRow.code).join(U, U.code_id == C.id).join(m.OrderRow, m.OrderRow.id == U.order_id)
+        by_source = {f"shipment {order}": _code(code) for code, order in await self.s.execute(orders.where(limited))}
+        d, found = m.DemandRow, []
+        for chunk in _chunks(sorted(by_source)):
+            rows = select(d.source, d.product_id, d.warehouse_id, d.day, func.sum(d.quantity)).where(
+                d.source.in_(chunk), d.day >= first, d.day < end
+            )
+            if product_ids is not None:
+                rows = rows.where(d.product_id.in_(sorted(set(product_ids))))
+            grouped = rows.group_by(d.source, d.product_id, d.warehouse_id, d.day)
+            for source, product_id, warehouse_id, day, units in await self.s.execute(grouped):
+                found.append(CodeSale(by_source[source], product_id, warehouse_id, day, int(units)))
+        return sorted(found, key=lambda sale: (sale.day, sale.product_id, sale.warehouse_id, sale.code.code))
 
     async def end_promotion(self, promotion_id: int, at: datetime) -> Promotion | None:
         row = await self.s.get(P, promotion_id)

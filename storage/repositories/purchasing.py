@@ -17,7 +17,17 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
-from domain.purchasing import OPEN_STATUSES, PoLine, PoPayment, PoStatus, PurchaseOrder, Supplier, SupplyTerms
+from domain.purchasing import (
+    OPEN_STATUSES,
+    SENT_STATUSES,
+    OnOrder,
+    PoLine,
+    PoPayment,
+    PoStatus,
+    PurchaseOrder,
+    Supplier,
+    SupplyTerms,
+)
 from storage import models as m
 from storage.repositories.sql import _chunks, fetch
 
@@ -133,6 +143,20 @@ class SqlPurchasing:
             )
         return found
 
+    async def on_order(self, product_ids: Sequence[int]) -> dict[tuple[int, int], OnOrder]:
+        po, line = m.PurchaseOrderRow, m.PoLineRow
+        query = (
+            select(line.product_id, po.warehouse_id, func.sum(line.quantity - line.received), func.min(po.expected_on))
+            .join(po, po.id == line.po_id)
+            .where(po.status.in_([s.value for s in SENT_STATUSES]), line.received < line.quantity)
+            .group_by(line.product_id, po.warehouse_id)
+        )
+        found: dict[tuple[int, int], OnOrder] = {}
+        for chunk in _chunks(sorted(set(product_ids))):
+            rows = await self.s.execute(query.where(line.product_id.in_(chunk)))
+            found.update({(p, w): OnOrder(int(units or 0), expected) for p, w, units, expected in rows})
+        return found
+
     async def _load(self, rows: Sequence[m.PurchaseOrderRow]) -> list[PurchaseOrder]:
         currency = {r.id: r.currency for r in rows}
         lines: dict[int, list[PoLine]] = defaultdict(list)
@@ -230,7 +254,7 @@ class SqlPurchasing:
 
     async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
         po, line = m.PurchaseOrderRow, m.PoLineRow
-        sent = (PoStatus.APPROVED.value, PoStatus.PARTIAL.value)
+        sent = [s.value for s in SENT_STATUSES]
         query = (
             select(line.product_id, func.min(po.expected_on))
             .join(po, po.id == line.po_id)

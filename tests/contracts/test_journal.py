@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.accounting import Account, JournalEntry, JournalLine
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW
@@ -54,3 +56,20 @@ async def test_a_source_s_credit_balance_on_an_account_is_its_credits_less_debit
         assert await uow.journal.credit_balance("order:BCDFGHJK", cash, "EUR") == 120 - 500
         assert await uow.journal.credit_balance("order:BCDFGHJK", receivable, "GBP") == 9
         assert await uow.journal.credit_balance("order:NOTHING", receivable, "EUR") == 0
+
+
+async def test_the_entries_of_documents_are_theirs_only_in_time_order(uow: UnitOfWork) -> None:
+    other = (JournalLine(Account.CASH, debit=9), JournalLine(Account.RECEIVABLE, credit=9))
+    async with uow:
+        await uow.journal.post(JournalEntry(NOW + timedelta(hours=1), "return:RBCDFGH", "returned", "EUR", other))
+        await uow.journal.post(sale(500))
+        await uow.journal.post(JournalEntry(NOW, "order:ZZZZZZZZ", "sale", "EUR", other))
+        await uow.commit()
+    async with uow:
+        found = await uow.journal.of_sources(["order:BCDFGHJK", "return:RBCDFGH"])
+        none = await uow.journal.of_sources([])
+    assert [(e.source, e.memo, [(x.account, x.debit, x.credit) for x in e.lines]) for e in found] == [
+        ("order:BCDFGHJK", "sale", [(Account.CASH, 500, 0), (Account.RECEIVABLE, 0, 500)]),
+        ("return:RBCDFGH", "returned", [(Account.CASH, 9, 0), (Account.RECEIVABLE, 0, 9)]),
+    ]
+    assert none == []

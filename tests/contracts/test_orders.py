@@ -1,35 +1,24 @@
-"""OrderRepository: what the fake and SQL both promise."""
+"""OrderRepository: what the fake and SQL both promise (invoices numbered 1, 2, 3… in their own sequence,
+gapless and unique under concurrent placements, beside the credit notes' sequence)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from domain.errors import IllegalTransition
+from domain.issued_invoices import IssuedInvoice
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.ports import UnitOfWork
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.conftest import empty_database
 from tests.contracts.conftest import NOW, a_customer, a_product
-
-
-async def placed(uow: UnitOfWork, **details: Any) -> Order:
-    customer, mug = await a_customer(uow), await a_product(uow)
-    order = Order.place(
-        code="BCDFGHJK",
-        customer_id=customer,
-        currency="EUR",
-        lines=[OrderLine(mug, "MUG-1", "Mug", 2, Money(500, "EUR"))],
-        now=NOW,
-        actor="customer:1001",
-        **details,
-    )
-    async with uow:
-        await uow.orders.add(order)
-        await uow.commit()
-    return order
+from tests.contracts.orders import placed
 
 
 async def test_an_added_order_reads_back_by_code_as_it_was_placed(uow: UnitOfWork) -> None:
@@ -86,6 +75,21 @@ async def test_a_transition_moves_the_status_and_appends_to_the_history(uow: Uni
         (None, OrderStatus.PLACED, "customer:1001", "placed"),
         (OrderStatus.PLACED, OrderStatus.CANCELLED, "staff:7", "asked"),
     ]
+
+
+async def test_a_history_entry_keeps_the_amount_it_carries_and_one_without_reads_back_none(uow: UnitOfWork) -> None:
+    """A goodwill refund's timeline entry carries what was given (``give_goodwill``), in the order's currency."""
+    await placed(uow)
+    async with uow:
+        order = await uow.orders.get_by_code("BCDFGHJK")
+        assert order is not None
+        given = HistoryEntry(NOW, "staff:7", order.status, order.status, "goodwill: late", Money(250, "EUR"))
+        await uow.orders.record_transition(order, given)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+    assert loaded is not None
+    assert [(h.reason, h.amount) for h in loaded.history] == [("placed", None), ("goodwill: late", Money(250, "EUR"))]
 
 
 async def test_a_transition_from_a_status_the_order_has_left_is_refused(uow: UnitOfWork) -> None:
@@ -220,3 +224,117 @@ async def test_a_corrected_po_number_is_kept_found_by_its_new_value_and_written_
         assert await uow.orders.codes_by_reference("PO-1", 5) == []
     assert loaded is not None and loaded.reference == "po-9" and loaded.status is OrderStatus.PLACED
     assert [(h.actor, h.reason) for h in loaded.history][-1] == ("staff:7", "PO number PO-1 → po-9")
+
+
+def _invoice_order(code: str, customer: int, mug: int) -> Order:
+    line = OrderLine(mug, "MUG-1", "Mug", 2, Money(500, "EUR"))
+    return Order.place(
+        code=code, customer_id=customer, currency="EUR", lines=[line], now=NOW, actor="customer:1001",
+        payment_method=PaymentMethod.INVOICE,
+    )  # fmt: skip
+
+
+async def _place(uow: UnitOfWork, order: Order, commit: bool = True) -> int:
+    """A placement on account: the order added, its invoice numbered, one transaction (kept if ``commit``)."""
+    async with uow:
+        await uow.orders.add(order)
+        number = await uow.orders.number_invoice(order.id or 0)
+        if commit:
+            await uow.commit()
+    return number
+
+
+async def test_invoices_take_the_next_number_and_read_back_with_their_order(uow: UnitOfWork) -> None:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    assert await _place(uow, _invoice_order("BCDFGHJK", customer, mug)) == 1
+    assert await _place(uow, _invoice_order("BCDFGHJL", customer, mug)) == 2
+    async with uow:
+        first, second = await uow.orders.get_by_code("BCDFGHJK"), await uow.orders.get_by_code("BCDFGHJL")
+    assert first is not None and second is not None
+    assert (first.invoice_number, first.invoice_label) == (1, "INV-000001")
+    assert (second.invoice_number, second.invoice_label) == (2, "INV-000002")
+
+
+async def test_an_order_is_found_by_its_invoice_number_and_no_other(uow: UnitOfWork) -> None:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    await _place(uow, _invoice_order("BCDFGHJK", customer, mug))
+    await _place(uow, _invoice_order("BCDFGHJL", customer, mug))
+    async with uow:
+        second, none = await uow.orders.get_by_invoice_number(2), await uow.orders.get_by_invoice_number(3)
+    assert second is not None and (second.code, second.invoice_label) == ("BCDFGHJL", "INV-000002")
+    assert none is None
+
+
+async def test_a_placement_rolled_back_gives_its_invoice_number_back(uow: UnitOfWork) -> None:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    numbers = [await _place(uow, _invoice_order(f"BCDFGHJ{c}", customer, mug), commit=c != "L") for c in "KLMN"]
+    assert numbers == [1, 2, 2, 3]
+    async with uow:
+        kept = [await uow.orders.get_by_code(f"BCDFGHJ{c}") for c in "KLMN"]
+    assert [o.invoice_number if o else None for o in kept] == [1, None, 2, 3]
+
+
+async def test_invoices_and_credit_notes_count_apart(uow: UnitOfWork) -> None:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    order = _invoice_order("BCDFGHJK", customer, mug)
+    async with uow:
+        await uow.orders.add(order)
+        note = await uow.credit_notes.issue(order.id or 0, Money(100, "EUR"), "late", NOW)
+        await uow.commit()
+    assert note.number == 1
+    assert await _place(uow, _invoice_order("BCDFGHJL", customer, mug)) == 1
+
+
+@pytest.mark.parametrize("placements", [12])
+async def test_concurrent_placements_get_gapless_unique_invoice_numbers(sql_url: str, placements: int) -> None:
+    """Each placement its own transaction, all at once: every third rolls back. Those committed hold
+    1…n, once each, on SQLite (its writers take turns) and PostgreSQL (the counter's row lock)."""
+    engine = await empty_database(sql_url)
+    try:
+        setup = SqlUnitOfWork(session_factory(engine))
+        customer, mug = await a_customer(setup), await a_product(setup)
+
+        async def place(i: int) -> int | None:
+            uow = SqlUnitOfWork(session_factory(engine))
+            async with uow:
+                order = _invoice_order(f"CONC{i:04d}", customer, mug)
+                await uow.orders.add(order)
+                number = await uow.orders.number_invoice(order.id or 0)
+                await asyncio.sleep(0.01)  # held open while the others queue for the number
+                if i % 3 == 2:
+                    return None  # left uncommitted: rolled back
+                await uow.commit()
+                return number
+
+        numbers = [n for n in await asyncio.gather(*(place(i) for i in range(placements))) if n is not None]
+        uow = SqlUnitOfWork(session_factory(engine))
+        async with uow:
+            orders = [await uow.orders.get_by_code(f"CONC{i:04d}") for i in range(placements)]
+    finally:
+        await engine.dispose()
+    stored = sorted(o.invoice_number or 0 for o in orders if o is not None)
+    committed = placements - placements // 3
+    assert sorted(numbers) == stored == list(range(1, committed + 1))
+
+
+async def test_an_issued_invoice_reads_back_as_kept_whatever_its_order_becomes(uow: UnitOfWork) -> None:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    order = replace(
+        _invoice_order("BCDFGHJK", customer, mug),
+        shipping=Money(350, "EUR"),
+        discounts=(("Winter", 100),),
+        tax_rate="20",
+        invoice_due=NOW.date() + timedelta(days=14),
+    )
+    order.lines[0] = replace(order.lines[0], discount_minor=100, names={"ru": "Кружка"})
+    async with uow:
+        await uow.orders.add(order)
+        order.invoice_number = await uow.orders.number_invoice(order.id or 0)
+        issued = IssuedInvoice.of(order, "Corp «Ёлка»", "", NOW)
+        await uow.orders.keep_invoice(issued)
+        await uow.commit()
+    async with uow:
+        kept, none = await uow.orders.issued_invoice(order.id or 0), await uow.orders.issued_invoice(-1)
+    assert kept == issued and none is None
+    assert (kept.total, kept.tax, kept.buyer_tax_number) == (Money(1250, "EUR"), Money(208, "EUR"), "")
+    assert kept.printed(order, "ru").lines[0].name == "Кружка"

@@ -9,7 +9,7 @@ from domain.orders import Order
 from domain.parcels import Parcel, ParcelLine, ParcelStatus, PickupCode
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW
-from tests.contracts.test_orders import placed as placed_order
+from tests.contracts.orders import placed as placed_order
 
 
 async def placed(uow: UnitOfWork) -> Order:

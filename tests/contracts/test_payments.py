@@ -159,3 +159,25 @@ async def test_owing_pages_through_the_same_orders_and_counts_them_all_on_every_
     assert [i for page, _ in pages for i in page] == every
     assert {count for _, count in pages} == {total}
     assert pages[-1] == ([], total)  # past the end: nothing, still the whole count
+
+
+async def test_a_row_written_with_its_credit_note_reads_back_linked_to_it_and_others_to_none(sql: UnitOfWork) -> None:
+    customer, mug = await a_customer(sql), await a_product(sql)
+    async with sql:
+        line = OrderLine(mug, "MUG-1", "Mug", 1, Money(1000, "EUR"))
+        order = Order.place(code="LNKD0001", customer_id=customer, currency="EUR", lines=[line], now=NOW, actor="c")
+        await sql.orders.add(order)
+        order_id = order.id or 0
+        first = await sql.credit_notes.issue(order_id, Money(150, "EUR"), "late delivery", NOW)
+        second = await sql.credit_notes.issue(order_id, Money(40, "EUR"), "box dented", NOW)  # the same instant
+        await sql.payments.add(Payment(order_id, K.PAYMENT, "card", Money(1000, "EUR"), NOW))
+        await sql.payments.add(
+            Payment(order_id, K.GOODWILL, "goodwill", Money(150, "EUR"), NOW, credit_note_id=first.id)
+        )
+        await sql.payments.add(
+            Payment(order_id, K.GOODWILL, "goodwill", Money(40, "EUR"), NOW, credit_note_id=second.id)
+        )
+        await sql.commit()
+    async with sql.read_only():
+        rows = (await sql.payments.for_orders([order_id]))[order_id]
+    assert [(p.amount.amount, p.credit_note_id) for p in rows] == [(1000, None), (150, first.id), (40, second.id)]

@@ -399,3 +399,14 @@ async def test_the_first_price_change_after_each_time_asked_is_found_once_in_one
         (bowl, 5, "2.00 EUR"),
     ]
     assert none == []
+
+
+async def test_placements_name_each_products_category_and_parent_code_and_skip_unknown_ids(uow: UnitOfWork) -> None:
+    async with uow:
+        mug = await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", {"EUR": EUR}))
+        shirt = await uow.products.upsert(Product("TEE-S", "Tee S", "Clothes", {"EUR": EUR}, parent="TEE"))
+        await uow.commit()
+    assert mug.id is not None and shirt.id is not None
+    async with uow.read_only():
+        found = await uow.products.placements([shirt.id, mug.id, mug.id, shirt.id + mug.id + 1000])
+    assert found == {mug.id: (mug.category_id, "MUG-1"), shirt.id: (shirt.category_id, "TEE")}

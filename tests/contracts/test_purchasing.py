@@ -3,11 +3,11 @@ or on purchase orders)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.money import Money
 from domain.ports import UnitOfWork
-from domain.purchasing import PoLine, PoPayment, PoStatus, PurchaseOrder, Supplier
+from domain.purchasing import OnOrder, PoLine, PoPayment, PoStatus, PurchaseOrder, Supplier
 from tests.contracts.conftest import NOW, a_product, a_warehouse
 
 
@@ -19,6 +19,11 @@ async def test_products_bought_on_no_terms_have_none(uow: UnitOfWork) -> None:
 async def test_products_never_received_on_a_purchase_order_have_no_last_price(uow: UnitOfWork) -> None:
     async with uow:
         assert await uow.purchasing.last_received_costs([1, 2]) == []
+
+
+async def test_products_on_no_sent_purchase_order_have_nothing_on_order(uow: UnitOfWork) -> None:
+    async with uow:
+        assert await uow.purchasing.on_order([1, 2]) == {}
 
 
 async def _ordered(uow: UnitOfWork, warehouse_id: int, currency: str, lines: list[tuple[int, int]]) -> PurchaseOrder:
@@ -154,3 +159,28 @@ async def test_orders_owing_their_supplier_are_listed_oldest_first_and_counted(s
         (kept,) = await uow.purchasing.payments(paid.id or 0)
         assert (kept.amount, kept.paid_by, kept.note, kept.paid_at) == (Money(202, "GBP"), 42, "wire", NOW)
         assert await uow.purchasing.payments(orders[0].id or 0) == []
+
+
+async def test_on_order_counts_sent_orders_still_bringing_units_by_warehouse_not_drafts(sql: UnitOfWork) -> None:
+    """A draft is not on order (nobody sent it); a sent order counts what it still brings, per
+    warehouse, with the earliest expected day; one fully received brings nothing."""
+    lamp, mug, london, leeds = await _two_products_two_warehouses(sql)
+    first = await _ordered(sql, london, "GBP", [(lamp, 100), (mug, 100)])
+    second = await _ordered(sql, london, "GBP", [(lamp, 100)])
+    in_leeds = await _ordered(sql, leeds, "GBP", [(lamp, 100)])
+    async with sql:
+        first.expected_on, second.expected_on = date(2026, 12, 9), date(2026, 12, 2)
+        await sql.purchasing.save(first, "t")
+        await sql.purchasing.save(second, "t")
+        in_leeds.status = PoStatus.DRAFT
+        await sql.purchasing.save(in_leeds, "t")
+        await sql.commit()
+    await _arrives(sql, first, 4, NOW)
+    async with sql:
+        assert await sql.purchasing.on_order([lamp, mug]) == {
+            (lamp, london): OnOrder(6 + 10, date(2026, 12, 2)),
+            (mug, london): OnOrder(6, date(2026, 12, 9)),
+        }
+    await _arrives(sql, second, 10, NOW)
+    async with sql:
+        assert (await sql.purchasing.on_order([lamp]))[(lamp, london)] == OnOrder(6, date(2026, 12, 9))

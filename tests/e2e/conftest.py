@@ -20,6 +20,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from storage.db import create_engine
 from tests.conftest import _truncate_all
+from tests.e2e.browser import need_browser
 from tests.fakes import FakeClock
 
 
@@ -99,8 +100,13 @@ async def shop_on(database_url: str, clock: FakeClock, **settings: Any) -> Async
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock) as bot:
+async def shop(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """A staffed shop; in a module marked ``browser``, serving its Mini App for Chromium (skipped without it)."""
+    settings: dict[str, Any] = {}
+    if request.node.get_closest_marker("browser"):
+        need_browser()
+        settings["webapp_url"] = "https://shop.example.com"
+    async with staff_shop(tmp_path, clock, **settings) as bot:
         yield bot
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 
+from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
+from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from sandbox.driver import Reply, SandboxGroup
 from sandbox.forums import ForumTopic
@@ -59,7 +63,8 @@ async def checkout_to_payment(user: SandboxUser, *, pickup: bool = False, locati
         return await user.press(reply.last, reply.last.button_texts()[0])
     reply = await user.press(reply.last, "🚚")
     reply = await user.send("221B Baker Street, London NW1 6XE")
-    reply = await user.send_location(51.5237, -0.1585) if location else await user.send("Skip")
+    skip = reply.last.button_texts()[-1]  # "Skip" in the customer's language: other text is not a skip
+    reply = await user.send_location(51.5237, -0.1585) if location else await user.send(skip)
     return await user.press(reply.last, reply.last.button_texts()[0])
 
 
@@ -153,6 +158,20 @@ async def stock(running: RunningBot, sku: str) -> list[tuple[str, int, int]]:
         return [(code, on_hand, reserved) for code, on_hand, reserved in rows]
 
 
+async def bins(shop: RunningBot, sku: str) -> list[tuple[str, str, int]]:
+    """(warehouse, bin, quantity) of ``sku``'s bins, by warehouse and bin."""
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.WarehouseRow.code, m.BinRow.code, m.BinStockRow.quantity)
+            .join(m.BinRow, m.BinRow.id == m.BinStockRow.bin_id)
+            .join(m.WarehouseRow, m.WarehouseRow.id == m.BinRow.warehouse_id)
+            .join(m.ProductRow, m.ProductRow.id == m.BinStockRow.product_id)
+            .where(m.ProductRow.sku == sku)
+            .order_by(m.WarehouseRow.code, m.BinRow.code)
+        )
+        return [(w, b, int(q)) for w, b, q in rows]
+
+
 async def order_row(running: RunningBot, code: str) -> m.OrderRow:
     row: m.OrderRow | None = await scalar(running, select(m.OrderRow).where(m.OrderRow.code == code))
     assert row is not None
@@ -195,3 +214,74 @@ async def order_books(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]
             was = books.get(account, (0, 0))
             books[account] = (was[0] + debit, was[1] + credit)
         return books
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+async def picked_order(shop: RunningBot, customer_id: int, items: dict[str, int]) -> str:
+    code = await order(shop, customer_id, items)
+    picker = await hire(shop, customer_id + 1000, "Pia", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Single order")
+    await pick_everything(picker, reply)
+    assert STEP.search(reply.last.text) is not None
+    assert await status(shop, code) == "picked"
+    return code
+
+
+STEP = re.compile(r"📦 (\d+) × (\S+)")
+
+
+async def order(shop: RunningBot, user_id: int, items: dict[str, int]) -> str:
+    customer = SandboxUser(shop.server, user_id, f"C{user_id}")
+    for sku, quantity in items.items():
+        await add_to_cart(customer, sku, quantity)
+    return order_code(await place_cod_order(customer))
+
+
+async def status(shop: RunningBot, code: str) -> str:
+    async with shop.runtime.sessions() as session:
+        return str(await session.scalar(select(m.OrderRow.status).where(m.OrderRow.code == code)))
+
+
+async def pick_everything(picker: SandboxUser, reply: Reply) -> Reply:
+    """Scan every line the round shows until it is finished."""
+    for _ in range(50):
+        step = STEP.search(reply.last.text)
+        if step is None:
+            return reply
+        reply = await picker.send(f"{step.group(2)} {step.group(1)}")
+    raise AssertionError("the round never finished")
+
+
+async def jars(shop: RunningBot, in_a: int, in_b: int) -> None:
+    """A product JAR-1 with ``in_a`` jars in LON's A-01-01-1 and ``in_b`` in B-01-01-1."""
+    runtime = shop.runtime
+    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
+    await import_products(runtime.uow(), runtime.clock, products)
+    counts = f"sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,{in_a}\nJAR-1,LON,B-01-01-1,{in_b}\n"
+    await import_stock(runtime.uow(), runtime.clock, counts)
+
+
+async def split_jar_order(shop: RunningBot, customer_id: int) -> str:
+    """JAR-1 with 2 jars in MAN's A-01-01-1 and 2 in LON's; an order of 4, 2 from each. Its code."""
+    runtime = shop.runtime
+    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
+    await import_products(runtime.uow(), runtime.clock, products)
+    counts = "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,2\nJAR-1,LON,A-01-01-1,2\n"
+    await import_stock(runtime.uow(), runtime.clock, counts)
+    return await order(shop, customer_id, {"JAR-1": 4})
+
+
+async def two_jars_in_a_tote(shop: RunningBot, *, customer_id: int, picker_id: int) -> str:
+    """3 jars in LON's A-01-01-1 and 2 in B-01-01-1; an order of 2 picked whole from A-01-01-1 by
+    Pia, a picker: A-01-01-1 still counts 3, 2 of them in her tote. The order's code."""
+    await jars(shop, 3, 2)
+    code = await order(shop, customer_id, {"JAR-1": 2})
+    pia = await hire(shop, picker_id, "Pia", "picker", "LON")
+    round_one = await pia.press((await pia.send("/pick")).last, "Single order")
+    assert "Bin A-01-01-1" in round_one.last.text
+    await pick_everything(pia, round_one)
+    assert await status(shop, code) == "picked"
+    return code

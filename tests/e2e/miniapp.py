@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.harness import RunningBot
@@ -35,3 +36,39 @@ async def miniapp(shop: RunningBot) -> AsyncIterator[TestClient[web.Request, web
     add_webapp(app, shop.runtime)
     async with TestClient(TestServer(app)) as client:
         yield client
+
+
+async def found_ids(client: Any, headers: dict[str, str], *skus: str) -> dict[str, int]:
+    """Each SKU's product id, as the storefront's search finds it."""
+    ids = {}
+    for sku in skus:
+        found = await (await client.get("/app/api/shop/products", params={"q": sku}, headers=headers)).json()
+        ids[sku] = found["products"][0]["id"]
+    return ids
+
+
+async def next_snapshot(stream: ClientResponse) -> dict[str, Any]:
+    data: dict[str, Any] | None = None
+    while True:
+        line = (await stream.content.readline()).decode()
+        if line.startswith("data: "):
+            data = json.loads(line.removeprefix("data: "))
+        elif line == "\n" and data is not None:
+            return data
+
+
+async def web_order(
+    shop: RunningBot, client: TestClient[web.Request, web.Application], user_id: int, sku: str, key: str
+) -> str:
+    """An order placed in the Mini App: ``sku`` added, picked up at the first store, cash."""
+    headers = tma(shop, user_id)
+    cart = await (await client.get(f"/app/api/shop/products?q={sku}", headers=headers)).json()
+    product = cart["products"][0]["id"]
+    added = await client.post("/app/api/shop/cart", json={"product_id": product, "quantity": 1}, headers=headers)
+    assert added.status == 200
+    options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+    pickup = options["pickup_points"][0]["id"]
+    order = {"key": key * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
+    placed = await client.post("/app/api/shop/checkout", json=order, headers=headers)
+    assert placed.status == 201, await placed.text()
+    return str((await placed.json())["code"])

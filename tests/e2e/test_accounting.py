@@ -13,21 +13,10 @@ from bot.harness import RunningBot
 from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.accounting import _by_source, balances
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.test_jobs import _invoice_order
-from tests.e2e.test_returns import ask_return, delivered
-
-
-async def balances(shop: RunningBot) -> dict[str, tuple[int, int]]:
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(
-                m.JournalLineRow.account,
-                func.sum(m.JournalLineRow.debit_minor),
-                func.sum(m.JournalLineRow.credit_minor),
-            ).group_by(m.JournalLineRow.account)
-        )
-        return {a: (int(d), int(c)) for a, d, c in rows}
+from tests.e2e.jobs import _invoice_order
+from tests.e2e.returns import ask_return, delivered
 
 
 async def test_sales_purchases_and_refunds_post_balanced_entries(shop: RunningBot) -> None:
@@ -93,18 +82,6 @@ async def _cancel(shop: RunningBot, user_id: int, code: str) -> None:
     ask = await buyer.press(detail.last, "Cancel order")
     done = await buyer.press(ask.last, "Yes, cancel it")
     assert "cancelled" in done.last.text
-
-
-async def _by_source(shop: RunningBot, source: str) -> dict[str, tuple[int, int]]:
-    async with shop.runtime.sessions() as session:
-        e, line = m.JournalEntryRow, m.JournalLineRow
-        rows = await session.execute(
-            select(line.account, func.sum(line.debit_minor), func.sum(line.credit_minor))
-            .join(e, e.id == line.entry_id)
-            .where(e.source == source)
-            .group_by(line.account)
-        )
-        return {a: (int(d), int(c)) for a, d, c in rows}
 
 
 async def test_a_cancelled_invoice_is_credited_and_a_paid_one_refunded(shop: RunningBot) -> None:

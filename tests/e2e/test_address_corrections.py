@@ -61,3 +61,18 @@ async def test_a_new_place_is_priced_by_the_location_shared_for_it_or_nationally
     order = await order_row(shop, code)
     assert (order.address, order.latitude, order.longitude) == ("9 Queen Street, Cardiff CF10 2BH", None, None)
     assert order.shipping_minor == 520
+
+
+TOTAL = {"en": ("Total", "£6.65"), "ru": ("Итого", "6,65")}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_address_only_edit_does_not_print_an_unchanged_total(shop: RunningBot, language: str) -> None:
+    customer, code = await _change_address(shop, 5103, language)
+    await customer.send(FIXED)
+    told = (await customer.send(WORDS[language][2])).last.text
+    assert (await order_row(shop, code)).total_minor == 295 + 370  # the same place: the same price
+    word, amount = TOTAL[language]
+    totals = [line for line in told.splitlines() if line.startswith(f"{word}:")]
+    assert len(totals) == 1 and amount in totals[0] and "→" not in totals[0], told
+    assert told.count(amount) == 1, told  # said once, not "£6.65 → £6.65"

@@ -12,8 +12,8 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import scalar
-from tests.e2e.test_variants import WORDS as VARIANT_WORDS
-from tests.e2e.test_variants import tshirts
+from tests.e2e.variants import WORDS as VARIANT_WORDS
+from tests.e2e.variants import tshirts
 
 NOTIFY = {
     "en": (

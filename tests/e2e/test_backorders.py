@@ -17,6 +17,7 @@ from domain.usecases.backorder_fill import fill_due_backorders
 from domain.usecases.stock import stock_drift
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.backorders import CANCELLING, beyond_stock
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar, stock
 from tests.fakes import FakeClock
@@ -177,33 +178,6 @@ async def test_a_preorder_card_says_preorder_even_when_its_stock_came_early(shop
     assert words["one_preordered"] in (await cleo.send("/cart")).last.text
 
 
-CANCELLING = {
-    "en": (
-        "Part of this order is waiting for stock",
-        "⏳ Waiting for stock",
-        "date not known yet",
-        "✖ Cancel 3 ×",
-        "Yes, I no longer want it",
-        "Nothing of this order is waiting any more.",
-    ),
-    "ru": (
-        "Часть заказа ждёт поставки",
-        "⏳ Ждёт поставки",
-        "дата пока неизвестна",
-        "✖ Отменить 3 ×",
-        "Да, больше не нужно",
-        "Из этого заказа больше ничего не ждёт поставки.",
-    ),
-}
-
-
-async def beyond_stock(shop: RunningBot, customer: SandboxUser, waiting: int) -> str:
-    """The customer orders all of 85123A that is available and ``waiting`` more (pickup, cash)."""
-    available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
-    await add_to_cart(customer, "85123A", available + waiting)
-    return order_code(await place_cod_order(customer, pickup=True))
-
-
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_a_customer_cancels_the_waiting_part_from_the_order_screen(shop: RunningBot, language: str) -> None:
     part, button, undated, cancel, confirm, nothing = CANCELLING[language]
@@ -256,7 +230,7 @@ FILLED = {
 async def test_a_count_adjustment_and_a_restocked_return_fill_the_waiting_oldest_first(
     shop: RunningBot, language: str
 ) -> None:
-    from tests.e2e.test_returns import ask_return, delivered
+    from tests.e2e.returns import ask_return, delivered
 
     returned = await delivered(shop, 980, {"85123A": 1})
     manager = await hire(shop, 97, "Mia", "manager")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
@@ -15,15 +15,11 @@ from domain.usecases.orders import transition_order
 from domain.usecases.sales import summarise_sales
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.accounting import balances
+from tests.e2e.books_for_managers import three_not_found
 from tests.e2e.conftest import hire, staff_shop
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_dispatch import pdf_text, picked_order
-from tests.e2e.test_jobs import _invoice_order
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_picking import order
-from tests.e2e.test_short_picks import SKU, _short_pick
-from tests.e2e.test_split_shipments import shelf_says
+from tests.e2e.jobs import _invoice_order
+from tests.e2e.journeys import order, pdf_text, picked_order
 from tests.fakes import FakeClock
 
 
@@ -36,7 +32,7 @@ async def test_the_receivables_aging_names_its_buckets_in_the_manager_s_language
     manager = await hire(shop, 98, "Маша", "manager", language="ru")
     aging = (await manager.send("/ar")).last.text
     lines = {line.split(" — ")[0].removeprefix("• "): line.split(" — ")[-1] for line in aging.splitlines()[1:]}
-    assert lines == {late: "просрочено на 31-60 дн.", current: "в срок"}
+    assert lines == {f"{late} · INV-000001": "просрочено на 31-60 дн.", f"{current} · INV-000002": "в срок"}
     english = await hire(shop, 99, "Mo", "manager")
     assert (await english.send("/ar")).last.text.splitlines()[1].endswith("— 31-60 days overdue")
 
@@ -149,20 +145,6 @@ async def test_a_stock_count_correction_is_booked_at_supply_cost(shop: RunningBo
     assert books["1200 Inventory"] == (opening["1200 Inventory"][0] + 110, 220)
     equity = "3000 Opening stock and goods without an order"
     assert books[equity][1] - opening[equity][1] == 110
-
-
-async def three_not_found(shop: RunningBot) -> str:
-    """An order of 4 × SKU (at £0.50 a unit) whose picker finds 1: its code."""
-    async with shop.runtime.sessions() as session, session.begin():
-        await session.execute(
-            update(m.ProductRow).where(m.ProductRow.sku == SKU).values(cost_minor=50, cost_currency="GBP")
-        )
-    await shelf_says(shop, 4)  # the books say 4; the shelf holds 1
-    buyer = SandboxUser(shop.server, 670, "Nina")
-    await add_to_cart(buyer, SKU, 4)
-    code = order_code(await place_cod_order(buyer))
-    await _short_pick(shop, await hire_in(shop, 671, "Pia", "picker", "en"), found=1)
-    return code
 
 
 async def test_units_a_picker_cannot_find_are_written_off_at_supply_cost(shop: RunningBot) -> None:

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.conftest import ADMIN, hire, shop_on, staff_shop
-from tests.e2e.journeys import add_to_cart, order_code, order_of_invoice, payments, place_card_order, place_cod_order
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_reconcile import (
+from tests.e2e.accounting import balances
+from tests.e2e.books_month_end import books_shop
+from tests.e2e.books_reconcile import (
     CASH,
     REFUNDED,
     REFUNDS,
@@ -28,14 +25,11 @@ from tests.e2e.test_books_reconcile import (
     raised_and_paid,
     settle_return,
 )
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_returns import ask_return, deliver
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.journeys import add_to_cart, order_code, order_of_invoice, payments, place_card_order, place_cod_order
+from tests.e2e.parcels import hire_in
+from tests.e2e.returns import ask_return, deliver
 from tests.fakes import FakeClock
-
-
-def books_shop(database_url: str, clock: FakeClock, **settings: Any) -> AbstractAsyncContextManager[RunningBot]:
-    """The demo shop with an admin and a staff chat on each engine (the books are rows both keep)."""
-    return shop_on(database_url, clock, staff_chat_id=-100500, admin_ids=[ADMIN], **settings)
 
 
 async def test_a_card_order_raised_while_it_still_owes_a_refund_books_exactly_the_money_that_moved(

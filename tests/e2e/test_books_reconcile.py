@@ -16,7 +16,28 @@ from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
+from tests.e2e.accounting import balances
+from tests.e2e.books_reconcile import (
+    CASH,
+    COGS,
+    DISCOUNTS,
+    INVENTORY,
+    RECEIVABLE,
+    REFUNDED,
+    REFUNDS,
+    RETURNS,
+    REVALUATION,
+    SALES,
+    SHIPPING,
+    TAX,
+    moves,
+    paid_by_card,
+    promo_card_order,
+    raised_and_paid,
+    settle_return,
+)
 from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.exchange_refunds import exchanged, lines_of, refunded, shoes_on_sale
 from tests.e2e.journeys import (
     add_to_cart,
     business_customer,
@@ -30,64 +51,20 @@ from tests.e2e.journeys import (
     place_cod_order,
     place_invoice_order,
     scalar,
+    status,
     stock,
 )
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_stock_arrivals import _inventory as inventory
-from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
-from tests.e2e.test_exchange_refunds import exchanged, lines_of, refunded, shoes_on_sale
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_picking import status
-from tests.e2e.test_price_lists import wholesale_list
-from tests.e2e.test_returns import ask_return, deliver, delivered
-from tests.e2e.test_short_invoices import _invoice_order
-from tests.e2e.test_short_picks import _pack_and_ship, _short_pick
-from tests.e2e.test_split_shipments import shelf_says
-from tests.e2e.test_variants import exchange, tshirts
+from tests.e2e.parcels import hire_in
+from tests.e2e.price_lists import wholesale_list
+from tests.e2e.returns import ask_return, deliver, delivered
+from tests.e2e.short_invoices import _invoice_order
+from tests.e2e.short_picks import _pack_and_ship, _short_pick
+from tests.e2e.split_shipments import shelf_says
+from tests.e2e.variants import exchange, tshirts
 from tests.fakes import FakeClock
 
-CASH, SALES, SHIPPING, RETURNS = "1000 Cash", "4000 Sales", "4100 Shipping income", "4900 Sales returns"
-INVENTORY, COGS, REFUNDS = "1200 Inventory", "5000 Cost of goods sold", "2100 Refunds owed to customers"
-RECEIVABLE, DISCOUNTS = "1100 Accounts receivable", "4800 Sales discounts"
-REVALUATION, TAX = "5200 Inventory revaluation", "2200 Sales tax payable"
 WITHOUT_ORDER = "3000 Opening stock and goods without an order"
-REFUNDED = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")  # a return seen through
 REORDER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
-
-
-async def moves(shop: RunningBot, before: dict[str, tuple[int, int]]) -> dict[str, int]:
-    """What each account moved by since ``before`` (debit side up), the accounts that did not
-    left out; the trial balance balancing and 1200 equal to the stock value asserted on the way."""
-    after = await balances(shop)
-    assert sum(d for d, _ in after.values()) == sum(c for _, c in after.values())
-    assert await inventory(shop) == await stock_value(shop)
-    moved = {}
-    for account in after.keys() | before.keys():
-        (d, c), (d0, c0) = after.get(account, (0, 0)), before.get(account, (0, 0))
-        if (d - c) - (d0 - c0):
-            moved[account] = (d - c) - (d0 - c0)
-    return moved
-
-
-async def settle_return(manager: SandboxUser, rma: str, *buttons: str) -> None:
-    shown = await manager.send(f"/rma {rma}")
-    for button in buttons:
-        shown = await manager.press(shown.last, button)
-
-
-async def paid_by_card(shop: RunningBot, user_id: int, quantity: int) -> tuple[SandboxUser, str]:
-    """A customer's pickup of ``quantity`` × 85123A (£2.95) paid by card, and its order's code."""
-    cleo = SandboxUser(shop.server, user_id, "Cleo")
-    invoice = await place_card_order(cleo, "85123A", quantity)
-    await cleo.pay(invoice, charge_id=f"tg-paid-{user_id}")
-    return cleo, order_of_invoice(invoice)
-
-
-async def raised_and_paid(shop: RunningBot, manager: SandboxUser, cleo: SandboxUser, code: str, units: int) -> int:
-    """A card order's 85123A raised to ``units`` by staff and its difference paid: what was charged."""
-    await manager.send(f"/edit {code} 85123A {units}")
-    await shop.runtime.notifier.drain()
-    return await pay_the_difference(cleo, shop.server.chat_messages(cleo.id)[-1], f"tg-raised-{code}-{units}")
 
 
 async def test_a_shop_fault_return_gives_the_shipping_back_out_of_shipping_income_not_sales_returns(
@@ -623,23 +600,6 @@ async def test_a_taxed_courier_order_raised_with_its_shipping_then_lowered_holds
         moved = await moves(shop, before)
         assert moved[TAX] == -160 and moved[REFUNDS] == -1575 and moved[CASH] == 2535
         assert moved[SALES] + moved[RETURNS] + moved[SHIPPING] + moved[TAX] == -960  # the final order's £9.60
-
-
-async def promo_card_order(shop: RunningBot, user_id: int) -> tuple[dict[str, tuple[int, int]], SandboxUser, str]:
-    """A pickup of 2 × 85123A (£5.90) with the code TENOFF (10 % off: −59p) paid by card: the
-    books before it, the customer, the order's code."""
-    await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
-    before = await balances(shop)
-    cleo = SandboxUser(shop.server, user_id, "Cleo")
-    await add_to_cart(cleo, "85123A", 2)
-    await cleo.press((await checkout_to_payment(cleo, pickup=True)).last, "💳")
-    applied = await cleo.send("/promo TENOFF")
-    assert "Total: £5.31" in applied.last.text
-    invoice = next(msg for msg in (await cleo.press(applied.last, "✅")).new if msg.kind == "invoice")
-    code = order_of_invoice(invoice)
-    await cleo.pay(invoice, charge_id=f"tg-promo-{user_id}")
-    assert await moves(shop, before) == {CASH: 531, SALES: -590, DISCOUNTS: 59}
-    return before, cleo, code
 
 
 async def test_a_promo_coded_card_order_raised_by_an_edit_books_the_added_discount_in_sales_discounts(

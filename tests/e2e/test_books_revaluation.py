@@ -8,11 +8,11 @@ from bot.harness import RunningBot
 from domain.money import Money
 from domain.usecases.imports import import_products
 from sandbox import SandboxUser
+from tests.e2e.accounting import balances
+from tests.e2e.books_stock_arrivals import INVENTORY, WITHOUT_ORDER, _bought_on_an_order, _entries, new_moon_lamp
+from tests.e2e.books_stock_arrivals import _inventory as inventory
+from tests.e2e.books_stock_arrivals import _stock_value as stock_value
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_stock_arrivals import INVENTORY, WITHOUT_ORDER, _bought_on_an_order, _entries, new_moon_lamp
-from tests.e2e.test_books_stock_arrivals import _inventory as inventory
-from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
 
 REVALUATION, VARIANCE, PAYABLE = "5200 Inventory revaluation", "5300 Purchase price variance", "2000 Accounts payable"
 ROUNDING = "5400 Currency conversion rounding"

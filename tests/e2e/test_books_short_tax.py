@@ -7,6 +7,8 @@ from pathlib import Path
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from tests.e2e.accounting import balances
+from tests.e2e.books_reconcile import CASH, DISCOUNTS, REFUNDS, RETURNS, SALES, TAX
 from tests.e2e.conftest import ADMIN, staff_shop
 from tests.e2e.journeys import (
     add_to_cart,
@@ -15,14 +17,12 @@ from tests.e2e.journeys import (
     order_of_invoice,
     payments,
     place_card_order,
+    status,
 )
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_reconcile import CASH, DISCOUNTS, REFUNDS, RETURNS, SALES, TAX
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_picking import status
-from tests.e2e.test_returns import deliver
-from tests.e2e.test_short_picks import _short_pick
-from tests.e2e.test_split_shipments import shelf_says
+from tests.e2e.parcels import hire_in
+from tests.e2e.returns import deliver
+from tests.e2e.short_picks import _short_pick
+from tests.e2e.split_shipments import shelf_says
 from tests.fakes import FakeClock
 
 SKU = "85123A"  # £2.95, stocked in London only

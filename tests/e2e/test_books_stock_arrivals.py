@@ -11,35 +11,25 @@ from sqlalchemy import func, select, update
 from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
-from domain.purchasing import PoLine, PurchaseOrder
-from domain.usecases.purchasing import approve_po, receive_po
-from domain.usecases.reports import stock_report
+from domain.usecases.purchasing import receive_po
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.accounting import balances
+from tests.e2e.books_stock_arrivals import (
+    INVENTORY,
+    WITHOUT_ORDER,
+    _bought_on_an_order,
+    _entries,
+    _inventory,
+    _sent,
+    _stock_value,
+    new_moon_lamp,
+)
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_returns import delivered
+from tests.e2e.returns import delivered
 from tests.fakes import FakeClock
 
-INVENTORY, WITHOUT_ORDER = "1200 Inventory", "3000 Opening stock and goods without an order"
 COGS = "5000 Cost of goods sold"
-
-
-async def _inventory(shop: RunningBot) -> int:
-    debit, credit = (await balances(shop))[INVENTORY]
-    return debit - credit
-
-
-async def _stock_value(shop: RunningBot) -> int:
-    return sum(v.value.amount for v in await stock_report(shop.runtime.uow(), staff_id=ADMIN))
-
-
-async def _entries(shop: RunningBot) -> list[tuple[str, str, int, int]]:
-    """Every entry's source and memo with its totals, oldest first."""
-    async with shop.runtime.sessions() as session:
-        e = m.JournalEntryRow
-        rows = await session.execute(select(e.source, e.memo, e.debit_total, e.credit_total).order_by(e.id))
-        return [(s, memo, int(d), int(c)) for s, memo, d, c in rows]
 
 
 async def _entry_count(shop: RunningBot) -> int:
@@ -84,18 +74,18 @@ async def test_goods_without_a_cost_are_received_post_nothing_and_staff_are_told
 ) -> None:
     manager = await hire(shop, 98, "Mo", "manager")
     entries = await _entry_count(shop)
-    reply = await manager.send("/receive 23843 5 LON")
-    assert reply.last.text.startswith("Received 5 × 23843 into LON"), reply.last.text
+    reply = await manager.send("/receive 17003 5 LON")
+    assert reply.last.text.startswith("Received 5 × 17003 into LON"), reply.last.text
     assert (
-        "Not booked to the journal yet: 23843 has no cost. Give it one in the products file's cost column"
-        " or with /product 23843 → ✏️ Unit cost, and its stock on hand is booked then." in reply.last.text
+        "Not booked to the journal yet: 17003 has no cost. Give it one in the products file's cost column"
+        " or with /product 17003 → ✏️ Unit cost, and its stock on hand is booked then." in reply.last.text
     )
     assert await _entry_count(shop) == entries and await _inventory(shop) == await _stock_value(shop)
     ivan = await hire(shop, 99, "Ivan", "manager", language="ru")
-    reply = await ivan.send("/receive 23843 1 LON")
-    assert "Пока не проведено в журнале: у 23843 нет себестоимости." in reply.last.text, reply.last.text
+    reply = await ivan.send("/receive 17003 1 LON")
+    assert "Пока не проведено в журнале: у 17003 нет себестоимости." in reply.last.text, reply.last.text
     assert "и его остаток будет проведён тогда" in reply.last.text
-    assert "/product 23843 → ✏️ Себестоимость единицы" in reply.last.text
+    assert "/product 17003 → ✏️ Себестоимость единицы" in reply.last.text
     costed = await manager.send("/receive 85123A 1 LON")
     assert "journal" not in costed.last.text  # booked: nothing to tell
 
@@ -124,35 +114,6 @@ async def test_a_refused_stock_import_posts_nothing(shop: RunningBot) -> None:
     reply = await admin.send_document(below, "stock.csv", caption="/import stock")
     assert reply.last.text.startswith("Nothing was imported"), reply.last.text
     assert await _entry_count(shop) == entries
-
-
-async def _bought_on_an_order(shop: RunningBot, sku: str, quantity: int, unit_cost: Money) -> None:
-    """``quantity`` of ``sku`` ordered from the first supplier for LON at ``unit_cost``, approved and received."""
-    number = await _sent(shop, sku, quantity, unit_cost)
-    await receive_po(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, number=number)
-
-
-async def _sent(shop: RunningBot, sku: str, quantity: int, unit_cost: Money) -> int:
-    """``quantity`` of ``sku`` ordered from the first supplier for LON at ``unit_cost`` and approved: its number."""
-    runtime = shop.runtime
-    async with runtime.uow() as uow:
-        product = await uow.products.get_by_sku(sku)
-        supplier = (await uow.purchasing.suppliers())[0]
-        warehouse = await uow.warehouses.get_by_code("LON")
-        assert product and product.id and supplier.id and warehouse and warehouse.id
-        line = PoLine(product.id, sku, quantity, unit_cost)
-        po = PurchaseOrder(supplier.id, warehouse.id, unit_cost.currency, lines=[line], created_at=runtime.clock.now())
-        po = await uow.purchasing.add(po, "test")
-        await uow.commit()
-    await approve_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=po.id or 0)
-    return po.id or 0
-
-
-async def new_moon_lamp(shop: RunningBot) -> None:
-    """MOON-1, a new lamp: no supply terms, no catalog cost, no stock yet."""
-    async with shop.runtime.uow() as uow:
-        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
-        await uow.commit()
 
 
 async def test_a_product_without_terms_or_cost_is_valued_and_sold_at_its_last_purchase_price(

@@ -14,13 +14,12 @@ from sqlalchemy import func, select, update
 from bot.harness import RunningBot
 from domain.backorders import BackorderTerms
 from sandbox import SandboxUser
-from sandbox.server import BotMessage
 from storage import models as m
+from tests.e2e.buy_now import LONDON, _buy_now_invoice, _to_london
 from tests.e2e.conftest import ADMIN, staff_shop
 from tests.e2e.journeys import name_in_russian, scalar, stock
 from tests.fakes import FakeClock
 
-LONDON = {"country_code": "GB", "city": "London", "street_line1": "221B Baker Street", "post_code": "NW1 6XE"}
 LEEDS = {"country_code": "GB", "city": "Leeds", "street_line1": "1 Park Row", "post_code": "LS1 5AB"}
 STAFF_CHAT = -100500
 
@@ -31,19 +30,6 @@ async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
         tmp_path, clock, payment_provider_token="sandbox:provider", shipping_countries="GB,IE"
     ) as bot:
         yield bot
-
-
-async def _buy_now_invoice(user: SandboxUser, sku: str = "85123A") -> BotMessage:
-    card = (await user.send(f"/start p_{sku}")).last
-    reply = await user.press(card, "⚡")
-    return next(msg for msg in reply.new if msg.kind == "invoice")
-
-
-async def _to_london(user: SandboxUser, sku: str) -> tuple[BotMessage, str]:
-    """The Buy now invoice of ``sku`` with a London address typed: it and the first option's id."""
-    invoice = await _buy_now_invoice(user, sku)
-    answer = await user.enter_shipping_address(invoice, **LONDON)
-    return invoice, str(answer.shipping_answer["options"][0]["id"]) if answer.shipping_answer else ""
 
 
 async def _recorded_and_owed_back(shop: RunningBot, code: str, amount: int, charge: str, why: str) -> None:
@@ -57,7 +43,8 @@ async def _recorded_and_owed_back(shop: RunningBot, code: str, amount: int, char
             select(m.OrderHistoryRow.reason).where(m.OrderHistoryRow.to_status == "cancelled")
         )
     assert sorted(tuple(p) for p in payments) == [("payment", amount), ("refund_owed", amount)] and charged == charge
-    assert entries[-1] == f"refund owed, {code} {why}" and entries[-2].startswith(f"sale {code}")
+    # The entry names the credit note issued for what is owed back (the shop's first).
+    assert entries[-1] == f"refund owed, {code} {why}; credit note CN-000001" and entries[-2].startswith(f"sale {code}")
     assert reason == f"{why} before the payment arrived: refund owed"
 
 
@@ -275,3 +262,35 @@ async def test_buy_now_does_not_sell_a_preorders_early_stock_before_its_release(
     assert late.pre_checkout_answer == {"ok": False, "error_message": refusal}
     assert await _orders(shop) == 0
     assert await stock(shop, "22197") == [("LON", 1094, 0)]  # nothing reserved, nothing sold
+
+
+NOTE = {
+    ("en", "sold out"): ("📄 Credit note CN-000001 (PDF)", "item out of stock"),
+    ("ru", "withdrawn from sale"): ("📄 Кредит-нота CN-000001 (PDF)", "order cancelled"),
+}
+
+
+@pytest.mark.parametrize(("language", "why"), list(NOTE))
+async def test_a_charge_owed_back_because_the_unit_went_comes_with_a_credit_note_of_it(
+    shop: RunningBot, language: str, why: str
+) -> None:
+    """The order is a sale booked then cancelled whole: what is owed back gets its numbered credit note, as a paid
+    order cancelled does, its button on the message saying so."""
+    button, reason = NOTE[language, why]
+    dana = SandboxUser(shop.server, 905, "Dana", language_code=language)
+    invoice, option = await _to_london(dana, "22197")
+    assert (await dana.pre_checkout(invoice, option)).pre_checkout_answer == {"ok": True, "error_message": None}
+    if why == "sold out":
+        async with shop.runtime.sessions() as session, session.begin():
+            await session.execute(update(m.StockRow).values(reserved=m.StockRow.on_hand))
+    else:
+        await _withdraw(shop, "22197", "hidden")
+    await dana.pay(invoice, charge_id="tg-late-cn", shipping_option_id=option)
+    await shop.runtime.notifier.drain()
+    order = await scalar(shop, select(m.OrderRow))
+    told = next(msg for msg in reversed(dana.messages()) if SORRY[language, why].format(code=order.code) in msg.text)
+    assert told.button_texts() == [button], told
+    async with shop.runtime.sessions() as session:
+        notes = (await session.execute(select(m.CreditNoteRow.number, m.CreditNoteRow.amount_minor))).all()
+        reasons = (await session.scalars(select(m.CreditNoteRow.reason))).all()
+    assert [tuple(n) for n in notes] == [(1, 455)] and list(reasons) == [reason]

@@ -148,7 +148,7 @@ async def test_an_empty_segment_is_refused_in_russian_and_nothing_is_sent(shop: 
             await session.scalar(select(func.count()).select_from(m.OutboxRow).where(m.OutboxRow.campaign_id == 1)) == 0
         )
     sent = await meg.press(shown.last, "🚀 Отправить сейчас")
-    assert sent.new[0].text == "Кампания #1 отправляется клиентам: 2. Отчёт — /campaign 1."  # Ира and the manager
+    assert sent.new[0].text == "Кампания #1 отправляется покупателям: 2. Отчёт — /campaign 1."  # Ира and the manager
     await shop.runtime.notifier.drain()
     assert shop.server.chat_messages(511)[-1].text == "Скидки!"
     assert shop.server.chat_messages(511)[-1].button_texts() == ["🔕 Отписаться от новостей"]
@@ -225,10 +225,11 @@ async def test_a_bad_line_in_a_csv_of_customer_ids_is_named_in_russian(shop: Run
     await meg.send("/campaign new")
     drafted = await meg.send("Новинки недели")
     chose = await meg.press(drafted.last, "Без кнопки товара")
-    await meg.press(chose.last, "Список id клиентов (CSV)")
+    await meg.press(chose.last, "Список id покупателей (CSV)")
     bad = await meg.send_document(b"id\n531\n\nx1\n", "ids.csv")
     assert (
-        bad.last.text == "Строка 4: «x1» — не номер клиента. Ничего не сохранено; исправьте файл и пришлите его снова."
+        bad.last.text
+        == "Строка 4: «x1» — не номер покупателя. Ничего не сохранено; исправьте файл и пришлите его снова."
     )
     async with shop.runtime.sessions() as session:
         assert await session.scalar(select(m.CampaignRow.segment_kind)) is None
@@ -255,7 +256,7 @@ async def test_a_campaign_to_thousands_counts_them_the_russian_way(shop: Running
     preview = await meg.press(menu.last, "Все")
     assert f"Получатели: {grouped}" in preview.last.text
     sent = await meg.press(preview.last, "🚀 Отправить сейчас")
-    assert sent.new[0].text == f"Кампания #1 отправляется клиентам: {grouped}. Отчёт — /campaign 1."
+    assert sent.new[0].text == f"Кампания #1 отправляется покупателям: {grouped}. Отчёт — /campaign 1."
     await shop.runtime.notifier.drain()
     report = (await meg.send("/campaign 1")).last.text
     assert f"В сегменте: {grouped}" in report and f"Отправлено: {grouped}" in report

@@ -21,7 +21,7 @@ from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, refused_calls, shop_on
-from tests.e2e.test_intake_api import ORDER
+from tests.e2e.intake_api import ORDER
 from tests.fakes import FakeClock
 
 

@@ -4,22 +4,19 @@ the /cart screen a page of lines at a time, the review within a message, every l
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.orders import MAX_ORDER_LINES
-from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models
+from tests.e2e.cart_100_lines import SKUS, full_cart, price, stocked
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import checkout_to_payment, count, line_quantities, order_code
 
-SKUS = [f"W-{i:03d}" for i in range(MAX_ORDER_LINES + 1)]  # one more than a cart holds
-LONG = " — organic cotton heavyweight garment-dyed relaxed fit" * 2
 WORDS = {
     "en": {
         "full": "Your cart already has 100 different products",
@@ -36,32 +33,6 @@ WORDS = {
 }
 
 
-def price(i: int) -> Decimal:
-    return Decimal("1.00") + Decimal(i) / 100
-
-
-async def stocked(shop: RunningBot) -> None:
-    rows = "".join(f"{sku},Wholesale tee {sku}{LONG},Tees,{price(i)},GBP\n" for i, sku in enumerate(SKUS))
-    await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)
-    stock = "".join(f"{sku},LON,A-01-01-1,50\n" for sku in SKUS)
-    await import_stock(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
-
-
-async def fill(bea: SandboxUser) -> None:
-    """Every product a cart holds, one of each, added to ``bea``'s cart."""
-    for sku in SKUS[:MAX_ORDER_LINES]:
-        await bea.send(f"/add {sku}")
-
-
-async def full_cart(shop: RunningBot, language: str) -> SandboxUser:
-    """The catalog stocked, and Bea (in ``language``) with every product a cart holds in hers."""
-    await stocked(shop)
-    bea = SandboxUser(shop.server, 777, "Bea", language_code=language)
-    await bea.send("/start")
-    await fill(bea)
-    return bea
-
-
 def minor(text: str) -> int:
     """An amount as shown (£1,234.56 or 1 234,56 £) in pence."""
     return int(re.sub(r"\D", "", text))
@@ -76,8 +47,8 @@ def line_totals(screen: BotMessage) -> dict[str, int]:
 
 
 def data(screen: BotMessage, text: str) -> str:
-    """The callback data of the screen's first button reading ``text``."""
-    return str(next(b["callback_data"] for b in screen.buttons() if b["text"] == text))
+    """The callback data of the screen's first button marked ``text`` (each names its line after it)."""
+    return str(next(b["callback_data"] for b in screen.buttons() if b["text"].split()[0] == text))
 
 
 def subtotal(screen: BotMessage, word: str) -> int:

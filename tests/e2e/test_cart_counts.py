@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.test_variants import tshirts
+from tests.e2e.variants import tshirts
 
 ADDED = {
     "en": (

@@ -9,8 +9,8 @@ from sqlalchemy import update
 
 from bot.harness import RunningBot
 from storage import models
+from tests.e2e.cart_100_lines import SKUS, fill, full_cart
 from tests.e2e.journeys import checkout_to_payment, order_code
-from tests.e2e.test_cart_100_lines import SKUS, fill, full_cart
 
 WORDS = {
     "en": {

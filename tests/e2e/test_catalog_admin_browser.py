@@ -5,29 +5,21 @@ the page, photos upload, other roles see no admin, phones fit."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.browser import DARK, browser_page, need_browser
-from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.browser import DARK, browser_page
+from tests.e2e.catalog_admin_web import changes, png
+from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.miniapp import init_data, miniapp
-from tests.e2e.test_catalog_admin_web import changes, png
-from tests.e2e.test_variants import tshirts
-from tests.fakes import FakeClock
+from tests.e2e.variants import tshirts
+
+pytestmark = pytest.mark.browser
 
 CUSTOMER = 501
 MANAGER = 801
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
-        yield bot
 
 
 async def test_catalog_admin_edit_a_price_and_see_it_on_the_product_card_in_chat(shop: RunningBot) -> None:

@@ -16,10 +16,11 @@ from sqlalchemy import select
 from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.catalog_admin_web import changes, png, product_id
 from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.journeys import name_in_russian
 from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_variants import tshirts
+from tests.e2e.variants import tshirts
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
@@ -31,28 +32,6 @@ URL = "https://shop.example.com"
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
     async with staff_shop(tmp_path, clock, webapp_url=URL) as bot:
         yield bot
-
-
-async def product_id(shop: RunningBot, sku: str) -> int:
-    async with shop.runtime.sessions() as session:
-        found = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == sku))
-    assert found is not None
-    return found
-
-
-async def changes(shop: RunningBot, sku: str) -> list[tuple[str, str, str, str]]:
-    pid = await product_id(shop, sku)
-    async with shop.runtime.sessions() as session:
-        rows = await session.scalars(
-            select(m.ProductChangeRow).where(m.ProductChangeRow.product_id == pid).order_by(m.ProductChangeRow.id)
-        )
-        return [(r.actor, r.field, r.before, r.after) for r in rows]
-
-
-def png(width: int = 40, height: int = 30) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
-    return out.getvalue()
 
 
 def upload(name: str, content: bytes, field: str = "photo", **fields: str) -> FormData:
@@ -378,6 +357,53 @@ async def test_a_csv_with_a_bad_line_imports_nothing_and_names_the_line(shop: Ru
         assert done.status == 200
         assert (await done.json())["summary"] == "products: 2 created, 0 updated, 0 unchanged."
     await product_id(shop, "NEW-2")
+
+
+async def test_an_import_summary_and_its_problems_reach_the_page_as_plain_text(shop: RunningBot) -> None:
+    """The page shows them as text: the chat's HTML read "Men &amp; Boys" there."""
+    headers = tma(shop, ADMIN)
+    head = "sku,name,category,price,currency,size & fit\n"
+    async with miniapp(shop) as client:
+        for path in ("Clothing > Men & Boys > Shirts", "Clothing > Women & Girls > Shirts"):
+            row = f"SHIRT-1,Oxford shirt,{path},20.00,GBP,slim\n".encode()
+            done = await client.post(
+                "/app/api/catalog/import",
+                data=upload("p.csv", head.encode() + row, "file", kind="products"),
+                headers=headers,
+            )
+            assert done.status == 200
+        summary = (await done.json())["summary"]
+        assert "Category Shirts moved from Clothing › Men & Boys to Clothing › Women & Girls" in summary
+        assert "Column(s) ignored, not part of the format: size & fit." in summary
+        bad = head.encode() + b"SHIRT-2,Linen shirt,Clothing,1&2,GBP,slim\n"
+        refused = await client.post(
+            "/app/api/catalog/import", data=upload("p.csv", bad, "file", kind="products"), headers=headers
+        )
+        reason = (await refused.json())["problems"][0]["reason"]
+        assert "1&2" in reason and "&amp;" not in reason
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Category Shirts moved from Clothing › Women to Clothing › Men & Boys, with everything in it."),
+        ("ru", "Категория Shirts перенесена из Clothing › Women в Clothing › Men & Boys вместе со всем, что в ней."),
+    ],
+)
+async def test_a_category_path_moving_a_stored_category_says_so_on_the_page_as_in_chat(
+    shop: RunningBot, language: str, said: str
+) -> None:
+    """The chat said which category a typed path moved, with everything in it; the page said only "Saved"."""
+    headers = tma(shop, ADMIN, language=language)
+    async with miniapp(shop) as client:
+        for sku, path in (("85123A", "Clothing > Women > Shirts"), ("22197", "clothing > Men & Boys > shirts")):
+            saved = await client.post(
+                f"/app/api/catalog/products/{await product_id(shop, sku)}",
+                json={"field": "category", "value": path},
+                headers=headers,
+            )
+            assert saved.status == 200
+        assert (await saved.json())["notice"] == said
 
 
 async def test_a_photo_telegram_refuses_saves_nothing_and_says_why(tmp_path: Path, clock: FakeClock) -> None:

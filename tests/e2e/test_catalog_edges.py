@@ -11,11 +11,11 @@ from bot.harness import RunningBot
 from domain.usecases.imports import import_stock
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.catalog_management import _changes, _price, _product
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment
-from tests.e2e.test_catalog_management import _changes, _price, _product
-from tests.e2e.test_variant_management import manager_in
-from tests.e2e.test_variants import tshirts
+from tests.e2e.variant_management import manager_in
+from tests.e2e.variants import tshirts
 
 
 async def set_status(manager: SandboxUser, sku: str, status: str, button: str = "✏️ Status") -> None:
@@ -111,7 +111,7 @@ async def test_a_products_history_names_who_changed_it_and_shows_hostile_values_
     sheet = await manager.send("/product 85123A")
     await manager.press(sheet.last, "✏️ Name")
     saved = await manager.send("<i>Heart</i> & co")
-    history = (await manager.press(saved.last, "History (1)")).last
+    history = (await manager.press(saved.last, "History (2)")).last
     assert "Mia <b>Lee</b>" in history.text and "staff:86" not in history.text
     assert "Name: White Hanging Heart T-Light Holder → <i>Heart</i> & co" in history.text
     assert history.html is not None and "&lt;i&gt;Heart&lt;/i&gt; &amp; co" in history.html
@@ -213,7 +213,7 @@ async def test_a_name_or_translation_edited_on_one_variant_reaches_the_siblings_
     assert (await tess.send("/start p_TEE-M-NVY")).last.text.startswith("Cotton tee")
     assert (await tess.send("/start p_TEE-L-NVY")).last.text.startswith("Navy special")
     assert (await _product(shop, "TEE-L-NVY")).name == "Navy special"
-    history = (await masha.press((await masha.send("/product TEE-M-NVY")).last, "История (2)")).last
+    history = (await masha.press((await masha.send("/product TEE-M-NVY")).last, "История (3)")).last
     assert "Название (ru): — → Футболка" in history.text
     assert "Название: Organic cotton T-shirt → Cotton tee" in history.text
 
@@ -229,7 +229,7 @@ async def test_the_parent_rows_price_reaches_variants_without_their_own_and_a_va
     await manager.send("14.00")
     prices = {sku: await _price(shop, sku) for sku in ("TEE", "TEE-S-NVY", "TEE-M-NVY", "TEE-M-WHT", "TEE-L-NVY")}
     assert prices == {"TEE": 1400, "TEE-S-NVY": 1400, "TEE-M-NVY": 1400, "TEE-M-WHT": 1250, "TEE-L-NVY": 1300}
-    history = (await manager.press((await manager.send("/product TEE-S-NVY")).last, "History (1)")).last
+    history = (await manager.press((await manager.send("/product TEE-S-NVY")).last, "History (2)")).last
     assert "Price (GBP): 12.00 GBP → 14.00 GBP" in history.text
 
 
@@ -239,7 +239,7 @@ async def test_a_status_and_dimensions_read_in_the_managers_language_in_the_hist
     await masha.press((await masha.press(sheet.last, "✏️ Статус")).last, "скрыт")
     await masha.press(sheet.last, "✏️ Размеры")
     await masha.send("1x2x3")
-    history = (await masha.press((await masha.send("/product 85123A")).last, "История (2)")).last
+    history = (await masha.press((await masha.send("/product 85123A")).last, "История (3)")).last
     assert "Статус: в продаже → скрыт" in history.text
     assert "Размеры, мм: 100x140x65 → 1x2x3\n" in history.text + "\n"  # the unit is in the field's name
 
@@ -347,7 +347,7 @@ async def test_a_category_typed_as_a_path_puts_the_product_there_and_a_loop_in_t
     asked = await manager.press((await manager.send("/product 85123A")).last, "✏️ Category")
     assert "Clothing > T-shirts" in asked.last.text  # the hint says a path is taken
     moved = await manager.send("home >  candles")  # a new pair; spacing as typed
-    assert "Category: candles" in moved.last.text
+    assert "Category: home › candles" in moved.last.text
 
     async def parents() -> dict[str, str | None]:
         uow = shop.runtime.uow()
@@ -357,9 +357,9 @@ async def test_a_category_typed_as_a_path_puts_the_product_there_and_a_loop_in_t
     assert (await parents())["candles"] == "home"
     await manager.press((await manager.send("/product 85123A")).last, "✏️ Category")
     refused = await manager.send("Candles > Home")  # the stored spelling is found whatever the case
-    assert "category home cannot be inside candles: candles is already inside home" in refused.last.text
+    assert refused.last.text == "Category home cannot go inside candles: candles is already inside home."
     assert (await parents())["candles"] == "home" and (await parents())["home"] is None
-    assert "Category: candles" in (await manager.send("/product 85123A")).last.text
+    assert "Category: home › candles" in (await manager.send("/product 85123A")).last.text
     masha = await manager_in(shop, 88, "ru")
     asked = await masha.press((await masha.send("/product 85123A")).last, "✏️ Категория")
     assert "Одежда > Футболки" in asked.last.text
@@ -393,7 +393,7 @@ async def test_a_unit_cost_is_cleared_with_a_dash_as_other_optional_fields_are(s
     cleared = await manager.send("-")
     assert "Unit cost: —" in cleared.last.text and (await _product(shop, "85123A")).cost_minor is None
     history = [(f, before, after) for _, f, before, after in await _changes(shop, "85123A")]
-    assert history == [("cost", "", "1.20 GBP"), ("cost", "1.20 GBP", "")]
+    assert history == [("created", "", "85123A"), ("cost", "", "1.20 GBP"), ("cost", "1.20 GBP", "")]
 
 
 async def test_asking_to_hear_of_a_discontinued_product_is_refused_naming_it_in_the_customers_language(
@@ -412,3 +412,55 @@ async def test_asking_to_hear_of_a_discontinued_product_is_refused_naming_it_in_
     asked = select(m.StockSubscriptionRow.customer_id).join(m.ProductRow).where(m.ProductRow.sku == "TEE-XL-NVY")
     async with shop.runtime.sessions() as session:
         assert (await session.scalars(asked)).all() == []
+
+
+async def test_a_long_named_variant_refused_as_discontinued_is_still_named_with_its_options(shop: RunningBot) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 91, "Mia", "manager")
+    await manager.press((await manager.send("/product TEE")).last, "✏️ Name")
+    await manager.send("Heavyweight organic cotton crew-neck T-shirt " * 5)  # 225 characters, every variant's
+    tess = SandboxUser(shop.server, 803, "Tess")
+    ivan = SandboxUser(shop.server, 804, "Иван", language_code="ru")
+    cards = [(await customer.send("/start p_TEE-M-WHT")).last for customer in (tess, ivan)]
+    await set_status(manager, "TEE-M-WHT", "discontinued")
+    alert = (await tess.press(cards[0], "🛒 Add to cart")).callback_answer
+    assert alert is not None and alert["text"].endswith("… (M / White) is discontinued and can no longer be ordered.")
+    assert len(alert["text"]) <= 200
+    alert = (await ivan.press(cards[1], "🛒 В корзину")).callback_answer
+    assert alert is not None and alert["text"].endswith("… (M / White)» снят с продажи и больше не заказывается.")
+    typed = (await tess.send("/add TEE-M-WHT")).last.text
+    assert typed.endswith("… (M / White) is discontinued and can no longer be ordered.")
+
+
+REFUSED_PATHS = {
+    "loop": (  # Clothing > T-shirts is stored first
+        "T-shirts > Clothing",
+        "Category Clothing cannot go inside T-shirts: T-shirts is already inside Clothing.",
+        "Категорию «Clothing» нельзя поместить в «T-shirts»: «T-shirts» уже находится внутри «Clothing».",
+    ),
+    "two parents": (  # no file line to name in chat
+        "Home > Shirts > Men > Shirts",
+        "Category Shirts cannot be inside both Home and Men: a category has one parent.",
+        "Категория «Shirts» не может быть сразу внутри «Home» и «Men»: у категории один родитель.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_PATHS))
+async def test_a_path_the_tree_refuses_is_told_in_chat_as_a_whole_sentence_in_english_and_russian(
+    shop: RunningBot, case: str
+) -> None:
+    typed, english, russian = REFUSED_PATHS[case]
+    manager = await hire(shop, 89, "Mia", "manager")
+    await manager.press((await manager.send("/product 85123A")).last, "✏️ Category")
+    await manager.send("Clothing > T-shirts")
+    await manager.press((await manager.send("/product 21212")).last, "✏️ Category")
+    assert (await manager.send(typed)).last.text == english
+    masha = await manager_in(shop, 90, "ru")
+    await masha.press((await masha.send("/product 21212")).last, "✏️ Категория")
+    assert (await masha.send(typed.lower() if case == "loop" else typed)).last.text == russian
+    assert "Category: Kitchen" in (await manager.send("/product 21212")).last.text  # nothing moved
+    uow = shop.runtime.uow()
+    async with uow:
+        parents = await uow.products.category_parents()
+    assert parents["Clothing"] is None and parents["T-shirts"] == "Clothing" and "Shirts" not in parents

@@ -8,40 +8,11 @@ from sqlalchemy import func, select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.catalog_management import _changes, _price, _product
 from tests.e2e.conftest import ADMIN, hire, invite_token
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-async def _product(shop: RunningBot, sku: str) -> m.ProductRow:
-    async with shop.runtime.sessions() as session:
-        return (await session.scalars(select(m.ProductRow).where(m.ProductRow.sku == sku))).one()
-
-
-async def _price(shop: RunningBot, sku: str, currency: str = "GBP") -> int:
-    row = await _product(shop, sku)
-    async with shop.runtime.sessions() as session:
-        return (
-            await session.scalars(
-                select(m.ProductPriceRow.amount_minor).where(
-                    m.ProductPriceRow.product_id == row.id, m.ProductPriceRow.currency == currency
-                )
-            )
-        ).one()
-
-
-async def _changes(shop: RunningBot, sku: str) -> list[tuple[str, str, str, str]]:
-    row = await _product(shop, sku)
-    async with shop.runtime.sessions() as session:
-        found = await session.execute(
-            select(
-                m.ProductChangeRow.actor, m.ProductChangeRow.field, m.ProductChangeRow.before, m.ProductChangeRow.after
-            )
-            .where(m.ProductChangeRow.product_id == row.id)
-            .order_by(m.ProductChangeRow.id)
-        )
-        return [tuple(r) for r in found]  # type: ignore[misc]
 
 
 async def test_a_manager_edits_price_and_photos_and_the_history_shows_each_change(shop: RunningBot) -> None:
@@ -69,10 +40,11 @@ async def test_a_manager_edits_price_and_photos_and_the_history_shows_each_chang
     done = await manager.press(third.last, "Done")
     assert "Photos: 3" in done.last.text
 
-    history = await manager.press(done.last, "History (3)")
+    history = await manager.press(done.last, "History (4)")
     assert "Price (GBP): 2.95 GBP → 3.10 GBP" in history.last.text
     assert "Photos: 1 → 2" in history.last.text and "Photos: 2 → 3" in history.last.text
     assert [(a, f) for a, f, _, _ in await _changes(shop, "85123A")] == [
+        ("import", "created"),  # the demo's products file
         ("staff:60", "price_GBP"),
         ("staff:60", "photos"),
         ("staff:60", "photos"),
@@ -149,7 +121,7 @@ async def test_in_russian_a_manager_names_and_discontinues_and_a_russian_custome
     assert (await masha.send("x" * 300)).last.text == "Название — от 1 до 256 символов."
     saved = await masha.send("Подсвечник «Белое сердце»")
     assert "Название (ru): Подсвечник «Белое сердце»" in saved.last.text and "Сохранено." in saved.last.text
-    history = await masha.press(saved.last, "История (1)")
+    history = await masha.press(saved.last, "История (2)")
     assert "Название (ru): — → Подсвечник «Белое сердце»" in history.last.text
 
     other = await masha.send("/product 22197")
@@ -182,7 +154,7 @@ async def test_hostile_input_is_refused_or_shown_as_typed(shop: RunningBot) -> N
     assert taken.last.text == "Barcode 2002219700007 already belongs to 22197."
     await manager.press(saved.last, "Dimensions")
     assert (await manager.send("10 by 20")).last.text.startswith("Dimensions are three whole numbers")
-    assert [f for _, f, _, _ in await _changes(shop, "85123A")] == ["name"]
+    assert [f for _, f, _, _ in await _changes(shop, "85123A")] == ["created", "name"]
 
 
 async def test_newproduct_creates_a_product_in_one_step_at_the_end(shop: RunningBot) -> None:
@@ -234,7 +206,7 @@ async def test_category_weight_and_dimensions_are_set_and_forged_or_foreign_pres
     row = await _product(shop, "85123A")
     assert (row.weight_g, row.length_mm, row.width_mm, row.height_mm) == (350, 300, 200, 100)
     changes = [f for _, f, _, _ in await _changes(shop, "85123A")]
-    assert changes == ["category", "weight", "dims", "category"]
+    assert changes == ["created", "category", "weight", "dims", "category"]
 
     forged = await manager.press_data(typed.last, f"pe:{row.id}:colour")
     assert forged.callback_answer is not None and forged.callback_answer["text"] == "That field cannot be edited."
@@ -246,4 +218,4 @@ async def test_category_weight_and_dimensions_are_set_and_forged_or_foreign_pres
     assert refused.callback_answer is not None
     assert refused.callback_answer["text"] == "Your role (picker) does not allow this."
     assert (await _product(shop, "85123A")).status == "active"
-    assert len(await _changes(shop, "85123A")) == 4
+    assert len(await _changes(shop, "85123A")) == 5

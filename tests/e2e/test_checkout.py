@@ -243,7 +243,7 @@ async def test_stale_cart_button_is_refused_and_shows_the_cart_now(running: Runn
     await add_to_cart(alice, "85123A", 2)
     old = (await alice.send("/cart")).last
     await add_to_cart(alice, "85123A", 1)  # now 3; the old message still says 2
-    reply = await alice.press(old, "➖")
+    reply = await alice.press(old, "➖ White Hangi…")
     assert reply.callback_answer is not None and "has changed" in str(reply.callback_answer["text"])
     assert "× 3" in reply.last.text
     assert await stock(running, "85123A") == [("LON", 806, 3)]

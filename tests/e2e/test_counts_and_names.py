@@ -12,7 +12,7 @@ from domain.weeks import week_start
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
-from tests.e2e.test_staff_wording import hire_russian
+from tests.e2e.staff_wording import hire_russian
 from tests.fakes import FakeClock
 
 

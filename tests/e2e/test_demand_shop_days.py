@@ -12,8 +12,8 @@ from sqlalchemy import select
 from domain.usecases.reports import slow_movers
 from storage import models as m
 from tests.e2e.conftest import ADMIN, staff_shop
-from tests.e2e.test_picking import order
-from tests.e2e.test_returns import deliver
+from tests.e2e.journeys import order
+from tests.e2e.returns import deliver
 from tests.fakes import FakeClock
 
 

@@ -4,10 +4,7 @@ customer told, and stock leaving the warehouse at shipment."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -17,22 +14,7 @@ from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import stock
-from tests.e2e.test_picking import STEP, order, pick_everything, status
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-async def picked_order(shop: RunningBot, customer_id: int, items: dict[str, int]) -> str:
-    code = await order(shop, customer_id, items)
-    picker = await hire(shop, customer_id + 1000, "Pia", "picker", "LON")
-    reply = await picker.press((await picker.send("/pick")).last, "Single order")
-    await pick_everything(picker, reply)
-    assert STEP.search(reply.last.text) is not None
-    assert await status(shop, code) == "picked"
-    return code
+from tests.e2e.journeys import order, pdf_text, pick_everything, picked_order, status, stock
 
 
 async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop: RunningBot) -> None:
@@ -76,6 +58,7 @@ async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop:
     assert slip.last.file is not None
     slip_text = pdf_text(slip.last.file.content)
     assert "85123A" in slip_text and "B-06-06-3" in slip_text and "£" in slip_text
+    assert "Package 1 of 1 · box S · 1,130 g" in text and "Packed: box S · 1,130 g" in slip_text.splitlines()
 
     bad_tracking = await packer.send(f"/ship {code} DPD x")
     assert bad_tracking.last.text == "A tracking number is 4–40 letters, digits or dashes."

@@ -17,6 +17,8 @@ from domain.usecases.jobs import dun_invoices
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
+from tests.e2e.exchange_refunds import balanced, lines_of, through
+from tests.e2e.invoice_returns import account
 from tests.e2e.journeys import (
     business_customer,
     order_code,
@@ -26,10 +28,8 @@ from tests.e2e.journeys import (
     place_invoice_order,
     scalar,
 )
-from tests.e2e.test_exchange_refunds import balanced, lines_of, through
-from tests.e2e.test_invoice_returns import account
-from tests.e2e.test_returns import deliver, delivered
-from tests.e2e.test_variants import exchange, tshirts
+from tests.e2e.returns import deliver, delivered
+from tests.e2e.variants import exchange, tshirts
 from tests.fakes import FakeClock
 
 TOLD = {
@@ -159,3 +159,17 @@ async def test_a_business_swap_for_a_dearer_size_is_due_on_its_terms_and_reminde
     await dun_invoices(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
     await shop.runtime.notifier.drain()
     assert any(replacement in (m.text or "") and "is due" in (m.text or "") for m in shop.server.chat_messages(955))
+
+
+async def test_a_business_swap_for_a_dearer_size_is_invoiced_under_the_next_invoice_number(shop: RunningBot) -> None:
+    await tshirts(shop)
+    buyer = await business_customer(shop, 956)
+    code = order_code(await place_invoice_order(buyer, "TEE-M-NVY", pickup=True))
+    await deliver(shop, code)
+    line = (await lines_of(shop, code))["TEE-M-NVY"][0]
+    await through(shop, 956, code, ReturnKind.EXCHANGE, {line: "TEE-L-NVY"})
+    c, o = m.CustomerRow, m.OrderRow
+    numbered = select(o.code, o.invoice_number).join(c, c.id == o.customer_id).where(c.telegram_id == 956)
+    async with shop.runtime.sessions() as session:
+        numbers = {code_: number for code_, number in (await session.execute(numbered)).all()}
+    assert numbers.pop(code) == 1 and list(numbers.values()) == [2]  # the replacement's £1.00 more: INV-000002

@@ -15,16 +15,11 @@ from domain.usecases.orders import cancel_my_order
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
+from tests.e2e.exchange_refunds import balanced, lines_of, refunded, replacement_of, shoes_on_sale, through
+from tests.e2e.invoice_returns import account
+from tests.e2e.jobs import _invoice_order
 from tests.e2e.journeys import order_row, payments, scalar
-from tests.e2e.test_exchange_refunds import balanced, lines_of, refunded, shoes_on_sale, through
-from tests.e2e.test_invoice_returns import account
-from tests.e2e.test_jobs import _invoice_order
-from tests.e2e.test_returns import deliver, delivered
-
-
-async def replacement_of(shop: RunningBot, rma: str) -> str:
-    made = select(m.OrderRow.code).join(m.ReturnRow, m.ReturnRow.replacement_order_id == m.OrderRow.id)
-    return str(await scalar(shop, made.where(m.ReturnRow.rma_code == rma)))
+from tests.e2e.returns import deliver, delivered
 
 
 async def test_a_replacement_line_lowered_gives_back_what_the_units_taken_off_were_paid_and_no_more_later(

@@ -12,10 +12,10 @@ from domain.returns import ReturnKind
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
+from tests.e2e.exchange_refunds import balanced, exchanged, lines_of, shoes_on_sale, through
 from tests.e2e.journeys import add_to_cart, order_code, payments, place_cod_order, scalar
-from tests.e2e.test_exchange_refunds import balanced, exchanged, lines_of, shoes_on_sale, through
-from tests.e2e.test_returns import deliver, delivered
-from tests.e2e.test_variants import journal_totals
+from tests.e2e.returns import deliver, delivered
+from tests.e2e.variants import journal_totals
 
 WHOLESALE = (  # retail: S £10.00, M £12.00, L £15.00, XL £20.00
     "/pricelist add wholesale GBP SHOE-S 8.00",

@@ -12,10 +12,10 @@ from domain.usecases.imports import import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
+from tests.e2e.exchange_refunds import balanced
 from tests.e2e.journeys import payments, scalar
-from tests.e2e.test_exchange_refunds import balanced
-from tests.e2e.test_returns import delivered, rma_of
-from tests.e2e.test_variants import WORDS, tshirts
+from tests.e2e.returns import delivered, rma_of
+from tests.e2e.variants import WORDS, tshirts
 
 STEPS = {
     "en": ("Approve", "Parcel received", "Write off", "Send the replacement", "Refund instead"),

@@ -12,7 +12,7 @@ from domain.usecases.dashboard import dashboard
 from domain.usecases.sales import summarise_sales
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.test_variants import swap, tshirts
+from tests.e2e.variants import swap, tshirts
 from tests.fakes import FakeClock
 
 

@@ -13,9 +13,9 @@ from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.test_variants import tshirts
+from tests.e2e.family_category import FAMILY, audit, categories
+from tests.e2e.variants import tshirts
 
-FAMILY = ("TEE", "TEE-M-WHT", "TEE-L-WHT", "TEE-S-NVY", "TEE-M-NVY", "TEE-L-NVY", "TEE-XL-NVY")
 WORDS = {
     "en": {
         "category": "✏️ Category",
@@ -32,26 +32,6 @@ WORDS = {
         "history": "Категория: Clothing → Party",
     },
 }
-
-
-async def categories(shop: RunningBot) -> dict[str, str]:
-    """Each T-shirt variant's category, by SKU."""
-    p, c = m.ProductRow, m.CategoryRow
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(select(p.sku, c.name).join(c, c.id == p.category_id).where(p.sku.in_(FAMILY)))
-        return dict(rows.all())
-
-
-async def audit(shop: RunningBot) -> list[tuple[str, str, str, str, str]]:
-    p, change = m.ProductRow, m.ProductChangeRow
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(p.sku, change.actor, change.field, change.before, change.after)
-            .join(p, p.id == change.product_id)
-            .where(p.sku.in_(FAMILY), change.field == "category")
-            .order_by(p.sku)
-        )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 async def category_page(customer: SandboxUser, name: str) -> BotMessage | None:
@@ -85,7 +65,7 @@ async def test_a_category_typed_on_one_variant_moves_the_whole_product_and_the_r
     party = await category_page(customer, "Party")
     assert party is not None
     assert [t for t in party.button_texts() if "T-shirt" in t] == ["Organic cotton T-shirt"]  # listed once
-    history = (await manager.press((await manager.send("/product TEE-XL-NVY")).last, "(1)")).last
+    history = (await manager.press((await manager.send("/product TEE-XL-NVY")).last, "📜")).last
     assert words["history"] in history.text  # a sibling's own trail says it moved
 
 

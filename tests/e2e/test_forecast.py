@@ -155,12 +155,6 @@ async def test_the_demo_history_is_forecast_with_a_backtest_and_roles_are_checke
     point, top = int(apply.split()[1].replace(",", "")), int(apply.split()[3].replace(",", ""))  # grouped: 1,943
     assert f"Suggested: reorder point {point:,}, order up to {top:,}" in text and top > point
 
-    picker = await hire(shop, 60, "Pia", "picker", "LON")
-    seen = await picker.send("/forecast 85123A")  # pickers may look …
-    assert "Demand forecast" in seen.last.text
-    refused = await picker.press(seen.last, apply)  # … but not change stock settings
-    assert refused.callback_answer is not None and "does not allow" in refused.callback_answer["text"]
-    assert (await _levels(shop, "85123A", "LON"))[0] == 40
     await manager.press(shown.last, apply)
     assert await _levels(shop, "85123A", "LON") == (point, top)
 
@@ -168,6 +162,22 @@ async def test_the_demo_history_is_forecast_with_a_backtest_and_roles_are_checke
     assert (await manager.send("/forecast NOPE-1")).last.text == "Nothing was found."
     support = await hire(shop, 98, "Sue", "support")
     assert (await support.send("/forecast 85123A")).last.text == "Your role (support) does not allow this."
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_picker_reads_the_forecast_without_a_button_their_role_may_not_press(
+    shop: RunningBot, language: str
+) -> None:
+    """A picker's /forecast offered «Apply 1,943 / 3,189 at LON», and every press answered that the
+    role does not allow it: a button is offered only to who may change reorder points."""
+    picker = await hire(shop, 60, "Pia", "picker", "LON", language=language)
+    seen = await picker.send("/forecast 85123A")
+    assert {"en": "Demand forecast: 85123A", "ru": "Прогноз спроса: 85123A"}[language] in seen.last.text
+    assert seen.last.button_texts() == []
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    offered = (await manager.send("/forecast 85123A")).last.button_texts()
+    assert [b for b in offered if b.startswith({"en": "Apply", "ru": "Применить"}[language])]
+    assert (await _levels(shop, "85123A", "LON"))[0] == 40
 
 
 @pytest.fixture
@@ -226,6 +236,49 @@ async def test_weeks_a_product_was_out_of_stock_are_no_demand_and_are_left_out_o
     assert said[language] in text
     weeks = {"en": "Next weeks: 10.0 · 10.0", "ru": "Следующие недели: 10,0 · 10,0"}
     assert weeks[language] in text  # the rate it sold at while it was there, not a decay towards 0
+    point = {"en": "Suggested: reorder point 8, order up to 18", "ru": "точка заказа 8, заказывать до 18"}
+    assert point[language] in text
+
+
+@pytest.fixture
+async def moscow_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, timezone="Europe/Moscow") as bot:
+        yield bot
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_weeks_a_product_was_on_promotion_are_left_out_so_its_forecast_stays_at_its_regular_rate(
+    moscow_shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """22197 sells 10 a week, 40 in the three weeks of a promotion from Monday 30 November to
+    Sunday 20 December in Moscow, the shop's days (read in UTC it would begin on the Sunday
+    before, and take in a fourth week); /forecast five weeks on."""
+    shop = moscow_shop
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    made = await manager.send(
+        '/promotion new "Summer <sale>" percent=20 products=22197 from=2026-11-30 until=2026-12-20'
+    )
+    assert "Summer" in made.last.text
+    clock.advance(weeks=5)
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)  # 21 December
+    sale = {last_monday - timedelta(weeks=w) for w in (1, 2, 3)}  # 30 November, 7 and 14 December
+    rows = "".join(
+        f"22197,LON,{day},{40 if day in sale else 10}\n"
+        for day in (last_monday - timedelta(weeks=w) for w in range(20))
+    )
+    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
+    text = (await manager.send("/forecast 22197")).last.text
+    said = {
+        "en": "3 weeks on promotion left out of the history (what a discount sold is no ordinary demand): "
+        "Nov 30, 2026 – Dec 20, 2026 (Summer <sale>)",
+        "ru": "3 недели акций исключены из истории (продажи по скидке — не обычный спрос): "
+        "30 нояб. 2026\u202fг. – 20 дек. 2026\u202fг. (Summer <sale>)",
+    }
+    assert said[language] in text
+    history = {"en": "17 weeks of history", "ru": "история за 17 недель"}
+    assert history[language] in text
+    weeks = {"en": "Next weeks: 10.0 · 10.0", "ru": "Следующие недели: 10,0 · 10,0"}
+    assert weeks[language] in text  # its regular rate, not lifted by the promotion's 90 more units
     point = {"en": "Suggested: reorder point 8, order up to 18", "ru": "точка заказа 8, заказывать до 18"}
     assert point[language] in text
 

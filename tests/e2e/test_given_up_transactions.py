@@ -25,6 +25,7 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
+from tests.e2e.intake_api import ORDER
 from tests.e2e.journeys import (
     add_to_cart,
     count,
@@ -36,11 +37,9 @@ from tests.e2e.journeys import (
     scalar,
     stock,
 )
-from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_intake_api import ORDER
-from tests.e2e.test_miniapp import found_ids, next_snapshot
-from tests.e2e.test_miniapp_price_change import order_at
-from tests.e2e.test_variants import tshirts
+from tests.e2e.miniapp import found_ids, miniapp, next_snapshot, tma
+from tests.e2e.miniapp_price_change import order_at
+from tests.e2e.variants import tshirts
 from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.postgres
@@ -230,7 +229,8 @@ async def test_a_catalog_admin_edit_the_database_gives_up_once_is_saved_and_audi
             assert saved.status == 200, await saved.text()
             body = await saved.json()
         assert next(f for f in body["fields"] if f["field"] == "price_GBP")["value"] == "3.10"
-        assert [(c["before"], c["after"]) for c in body["history"]] == [("2.08 GBP", "3.10 GBP")]  # audited once
+        history = [(c["before"], c["after"]) for c in body["history"]]
+        assert history == [("2.08 GBP", "3.10 GBP"), ("", "23843")]  # audited once, after its creation by the demo file
 
 
 async def test_an_api_stock_receipt_the_database_gives_up_once_counts_the_goods_once(

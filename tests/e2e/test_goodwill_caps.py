@@ -10,13 +10,14 @@ import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from tests.e2e.accounting import balances
+from tests.e2e.books_month_end import books_shop
+from tests.e2e.books_reconcile import CASH, COGS, INVENTORY, REFUNDS, RETURNS, SALES, SHIPPING, moves
 from tests.e2e.conftest import hire
+from tests.e2e.credit_notes import credit_notes
 from tests.e2e.journeys import order_of_invoice, payments, place_card_order
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_month_end import books_shop
-from tests.e2e.test_books_reconcile import CASH, COGS, INVENTORY, REFUNDS, RETURNS, SALES, SHIPPING, moves
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_returns import deliver, rma_of
+from tests.e2e.parcels import hire_in
+from tests.e2e.returns import deliver, rma_of
 from tests.fakes import FakeClock
 
 GOODWILL = "4950 Goodwill refunds and allowances"
@@ -78,6 +79,9 @@ async def test_a_return_after_a_goodwill_refund_owes_back_only_what_the_goodwill
     # The unit was £2.95; only the £1.60 the goodwill left is owed back: £9.60 in all.
     assert TOLD[language]["return"] in taxed_shop.server.chat_messages(dora.id)[-1].text
     assert await payments(taxed_shop, code) == [("payment", 960), ("goodwill", 800), ("refund_owed", 160)]
+    # The return's credit note is what the receipt fell by beyond the goodwill's own note, not the unit's £2.95
+    # again: the two notes add up to what was paid.
+    assert [(number, amount) for number, amount, _ in await credit_notes(taxed_shop)] == [(1, 800), (2, 160)]
     # Sold: £4.92 net + £3.08 shipping + £1.60 tax; goodwill £6.67 + £1.33; the refund £1.33 +
     # the 27p of tax the books still held; the unit back in stock at its £1.10 cost.
     assert await moves(taxed_shop, before) == {

@@ -10,13 +10,13 @@ import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from tests.e2e.accounting import balances
+from tests.e2e.books_month_end import books_shop
+from tests.e2e.books_reconcile import CASH, REFUNDS, moves
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import add_to_cart, order_code, payments, place_cod_order
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_month_end import books_shop
-from tests.e2e.test_books_reconcile import CASH, REFUNDS, moves
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_returns import deliver
+from tests.e2e.parcels import hire_in
+from tests.e2e.returns import deliver
 from tests.fakes import FakeClock
 
 GOODWILL, TAX = "4950 Goodwill refunds and allowances", "2200 Sales tax payable"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from sandbox import SandboxUser
+from tests.e2e.books_month_end import books_shop
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
-from tests.e2e.test_books_month_end import books_shop
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_returns import deliver
+from tests.e2e.parcels import hire_in
+from tests.e2e.returns import deliver
 from tests.fakes import FakeClock
 
 WORDS = {

@@ -45,9 +45,13 @@ async def test_support_gives_a_goodwill_refund_booked_to_goodwill_and_a_manager_
 
         screen = await agent.send(f"/order {code}")
         assert "goodwill refund owed · £1.20" in screen.last.text
-        assert "goodwill refund: late delivery <b>" in screen.last.text  # escaped, as typed
+        assert "💸 Goodwill refund £1.20 — Sofia (late delivery <b>)" in screen.last.text  # escaped, as typed
 
         admin = SandboxUser(shop.server, ADMIN, "Ada")
+        journal = (await admin.send("/journal CN-000001")).last  # the entry names its credit note
+        assert journal.file is not None, journal.text
+        memo = f"goodwill refund owed, {code}: late delivery <b>; credit note CN-000001"
+        assert memo in journal.file.content.decode("utf-8"), journal.file.content
         manager_screen = await admin.send(f"/order {code}")
         paid = await admin.press(manager_screen.last, "💸 Refund paid back: £1.20")
         assert paid.callback_answer and "£1.20" in paid.callback_answer["text"]

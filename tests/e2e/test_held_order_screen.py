@@ -9,11 +9,10 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_picking import status
-from tests.e2e.test_short_picks import SKU, WORDS, _short_pick
-from tests.e2e.test_split_shipments import shelf_says
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar, status
+from tests.e2e.parcels import hire_in
+from tests.e2e.short_picks import SKU, WORDS, _short_pick
+from tests.e2e.split_shipments import shelf_says
 
 SCREEN = {
     "en": {"button": "⏳ Waiting for stock", "title": "Order {code}: waiting for stock", "part": "× 3 — "},

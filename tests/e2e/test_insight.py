@@ -9,9 +9,8 @@ from domain.money import Money
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, order_of_invoice, place_card_order, place_cod_order
-from tests.e2e.test_picking import order
-from tests.e2e.test_returns import delivered, refunded_return
+from tests.e2e.journeys import add_to_cart, order, order_code, order_of_invoice, place_card_order, place_cod_order
+from tests.e2e.returns import delivered, refunded_return
 from tests.fakes import FakeClock
 
 
@@ -83,7 +82,7 @@ async def test_an_order_edited_down_after_payment_is_worth_its_new_total_not_les
     await boris.pay(invoice, charge_id="tg-first")
     code = order_of_invoice(invoice)
     editing = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
-    await boris.press(editing.last, "➖")
+    await boris.press(editing.last, "➖ White Hanging Heart…")
     async with shop.runtime.sessions() as session:
         total = await session.scalar(select(m.OrderRow.total_minor).where(m.OrderRow.code == code))
         owed = await session.scalar(select(m.PaymentRow.amount_minor).where(m.PaymentRow.kind == "refund_owed"))

@@ -24,22 +24,11 @@ from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
+from tests.e2e.intake_api import ORDER
 from tests.e2e.journeys import stock
 from tests.fakes import FakeClock
 
 FUZZ_EXAMPLES = 25
-
-ORDER: dict[str, Any] = {
-    "customer": {"name": "Wendy Web", "phone": "+44 7700 900123", "email": "wendy@example.com"},
-    "lines": [{"sku": "85123A", "quantity": 2}],
-    "currency": "GBP",
-    "payment": "paid",
-    "address": "10 Downing Street, London SW1A 2AA",
-    "latitude": 51.5034,
-    "longitude": -0.1276,
-    "shipping": "3.70",
-    "reference": "WEB-1001",
-}
 
 
 async def _count(shop: RunningBot, model: type[m.Base]) -> int:
@@ -649,3 +638,38 @@ async def test_a_refused_cancellation_names_the_status_in_words_an_api_client_re
     problem = await refused.json()
     assert refused.status == 409 and problem["title"] == "Not cancellable"
     assert problem["detail"] == f"Order {placed['code']} can no longer be cancelled: it is being picked."
+
+
+async def test_a_shipped_order_names_its_parcels_carrier_tracking_number_and_page_for_the_channel(
+    api, shop: RunningBot
+) -> None:
+    """A marketplace confirms a shipment with the carrier and the tracking number: the answer
+    gave a bare tracking_number, no carrier, and one number for an order sent in two parcels."""
+    client, auth = api
+    runtime = shop.runtime
+    body = {**ORDER, "lines": [{"sku": "85123A", "quantity": 2}]}
+    code = (await (await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "p"})).json())[
+        "code"
+    ]
+    assert (await (await client.get(f"/api/v1/orders/{code}", headers=auth)).json())["parcels"] == []
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="DPD-778899")
+    runtime.clock.advance(hours=20)  # type: ignore[attr-defined]
+    delivered = await client.post("/api/v1/shipments/DPD-778899/events", json={"event": "delivered"}, headers=auth)
+    assert delivered.status == 200, await delivered.text()
+    order = await (await client.get(f"/api/v1/orders/{code}", headers=auth)).json()
+    assert order["parcels"] == [
+        {
+            "carrier": "DPD",
+            "tracking_number": "DPD-778899",
+            "tracking_url": "https://track.dpd.co.uk/parcels/DPD-778899",
+            "status": "delivered",
+            "shipped_at": ANY,
+            "delivered_at": ANY,
+            "lines": [{"sku": "85123A", "quantity": 2}],
+        }
+    ]
+    assert order["parcels"][0]["shipped_at"] < order["parcels"][0]["delivered_at"]
+    listed = await (await client.get("/api/v1/orders?status=delivered", headers=auth)).json()
+    assert listed["orders"][0]["parcels"] == order["parcels"]

@@ -19,7 +19,7 @@ from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import shop_on
-from tests.e2e.test_intake_api import ORDER
+from tests.e2e.intake_api import ORDER
 from tests.fakes import FakeClock
 
 Client = TestClient[Any, Any]

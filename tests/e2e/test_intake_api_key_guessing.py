@@ -11,7 +11,7 @@ from bot.harness import RunningBot
 from bot.metrics import API_AUTH_REFUSED
 from domain.apikeys import Scope
 from domain.usecases.api_keys import create_api_key
-from tests.e2e.test_intake_api_rate_limit import client_of
+from tests.e2e.intake_api_rate_limit import client_of
 
 STOCK = "/api/v1/stock?sku=85123A"
 WRONG = {"Authorization": "Bearer og_abcdefgh_not-the-secret"}

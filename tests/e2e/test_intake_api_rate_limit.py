@@ -4,31 +4,19 @@ other keys go on; with Redis several processes count a key's requests together."
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.api import RATES, make_api_app
+from bot.api import RATES
 from bot.config import ConfigError, load_settings
 from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.usecases.api_keys import api_keys, create_api_key
 from storage import models as m
 from tests.e2e.conftest import stock_row
+from tests.e2e.intake_api_rate_limit import client_of
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-@asynccontextmanager
-async def client_of(shop: RunningBot, **settings: Any) -> AsyncIterator[TestClient[Any, Any]]:
-    """The intake API of ``shop`` as one process configured with ``settings`` would serve it."""
-    runtime = shop.runtime
-    config = runtime.settings.model_copy(update=settings)
-    async with TestClient(TestServer(make_api_app(runtime.sessions, config, runtime.clock))) as client:
-        yield client
 
 
 async def key(shop: RunningBot, name: str) -> dict[str, str]:

@@ -10,14 +10,13 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.usecases.jobs import dun_invoices
-from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
+from tests.e2e.invoice_part_payments import invoice_document
 from tests.e2e.journeys import scalar
-from tests.e2e.test_dispatch import pdf_text
-from tests.e2e.test_order_edit_additions import _unbalanced_entries
-from tests.e2e.test_short_invoices import REMINDED, _account, _invoice_order, _payments, shown
-from tests.e2e.test_short_picks import STAFF_CHAT
+from tests.e2e.order_edit_additions import _unbalanced_entries
+from tests.e2e.short_invoices import REMINDED, _account, _invoice_order, _payments, shown
+from tests.e2e.short_picks import STAFF_CHAT
 from tests.fakes import FakeClock
 
 SAID = {
@@ -29,7 +28,7 @@ SAID = {
         "nothing": "A payment is more than zero. Nothing was recorded.",
         "bad": "abc is not a valid amount in GBP.",
         "paid": "The invoice for order {code} is already paid.",
-        "receipt": "🧾 Receipt (PDF)",
+        "receipt": "🧾 Invoice (PDF)",
         "settled": "Invoice paid in full.",
     },
     "ru": {
@@ -39,7 +38,7 @@ SAID = {
         "nothing": "Оплата должна быть больше нуля. Ничего не записано.",
         "bad": "abc — неверная сумма в GBP.",
         "paid": "Счёт по заказу {code} уже оплачен.",
-        "receipt": "🧾 Чек (PDF)",
+        "receipt": "🧾 Счёт (PDF)",
         "settled": "Счёт оплачен полностью.",
     },
 }
@@ -49,19 +48,9 @@ SCREEN = {  # what the customer's order screen says then
     "ru": "🧾 Оплатить до 9 дек. 2026 г. · Осталось оплатить: 2,16 £",
 }
 DOCUMENT = {  # what the invoice's PDF says once £5.00 of its £7.16 came in
-    "en": ["Invoice — order {code}", "Invoice due by Dec 9, 2026", "Still to pay: £2.16"],
-    "ru": ["Счёт — заказ {code}", "Оплатить до 9 дек. 2026 г.", "Осталось оплатить: 2,16 £"],
+    "en": ["Invoice INV-000001 of", "Order {code}", "Invoice due by Dec 9, 2026", "Still to pay: £2.16"],
+    "ru": ["Счёт № INV-000001 от", "Заказ {code}", "Оплатить до 9 дек. 2026 г.", "Осталось оплатить: 2,16 £"],
 }
-
-
-async def invoice_document(buyer: SandboxUser, code: str, button: str) -> str:
-    """The text of the PDF the customer gets from their order's receipt button, spaces plain."""
-    tracked = await buyer.send(f"/track {code}")
-    order = next(message for message in tracked.messages if button in message.button_texts())
-    sent = await buyer.press(order, button)
-    document = next(message for message in sent.messages if message.kind == "document")
-    assert document.file is not None
-    return pdf_text(document.file.content).replace("\xa0", " ").replace("\u202f", " ")  # Russian no-break spaces
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

@@ -4,26 +4,16 @@ cancellation or a short pick settles it; the customer told, the books balanced."
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from bot.harness import RunningBot
 from domain.accounting import Account
 from domain.returns import ReturnKind
-from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import payments, scalar
-from tests.e2e.test_exchange_refunds import lines_of, through
-from tests.e2e.test_jobs import _invoice_order
-from tests.e2e.test_returns import deliver
-from tests.e2e.test_variants import journal_totals
-
-
-async def account(shop: RunningBot, name: Account) -> int:
-    line = m.JournalLineRow
-    return int(
-        await scalar(shop, select(func.sum(line.debit_minor - line.credit_minor)).where(line.account == name.value))
-        or 0
-    )
+from tests.e2e.exchange_refunds import lines_of, through
+from tests.e2e.invoice_returns import account
+from tests.e2e.jobs import _invoice_order
+from tests.e2e.journeys import payments
+from tests.e2e.returns import deliver
+from tests.e2e.variants import journal_totals
 
 
 async def test_a_return_from_an_unpaid_invoice_takes_the_invoice_down_and_owes_nothing_back(shop: RunningBot) -> None:

@@ -12,8 +12,8 @@ from domain.usecases.jobs import follow_up_deliveries, sweep_holds
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, business_customer, order_code, place_invoice_order
-from tests.e2e.test_picking import order
+from tests.e2e.jobs import _invoice_order
+from tests.e2e.journeys import add_to_cart, order
 from tests.fakes import FakeClock
 
 
@@ -69,11 +69,6 @@ async def test_only_a_delivered_order_can_be_rated(shop: RunningBot) -> None:
     reply = await customer.press_data(shop.server.chat_messages(320)[-1], f"rt:{code}:5", label="5⭐")
     assert reply.callback_answer is not None
     assert reply.callback_answer["text"] == "Only a delivered order can be rated."
-
-
-async def _invoice_order(shop: RunningBot, user_id: int) -> str:
-    buyer = await business_customer(shop, user_id)
-    return order_code(await place_invoice_order(buyer, "85123A", 10, location=False))
 
 
 async def test_overdue_invoices_are_reminded_on_schedule_until_paid(shop: RunningBot, clock: FakeClock) -> None:

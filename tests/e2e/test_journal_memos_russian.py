@@ -12,11 +12,11 @@ from sqlalchemy import func, select, update
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.books_for_managers import three_not_found
+from tests.e2e.buy_now import _to_london
 from tests.e2e.conftest import ADMIN, hire, shop_on
 from tests.e2e.journeys import scalar
-from tests.e2e.test_books_for_managers import three_not_found
-from tests.e2e.test_buy_now import _to_london
-from tests.e2e.test_short_picks import SKU
+from tests.e2e.short_picks import SKU
 from tests.fakes import FakeClock
 
 
@@ -56,11 +56,12 @@ async def test_stock_changes_transfers_short_picks_and_a_buy_now_owed_back_read_
         assert "85123A на складе LON: -2, разбиты" in russian
         assert any(memo.startswith("85123A: 2 шт. перемещено LON → MAN (") for memo in russian), russian
         assert f"{SKU}: 3 шт. не найдено при сборке заказа {short}" in russian
-        assert f"к возврату покупателю, заказ {sold_out}: товар распродан" in russian
+        # The entry names the credit note issued for what is owed back (the shop's first).
+        assert f"к возврату покупателю, заказ {sold_out}: товар распродан; кредит-нота CN-000001" in russian
         assert f"продажа {sold_out} (карта)" in russian
         english_memos = await _memos(english, "memo", ",")
         assert f"{SKU}: 3 not found, short pick {short}" in english_memos
-        assert f"refund owed, {sold_out} sold out" in english_memos
+        assert f"refund owed, {sold_out} sold out; credit note CN-000001" in english_memos
         assert "85123A at LON: -2, разбиты" in english_memos
         # Every entry the shop wrote, the demo's opening stock and its sales too, keeps its key.
         unkeyed = select(func.count()).select_from(m.JournalEntryRow).where(m.JournalEntryRow.memo_key.is_(None))

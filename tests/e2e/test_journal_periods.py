@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.e2e.conftest import hire, staff_shop
-from tests.e2e.test_jobs import _invoice_order
-from tests.e2e.test_parcels import hire_in
+from tests.e2e.jobs import _invoice_order
+from tests.e2e.parcels import hire_in
 from tests.fakes import FakeClock
 
 

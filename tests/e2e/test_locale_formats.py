@@ -14,8 +14,7 @@ from domain.money import Money
 from handlers.views.rendering import format_money, format_number, format_share
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
-from tests.e2e.test_dispatch import pdf_text
+from tests.e2e.journeys import add_to_cart, order_code, pdf_text, place_cod_order
 from tests.fakes import FakeClock
 
 CODES = "RUB|EUR|USD|GBP|KZT|JPY"
@@ -85,3 +84,14 @@ async def test_a_pdf_receipt_dates_the_order_in_the_shops_time_zone_the_readers_
             assert receipt.file is not None
             text = pdf_text(receipt.file.content)
             assert when.replace("\u202f", " ") in text.replace("\u202f", " "), text
+
+
+async def test_a_number_that_rounds_to_zero_is_never_printed_negative(shop: RunningBot) -> None:
+    # The forecast's safety stock (reorder point less a lead demand a hair above it) read "-0.0".
+    i18n = shop.runtime.i18n
+    with i18n.context():
+        with i18n.use_locale("en"):
+            assert [format_number(v, 1) for v in (-0.0, -0.04, -0.06)] == ["0.0", "0.0", "-0.1"]
+            assert format_number(-0.4) == "0"
+        with i18n.use_locale("ru"):
+            assert [format_number(v, 1) for v in (-0.0, -0.04)] == ["0,0", "0,0"]

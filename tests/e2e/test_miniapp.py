@@ -4,14 +4,12 @@ chat's cart and checkout behind it, and the staff dashboard role-filtered and li
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
@@ -22,7 +20,7 @@ from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, name_in_russian, place_cod_order
-from tests.e2e.miniapp import init_data, miniapp, tma
+from tests.e2e.miniapp import found_ids, init_data, miniapp, next_snapshot, tma
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
@@ -207,15 +205,6 @@ async def test_the_storefront_names_products_in_the_customers_language_from_the_
         assert await session.scalar(select(m.OrderLineRow.name)) == HEART_EN
 
 
-async def found_ids(client: Any, headers: dict[str, str], *skus: str) -> dict[str, int]:
-    """Each SKU's product id, as the storefront's search finds it."""
-    ids = {}
-    for sku in skus:
-        found = await (await client.get("/app/api/shop/products", params={"q": sku}, headers=headers)).json()
-        ids[sku] = found["products"][0]["id"]
-    return ids
-
-
 GLIDERS_RU = "Планеры Второй мировой, ассорти"
 
 
@@ -260,7 +249,7 @@ async def test_the_storefronts_cart_and_placed_order_say_which_variant_each_line
     shop: RunningBot, language: str, tee: str
 ) -> None:
     """Two sizes of one T-shirt are two lines the customer can tell apart, as in the chat's cart."""
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     for sku in ("TEE-M-NVY", "TEE-L-NVY"):
@@ -292,7 +281,7 @@ async def test_a_discontinued_variant_in_stock_is_said_so_and_offers_no_add_in_t
     shop: RunningBot, language: str, said: str
 ) -> None:
     """As the chat's card: it said "In stock" and offered "Add to cart", which was then refused."""
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     async with shop.runtime.sessions() as session, session.begin():
@@ -321,7 +310,7 @@ async def test_a_sold_out_variant_on_backorder_or_preorder_can_be_ordered_in_the
     shop: RunningBot, language: str, terms: str, said: str
 ) -> None:
     """The chat's card offers to order it; the storefront said "Out of stock" and offered nothing to add."""
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     manager = await hire(shop, 90, "Mia", "manager")
@@ -353,7 +342,7 @@ async def test_the_storefronts_cart_says_which_lines_were_left_out_and_why(
 ) -> None:
     """A variant hidden or discontinued since it was added left the cart without a word (the
     chat's cart names it); a discontinued one was not even in the cart's answer."""
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     for sku in ("TEE-M-NVY", "TEE-L-NVY"):
@@ -383,7 +372,7 @@ async def test_a_variant_hidden_since_its_button_was_shown_opens_what_is_sold_an
     shop: RunningBot, language: str, notice: str
 ) -> None:
     """As the chat's card does; the storefront answered 404 "Nothing was found" and kept the stale page."""
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     headers = tma(shop, CUSTOMER, language=language)
@@ -425,7 +414,7 @@ async def test_the_storefronts_cart_says_until_when_it_is_held_and_when_a_hold_e
 async def test_the_customer_holding_the_last_units_is_not_offered_a_back_in_stock_request(shop: RunningBot) -> None:
     """As the chat's card, which shows the cart's quantity instead: the storefront offered to tell
     them when the product they held the last 3 of came back."""
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     headers = tma(shop, CUSTOMER)
@@ -468,16 +457,6 @@ async def test_dashboard_stream_shows_a_chat_order_within_two_seconds(shop: Runn
         assert update["today"]["revenue"][0]["currency"] == "GBP"
         await placing
         stream.close()
-
-
-async def next_snapshot(stream: ClientResponse) -> dict[str, Any]:
-    data: dict[str, Any] | None = None
-    while True:
-        line = (await stream.content.readline()).decode()
-        if line.startswith("data: "):
-            data = json.loads(line.removeprefix("data: "))
-        elif line == "\n" and data is not None:
-            return data
 
 
 async def test_browser_sign_in_link_works_once_and_cookie_changes_need_csrf(shop: RunningBot) -> None:
@@ -609,7 +588,7 @@ async def test_serve_carries_the_mini_app_and_sets_the_menu_button(tmp_path: Pat
 
     from bot.harness import running_bot
     from bot.serving import start_webhook
-    from tests.test_run_webhook import free_port
+    from tests.services import free_port
 
     port = free_port()
     database = f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}"

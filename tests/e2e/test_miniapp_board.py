@@ -16,12 +16,12 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
+from domain.usecases.purchasing import reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
-from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_miniapp import next_snapshot
+from tests.e2e.miniapp import miniapp, next_snapshot, tma
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
@@ -55,8 +55,10 @@ async def a_message_waiting_to_be_retried(shop: RunningBot, clock: FakeClock) ->
         )
 
 
-async def get(client: TestClient[web.Request, web.Application], path: str, shop: RunningBot, who: int) -> Any:
-    response = await client.get(path, headers=tma(shop, who))
+async def get(
+    client: TestClient[web.Request, web.Application], path: str, shop: RunningBot, who: int, *, language: str = "en"
+) -> Any:
+    response = await client.get(path, headers=tma(shop, who, language=language))
     assert response.status == 200, (path, await response.text())
     return await response.json()
 
@@ -263,3 +265,33 @@ async def test_the_same_day_last_week_ends_at_the_same_hour_of_the_shop_s_clock_
             total = await session.scalar(select(m.OrderRow.total_minor).where(m.OrderRow.code == early))
         assert total is not None and board["last_week"]["orders"] == 1
         assert board["last_week"]["revenue"] == [{"currency": "GBP", "minor": total, "text": f"£{total / 100:.2f}"}]
+
+
+ON_ORDER = {
+    "en": ("Approve", "on order: 42, expected Nov 30, 2026"),
+    "ru": ("Утвердить", "заказано: 42, ожидается 30 нояб. 2026\u202fг."),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_low_stock_list_says_what_is_on_order_and_when_it_is_expected_as_lowstock_does(
+    shop: RunningBot, language: str
+) -> None:
+    """/lowstock says what sent purchase orders bring and the day expected; the dashboard's list
+    said nothing, so a low product already on its way looked as if nobody had ordered it."""
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    approve, said = ON_ORDER[language]
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+
+    async def row(sku: str) -> Any:
+        async with miniapp(shop) as client:
+            path = "/app/api/dashboard/lists/low_stock"
+            low = (await get(client, path, shop, 96, language=language))["items"]
+        return next(x for x in low if (x["sku"], x["warehouse"]) == (sku, "MAN"))
+
+    drafted = await row("84077")  # a draft nobody approved is not on order
+    assert (drafted["on_order"], drafted["expected_on"], drafted["on_order_text"]) == (0, None, "")
+    await manager.press((await manager.send(f"/po {po.id}")).last, approve)
+    sent = await row("84077")
+    assert (sent["on_order"], sent["expected_on"], sent["on_order_text"]) == (42, "2026-11-30", said)
+    assert (await manager.send("/lowstock MAN")).last.text.count(said) == 1  # the chat's words

@@ -4,8 +4,6 @@ the live dashboard, forged initData, and the mobile viewport in a dark theme."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,21 +12,15 @@ from bot.harness import RunningBot
 from domain.money import Money
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page, need_browser
-from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.browser import DARK, browser_page
+from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, count, place_cod_order, reprice, stock
 from tests.e2e.miniapp import init_data, miniapp
-from tests.fakes import FakeClock
+
+pytestmark = pytest.mark.browser
 
 CUSTOMER = 501
 FEWER, MORE = re.compile(r"^Fewer: "), re.compile(r"^More: ")  # a cart line's − and +, as a screen reader names them
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
-        yield bot
 
 
 async def test_storefront_browse_add_to_cart_and_check_out_cash_on_delivery(shop: RunningBot) -> None:
@@ -164,7 +156,7 @@ async def test_product_page_offers_only_existing_variants_marks_sold_out_and_add
 ) -> None:
     from playwright.async_api import expect
 
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     ann = SandboxUser(shop.server, CUSTOMER, "Ann")
@@ -246,7 +238,7 @@ async def test_a_product_with_variants_on_the_grid_opens_its_options_rather_than
     cart that nobody chose (and said "Out of stock" when only that one was sold out)."""
     from playwright.async_api import expect
 
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     reader = init_data(shop, CUSTOMER, language=language)
@@ -313,7 +305,7 @@ async def test_a_sold_out_variant_in_the_storefront_takes_a_back_in_stock_reques
 ) -> None:
     from playwright.async_api import expect
 
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     async with shop.runtime.sessions() as session:
@@ -400,7 +392,7 @@ async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_ste
     ➕/➖ for one more or less, each refused, so the storefront could not order it at all."""
     from playwright.async_api import expect
 
-    from tests.e2e.test_price_lists import wholesale_list
+    from tests.e2e.price_lists import wholesale_list
 
     await wholesale_list(shop)
     corp = SandboxUser(shop.server, CUSTOMER, "Corp", username="corp")
@@ -493,7 +485,7 @@ async def test_a_refused_add_or_quantity_change_stays_on_screen(shop: RunningBot
     """The page was redrawn after the refusal, which hid the message at once: nothing said why."""
     from playwright.async_api import expect
 
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     async with shop.runtime.sessions() as session:
@@ -593,7 +585,7 @@ async def test_a_cart_of_100_lines_in_the_storefront_lists_them_all_and_changes_
     one's + works, the subtotal is theirs and Checkout is still there."""
     from playwright.async_api import expect
 
-    from tests.e2e.test_cart_100_lines import SKUS, price, stocked
+    from tests.e2e.cart_100_lines import SKUS, price, stocked
 
     await stocked(shop)
     ann = SandboxUser(shop.server, CUSTOMER, "Ann")
@@ -612,3 +604,41 @@ async def test_a_cart_of_100_lines_in_the_storefront_lists_them_all_and_changes_
         await expect(page.locator("p.price")).to_have_text(f"Subtotal: £{total}")
         await expect(page.locator("#to-checkout")).to_be_visible()
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+async def test_the_dashboards_low_stock_list_shows_what_is_on_order_in_russian(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    from domain.usecases.purchasing import reorder_scan
+
+    manager = await hire(shop, 96, "Мо", "manager", "MAN", language="ru")
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+    await manager.press((await manager.send(f"/po {po.id}")).last, "Утвердить")
+    reader = init_data(shop, 96, language="ru")
+    async with miniapp(shop) as client, browser_page("dashboard-low-stock", reader) as page:
+        await page.goto(str(client.make_url("/app/dashboard#list/low_stock")))
+        await expect(page.locator("#detail table.list th").last).to_have_text("Заказано")
+        row = page.locator("#detail table.list tr", has_text="84077")
+        await expect(row.locator("td").last).to_have_text("заказано: 42, ожидается 30 нояб. 2026\u202fг.")
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "12,500 / 15,000"), ("ru", "12\u00a0500 / 15\u00a0000")],
+)
+async def test_the_dashboards_low_stock_list_groups_what_is_available_and_the_reorder_point_the_readers_way(
+    shop: RunningBot, language: str, shown: str
+) -> None:
+    """The chat's /lowstock grouped them; the list wrote "12500 / 15000" in either language."""
+    from playwright.async_api import expect
+
+    manager = await hire(shop, 97, "Mo", "manager", "MAN", language=language)
+    await manager.send("/receive 85099B 12500 MAN")
+    await manager.send("/reorder 85099B MAN 15000 20000")
+    async with (
+        miniapp(shop) as client,
+        browser_page(f"dashboard-low-stock-{language}", init_data(shop, 97, language=language)) as page,
+    ):
+        await page.goto(str(client.make_url("/app/dashboard#list/low_stock")))
+        row = page.locator("#detail table.list tr", has_text="85099B")
+        await expect(row.locator("td").nth(3)).to_have_text(shown)

@@ -3,20 +3,17 @@ each with what it costs, neither chosen for the customer, the choice kept throug
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page, need_browser
-from tests.e2e.conftest import staff_shop
+from tests.e2e.browser import DARK, browser_page
 from tests.e2e.journeys import add_to_cart, count
 from tests.e2e.miniapp import init_data, miniapp
-from tests.fakes import FakeClock
+
+pytestmark = pytest.mark.browser
 
 CUSTOMER = 501
 WORDS = {
@@ -47,13 +44,6 @@ WORDS = {
 }
 
 
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
-        yield bot
-
-
 async def placed(shop: RunningBot) -> tuple[str | None, int, int]:
     async with shop.runtime.sessions() as session:
         order = (await session.scalars(select(m.OrderRow))).one()
@@ -81,7 +71,7 @@ async def test_the_checkout_asks_courier_or_pickup_with_their_costs_and_keeps_th
         await expect(courier).to_contain_text(said["courier"])
         await expect(pickup).to_have_text(said["pickup"])
         await expect(choice.locator("input:checked")).to_have_count(0)  # the customer's to choose
-        await expect(page.locator('select[name="pickup"]')).to_be_hidden()
+        await expect(page.locator("fieldset.points")).to_be_hidden()
         await expect(page.locator('input[name="address"]')).to_be_hidden()
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
         await page.locator("#place-order").click()
@@ -100,12 +90,11 @@ async def test_the_checkout_asks_courier_or_pickup_with_their_costs_and_keeps_th
         await expect(rate).to_be_hidden()
         await expect(page.locator(".delivery-cost")).to_have_text(said["free"])
         await expect(page.get_by_role("radio", name=said["cod_pickup"])).to_be_checked()
-        the_one_there_is = page.locator('select[name="pickup"] option:checked')
+        the_one_there_is = page.locator('fieldset.points label:has(input[name="pickup"]:checked)')
         await expect(the_one_there_is).to_contain_text("Manchester store")
         await page.reload()
         await expect(page.locator("fieldset.delivery input:checked")).to_have_value("pickup")
-        await expect(page.locator('select[name="pickup"]')).to_be_visible()
-        await expect(page.locator('select[name="pickup"]')).not_to_have_value("")
+        await expect(page.locator('input[name="pickup"]:checked')).to_be_visible()  # as chosen before the reload
         await expect(page.locator(".delivery-cost")).to_have_text(said["free"])
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         await page.locator("#place-order").click()

@@ -20,8 +20,8 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import staff_shop
 from tests.e2e.journeys import business_customer, order_code, place_invoice_order, scalar
-from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_parcels import packed_order
+from tests.e2e.miniapp import miniapp, tma, web_order
+from tests.e2e.parcels import packed_order
 from tests.fakes import FakeClock
 
 ANN, BOB = 501, 502
@@ -33,21 +33,6 @@ Client = TestClient[web.Request, web.Application]
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
     async with staff_shop(tmp_path, clock, webapp_url=URL, orders_page_size=2) as bot:
         yield bot
-
-
-async def web_order(shop: RunningBot, client: Client, user_id: int, sku: str, key: str) -> str:
-    """An order placed in the Mini App: ``sku`` added, picked up at the first store, cash."""
-    headers = tma(shop, user_id)
-    cart = await (await client.get(f"/app/api/shop/products?q={sku}", headers=headers)).json()
-    product = cart["products"][0]["id"]
-    added = await client.post("/app/api/shop/cart", json={"product_id": product, "quantity": 1}, headers=headers)
-    assert added.status == 200
-    options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
-    pickup = options["pickup_points"][0]["id"]
-    order = {"key": key * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
-    placed = await client.post("/app/api/shop/checkout", json=order, headers=headers)
-    assert placed.status == 201, await placed.text()
-    return str((await placed.json())["code"])
 
 
 async def get(client: Client, path: str, headers: dict[str, str]) -> tuple[int, Any]:

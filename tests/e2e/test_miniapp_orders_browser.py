@@ -3,19 +3,16 @@ under 📦, its screen says what /track says, and a business buyer corrects the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page, need_browser
-from tests.e2e.conftest import staff_shop
+from tests.e2e.browser import DARK, browser_page
 from tests.e2e.journeys import add_to_cart, business_customer, scalar
 from tests.e2e.miniapp import init_data, miniapp
-from tests.fakes import FakeClock
+
+pytestmark = pytest.mark.browser
 
 BUYER = 811
 TYPED = '<img src=x onerror="window.__hacked=1">'  # a PO number is shown as typed, never as markup
@@ -43,13 +40,6 @@ WORDS = {
         "total": "5,90\xa0£",
     },
 }
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
-        yield bot
 
 
 @pytest.mark.parametrize(("language", "theme"), [("en", None), ("ru", DARK)])

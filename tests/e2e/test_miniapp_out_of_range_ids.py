@@ -13,8 +13,7 @@ from bot.harness import RunningBot
 from storage import models as m
 from tests.e2e.conftest import ADMIN, shop_on
 from tests.e2e.journeys import count
-from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_miniapp import found_ids
+from tests.e2e.miniapp import found_ids, miniapp, tma
 from tests.fakes import FakeClock
 
 CUSTOMER = 512

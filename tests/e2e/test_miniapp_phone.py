@@ -141,7 +141,7 @@ async def test_every_storefront_control_is_named_in_words_of_the_readers_languag
     as bare symbols, and a sold-out size only as "XL ✖"."""
     from playwright.async_api import expect
 
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     ivan = SandboxUser(shop.server, IVAN, "Иван", language_code="ru")

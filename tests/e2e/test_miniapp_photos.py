@@ -184,5 +184,8 @@ async def test_a_stored_photo_file_is_served_only_from_the_shops_photo_folder(tm
         async with miniapp(shop) as app:
             inside = await app.get(f"/app/photo/{ids['85123A']}")
             assert inside.status == 200 and await inside.read() == PICTURE
+            assert inside.content_type == "image/png" and "no-cache" in inside.headers["Cache-Control"]
+            again = await app.get(f"/app/photo/{ids['85123A']}", headers={"If-None-Match": inside.headers["ETag"]})
+            assert again.status == 304 and await again.read() == b""  # revalidated, not sent again
             assert (await app.get(f"/app/photo/{ids['22197']}")).status == 404
             assert (await app.get(f"/app/photo/{ids['23166']}")).status == 404

@@ -7,7 +7,6 @@ Demo data used: 85123A "White Hanging Heart T-Light Holder" £2.95, 806 in LON."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -16,8 +15,8 @@ from domain.money import Money
 from storage import models as m
 from tests.e2e.conftest import shop_on
 from tests.e2e.journeys import count, order_row, reprice
-from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_miniapp import found_ids
+from tests.e2e.miniapp import found_ids, miniapp, tma
+from tests.e2e.miniapp_price_change import order_at
 from tests.fakes import FakeClock
 
 CUSTOMER = 511
@@ -27,13 +26,6 @@ CUSTOMER = 511
 async def shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
     async with shop_on(database_url, clock, webapp_url="https://shop.example.com") as bot:
         yield bot
-
-
-def order_at(options: dict[str, Any]) -> dict[str, Any]:
-    """What shop.js sends for “Place order”: the pickup point and the goods' total the page showed."""
-    pickup = options["pickup_points"][0]["id"]
-    shown = {"minor": options["subtotal"]["minor"], "currency": options["subtotal"]["currency"]}
-    return {"key": "p" * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup, "subtotal": shown}
 
 
 @pytest.mark.parametrize(

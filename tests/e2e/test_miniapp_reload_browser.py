@@ -4,8 +4,6 @@ the cart — and Back still leads where it led."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,22 +13,21 @@ from bot.harness import RunningBot
 from domain.usecases.imports import import_products
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import browser_page, need_browser
-from tests.e2e.conftest import staff_shop
+from tests.e2e.browser import browser_page
 from tests.e2e.journeys import add_to_cart
 from tests.e2e.miniapp import init_data, miniapp
-from tests.fakes import FakeClock
+
+pytestmark = pytest.mark.browser
 
 CUSTOMER = 501
 SOCKS = "".join(f"SOCK{n:02d},Wool sock {n:02d},Socks,3.00,GBP\n" for n in range(30))
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
-        await import_products(bot.runtime.uow(), bot.runtime.clock, "sku,name,category,price,currency\n" + SOCKS)
-        yield bot
+async def shop(shop: RunningBot) -> RunningBot:
+    """The browser shop (conftest's) with a category of 30 socks: pages to scroll."""
+    await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + SOCKS)
+    return shop
 
 
 async def heading(page: Any) -> str:

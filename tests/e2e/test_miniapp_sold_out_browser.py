@@ -5,29 +5,21 @@ said so, and the page went on showing what could no longer be had)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import browser_page, need_browser
-from tests.e2e.conftest import staff_shop
+from tests.e2e.browser import browser_page
 from tests.e2e.journeys import add_to_cart, count, stock
 from tests.e2e.miniapp import init_data, miniapp
 from tests.fakes import FakeClock
 
+pytestmark = pytest.mark.browser
+
 ANN = 511
 FEWER = re.compile(r"^Fewer: ")  # a cart line's −, as a screen reader names it
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
-        yield bot
 
 
 async def test_a_product_sold_out_while_the_checkout_page_is_open_shows_the_cart_and_keeps_what_was_typed(

@@ -28,6 +28,7 @@ from tests.e2e.journeys import (
     scalar,
     stock,
 )
+from tests.e2e.order_edit_additions import _unbalanced_entries
 
 STAFF_CHAT = -100500
 WORDS = {
@@ -78,21 +79,6 @@ async def _lines(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]:
             .where(m.OrderRow.code == code)
         )
         return {sku: (quantity, discount) for sku, quantity, discount in rows}
-
-
-async def _unbalanced_entries(shop: RunningBot) -> int:
-    """Journal entries whose lines do not add up to a balanced entry."""
-    async with shop.runtime.sessions() as session:
-        sums = (
-            select(
-                m.JournalLineRow.entry_id,
-                func.sum(m.JournalLineRow.debit_minor).label("debits"),
-                func.sum(m.JournalLineRow.credit_minor).label("credits"),
-            )
-            .group_by(m.JournalLineRow.entry_id)
-            .subquery()
-        )
-        return int(await session.scalar(select(func.count()).where(sums.c.debits != sums.c.credits)) or 0)
 
 
 async def _add(user: SandboxUser, code: str, words: dict[str, str], search: str, choice: str) -> tuple[str, str]:

@@ -63,7 +63,7 @@ async def test_customer_adds_a_unit_within_the_window_and_pays_the_difference(sh
     screen = await boris.send(f"/track {code}")
     editing = await boris.press(screen.last, "✏️")
     assert f"Изменение заказа {code}" in editing.last.text
-    changed = await boris.press(editing.last, "➕")
+    changed = await boris.press(editing.last, "➕ White Hanging…")
     told = next(msg for msg in changed.new if msg.kind != "invoice")
     assert f"Заказ {code} изменён" in told.text and "1 → 2" in told.text
     difference = next(msg for msg in changed.new if msg.kind == "invoice")
@@ -88,7 +88,7 @@ async def test_customer_adds_a_unit_within_the_window_and_pays_the_difference(sh
     assert any(by_customer in msg.text for msg in shop.server.chat_messages(STAFF_CHAT))
 
     screen = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
-    fewer = await boris.press(screen.last, "➖")  # one back: owed back, not charged
+    fewer = await boris.press(screen.last, "➖ White Hanging Heart…")  # one back: owed back, not charged
     assert "Мы должны вам 2,95\xa0£" in fewer.new[-1].text and all(msg.kind != "invoice" for msg in fewer.new)
     owed = select(m.PaymentRow.amount_minor).where(m.PaymentRow.kind == "refund_owed")
     assert await scalar(shop, owed) == 295
@@ -174,11 +174,11 @@ async def test_two_staff_editing_the_same_order_one_wins_the_other_is_told(shop:
 
     first = await manager.send(f"/edit {code}")
     second = await support.send(f"/edit {code}")
-    won = await manager.press(first.last, "➕")
+    won = await manager.press(first.last, "➕ White Hanging…")
     assert "2 → 3" in won.new[-1].text
     typed = await support.send(f"/edit {code} 85123A 1")  # the text command uses the version last seen too
     assert "изменил кто-то другой" in typed.last.text
-    lost = await support.press(second.last, "🗑")  # her screen is older than the order: redrawn as it is now
+    lost = await support.press(second.last, "🗑 White Hanging…")  # her screen is older: redrawn as it is now
     assert lost.callback_answer is not None
     assert "изменился с тех пор, как был показан этот экран" in str(lost.callback_answer.get("text"))
     assert await line_quantities(shop, code) == {"85123A": 3}

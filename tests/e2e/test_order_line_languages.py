@@ -13,11 +13,18 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.backorders import beyond_stock
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, name_in_russian, order_code, place_card_order, place_cod_order, scalar
-from tests.e2e.test_backorders import beyond_stock
-from tests.e2e.test_dispatch import pdf_text
-from tests.e2e.test_picking import pick_everything
+from tests.e2e.journeys import (
+    add_to_cart,
+    name_in_russian,
+    order_code,
+    pdf_text,
+    pick_everything,
+    place_card_order,
+    place_cod_order,
+    scalar,
+)
 
 HEART_RU = "Подсвечник «Белое сердце»"
 HEART_EN = "White Hanging Heart T-Light Holder"

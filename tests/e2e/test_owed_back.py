@@ -19,6 +19,7 @@ from domain.usecases.owed_back import NothingOwedBack, OwedBackChanged, confirm_
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
+from tests.e2e.exchange_refunds import lines_of, shoes_on_sale, through
 from tests.e2e.journeys import (
     add_to_cart,
     checkout_to_payment,
@@ -28,9 +29,8 @@ from tests.e2e.journeys import (
     place_card_order,
     scalar,
 )
-from tests.e2e.test_exchange_refunds import lines_of, shoes_on_sale, through
-from tests.e2e.test_returns import delivered
-from tests.e2e.test_variants import journal_totals
+from tests.e2e.returns import delivered
+from tests.e2e.variants import journal_totals
 from tests.fakes import FakeClock
 
 BORIS = 611
@@ -152,6 +152,29 @@ async def test_refunds_lists_what_is_owed_back_a_page_at_a_time_and_drops_what_w
     assert await owed_in_books(each) == 0
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_refunds_lists_each_order_owed_back_on_a_line_of_its_own(each: RunningBot, language: str) -> None:
+    """/refunds ran its orders into one line ("1. /order A — Cancelled — £5.902. /order B — …"):
+    the template's endif at each line's end ate its line break."""
+    codes = {await cancelled_after_paying(each), await cancelled_after_paying(each)}
+    manager = await hire(each, 712, "Vera", "manager", language=language)
+    lines = (await manager.send("/refunds")).last.text.splitlines()
+    listed = [line for line in lines if "/order " in line]
+    assert [line[:3] for line in listed] == ["1. ", "2. "], lines
+    assert {line.split(" — ")[0].removeprefix("1. ").removeprefix("2. ") for line in listed} == {
+        f"/order {code}" for code in codes
+    }
+    owed = {"en": "£5.90", "ru": "5,90\xa0£"}[language]
+    assert all(line.count("/order ") == 1 and line.endswith(owed) for line in listed)
+    assert lines[-2:] == [
+        "",
+        {
+            "en": "Open an order and press 💸 Refund paid back once the money is sent.",
+            "ru": "Откройте заказ и нажмите «💸 Деньги возвращены», когда отправите деньги.",
+        }[language],
+    ]
+
+
 async def test_a_return_s_refund_owed_is_paid_back_on_its_rma_screen_not_the_order_s(shop: RunningBot) -> None:
     """The order screen never offers more than is owed: a return's refund has its own button."""
     await shoes_on_sale(shop)
@@ -175,7 +198,7 @@ async def test_an_edit_s_refund_owed_is_paid_back_and_the_customer_told_in_their
     await boris.pay(invoice, charge_id="tg-first")
     code = order_of_invoice(invoice)
     screen = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
-    await boris.press(screen.last, "➖")  # one of two taken off after paying: £2.95 owed back
+    await boris.press(screen.last, "➖ White Hanging Heart…")  # one of two taken off after paying: £2.95 owed back
     assert await payments(shop, code) == [("payment", 590), ("refund_owed", 295)]
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     paid = await admin.press((await admin.send(f"/order {code}")).last, "💸 Refund paid back: £2.95")

@@ -11,8 +11,7 @@ from domain.usecases.imports import import_stock
 from domain.usecases.stock import stock_drift
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import scalar, stock
-from tests.e2e.test_picking import jars, order, pick_everything, status
+from tests.e2e.journeys import jars, order, pick_everything, scalar, status, stock
 
 BACK_TO_PICKING = {
     "en": (

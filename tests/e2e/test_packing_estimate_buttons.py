@@ -8,8 +8,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from tests.e2e.conftest import hire
-from tests.e2e.test_dispatch import picked_order
-from tests.e2e.test_picking import status
+from tests.e2e.journeys import picked_order, status
 
 STALE = "This item is no longer available. Please open the menu again."
 ESTIMATE = "⚖️ Use the estimate"

@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from bot.harness import RunningBot
+from sandbox import SandboxUser
+from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.test_dispatch import picked_order
-from tests.e2e.test_picking import status
+from tests.e2e.journeys import pdf_text, picked_order, status
 
 SAID = {
     "en": (
@@ -26,9 +27,11 @@ SAID = {
 }
 
 
-async def _packed_without_a_box(shop: RunningBot, language: str, said: dict[str, tuple[str, str]]) -> str:
+async def _packed_without_a_box(
+    shop: RunningBot, language: str, said: dict[str, tuple[str, str]]
+) -> tuple[str, SandboxUser, BotMessage]:
     """An order picked, scanned by a packer in ``language``: the screen says ``said``'s text,
-    its one button packs it; the order's code."""
+    its one button packs it; the order's code, the packer and what the bot said it packed."""
     code = await picked_order(shop, 300, {"85123A": 1})
     packer = await hire(shop, 71, "Pax", "packer", "LON", language=language)
     await packer.send(f"/pack {code}")
@@ -50,7 +53,7 @@ async def _packed_without_a_box(shop: RunningBot, language: str, said: dict[str,
             )
         ).all()
     assert weights == [450]  # the scale's reading typed, kept for the label (it was dropped)
-    return code
+    return code, packer, packed.last
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -76,7 +79,7 @@ async def test_where_no_box_fits_the_first_button_says_it_packs_without_a_box(sh
     async with shop.runtime.sessions() as session:
         await session.execute(update(m.BoxRow).values(length_mm=1, width_mm=1, height_mm=1))
         await session.commit()
-    code = await _packed_without_a_box(shop, language, NONE_FITS)  # no box offered: none takes it
+    code, _, _ = await _packed_without_a_box(shop, language, NONE_FITS)  # no box offered: none takes it
     async with shop.runtime.sessions() as session:
         boxes = (
             await session.scalars(
@@ -86,3 +89,27 @@ async def test_where_no_box_fits_the_first_button_says_it_packs_without_a_box(sh
             )
         ).all()
     assert boxes == [""]  # one parcel without a box, as the button said
+
+
+SLIP = "Packed: no box · 450 g"  # the slip goes in the box: in the buyer's language, English here
+PAPERS = {
+    "en": ("📄 Label", "Package 1 of 1 · no box · 450 g", "📄 Packing slip", SLIP),
+    "ru": ("📄 Этикетка", "Место 1 из 1 · без коробки · 450 г", "📄 Упаковочный лист", SLIP),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_label_and_the_packing_slip_of_a_parcel_without_a_box_say_no_box(
+    shop: RunningBot, language: str
+) -> None:
+    """A parcel without a box was box "": the label named no box at all, the slip no parcel."""
+    async with shop.runtime.sessions() as session:
+        await session.execute(delete(m.BoxRow))
+        await session.commit()
+    _code, packer, packed = await _packed_without_a_box(shop, language, SAID)
+    label_button, label, slip_button, slip = PAPERS[language]
+    label_file = (await packer.press(packed, label_button)).last.file
+    slip_file = (await packer.press(packed, slip_button)).last.file
+    assert label_file is not None and slip_file is not None
+    assert label in pdf_text(label_file.content).splitlines()
+    assert slip in pdf_text(slip_file.content).splitlines()

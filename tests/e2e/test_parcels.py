@@ -13,18 +13,20 @@ from domain.usecases.orders import transition_order
 from handlers.output.barcodes import read_barcode
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, invite_token
+from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import (
     add_to_cart,
     order_code,
     order_of_invoice,
     payments,
+    pdf_text,
+    pick_everything,
     place_card_order,
     place_cod_order,
+    status,
     stock,
 )
-from tests.e2e.test_dispatch import pdf_text
-from tests.e2e.test_picking import pick_everything, status
+from tests.e2e.parcels import hire_in, packed_order
 
 WORDS = {
     "en": {
@@ -63,33 +65,6 @@ WORDS = {
         "used": "Код выдачи {pickup} уже использован: заказ {code} выдан.",
     },
 }
-
-
-async def hire_in(shop: RunningBot, user_id: int, name: str, role: str, language: str) -> SandboxUser:
-    admin = SandboxUser(shop.server, ADMIN, "Ada")
-    token = invite_token((await admin.send(f"/invite {role} LON")).last.text)
-    member = SandboxUser(shop.server, user_id, name, language_code=language)
-    await member.send(f"/start inv_{token}")
-    return member
-
-
-async def packed_order(
-    shop: RunningBot, customer: SandboxUser, items: dict[str, int], language: str, *, pickup: bool = False
-) -> tuple[str, SandboxUser]:
-    for sku, quantity in items.items():
-        await add_to_cart(customer, sku, quantity)
-    code = order_code(await place_cod_order(customer, pickup=pickup))
-    picker = await hire_in(shop, customer.id + 1000, "Pia", "picker", "en")
-    await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
-    assert await status(shop, code) == "picked"
-    packer = await hire_in(shop, customer.id + 2000, "Pax", "packer", language)
-    reply = await packer.send(f"/pack {code}")
-    for sku, quantity in items.items():
-        reply = await packer.send(f"{sku} {quantity}")
-    reply = await packer.press(reply.last, "✅")
-    await packer.press(reply.last, "⚖️")
-    assert await status(shop, code) == "packed"
-    return code, packer
 
 
 async def parcel_count(shop: RunningBot) -> int:
@@ -194,7 +169,7 @@ async def test_handover_refuses_a_pickup_order_that_is_not_waiting_at_the_counte
 
 
 async def test_a_returned_line_names_the_parcel_it_left_in(shop: RunningBot) -> None:
-    from tests.e2e.test_returns import ask_return
+    from tests.e2e.returns import ask_return
 
     customer = SandboxUser(shop.server, 320, "Rita")
     code, packer = await packed_order(shop, customer, {"85123A": 2, "22197": 1}, "en")
@@ -215,7 +190,7 @@ async def test_a_returned_line_names_the_parcel_it_left_in(shop: RunningBot) -> 
 async def test_from_a_partially_shipped_order_only_delivered_parcels_lines_come_back_named_by_parcel_on_a_phone_s_width(
     shop: RunningBot, language: str
 ) -> None:
-    from tests.e2e.test_returns import rma_of
+    from tests.e2e.returns import rma_of
 
     customer = SandboxUser(shop.server, 340 if language == "en" else 341, "Rita", language_code=language)
     code, packer = await packed_order(shop, customer, {"85123A": 2, "22197": 1}, language)
@@ -289,7 +264,7 @@ async def test_an_order_stocked_in_two_warehouses_leaves_in_a_parcel_from_each(s
 async def test_the_rest_of_a_card_order_ships_when_its_first_parcel_came_back_refunded(
     paying_shop: RunningBot,
 ) -> None:
-    from tests.e2e.test_returns import refunded_return
+    from tests.e2e.returns import refunded_return
 
     shop = paying_shop
 

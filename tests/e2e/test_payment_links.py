@@ -25,7 +25,7 @@ from tests.e2e.journeys import (
     place_cod_order,
     scalar,
 )
-from tests.e2e.test_short_invoices import _account
+from tests.e2e.short_invoices import _account
 
 STAFF_CHAT = -100500
 
@@ -170,7 +170,7 @@ async def test_an_order_that_rose_after_payment_is_paid_by_link_once(paying_shop
     await boris.pay(invoice)
     code = str(invoice.invoice["payload"]).split(":")[1] if invoice.invoice else ""
     editing = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
-    changed = await boris.press(editing.last, "➕")
+    changed = await boris.press(editing.last, "➕ White Hanging…")
     in_chat = next(msg for msg in changed.new if msg.kind == "invoice")
     sue = await hire(shop, 842, "Sue", "support")
     sent = await sue.send(f"/paylink {code}")
@@ -196,7 +196,7 @@ async def test_a_rise_paid_by_the_orders_first_invoice_is_booked_as_sales_not_ta
     code = str(invoice.invoice["payload"]).split(":")[1] if invoice.invoice else ""
     sold = await _sold(shop, code)
     editing = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
-    await boris.press(editing.last, "➕")  # one more: £2.95 to pay, what the first invoice asks
+    await boris.press(editing.last, "➕ White Hanging…")  # one more: £2.95 to pay, what the first invoice asks
     await boris.pay(invoice)  # the first invoice, open on another device, pays the balance
     assert await _account(shop, code, "1100 Accounts receivable") == 0
     assert await _account(shop, code, "1000 Cash") == 590

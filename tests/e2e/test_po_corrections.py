@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from bot.harness import RunningBot
 from storage import models as m
 from tests.e2e.conftest import hire
+from tests.e2e.invoice_part_payments import invoice_document
 from tests.e2e.journeys import add_to_cart, business_customer, checkout_to_payment, order_code, scalar
-from tests.e2e.test_invoice_part_payments import invoice_document
 
 WORDS = {
     "en": {
@@ -27,7 +27,7 @@ WORDS = {
         "shipped": "Order {code} has shipped, so its PO number can no longer be changed here: ask us and we "
         "correct it.",
         "none": "Order {code} has no PO number now.",
-        "receipt": "🧾 Receipt (PDF)",
+        "receipt": "🧾 Invoice (PDF)",
         "printed": "Your reference: {po}",
     },
     "ru": {
@@ -41,7 +41,7 @@ WORDS = {
         "shipped": "Заказ {code} уже отправлен, поэтому номер PO здесь больше не изменить: напишите нам, и мы "
         "исправим его.",
         "none": "У заказа {code} теперь нет номера PO.",
-        "receipt": "🧾 Чек (PDF)",
+        "receipt": "🧾 Счёт (PDF)",
         "printed": "Ваш номер заказа: {po}",
     },
 }

@@ -19,10 +19,9 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.invoice_part_payments import invoice_document
 from tests.e2e.journeys import add_to_cart, business_customer, checkout_to_payment, count, order_code, scalar
-from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_invoice_part_payments import invoice_document
-from tests.e2e.test_miniapp import found_ids
+from tests.e2e.miniapp import found_ids, miniapp, tma
 from tests.fakes import FakeClock
 
 PO = "PO-2026/0042 café Lyon"
@@ -34,7 +33,7 @@ WORDS = {
         "review": f"Your PO number: {PO}",
         "long": "A purchase order number is at most 64 characters; this one has 65. Nothing was changed.",
         "detail": f"Your reference: {PO}",
-        "receipt": "🧾 Receipt (PDF)",
+        "receipt": "🧾 Invoice (PDF)",
     },
     "ru": {
         "add": "🧾 Указать номер вашего заказа (PO)",
@@ -43,12 +42,12 @@ WORDS = {
         "review": f"Номер вашего заказа (PO): {PO}",
         "long": "Номер заказа на закупку — не больше 64 символов, а в этом 65. Ничего не изменено.",
         "detail": f"Ваш номер заказа: {PO}",
-        "receipt": "🧾 Чек (PDF)",
+        "receipt": "🧾 Счёт (PDF)",
     },
 }
 DOCUMENT = {  # what the invoice's PDF says
-    "en": ["Invoice — order {code}", f"Your reference: {PO}"],
-    "ru": ["Счёт — заказ {code}", f"Ваш номер заказа: {PO}"],
+    "en": ["Invoice INV-000001 of", "Order {code}", f"Your reference: {PO}"],
+    "ru": ["Счёт № INV-000001 от", "Заказ {code}", f"Ваш номер заказа: {PO}"],
 }
 
 
@@ -104,8 +103,9 @@ async def test_a_po_number_sent_with_an_api_order_is_printed_on_its_invoice(
     placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "po-7781"})
     answer = await placed.json()
     assert placed.status == 201 and answer["reference"] == "PO-7781 Branch 2", answer
-    document = await invoice_document(buyer, answer["code"], "🧾 Receipt (PDF)")
-    assert f"Invoice — order {answer['code']}" in document and "Your reference: PO-7781 Branch 2" in document
+    document = await invoice_document(buyer, answer["code"], "🧾 Invoice (PDF)")
+    assert f"Order {answer['code']}" in document and "Invoice INV-000001 of" in document
+    assert "Your reference: PO-7781 Branch 2" in document
 
 
 async def test_an_erp_reads_its_invoices_due_date_tax_and_what_it_still_asks_for(
@@ -141,6 +141,28 @@ async def test_an_erp_reads_its_invoices_due_date_tax_and_what_it_still_asks_for
         await client.post("/api/v1/orders", json={**body, "payment": "paid"}, headers={**auth, "Idempotency-Key": "p"})
     ).json()
     assert (paid["invoice_due"], paid["still_to_pay"]) == (None, None), paid
+
+
+async def test_an_erp_reads_the_number_its_invoice_is_filed_under(
+    api: tuple[TestClient[Any, Any], dict[str, str]], shop: RunningBot
+) -> None:
+    """The PDF said INV-000001; the API gave only the order's code, so an ERP could not match the two."""
+    client, auth = api
+    body = {
+        "customer": {"name": "Café Ltd", "email": "ap@cafe.example", "business": True},
+        "lines": [{"sku": "85123A", "quantity": 2}],
+        "currency": "GBP",
+        "payment": "invoice",
+        "pickup_point": "MAN",
+    }
+    placed = await (await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "i1"})).json()
+    assert placed["invoice_number"] == "INV-000001", placed
+    shown = await (await client.get(f"/api/v1/orders/{placed['code']}", headers=auth)).json()
+    assert shown["invoice_number"] == "INV-000001", shown
+    paid = await (
+        await client.post("/api/v1/orders", json={**body, "payment": "paid"}, headers={**auth, "Idempotency-Key": "p1"})
+    ).json()
+    assert paid["invoice_number"] is None, paid
 
 
 @pytest.fixture

@@ -21,21 +21,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
-
-
-async def wholesale_list(shop: RunningBot) -> SandboxUser:
-    """A manager's wholesale list: 85123A at £2.50; Popcorn Holders −5 % from 10, −12 % from
-    50, from 10 units in packs of 5. Returns the manager."""
-    manager = await hire(shop, 61, "Max", "manager")
-    saved = await manager.send("/pricelist add wholesale GBP 85123A 2.50")
-    assert "Price rule saved" in saved.last.text and "85123A" in saved.last.text and "£2.50" in saved.last.text
-    await manager.send("/pricelist add wholesale GBP 22197 5% from 10")
-    await manager.send("/pricelist add wholesale GBP 22197 -12% from 50")
-    terms = await manager.send("/pricelist terms wholesale product:22197 min 10 pack 5")
-    assert "minimum 10 · pack 5" in terms.last.text
-    board = await manager.send("/pricelist wholesale")
-    assert board.last.text.count("#") == 4, board.last.text
-    return manager
+from tests.e2e.price_lists import wholesale_list
 
 
 async def _rules(shop: RunningBot) -> list[tuple[str, str, int, int | None, str | None]]:
@@ -96,7 +82,7 @@ async def test_a_wholesale_customer_sees_and_pays_their_list_prices(shop: Runnin
     assert "White Hanging Heart T-Light Holder × 2 — £5.00" in text and "£2.95 £2.50 each · wholesale price" in text
     assert "Subtotal: £13.10" in text
     # ➕ on the popcorn line steps a whole pack: 15 at the same break
-    plus = next(b for b in cart.last.buttons() if b["text"] == "➕")  # the first line's: Popcorn Holder
+    plus = next(b for b in cart.last.buttons() if b["text"] == "➕ Popcorn Hol…")
     more = await corp.press_data(cart.last, plus["callback_data"])
     assert "Popcorn Holder × 15 — £12.15" in more.last.text
 

@@ -135,7 +135,7 @@ async def test_a_promotion_for_product_code_discounts_every_size_and_a_sku_only_
     """TEE's first variant (S/White) is coded TEE too: ``products=TEE`` is that variant alone,
     ``products=product:TEE`` every variant of the product, one added after the promotion too."""
     from domain.usecases.imports import import_products, import_stock
-    from tests.e2e.test_variants import tshirts
+    from tests.e2e.variants import tshirts
 
     await tshirts(shop)
     admin = SandboxUser(shop.server, ADMIN, "Ada")

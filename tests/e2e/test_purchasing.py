@@ -15,7 +15,7 @@ from domain.usecases.purchasing import import_reorder, reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import stock
+from tests.e2e.journeys import bins, stock
 
 
 async def test_a_reorder_scan_drafts_once_and_the_po_is_approved_and_received(shop: RunningBot) -> None:
@@ -95,7 +95,7 @@ async def test_purchase_orders_are_for_managers(shop: RunningBot) -> None:
 async def test_a_held_order_hears_when_the_missing_stock_is_expected(shop: RunningBot) -> None:
     from domain.usecases.jobs import daily_digest
     from domain.usecases.purchasing import import_reorder
-    from tests.e2e.test_picking import order, status
+    from tests.e2e.journeys import order, status
 
     code = await order(shop, 350, {"21212": 2})
     picker = await hire(shop, 83, "Pia", "picker", "LON")
@@ -339,8 +339,8 @@ async def test_goods_are_received_on_a_purchase_order_by_barcode_into_the_bin_na
             f"Заказ поставщику {po.id} теперь: получен частично.",
         }[language]
     )
-    bins = dict((b, q) for w, b, q in await _bins(shop, "84077") if w == "MAN")
-    assert bins == {"S-01-04-1": 3, "B-02-03-1": 12}
+    in_man = dict((b, q) for w, b, q in await bins(shop, "84077") if w == "MAN")
+    assert in_man == {"S-01-04-1": 3, "B-02-03-1": 12}
     refused = await manager.send(f"/po receive {po.id} 84077 1 NOT-A-BIN")
     assert (
         refused.last.text
@@ -353,20 +353,7 @@ async def test_goods_are_received_on_a_purchase_order_by_barcode_into_the_bin_na
         "en": "Nothing was found.",
         "ru": "Ничего не найдено.",
     }[language]
-    assert dict((b, q) for w, b, q in await _bins(shop, "84077") if w == "MAN") == bins  # refusals change nothing
-
-
-async def _bins(shop: RunningBot, sku: str) -> list[tuple[str, str, int]]:
-    """(warehouse, bin, quantity) of ``sku``'s bins."""
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.WarehouseRow.code, m.BinRow.code, m.BinStockRow.quantity)
-            .join(m.BinRow, m.BinRow.id == m.BinStockRow.bin_id)
-            .join(m.WarehouseRow, m.WarehouseRow.id == m.BinRow.warehouse_id)
-            .join(m.ProductRow, m.ProductRow.id == m.BinStockRow.product_id)
-            .where(m.ProductRow.sku == sku)
-        )
-        return [(w, b, int(q)) for w, b, q in rows]
+    assert dict((b, q) for w, b, q in await bins(shop, "84077") if w == "MAN") == in_man  # refusals change nothing
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -374,7 +361,7 @@ async def test_a_purchase_order_is_sent_to_its_supplier_as_a_pdf_in_the_buyers_l
     shop: RunningBot, language: str
 ) -> None:
     """A buyer had no document to send the supplier: /po N was a chat message only."""
-    from tests.e2e.test_dispatch import pdf_text
+    from tests.e2e.journeys import pdf_text
 
     (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
     manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
@@ -409,7 +396,8 @@ async def test_a_draft_line_edited_off_the_suppliers_packs_or_minimum_is_flagged
     shop: RunningBot, language: str
 ) -> None:
     """84077 is bought from HOMEWARE in packs of 6, at least 12: /po qty N 84077 20 was taken
-    without a word, and the supplier would not deliver 20."""
+    without a word, and the supplier would not deliver 20. The warning is a line of its own under
+    its line (it ran on after the line's cost: "… at £1.00⚠️ off the supplier's terms")."""
     (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
     manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
     assert "⚠️" not in (await manager.send(f"/po {po.id}")).last.text  # the scan orders whole packs
@@ -417,12 +405,12 @@ async def test_a_draft_line_edited_off_the_suppliers_packs_or_minimum_is_flagged
     assert {
         "en": "⚠️ off the supplier's terms (packs of 6, at least 12): order 18 or 24",
         "ru": "⚠️ не по условиям поставщика (упаковки по 6, не меньше 12): закажите 18 или 24",
-    }[language] in edited
+    }[language] in edited.splitlines()
     under = (await manager.send(f"/po qty {po.id} 84077 6")).last.text
     assert {
         "en": "⚠️ off the supplier's terms (packs of 6, at least 12): order 12",
         "ru": "⚠️ не по условиям поставщика (упаковки по 6, не меньше 12): закажите 12",
-    }[language] in under
+    }[language] in under.splitlines()
     assert under.count("⚠️") == 1  # 22616's 30 is 5 packs of 6: as the supplier sells it
     assert "⚠️" not in (await manager.send(f"/po qty {po.id} 84077 18")).last.text
 
@@ -468,18 +456,44 @@ async def test_an_over_delivery_is_refused_on_the_order_in_russian_with_how_to_k
     assert kept.last.text.startswith("Принято 8 × 84077 на MAN"), kept.last.text
 
 
+ON_ORDER = {
+    "en": {
+        "draft": "· 42 on a draft purchase order: approve it in /po",
+        "sent": "· on order: 42, expected Nov 30, 2026",
+        "part": "· on order: 40, expected Nov 30, 2026",
+    },
+    "ru": {
+        "draft": "· 42 в черновике заказа поставщику: утвердите его в /po",
+        "sent": "· заказано: 42, ожидается 30 нояб. 2026\u202fг.",
+        "part": "· заказано: 40, ожидается 30 нояб. 2026\u202fг.",
+    },
+}
+
+
 @pytest.mark.parametrize("language", ["en", "ru"])
-async def test_lowstock_says_what_is_already_on_order_for_each_low_product(shop: RunningBot, language: str) -> None:
-    """/lowstock listed 84077 and 22616 as low after the scan had ordered them: a buyer could
-    not tell what still needed ordering without /stock of each."""
+async def test_lowstock_tells_a_draft_from_what_is_on_order_and_says_when_it_is_expected(
+    shop: RunningBot, language: str
+) -> None:
+    """/lowstock read «42 incoming» («в пути 42») for a draft nobody had approved, as for goods the
+    supplier was sending, and never said when they come: a shift lead could not tell whether to
+    approve, wait or reorder."""
     manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
-    incoming = {"en": "incoming", "ru": "в пути"}[language]
-    assert incoming not in (await manager.send("/lowstock MAN")).last.text  # nothing ordered yet
-    await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+    said = ON_ORDER[language]
+    assert "/po" not in (await manager.send("/lowstock MAN")).last.text  # nothing ordered yet
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+
     low = (await manager.send("/lowstock MAN")).last.text.splitlines()
-    said = {"en": ("42 incoming", "30 incoming"), "ru": ("в пути 42", "в пути 30")}[language]
-    assert next(line for line in low if "84077" in line).endswith(said[0])
-    assert next(line for line in low if "22616" in line).endswith(said[1])
+    assert next(line for line in low if "84077" in line).endswith(said["draft"])
+    assert next(line for line in low if "22616" in line).endswith(said["draft"].replace("42", "30"))
+
+    await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
+    low = (await manager.send("/lowstock MAN")).last.text.splitlines()
+    assert next(line for line in low if "84077" in line).endswith(said["sent"])
+    assert "/po" not in "\n".join(low)
+
+    await manager.send(f"/po receive {po.id} 84077 2")  # 5 available: still at the reorder point
+    low = (await manager.send("/lowstock MAN")).last.text.splitlines()
+    assert next(line for line in low if "84077" in line).endswith(said["part"])
 
 
 NOT_APPROVED = {

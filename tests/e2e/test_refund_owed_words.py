@@ -11,8 +11,7 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.journeys import order_of_invoice, place_card_order
-from tests.e2e.test_picking import status
+from tests.e2e.journeys import order_of_invoice, place_card_order, status
 
 WORDS = {
     "en": ("Cancel order", "Yes, cancel it", "the way you paid.\nDetails: /track {code}", "Expected delivery"),

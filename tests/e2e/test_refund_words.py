@@ -9,8 +9,9 @@ import pytest
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.test_returns import delivered, rma_of
-from tests.e2e.test_variants import WORDS, tshirts
+from tests.e2e.refund_words import STEPS
+from tests.e2e.returns import delivered, rma_of
+from tests.e2e.variants import WORDS, tshirts
 
 WORDING = {
     "en": {
@@ -29,10 +30,6 @@ WORDING = {
         "return": "Вернуть",
         "order": "Заказ {code} · возврат денег · передумал(а)",
     },
-}
-STEPS = {
-    "en": ("Approve", "Parcel received", "Restock", "Refund", "Refund paid back"),
-    "ru": ("Утвердить", "Посылка получена", "На склад", "Вернуть деньги", "Деньги возвращены"),
 }
 
 

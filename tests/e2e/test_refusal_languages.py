@@ -13,7 +13,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, name_in_russian, scalar
-from tests.e2e.test_price_lists import wholesale_list
+from tests.e2e.price_lists import wholesale_list
 from tests.fakes import FakeClock
 
 GLIDERS = {"en": "World War 2 Gliders Asstd Designs", "ru": "Планеры Второй мировой, ассорти"}

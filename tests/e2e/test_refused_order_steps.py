@@ -12,8 +12,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
-from tests.e2e.test_picking import status
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, status
 
 SKU = "22151"
 TOLD = {

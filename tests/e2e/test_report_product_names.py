@@ -11,8 +11,7 @@ from domain.usecases.reports import report
 from handlers.output.charts import sales_figure
 from handlers.reports import chart_text
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import name_in_russian
-from tests.e2e.test_picking import order
+from tests.e2e.journeys import name_in_russian, order
 
 NAMES = {
     "en": ("22197 Popcorn Holder", "21212 Pack Of 72 Retrospot Cake Cases", "21212 Pack Of 72 Retrospot…"),

@@ -27,8 +27,8 @@ from handlers.views.rendering import format_money
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.test_picking import order
-from tests.e2e.test_returns import ask_return, refunded_return
+from tests.e2e.journeys import order
+from tests.e2e.returns import ask_return, refunded_return
 from tests.fakes import FakeClock
 
 
@@ -90,10 +90,11 @@ async def test_the_day_s_report_counts_orders_money_fulfilment_and_returns(shop:
 async def test_stock_value_and_slow_movers(shop: RunningBot, clock: FakeClock) -> None:
     manager = await hire(shop, 97, "Mo", "manager")
     async with shop.runtime.sessions() as session:
-        s, t, w = m.StockRow, m.SupplyTermsRow, m.WarehouseRow
-        valued = await session.scalar(
-            select(func.sum(s.on_hand * t.unit_cost_minor))
-            .join(t, (t.product_id == s.product_id) & (t.warehouse_id == s.warehouse_id))
+        s, t, w, p = m.StockRow, m.SupplyTermsRow, m.WarehouseRow, m.ProductRow
+        valued = await session.scalar(  # at the catalog's cost, else the supply terms'
+            select(func.sum(s.on_hand * func.coalesce(p.cost_minor, t.unit_cost_minor)))
+            .join(p, p.id == s.product_id)
+            .outerjoin(t, (t.product_id == s.product_id) & (t.warehouse_id == s.warehouse_id))
             .join(w, w.id == s.warehouse_id)
             .where(w.code == "LON")
         )

@@ -9,13 +9,13 @@ import pytest
 from bot.harness import RunningBot
 from domain.usecases.purchasing import import_reorder
 from sandbox import SandboxUser
+from tests.e2e.accounting import balances
+from tests.e2e.books_stock_arrivals import _inventory as inventory
+from tests.e2e.books_stock_arrivals import _stock_value as stock_value
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import stock
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_stock_arrivals import _inventory as inventory
-from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
-from tests.e2e.test_returns import ask_return, delivered
-from tests.e2e.test_variants import journal_totals, tshirts
+from tests.e2e.returns import ask_return, delivered
+from tests.e2e.variants import journal_totals, tshirts
 
 
 def moved_by(balances: dict[str, tuple[int, int]], account: str) -> int:

@@ -7,64 +7,12 @@ from __future__ import annotations
 import re
 
 from bot.harness import RunningBot
-from domain.orders import OrderStatus
-from domain.usecases.dispatch import mark_delivered, ship_order
-from domain.usecases.orders import transition_order
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
-from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import payments, stock
-from tests.e2e.test_picking import order
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import order, payments, stock
+from tests.e2e.returns import ask_return, delivered, rma_of
 from tests.fakes import FakeClock
-
-
-async def delivered(shop: RunningBot, customer_id: int, items: dict[str, int]) -> str:
-    code = await order(shop, customer_id, items)
-    await deliver(shop, code)
-    await shop.runtime.notifier.drain()  # the customer has had the status messages by now
-    return code
-
-
-async def ship(shop: RunningBot, code: str) -> None:
-    """Order ``code`` picked, packed and shipped (DPD)."""
-    runtime = shop.runtime
-    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
-        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
-    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking=f"TR{code}")
-
-
-async def deliver(shop: RunningBot, code: str) -> None:
-    """Order ``code`` picked, packed, shipped (DPD) and delivered."""
-    await ship(shop, code)
-    await mark_delivered(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, code=code)
-
-
-async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *, how: str = "store") -> str:
-    """One unit of ``sku`` back by /return, no photos; the RMA code."""
-    lines = await customer.send(f"/return {code}")
-    lines = await customer.press(lines.last, sku)
-    if lines.last.text.startswith("How many?"):
-        lines = await customer.send("1")
-    reasons = await customer.press(lines.last, "Continue")
-    photos = await customer.press(reasons.last, reason)
-    method = await customer.press(photos.last, "Skip")
-    return rma_of((await customer.press(method.last, how)).last.text)
-
-
-async def refunded_return(shop: RunningBot, customer_id: int, code: str, sku: str) -> None:
-    """One unit of ``sku`` of the delivered order ``code`` returned for a change of mind, taken
-    back into stock and refunded by support (support member 91)."""
-    rma = await ask_return(SandboxUser(shop.server, customer_id, f"C{customer_id}"), code, sku, "changed my mind")
-    support = await hire(shop, 91, "Sam", "support")
-    shown = await support.send(f"/rma {rma}")
-    for step in ("Approve", "Parcel received", f"Restock {sku}", "Refund"):
-        shown = await support.press(shown.last, step)
-
-
-def rma_of(text: str) -> str:
-    found = re.search(r"\b(R[2-9B-Z]{7})\b", text)
-    assert found, text
-    return found.group(1)
 
 
 async def test_a_full_return_is_restocked_written_off_and_refunded(shop: RunningBot) -> None:

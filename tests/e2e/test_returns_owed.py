@@ -9,8 +9,8 @@ import pytest
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire, shop_on
-from tests.e2e.test_returns import ask_return, delivered
-from tests.e2e.test_variants import swap, tshirts
+from tests.e2e.returns import ask_return, delivered
+from tests.e2e.variants import swap, tshirts
 from tests.fakes import FakeClock
 
 LISTED = {

@@ -11,8 +11,8 @@ from domain.support import SupportTimes
 from handlers.views.rendering import Renderer
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.test_refund_words import STEPS
-from tests.e2e.test_returns import delivered
+from tests.e2e.refund_words import STEPS
+from tests.e2e.returns import delivered
 
 WORDS = {
     "en": {

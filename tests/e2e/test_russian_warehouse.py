@@ -9,11 +9,18 @@ from bot.harness import RunningBot
 from domain.usecases.purchasing import reorder_scan
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, name_in_russian, order_code, place_cod_order
-from tests.e2e.test_dispatch import pdf_text
-from tests.e2e.test_picking import STEP, pick_everything, status
-from tests.e2e.test_returns import deliver, ship
-from tests.e2e.test_variants import tshirts
+from tests.e2e.journeys import (
+    STEP,
+    add_to_cart,
+    name_in_russian,
+    order_code,
+    pdf_text,
+    pick_everything,
+    place_cod_order,
+    status,
+)
+from tests.e2e.returns import deliver, ship
+from tests.e2e.variants import tshirts
 
 
 async def russian_order(shop: RunningBot, user_id: int, items: dict[str, int]) -> str:
@@ -76,6 +83,7 @@ async def test_a_packing_slip_in_russian_names_the_customer_and_the_time_without
     slip = (await packer.press(weighed.last, "Упаковочный лист")).last.file
     assert slip is not None
     assert "Оформлен 25 нояб. 2026\u202fг., 09:00 · покупатель: Анна\n" in pdf_text(slip.content)
+    assert re.search(r"\nУпаковано: коробка S · [\d\u00a0]+ г\n", pdf_text(slip.content))  # the parcel's box
 
 
 async def test_a_stale_short_pick_button_of_a_line_already_picked_reports_no_shortage(shop: RunningBot) -> None:

@@ -20,8 +20,8 @@ from domain.usecases.purchasing import approve_po, reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.jobs import _invoice_order
 from tests.e2e.journeys import add_to_cart, place_cod_order, scalar, stock
-from tests.e2e.test_jobs import _invoice_order
 from tests.fakes import FakeClock
 
 MOSCOW = "Europe/Moscow"

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from bot.config import ConfigError
 from bot.harness import RunningBot, running_bot
+from bot.shop_file import EXAMPLE, read_values
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
-from tests.e2e.test_dispatch import pdf_text
+from tests.e2e.journeys import add_to_cart, order_code, pdf_text, place_cod_order
 from tests.fakes import FakeClock
 
 RETURNS_EN = "Return any item within 14 days.\nUnused, in its box."
@@ -86,7 +86,7 @@ async def test_bad_or_oversized_settings_are_refused_with_the_limit_and_change_n
     too_long = "That is {n} characters; “{field}” takes at most {limit}. Nothing was changed."
     username = "@a<b> is not a Telegram username: 5–32 letters, digits and _, starting with a letter."
     phone = "12 does not look like a phone number. Please include the country code, e.g. +44 20 7946 0958."
-    fields = "name, telegram, phone, email, tax_number, returns, delivery, privacy"
+    fields = "name, telegram, phone, email, tax_number, address, bank, returns, delivery, privacy"
     refusals = [
         ("/settings name " + "x" * 65, too_long.format(n=65, field="name", limit=64)),
         ("/settings returns en " + "y" * 3001, too_long.format(n=3001, field="returns", limit=3000)),
@@ -204,4 +204,34 @@ async def test_a_bad_settings_file_stops_start_up_naming_the_problem(tmp_path: P
             pass
     with pytest.raises(ConfigError, match="“name” takes at most 64"):
         async with shop_with_file(tmp_path, f'name = "{"n" * 65}"\n'):
+            pass
+
+
+FILE_ADDRESS = "12 Charing Cross Road, London WC2H 0EP"
+FILE_BANK = "Barclays, sort code 20-00-00, account 12345678"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_settings_file_gives_the_address_and_bank_details_as_settings_address_and_bank_do(
+    tmp_path: Path, language: str
+) -> None:
+    content = f'name = "File Books"\naddress = "{FILE_ADDRESS}"\nbank = "{FILE_BANK}"\n'
+    async with shop_with_file(tmp_path, content) as shop:
+        admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+        overview = (await admin.send("/settings")).last.text
+        assert f"address: {FILE_ADDRESS}" in overview and f"bank: {FILE_BANK}" in overview, overview
+        await admin.send("/settings bank Chat Bank, account 1")  # an edit in chat wins over the file's
+        overview = (await admin.send("/settings")).last.text
+        assert "bank: Chat Bank, account 1" in overview and f"address: {FILE_ADDRESS}" in overview, overview
+        await admin.send("/settings bank -")  # cleared in chat: the file's shows again
+        assert f"bank: {FILE_BANK}" in (await admin.send("/settings")).last.text
+
+
+async def test_the_settings_example_and_an_unknown_key_name_the_address_and_bank(tmp_path: Path) -> None:
+    example = tmp_path / "example.toml"
+    example.write_text(EXAMPLE, encoding="utf-8")
+    assert {field for field, _, _ in read_values(example)} >= {"address", "bank"}
+    keys = "name, tax_number, address, bank, support, policies"
+    with pytest.raises(ConfigError, match=f"unknown key 'iban' \\({keys}\\)"):
+        async with shop_with_file(tmp_path, 'iban = "GB00"\n'):
             pass

@@ -13,19 +13,16 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import (
-    business_customer,
-    order_code,
-    place_invoice_order,
     scalar,
+    status,
 )
-from tests.e2e.test_order_edit_additions import _unbalanced_entries
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_picking import status
-from tests.e2e.test_short_picks import SKU, STAFF_CHAT, WORDS, _pack_and_ship, _short_pick
-from tests.e2e.test_split_shipments import shelf_says
+from tests.e2e.order_edit_additions import _unbalanced_entries
+from tests.e2e.parcels import hire_in
+from tests.e2e.short_invoices import REMINDED, _account, _invoice_order, _payments, shown
+from tests.e2e.short_picks import STAFF_CHAT, WORDS, _pack_and_ship, _short_pick
+from tests.e2e.split_shipments import shelf_says
 from tests.fakes import FakeClock
 
-REMINDED = {"en": "is due today", "ru": "Сегодня срок оплаты"}
 OFF_THE_INVOICE = {  # the question's third choice, for an order on invoice (nothing was paid)
     "en": "cancel the missing part (it comes off your invoice).",
     "ru": "отменить недостающее (его стоимость снимем со счёта).",
@@ -41,33 +38,6 @@ async def told_reduced(shop: RunningBot, buyer: SandboxUser, code: str, credit: 
     await shop.runtime.notifier.drain()
     said = REDUCED[language].format(code=code, credit=shown(credit, language), owed=shown(owed, language))
     assert any(said in message.text for message in shop.server.chat_messages(buyer.id))
-
-
-def shown(minor: int, language: str) -> str:
-    """Pounds as the reminder shows them in ``language``."""
-    return f"£{minor // 100}.{minor % 100:02d}" if language == "en" else f"{minor // 100},{minor % 100:02d}\xa0£"
-
-
-async def _invoice_order(shop: RunningBot, user_id: int, language: str, units: int) -> tuple[SandboxUser, str]:
-    buyer = await business_customer(shop, user_id, language=language)
-    return buyer, order_code(await place_invoice_order(buyer, SKU, units, location=False))
-
-
-async def _account(shop: RunningBot, code: str, account: str) -> int:
-    """Debits less credits of one account in the order's journal entries."""
-    balance = (
-        select(func.coalesce(func.sum(m.JournalLineRow.debit_minor - m.JournalLineRow.credit_minor), 0))
-        .join(m.JournalEntryRow, m.JournalEntryRow.id == m.JournalLineRow.entry_id)
-        .where(m.JournalEntryRow.source == f"order:{code}", m.JournalLineRow.account == account)
-    )
-    return int(await scalar(shop, balance) or 0)
-
-
-async def _payments(shop: RunningBot, order_id: int, kind: str) -> int:
-    rows = select(func.coalesce(func.sum(m.PaymentRow.amount_minor), 0)).where(
-        m.PaymentRow.order_id == order_id, m.PaymentRow.kind == kind
-    )
-    return int(await scalar(shop, rows) or 0)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

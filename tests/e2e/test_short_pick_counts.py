@@ -10,8 +10,8 @@ from bot.harness import RunningBot
 from domain.usecases.imports import import_products, import_stock
 from domain.usecases.stock import stock_drift
 from tests.e2e.conftest import hire
-from tests.e2e.test_picking import order, status
-from tests.e2e.test_stock_in_totes import bins_of
+from tests.e2e.journeys import order, status
+from tests.e2e.stock_in_totes import bins_of
 
 ASKED = {
     "en": "it was not on the shelf when we picked it.\nThe order is on hold until you choose:",

@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
 from domain.usecases.stock import stock_drift
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.test_picking import order, status
+from tests.e2e.journeys import split_jar_order, status
 
 TOLD = {
     "en": (
@@ -40,11 +39,7 @@ async def test_the_second_warehouse_short_of_an_order_already_held_is_told_so_an
     shop: RunningBot, language: str
 ) -> None:
     runtime = shop.runtime
-    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    counts = "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,2\nJAR-1,LON,A-01-01-1,2\n"
-    await import_stock(runtime.uow(), runtime.clock, counts)
-    split = await order(shop, 390, {"JAR-1": 4})  # 2 from each
+    split = await split_jar_order(shop, 390)
     mia = await hire(shop, 91, "Mia", "picker", "MAN")
     lu = await hire(shop, 92, "Lu", "picker", "LON", language=language)
     single, short = BUTTONS[language]

@@ -9,8 +9,7 @@ from bot.harness import RunningBot
 from domain.usecases.imports import import_stock
 from domain.usecases.stock import stock_drift
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import stock
-from tests.e2e.test_picking import jars, order, status
+from tests.e2e.journeys import jars, order, status, stock
 
 KEPT = {
     "en": "1 × JAR-1 not found in bin A-01-01-1 could not come off its count (it holds fewer, or they are reserved): "

@@ -15,53 +15,20 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_of_invoice, place_cod_order, scalar
-from tests.e2e.test_order_edit_additions import _unbalanced_entries
-from tests.e2e.test_parcels import hire_in
-from tests.e2e.test_picking import pick_everything, status
-from tests.e2e.test_split_shipments import _parcels, shelf_says
-
-SKU = "22151"  # only LON holds it in the demo catalog
-STAFF_CHAT = -100500
-WORDS = {
-    "en": {
-        "asked": "We are short of 3 × ",
-        "hold": "The order is on hold until you choose:",
-        "split": "🚚 Send what is here now, the rest later",
-        "wait": "⏳ Wait and send it all together",
-        "cancel": "✖ Cancel the missing part",
-        "chosen": "What is here will be sent now; the rest follows in a second parcel when it arrives.",
-        "dropped": "The missing part is cancelled; we are sending the rest.",
-        "stale": "no longer waits for this answer",
-        "refund": "We owe you the £",
-    },
-    "ru": {
-        "asked": "Не хватает 3 × ",
-        "hold": "Заказ приостановлен, пока вы не выберете:",
-        "split": "🚚 Отправить то, что есть, остальное позже",
-        "wait": "⏳ Подождать и отправить всё вместе",
-        "cancel": "✖ Отменить недостающее",
-        "chosen": "То, что есть, отправим сейчас; остальное придёт второй посылкой, когда поступит.",
-        "dropped": "Недостающее отменено; остальное отправляем.",
-        "stale": "больше не ждёт этого ответа",
-        "refund": "Мы должны вам",
-    },
-}
-
-
-async def _short_pick(shop: RunningBot, picker: SandboxUser, found: int) -> None:
-    reply = await picker.press((await picker.send("/pick")).last, "Single order")
-    reply = await picker.press(reply.last, "Short pick")
-    await picker.send(str(found))
-    await shop.runtime.notifier.drain()
-
-
-async def _pack_and_ship(packer: SandboxUser, code: str, units: int, tracking: str) -> None:
-    await packer.send(f"/pack {code}")
-    reply = await packer.send(f"{SKU} {units}")
-    reply = await packer.press(reply.last, "✅")
-    await packer.press(reply.last, "⚖️")
-    await packer.send(f"/ship {code} DPD {tracking}")
+from tests.e2e.journeys import (
+    add_to_cart,
+    checkout_to_payment,
+    order_code,
+    order_of_invoice,
+    pick_everything,
+    place_cod_order,
+    scalar,
+    status,
+)
+from tests.e2e.order_edit_additions import _unbalanced_entries
+from tests.e2e.parcels import hire_in
+from tests.e2e.short_picks import SKU, STAFF_CHAT, WORDS, _pack_and_ship, _short_pick
+from tests.e2e.split_shipments import _parcels, shelf_says
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -294,7 +261,9 @@ async def test_zone_picking_picks_again_only_the_missing_units_of_an_order_picke
 
     again = await _zone_round(zone_a, "A")  # zone A's item is in hand: nothing of this order again
     assert again.callback_answer is not None
-    assert again.callback_answer["text"] == "There is nothing to pick in LON right now."
+    assert again.callback_answer["text"] == (
+        "There is nothing to pick in zone A of LON right now. Zones with something to pick: B."
+    )
     rest = await _zone_round(zone_b, "B")  # zone B: the 2 missing, not the 3 nor the 1 in hand
     assert f"order {code}" in rest.last.text and "2 × 85123A" in rest.last.text and "Line 1 of 1" in rest.last.text
     await pick_everything(zone_b, rest)

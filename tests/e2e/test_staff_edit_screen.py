@@ -60,3 +60,21 @@ async def test_a_stale_press_on_the_staff_edit_screen_changes_nothing_and_shows_
     assert await line_quantities(shop, code) == {"22197": 1}  # nothing changed
     redrawn = next(m for m in manager.messages() if m.message_id == first.message_id)
     assert [b["text"] for b in redrawn.buttons() if b["text"].startswith("🗑")] == ["🗑 Popcorn Holder"]
+
+
+USAGE = {
+    "en": ("address TEXT (the same place)", "elsewhere TEXT (a different place: the national rate)"),
+    "ru": ("address ТЕКСТ (то же место)", "elsewhere ТЕКСТ (другое место: по тарифу по стране)"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_edit_usage_names_elsewhere_for_a_different_place(shop: RunningBot, language: str) -> None:
+    customer = SandboxUser(shop.server, 5505, "Rosa")
+    await add_to_cart(customer, "85123A")
+    code = order_code(await place_cod_order(customer))
+    manager = await hire(shop, 5506, "Max", "manager", language=language)
+    for asked in ("/edit", f"/edit {code} somewhere"):
+        told = (await manager.send(asked)).last.text
+        assert all(form in told for form in USAGE[language]), told
+    assert (await order_row(shop, code)).version == 0  # a usage changes nothing

@@ -14,7 +14,7 @@ from domain.usecases.purchasing import import_reorder
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, stock_row
-from tests.e2e.test_variants import tshirts
+from tests.e2e.variants import tshirts
 
 
 async def _movements(shop: RunningBot) -> list[tuple[int, str, str]]:
@@ -435,8 +435,7 @@ async def test_a_write_off_beyond_what_orders_leave_says_how_many_can_go_and_how
 ) -> None:
     """Three jars broke on the night shift while an order held 4 of 5: the write-off was refused
     with the two numbers and no way on (how many could go now, what to do about the rest)."""
-    from tests.e2e.journeys import stock
-    from tests.e2e.test_picking import jars, order
+    from tests.e2e.journeys import jars, order, stock
 
     await jars(shop, 3, 2)
     await order(shop, 371, {"JAR-1": 4})

@@ -4,17 +4,8 @@ who moved stock."""
 from __future__ import annotations
 
 from bot.harness import RunningBot
-from sandbox import SandboxUser
-from tests.e2e.conftest import ADMIN, invite_token
-from tests.e2e.test_dispatch import picked_order
-
-
-async def hire_russian(shop: RunningBot, user_id: int, name: str, role: str, warehouse: str = "") -> SandboxUser:
-    admin = SandboxUser(shop.server, ADMIN, "Ada")
-    token = invite_token((await admin.send(f"/invite {role} {warehouse}".strip())).last.text)
-    member = SandboxUser(shop.server, user_id, name, language_code="ru")
-    await member.send(f"/start inv_{token}")
-    return member
+from tests.e2e.journeys import picked_order
+from tests.e2e.staff_wording import hire_russian
 
 
 async def test_a_russian_packer_reads_grams_millimetres_and_movements_in_russian(shop: RunningBot) -> None:

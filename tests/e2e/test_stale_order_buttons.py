@@ -13,7 +13,7 @@ from domain.orders import OrderStatus
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from tests.e2e.journeys import add_to_cart, order_code, order_row, place_cod_order
-from tests.e2e.test_returns import deliver
+from tests.e2e.returns import deliver
 from tests.fakes import FakeClock
 
 WORDS = {

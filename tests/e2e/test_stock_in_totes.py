@@ -8,7 +8,8 @@ import pytest
 from bot.harness import RunningBot
 from domain.usecases.imports import import_products, import_stock
 from tests.e2e.conftest import hire
-from tests.e2e.test_picking import order, pick_everything, status, two_jars_in_a_tote
+from tests.e2e.journeys import order, pick_everything, status, two_jars_in_a_tote
+from tests.e2e.stock_in_totes import bins_of
 
 IN_TOTES = {
     "en": "▫️ A-01-01-1: 3 · 1 on the shelf, 2 picked",
@@ -27,12 +28,6 @@ async def test_stock_tells_a_bins_units_in_a_pickers_tote_from_those_on_the_shel
     view = (await manager.send("/stock JAR-1")).last.text
     assert IN_TOTES[language] in view
     assert "▫️ B-01-01-1: 2\n" in view  # nothing of it in a tote: said as it was
-
-
-def bins_of(view: str, warehouse: str) -> list[str]:
-    """The bin lines /stock shows under one warehouse."""
-    block = next(b for b in view.split("🏬 ")[1:] if b.startswith(f"{warehouse}:"))
-    return [line.strip() for line in block.splitlines() if line.strip().startswith("▫️")]
 
 
 async def test_a_parcel_of_an_order_picked_in_two_warehouses_leaves_from_the_earliest_picks(

@@ -19,9 +19,9 @@ from domain.purchasing import PurchaseOrder
 from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.accounting import _by_source, balances
+from tests.e2e.books_stock_arrivals import _sent, new_moon_lamp
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.test_accounting import _by_source, balances
-from tests.e2e.test_books_stock_arrivals import _sent, new_moon_lamp
 from tests.fakes import FakeClock
 
 PAYABLE, CASH, FX = "2000 Accounts payable", "1000 Cash", "5500 Exchange gains and losses"
@@ -183,7 +183,7 @@ async def test_each_payment_to_a_supplier_is_listed_on_the_order_and_its_pdf(
 ) -> None:
     """/po N said only paid and owed: each payment is kept (when, how much, who, the note) and
     listed on /po N and the supplier's PDF, oldest first, amounts exact to the penny."""
-    from tests.e2e.test_dispatch import pdf_text
+    from tests.e2e.journeys import pdf_text
 
     title, button, columns = HISTORY[language]
     manager = await hire(shop, 92, "Mo", "manager", "MAN", language=language)

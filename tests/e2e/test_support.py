@@ -242,3 +242,29 @@ async def test_a_contact_button_forged_with_another_customers_order_does_not_tel
         await bob.press(card.last, "Contact us")
         await bob.send("And this one?")
         assert [c.order_code for c in await _conversations(shop)] == [None, bobs]
+
+
+async def test_a_contact_button_forged_with_another_customers_order_does_not_echo_its_code(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """The prompt itself must not name another customer's order either (en/ru): the bot would
+    write back whatever code the forged button carried, "about order <Alice's>"."""
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        alice = SandboxUser(shop.server, 501, "Alice")
+        bob, vera = SandboxUser(shop.server, 502, "Bob"), SandboxUser(shop.server, 508, "Вера", language_code="ru")
+        await add_to_cart(alice, "85123A")
+        alices = order_code(await place_cod_order(alice))
+        for customer, about, plain in (
+            (bob, "about order", "💬 Write your message — text"),
+            (vera, "о заказе", "💬 Напишите сообщение — текст"),
+        ):
+            await add_to_cart(customer, "85123A")
+            own = order_code(await place_cod_order(customer))
+            card = await customer.send(f"/track {own}")
+            forged = await customer.press_data(card.last, ContactCb(code=alices).pack(), label="💬 Contact us")
+            assert forged.callback_answer is not None
+            assert alices not in forged.last.text and about not in forged.last.text
+            assert forged.last.text.startswith(plain)
+            await customer.send("/cancel")
+            honest = await customer.press(card.last, "Contact us" if customer is bob else "Написать нам")
+            assert f"{about} {own}" in honest.last.text

@@ -20,12 +20,12 @@ from tests.e2e.journeys import (
     order_of_invoice,
     order_row,
     payments,
+    pdf_text,
     place_card_order,
     place_cod_order,
     stock,
     support_question,
 )
-from tests.e2e.test_dispatch import pdf_text
 from tests.fakes import FakeClock
 
 SUPPORT = -1009000

@@ -6,8 +6,8 @@ import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.test_parcels import packed_order
-from tests.e2e.test_picking import status
+from tests.e2e.journeys import status
+from tests.e2e.parcels import packed_order
 
 WORDS = {
     "en": ("Expected delivery", "✅ Delivered "),

@@ -12,9 +12,9 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import name_in_russian
-from tests.e2e.test_refund_words import STEPS
-from tests.e2e.test_returns import ask_return, delivered, rma_of
-from tests.e2e.test_variants import WORDS, tshirts
+from tests.e2e.refund_words import STEPS
+from tests.e2e.returns import ask_return, delivered, rma_of
+from tests.e2e.variants import WORDS, tshirts
 
 TRACKED = {
     "en": {

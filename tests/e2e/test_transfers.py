@@ -9,8 +9,7 @@ from bot.harness import RunningBot
 from domain.usecases.imports import import_products, import_stock
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import count, stock
-from tests.e2e.test_picking import order, pick_everything, status
+from tests.e2e.journeys import count, order, pick_everything, status, stock
 
 SAID = {
     "held": {

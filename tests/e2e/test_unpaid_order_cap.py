@@ -20,8 +20,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import staff_shop
 from tests.e2e.journeys import add_to_cart, count, order_code, place_cod_order, stock
-from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_miniapp import found_ids
+from tests.e2e.miniapp import found_ids, miniapp, tma
 from tests.fakes import FakeClock
 
 URL = "https://shop.example.com"

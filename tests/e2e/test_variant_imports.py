@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.test_family_category import FAMILY, audit, categories
-from tests.e2e.test_variants import tshirts
+from tests.e2e.family_category import FAMILY, audit, categories
+from tests.e2e.variants import tshirts
 
 HEADER = "sku,name,category,price,currency,barcode,weight_g,parent,options\n"
 PARENT = "TEE,Organic cotton T-shirt,Clothing,12.00,GBP,2009000000001,180,,Size=S;Colour=White\n"

@@ -11,9 +11,10 @@ from bot.harness import RunningBot
 from domain.usecases.imports import import_products
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire, invite_token
-from tests.e2e.test_catalog_management import _changes, _price, _product
-from tests.e2e.test_variants import tshirts
+from tests.e2e.catalog_management import _changes, _price, _product
+from tests.e2e.conftest import hire
+from tests.e2e.variant_management import manager_in
+from tests.e2e.variants import tshirts
 
 POLO = "sku,name,category,price,currency,barcode,weight_g\nPOLO,Pique polo,Clothing,20.00,GBP,,210\n"
 WORDS = {
@@ -21,10 +22,10 @@ WORDS = {
         "options": "✏️ Options",
         "add": "Add variant",
         "skip": "Skip",
-        "history": "History (2)",
+        "history": "History (3)",
         "saved": "Saved.",
         "this": "This variant: Size=M",
-        "duplicate": "POLO already has a variant m (SKU POLO)",
+        "duplicate": "POLO already has a variant m (SKU POLO).",  # a whole sentence, as chat says it
         "price": "£22.00",
         "names": "✏️ Option names",
     },
@@ -32,22 +33,14 @@ WORDS = {
         "options": "✏️ Опции",
         "add": "Добавить вариант",
         "skip": "Пропустить",
-        "history": "История (2)",
+        "history": "История (3)",
         "saved": "Сохранено.",
         "this": "Этот вариант: Size=M",
-        "duplicate": "у POLO уже есть вариант m (артикул POLO)",
+        "duplicate": "У POLO уже есть вариант m (артикул POLO).",
         "price": "22,00",
         "names": "✏️ Названия опций",
     },
 }
-
-
-async def manager_in(shop: RunningBot, user_id: int, language: str) -> SandboxUser:
-    admin = SandboxUser(shop.server, ADMIN, "Ada")
-    token = invite_token((await admin.send("/invite manager")).last.text)
-    manager = SandboxUser(shop.server, user_id, "Mia", language_code=language)
-    await manager.send(f"/start inv_{token}")
-    return manager
 
 
 async def _group_and_options(shop: RunningBot, sku: str) -> tuple[int, str, str]:
@@ -90,6 +83,7 @@ async def test_a_manager_gives_a_polo_sizes_and_adds_an_l_the_customer_card_offe
     assert polo == (polo[0], "Size", "M") and polo_l == (polo[0], "Size", "L")
     assert await _price(shop, "POLO-L") == 2200 and (await _product(shop, "POLO-L")).weight_g == 210
     assert [(f, a) for _, f, _, a in await _changes(shop, "POLO")] == [
+        ("created", "POLO"),
         ("options", "Size=M"),
         ("variant_added", "POLO-L (Size=L)"),
     ]
@@ -129,7 +123,7 @@ async def test_bad_options_are_refused_and_change_nothing(shop: RunningBot) -> N
     sheet = await manager.send("/product TEE-L-NVY")
     await manager.press(sheet.last, "✏️ Options")
     taken = await manager.send("colour=navy; size=m")  # any order, any case: still M / Navy
-    assert taken.last.text == "TEE already has a variant m / navy (SKU TEE-M-NVY)"
+    assert taken.last.text == "TEE already has a variant m / navy (SKU TEE-M-NVY)."
     unknown = await manager.send("Fit=Slim")
     assert unknown.last.text == "Give a value for each option of TEE (Size, Colour), e.g. Size=L; Colour=Navy."
     too_many = await manager.send("A=1;B=2;C=3;D=4")
@@ -140,7 +134,7 @@ async def test_bad_options_are_refused_and_change_nothing(shop: RunningBot) -> N
     await manager.press(sheet.last, "Add variant")
     assert (await manager.send("TEE-M-NVY")).last.text == "SKU TEE-M-NVY is already in the catalog."
     assert (await _product(shop, "TEE-L-NVY")).option1 == "L"
-    assert await _changes(shop, "TEE-L-NVY") == []
+    assert await _changes(shop, "TEE-L-NVY") == [("import", "created", "", "TEE-L-NVY (Size=L; Colour=Navy)")]
 
     single = await manager.send("/product TEE")  # seven variants: none may lose or gain option names alone
     assert "Variants: 7" in single.last.text

@@ -16,11 +16,11 @@ from domain.usecases.returns import request_return
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
+from tests.e2e.accounting import balances
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, order_code, payments, place_cod_order, scalar, stock
-from tests.e2e.test_accounting import balances
-from tests.e2e.test_returns import ask_return, deliver, delivered, rma_of
-from tests.e2e.test_variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
+from tests.e2e.returns import ask_return, deliver, delivered, rma_of
+from tests.e2e.variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
 from tests.fakes import FakeClock
 
 REFUSED = {

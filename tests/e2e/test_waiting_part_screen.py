@@ -11,9 +11,9 @@ from domain.orders import OrderStatus
 from sandbox import SandboxUser
 from storage import models as m
 from storage.repositories.orders import SqlOrders
+from tests.e2e.backorders import CANCELLING, beyond_stock
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import scalar, stock
-from tests.e2e.test_backorders import CANCELLING, beyond_stock
 
 REFUSED = {
     "en": "Nothing of this order is waiting any more: it has been allocated or cancelled.",

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from bot.harness import RunningBot
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.test_dispatch import picked_order
+from tests.e2e.journeys import picked_order
 
 
 async def test_goods_received_without_a_bin_go_to_the_product_s_place_even_when_it_sold_empty(

@@ -7,8 +7,7 @@ import pytest
 
 from bot.harness import RunningBot
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import name_in_russian
-from tests.e2e.test_picking import order
+from tests.e2e.journeys import name_in_russian, order
 
 NAMES = {
     "en": ("Popcorn Holder", "White Hanging Heart T-Light Holder"),

@@ -14,6 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, LabeledPrice, Message, PreCheckoutQuery
 
 from sandbox import SandboxServer, SandboxUser
+from sandbox.server import BotMessage
 
 
 @pytest.fixture
@@ -160,3 +161,12 @@ async def test_a_long_poll_with_nothing_to_deliver_is_no_work_of_the_sandbox() -
         assert server.busy_s - before < 0.1
     finally:
         await server.stop()
+
+
+@pytest.mark.parametrize("pressed", ["➖", "➖ Mug", "Mug"])
+async def test_a_press_that_could_mean_two_buttons_is_refused(pressed: str) -> None:
+    """Two lines' buttons alike, or a part of both: the test says which it means, never the first."""
+    buttons = [{"text": "➖ Mug", "callback_data": "a"}, {"text": "➖ Mug", "callback_data": "b"}]
+    two = BotMessage(1, 1, "text", "Cart", None, {"inline_keyboard": [buttons]}, 0)
+    with pytest.raises(AssertionError, match="no single button"):
+        await SandboxUser(SandboxServer(), 44, "Cy").press(two, pressed)

@@ -397,12 +397,12 @@ async def test_two_processes_sharing_the_bot_keep_one_overall_rate_between_them(
     """Telegram counts a bot's sends, not a process's: two processes at 25/s each send 50 a
     second, and after the first burst Telegram refuses (checked: with a pacer each, the sandbox
     refuses some of these 100). With Redis each departure is decided there, for both."""
-    from tests.test_middlewares import _redis_or_skip
+    from tests.services import redis_or_skip
 
     rate, bot_id = 25, time.time_ns()  # a key of this run's own: CI and a local run share Redis
     chats = [900 + i for i in range(100)]
     _users(sandbox, chats)
-    clients = [await _redis_or_skip(), await _redis_or_skip()]
+    clients = [await redis_or_skip(), await redis_or_skip()]
     bots = [_bot(sandbox), _bot(sandbox)]
 
     async def process(n: int) -> None:

@@ -5,52 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog import Product
-from domain.customers import Role, StaffMember
-from domain.money import Money
 from domain.usecases.inventory import adjust, receive
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-
-STAFF = (701, 702, 703, 704)
-
-
-async def _new_mug(engine: AsyncEngine) -> None:
-    """A mug never stocked in warehouse W1 (no counter, no bins), and four managers."""
-    async with (uow := SqlUnitOfWork(session_factory(engine))):
-        await uow.products.upsert(Product("MUG", "Mug", "C", {"EUR": Money(900, "EUR")}))
-        await uow.warehouses.upsert(Warehouse("W1", "Main"))
-        for staff_id in STAFF:
-            await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER))
-        await uow.commit()
-
-
-async def _bin_with_five(engine: AsyncEngine, clock: FakeClock) -> None:
-    sessions = session_factory(engine)
-    await _new_mug(engine)
-    await receive(
-        SqlUnitOfWork(sessions),
-        clock,
-        staff_id=STAFF[0],
-        sku="MUG",
-        quantity=5,
-        warehouse_code="W1",
-        bin_code="A-1-1-1",
-    )
-
-
-async def _stock(engine: AsyncEngine) -> tuple[int, int, int]:
-    async with session_factory(engine)() as session:
-        in_bins = await session.scalar(select(func.sum(m.BinStockRow.quantity)))
-        on_hand = await session.scalar(select(func.sum(m.StockRow.on_hand)))
-        moved = await session.scalar(select(func.sum(m.InventoryMovementRow.delta)))
-    return int(in_bins or 0), int(on_hand or 0), int(moved or 0)
+from tests.storage.bin_count_race import STAFF, _bin_with_five, _new_mug, _stock
 
 
 async def _three_each_at_once(engine: AsyncEngine, clock: FakeClock, bins: tuple[str, ...]) -> None:

@@ -55,5 +55,5 @@ async def test_a_charge_for_a_product_withdrawn_since_the_pre_checkout_is_record
     assert row is not None and (row.status, row.total_minor) == ("cancelled", 1500)
     assert cash == 1500  # what the card was charged, no more
     assert sorted(tuple(p) for p in payments) == [("payment", 1500), ("refund_owed", 1500)]
-    assert memos[-1] == f"refund owed, {order.code} withdrawn from sale"
+    assert memos[-1] == f"refund owed, {order.code} withdrawn from sale; credit note CN-000001"
     assert told == ["buy_now_withdrawn", "staff_buy_now_withdrawn"] and reserved == 0

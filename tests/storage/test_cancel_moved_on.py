@@ -28,8 +28,8 @@ from storage.db import session_factory
 from storage.repositories.orders import SqlOrders
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.test_backorder_race import _twenty_waiting
-from tests.storage.test_short_choice_race import _held_for_a_short_pick
+from tests.storage.backorder_race import _twenty_waiting
+from tests.storage.short_choice_race import _held_for_a_short_pick
 
 MANAGER = 9001
 

@@ -19,9 +19,9 @@ from storage.db import session_factory
 from storage.repositories.orders import SqlOrders
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.backorder_fill import _customers, _shop
+from tests.storage.order_flags_race import paid_in_full
 from tests.storage.requests import pickup_cash_on_delivery
-from tests.storage.test_backorder_fill import _customers, _shop
-from tests.storage.test_order_flags_race import paid_in_full
 
 pytestmark = pytest.mark.postgres
 

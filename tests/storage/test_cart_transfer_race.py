@@ -22,8 +22,8 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.lock_order_race import counters
 from tests.storage.lock_waits import at_once, worst_interleaving
-from tests.storage.test_lock_order_race import counters
 
 MANAGER = 802
 

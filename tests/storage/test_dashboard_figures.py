@@ -4,9 +4,11 @@ by the shop's hour, cancelled ones left out."""
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from domain.catalog import Product
 from domain.customers import Customer
@@ -24,9 +26,8 @@ from tests.storage.requests import pickup_cash_on_delivery
 ADMIN = 7
 
 
-async def test_picking_counts_orders_per_warehouse_and_the_chart_counts_them_by_the_shops_hour(
-    engine: AsyncEngine, clock: FakeClock
-) -> None:
+async def _two_orders_and_a_cancelled_one(engine: AsyncEngine, clock: FakeClock) -> async_sessionmaker[Any]:
+    """Three customers' orders of A and B at W1 (W2 idle), the third cancelled; ``ADMIN`` an admin."""
     sessions = session_factory(engine)
     async with SqlUnitOfWork(sessions) as uow:
         products = [
@@ -54,7 +55,13 @@ async def test_picking_counts_orders_per_warehouse_and_the_chart_counts_them_by_
         )
         codes.append(order.code)
     await cancel_my_order(SqlUnitOfWork(sessions), clock, customer_id=customers[2], code=codes[2], staff_chat_id=None)
+    return sessions
 
+
+async def test_picking_counts_orders_per_warehouse_and_the_chart_counts_them_by_the_shops_hour(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = await _two_orders_and_a_cancelled_one(engine, clock)
     board = await dashboard(SqlUnitOfWork(sessions), clock, staff_id=ADMIN, timezone="Asia/Kolkata")
     assert board.picking == {
         "W1": {"allocated": 2, "picking": 0, "picked": 0, "packed": 0},
@@ -64,3 +71,27 @@ async def test_picking_counts_orders_per_warehouse_and_the_chart_counts_them_by_
     local_hour = clock.now().astimezone(ZoneInfo("Asia/Kolkata")).hour  # UTC+5:30: not the UTC hour
     assert board.hourly.orders[local_hour] == 2 and sum(board.hourly.orders) == 2  # the cancelled one is not counted
     assert board.hourly.revenue["EUR"][local_hour] == 2 * 2000
+
+
+async def test_the_dashboard_reads_todays_orders_once_for_its_chart_and_its_today_tile(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = await _two_orders_and_a_cancelled_one(engine, clock)
+    windows: list[str] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool) -> None:
+        if "FROM orders" in statement and "orders.created_at >=" in statement:
+            windows.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        board = await dashboard(SqlUnitOfWork(sessions), clock, staff_id=ADMIN, timezone="Asia/Kolkata")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    assert board.today is not None and board.hourly is not None and board.hourly.in_base is not None
+    assert (board.today.orders, board.today.revenue) == (2, {"EUR": 4000})  # the cancelled one left out
+    assert board.today.revenue_base == Money(4000, "EUR") and sum(board.hourly.in_base) == 4000
+    assert board.last_week is not None and board.last_week.orders == 0
+    # Today's orders once; the refunded ones among them with their payments (``jobs.refunded_figures``);
+    # the same day a week ago's totals.
+    assert len(windows) == 3, windows

@@ -20,7 +20,7 @@ from storage.repositories.notifications import SqlSubscriptions
 from storage.repositories.stock import SqlInventory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.test_back_in_stock_race import STAFF, _sold_out
+from tests.storage.back_in_stock_race import STAFF, _sold_out
 
 
 def _met_there(monkeypatch: pytest.MonkeyPatch, engine: AsyncEngine, repository: type, method: str, n: int) -> None:

@@ -5,6 +5,7 @@ run, and dropped for pairs that no longer have a forecast."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from domain.warehouse import Warehouse
 from domain.weeks import week_start, weekly
 from storage import models as m
 from storage.db import session_factory
-from storage.repositories.demand import _ranges
+from storage.repositories.id_ranges import id_ranges
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -173,6 +174,56 @@ async def test_a_price_cut_is_read_in_the_currency_a_product_is_priced_in_when_i
     assert stored[euros].weekly_demand < 1  # its EUR price, the one it sells at in EUR, was not
 
 
+async def test_a_promotions_weeks_are_left_out_so_its_lifted_sales_do_not_inflate_the_policy(
+    engine: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MUG sold 10 a week at W1 but 40 in the three weeks its category was on promotion (from a
+    Monday to a Monday in Moscow, the shop's zone): its policy is 10 a week's, as at W2; the
+    promotions are read once a night, not once a batch."""
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from domain.promotions import DiscountKind, Promotion, Target
+    from storage.repositories.promotions import SqlPromotions
+
+    uow, (mug, _bowl, _spoon), (w1, w2) = await _shop(engine, clock)
+    uow.timezone = "Europe/Moscow"
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    first = last_monday - timedelta(weeks=8)
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), ZoneInfo("Europe/Moscow")).astimezone(UTC)
+
+    async with session_factory(engine)() as session, session.begin():
+        d = m.DemandRow
+        days = [first + timedelta(weeks=k) for k in range(3)]
+        await session.execute(
+            update(d).where(d.product_id == mug, d.warehouse_id == w1, d.day.in_(days)).values(quantity=40)
+        )
+    async with uow:
+        category = next(node.id for node in await uow.products.category_nodes() if node.name == "C")
+        ends = midnight(first + timedelta(weeks=3))
+        sale = Promotion("Cups", DiscountKind.PERCENT, Target.CATEGORY, midnight(first), ends, Decimal(20))
+        await uow.promotions.add_promotion(replace(sale, category_id=category))
+        await uow.commit()
+    reads = 0
+    between = SqlPromotions.promotions_between
+
+    async def counted(self: SqlPromotions, since: datetime, until: datetime) -> list[Promotion]:
+        nonlocal reads
+        reads += 1
+        return await between(self, since, until)
+
+    monkeypatch.setattr(SqlPromotions, "promotions_between", counted)
+    run = await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False, batch=1)
+    assert (run.products, run.stored, reads) == (3, 3, 1)
+    async with uow.read_only():
+        stored = {(s.product_id, s.warehouse_id): s for s in await uow.demand.suggestions(None)}
+    for warehouse in (w1, w2):
+        assert stored[mug, warehouse].weekly_demand == pytest.approx(10)
+        assert (stored[mug, warehouse].reorder_point, stored[mug, warehouse].order_up_to) == (10, 20)
+
+
 async def test_weekly_demand_is_summed_into_the_weeks_the_domain_counts(engine: AsyncEngine, clock: FakeClock) -> None:
     """The repository counts weeks in SQL (SQLite's Julian days, PostgreSQL's date
     differences): held here to ``domain.weeks.weekly`` on days across week boundaries,
@@ -211,8 +262,8 @@ async def test_weekly_demand_is_summed_into_the_weeks_the_domain_counts(engine: 
 
 
 def test_product_ids_are_read_in_ranges_split_where_they_lie_far_apart() -> None:
-    assert _ranges([5, 3, 4, 3, 60, 200, 264, 400]) == [(3, 60), (200, 264), (400, 400)]
-    assert _ranges([]) == []
+    assert id_ranges([5, 3, 4, 3, 60, 200, 264, 400]) == [(3, 60), (200, 264), (400, 400)]
+    assert id_ranges([]) == []
 
 
 async def test_weekly_demand_is_asked_for_from_a_monday_to_a_monday(engine: AsyncEngine, clock: FakeClock) -> None:

@@ -17,7 +17,7 @@ from domain.usecases.stock import release_expired_holds_and_find, stock_drift, t
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.test_stock_race import _counters, _shop_with_last_units
+from tests.storage.stock_race import _counters, _shop_with_last_units
 
 
 @pytest.mark.postgres

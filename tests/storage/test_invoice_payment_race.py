@@ -11,29 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
-from domain.orders import Order, OrderLine, PaymentMethod
 from domain.usecases.orders import cancel_for_customer
 from domain.usecases.payments import InvoiceAlreadyPaid, NotAnInvoice, PaymentOverInvoice, record_invoice_payment
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.invoice_payment_race import invoice_order
 
 BOOKKEEPERS = (611, 612)
-
-
-def invoice_order(code: str, customer: Customer, product: Product, units: int, clock: FakeClock) -> Order:
-    """An order of ``units`` crates at EUR 10.00, paid by invoice due today."""
-    return Order.place(
-        code=code,
-        customer_id=customer.id or 0,
-        currency="EUR",
-        lines=[OrderLine(product.id or 0, product.sku, "Crate", units, Money(1000, "EUR"))],
-        now=clock.now(),
-        actor="test",
-        payment_method=PaymentMethod.INVOICE,
-        invoice_due=clock.now().date(),
-    )
 
 
 async def _invoice(engine: AsyncEngine, clock: FakeClock) -> str:

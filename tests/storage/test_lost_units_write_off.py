@@ -15,8 +15,8 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.lock_order_race import counters
 from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
-from tests.storage.test_lock_order_race import counters
 
 PICKER, PACKER = 821, 822
 

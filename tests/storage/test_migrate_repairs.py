@@ -10,13 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage.models import OrderLineRow, OrderRow
 from storage.ops import head_revision
+from tests.storage.migrate_replacement_lines import FILLED, insert_exchanges, remove_exchanges, replacement_figures
 from tests.storage.migrations import migrate
-from tests.storage.test_migrate_replacement_lines import (
-    FILLED,
-    insert_exchanges,
-    remove_exchanges,
-    replacement_figures,
-)
 
 AT = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.test_bin_count_race import STAFF, _bin_with_five, _stock
+from tests.storage.bin_count_race import STAFF, _bin_with_five, _stock
 
 
 async def test_opposite_moves_between_two_bins_at_once_both_happen_and_leave_each_bin_as_it_was(

@@ -22,8 +22,9 @@ from storage.db import session_factory
 from storage.repositories.orders import SqlOrders
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.backorder_fill import _customers, _parts, _shop
+from tests.storage.order_flags_race import paid_in_full
 from tests.storage.requests import pickup_cash_on_delivery
-from tests.storage.test_backorder_fill import _customers, _parts, _shop
 
 pytestmark = pytest.mark.postgres
 
@@ -40,19 +41,6 @@ async def _three_lamps(engine: AsyncEngine, clock: FakeClock, *, card: bool) -> 
     )
     assert BACKORDER_FLAG in order.flags
     return order
-
-
-async def paid_in_full(sessions: async_sessionmaker[AsyncSession], clock: FakeClock, order: Order) -> None:
-    """The order's card payment, as Telegram reports it, in a transaction of its own."""
-    await record_card_payment(
-        SqlUnitOfWork(sessions),
-        clock,
-        payload=INVOICE_PAYLOAD_PREFIX + order.code,
-        amount=order.total.amount,
-        currency="EUR",
-        telegram_charge_id="tg-1",
-        provider_charge_id="pr-1",
-    )
 
 
 def _lamps_arrive_after(

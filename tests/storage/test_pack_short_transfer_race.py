@@ -20,9 +20,10 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.lock_order_race import MANAGER, _mugs_in_two_warehouses, counters
 from tests.storage.lock_waits import at_once, worst_interleaving
+from tests.storage.pack_short_transfer_race import _bins
 from tests.storage.requests import pickup_cash_on_delivery
-from tests.storage.test_lock_order_race import MANAGER, _mugs_in_two_warehouses, counters
 
 PICKERS = {"W1": 811, "W2": 812}
 PACKER = 813
@@ -52,18 +53,6 @@ async def _picked_in_two_warehouses(engine: AsyncEngine, clock: FakeClock) -> st
         await uow.commit()
     assert await counters(engine) == {"W1": (6, 2), "W2": (4, 2)}
     return order.code
-
-
-async def _bins(engine: AsyncEngine) -> dict[tuple[str, str], int]:
-    """(warehouse, bin) → units, of the bins holding any."""
-    async with session_factory(engine)() as session:
-        rows = await session.execute(
-            select(m.WarehouseRow.code, m.BinRow.code, m.BinStockRow.quantity)
-            .join(m.BinRow, m.BinRow.warehouse_id == m.WarehouseRow.id)
-            .join(m.BinStockRow, m.BinStockRow.bin_id == m.BinRow.id)
-            .where(m.BinStockRow.quantity > 0)
-        )
-        return {(w, b): q for w, b, q in rows}
 
 
 async def _check(engine: AsyncEngine, code: str, results: list[object]) -> None:

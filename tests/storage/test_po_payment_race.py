@@ -16,7 +16,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.test_po_receipt_race import mug_orders
+from tests.storage.po_receipt_race import mug_orders
 
 MANAGERS = (711, 712)
 

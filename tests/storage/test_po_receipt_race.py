@@ -18,6 +18,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.po_receipt_race import mug_orders
 
 BUYERS = (701, 702)
 
@@ -83,24 +84,3 @@ async def test_two_deliveries_of_the_same_goods_booked_in_at_once_count_both(
         on_hand = await session.scalar(select(m.StockRow.on_hand))
         moved = await session.scalar(select(func.sum(m.InventoryMovementRow.delta)))
     assert (in_bins, on_hand, moved) == (14, 14, 14)
-
-
-async def mug_orders(
-    uow: SqlUnitOfWork, clock: FakeClock, managers: tuple[int, ...], units: tuple[int, ...], currency: str
-) -> list[int]:
-    """Approved purchase orders of mugs at 3.00 each for one warehouse, one per count of
-    ``units``, and the ``managers`` who receive (or pay) them: the orders' numbers."""
-    async with uow:
-        product = await uow.products.upsert(Product(sku="MUG", name="Mug", category="C"))
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop"))
-        await uow.purchasing.upsert_suppliers([Supplier("ACME", "Acme")])
-        supplier = (await uow.purchasing.suppliers())[0]
-        for staff_id in managers:
-            await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER))
-        numbers = []
-        for count in units:
-            line = PoLine(product.id or 0, "MUG", count, Money(300, currency))
-            po = PurchaseOrder(supplier.id or 0, shop.id or 0, currency, PoStatus.APPROVED, [line], clock.now())
-            numbers.append((await uow.purchasing.add(po, "t")).id or 0)
-        await uow.commit()
-    return numbers

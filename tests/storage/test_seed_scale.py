@@ -3,6 +3,7 @@ hold on what it wrote, and the bot's own read paths serve the seeded shop."""
 
 from __future__ import annotations
 
+import gettext
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from itertools import pairwise
@@ -12,11 +13,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.i18n import locales_dir
 from domain.customers import Customer
 from domain.orders import ORDER_TRANSITIONS, OrderStatus
 from domain.usecases.order_queue import fulfilment_queue
 from domain.usecases.orders import my_order, my_orders
 from domain.usecases.staff_order import order_for_staff
+from handlers.views.memos import entry_memo
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.storage.seeding import load_seeder
@@ -75,6 +78,33 @@ async def test_seeded_tables_keep_every_invariant(database_url: str, engine: Asy
         "OR e.debit_total <> e.credit_total",
     )
     assert await _scalar(engine, "SELECT sum(debit_minor) - sum(credit_minor) FROM journal_lines") == 0
+
+
+async def test_seeded_journal_entries_keep_their_memo_keys_as_the_bot_writes_them(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    """/journal reads a memo from its key and values in the reader's language; a seeded entry
+    without them (as before 19fbb6ef) was read from its English by the old patterns only."""
+    await _seeded(database_url, engine)
+    async with SqlUnitOfWork(session_factory(engine)) as uow:
+        entries = await uow.journal.entries(datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    assert [e.memo for e in entries if e.keyed is None] == []
+    assert [e.memo for e in entries if e.keyed is not None and e.keyed.text() != e.memo] == []
+    russian = gettext.translation("messages", locales_dir(), ["ru"]).gettext
+    read = {e.keyed.key: (e.memo, entry_memo(e, russian)) for e in entries if e.keyed is not None}
+    assert set(read) == {
+        "sale {code} (card)",
+        "sale {code} (cash on delivery)",
+        "shipment {code}",
+        "return {rma}: restocked",
+        "refund owed, {rest}",
+        "refund paid, return {rma}",
+    }
+    code = read["shipment {code}"][0].removeprefix("shipment ")
+    rma = read["refund paid, return {rma}"][0].removeprefix("refund paid, return ")
+    assert read["refund owed, {rest}"] == (f"refund owed, return {rma}", f"к возврату покупателю, возврат товара {rma}")
+    assert read["shipment {code}"][1] == f"отгрузка {code}"
+    assert read["sale {code} (card)"][1].startswith("продажа ") and read["sale {code} (card)"][1].endswith(" (карта)")
 
 
 async def test_seeded_statuses_follow_the_lifecycle_and_match_payments_and_shipments(

@@ -24,9 +24,9 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.lock_order_race import counters
 from tests.storage.lock_waits import at_once, worst_interleaving
 from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
-from tests.storage.test_lock_order_race import counters
 
 PICKER_1, PICKER_2, CUSTOMER = 831, 832, 9_031
 

@@ -20,10 +20,10 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.lock_order_race import counters
 from tests.storage.lock_waits import at_once, worst_interleaving
+from tests.storage.pack_short_transfer_race import _bins
 from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
-from tests.storage.test_lock_order_race import counters
-from tests.storage.test_pack_short_transfer_race import _bins
 
 PICKER, MANAGER, CUSTOMER = 821, 822, 9_021
 

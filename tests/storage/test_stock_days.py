@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.catalog import Product
@@ -18,7 +18,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.repositories.stock_days import offsets
 from storage.uow import SqlUnitOfWork
-from tests.unit.test_stockout_days import MONDAY, ZONES, random_trail
+from tests.unit.stockout_days import MONDAY, ZONES, random_trail
 
 
 async def test_days_out_read_from_days_summed_in_sql_equal_the_walk_over_every_movement(engine: AsyncEngine) -> None:
@@ -89,3 +89,62 @@ def test_a_zones_offset_changes_are_found_to_the_second() -> None:
         (datetime(2026, 10, 25, 1, tzinfo=UTC), 0),
     )
     assert offsets("Asia/Kolkata", since) == ((since, 19800),)
+
+
+_PAIR = m.StockDayPairRow
+_PAIR_COLUMNS = (_PAIR.product_id, _PAIR.warehouse_id, _PAIR.first_day, _PAIR.total, _PAIR.lowest)
+_WALKED_WHOLE = text(
+    """
+    SELECT product_id, warehouse_id, MIN(day), SUM(net), MIN(run) FROM (
+        SELECT product_id, warehouse_id, day, net,
+               SUM(net) OVER (PARTITION BY product_id, warehouse_id ORDER BY day ROWS UNBOUNDED PRECEDING) AS run
+        FROM stock_day_sums
+    ) AS walked GROUP BY product_id, warehouse_id
+    """
+)
+
+
+async def test_a_pairs_total_and_lowest_kept_a_few_movements_a_night_equal_those_walked_over_every_day(
+    engine: AsyncEngine,
+) -> None:
+    """Movements mostly in time order, a few backdated, summed a few ids at a time: most turns only
+    add later days to a pair (its lowest then taken from those days), some a day it had or one
+    before it (walked whole again); the kept first day, total and lowest are a whole walk's."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    rng = random.Random(3)
+    async with uow:
+        products = []
+        for k in range(12):
+            added = await uow.products.upsert(
+                Product(sku=f"P{k}", name=f"P{k}", category="C", prices={"EUR": Money(100, "EUR")})
+            )
+            products.append(added.id or 0)
+        warehouses = [(await uow.warehouses.upsert(Warehouse(code, code))).id or 0 for code in ("W1", "W2")]
+        await uow.commit()
+    moves = sorted(
+        (
+            datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=rng.randint(0, 24 * 120)),
+            rng.choice(products),
+            rng.choice(warehouses),
+            rng.choice([rng.randint(1, 9), -rng.randint(1, 9)]),
+        )
+        for _ in range(600)
+    )
+    for i in rng.sample(range(len(moves)), 40):  # typed in late: a day already summed, or before it
+        at, p, w, d = moves[i]
+        moves[i] = (at - timedelta(days=rng.randint(0, 30)), p, w, d)
+    rows = [
+        {"product_id": p, "warehouse_id": w, "delta": d, "reason": "t", "actor": "t", "at": at} for at, p, w, d in moves
+    ]
+    async with session_factory(engine)() as session, session.begin():
+        await session.execute(insert(m.InventoryMovementRow), rows)
+    while True:
+        async with uow:
+            summed = await uow.demand.fold_stock_days("Europe/Berlin", rng.randint(1, 12))
+            await uow.commit()
+        if not summed:
+            break
+    async with session_factory(engine)() as session:
+        kept = {tuple(row) for row in await session.execute(select(*_PAIR_COLUMNS))}
+        walked = {tuple(row) for row in await session.execute(_WALKED_WHOLE)}
+    assert kept == walked and len(kept) == len(products) * len(warehouses)

@@ -17,7 +17,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.test_bin_count_race import STAFF, _new_mug
+from tests.storage.bin_count_race import STAFF, _new_mug
 
 
 async def _three_mugs_in_w1(engine: AsyncEngine, clock: FakeClock) -> None:

@@ -18,8 +18,8 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.invoice_payment_race import invoice_order
 from tests.storage.lock_waits import at_once, worst_interleaving
-from tests.storage.test_invoice_payment_race import invoice_order
 
 MANAGER = 621
 

@@ -42,6 +42,18 @@ def test_domain_imports_no_outer_layer(path: Path) -> None:
     assert not _imports(path) & {"bot", "handlers", "storage"}
 
 
+def _modules_imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return names | {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+
+
+# The rules beside the use cases are pure: a use case reads and writes through the ports, a rule only decides.
+@pytest.mark.parametrize("path", sorted((ROOT / "domain").glob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_rule_modules_import_no_use_case(path: Path) -> None:
+    assert not {m for m in _modules_imported(path) if m == "domain.usecases" or m.startswith("domain.usecases.")}
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "handlers").rglob("*.py")), ids=lambda p: p.name)
 def test_handlers_contain_no_sql(path: Path) -> None:
     imports = _imports(path)
@@ -136,11 +148,14 @@ SANDBOX_USERS_IN_BOT = {
     "bot/demo_campaigns.py",
     "bot/demo_catalog_admin.py",
     "bot/demo_catalog_changes.py",
+    "bot/demo_debit_notes.py",
     "bot/demo_edit.py",
     "bot/demo_parcels.py",
     "bot/demo_payments.py",
+    "bot/demo_picking_rules.py",
     "bot/demo_promos.py",
     "bot/demo_support_hours.py",
+    "bot/demo_tax_numbers.py",
     "bot/demo_web_shop.py",
     "bot/demo_pricing.py",
     "bot/demo_reports.py",
@@ -229,3 +244,62 @@ def test_a_handler_asks_only_for_documented_data_of_its_documented_type() -> Non
                 wrong.append(f"{handler.callback.__qualname__}({parameter.name}: {hints[parameter.name]})")
     assert len(handlers) > 100
     assert wrong == []
+
+
+def _imports_of_test_modules(paths: list[Path]) -> list[str]:
+    """``file: module`` for each import of a ``test_*`` module of ours (a helper belongs in a helper module)."""
+    found = []
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names if alias.name.split(".")[0] == "tests"]
+            elif isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] == "tests"):
+                base = "." * node.level + (node.module or "")
+                modules = [base] + [f"{base}.{alias.name}".replace("..", ".") for alias in node.names]
+            else:
+                continue
+            found += [f"{path.name}: {m}" for m in modules if m.rsplit(".", 1)[-1].startswith("test_")]
+    return found
+
+
+def test_no_test_module_imports_another_test_module() -> None:
+    """A shared step lives in journeys.py or a helper module: importing a test module runs its tests' set-up
+    twice over, and a helper moved or renamed in one test file silently breaks another."""
+    modules = sorted((ROOT / "tests").rglob("test_*.py"))
+    assert ROOT / "tests" / "e2e" / "test_picking.py" in modules
+    assert _imports_of_test_modules(modules) == []
+
+
+def test_the_test_import_check_itself_catches_each_way_of_importing_a_test_module(tmp_path: Path) -> None:
+    (tmp_path / "test_a.py").write_text(
+        "from tests.e2e.test_picking import order\nimport tests.test_cli\nfrom tests.e2e import test_dispatch\n"
+        "from .test_b import x\nfrom tests.e2e.journeys import status\nfrom aiohttp.test_utils import TestClient\n"
+        "def f():\n    from tests.test_run_webhook import free_port\n"
+    )
+    assert _imports_of_test_modules([tmp_path / "test_a.py"]) == [
+        "test_a.py: tests.e2e.test_picking",
+        "test_a.py: tests.test_cli",
+        "test_a.py: tests.e2e.test_dispatch",
+        "test_a.py: .test_b",
+        "test_a.py: tests.test_run_webhook",
+    ]
+
+
+def _repository_graph(root: Path) -> dict[str, set[str]]:
+    """Each storage repository module and the others it imports, at the top or inside a function."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted((root / "storage" / "repositories").glob("*.py")):
+        name, found = f"storage.repositories.{path.stem}", set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = {module for module in found if module.startswith("storage.repositories.")} - {name}
+    return graph
+
+
+def test_the_storage_repositories_import_each_other_without_a_cycle() -> None:
+    # An import inside a method to dodge a cycle hides it from readers and from this check's
+    # package graph: what two repositories share lives in a module both import.
+    TopologicalSorter(_repository_graph(ROOT)).prepare()  # raises CycleError, naming the cycle

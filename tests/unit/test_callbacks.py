@@ -111,3 +111,25 @@ def test_callback_data_fits_in_64_bytes_at_its_largest_values(factory: type[Call
     packed = factory(**largest).pack()  # validated as a button would be; pack refuses over 64 bytes too
     assert len(packed.encode()) <= MAX_CALLBACK_BYTES
     assert factory.unpack(packed) == factory(**largest)  # and a press carrying it is understood
+
+
+def test_every_order_code_fits_a_buttons_code_whole_so_a_press_finds_its_order(i18n: object) -> None:
+    """Buttons carry an order's code whole (a code cut short would find no order, or another):
+    codes are made ``CODE_LENGTH`` long, the API cannot set one, and the column holds as many
+    characters as a callback's ``Code`` does; 64 bytes would take more."""
+    from aiogram.types import InlineKeyboardMarkup
+
+    from domain.orders import CODE_LENGTH, new_order_code
+    from handlers.callbacks import Code, DocumentCb, PayDifferenceCb
+    from handlers.views.notification_buttons import buttons_for
+    from storage.models import OrderRow, ReturnRow
+
+    longest = next(rule.max_length for rule in get_args(Code)[1].metadata if hasattr(rule, "max_length"))
+    assert CODE_LENGTH == len(new_order_code()) <= getattr(OrderRow.__table__.c.code.type, "length", 0) == longest
+    assert getattr(ReturnRow.__table__.c.rma_code.type, "length", None) == longest
+    code = "Z" * longest
+    edited = buttons_for("order_edited", {"code": code, "charge_minor": 85})
+    notes = buttons_for("order_goodwill", {"code": code, "credit_note": 7})
+    assert isinstance(edited, InlineKeyboardMarkup) and isinstance(notes, InlineKeyboardMarkup)
+    assert PayDifferenceCb.unpack(str(edited.inline_keyboard[0][0].callback_data)).code == code
+    assert DocumentCb.unpack(str(notes.inline_keyboard[0][0].callback_data)).code == code

@@ -166,18 +166,19 @@ async def test_what_a_products_file_changes_on_stored_products_goes_into_their_a
 ) -> None:
     clock = FakeClock()
     again = f"{HEADER}\nMUG-1,Mug,Kitchen,4.50,EUR,,300,,,,\nMUG-2,Cup,Kitchen,3.00,EUR,,300,,,,\n"
+    made = list(shop.state.product_changes)  # the shop's own file made MUG-1 and MUG-2
     await import_products(shop, clock, again, actor="staff:7")
-    assert shop.state.product_changes == []  # the same rows change nothing
+    assert shop.state.product_changes == made  # the same rows change nothing
     changed = (
         f"{HEADER},status,name_ru,cost\n"
         "MUG-1,Big mug,Kitchen,3.99,EUR,,300,,,,,hidden,Кружка,1.20\n"  # name, price, status, name_ru, cost
         "MUG-2,Cup,Kitchen,3.00,GBP,,300,,,,,active,,\n"  # a price in another currency: EUR kept
-        "MUG-3,Jug,Kitchen,6.00,EUR,,300,,,,,active,,\n"  # new: nothing to audit
+        "MUG-3,Jug,Kitchen,6.00,EUR,,300,,,,,active,,\n"  # new: its creation only
     )
     await import_products(shop, clock, changed, actor="staff:7", languages={"ru"})
     ids = {p.sku: p.id for p in shop.state.products.values()}
-    trail = [(c.product_id, c.field, c.before, c.after, c.actor, c.at) for c in shop.state.product_changes]
-    mug, cup, at = ids["MUG-1"], ids["MUG-2"], clock.now()
+    trail = [(c.product_id, c.field, c.before, c.after, c.actor, c.at) for c in shop.state.product_changes[len(made) :]]
+    mug, cup, jug, at = ids["MUG-1"], ids["MUG-2"], ids["MUG-3"], clock.now()
     assert sorted(trail, key=lambda t: (t[0] or 0, t[1])) == [
         (mug, "cost", "", "1.20 EUR", "staff:7", at),
         (mug, "name", "Mug", "Big mug", "staff:7", at),
@@ -185,4 +186,5 @@ async def test_what_a_products_file_changes_on_stored_products_goes_into_their_a
         (mug, "price_EUR", "4.50 EUR", "3.99 EUR", "staff:7", at),
         (mug, "status", "active", "hidden", "staff:7", at),
         (cup, "price_GBP", "", "3.00 GBP", "staff:7", at),
+        (jug, "created", "", "MUG-3", "staff:7", at),
     ]

@@ -3,7 +3,7 @@ currency with the tax inside the prices split out — all exact."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import cast
 from unittest.mock import AsyncMock, patch
@@ -248,8 +248,10 @@ async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leave
     order.id, order.payment_method = 7, PaymentMethod.INVOICE
     await book_sale(uow, order, T0, debit=Account.RECEIVABLE, memo=Memo.of("sale {code} (invoice)", code=order.code))
     half = Money(44472, "RUB")  # one mug returned: 4.43 EUR converted on its own
-    owed, credit = await give_back(uow, order, half, T1, source="order:ABC123", memo=Memo.of("return R1"))
+    memo, reason = Memo.of("return R1"), "return R1"
+    owed, credit, notes = await give_back(uow, order, half, T1, source="order:ABC123", memo=memo, reason=reason)
     assert owed == Money.zero("RUB") and credit == half and [p.kind for p in payments.rows] == [PaymentKind.CREDIT_NOTE]
+    assert [number for _, number in notes] == [1]  # one document of what the invoice fell by
     # /paid books what the invoice still asks, 444.72 RUB, converted whole: 4.43 EUR.
     await book(
         uow,
@@ -272,8 +274,9 @@ async def test_a_foreign_currency_invoice_paid_in_parts_leaves_nothing_receivabl
     await uow.orders.add(order)
     await book_sale(uow, order, T0, debit=Account.RECEIVABLE, memo=Memo.of("sale {code} (invoice)", code=order.code))
     with patch("domain.usecases.payments.require", AsyncMock()):
-        for _ in range(2):  # 444.72 RUB twice: 4.425… → 4.43 EUR each, converted on its own
-            await record_invoice_payment(uow, FakeClock(T1), staff_id=1, code="ABC123", amount="444.72")
+        for later in (0, 10):  # 444.72 RUB twice (minutes apart): 4.425… → 4.43 EUR each, converted on its own
+            clock = FakeClock(T1 + timedelta(minutes=later))
+            await record_invoice_payment(uow, clock, staff_id=1, code="ABC123", amount="444.72")
     assert [p.amount for p in payments.rows] == [Money(44472, "RUB")] * 2
     # Each part takes off the receivable what it takes off the invoice: 8.85 → 4.43 → 0.
     assert _balances(uow)[Account.RECEIVABLE] == 0 and _balances(uow)[Account.CASH] == 885

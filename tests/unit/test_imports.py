@@ -213,3 +213,19 @@ def test_a_barcode_of_digits_from_other_scripts_is_refused_as_invalid_not_a_cras
     """They pass ``str.isdigit``, and the check digit's ``int`` raised ValueError: "Something went wrong"."""
     with pytest.raises(InvalidBarcode):
         normalize_barcode(code)
+
+
+async def test_a_stock_file_counting_one_bin_twice_is_refused_naming_both_lines_and_imports_nothing() -> None:
+    """A bin left blank counts the default bin: a row naming that bin too was a second count of
+    it, both set in turn (the last won) and the summary added the units of both."""
+    uow = FakeUnitOfWork()
+    await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
+    await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,,,,,,\n")
+    rows = "A,W1,a-1-1-1,5\nA,W1,A-01-01-1,3\nA,W1,,2\na,w1,main-0-0-0,4\n"
+    with pytest.raises(ImportRejected) as caught:
+        await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\n" + rows)
+    assert caught.value.problems == [
+        (3, "duplicate stock line A@W1/A-01-01-1 (first on line 2)"),
+        (5, "duplicate stock line A@W1/MAIN-00-00-0 (first on line 4)"),
+    ]
+    assert uow.state.stock == {} and uow.state.movements == []

@@ -29,7 +29,7 @@ from handlers.callbacks import (
     shorten,
 )
 from handlers.cart import cart_keyboard
-from handlers.views.markup import NUMBER_MAX, callback_button, inline_keyboard, packed
+from handlers.views.markup import NUMBER_MAX, callback_button, inline_keyboard, packed, packed_each
 
 BOT = Bot("123456:TEST")
 
@@ -94,6 +94,32 @@ def test_packing_refuses_what_the_callback_data_would_not_take(values: tuple[Any
         packed(VariantCb, *values)
 
 
+@pytest.mark.parametrize(
+    ("kind", "rest"),
+    [
+        (VariantCb, (3, 4)),
+        (VariantCb, (0, 0)),
+        (CartChange, (0, 6, "card", 0)),
+        (NotifyMe, ()),
+        (ProductCb, (NUMBER_MAX, 99)),
+    ],
+)
+def test_data_packed_for_each_of_many_ids_is_what_packing_each_gives(
+    kind: type[CallbackData], rest: tuple[Any, ...]
+) -> None:
+    ids = [0, 7, 12345, NUMBER_MAX]
+    assert packed_each(kind, ids, *rest) == [packed(kind, pid, *rest) for pid in ids]
+
+
+@pytest.mark.parametrize(
+    ("leading", "rest"),
+    [([-1], (0, 0)), ([NUMBER_MAX + 1], (0, 0)), ([True], (0, 0)), ([1.0], (0, 0)), ([1], (0,)), ([1], (-1, 0))],
+)
+def test_packing_for_each_refuses_what_packing_each_refuses(leading: list[Any], rest: tuple[Any, ...]) -> None:
+    with pytest.raises(ValueError):
+        packed_each(VariantCb, leading, *rest)
+
+
 def test_the_cart_keyboard_is_the_one_aiogram_s_builder_makes() -> None:
     shirt = Product(sku="TS-M", name="T-shirt <b>M</b> " + "x" * 40, category="Tops", id=7)
     bolts = Product(sku="B-10", name="Bolts", category="Hardware", id=NUMBER_MAX)
@@ -108,14 +134,17 @@ def test_the_cart_keyboard_is_the_one_aiogram_s_builder_makes() -> None:
     for line, less, more in ((cart.lines[0], 1, 3), (cart.lines[1], 10, 30)):
         pid, qty = line.product.id or 0, line.quantity
         builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=CartView())
+        short = shorten(line.product.display_name, 12)
         builder.button(
-            text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart", page=0)
+            text=f"➖ {short}",
+            callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart", page=0),
         )
         builder.button(
-            text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart", page=0)
+            text=f"➕ {short}",
+            callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart", page=0),
         )
         builder.button(
-            text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart", page=0)
+            text=f"🗑 {short}", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart", page=0)
         )
     builder.button(text="✅ Checkout", callback_data=StartCheckout())
     builder.adjust(4, 4, 1)

@@ -142,3 +142,24 @@ def test_a_packing_is_found_whenever_one_exists_and_uses_the_fewest_boxes(
     plans = choose_boxes(items, boxes)
     _assert_valid(plans, items)
     assert (len(plans), sum(p.box.volume_mm3 for p in plans)) == best
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kinds=st.lists(_items, min_size=1, max_size=3),
+    picks=st.lists(st.integers(min_value=0, max_value=2), min_size=1, max_size=6),
+    boxes=st.lists(_boxes, min_size=1, max_size=3, unique_by=lambda b: b.code),
+)
+def test_with_any_box_set_up_an_order_gets_a_plan_or_is_told_which_item_no_box_takes(
+    kinds: list[Item], picks: list[int], boxes: list[Box]
+) -> None:
+    """The packing screen's "No standard box fits this order" (boxes set up, nothing proposed,
+    no item named) could only follow an empty plan: there is none to follow."""
+    items = [kinds[p % len(kinds)] for p in picks]
+    try:
+        plans = choose_boxes(items, boxes)
+    except NoBoxFits as refused:
+        assert refused.params["sku"] in {i.sku for i in items}
+        return
+    assert plans
+    _assert_valid(plans, items)

@@ -185,3 +185,57 @@ def test_an_order_not_shipped_or_delivered_already_is_refused_delivery_in_words(
     order.transition(S.DELIVERED, now=NOW, actor="staff:1")
     with pytest.raises(DeliveredAlready):
         check_deliverable(order)  # a second /delivered: not "cannot go from delivered to delivered"
+
+
+def test_a_parcels_tracking_page_is_its_carriers_first_rates_address_with_the_number_in_it() -> None:
+    from domain.parcels import tracking_page
+    from domain.shipping import CarrierRate, Zone
+
+    def rate(carrier: str, url: str) -> CarrierRate:
+        free = Money(0, "GBP")
+        return CarrierRate(carrier, "Next Day", Zone.NATIONAL, free, free, 1, 14, 10_000, tracking_url=url)
+
+    rates = [rate("DPD", "https://track.dpd.co.uk/?p={tracking}"), rate("DPD", "https://other/{tracking}")]
+    rates.append(rate("Royal Mail", "https://royalmail.com/track"))  # no {tracking}: no page to link
+
+    def parcel(carrier: str, tracking: str) -> Parcel:
+        return Parcel(1, 1, carrier, tracking, [], datetime(2026, 12, 4, tzinfo=UTC))
+
+    assert tracking_page(rates, parcel("DPD", "TRK-1")) == "https://track.dpd.co.uk/?p=TRK-1"
+    assert tracking_page(rates, parcel("Royal Mail", "RM1")) == ""
+    assert tracking_page(rates, parcel("Courier Co", "C1")) == ""  # not in the rate table
+
+
+def test_a_parcels_carrier_is_found_in_the_rate_table_whatever_its_case_and_by_a_rate_with_an_address() -> None:
+    """As ``parcel_eta`` finds "dpd" among DPD's rates, so does the tracking page; a carrier's
+    first rate without a tracking address does not hide a later one that has it."""
+    from domain.parcels import tracking_page
+    from domain.shipping import CarrierRate, Zone
+
+    def rate(carrier: str, service: str, url: str) -> CarrierRate:
+        free = Money(0, "GBP")
+        return CarrierRate(carrier, service, Zone.NATIONAL, free, free, 1, 14, 10_000, tracking_url=url)
+
+    rates = [rate("DPD", "Economy", ""), rate("DPD", "Next Day", "https://track.dpd.co.uk/?p={tracking}")]
+    rates.append(rate("Royal Mail", "Tracked 48", ""))
+
+    def parcel(carrier: str, tracking: str) -> Parcel:
+        return Parcel(1, 1, carrier, tracking, [], datetime(2026, 12, 4, tzinfo=UTC))
+
+    assert tracking_page(rates, parcel("dpd", "TRK-1")) == "https://track.dpd.co.uk/?p=TRK-1"
+    assert tracking_page(rates, parcel("DPD", "TRK-2")) == "https://track.dpd.co.uk/?p=TRK-2"
+    assert tracking_page(rates, parcel("royal mail", "RM1")) == ""  # no address at all: no link
+
+
+def test_a_tracking_number_goes_into_its_carriers_address_encoded() -> None:
+    """A number with a space, "&", "#" or "/" stays the number: it no longer ends the query,
+    adds a parameter, starts a fragment or a path step of the carrier's page."""
+    from domain.shipping import CarrierRate, Zone
+
+    free = Money(0, "GBP")
+    rate = CarrierRate(
+        "DPD", "Next Day", Zone.NATIONAL, free, free, 1, 14, 10_000, tracking_url="https://t.example/{tracking}?x=1"
+    )
+
+    assert rate.tracking_link("TRK-1") == "https://t.example/TRK-1?x=1"
+    assert rate.tracking_link("AB 12&c=3#4/5") == "https://t.example/AB%2012%26c%3D3%234%2F5?x=1"

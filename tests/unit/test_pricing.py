@@ -28,7 +28,6 @@ from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer
 from domain.usecases.pricing import import_prices
 from tests.fakes import FakeClock, FakeUnitOfWork
-from tests.unit.test_usecases import shop  # noqa: F401 - the fixture
 
 EUR = "EUR"
 ITEM = PricedItem("MUG-1-BLUE", "MUG-1", (7, 3))  # category 7 (Mugs) inside 3 (Kitchen)
@@ -181,7 +180,7 @@ async def _wholesaler(uow: FakeUnitOfWork) -> int:
     return customer.id or 0
 
 
-async def test_an_imported_price_list_prices_a_wholesale_customers_cart_and_card(shop: FakeUnitOfWork) -> None:  # noqa: F811
+async def test_an_imported_price_list_prices_a_wholesale_customers_cart_and_card(shop: FakeUnitOfWork) -> None:
     report = await import_prices(shop, PRICES)
     assert (report.created, report.updated) == (4, 0)
     customer_id = await _wholesaler(shop)
@@ -200,7 +199,7 @@ async def test_an_imported_price_list_prices_a_wholesale_customers_cart_and_card
     assert retail.price == Money(450, EUR) and retail.price_rule is None
 
 
-async def test_the_cart_reprices_a_line_when_a_break_is_reached(shop: FakeUnitOfWork) -> None:  # noqa: F811
+async def test_the_cart_reprices_a_line_when_a_break_is_reached(shop: FakeUnitOfWork) -> None:
     await import_prices(shop, PRICES)
     customer_id = await _wholesaler(shop)
     mug2 = next(p for p in shop.state.products.values() if p.sku == "MUG-2")
@@ -217,7 +216,7 @@ async def test_the_cart_reprices_a_line_when_a_break_is_reached(shop: FakeUnitOf
 
 
 async def test_minimum_and_pack_are_refused_at_add_and_at_the_buttons_and_nothing_changes(
-    shop: FakeUnitOfWork,  # noqa: F811
+    shop: FakeUnitOfWork,
 ) -> None:
     await import_prices(shop, PRICES)
     customer_id = await _wholesaler(shop)
@@ -244,7 +243,7 @@ async def test_minimum_and_pack_are_refused_at_add_and_at_the_buttons_and_nothin
     assert cart.lines[0].terms == OrderingTerms(2, 2)
 
 
-async def test_a_bad_price_file_is_refused_whole_with_line_numbers(shop: FakeUnitOfWork) -> None:  # noqa: F811
+async def test_a_bad_price_file_is_refused_whole_with_line_numbers(shop: FakeUnitOfWork) -> None:
     bad = PRICES + "wholesale,NOPE-1,EUR,1.00,,,,\nwholesale,MUG-1,EUR,1.00,5,,,\nwho le,MUG-2,EUR,1,,,,\n"
     with pytest.raises(ImportRejected) as rejected:
         await import_prices(shop, bad)
@@ -263,7 +262,7 @@ async def add_stock(uow: FakeUnitOfWork, product_id: int, quantity: int) -> None
     await import_stock(uow, FakeClock(), f"sku,warehouse,bin,quantity\n{sku},LON,A-01-01-9,{quantity}\n")
 
 
-async def test_a_price_file_names_its_unknown_targets_with_its_other_bad_lines(shop: FakeUnitOfWork) -> None:  # noqa: F811
+async def test_a_price_file_names_its_unknown_targets_with_its_other_bad_lines(shop: FakeUnitOfWork) -> None:
     """One run names every bad line: a bad price no longer hides an unknown SKU until it is fixed."""
     header = "group,target,currency,price,percent,from,min_order,pack\n"
     bad = header + "wholesale,NOPE-9,EUR,4.00,,,,\nwholesale,MUG-1,EUR,x,,,,\n"

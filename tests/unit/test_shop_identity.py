@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import ConfigError
@@ -82,6 +84,11 @@ def test_only_languages_with_a_catalog_are_picked() -> None:
 def test_a_default_locale_without_a_catalog_stops_start_up() -> None:
     with pytest.raises(ConfigError, match=r"DEFAULT_LOCALE: 'fr' has no catalog in .* \(found: en, ru\)"):
         make_i18n("fr")
+
+
+def test_a_locales_dir_that_is_not_a_folder_stops_start_up_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"LOCALES_DIR: there is no folder .*nope"):
+        make_i18n("en", tmp_path / "nope")
 
 
 def test_a_message_for_a_language_without_a_catalog_is_sent_in_the_shops_default() -> None:

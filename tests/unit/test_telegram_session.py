@@ -31,6 +31,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     KeyboardButton,
     LabeledPrice,
+    LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
     WebAppInfo,
@@ -92,6 +93,12 @@ METHODS: list[TelegramMethod[Any]] = [
         ),
     ),
     EditMessageText(chat_id=5, message_id=7, text="no buttons", reply_markup=InlineKeyboardMarkup(inline_keyboard=[])),
+    SendMessage(chat_id=5, text="https://a.example", link_preview_options=LinkPreviewOptions(is_disabled=True)),
+    SendMessage(
+        chat_id=5,
+        text="https://a.example",
+        link_preview_options=LinkPreviewOptions(url="https://b.example", prefer_small_media=True, future=1),
+    ),
 ]
 
 

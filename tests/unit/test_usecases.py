@@ -12,34 +12,10 @@ from domain.ports import SystemClock
 from domain.usecases.cart import add_to_cart, set_cart_quantity
 from domain.usecases.catalog import browse_category, product_card, product_card_by_sku
 from domain.usecases.customers import ensure_customer, set_language
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports import import_products, import_stock
 from domain.usecases.orders import transition_order
 from domain.usecases.stock import stock_drift
 from tests.fakes import FakeClock, FakeUnitOfWork
-
-PRODUCTS = """sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description
-MUG-1,Blue mug,Kitchen,4.50,EUR,4006381333931,300,100,90,95,A mug
-MUG-2,Red mug,Kitchen,4.00,EUR,,300,,,,
-BAG-1,Tote bag,Bags,9.99,EUR,,200,,,,
-"""
-WAREHOUSES = """code,name,address,latitude,longitude,pickup_point
-LON,London,1 Dock Rd,51.5,0.02,false
-MAN,Manchester,2 Market St,53.48,-2.24,true
-"""
-STOCK = """sku,warehouse,bin,quantity
-MUG-1,LON,A-01-01-1,3
-MUG-1,MAN,S-01-01-1,5
-BAG-1,LON,B-01-02-1,1
-"""
-
-
-@pytest.fixture
-async def shop() -> FakeUnitOfWork:
-    uow = FakeUnitOfWork()
-    await import_warehouses(uow, WAREHOUSES)
-    await import_products(uow, SystemClock(), PRODUCTS)
-    await import_stock(uow, FakeClock(), STOCK)
-    return uow
 
 
 async def test_a_new_user_is_registered_once_and_renames_are_remembered() -> None:

@@ -1,6 +1,7 @@
 """Options typed in /product: values for the parent's options, new option names, and the CSV's rules for one variant."""
 
 import pytest
+from aiogram.utils.i18n import I18n
 
 from domain.catalog import Product
 from domain.errors import DomainError
@@ -64,7 +65,7 @@ def test_option_names_are_renamed_as_many_and_in_order() -> None:
 def test_a_combination_a_sibling_has_is_refused_naming_the_sibling() -> None:
     with pytest.raises(DomainError) as refused:
         check_variant(_tee("TEE-NEW", "m", "navy"), SIBLINGS)
-    assert str(refused.value) == "TEE already has a variant m / navy (SKU TEE-M-NVY)"
+    assert str(refused.value) == "TEE already has a variant m / navy (SKU TEE-M-NVY)."
 
 
 def test_a_variant_keeps_its_own_combination_and_a_new_one_is_accepted() -> None:
@@ -76,4 +77,25 @@ def test_other_option_names_than_the_siblings_are_refused() -> None:
     odd = Product("TEE-X", "Tee", "Clothes", parent="TEE", option_names=("Fit",), options=("Slim",))
     with pytest.raises(DomainError) as refused:
         check_variant(odd, SIBLINGS)
-    assert str(refused.value) == "options of TEE must be Size, Colour, like its other variants; got Fit"
+    assert str(refused.value) == "Options of TEE must be Size, Colour, like its other variants, not Fit."
+
+
+def test_options_refused_in_chat_read_as_whole_sentences_in_english_and_russian(i18n: I18n) -> None:
+    odd = Product("TEE-X", "Tee", "Clothes", parent="TEE", option_names=("Fit",), options=("Slim",))
+    bare = [Product("POLO", "Polo", "Clothes"), Product("POLO-2", "Polo", "Clothes", parent="POLO")]
+    refusals = []
+    for candidate, siblings in ((odd, SIBLINGS), (bare[1], bare[:1])):
+        with pytest.raises(DomainError) as refused:
+            check_variant(candidate, siblings)
+        error = refused.value
+        refusals.append((str(error), i18n.gettext(error.key, locale="ru").format(**error.params)))
+    assert refusals == [
+        (
+            "Options of TEE must be Size, Colour, like its other variants, not Fit.",
+            "Опции TEE должны быть Size, Colour, как у других его вариантов, а не Fit.",
+        ),
+        (
+            "POLO has several variants: each needs options to tell them apart.",
+            "У POLO несколько вариантов: каждому нужны опции, чтобы их различать.",
+        ),
+    ]

@@ -1,5 +1,7 @@
 """Variants: the option syntax, which combinations a card offers, and the products file's parent rows."""
 
+import random
+
 import pytest
 
 from domain.catalog import Product
@@ -73,6 +75,25 @@ def test_hidden_variants_get_no_button_but_keep_their_values_in_catalog_order() 
 def test_an_option_with_one_value_gets_no_buttons() -> None:
     siblings = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Red"))]
     assert [row.name for row in option_rows(_variant(1, "S", "Red"), siblings, {})] == ["Size"]
+
+
+def test_a_one_option_card_offers_what_the_rule_for_several_options_offers() -> None:
+    """The one-option path (``_one_option``) against the general rule: the same family with a
+    second option every variant shares (a row of one value, so no buttons) goes the general way."""
+    rng = random.Random(19)
+    for _ in range(500):
+        values = rng.choices(["S", "M", "L", "XL", "XXL"], k=rng.randint(1, 6))  # a value twice at times
+        family = [
+            Sibling(pid, (value,), rng.random() > 0.2, rng.random() > 0.2) for pid, value in enumerate(values, start=1)
+        ]
+        available = {s.id: rng.choice([0, 0, 3]) for s in family}
+        widened = [Sibling(s.id, (*s.options, "Cotton"), s.listed, s.orderable) for s in family]
+        for chosen in family:
+            alone = Product("T", "Tee", "C", parent="T", option_names=("Size",), options=chosen.options, id=chosen.id)
+            both = Product(
+                "T", "Tee", "C", parent="T", option_names=("Size", "Cloth"), options=(*chosen.options, "Cotton")
+            )
+            assert option_rows(alone, family, available) == option_rows(both, widened, available), (family, chosen)
 
 
 def test_variants_fill_their_blanks_from_the_parent_row() -> None:

@@ -1,5 +1,5 @@
 // The catalog admin: products found and filtered, one edited field by field (the chat's /product), photos, CSV import.
-import { api, applyTheme, el, fill, me, served, showError, tg } from "./common.js";
+import { api, applyTheme, count, el, fill, me, served, showError, tg } from "./common.js";
 
 const state = { strings: {}, page: 0, pages: 1, product: null };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
@@ -22,7 +22,7 @@ async function list() {
   const found = await api(`/app/api/catalog/products?${params}`);
   state.page = found.page;
   state.pages = found.pages;
-  $("found").textContent = t("found", { n: found.total });
+  $("found").textContent = t("found", { n: count(found.total) });
   $("products").replaceChildren(...found.products.map((p) =>
     el("li", { "data-sku": p.sku, "data-id": p.id },
       el("span", {}, el("strong", {}, p.name), el("br"), el("span", { class: "sku" }, `${p.sku} · ${p.status_label} · ${p.category}`)),
@@ -133,7 +133,7 @@ function photosPanel(product) {
     change(clear, `/app/api/catalog/products/${product.id}/photos/clear`, {});
   });
   return el("section", { class: "panel" }, el("h2", {}, t("photos")),
-    el("p", { "data-figure": "photos" }, t("photo_count", { n: product.photos, limit: product.max_photos })),
+    el("p", { "data-figure": "photos" }, t("photo_count", { n: count(product.photos), limit: count(product.max_photos) })),
     product.cover ? el("img", { class: "cover", src: `${product.cover}?n=${product.photos}`, alt: "" }) : null,
     upload, clear);
 }
@@ -142,15 +142,15 @@ function drawProduct(product, saved) {
   state.product = product;
   const history = product.history.length
     ? el("ul", { class: "history" }, product.history.map((c) =>
-      el("li", {}, `${c.at.replace("T", " ")} · ${c.actor} · ${c.field}: ${c.before || "—"} → ${c.after || "—"}`)))
+      el("li", {}, `${c.at} · ${c.actor} · ${c.field}: ${c.before || "—"} → ${c.after || "—"}`)))
     : el("p", { class: "hint" }, t("no_history"));
   $("product-view").replaceChildren(
     el("button", { type: "button", class: "secondary", id: "back", on: { click: showList } }, t("back")),
     el("h2", { "data-sku": product.sku }, `${product.name} · ${product.sku}`),
-    el("p", { class: "hint" }, t("on_hand", { on_hand: product.on_hand, available: product.available })),
+    el("p", { class: "hint" }, t("on_hand", { on_hand: count(product.on_hand), available: count(product.available) })),
     el("section", { class: "panel" }, statusForm(product), product.fields.map((f) => fieldForm(product, f))),
     photosPanel(product),
-    el("section", { class: "panel" }, el("h2", {}, `${t("history")} (${product.changes})`), history),
+    el("section", { class: "panel" }, el("h2", {}, `${t("history")} (${count(product.changes)})`), history),
   );
   if (saved) {
     const form = document.querySelector(`#product-view form[data-name="${CSS.escape(saved)}"]`);
@@ -174,7 +174,7 @@ async function importFile(event) {
       el("p", { class: "error", role: "alert" }, error.message || t("error")),
       el("ul", { class: "problems" }, problems.map((p) =>
         el("li", { "data-line": p.line }, `${t("line", { line: p.line })}: ${p.reason}`))),
-      error.body && error.body.more ? el("p", { class: "hint" }, t("more_problems", { n: error.body.more })) : null);
+      error.body && error.body.more ? el("p", { class: "hint" }, t("more_problems", { n: count(error.body.more) })) : null);
   } finally {
     button.disabled = false;
   }

@@ -58,6 +58,11 @@ export async function me() {
   return who;
 }
 
+// A count grouped as the server's format_number groups it, in the reader's language (en "12,345", ru "12 345").
+export function count(n) {
+  return new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 0 }).format(n);
+}
+
 // Text only ever goes in as text: nothing a product name or a customer typed becomes markup.
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

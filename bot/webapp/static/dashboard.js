@@ -1,6 +1,6 @@
 // The staff dashboard: tiles the role may see, redrawn from each server-sent snapshot; every
 // tile opens its detail view (#order/CODE, #product/SKU, #list/NAME, #chart), Back returns.
-import { api, applyTheme, el, me, served, showError, tg } from "./common.js";
+import { api, applyTheme, count, el, me, served, showError, tg } from "./common.js";
 
 const tiles = document.getElementById("tiles");
 const detail = document.getElementById("detail");
@@ -14,6 +14,16 @@ function revenue(amounts) {
   return amounts.map((amount) => amount.text).join(" + "); // formatted by the server, exactly; a quiet day's is 0 in the base
 }
 
+// Today's refunds owed and cash never collected, each when there is any, and the net they leave, as /report says it.
+function givenBack(day) {
+  if (!day.refunds.minor && !day.uncollected.minor) return [];
+  const parts = [];
+  if (day.refunds.minor) parts.push(`${t("refunds_owed")}: ${day.refunds.text}`);
+  if (day.uncollected.minor) parts.push(`${t("uncollected")}: ${day.uncollected.text}`);
+  parts.push(`${t("net")}: ${day.net.text}`);
+  return [el("div", { "data-figure": "today_net" }, parts.join(" · "))];
+}
+
 function link(hash, ...content) {
   return el("a", { href: `#${hash}`, class: "open" }, ...content);
 }
@@ -23,7 +33,7 @@ function tile(name, title, hash, ...content) {
 }
 
 function figure(name, value) {
-  return el("div", { class: "figure", "data-figure": name }, value);
+  return el("div", { class: "figure", "data-figure": name }, count(value));
 }
 
 // The chart is drawn by the server (numbers and escaped labels only) and parsed as SVG, never as HTML.
@@ -38,7 +48,7 @@ function pickingTable(picking) {
     el("tr", {}, el("th", {}, ""), stages.map((s) => el("th", { "data-stage": s }, t(`stage_${s}`)))),
     Object.entries(picking).map(([code, counts]) => el("tr", { "data-warehouse": code },
       el("th", {}, link(`list/queue/${encodeURIComponent(code)}`, code)),
-      stages.map((s) => el("td", { "data-stage": s }, counts[s])))));
+      stages.map((s) => el("td", { "data-stage": s }, count(counts[s]))))));
 }
 
 function draw(board) {
@@ -47,7 +57,7 @@ function draw(board) {
   if (board.by_status) {
     const open = Object.entries(board.by_status).filter(([, n]) => n > 0);
     out.push(tile("by_status", t("by_status"), "list/queue", open.length
-      ? el("ul", {}, open.map(([status, n]) => el("li", { "data-status": status }, `${board.status_labels[status] || status}: ${n}`)))
+      ? el("ul", {}, open.map(([status, n]) => el("li", { "data-status": status }, `${board.status_labels[status] || status}: ${count(n)}`)))
       : el("p", { class: "muted" }, t("nothing"))));  // an empty box looked as if still loading
     out.push(tile("late", t("late"), "list/late", figure("late", board.late.length),
       el("p", {}, link("list/late", t("late_only")), " · ", link("list/on_hold", t("on_hold")))));
@@ -56,7 +66,7 @@ function draw(board) {
   if (board.hourly) out.push(tile("chart", t("by_hour"), "chart", chart(board.hourly)));
   if (board.today) {
     out.push(tile("today", t("today"), "chart", figure("today_orders", board.today.orders),
-      el("div", { "data-figure": "today_revenue" }, revenue(board.today.revenue))));
+      el("div", { "data-figure": "today_revenue" }, revenue(board.today.revenue)), ...givenBack(board.today)));
     out.push(tile("last_week", t("last_week"), "chart", figure("last_week_orders", board.last_week.orders),
       el("div", { "data-figure": "last_week_revenue" }, revenue(board.last_week.revenue))));
     out.push(tile("unsent", t("unsent"), "list/unsent", figure("unsent", board.unsent)));
@@ -80,14 +90,14 @@ function table(headings, rows) {
 const LISTS = {
   late: (x) => [orderLink(x.code), x.status_label, x.due || "—"],
   on_hold: (x) => [orderLink(x.code), x.placed],
-  queue: (x) => [orderLink(x.code), x.warehouse, x.status_label, String(x.units)],
-  low_stock: (x) => [productLink(x.sku), x.name, x.warehouse, `${x.available} / ${x.reorder_point}`],
+  queue: (x) => [orderLink(x.code), x.warehouse, x.status_label, count(x.units)],
+  low_stock: (x) => [productLink(x.sku), x.name, x.warehouse, `${x.available_text} / ${x.reorder_point_text}`, x.on_order_text || "—"],
   open_returns: (x) => [x.rma, orderLink(x.code), x.status_label, x.kind],
-  unsent: (x) => [x.template, x.written, String(x.attempts), x.error],
+  unsent: (x) => [x.template, x.written, count(x.attempts), x.error],
 };
 const HEADINGS = {
   late: ["order", "status", "due"], on_hold: ["order", "placed"], queue: ["order", "warehouse", "status", "units"],
-  low_stock: ["sku", "product", "warehouse", "available_reorder"], open_returns: ["rma", "order", "status", "kind"],
+  low_stock: ["sku", "product", "warehouse", "available_reorder", "on_order"], open_returns: ["rma", "order", "status", "kind"],
   unsent: ["template", "written", "attempts", "last_error"],
 };
 const TITLES = { late: "late_only", on_hold: "on_hold", queue: "picking", low_stock: "low_stock", open_returns: "open_returns", unsent: "unsent" };
@@ -107,12 +117,12 @@ async function orderView(code) {
   return [
     el("h2", { "data-order": o.code }, `${t("order")} ${o.code} — ${o.status_label}`),
     o.customer ? el("p", {}, o.customer) : null,
-    table([t("sku"), t("product"), "×", ""], o.lines.map((x) => [productLink(x.sku), x.name, String(x.quantity), x.total.text])),
+    table([t("sku"), t("product"), "×", ""], o.lines.map((x) => [productLink(x.sku), x.name, count(x.quantity), x.total.text])),
     el("p", { class: "price" }, o.total.text),
     Object.keys(o.allocations).length ? el("p", {}, Object.entries(o.allocations).map(([code, rows]) =>
-      `🏬 ${code}: ${rows.map((r) => `${r.sku} × ${r.quantity}`).join(", ")}`).join(" · ")) : null,
+      `🏬 ${code}: ${rows.map((r) => `${r.sku} × ${count(r.quantity)}`).join(", ")}`).join(" · ")) : null,
     o.picking.length ? table([t("bin"), t("sku"), t("picked")],
-      o.picking.map((x) => [x.bin || "—", x.sku, `${x.picked}/${x.quantity}`])) : null,
+      o.picking.map((x) => [x.bin || "—", x.sku, `${count(x.picked)}/${count(x.quantity)}`])) : null,
     el("h3", {}, t("timeline")),
     el("ol", { class: "timeline" }, o.timeline.map((e) => el("li", { "data-status": e.status },
       `${e.at} — ${e.status_label} — ${e.who}${e.why ? ` (${e.why})` : ""}`))),
@@ -124,8 +134,8 @@ async function productView(sku) {
   return [
     el("h2", { "data-sku": p.sku }, `${p.sku} — ${p.name}`),
     p.warehouses.map((w) => el("section", { class: "warehouse", "data-warehouse": w.code },
-      el("h3", {}, `${w.code}: ${t("available")} ${w.available} (${t("on_hand")} ${w.on_hand}, ${t("reserved")} ${w.reserved})`),
-      table([t("bin"), t("quantity")], w.bins.map((b) => [b.bin, String(b.quantity)])))),
+      el("h3", {}, `${w.code}: ${t("available")} ${count(w.available)} (${t("on_hand")} ${count(w.on_hand)}, ${t("reserved")} ${count(w.reserved)})`),
+      table([t("bin"), t("quantity")], w.bins.map((b) => [b.bin, count(b.quantity)])))),
   ];
 }
 
@@ -133,10 +143,11 @@ function chartView() {
   const hourly = last && last.hourly;
   if (!hourly) return [el("p", { class: "muted" }, t("nothing"))];
   const money = hourly.revenue ? Object.entries(hourly.revenue) : [];
-  const rows = hourly.orders.map((n, hour) => [`${String(hour).padStart(2, "0")}:00`, String(n),
+  const rows = hourly.orders.map((n, hour) => [n, `${String(hour).padStart(2, "0")}:00`, count(n),
     ...money.map(([, perHour]) => perHour[hour].text)]);
   return [el("h2", {}, t("by_hour")), chart(hourly),
-    table([t("hour"), t("orders"), ...money.map(([currency]) => `${t("revenue")}, ${currency}`)], rows.filter((r) => r[1] !== "0"))];
+    table([t("hour"), t("orders"), ...money.map(([currency]) => `${t("revenue")}, ${currency}`)],
+      rows.filter(([n]) => n !== 0).map(([, ...cells]) => cells))];
 }
 
 async function route() {

@@ -1,5 +1,5 @@
-// The storefront's "My orders" and order screen: the chat's /orders and /track, and the PO number's correction.
-import { api, el, showError, tg } from "./common.js";
+// The storefront's "My orders" and order screen: the chat's /orders and /track, its actions and the PO number's correction.
+import { api, count, el, fill, showError, tg } from "./common.js";
 
 // ``shop``: what the storefront lends its screens (``view``, ``show``, ``current``, ``t``, ``keepPlace``).
 export function orderScreens(shop) {
@@ -73,6 +73,68 @@ export function orderScreens(shop) {
     return panel("po", t("po_number"), shown, open, form);
   }
 
+  // What the chat offers for the order now (the server decides again on each): Pay in Telegram's own form,
+  // Cancel after a "Yes", a return in the chat (its steps are the chat's), the receipt PDF downloaded.
+  function actionsPanel(order, where) {
+    const offered = order.actions;
+    const path = (action) => `/app/api/shop/orders/${encodeURIComponent(order.code)}/${action}`;
+    const again = (said) => { where.said = said; return show({ ...where, y: window.scrollY }, false); };
+    const refused = (error) => {
+      showError(error.message || t("error"));
+      if (error.status === 409) show({ ...where, y: window.scrollY }, false).then(() => showError(error.message));
+    };
+    // 💳 Pay (an unpaid order) and 💳 Pay the difference (what an edit left): Telegram's invoice, the screen redrawn once paid.
+    const invoice = (id, action, text) => el("button", { type: "button", id, on: { click: async () => {
+      const asked = await api(path(action), { method: "POST", json: {} }).catch((error) => { refused(error); return null; });
+      if (!asked) return;
+      if (tg && tg.openInvoice) {
+        tg.openInvoice(asked.invoice_link, (status) => { if (status === "paid") again(fill(t("paid"), { code: order.code })); });
+      } else window.open(asked.invoice_link, "_blank", "noopener");
+    } } }, text);
+    const pay = offered.pay ? invoice("order-pay", "pay", t("pay")) : null;
+    const payDifference = offered.pay_difference ? invoice("order-pay-difference", "pay-difference", t("pay_difference")) : null;
+    const confirm = el("div", { class: "confirm", hidden: true, role: "alertdialog" },
+      el("p", {}, fill(t("cancel_ask"), { code: order.code })),
+      el("button", { type: "button", id: "cancel-yes", class: "danger", on: { click: async (event) => {
+        event.currentTarget.disabled = true;
+        const done = await api(path("cancel"), { method: "POST", json: {} }).catch((error) => { refused(error); return null; });
+        if (done) await again(done.said);
+      } } }, t("cancel_yes")),
+      el("button", { type: "button", id: "cancel-no", class: "secondary",
+        on: { click: () => { confirm.hidden = true; cancel.hidden = false; } } }, t("cancel_no")));
+    const cancel = el("button", { type: "button", id: "order-cancel", class: "secondary",
+      on: { click: () => { confirm.hidden = false; cancel.hidden = true; confirm.querySelector("#cancel-no").focus(); } } },
+    t("cancel_order"));
+    // The chat, opened at the return's first step (Telegram's openTelegramLink), the app closed over it.
+    const chat = (id, link, text) => link ? el("a", { id, href: link, class: "button secondary", on: { click: (event) => {
+      if (tg && tg.openTelegramLink) { event.preventDefault(); tg.openTelegramLink(link); tg.close && tg.close(); }
+    } } }, text) : null;
+    // The receipt and each credit or debit note correcting it (as the chat's /receipt sends them): a short-lived link each.
+    const download = (id, action, text) => el("button", { type: "button", id, class: "secondary", on: { click: async () => {
+      const got = await api(path(action), { method: "POST", json: {} }).catch((error) => { refused(error); return null; });
+      if (!got) return;
+      const url = new URL(got.url, window.location.href).href;
+      if (tg && tg.downloadFile) tg.downloadFile({ url, file_name: got.file_name });
+      else el("a", { href: url, download: got.file_name }).click();
+    } } }, text);
+    const receipt = download("order-receipt", "receipt", offered.receipt_label || t("receipt"));
+    const notes = (offered.credit_notes || []).map((note) =>
+      download(`order-credit-note-${note.number}`, `credit-notes/${note.number}`, note.label)).concat(
+      (offered.debit_notes || []).map((note) =>
+        download(`order-debit-note-${note.number}`, `debit-notes/${note.number}`, note.label)));
+    // The chat's 🛒 Buy again: the cart is shown, with what could not go in it and why.
+    const buyAgain = el("button", { type: "button", id: "order-buy-again", class: "secondary", on: { click: async () => {
+      const got = await api(path("buy-again"), { method: "POST", json: {} }).catch((error) => { refused(error); return null; });
+      if (got) await show({ screen: "cart", said: got.said });
+    } } }, t("buy_again"));
+    const returns = offered.return_link ? el("p", { class: "muted" }, t("return_hint")) : null;
+    const contact = offered.contact_link ? el("p", { class: "muted" }, t("contact_hint")) : null;
+    return panel("actions", t("actions"), el("div", { class: "actions" }, pay, payDifference, offered.cancel ? cancel : null,
+      offered.cancel ? confirm : null, chat("order-return", offered.return_link, t("return")),
+      chat("order-exchange", offered.exchange_link, t("exchange")), returns, offered.receipt ? receipt : null, ...notes,
+      offered.buy_again ? buyAgain : null, chat("order-contact", offered.contact_link, t("contact")), contact));
+  }
+
   // ``where.read``: the order as the correction answered it; ``where.said``: what the correction did.
   async function orderPage(where) {
     const still = current();
@@ -90,7 +152,7 @@ export function orderScreens(shop) {
       said ? el("p", { class: "ok said", role: "status" }, said) : null,
       el("ul", { class: "lines" }, order.lines.map((line) => el("li", { "data-sku": line.sku },
         el("span", { class: "line" }, el("span", { class: "name" }, line.name),
-          el("small", { class: "each muted" }, `× ${line.quantity}`)),
+          el("small", { class: "each muted" }, `× ${count(line.quantity)}`)),
         el("span", { class: "total" }, line.total.text)))),
       order.discounts.map((x) => el("p", { class: "discount muted" }, `🏷 ${x.label}: ${x.amount}`)),
       order.shipping ? el("p", { class: "shipping" }, `${t("shipping")}: ${order.shipping.text}`) : null,
@@ -99,7 +161,10 @@ export function orderScreens(shop) {
         d.where ? el("p", { class: "where" }, d.where) : null, d.when ? el("p", { class: "muted" }, d.when) : null) : null,
       panel("payment", t("payment_title"), el("p", {}, order.payment),
         order.payment_state.map((text) => el("p", { class: "muted" }, text))),
+      order.tax_numbers.length ? panel("tax", t("tax_numbers"),
+        order.tax_numbers.map((text) => el("p", {}, text))) : null,
       poPanel(order, where),
+      actionsPanel(order, where),
       order.parcels.length ? panel("parcels", t("parcels"), el("ul", { class: "parcels" }, order.parcels.map((p) =>
         el("li", { "data-tracking": p.tracking },
           el("p", {}, `📦 ${p.carrier} · ${p.tracking}`),

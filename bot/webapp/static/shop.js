@@ -1,5 +1,5 @@
 // The storefront: categories, search, a product grid, a product page, the cart (the chat's), checkout.
-import { api, applyTheme, el, fill, me, served, showError, tg } from "./common.js";
+import { api, applyTheme, count, el, fill, me, served, showError, tg } from "./common.js";
 import { orderScreens } from "./orders.js";
 
 const view = document.getElementById("view");
@@ -36,13 +36,23 @@ function keepPlace() {
     sessionStorage.setItem(placing(), JSON.stringify({ from: window.location.search, stack: state.stack }, plain));
   } catch { /* private mode */ }
 }
+function notePlace() {
+  const top = state.stack[state.stack.length - 1];
+  if (!top || top !== state.settled) return false;  // a screen still drawing: not its place yet
+  top.y = Math.round(window.scrollY);
+  return true;
+}
 let keeping = null;  // the place is written once scrolling stops, not each frame
 function scrolled() {
-  const top = state.stack[state.stack.length - 1];
-  if (!top || top !== state.settled) return;  // a screen still drawing: not its place yet
-  top.y = Math.round(window.scrollY);
+  if (!notePlace()) return;
   clearTimeout(keeping);
   keeping = setTimeout(keepPlace, 250);
+}
+// Leaving (a reload, the app closed): the place as it is now. A scroll's event comes with the next
+// frame, and a reload right after the scroll came before it, the place kept from before the scroll.
+function leaving() {
+  notePlace();
+  keepPlace();
 }
 
 function money(value) { return value ? value.text : "—"; }
@@ -64,7 +74,7 @@ const SCREENS = {
   home: (where) => home(where),
   grid: (where) => grid(where),
   product: (where) => productPage(where),
-  cart: () => cartPage(),
+  cart: (where) => cartPage(where),  // ``where.said``: what Buy again could not add, and why
   checkout: (where) => checkoutPage(where.read),
   placed: (where) => placedPage(where),
   orders: (where) => orders.ordersPage(where),  // "My orders", then one order as /track shows it
@@ -124,8 +134,8 @@ function mainButton(text, action) {
 async function refreshCartCount(cart) {
   const current = cart || (await api("/app/api/shop/cart"));
   state.cartCount = current.lines.reduce((n, line) => n + line.quantity, 0);
-  document.getElementById("cart-count").textContent = state.cartCount;
-  document.getElementById("cart-button").setAttribute("aria-label", t("cart_button", { n: state.cartCount }));
+  document.getElementById("cart-count").textContent = count(state.cartCount);
+  document.getElementById("cart-button").setAttribute("aria-label", t("cart_button", { n: count(state.cartCount) }));
   return current;
 }
 
@@ -188,7 +198,7 @@ async function home(where) {
     el("h2", {}, t("categories")),
     el("div", { class: "chips" }, categories.map((c) =>
       el("button", { type: "button", "data-category": c.id, on: { click: () => show(listing({ category: c.id }, c.name)) } },
-        `${c.name} (${c.count})`))),
+        `${c.name} (${count(c.count)})`))),
   );
   // The first category's products under them; its pages shown are the home screen's.
   if (categories.length) await grid({ ...where, query: { category: categories[0].id }, title: categories[0].name }, where);
@@ -216,7 +226,7 @@ async function grid(where, into = null) {
     }
     chips.append(...(found.children || []).map((c) =>
       el("button", { type: "button", "data-category": c.id, on: { click: () => show(listing({ category: c.id }, c.name)) } },
-        `${c.name} (${c.count})`)));
+        `${c.name} (${count(c.count)})`)));
     cards.append(...found.products.map(productCard));
     chips.hidden = !chips.childElementCount;
     if (next === 0 && !found.products.length && !chips.childElementCount) {  // as the chat says it
@@ -270,7 +280,7 @@ async function productPage(where) {
     p.terms ? el("p", { class: "terms muted" }, p.terms) : null,
     el("p", { class: "stock muted" }, p.stock_text),
     el("p", {}, p.description),
-    p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: p.in_cart })) : null,
+    p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: count(p.in_cart) })) : null,
     p.can_add
       ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p) } }, addLabel(p))
       : null,  // the stock line says why not
@@ -295,12 +305,13 @@ async function addChosen(p) {
   if (await addToCart(p)) await show({ screen: "product", id: p.id, y: window.scrollY }, false);
 }
 
-async function cartPage() {
+async function cartPage(where = {}) {
   const still = current();
   const cart = await refreshCartCount();
   if (!still()) return;
   // Lines hidden, discontinued or unpriced since they were added: said, as the chat's cart says them.
-  const leftOut = (cart.left_out || []).map((text) => el("p", { class: "left-out muted" }, text));
+  const leftOut = (where.said || []).map((text) => el("p", { class: "said" }, text))
+    .concat((cart.left_out || []).map((text) => el("p", { class: "left-out muted" }, text)));
   if (!cart.lines.length) {
     view.replaceChildren(el("h2", {}, t("cart")), ...leftOut, el("p", { class: "empty" }, t("empty_cart")));
     return;
@@ -310,7 +321,8 @@ async function cartPage() {
     view.querySelectorAll(".qty button").forEach((button) => { button.disabled = true; });
     const refused = await api("/app/api/shop/cart", { method: "POST", json: { product_id: line.product_id, quantity } })
       .then(() => null, (error) => error.message);
-    await show({ screen: "cart", y: window.scrollY }, false);  // the line tapped stays where it was
+    // The line tapped stays where it was, and what Buy again said stays until the cart is left.
+    await show({ screen: "cart", said: where.said, y: window.scrollY }, false);
     if (refused) showError(refused);  // after the redraw, which hides the last message
   };
   view.replaceChildren(
@@ -324,7 +336,7 @@ async function cartPage() {
       el("span", { class: "qty" },
         el("button", { type: "button", class: "secondary", "aria-label": t("fewer", { name: short(line.name) }),
           on: { click: change(line, line.down) } }, "−"),
-        el("span", { class: "quantity" }, line.quantity),
+        el("span", { class: "quantity" }, count(line.quantity)),
         el("button", { type: "button", class: "secondary", "aria-label": t("more_of", { name: short(line.name) }),
           on: { click: change(line, line.up) } }, "+")),
       el("span", { class: "total" }, money(line.total))))),
@@ -381,10 +393,13 @@ function deliveryChoice(options) {
           options.shipping.map((q, index) => el("label", { class: "choice" },
             el("input", { type: "radio", name: "rate", value: q.id, checked: index === 0 }),
             el("span", {}, q.text))))),
+      // Each point a radio beside its whole name and address, as the rates: a <select>'s closed box cut it at 390 px,
+      // the postcode lost. The one there is is chosen; of several, the customer chooses.
       el("div", { class: "stack", "data-delivery": "pickup", hidden: true },
-        el("label", {}, t("pickup"), el("select", { name: "pickup" },
-          points.length === 1 ? [] : el("option", { value: "" }, "—"),  // the one there is, else the customer's
-          points.map((p) => el("option", { value: p.id }, `${p.name}, ${p.address}`))))),
+        el("fieldset", { class: "points" }, el("legend", {}, t("pickup")),
+          points.map((p) => el("label", { class: "choice" },
+            el("input", { type: "radio", name: "pickup", value: p.id, checked: points.length === 1 }),
+            el("span", {}, p.label))))),
     ],
     chosen: (form) => (form.querySelector('input[name="delivery"]:checked') || {}).value,
   };
@@ -521,16 +536,19 @@ async function start() {
   search.setAttribute("aria-label", t("search"));
   search.addEventListener("change", then(() => search.value.trim()
     ? show(listing({ q: search.value.trim() }, search.value.trim())) : null));
-  // 🛒 on the cart redraws it: it was stacked again, and Back led from the cart to the cart.
-  document.getElementById("cart-button").addEventListener("click", then(() =>
-    show({ screen: "cart" }, state.stack[state.stack.length - 1].screen !== "cart")));
+  // 🛒 on the cart redraws it: it was stacked again, and Back led from the cart to the cart. What Buy
+  // again said stays, as at its − and +: the cart is not left.
+  document.getElementById("cart-button").addEventListener("click", then(() => {
+    const top = state.stack[state.stack.length - 1];
+    return top.screen === "cart" ? show({ screen: "cart", said: top.said }, false) : show({ screen: "cart" });
+  }));
   const mine = document.getElementById("orders-button");
   mine.setAttribute("aria-label", t("my_orders"));
   mine.addEventListener("click", then(() =>
     show({ screen: "orders" }, state.stack[state.stack.length - 1].screen !== "orders")));
   tg && tg.BackButton && tg.BackButton.onClick(then(back));
   window.addEventListener("scroll", scrolled, { passive: true });
-  window.addEventListener("pagehide", keepPlace);
+  window.addEventListener("pagehide", leaving);
   await refreshCartCount();
   // "Open in shop" on a chat card opens here: ?product=ID, with Back to the categories.
   const product = new URLSearchParams(window.location.search).get("product");

@@ -1,0 +1,82 @@
+"""The demo's picking rules, on a warehouse floor of its own: a picker carries one round at a time (a
+second zone pressed with a zone round open offers ▶️ Go on), and a count at a short pick that is also an
+item's code is asked again (count or code?), in Russian for a picker whose Telegram speaks it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.demo_warehouse import STEP, hire
+from bot.harness import running_bot
+from domain.ports import SystemClock
+from sandbox import SandboxUser
+from sandbox.driver import Reply
+
+ADMIN_ID = 1000
+# A shop whose SKUs are digits too: the lid is item 12, so a picker typing 12 may mean the lid.
+LIDS = "sku,name,category,price,currency,cost\n12,Storage jar lid,Kitchen,0.60,GBP,0.20\n"
+
+
+async def picking_rules(folder: Path, transcript: list[str], scene: Callable[[str], None]) -> None:
+    async with running_bot(
+        f"sqlite+aiosqlite:///{folder / 'picking-floor.sqlite3'}",
+        clock=SystemClock(),
+        default_currency="GBP",
+        admin_ids=[ADMIN_ID],
+    ) as shop:
+        server = shop.server
+        ada = SandboxUser(server, ADMIN_ID, "Ada", language_code="en", transcript=transcript)
+        ivy = SandboxUser(server, 1050, "Ivy", language_code="en", transcript=transcript)
+        al = await hire(
+            ada, SandboxUser(server, 1051, "Al", language_code="en", transcript=transcript), "picker", "LON"
+        )
+        scene(
+            "A warehouse floor of its own: Ivy's order lies in zones A and B of LON. Al, his zone A round open,"
+            " presses zone B: a picker carries one round (one cart) at a time, so he is told to go on with it"
+        )
+        await _courier_order(ivy, {"22197": 1, "85123A": 1})
+        zones = await al.press((await al.send("/pick")).last, "My zone")
+        await al.press(zones.last, "A")
+        still_open = await al.press(zones.last, "B")
+        resumed = await al.press(still_open.last, "Go on with round")
+        await _pick_all(al, resumed)
+        scene("…zone A done, Al takes zone B of the same order")
+        zones = await al.press((await al.send("/pick")).last, "My zone")
+        await _pick_all(al, await al.press(zones.last, "B"))
+
+        scene(
+            "Count or code? The shop's SKUs may be digits (12 is a jar lid). Пётр, short of jars, answers"
+            " «how many did you find» with 12: the bot asks whether it is a count; 12 again says it is"
+        )
+        await ada.send_document(LIDS.encode(), "lids.csv", "/import products")
+        await _courier_order(ivy, {"23166": 20})
+        pyotr = SandboxUser(server, 1052, "Пётр", language_code="ru", transcript=transcript)
+        await hire(ada, pyotr, "picker", "LON")
+        step = await pyotr.press((await pyotr.send("/pick")).last, "Один заказ")
+        await pyotr.press(step.last, "Недостача")
+        await pyotr.send("12")  # the lid's SKU, or 12 jars?
+        await pyotr.send("12")  # twice: 12 jars found, the other 8 looked for, the order held
+
+
+async def _courier_order(customer: SandboxUser, items: dict[str, int]) -> str:
+    """The customer's courier order to a London address, cash on delivery: its code."""
+    for sku, quantity in items.items():
+        await customer.send(f"/add {sku} {quantity}")
+    reply = await customer.send("/checkout")
+    reply = await customer.send("+44 7700 900456")
+    reply = await customer.press(reply.last, "Courier")
+    reply = await customer.send("1 Canada Square, London E14 5AB")
+    reply = await customer.send_location(51.5049, -0.0195)
+    reply = await customer.press(reply.last, reply.last.button_texts()[0])
+    reply = await customer.press(reply.last, "Cash on delivery")
+    placed = await customer.press(reply.last, "Confirm order")
+    match = re.search(r"Order (\w{8})", placed.last.text)
+    return match.group(1) if match else ""
+
+
+async def _pick_all(picker: SandboxUser, reply: Reply) -> None:
+    """Each line the round shows, scanned as typed: SKU and quantity."""
+    while (step := STEP.search(reply.last.text)) is not None:
+        reply = await picker.send(f"{step.group(2)} {step.group(1)}")

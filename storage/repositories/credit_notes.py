@@ -1,0 +1,47 @@
+"""Credit notes: issued with the next number of their own sequence, in the refund's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.credit_notes import CreditNote
+from domain.money import Money
+from storage import models as m
+from storage.repositories.document_numbers import next_number
+
+
+class SqlCreditNotes:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def issue(self, order_id: int, amount: Money, reason: str, at: datetime) -> CreditNote:
+        number = await next_number(self.s, "credit_note")
+        row = m.CreditNoteRow(
+            number=number,
+            order_id=order_id,
+            amount_minor=amount.amount,
+            currency=amount.currency,
+            reason=reason,
+            issued_at=at,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return CreditNote(order_id, number, amount, reason, at, id=row.id)
+
+    async def get_by_number(self, number: int) -> CreditNote | None:
+        n = m.CreditNoteRow
+        r = await self.s.scalar(select(n).where(n.number == number))
+        if r is None:
+            return None
+        return CreditNote(r.order_id, r.number, Money(r.amount_minor, r.currency), r.reason, r.issued_at, id=r.id)
+
+    async def for_order(self, order_id: int) -> list[CreditNote]:
+        n = m.CreditNoteRow
+        rows = (await self.s.scalars(select(n).where(n.order_id == order_id).order_by(n.number))).all()
+        return [
+            CreditNote(r.order_id, r.number, Money(r.amount_minor, r.currency), r.reason, r.issued_at, id=r.id)
+            for r in rows
+        ]

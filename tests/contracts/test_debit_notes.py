@@ -1,0 +1,73 @@
+"""DebitNoteRepository: debit notes numbered 1, 2, 3… in their own sequence (not the credit notes'), gapless."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from domain.money import Money
+from domain.ports import UnitOfWork
+from tests.contracts.conftest import NOW
+from tests.contracts.orders import placed
+
+
+async def test_debit_notes_take_their_own_next_number_and_read_back_per_order(uow: UnitOfWork) -> None:
+    order = await placed(uow)
+    assert order.id is not None
+    async with uow:
+        await uow.credit_notes.issue(order.id, Money(50, "EUR"), "late delivery", NOW)  # another sequence
+        first = await uow.debit_notes.issue(order.id, Money(300, "EUR"), NOW)
+        second = await uow.debit_notes.issue(order.id, Money(150, "EUR"), NOW)
+        await uow.commit()
+    assert (first.number, second.number, first.label) == (1, 2, "DN-000001")
+    async with uow:
+        kept = await uow.debit_notes.for_order(order.id)
+        none = await uow.debit_notes.for_order(order.id + 1000)
+    assert [(n.number, n.amount) for n in kept] == [(1, Money(300, "EUR")), (2, Money(150, "EUR"))]
+    assert none == []
+
+
+async def test_an_edit_rolled_back_gives_its_debit_note_number_back(uow: UnitOfWork) -> None:
+    order = await placed(uow)
+    assert order.id is not None
+    async with uow:
+        await uow.debit_notes.issue(order.id, Money(100, "EUR"), NOW)  # never committed
+    async with uow:
+        note = await uow.debit_notes.issue(order.id, Money(200, "EUR"), NOW)
+        await uow.commit()
+    assert note.number == 1
+
+
+async def test_a_debit_note_is_found_by_its_number_and_no_other(uow: UnitOfWork) -> None:
+    order = await placed(uow)
+    assert order.id is not None
+    async with uow:
+        await uow.credit_notes.issue(order.id, Money(50, "EUR"), "late delivery", NOW)  # CN-000001, not DN-000001
+        await uow.debit_notes.issue(order.id, Money(300, "EUR"), NOW)
+        await uow.commit()
+    async with uow:
+        found, none = await uow.debit_notes.get_by_number(1), await uow.debit_notes.get_by_number(2)
+    assert found is not None and (found.order_id, found.amount, found.label) == (
+        order.id,
+        Money(300, "EUR"),
+        "DN-000001",
+    )
+    assert none is None
+
+
+async def test_debit_notes_are_read_for_many_orders_at_once_each_its_own(uow: UnitOfWork) -> None:
+    first = await placed(uow)
+    async with uow:
+        second = await uow.orders.add(
+            replace(first, code="BCDFGHJL", id=None, lines=[replace(first.lines[0], id=None)])
+        )
+        third = await uow.orders.add(replace(first, code="BCDFGHJM", id=None, lines=[replace(first.lines[0], id=None)]))
+        await uow.commit()
+    assert first.id is not None and second.id is not None and third.id is not None
+    async with uow:
+        await uow.debit_notes.issue(second.id, Money(200, "EUR"), NOW)
+        await uow.debit_notes.issue(first.id, Money(100, "EUR"), NOW)
+        await uow.debit_notes.issue(second.id, Money(300, "EUR"), NOW)
+        await uow.commit()
+    async with uow:
+        found = await uow.debit_notes.for_orders([first.id, second.id, third.id])
+    assert {order: [n.number for n in notes] for order, notes in found.items()} == {first.id: [2], second.id: [1, 3]}

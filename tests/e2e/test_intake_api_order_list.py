@@ -1,0 +1,113 @@
+"""A channel reads its orders back in pages (``GET /api/v1/orders``), on each engine: an
+integrator's walk found only ``GET /orders/{code}``, so a marketplace that lost a code, or
+wanted to learn which of its orders moved since it last asked, had no way to but one request
+an order it ever sent."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.usecases.api_keys import create_api_key
+from tests.e2e.conftest import shop_on
+from tests.e2e.intake_api import ORDER
+from tests.fakes import FakeClock
+
+Client = TestClient[Any, Any]
+
+
+@pytest.fixture
+async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with shop_on(database_url, clock) as bot:
+        yield bot
+
+
+async def _client(shop: RunningBot, name: str) -> Client:
+    runtime = shop.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name=name, scopes=frozenset({Scope.ORDERS}))
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    return TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"})
+
+
+async def _place(client: Client, reference: str) -> str:
+    body = {**ORDER, "lines": [{"sku": "85123A", "quantity": 1}], "reference": reference}
+    answer = await client.post("/api/v1/orders", json=body, headers={"Idempotency-Key": reference})
+    assert answer.status == 201, await answer.text()
+    return str((await answer.json())["code"])
+
+
+async def _list(client: Client, query: str) -> tuple[list[str], str | None]:
+    answer = await client.get(f"/api/v1/orders{query}")
+    page = await answer.json()
+    assert answer.status == 200, page
+    return [order["reference"] for order in page["orders"]], page["next_cursor"]
+
+
+async def test_a_channel_pages_through_its_own_orders_and_finds_them_by_reference_status_and_change(
+    shop_on_each_engine: RunningBot, clock: FakeClock
+) -> None:
+    shop = shop_on_each_engine
+    market, till = await _client(shop, "marketplace"), await _client(shop, "till")
+    async with market, till:
+        codes = {ref: await _place(market, ref) for ref in ("MP-1", "MP-2", "MP-3")}
+        await _place(till, "TILL-1")  # another channel's: never in the marketplace's list
+
+        first, cursor = await _list(market, "?limit=2")
+        assert first == ["MP-1", "MP-2"] and cursor is not None  # oldest first, as they were sent
+        rest, end = await _list(market, f"?limit=2&cursor={cursor}")
+        assert (rest, end) == (["MP-3"], None)
+        assert await _list(market, "") == (["MP-1", "MP-2", "MP-3"], None)
+        assert await _list(till, "") == (["TILL-1"], None)
+
+        found = await (await market.get("/api/v1/orders?reference=mp-2")).json()  # any case, as staff find it
+        assert [(o["code"], o["status"], o["total"]) for o in found["orders"]] == [(codes["MP-2"], "allocated", "6.65")]
+
+        clock.advance(minutes=5)
+        since = clock.now().isoformat()
+        assert (await market.post(f"/api/v1/orders/{codes['MP-3']}/cancel")).status == 200
+        assert await _list(market, f"?changed_since={since.replace('+00:00', 'Z')}") == (["MP-3"], None)
+        assert await _list(market, "?status=cancelled") == (["MP-3"], None)
+        assert await _list(market, "?status=allocated") == (["MP-1", "MP-2"], None)
+
+
+async def test_a_list_asked_for_wrongly_is_a_problem_naming_the_query_field(shop_on_each_engine: RunningBot) -> None:
+    market = await _client(shop_on_each_engine, "marketplace")
+    async with market:
+        for query, field in (
+            ("limit=0", "limit"),
+            ("limit=101", "limit"),
+            ("limit=ten", "limit"),
+            ("cursor=abc", "cursor"),
+            ("cursor=-1", "cursor"),
+            ("status=sent", "status"),
+            ("changed_since=yesterday", "changed_since"),
+            ("changed_since=2026-12-07T10:00:00", "changed_since"),  # no UTC offset: which 10:00?
+            ("reference=" + "x" * 65, "reference"),
+            ("colour=red", "colour"),
+        ):
+            answer = await market.get(f"/api/v1/orders?{query}")
+            problem = await answer.json()
+            assert (answer.status, problem["field"], problem["title"]) == (422, field, "Invalid request"), problem
+            assert problem["detail"].startswith(f"{field}: ")
+
+
+async def test_the_document_describes_the_list_and_keeps_each_operations_own_description(
+    shop_on_each_engine: RunningBot,
+) -> None:
+    """The scope's sentence replaced an operation's own description: the carrier events' rule
+    (another carrier's parcel is 403) was not in the served document."""
+    market = await _client(shop_on_each_engine, "marketplace")
+    async with market:
+        document = await (await market.get("/api/v1/openapi.json")).json()
+    listing = document["paths"]["/api/v1/orders"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {"limit", "cursor", "status", "reference", "changed_since"}
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/OrderPageOut")
+    assert "next_cursor" in listing["description"] and "`orders` scope" in listing["description"]
+    events = document["paths"]["/api/v1/shipments/{tracking}/events"]["post"]["description"]
+    assert "`carrier` scope" in events and "Wrong carrier" in events

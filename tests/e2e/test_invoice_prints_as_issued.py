@@ -1,0 +1,98 @@
+"""An issued invoice prints exactly what it was issued for: its lines, tax and totals as they stood when it took its
+number. An edit raising the order later gets a debit note, listed after the invoice's own figures, and the amount
+still to pay is the invoice plus its debit notes less its credit notes and payments (en/ru, both engines).
+
+Demo data used: 22151, held in LON only; the shop's clock stands at 25 Nov 2026."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.harness import RunningBot
+from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
+from tests.e2e.credit_notes import total_of
+from tests.e2e.invoice_part_payments import invoice_document
+from tests.e2e.short_invoices import _invoice_order, shown
+from tests.e2e.short_picks import SKU
+from tests.fakes import FakeClock
+
+WORDS = {
+    "en": {"invoice": "🧾 Invoice (PDF)", "total": "Total: £{}", "units": "{} × £", "left": "Still to pay: £{}"},
+    "ru": {"invoice": "🧾 Счёт (PDF)", "total": "Итого: {} £", "units": "{} × ", "left": "Осталось оплатить: {} £"},
+}
+
+
+@pytest.fixture
+async def each(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """The staffed shop on each engine: the invoice as issued is a table of its own."""
+    async with shop_on(database_url, clock, staff_chat_id=-100500, admin_ids=[ADMIN]) as bot:
+        yield bot
+        assert refused_calls(bot) == [], "the sandbox refused calls the bot made"
+
+
+def _money(minor: int, language: str) -> str:
+    return f"{minor // 100:,}.{minor % 100:02d}" if language == "en" else f"{minor // 100},{minor % 100:02d}"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_issued_invoice_edited_up_still_prints_the_lines_and_total_it_was_issued_for(
+    each: RunningBot, language: str
+) -> None:
+    shop, words = each, WORDS[language]
+    buyer, code = await _invoice_order(shop, 491, language, 2)
+    issued = await total_of(shop, code)
+    manager = await hire(shop, 492, "Mo", "manager")
+    await manager.send(f"/edit {code} {SKU} 3")
+    rise = await total_of(shop, code) - issued
+    assert rise > 0
+    invoice = await invoice_document(buyer, code, words["invoice"])
+    assert words["total"].format(_money(issued, language)) in invoice, invoice  # as issued, not the order's new total
+    assert words["total"].format(_money(issued + rise, language)) not in invoice, invoice
+    assert words["units"].format(2) in invoice and words["units"].format(3) not in invoice, invoice
+    assert "DN-000001" in invoice.split(words["total"].format(_money(issued, language)))[1]  # the note after it
+    assert words["left"].format(_money(issued + rise, language)) in invoice, invoice  # invoice + debit note
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_statement_and_ar_name_the_debit_note_beside_its_invoice_and_owe_what_the_invoice_says_is_left(
+    each: RunningBot, language: str
+) -> None:
+    """/statement, /ar CUSTOMER and /ar named INV-000001 alone after a rise: the buyer's accountant, holding the invoice
+    and DN-000001, could not tell where the owed amount came from. Both name the note beside the invoice, and owe
+    what the invoice's PDF says is still to pay: the invoice plus its debit notes less its payments."""
+    shop, words = each, WORDS[language]
+    buyer, code = await _invoice_order(shop, 495, language, 2)
+    issued = await total_of(shop, code)
+    manager = await hire(shop, 496, "Mo", "manager", language=language)
+    await manager.send(f"/edit {code} {SKU} 3")
+    await manager.send(f"/paid {code} 1")
+    left = issued + (await total_of(shop, code) - issued) - 100
+    invoice = await invoice_document(buyer, code, words["invoice"])
+    assert words["left"].format(_money(left, language)) in invoice, invoice
+    named = f"• {code} · INV-000001 + DN-000001 — {shown(left, language)}"
+    for said in ((await buyer.send("/statement")).last.text, (await manager.send("/ar 495")).last.text):
+        assert any(line.startswith(named) for line in said.splitlines()), said
+    aging = (await manager.send("/ar")).last.text  # and the aging of every open invoice
+    assert f"• {code} · INV-000001 + DN-000001 — Corp — {shown(left, language)}" in aging, aging
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_issued_invoice_edited_down_still_prints_its_own_total_and_the_credit_note_takes_it_down(
+    each: RunningBot, language: str
+) -> None:
+    """An edit lowering a numbered invoice issues a credit note; the invoice went on printing the order's new, lower
+    total with the note taken off it too. It prints what it was issued for, the note after it, and what is left."""
+    shop, words = each, WORDS[language]
+    buyer, code = await _invoice_order(shop, 497, language, 3)
+    issued = await total_of(shop, code)
+    manager = await hire(shop, 498, "Mo", "manager")
+    await manager.send(f"/edit {code} {SKU} 2")
+    fall = issued - await total_of(shop, code)
+    assert fall > 0
+    invoice = await invoice_document(buyer, code, words["invoice"])
+    assert words["total"].format(_money(issued, language)) in invoice, invoice
+    assert words["units"].format(3) in invoice and words["units"].format(2) not in invoice, invoice
+    assert "CN-000001" in invoice.split(words["total"].format(_money(issued, language)))[1], invoice
+    assert words["left"].format(_money(issued - fall, language)) in invoice, invoice  # invoice − credit note

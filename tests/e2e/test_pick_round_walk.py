@@ -1,0 +1,134 @@
+"""A picker's round walked as a warehouse worker on a phone would, in Russian and English: barcode photos
+and typed codes, a short pick that turns out not short, a barcode photographed at the count, the
+order held, stale buttons refused with a message and every button answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import RunningBot
+from handlers.output.barcodes import barcode_png
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import STEP, jars, order, status, stock
+
+W = {
+    "en": {
+        "batch": "Batch of orders",
+        "short": "Short pick",
+        "asked": "Scanned into tote 1 already: 1 of 3 × JAR-1. How many more did you find in the bin? Send a number"
+        " (0 if none).",
+        "not_a_count": "Send how many more you found in the bin as a number: 0 if no more.",
+        "not_short": "The line needs only 2 more × JAR-1: with {found} found nothing is short. Scan them: send the SKU"
+        " or barcode (add a number for several), or a photo of the barcode.",
+        "stale": "This line is picked already: the buttons are on the round's latest step.",
+        "held": "is on hold for the shortage; managers were told.",
+        "finished": "is finished.",
+        "no_round": "You have no picking round open. Start one with /pick.",
+    },
+    "ru": {
+        "batch": "Пакет заказов",
+        "short": "Недостача",
+        "asked": "Уже в контейнере 1: 1 из 3 × JAR-1. Сколько ещё нашлось в ячейке? Пришлите число (0, если больше"
+        " нет).",
+        "not_a_count": "Пришлите числом, сколько ещё нашлось в ячейке: 0, если больше нет.",
+        "not_short": "По строке нужно ещё только 2 × JAR-1: раз нашлось {found}, недостачи нет. Отсканируйте их:"
+        " пришлите артикул или штрихкод (с числом, если несколько) или фото штрихкода.",
+        "stale": "Эта строка уже собрана: кнопки — у последнего шага обхода.",
+        "held": "приостановлен из-за недостачи; менеджеры уведомлены.",
+        "finished": "завершён.",
+        "no_round": "У вас нет открытого обхода. Начните его командой /pick.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+async def test_a_pickers_round_walked_on_a_phone_reads_right_and_refuses_stale_buttons(
+    shop: RunningBot, language: str
+) -> None:
+    """Pia, on her phone: a photo of a barcode at «how many more did you find» read «That is not what I
+    asked… /cancel»; a count of all the line still needs read «Only 0 more of JAR-1 are needed», and left her
+    stuck at the question with nothing she could send but 0. She is asked for a number, told nothing is short
+    and sent back to scanning."""
+    w = W[language]
+    await jars(shop, 3, 0)
+    held = await order(shop, 580, {"JAR-1": 3})
+    other = await order(shop, 581, {"85123A": 2, "22197": 1})  # B-06-06-3 and A-03-03-3
+    pia = await hire(shop, 97, "Pia", "picker", "LON", language=language)
+    first = await pia.press((await pia.send("/pick")).last, w["batch"])
+    assert first.callback_answer is not None
+    assert "3 × JAR-1" in first.last.text  # A-01-01-1 first
+
+    one = await pia.send_photo(barcode_png("JAR-1"))  # a photo of the item's code
+    assert "2 × JAR-1" in one.last.text
+    asked = await pia.press(one.last, w["short"])
+    assert asked.callback_answer is not None and asked.last.text == w["asked"]
+    photo = await pia.send_photo(barcode_png("2008512350000", ean=True))  # scanned out of habit
+    assert photo.last.text == w["not_a_count"]
+    assert (await pia.send("2")).last.text == w["not_short"].format(found=2)  # all the line still needs
+    await pia.press(one.last, w["short"])
+    assert (await pia.send("5")).last.text == w["not_short"].format(found=5)  # or more
+    assert await stock(shop, "JAR-1") == [("LON", 3, 3)]  # nothing written off
+    back = await pia.send("JAR-1")  # back at scanning: the scan counts
+    assert "1 × JAR-1" in back.last.text, back.last.text
+    await pia.press(back.last, w["short"])
+    after = await pia.send("0")  # the last jar is not there
+    assert any(held in m.text and w["held"] in m.text for m in after.messages), after.text
+    assert await status(shop, held) == "on_hold"
+
+    stale = await pia.press(first.last, w["short"])  # the first step's button
+    assert stale.callback_answer is not None and stale.callback_answer["text"] == w["stale"]
+    reply = after
+    for _ in range(5):
+        step = STEP.search(reply.last.text)
+        if step is None:
+            break
+        last_step = reply
+        reply = await pia.send(f"{step.group(2)} {step.group(1)}")
+    assert w["finished"] in reply.last.text and await status(shop, other) == "picked"
+    late = await pia.press(last_step.last, w["short"])  # the round is over
+    assert late.callback_answer is not None and late.callback_answer["text"] == w["no_round"]
+    assert all(c.ok for c in shop.server.calls)
+
+
+@pytest.mark.parametrize(("language", "counts"), [("ru", ("2 шт", "х3", "1шт.")), ("en", ("x2", "×3", "1 pcs"))])
+async def test_a_count_typed_as_a_phone_worker_writes_it_is_read_as_the_count(
+    shop: RunningBot, language: str, counts: tuple[str, str, str]
+) -> None:
+    """Pia typed «JAR-1 2 шт» (or «JAR-1 x2») as people write counts and read «Quantity must be a whole number
+    from 1 to 9999»: the number was there. «2 шт», «x2», «×3», «х3» (Cyrillic) and «1 pcs» are counts; a word is
+    still none."""
+    await jars(shop, 6, 0)
+    code = await order(shop, 585, {"JAR-1": 6})
+    pia = await hire(shop, 101, "Pia", "picker", "LON", language=language)
+    reply = await pia.press((await pia.send("/pick")).last, W[language]["batch"])
+    refused = await pia.send("JAR-1 two")
+    assert (
+        refused.last.text
+        == {
+            "en": "Quantity must be a whole number from 1 to 9999.",
+            "ru": "Количество должно быть целым числом от 1 до 9999.",
+        }[language]
+    )
+    for count, left in zip(counts, ("4", "1"), strict=False):
+        reply = await pia.send(f"JAR-1 {count}")
+        assert f"{left} × JAR-1" in reply.last.text, reply.last.text
+    reply = await pia.send(f"JAR-1 {counts[2]}")
+    assert W[language]["finished"] in reply.last.text
+    assert await status(shop, code) == "picked"
+
+
+@pytest.mark.parametrize(("language", "scans"), [("ru", ("2 шт JAR-1", "3х JAR-1")), ("en", ("2x JAR-1", "3 × JAR-1"))])
+async def test_a_count_typed_before_the_code_is_read_as_the_count(
+    shop: RunningBot, language: str, scans: tuple[str, str]
+) -> None:
+    """Pia typed «2x JAR-1» (the count first, as the bot writes «2 × JAR-1» back) and was told the quantity must be a
+    whole number: it reads one way only, so it is two JAR-1."""
+    await jars(shop, 5, 0)
+    code = await order(shop, 586, {"JAR-1": 5})
+    pia = await hire(shop, 101, "Pia", "picker", "LON", language=language)
+    await pia.press((await pia.send("/pick")).last, W[language]["batch"])
+    reply = await pia.send(scans[0])
+    assert "3 × JAR-1" in reply.last.text, reply.last.text
+    reply = await pia.send(scans[1])
+    assert W[language]["finished"] in reply.last.text, reply.last.text
+    assert await status(shop, code) == "picked"
