@@ -3,6 +3,7 @@ it by the chat's use case and the screen says so and offers it no more."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -161,3 +162,31 @@ async def test_what_buy_again_left_out_stays_said_when_the_customer_presses_the_
         await expect(said).to_have_text(notes)
         await page.evaluate("window.__pressBack()")  # one cart on the stack: Back leads to the order, not the cart
         await expect(page.locator(f'article.order[data-order="{code}"]')).to_be_visible()
+
+
+MY_ORDERS = {"en": "📦 My orders", "ru": "📦 Мои заказы"}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_tap_on_my_orders_before_the_shop_knows_its_customer_opens_them_once_it_does(
+    shop: RunningBot, language: str
+) -> None:
+    """📦 and 🛒 are on the page before the shop has asked who its customer is; their listeners were added only after
+    the answer, so a quick tap (a slow phone, a loaded machine) did nothing at all and the list never came."""
+    from playwright.async_api import Route, expect
+
+    answered = asyncio.Event()
+
+    async def slowly(route: Route) -> None:
+        await answered.wait()
+        await route.continue_()
+
+    async with miniapp(shop) as client, browser_page(f"early-tap-{language}",
+                                                    init_data(shop, ANN, language=language)) as page:  # fmt: skip
+        code = await web_order(shop, client, ANN, "23843", "a")
+        await page.route("**/app/api/me", slowly)
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#orders-button").click()  # the shop still waits to know who Ann is
+        answered.set()
+        await expect(page.locator(f'button.order-row[data-order="{code}"]')).to_be_visible()
+        await expect(page.locator("#orders-button")).to_have_attribute("aria-label", MY_ORDERS[language])

@@ -517,23 +517,13 @@ async function checkoutPage(read) {
 
 async function start() {
   applyTheme();
-  try {
-    const who = await me();
-    state.strings = who.strings;
-    state.customer = who.id;
-  } catch (error) {
-    view.replaceChildren();
-    showError(error.status === 401 ? error.message : served);  // no words yet
-    return;
-  }
-  // A tap before the first screen is placed waits for it (it was drawn over); once placed, a tap
-  // opens its screen over it at once, and what the first was loading is not drawn.
+  // The buttons are on the page before the shop knows its customer: a tap made then (a slow phone)
+  // is listened to at once and waits for the first screen (it was drawn over); once that is placed,
+  // a tap opens its screen over it at once, and what the first was loading is not drawn.
   let opened = null;
   const started = new Promise((resolve) => { opened = resolve; });
   const then = (action) => () => started.then(action);
   const search = document.getElementById("search");
-  search.placeholder = t("search");
-  search.setAttribute("aria-label", t("search"));
   search.addEventListener("change", then(() => search.value.trim()
     ? show(listing({ q: search.value.trim() }, search.value.trim())) : null));
   // 🛒 on the cart redraws it: it was stacked again, and Back led from the cart to the cart. What Buy
@@ -543,10 +533,21 @@ async function start() {
     return top.screen === "cart" ? show({ screen: "cart", said: top.said }, false) : show({ screen: "cart" });
   }));
   const mine = document.getElementById("orders-button");
-  mine.setAttribute("aria-label", t("my_orders"));
   mine.addEventListener("click", then(() =>
     show({ screen: "orders" }, state.stack[state.stack.length - 1].screen !== "orders")));
   tg && tg.BackButton && tg.BackButton.onClick(then(back));
+  try {
+    const who = await me();
+    state.strings = who.strings;
+    state.customer = who.id;
+  } catch (error) {
+    view.replaceChildren();
+    showError(error.status === 401 ? error.message : served);  // no words yet
+    return;
+  }
+  search.placeholder = t("search");
+  search.setAttribute("aria-label", t("search"));
+  mine.setAttribute("aria-label", t("my_orders"));
   window.addEventListener("scroll", scrolled, { passive: true });
   window.addEventListener("pagehide", leaving);
   await refreshCartCount();
