@@ -32,7 +32,7 @@ typecheck: $(VENV)/.dev
 	$(BIN)/mypy .
 
 pytest: $(VENV)/.dev
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --durations=40 $(PYTEST_ARGS)  # the slowest named: CI has 90 minutes
 
 # Re-extract translatable strings, merge them into each catalog, compile the .mo files.
 messages: $(VENV)/.dev
