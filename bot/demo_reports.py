@@ -45,6 +45,10 @@ async def manager_reports(
     scene("Customer insight: who buys most")
     await ada.send("/top customers")
     await ada.send("/customer 1001")
+    scene(
+        "Receivables aging (/ar): each open invoice beside the notes that changed it, credit notes taken off and debit"
+        " notes added (INV-… − CN-… + DN-…), so what is owed on it is traced to documents"
+    )
     await ada.send("/ar")
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import ClassVar
 
+from domain.credit_notes import CreditNote
+from domain.debit_notes import DebitNote
 from domain.money import Money
 from domain.orders import Order, OrderLine
 
@@ -59,3 +62,20 @@ class IssuedInvoice:
             invoice_due=self.due,
             buyer_tax_number=self.buyer_tax_number,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceNotes:
+    """The numbered notes that changed an invoice since it was issued, each oldest first: what a statement of account
+    names beside it ("INV-000001 − CN-000001 + DN-000001"), so the amount owed on its line is traced to documents."""
+
+    MOST_NAMED: ClassVar[int] = 6  # a line of a message stays a line; /receipt CODE sends them all
+
+    credit: tuple[CreditNote, ...] = ()
+    debit: tuple[DebitNote, ...] = ()
+
+    def named(self) -> tuple[tuple[CreditNote, ...], tuple[DebitNote, ...], int]:
+        """The credit notes and the debit notes a line names, the credit notes first, and how many it leaves out."""
+        credit = self.credit[: self.MOST_NAMED]
+        debit = self.debit[: self.MOST_NAMED - len(credit)]
+        return credit, debit, len(self.credit) + len(self.debit) - len(credit) - len(debit)

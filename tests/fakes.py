@@ -13,7 +13,7 @@ import copy
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from domain.accounting import JournalEntry
 from domain.backorders import Backorder, BackorderStatus, BackorderTerms, fill_sequence
@@ -721,6 +721,9 @@ class FakeCreditNotes(_Repo):
     async def get_by_number(self, number: int) -> CreditNote | None:
         return next((n for n in self.st.credit_notes if n.number == number), None)
 
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[CreditNote]]:
+        return _per_order(self.st.credit_notes, order_ids)
+
 
 class FakeDebitNotes(_Repo):
     async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
@@ -736,11 +739,19 @@ class FakeDebitNotes(_Repo):
         return next((n for n in self.st.debit_notes if n.number == number), None)
 
     async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[DebitNote]]:
-        found: dict[int, list[DebitNote]] = {}
-        for note in sorted(self.st.debit_notes, key=lambda n: n.number):
-            if note.order_id in order_ids:
-                found.setdefault(note.order_id, []).append(note)
-        return found
+        return _per_order(self.st.debit_notes, order_ids)
+
+
+Note = TypeVar("Note", CreditNote, DebitNote)
+
+
+def _per_order(notes: list[Note], order_ids: Sequence[int]) -> dict[int, list[Note]]:
+    """Each order's notes, oldest first (an order with none: absent)."""
+    found: dict[int, list[Note]] = {}
+    for note in sorted(notes, key=lambda n: n.number):
+        if note.order_id in order_ids:
+            found.setdefault(note.order_id, []).append(note)
+    return found
 
 
 class FakeUnitOfWork:

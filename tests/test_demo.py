@@ -187,6 +187,13 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     issued = re.search(as_issued + r": (£[\d.]+)\); after it DN-000001 \+£[\d.]+\n", out)  # not the line added
     assert issued is not None and issued.group(1) != issued.group(2)
     assert re.search(rf"• {edited} · {invoice} \+ DN-000001 — £[\d.]+ — due ", out)  # /statement
+    # /ar names the credit note taking down the short-picked invoice beside it, the debit note raising the edited one.
+    assert re.search(
+        r"👤 Ada: /ar\n🤖 bot: Receivables aging\n(?:    .*\n)*?    • \w{8} · INV-\d{6} − CN-\d{6} — Hal Ltd — ", out
+    )
+    assert re.search(
+        rf"👤 Ada: /ar\n🤖 bot: Receivables aging\n(?:    .*\n)*?    • {edited} · {invoice} \+ DN-000001 — ", out
+    )
     told = rf"👤 Ada: /paid {edited} 5\n.*\n🔔 Acme Ltd's chat: 💷 We received your payment of £5\.00 for order "
     assert re.search(told + rf"{edited} \(invoice {invoice}\)\. Still to pay: £[\d.]+\.", out)
     journal = rf"👤 Ada: /journal {edited}\n🤖 bot: 📄 journal-{edited}\.csv .*\n    │ entry,date,source,memo,"

@@ -53,6 +53,10 @@ class CreditNoteRepository(Protocol):
         ...
 
     async def for_order(self, order_id: int) -> list[CreditNote]: ...  # oldest first
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[CreditNote]]:
+        """Each order's notes, oldest first, in one read (an order with none: absent)."""
+        ...
+
     async def get_by_number(self, number: int) -> CreditNote | None:
         """The note numbered ``number`` of the shop's sequence (CN-000003: 3), if any."""
         ...

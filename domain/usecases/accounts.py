@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.accounting import JournalEntry, aging_bucket
-from domain.debit_notes import DebitNote
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.issued_invoices import InvoiceNotes
 from domain.money import Money
 from domain.orders import Order, normalize_order_code
 from domain.payments import invoice_owed
@@ -20,6 +20,7 @@ from domain.purchasing import PurchaseOrder, Supplier
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.usecases.staff import require
+from domain.usecases.statements import notes_on
 
 FAR_FUTURE = date(9999, 1, 1)
 JOURNAL_PAGE = 2_000  # entries per page of a streamed export
@@ -141,7 +142,7 @@ class Receivable:
     days_overdue: int
     bucket: str
     customer: str = ""  # whose it is, by name: whom to chase
-    debit_notes: tuple[DebitNote, ...] = ()  # what was added to its invoice since, named beside it, oldest first
+    notes: InvoiceNotes = field(default_factory=InvoiceNotes)  # what changed its invoice since, named beside it
 
 
 async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[Receivable]:
@@ -151,7 +152,7 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
     async with uow.read_only():
         found = await uow.jobs.unpaid_invoices(FAR_FUTURE)
         payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])
-        debits = await uow.debit_notes.for_orders([o.id or 0 for o, _ in found if o.invoice_number is not None])
+        notes = await notes_on(uow, [order for order, _ in found])
         names: dict[int, str] = {}
         for customer_id in sorted({order.customer_id for order, _ in found}):  # the few businesses owing
             customer = await uow.customers.get(customer_id)
@@ -161,7 +162,7 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
             due = order.invoice_due or today
             late = max((today - due).days, 0)
             owed = invoice_owed(order.total, payments[order.id or 0])
-            noted = tuple(debits.get(order.id or 0, []))
+            noted = notes.get(order.id or 0, InvoiceNotes())
             result.append(Receivable(order, owed, late, aging_bucket(late), names[order.customer_id], noted))
     return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))
 

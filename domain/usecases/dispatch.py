@@ -403,6 +403,12 @@ class OrderPaperwork:
         return self.customer.display_name if self.customer else ""
 
     @property
+    def invoiced_to(self) -> str:
+        """The buyer as the order's invoice names them: the name it was issued to, or, none kept (an invoice numbered
+        before 0066 kept them, or none issued), their name today."""
+        return self.invoice.buyer if self.invoice is not None else self.recipient
+
+    @property
     def gift(self) -> bool:
         return "GIFT" in self.order.flags
 

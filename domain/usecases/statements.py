@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from domain.accounting import to_base
 from domain.customers import Customer
-from domain.debit_notes import DebitNote
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.issued_invoices import InvoiceNotes
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.payments import invoice_owed
@@ -33,7 +33,7 @@ class OpenInvoice:
     order: Order
     owed: Money  # its total less what was paid and credited, in the order's currency
     days_overdue: int  # 0 until the day after it is due
-    debit_notes: tuple[DebitNote, ...] = ()  # what was added to its invoice since, named beside it, oldest first
+    notes: InvoiceNotes = field(default_factory=InvoiceNotes)  # what changed its invoice since, named beside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,17 @@ def _per_currency(amounts: list[Money]) -> list[Money]:
     return [sums[currency] for currency in sorted(sums)]
 
 
+async def notes_on(uow: UnitOfWork, orders: list[Order]) -> dict[int, InvoiceNotes]:
+    """The credit and debit notes of each numbered invoice among ``orders``, in two reads (one without notes: absent);
+    an invoice issued before numbers is named by its order's code, with no notes beside it."""
+    numbered = [order.id or 0 for order in orders if order.invoice_number is not None]
+    credits, debits = await uow.credit_notes.for_orders(numbered), await uow.debit_notes.for_orders(numbered)
+    return {
+        order_id: InvoiceNotes(tuple(credits.get(order_id, [])), tuple(debits.get(order_id, [])))
+        for order_id in credits.keys() | debits.keys()
+    }
+
+
 async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Statement:
     """The customer's open invoices, read in one transaction so the totals agree with the lines."""
     today = shop_day(clock.now(), uow.timezone)
@@ -65,14 +76,14 @@ async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Sta
             o for o in orders if o.payment_method is PaymentMethod.INVOICE and o.status is not OrderStatus.CANCELLED
         ]
         payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
-        debits = await uow.debit_notes.for_orders([o.id or 0 for o in invoices if o.invoice_number is not None])
+        notes = await notes_on(uow, invoices)
         shop = merge(await uow.shop.identity(), "")
     open_invoices = []
     for order in invoices:
         owed = invoice_owed(order.total, payments.get(order.id or 0, []))
         if owed.amount > 0:
             late = max((today - (order.invoice_due or today)).days, 0)
-            open_invoices.append(OpenInvoice(order, owed, late, tuple(debits.get(order.id or 0, []))))
+            open_invoices.append(OpenInvoice(order, owed, late, notes.get(order.id or 0, InvoiceNotes())))
     open_invoices.sort(key=lambda i: (-i.days_overdue, i.order.invoice_due or today, i.order.code))
     base = uow.base_currency
     in_base = sum(to_base(i.owed, i.order.fx_rate, base) for i in open_invoices)

@@ -388,11 +388,14 @@ def corrected(docs: OrderPaperwork, timezone: str = "UTC") -> str:
 
 
 def _note_head(docs: OrderPaperwork, shop: ShopIdentity | None, title: str, issued: datetime, timezone: str) -> _Writer:
-    """A credit or debit note's top: the letterhead, its title (its number), when it was issued and for whom."""
+    """A credit or debit note's top: the letterhead, its title (its number), when it was issued and for whom: the
+    buyer as its invoice names them (name and tax number as issued), not as they are called today."""
     w = _Writer(A4, title)
+    if docs.invoice is not None:
+        docs = replace(docs, order=docs.invoice.printed(docs.order))
     buyer = _letterhead(w, docs, shop or ShopIdentity())
     w.line(title, size=16, bold=True, gap=1.8)
-    w.line(_("Issued %(when)s · for %(name)s") % {"when": _when(issued, timezone), "name": docs.recipient})
+    w.line(_("Issued %(when)s · for %(name)s") % {"when": _when(issued, timezone), "name": docs.invoiced_to})
     if buyer:
         w.line(_("Customer's VAT / tax number: %(number)s") % {"number": buyer})
     return w

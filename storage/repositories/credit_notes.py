@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from domain.credit_notes import CreditNote
 from domain.money import Money
 from storage import models as m
 from storage.repositories.document_numbers import next_number
+from storage.repositories.sql import _chunks
 
 
 class SqlCreditNotes:
@@ -33,15 +36,21 @@ class SqlCreditNotes:
 
     async def get_by_number(self, number: int) -> CreditNote | None:
         n = m.CreditNoteRow
-        r = await self.s.scalar(select(n).where(n.number == number))
-        if r is None:
-            return None
-        return CreditNote(r.order_id, r.number, Money(r.amount_minor, r.currency), r.reason, r.issued_at, id=r.id)
+        row = await self.s.scalar(select(n).where(n.number == number))
+        return None if row is None else _note(row)
 
     async def for_order(self, order_id: int) -> list[CreditNote]:
         n = m.CreditNoteRow
         rows = (await self.s.scalars(select(n).where(n.order_id == order_id).order_by(n.number))).all()
-        return [
-            CreditNote(r.order_id, r.number, Money(r.amount_minor, r.currency), r.reason, r.issued_at, id=r.id)
-            for r in rows
-        ]
+        return [_note(r) for r in rows]
+
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[CreditNote]]:
+        n, found = m.CreditNoteRow, defaultdict[int, list[CreditNote]](list)
+        for ids in _chunks(order_ids):
+            for row in await self.s.scalars(select(n).where(n.order_id.in_(ids)).order_by(n.number)):
+                found[row.order_id].append(_note(row))
+        return dict(found)
+
+
+def _note(r: m.CreditNoteRow) -> CreditNote:
+    return CreditNote(r.order_id, r.number, Money(r.amount_minor, r.currency), r.reason, r.issued_at, id=r.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -30,6 +31,20 @@ async def placed(uow: UnitOfWork, **details: Any) -> Order:
         await uow.orders.add(order)
         await uow.commit()
     return order
+
+
+async def three_placed(uow: UnitOfWork) -> tuple[int, int, int]:
+    """Three orders of one customer (``placed``'s and two copies of it): their ids."""
+    first = await placed(uow)
+    async with uow:
+        copies = [
+            await uow.orders.add(replace(first, code=code, id=None, lines=[replace(first.lines[0], id=None)]))
+            for code in ("BCDFGHJL", "BCDFGHJM")
+        ]
+        await uow.commit()
+    ids = [first.id, *(order.id for order in copies)]
+    assert None not in ids
+    return ids[0] or 0, ids[1] or 0, ids[2] or 0
 
 
 async def deleting_is_refused(engine: AsyncEngine, order_id: int) -> None:

@@ -12,7 +12,7 @@ from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.conftest import empty_database
 from tests.contracts.conftest import NOW
-from tests.contracts.orders import placed
+from tests.contracts.orders import placed, three_placed
 
 
 async def test_credit_notes_take_the_next_number_whatever_the_order_and_read_back_per_order(uow: UnitOfWork) -> None:
@@ -89,3 +89,21 @@ async def test_concurrent_refunds_get_gapless_unique_numbers(sql_url: str, refun
         await engine.dispose()
     committed = refunds - refunds // 3
     assert sorted(numbers) == stored == list(range(1, committed + 1))
+
+
+async def test_credit_notes_are_read_for_many_orders_at_once_each_its_own_oldest_first(uow: UnitOfWork) -> None:
+    first, second, third = await three_placed(uow)
+    async with uow:
+        await uow.credit_notes.issue(second, Money(200, "EUR"), "late delivery", NOW)
+        await uow.credit_notes.issue(first, Money(100, "EUR"), "returned: damaged", NOW)
+        await uow.credit_notes.issue(second, Money(300, "EUR"), "order changed", NOW)
+        await uow.debit_notes.issue(third, Money(50, "EUR"), NOW)  # another sequence, not a credit note
+        await uow.commit()
+    async with uow:
+        found = await uow.credit_notes.for_orders([first, second, third])
+        none = await uow.credit_notes.for_orders([])
+    assert {order: [(n.number, n.amount) for n in notes] for order, notes in found.items()} == {
+        first: [(2, Money(100, "EUR"))],
+        second: [(1, Money(200, "EUR")), (3, Money(300, "EUR"))],
+    }
+    assert none == {}

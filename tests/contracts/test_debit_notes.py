@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from domain.money import Money
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW
-from tests.contracts.orders import placed
+from tests.contracts.orders import placed, three_placed
 
 
 async def test_debit_notes_take_their_own_next_number_and_read_back_per_order(uow: UnitOfWork) -> None:
@@ -55,19 +53,12 @@ async def test_a_debit_note_is_found_by_its_number_and_no_other(uow: UnitOfWork)
 
 
 async def test_debit_notes_are_read_for_many_orders_at_once_each_its_own(uow: UnitOfWork) -> None:
-    first = await placed(uow)
+    first, second, third = await three_placed(uow)
     async with uow:
-        second = await uow.orders.add(
-            replace(first, code="BCDFGHJL", id=None, lines=[replace(first.lines[0], id=None)])
-        )
-        third = await uow.orders.add(replace(first, code="BCDFGHJM", id=None, lines=[replace(first.lines[0], id=None)]))
-        await uow.commit()
-    assert first.id is not None and second.id is not None and third.id is not None
-    async with uow:
-        await uow.debit_notes.issue(second.id, Money(200, "EUR"), NOW)
-        await uow.debit_notes.issue(first.id, Money(100, "EUR"), NOW)
-        await uow.debit_notes.issue(second.id, Money(300, "EUR"), NOW)
+        await uow.debit_notes.issue(second, Money(200, "EUR"), NOW)
+        await uow.debit_notes.issue(first, Money(100, "EUR"), NOW)
+        await uow.debit_notes.issue(second, Money(300, "EUR"), NOW)
         await uow.commit()
     async with uow:
-        found = await uow.debit_notes.for_orders([first.id, second.id, third.id])
-    assert {order: [n.number for n in notes] for order, notes in found.items()} == {first.id: [2], second.id: [1, 3]}
+        found = await uow.debit_notes.for_orders([first, second, third])
+    assert {order: [n.number for n in notes] for order, notes in found.items()} == {first: [2], second: [1, 3]}

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import delete
 
 from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
-from tests.e2e.credit_notes import total_of
+from tests.e2e.credit_notes import plain, total_of
 from tests.e2e.invoice_part_payments import invoice_document
 from tests.e2e.short_invoices import _invoice_order, shown
 from tests.e2e.short_picks import SKU
@@ -96,3 +99,74 @@ async def test_an_issued_invoice_edited_down_still_prints_its_own_total_and_the_
     assert words["units"].format(3) in invoice and words["units"].format(2) not in invoice, invoice
     assert "CN-000001" in invoice.split(words["total"].format(_money(issued, language)))[1], invoice
     assert words["left"].format(_money(issued - fall, language)) in invoice, invoice  # invoice − credit note
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_statement_and_ar_name_the_credit_note_beside_its_invoice_as_they_name_a_debit_note(
+    each: RunningBot, language: str
+) -> None:
+    """An invoice taken down by a credit note was listed as "INV-000001 + DN-000001" with an amount owed that neither
+    document gives: the buyer's accountant could not trace it. The line names every note, the credit notes taken off,
+    the debit notes added: the invoice less CN-000001 plus DN-000001 less the payment is what is owed."""
+    shop = each
+    buyer, code = await _invoice_order(shop, 499, language, 3)
+    issued = await total_of(shop, code)
+    manager = await hire(shop, 500, "Mo", "manager", language=language)
+    await manager.send(f"/edit {code} {SKU} 2")  # CN-000001
+    fall = issued - await total_of(shop, code)
+    await manager.send(f"/edit {code} {SKU} 4")  # DN-000001
+    rise = await total_of(shop, code) - (issued - fall)
+    await manager.send(f"/paid {code} 1")
+    assert fall > 0 and rise > 0
+    left = issued - fall + rise - 100
+    named = f"• {code} · INV-000001 − CN-000001 + DN-000001 — {shown(left, language)}"
+    for said in ((await buyer.send("/statement")).last.text, (await manager.send("/ar 499")).last.text):
+        assert any(line.startswith(named) for line in said.splitlines()), said
+    aging = (await manager.send("/ar")).last.text
+    assert f"• {code} · INV-000001 − CN-000001 + DN-000001 — Corp — {shown(left, language)}" in aging, aging
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_credit_or_debit_note_names_the_buyer_its_invoice_was_issued_to_not_their_name_today(
+    each: RunningBot, language: str
+) -> None:
+    """A note said "for NAME" with the buyer's name of the day it was printed, under an invoice made out to the name
+    they had when it was issued: the two documents named two buyers. A note names the buyer as its invoice does."""
+    shop = each
+    _, code = await _invoice_order(shop, 503, language, 3)
+    manager = await hire(shop, 504, "Mo", "manager")
+    await manager.send(f"/edit {code} {SKU} 2")  # CN-000001
+    await manager.send(f"/edit {code} {SKU} 4")  # DN-000001
+    buyer = SandboxUser(shop.server, 503, "Corp Renamed", language_code=language)  # Telegram says so now
+    papers = await _receipt_documents(buyer, code)
+    assert sorted(papers) == ["credit-note-CN-000001.pdf", "debit-note-DN-000001.pdf", "invoice-INV-000001.pdf"]
+    for name, text in papers.items():
+        assert "Corp" in text and "Corp Renamed" not in text, (name, text)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_note_on_an_invoice_issued_before_invoices_were_kept_names_the_buyer_as_that_invoice_does(
+    each: RunningBot, language: str
+) -> None:
+    """An invoice numbered before 0066 kept no issued copy and prints the buyer's name of today: so do its notes."""
+    shop = each
+    _, code = await _invoice_order(shop, 505, language, 3)
+    manager = await hire(shop, 506, "Mo", "manager")
+    await manager.send(f"/edit {code} {SKU} 2")  # CN-000001
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(delete(m.IssuedInvoiceRow))  # as numbered before invoices were kept
+    buyer = SandboxUser(shop.server, 505, "Corp Renamed", language_code=language)  # Telegram says so now
+    papers = await _receipt_documents(buyer, code)
+    assert sorted(papers) == ["credit-note-CN-000001.pdf", "invoice-INV-000001.pdf"]
+    for name, text in papers.items():
+        assert "Corp Renamed" in text, (name, text)
+
+
+async def _receipt_documents(buyer: SandboxUser, code: str) -> dict[str, str]:
+    """The files /receipt sends, by name, as text."""
+    sent = await buyer.send(f"/receipt {code}")
+    return {
+        message.file.file_name or "": plain(message.file.content)
+        for message in sent.messages
+        if message.kind == "document" and message.file is not None
+    }
