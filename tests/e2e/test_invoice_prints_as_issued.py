@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -17,6 +17,7 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
 from tests.e2e.credit_notes import plain, total_of
 from tests.e2e.invoice_part_payments import invoice_document
+from tests.e2e.journeys import business_customer, order_code, place_invoice_order
 from tests.e2e.short_invoices import _invoice_order, shown
 from tests.e2e.short_picks import SKU
 from tests.fakes import FakeClock
@@ -170,3 +171,23 @@ async def _receipt_documents(buyer: SandboxUser, code: str) -> dict[str, str]:
         for message in sent.messages
         if message.kind == "document" and message.file is not None
     }
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_note_prints_the_buyers_tax_number_its_invoice_was_issued_with(each: RunningBot, language: str) -> None:
+    """An order placed before tax numbers were kept on it prints today's number, but its invoice, issued since, prints
+    the one it was issued with: its notes printed today's too. They print the invoice's."""
+    shop = each
+    manager = await hire(shop, 508, "Mo", "manager", language=language)
+    buyer = await business_customer(shop, 507, "Corp", language)
+    await manager.send("/customer 507 tax FR 12 345678901")
+    code = order_code(await place_invoice_order(buyer, SKU, 3, location=False))
+    await manager.send(f"/edit {code} {SKU} 2")  # CN-000001
+    await manager.send(f"/edit {code} {SKU} 4")  # DN-000001
+    async with shop.runtime.sessions() as session, session.begin():  # as if placed before numbers were kept
+        await session.execute(update(m.OrderRow).where(m.OrderRow.code == code).values(buyer_tax_number=None))
+    await manager.send("/customer 507 tax FR 98 765432109")
+    papers = await _receipt_documents(buyer, code)
+    assert len(papers) == 3
+    for name, text in papers.items():
+        assert "FR 12 345678901" in text and "FR 98 765432109" not in text, (name, text)
