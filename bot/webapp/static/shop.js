@@ -328,7 +328,7 @@ async function cartPage(where = {}) {
   view.replaceChildren(
     el("h2", {}, t("cart")),
     ...leftOut,
-    el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
+    el("ul", { class: "lines cart" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
       el("span", { class: "line" },
         el("span", { class: "name" }, line.expired ? `${line.name} ⏳` : line.name),  // no longer held, as the chat marks it
         line.waiting ? el("small", { class: "waiting muted" }, line.waiting) : null,  // a backorder, a preorder
