@@ -65,6 +65,13 @@ STRINGS = {
     "no_pickup": N_("no pickup points yet"),
     "delivery_cost": N_("Delivery: {price}"),
     "choose_delivery": N_("Choose courier delivery or pickup at a store."),
+    # What the checkout still needs, said under its field (the browser's bubble spoke its own language).
+    "type_phone": N_("Type your phone number with the country code."),
+    "type_address": N_("Type the address to deliver to."),
+    "choose_rate": N_("Choose a shipping option."),
+    "choose_pickup": N_("Choose a pickup point."),
+    "pay_how": N_("How would you like to pay?"),
+    "choose_payment": N_("Choose how you would like to pay."),
     "cod_pickup": N_("Pay at pickup"),
     "pickup": N_("Pickup at"),
     "courier": N_("Courier to this address"),

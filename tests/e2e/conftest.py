@@ -99,21 +99,25 @@ async def shop_on(database_url: str, clock: FakeClock, **settings: Any) -> Async
         yield bot
 
 
+def serving(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """In a module marked ``browser``, the setting that serves the shop's Mini App for Chromium (skipped without it)."""
+    if not request.node.get_closest_marker("browser"):
+        return {}
+    need_browser()
+    return {"webapp_url": "https://shop.example.com"}
+
+
 @pytest.fixture
 async def shop(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    """A staffed shop; in a module marked ``browser``, serving its Mini App for Chromium (skipped without it)."""
-    settings: dict[str, Any] = {}
-    if request.node.get_closest_marker("browser"):
-        need_browser()
-        settings["webapp_url"] = "https://shop.example.com"
-    async with staff_shop(tmp_path, clock, **settings) as bot:
+    """A staffed shop; in a module marked ``browser``, serving its Mini App."""
+    async with staff_shop(tmp_path, clock, **serving(request)) as bot:
         yield bot
 
 
 @pytest.fixture
-async def paying_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    """``shop`` taking card payments through the sandbox's provider as well."""
-    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
+async def paying_shop(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """``shop`` taking card payments through the sandbox's provider as well (two ways to pay: card and cash)."""
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider", **serving(request)) as bot:
         yield bot
 
 

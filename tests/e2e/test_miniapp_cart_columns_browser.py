@@ -24,9 +24,17 @@ CART = [("23843", 1), ("BIG", 12), ("23166", 10), ("85123A", 2)]
 SUBTOTAL = {"en": "Subtotal: £14,835.20", "ru": "Товары: 14\xa0835,20\xa0£"}
 
 
-def column(boxes: list[dict[str, float]], edge: str) -> list[float]:
+def column(drawn: list[Any], edge: str) -> list[float]:
+    """Where each box's ``edge`` (left, middle, right) is, to a tenth of a pixel."""
     return [round(b["x"] + (b["width"] if edge == "right" else b["width"] / 2 if edge == "middle" else 0), 1)
-            for b in boxes]  # fmt: skip
+            for b in drawn]  # fmt: skip
+
+
+async def boxes(rows: list[Any], selector: str, nth: int = 0) -> list[Any]:
+    """The box of each row's ``selector`` (its ``nth``), as drawn now."""
+    found = [await row.locator(selector).nth(nth).bounding_box() for row in rows]
+    assert all(box is not None for box in found), (selector, found)
+    return found
 
 
 @pytest.mark.parametrize(("language", "theme"), [("en", None), ("ru", DARK)])
@@ -49,25 +57,21 @@ async def test_the_carts_quantity_controls_and_totals_line_up_in_columns_at_390_
         await expect(lines).to_have_count(len(CART))
         await expect(page.locator("#view > p.price")).to_have_text(SUBTOTAL[language])
         rows = [page.locator(f'ul.lines li[data-sku="{sku}"]') for sku, _ in CART]
-        for row, (_, quantity) in zip(rows, CART, strict=True):
-            await expect(row.locator(".quantity")).to_have_text(str(quantity))
+        for line, (_, quantity) in zip(rows, CART, strict=True):
+            await expect(line.locator(".quantity")).to_have_text(str(quantity))
         for width in (390, 320):
             await page.set_viewport_size({"width": width, "height": 844})
             await expect(rows[0].locator(".qty button").first).to_be_in_viewport()
-            fewer = [await row.locator(".qty button").first.bounding_box() for row in rows]
-            more = [await row.locator(".qty button").last.bounding_box() for row in rows]
-            quantity = [await row.locator(".quantity").bounding_box() for row in rows]
-            total = [await row.locator(".total").bounding_box() for row in rows]
-            name = [await row.locator(".name").bounding_box() for row in rows]
-            boxes: list[Any] = [*fewer, *more, *quantity, *total, *name]
-            assert all(b is not None for b in boxes)
-            for edge, drawn in (("left", fewer), ("left", more), ("middle", quantity), ("right", total)):
+            fewer, more = await boxes(rows, ".qty button", 0), await boxes(rows, ".qty button", -1)
+            counts, total = await boxes(rows, ".quantity"), await boxes(rows, ".total")
+            name = await boxes(rows, ".name")
+            for edge, drawn in (("left", fewer), ("left", more), ("middle", counts), ("right", total)):
                 assert len(set(column(drawn, edge))) == 1, (width, edge, drawn)  # one column down the cart
-            for row in range(len(CART)):
-                assert name[row]["x"] + name[row]["width"] <= fewer[row]["x"]  # the name beside, never under them
-                assert fewer[row]["x"] + fewer[row]["width"] <= quantity[row]["x"]
-                assert quantity[row]["x"] + quantity[row]["width"] <= more[row]["x"]
-                assert more[row]["x"] + more[row]["width"] < total[row]["x"]  # the total apart from +
-                assert total[row]["x"] + total[row]["width"] <= width - 8  # on the screen, within the page's margin
+            for i in range(len(CART)):
+                assert name[i]["x"] + name[i]["width"] <= fewer[i]["x"]  # the name beside, never under them
+                assert fewer[i]["x"] + fewer[i]["width"] <= counts[i]["x"]
+                assert counts[i]["x"] + counts[i]["width"] <= more[i]["x"]
+                assert more[i]["x"] + more[i]["width"] < total[i]["x"]  # the total apart from +
+                assert total[i]["x"] + total[i]["width"] <= width - 8  # on the screen, within the page's margin
             assert await rows[1].locator(".name").evaluate("(n) => n.scrollHeight > n.clientHeight")  # cut at 3 lines
             assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -75,10 +75,10 @@ async def test_the_checkout_asks_courier_or_pickup_with_their_costs_and_keeps_th
         await expect(page.locator('input[name="address"]')).to_be_hidden()
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
         await page.locator("#place-order").click()
-        await expect(page.locator("#error")).to_have_text(said["choose"])
+        await expect(choice.locator(".field-error")).to_have_text(said["choose"])  # under the choice
         assert await count(shop, m.OrderRow) == 0
         await courier.click()
-        await expect(page.locator("#error")).to_be_hidden()  # answered by the choice
+        await expect(choice.locator(".field-error")).to_be_hidden()  # answered by the choice
         rate = page.locator("fieldset.rates")  # each rate a radio, its whole text beside it
         await expect(rate).to_be_visible()
         chosen = rate.locator("label:has(input:checked)")

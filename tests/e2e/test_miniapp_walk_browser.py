@@ -6,18 +6,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.browser import DARK, browser_page, need_browser
-from tests.e2e.conftest import staff_shop
+from tests.e2e.browser import DARK, browser_page
 from tests.e2e.journeys import add_to_cart, business_customer
 from tests.e2e.miniapp import init_data, miniapp, tma
-from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.browser
 
@@ -28,16 +25,6 @@ UNPAID = {
     "(«📦 Отследить заказ»).",
 }
 PAY = {"en": "💳 Pay", "ru": "💳 Оплатить"}
-
-
-@pytest.fixture
-async def card_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    """The shop's Mini App taking cards through the sandbox's provider."""
-    need_browser()
-    async with staff_shop(
-        tmp_path, clock, webapp_url="https://shop.example.com", payment_provider_token="sandbox:provider"
-    ) as bot:
-        yield bot
 
 
 @asynccontextmanager
@@ -55,11 +42,11 @@ async def at_checkout(shop: RunningBot, name: str, language: str) -> AsyncIterat
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_a_card_order_left_unpaid_says_to_pay_it_on_its_screen_where_pay_is(
-    card_shop: RunningBot, language: str
+    paying_shop: RunningBot, language: str
 ) -> None:
     from playwright.async_api import expect
 
-    async with at_checkout(card_shop, f"unpaid-{language}", language) as page:
+    async with at_checkout(paying_shop, f"unpaid-{language}", language) as page:
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
         await page.locator('input[name="delivery"][value="pickup"]').check()
         await page.locator('input[name="payment"][value="card"]').check()
@@ -73,15 +60,15 @@ async def test_a_card_order_left_unpaid_says_to_pay_it_on_its_screen_where_pay_i
 
 @pytest.mark.parametrize(("language", "theme"), [("en", None), ("ru", DARK)])
 async def test_a_business_buyers_po_number_button_stands_out_from_its_panel(
-    card_shop: RunningBot, language: str, theme: dict[str, str] | None
+    paying_shop: RunningBot, language: str, theme: dict[str, str] | None
 ) -> None:
     from playwright.async_api import expect
 
-    buyer = await business_customer(card_shop, BUYER, "Café Lyon", language)
+    buyer = await business_customer(paying_shop, BUYER, "Café Lyon", language)
     await add_to_cart(buyer, "85123A", 2)
-    headers = tma(card_shop, BUYER, language=language)
-    async with miniapp(card_shop) as client, browser_page(f"po-button-{language}",
-                                                         init_data(card_shop, BUYER, language=language),
+    headers = tma(paying_shop, BUYER, language=language)
+    async with miniapp(paying_shop) as client, browser_page(f"po-button-{language}",
+                                                         init_data(paying_shop, BUYER, language=language),
                                                          theme=theme) as page:  # fmt: skip
         options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
         order = {"key": "p" * 32, "phone": "+44 7911 123456", "payment": "invoice",
@@ -101,12 +88,12 @@ async def test_a_business_buyers_po_number_button_stands_out_from_its_panel(
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-async def test_the_checkout_names_each_pickup_point_whole_on_a_phone(card_shop: RunningBot, language: str) -> None:
+async def test_the_checkout_names_each_pickup_point_whole_on_a_phone(paying_shop: RunningBot, language: str) -> None:
     """A drop-down's closed box cut the point at 390 px ("Manchester store, 21 Market Street, Manches"), its
     postcode lost, as it cut the courier rates; each point is a radio beside its whole name and address."""
     from playwright.async_api import expect
 
-    async with at_checkout(card_shop, f"pickup-whole-{language}", language) as page:
+    async with at_checkout(paying_shop, f"pickup-whole-{language}", language) as page:
         await page.locator('input[name="delivery"][value="pickup"]').check()
         point = page.get_by_role("radio", name="Manchester store, 21 Market Street, Manchester M1 1WR")
         await expect(point).to_be_checked()  # the one there is

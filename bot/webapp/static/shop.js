@@ -383,26 +383,78 @@ function deliveryChoice(options) {
     choice: el("fieldset", { class: "delivery" }, el("legend", {}, t("delivery")),
       way("courier", t("by_courier"), cheapest ? t("from_price", { price: money(cheapest.price) }) : t("no_courier"),
         Boolean(cheapest)),
-      way("pickup", t("at_pickup"), points.length ? t("free") : t("no_pickup"), points.length > 0)),
+      way("pickup", t("at_pickup"), points.length ? t("free") : t("no_pickup"), points.length > 0),
+      unanswered("delivery")),
     parts: [
       el("div", { class: "stack", "data-delivery": "courier", hidden: true },
         el("label", {}, t("courier"), el("input", { name: "address", autocomplete: "street-address",
-          maxlength: options.limits.address, value: options.addresses.at(-1) || "" })),
+          maxlength: options.limits.address, value: options.addresses.at(-1) || "", "aria-required": "true" })),
+        unanswered("address"),
         // Each rate a radio beside its whole text: a <select>'s closed box cut it at 390 px, the arrival day lost.
         el("fieldset", { class: "rates" }, el("legend", {}, t("shipping")),
           options.shipping.map((q, index) => el("label", { class: "choice" },
             el("input", { type: "radio", name: "rate", value: q.id, checked: index === 0 }),
-            el("span", {}, q.text))))),
+            el("span", {}, q.text))), unanswered("rate"))),
       // Each point a radio beside its whole name and address, as the rates: a <select>'s closed box cut it at 390 px,
       // the postcode lost. The one there is is chosen; of several, the customer chooses.
       el("div", { class: "stack", "data-delivery": "pickup", hidden: true },
         el("fieldset", { class: "points" }, el("legend", {}, t("pickup")),
           points.map((p) => el("label", { class: "choice" },
             el("input", { type: "radio", name: "pickup", value: p.id, checked: points.length === 1 }),
-            el("span", {}, p.label))))),
+            el("span", {}, p.label))), unanswered("pickup"))),
     ],
     chosen: (form) => (form.querySelector('input[name="delivery"]:checked') || {}).value,
   };
+}
+
+// Where the checkout says what a field still needs: under it, in the reader's language (the browser's own
+// "Please fill out this field" bubble spoke in its own, and Telegram's Place order went round it).
+function unanswered(name) { return el("p", { class: "field-error", id: `${name}-error`, hidden: true }); }
+
+// What the checkout asks, in the form's order, each with what it says while unanswered. Nothing that costs the
+// customer a decision is made for them: a way to pay is chosen only where there is one.
+function questions(form, delivery) {
+  const chosen = (name) => Boolean(form.querySelector(`input[name="${name}"]:checked`));
+  const typed = (name) => Boolean(form.elements[name].value.trim());
+  const way = () => delivery.chosen(form);
+  return [
+    { name: "phone", ask: "type_phone", missing: () => !typed("phone") },
+    { name: "delivery", ask: "choose_delivery", missing: () => !way() },
+    { name: "address", ask: "type_address", missing: () => way() === "courier" && !typed("address") },
+    { name: "rate", ask: "choose_rate", missing: () => way() === "courier" && !chosen("rate") },
+    { name: "pickup", ask: "choose_pickup", missing: () => way() === "pickup" && !chosen("pickup") },
+    { name: "payment", ask: "choose_payment", missing: () => !chosen("payment") },
+  ];
+}
+
+// A question's words under its field (``said``), or none; its controls say they are unanswered, and what to do.
+function markAnswer(form, name, said) {
+  const slot = form.querySelector(`#${name}-error`);
+  slot.textContent = said || "";
+  slot.hidden = !said;
+  for (const control of form.querySelectorAll(`[name="${name}"]`)) {
+    if (said) {
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", slot.id);
+    } else {
+      control.removeAttribute("aria-invalid");
+      control.removeAttribute("aria-describedby");
+    }
+  }
+}
+
+// Each question left unanswered said under its field, the focus on the first, its words on the screen with it.
+// True when all are answered.
+function answered(form, asked) {
+  const missing = asked.filter((question) => question.missing());
+  for (const question of asked) markAnswer(form, question.name, missing.includes(question) ? t(question.ask) : null);
+  if (!missing.length) return true;
+  document.getElementById("error").hidden = true;  // an earlier refusal over the screen's foot is not this
+  const first = missing[0].name;
+  const control = [...form.querySelectorAll(`[name="${first}"]`)].find((c) => !c.disabled);
+  if (control) control.focus({ preventScroll: true });
+  form.querySelector(`#${first}-error`).scrollIntoView({ block: "center" });  // the field and its words, under the bar
+  return false;
 }
 
 // ``read``: the checkout's options, where read already.
@@ -416,14 +468,20 @@ async function checkoutPage(read) {
   const delivery = deliveryChoice(options);
   const cost = el("p", { class: "delivery-cost" });
   const total = el("p", { class: "total", hidden: true });  // not .price: that is the subtotal the page read
-  const form = el("form", { class: "checkout" },
-    el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", autocomplete: "tel", required: true,
+  // ``novalidate``: what is missing is said by the page (``answered``), in the reader's words, for both Place orders.
+  const form = el("form", { class: "checkout", novalidate: true },
+    el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", autocomplete: "tel", "aria-required": "true",
       maxlength: options.limits.phone, value: options.phone })),
+    unanswered("phone"),
     delivery.choice,
     delivery.parts,
-    options.payment.map((method, index) => el("label", { class: "choice" },
-      el("input", { type: "radio", name: "payment", value: method, checked: index === 0 }),
-      el("span", { "data-payment": method }, t(method)))),
+    // How it is paid: the customer's to choose (the first method was checked, and an order placed with a way of
+    // paying never chosen), unless there is one.
+    el("fieldset", { class: "payment" }, el("legend", {}, t("pay_how")),
+      options.payment.map((method) => el("label", { class: "choice" },
+        el("input", { type: "radio", name: "payment", value: method, checked: options.payment.length === 1 }),
+        el("span", { "data-payment": method }, t(method)))),
+      unanswered("payment")),
     // A business's purchase order number: on the order, its invoice and packing slip, as in chat.
     options.po_number ? el("label", {}, t("po_number"), el("input", { name: "po_number",
       maxlength: options.limits.po_number })) : [],
@@ -448,18 +506,23 @@ async function checkoutPage(read) {
     const cod = form.querySelector('[data-payment="cod"]');
     if (cod) cod.textContent = t(how === "pickup" ? "cod_pickup" : "cod");
   };
-  form.addEventListener("change", (event) => {
-    if (event.target.name === "delivery") document.getElementById("error").hidden = true;  // what it asked is answered
-    follow();
-  });
+  const asked = questions(form, delivery);
+  // A question's words go as it is answered; none is said before Place order is tapped.
+  const recheck = () => {
+    for (const { name, missing } of asked) {
+      if (!form.querySelector(`#${name}-error`).hidden && !missing()) markAnswer(form, name, null);
+    }
+  };
+  form.addEventListener("input", recheck);
+  form.addEventListener("change", () => { follow(); recheck(); });
   const button = form.querySelector("#place-order");
   const submit = async (event) => {
     event && event.preventDefault();
     // One order on its way at a time: a second tap (or the MainButton's) sent it again, and a
     // card payment's form opened once per tap.
     if (button.disabled) return;
+    if (!answered(form, asked)) return;  // nothing sent: what is missing is said beside it
     const how = delivery.chosen(form);
-    if (!how) return showError(t("choose_delivery"));  // nothing sent: the choice is the customer's
     button.disabled = true;
     tg && tg.MainButton && tg.MainButton.showProgress && tg.MainButton.showProgress();
     const done = () => {
@@ -467,7 +530,7 @@ async function checkoutPage(read) {
       tg && tg.MainButton && tg.MainButton.hideProgress && tg.MainButton.hideProgress();
     };
     const data = new FormData(form);
-    const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment") || "cod",
+    const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment"),
       subtotal: { minor: options.subtotal.minor, currency: options.subtotal.currency } };  // ordered only at it
     if (data.get("po_number")) order.po_number = data.get("po_number");
     // Only what the way chosen takes: a pickup point left unchosen is refused, not sent to an address.

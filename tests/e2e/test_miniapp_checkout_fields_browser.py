@@ -1,0 +1,179 @@
+"""What a customer on a 390×844 phone met at the storefront's checkout: the first payment method chosen for them
+(an order placed with a way of paying they never picked), and an empty phone answered by the browser's own English
+"Please fill out this field" bubble. Each unanswered field is now said in the reader's language, beside it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.browser import DARK, browser_page
+from tests.e2e.journeys import add_to_cart, count
+from tests.e2e.miniapp import init_data, miniapp
+
+pytestmark = pytest.mark.browser
+
+ANN = 551
+WORDS = {
+    "en": {
+        "pay_how": "How would you like to pay?",
+        "choose_payment": "Choose how you would like to pay.",
+        "type_phone": "Type your phone number with the country code.",
+        "choose_delivery": "Choose courier delivery or pickup at a store.",
+        "type_address": "Type the address to deliver to.",
+    },
+    "ru": {
+        "pay_how": "Как вы хотите оплатить?",
+        "choose_payment": "Выберите способ оплаты.",
+        "type_phone": "Введите номер телефона с кодом страны.",
+        "choose_delivery": "Выберите доставку курьером или самовывоз из магазина.",
+        "type_address": "Введите адрес доставки.",
+    },
+}
+THEMES = [("en", None), ("ru", DARK)]
+# The contrast of an element's words with what is drawn under them (WCAG's ratio; 4.5 for body text).
+CONTRAST = """(node) => {
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const linear = (c) => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  const light = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  let under = node;
+  while (under && (rgb(getComputedStyle(under).backgroundColor)[3] === 0)) under = under.parentElement;
+  const a = light(rgb(getComputedStyle(node).color));
+  const b = light(rgb(getComputedStyle(under || document.body).backgroundColor));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@asynccontextmanager
+async def at_checkout(shop: RunningBot, name: str, language: str, theme: dict[str, str] | None) -> AsyncIterator[Any]:
+    """Ann's checkout in the Mini App on a 390×844 phone, a 23843 in her cart from the chat."""
+    await add_to_cart(SandboxUser(shop.server, ANN, "Ann", language_code=language), "23843")
+    reader = init_data(shop, ANN, language=language)
+    async with miniapp(shop) as client, browser_page(name, reader, theme=theme) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await page.locator("form.checkout").wait_for()
+        yield page
+
+
+async def beside(said: Any, field: Any) -> None:
+    """``said`` is drawn just under ``field``, on the screen, and read against its background."""
+    from playwright.async_api import expect
+
+    await expect(said).to_be_in_viewport()
+    under: Any = await said.bounding_box()
+    box: Any = await field.bounding_box()
+    assert 0 <= under["y"] - (box["y"] + box["height"]) <= 16, (under, box)  # next to it, not at the screen's foot
+    assert under["x"] < box["x"] + box["width"] and box["x"] < under["x"] + under["width"]
+    assert await said.evaluate(CONTRAST) >= 4.5
+
+
+@pytest.mark.parametrize(("language", "theme"), THEMES)
+async def test_no_payment_method_is_chosen_for_the_customer_and_place_order_says_to_choose_one_beside_it(
+    paying_shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    """Card was checked as the page opened: a customer who never looked at the payment choice placed an order to
+    pay by card. Of two ways to pay none is chosen; Place order without one says so under the choice."""
+    from playwright.async_api import expect
+
+    words = WORDS[language]
+    async with at_checkout(paying_shop, f"payment-choice-{language}", language, theme) as page:
+        payment = page.locator("fieldset.payment")
+        await expect(payment.locator("legend")).to_have_text(words["pay_how"])
+        await expect(payment.locator('input[name="payment"]')).to_have_count(2)
+        await expect(payment.locator("input:checked")).to_have_count(0)  # the customer's to choose
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator('input[name="delivery"][value="pickup"]').check()
+        await page.locator("#place-order").click()
+        said = payment.locator(".field-error")
+        await expect(said).to_have_text(words["choose_payment"])
+        await expect(payment.locator('input[name="payment"]').first).to_be_focused()
+        await expect(page.locator("#error")).to_be_hidden()  # said where it is answered, not over the screen's foot
+        await beside(said, payment.locator("label.choice").last)
+        await page.locator('input[name="phone"]').focus()
+        await page.evaluate("window.__pressMain()")  # Telegram's own Place order asks the same
+        await expect(payment.locator('input[name="payment"]').first).to_be_focused()
+        await expect(said).to_have_text(words["choose_payment"])
+        assert await count(paying_shop, m.OrderRow) == 0
+        await payment.locator('input[value="cod"]').check()
+        await expect(said).to_be_hidden()  # answered
+        await page.locator("#place-order").click()
+        await expect(page.locator(".placed")).to_be_visible()
+    async with paying_shop.runtime.sessions() as session:
+        assert (await session.scalars(select(m.OrderRow.payment_method))).one() == "cod"  # the one chosen
+
+
+@pytest.mark.parametrize(("language", "theme"), THEMES)
+async def test_an_empty_phone_is_said_in_the_readers_language_beside_it_and_the_focus_goes_there(
+    paying_shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    """An empty phone got the browser's own "Please fill out this field" bubble, in English whatever the reader's
+    language, and Telegram's Place order sent it to the shop, whose refusal floated at the screen's foot."""
+    from playwright.async_api import expect
+
+    words = WORDS[language]
+    async with at_checkout(paying_shop, f"phone-empty-{language}", language, theme) as page:
+        phone, address = page.locator('input[name="phone"]'), page.locator('input[name="address"]')
+        await phone.fill("   ")
+        await page.locator('input[name="delivery"][value="courier"]').check()
+        await address.fill("")
+        await page.locator('input[name="payment"][value="cod"]').check()
+        await page.locator("#place-order").click()
+        said = page.locator("#phone-error")
+        await expect(said).to_have_text(words["type_phone"])
+        await expect(said).to_have_class("field-error")
+        await expect(phone).to_be_focused()
+        await expect(phone).to_have_attribute("aria-invalid", "true")
+        await expect(phone).to_have_attribute("aria-describedby", "phone-error")
+        await beside(said, phone)
+        # Every field left unanswered is said, the focus on the first of them.
+        await expect(page.locator("#address-error")).to_have_text(words["type_address"])
+        await expect(address).to_have_attribute("aria-invalid", "true")
+        await expect(page.locator("#error")).to_be_hidden()
+        assert await page.evaluate("document.querySelector('form.checkout').checkValidity()") is True  # no bubble
+        await address.focus()
+        await page.evaluate("window.__pressMain()")  # Telegram's own Place order: the same, nothing sent
+        await expect(phone).to_be_focused()
+        await phone.fill("+44 7911 123456")
+        await expect(said).to_be_hidden()  # answered as it is typed
+        await expect(phone).not_to_have_attribute("aria-invalid", "true")
+        await page.locator("#place-order").click()
+        await expect(address).to_be_focused()
+        await address.fill("1 High Street, Leeds")
+        await expect(page.locator("#address-error")).to_be_hidden()
+        assert await count(paying_shop, m.OrderRow) == 0
+        await page.locator("#place-order").click()
+        await expect(page.locator(".placed")).to_be_visible()
+    async with paying_shop.runtime.sessions() as session:
+        order = (await session.scalars(select(m.OrderRow))).one()
+    assert (order.contact_phone, order.delivery_method) == ("+447911123456", "courier")
+
+
+@pytest.mark.parametrize(("language", "theme"), THEMES)
+async def test_a_way_the_order_comes_left_unchosen_is_said_beside_the_choice(
+    paying_shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    from playwright.async_api import expect
+
+    words = WORDS[language]
+    async with at_checkout(paying_shop, f"delivery-unchosen-{language}", language, theme) as page:
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator("#place-order").click()
+        delivery = page.locator("fieldset.delivery")
+        said = delivery.locator(".field-error")
+        await expect(said).to_have_text(words["choose_delivery"])
+        await expect(delivery.locator('input[name="delivery"]').first).to_be_focused()
+        await beside(said, delivery.locator("label.choice").last)
+        await expect(page.locator("fieldset.payment .field-error")).to_have_text(words["choose_payment"])
+        await delivery.locator('input[value="pickup"]').check()
+        await expect(said).to_be_hidden()
+        await expect(page.locator("fieldset.payment .field-error")).to_be_visible()  # still unanswered
+    assert await count(paying_shop, m.OrderRow) == 0
