@@ -65,6 +65,7 @@ from domain.usecases.intake import (
     UnpaidCapReached,
     api_order,
     api_orders,
+    api_original,
     api_parcels,
     api_still_to_pay,
     api_waiting,
@@ -300,6 +301,7 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
     ]
     return OrderOut(
         parcels=parcels,
+        original_order_code=await api_original(_uow(request), order),
         buyer_tax_number=buyer_tax_number,
         seller_tax_number=seller_tax_number,
         waiting=[WaitingOut(sku=sku, quantity=quantity) for sku, quantity in sorted(waiting.items())],

@@ -174,6 +174,11 @@ class OrderOut(BaseModel):
     parcels: list[ParcelOut] = Field(
         default_factory=list, description="the parcels it left in, oldest first, with their carrier and tracking"
     )
+    original_order_code: str | None = Field(
+        default=None,
+        description="a replacement (an exchange of a return of the channel's order): the code of the channel's "
+        "order it was first sent for; null for the channel's own orders",
+    )
 
 
 class OrderPageOut(BaseModel):
@@ -219,12 +224,21 @@ class CallbackEvent(BaseModel):
     order_code: str
     reference: str = Field(description="the channel's own order number, as it sent it")
     status: OrderStatus = Field(description="the order's status when the change happened")
-    previous_status: OrderStatus | None = Field(description="null for order.placed")
+    previous_status: OrderStatus | None = Field(
+        description="the order's status before the change: on order.status_changed only; null for order.placed, "
+        "and for order.return_changed and order.refund_paid, which leave the order's status as it was (the "
+        "return's is return_status)"
+    )
     carrier: str | None
     tracking_number: str | None
     return_code: str | None = Field(description="a return's events: its RMA code (null for the order's own)")
     return_status: str | None = Field(
         description="a return's events: return_requested, approved, rejected, received, refunded or exchanged"
+    )
+    original_order_code: str | None = Field(
+        description="a replacement's events (an exchange of a return: the goods sent again, or another size): "
+        "the code of the channel's order it was first sent for, through replacements of replacements; the "
+        "replacement is the channel's, listed and found as its other orders. Null for the channel's own orders"
     )
     order_url: str = Field(description="the order as it is now: GET it with the channel's key")
 

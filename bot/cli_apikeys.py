@@ -79,10 +79,14 @@ async def callback(settings: Settings, name: str, url: str, *, remove: bool = Fa
     uow = SqlUnitOfWork(sessions)
     try:
         if remove:
-            if not await remove_callback(uow, channel=name):
+            dropped = await remove_callback(uow, channel=name)
+            if dropped is None:
                 print(f"ordergram apikey callback: the channel {name!r} has no callback URL", file=sys.stderr)
                 return 1
-            print(f"Callback of {name!r} removed: its events are no longer sent")
+            waiting = {0: "no events were waiting", 1: "1 event waiting to be sent was dropped"}.get(
+                dropped, f"{dropped} events waiting to be sent were dropped"
+            )
+            print(f"Callback of {name!r} removed: {waiting}; a URL set again gets events from then on")
             return 0
         if url:
             try:

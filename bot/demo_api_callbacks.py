@@ -16,8 +16,12 @@ from bot.demo_web_shop import serving_api
 from bot.harness import RunningBot
 from domain.callbacks import signature
 from domain.orders import OrderStatus
-from domain.usecases.callbacks import set_callback
+from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+from domain.usecases.callbacks import remove_callback, set_callback
+from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.orders import transition_order
+from domain.usecases.return_handling import decide_return, inspect_line, mark_received, resolve_return
+from domain.usecases.returns import request_return
 
 SECOND = {
     "customer": {"name": "Bea Brown", "email": "bea@example.com", "phone": "+44 7700 900777"},
@@ -34,10 +38,12 @@ async def order_feed_and_callback(
     running: RunningBot, token: str, staff_id: int, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
     """The web shop sets a status callback, sends another order and asks what changed since an hour ago; what
-    happens to the order reaches its own receiver, signed."""
+    happens to the order, and to the replacement its exchange sends, reaches its own receiver, signed; the callback
+    removed, the event waiting is dropped."""
     scene(
         "The web shop sets a status callback to a receiver of its own, sends another order and lists those changed"
-        " since an hour ago; each change reaches the receiver, signed"
+        " since an hour ago; each change reaches the receiver, signed, an exchange's replacement too; the receiver"
+        " removed, what waited for it is dropped"
     )
     runtime = running.runtime
     since = (runtime.clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -74,15 +80,71 @@ async def order_feed_and_callback(
         poster = CallbackPoster()
         try:
             await deliver_due_callbacks(runtime.uow(), runtime.clock, poster)  # the jobs' tick, by hand
+            _told(transcript, secret, got)
+            new = await _exchanged(running, code, staff_id)
+            transcript.append(
+                f"    (order {code} is delivered; one popcorn holder came broken: Bea's exchange is resolved,"
+                f" order {new} sent)"
+            )
+            await deliver_due_callbacks(runtime.uow(), runtime.clock, poster)
+            _told(transcript, secret, got)
         finally:
             await poster.close()
     finally:
         await runner.cleanup()
+    # The receiver is retired before the change below reaches it: what waits for it is dropped, not sent later.
+    await transition_order(
+        runtime.uow(), runtime.clock, code=new, target=OrderStatus.PICKING, actor=f"staff:{staff_id}"
+    )
+    dropped = await remove_callback(runtime.uow(), channel="web shop")
+    transcript.append(f"    (the warehouse starts picking order {new}; the web shop retires its receiver)")
+    transcript.append(f"$ ordergram apikey callback 'web shop' --remove   → removed, {dropped} waiting event dropped")
+
+
+def _told(transcript: list[str], secret: str, got: list[tuple[dict[str, str], bytes]]) -> None:
+    """The receiver's events since the last time, each with its signature checked as README says."""
     for headers, body in got:
         event = json.loads(body)
         parts = dict(part.split("=", 1) for part in headers["Ordergram-Signature"].split(","))
         ok = hmac.compare_digest(signature(secret, int(parts["t"]), body), parts["v1"])
+        step = f"{event['previous_status'] or '–'} → {event['status']}"
+        if event["return_code"]:
+            step = f"return {event['return_code']} {event['return_status']}"
+        original = f" (replacing {event['original_order_code']})" if event["original_order_code"] else ""
         transcript.append(
-            f"📬 the web shop's receiver: {event['type']} {event['order_code']} {event['previous_status'] or '–'} →"
-            f" {event['status']} · signature {'ok' if ok else 'WRONG'}"
+            f"📬 the web shop's receiver: {event['type']} {event['order_code']}{original} {step}"
+            f" · signature {'ok' if ok else 'WRONG'}"
         )
+    got.clear()
+
+
+async def _exchanged(running: RunningBot, code: str, staff_id: int) -> str:
+    """The web shop's order shipped and delivered, one unit returned damaged and exchanged: the replacement's code."""
+    runtime = running.runtime
+    uow, clock = runtime.uow, runtime.clock
+    for step in (OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(uow(), clock, code=code, target=step, actor=f"staff:{staff_id}")
+    await ship_order(uow(), clock, staff_id=staff_id, code=code, carrier="DPD", tracking="DPD-DEMO-1003")
+    order = await mark_delivered(uow(), clock, staff_id=staff_id, code=code)
+    request = await request_return(
+        uow(),
+        clock,
+        customer_id=order.customer_id,
+        code=code,
+        kind=ReturnKind.EXCHANGE,
+        reason=ReturnReason.DAMAGED,
+        method=ReturnMethod.DROP_OFF,
+        quantities={order.lines[0].id or 0: 1},
+        window_days=runtime.settings.return_window_days,
+    )
+    rma = request.rma_code
+    await decide_return(uow(), clock, staff_id=staff_id, rma=rma, approve=True)
+    await mark_received(uow(), clock, staff_id=staff_id, rma=rma)
+    for line in request.lines:
+        await inspect_line(uow(), clock, staff_id=staff_id, rma=rma, line_id=line.id or 0, restock=False)
+    done = await resolve_return(uow(), clock, staff_id=staff_id, rma=rma, policy=runtime.settings.checkout_policy())
+    reading = uow()
+    async with reading.read_only():
+        replacement = await reading.orders.get_by_id(done.replacement_order_id or 0)
+    assert replacement is not None
+    return replacement.code

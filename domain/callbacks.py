@@ -111,28 +111,52 @@ class OrderEvent:
     occurred_at: datetime
     return_code: str | None = None  # a return's events: its RMA code and status
     return_status: str | None = None
+    original: str | None = None  # a replacement's events: the channel's order it was first sent for
 
     @classmethod
-    def placed(cls, order: Order, at: datetime) -> OrderEvent:
-        return cls._of(order, EventType.PLACED, None, at)
+    def placed(cls, order: Order, at: datetime, original: str | None = None) -> OrderEvent:
+        return cls._of(order, EventType.PLACED, None, at, original)
 
     @classmethod
-    def moved(cls, order: Order, entry: HistoryEntry) -> OrderEvent:
+    def moved(cls, order: Order, entry: HistoryEntry, original: str | None = None) -> OrderEvent:
         previous = entry.from_status.value if entry.from_status else None
-        return cls._of(order, EventType.STATUS_CHANGED, previous, entry.at)
+        return cls._of(order, EventType.STATUS_CHANGED, previous, entry.at, original)
 
     @classmethod
-    def of_return(cls, order: Order, rma: str, status: str, at: datetime, *, paid: bool = False) -> OrderEvent:
+    def of_return(
+        cls, order: Order, rma: str, status: str, at: datetime, *, paid: bool = False, original: str | None = None
+    ) -> OrderEvent:
+        """A return's step leaves the order's status as it was: no previous status (the return's is ``status``)."""
         kind = EventType.REFUND_PAID if paid else EventType.RETURN_CHANGED
         carrier = order.delivery.carrier if order.delivery else ""
         return cls(
-            kind, order.code, order.reference, order.status.value, None, carrier, order.tracking_number, at, rma, status
+            kind,
+            order.code,
+            order.reference,
+            order.status.value,
+            None,
+            carrier,
+            order.tracking_number,
+            at,
+            rma,
+            status,
+            original,
         )
 
     @classmethod
-    def _of(cls, order: Order, kind: EventType, previous: str | None, at: datetime) -> OrderEvent:
+    def _of(cls, order: Order, kind: EventType, previous: str | None, at: datetime, original: str | None) -> OrderEvent:
         carrier = order.delivery.carrier if order.delivery else ""
-        return cls(kind, order.code, order.reference, order.status.value, previous, carrier, order.tracking_number, at)
+        return cls(
+            kind,
+            order.code,
+            order.reference,
+            order.status.value,
+            previous,
+            carrier,
+            order.tracking_number,
+            at,
+            original=original,
+        )
 
     def data(self) -> dict[str, Any]:
         return {
@@ -144,6 +168,7 @@ class OrderEvent:
             "tracking_number": self.tracking_number or None,
             "return_code": self.return_code,
             "return_status": self.return_status,
+            "original_order_code": self.original,
         }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -137,6 +137,17 @@ class ReturnRequest:
         return replace(
             self, lines=[replace(line, name=names.get(line.order_line_id, line.name)) for line in self.lines]
         )
+
+
+def first_replaced(requests: Iterable[ReturnRequest], order_id: int) -> int | None:
+    """The order a replacement (``order_id``) was first sent for: its exchange's order, followed back
+    through replacements of replacements to one that replaces nothing (None: ``order_id`` is no replacement)."""
+    made = {r.replacement_order_id: r.order_id for r in requests if r.replacement_order_id is not None}
+    first, seen = None, set[int]()
+    while order_id in made and order_id not in seen:
+        seen.add(order_id)
+        first = order_id = made[order_id]
+    return first
 
 
 def new_rma_code() -> str:

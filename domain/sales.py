@@ -7,7 +7,9 @@ figures (`/report`, the daily digest), and the rule that keeps a summarised day 
 # (``SqlOrders.record_transition``: a cancellation or any move; ``SqlOrders.save_edit``: an
 # edit of lines, totals or delivery; ``SqlOrders.add``: a new order). A return or a refund
 # changes none of them: a refund is a payment, a replacement is a new order placed on the day
-# it is made, and the report counts return requests from the returns themselves.
+# it is made, and the report counts return requests from the returns themselves. A payment
+# sets ``updated_at`` too (``SqlPayments.add``: the intake API's changed_since): the day is read
+# again until summarised again, with the same figures.
 # The summary job records a watermark, ``settled``: every order written before it is
 # reflected in the summary. A summarised day is trusted only while no order placed on it has
 # ``updated_at >= settled``; otherwise that day is read from the orders until the job

@@ -366,7 +366,11 @@ def test_a_channels_callback_url_is_set_with_its_secret_printed_once_shown_and_r
     shown = ordergram("apikey", "callback", "market", env=env).stdout
     assert shown.split("\t")[:2] == ["market", "https://m.example/hook"] and "given up 0" in shown
     assert made.stdout.strip() not in shown  # the secret is not shown again
-    assert ordergram("apikey", "callback", "market", "--remove", env=env).returncode == 0
+    removed = ordergram("apikey", "callback", "market", "--remove", env=env)
+    assert removed.returncode == 0
+    assert removed.stdout == (
+        "Callback of 'market' removed: no events were waiting; a URL set again gets events from then on\n"
+    )
     assert ordergram("apikey", "callback", "market", env=env).stdout == "market\tno callback URL\n"
     assert ordergram("apikey", "callback", "market", "--remove", env=env).returncode == 1
 

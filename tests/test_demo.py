@@ -207,6 +207,16 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     fed += r"\[\('\w{8}', 'WEB-1001', '\w+'\), \('\1', 'WEB-1003', 'allocated'\)\]\n.*\n"
     fed += r"📬 the web shop's receiver: order\.placed \1 – → allocated · signature ok\n"
     fed += r"📬 the web shop's receiver: order\.status_changed \1 allocated → picking · signature ok\n"
+    # Its exchange: the replacement is the channel's, told naming the order it replaces; the receiver retired, what
+    # waited for it is dropped.
+    fed += r"    \(order \1 is delivered; .* order (\w+) sent\)\n"
+    fed += r"📬 the web shop's receiver: order\.status_changed \1 picking → picked · signature ok\n(?:.*\n){3}"
+    fed += r"📬 the web shop's receiver: order\.return_changed \1 return (R\w{7}) return_requested · signature ok\n"
+    fed += r"(?:.*\n){2}"
+    fed += r"📬 the web shop's receiver: order\.placed \2 \(replacing \1\) – → allocated · signature ok\n"
+    fed += r"📬 the web shop's receiver: order\.return_changed \1 return \3 exchanged · signature ok\n"
+    fed += r"    \(the warehouse starts picking order \2; .*\)\n"
+    fed += r"\$ ordergram apikey callback 'web shop' --remove   → removed, 1 waiting event dropped\n"
     assert re.search(fed, out)
 
 

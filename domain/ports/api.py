@@ -26,6 +26,11 @@ class ApiRepository(Protocol):
         request's answer (``result``, e.g. a stock receipt's) for its replays."""
         ...
 
+    async def adopt(self, order_id: int, replacement_id: int, at: datetime) -> bool:
+        """A replacement of an order a channel made is that channel's too (as made by the key that made the
+        order): found, listed and told of as its own. False, and nothing written, when no channel made it."""
+        ...
+
     async def placed_by(self, key_id: int, order_id: int) -> bool:
         """Whether a key of this key's name (its channel, revoked keys too) made the order."""
         ...

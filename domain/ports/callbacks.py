@@ -14,8 +14,9 @@ class CallbackRepository(Protocol):
         """The channel's (an API key name's) callback URL and signing secret, replacing any before."""
         ...
 
-    async def remove(self, channel: str) -> bool:
-        """No more events for the channel (those waiting are not sent); False if it had no URL."""
+    async def remove(self, channel: str) -> int | None:
+        """No more events for the channel: its URL removed and the events waiting for it (neither delivered nor
+        given up) dropped, how many returned; None if it had no URL."""
         ...
 
     async def of_channel(self, channel: str) -> ChannelCallback | None: ...

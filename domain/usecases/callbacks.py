@@ -23,7 +23,7 @@ from domain.callbacks import (
 from domain.errors import NotFound
 from domain.orders import Channel, HistoryEntry, Order
 from domain.ports import Clock, UnitOfWork
-from domain.returns import ReturnRequest
+from domain.returns import ReturnRequest, first_replaced
 
 # POSTs a body to a URL with these headers; raises CallbackFailed unless the receiver took it.
 Post = Callable[[str, dict[str, str], bytes], Awaitable[None]]
@@ -46,11 +46,13 @@ async def set_callback(uow: UnitOfWork, clock: Clock, *, channel: str, url: str)
     return secret
 
 
-async def remove_callback(uow: UnitOfWork, *, channel: str) -> bool:
+async def remove_callback(uow: UnitOfWork, *, channel: str) -> int | None:
+    """The channel's URL removed and, in the same transaction, the events waiting for it dropped: a URL set
+    later is told what happens from then on. How many were dropped; None if it had no URL."""
     async with uow:
-        done = await uow.callbacks.remove(channel.strip())
+        dropped = await uow.callbacks.remove(channel.strip())
         await uow.commit()
-        return done
+        return dropped
 
 
 async def channel_callback(uow: UnitOfWork, channel: str) -> ChannelCallback | None:
@@ -63,19 +65,45 @@ async def order_placed(uow: UnitOfWork, order: Order, clock: Clock) -> None:
     await uow.callbacks.record(order.id or 0, OrderEvent.placed(order, clock.now()))
 
 
+async def replacement_placed(uow: UnitOfWork, order: Order, replacement: Order, at: datetime) -> None:
+    """In the exchange's transaction, the replacement placed: a replacement of a channel's order (or of a
+    replacement of one) is the channel's too, its first event naming the channel's order it was first sent for."""
+    if _channels(order) and await uow.api.adopt(order.id or 0, replacement.id or 0, at):
+        original = await original_code(uow, order) or order.code
+        await uow.callbacks.record(replacement.id or 0, OrderEvent.placed(replacement, at, original))
+
+
 async def order_moved(uow: UnitOfWork, order: Order, entry: HistoryEntry) -> None:
     """In the move's transaction: the channel that placed the order is told, if it asked to be."""
-    if order.channel is Channel.API:  # a chat's order has no channel to tell: not a statement more
-        await uow.callbacks.record(order.id or 0, OrderEvent.moved(order, entry))
+    if _channels(order):  # a chat's order has no channel to tell: not a statement more
+        event = OrderEvent.moved(order, entry, await original_code(uow, order))
+        await uow.callbacks.record(order.id or 0, event)
 
 
 async def return_moved(uow: UnitOfWork, request: ReturnRequest, at: datetime, *, paid: bool = False) -> None:
     """In the return's transaction: the channel that placed its order is told (a return is rare: the
     order is read to know)."""
     order = await uow.orders.get_by_id(request.order_id)
-    if order is not None and order.channel is Channel.API:
-        event = OrderEvent.of_return(order, request.rma_code, request.status.value, at, paid=paid)
+    if order is not None and _channels(order):
+        original = await original_code(uow, order)
+        event = OrderEvent.of_return(order, request.rma_code, request.status.value, at, paid=paid, original=original)
         await uow.callbacks.record(order.id or 0, event)
+
+
+def _channels(order: Order) -> bool:
+    """Whether the order may be a channel's: one it placed, or a replacement (``replacement_placed``, of a
+    channel's order or not: ``uow.callbacks.record`` knows)."""
+    return order.channel is Channel.API or "REPLACEMENT" in order.flags
+
+
+async def original_code(uow: UnitOfWork, order: Order) -> str | None:
+    """A replacement's: the code of the order it was first sent for, through replacements of replacements
+    (None for an order that replaces none). Replacements are rare: their returns are read to know."""
+    if "REPLACEMENT" not in order.flags:
+        return None
+    first = first_replaced(await uow.returns.for_customer(order.customer_id), order.id or 0)
+    found = await uow.orders.get_by_id(first) if first is not None else None
+    return found.code if found is not None else None
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from domain.returns import NotASwap, NotOnSale, ReplacementShort, ReturnRequest,
 from domain.shop_days import shop_day
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
+from domain.usecases.callbacks import replacement_placed
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.fx import shop_rates
 from domain.usecases.invoice_terms import invoice_due_date, number_invoice
@@ -303,6 +304,7 @@ async def place_replacement(
         reason="replacement",
         notify=False,
     )
+    await replacement_placed(uow, order, replacement, now)  # a channel's order's replacement is the channel's
     if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:
         await number_invoice(uow, replacement, now)  # booked on account above: an invoice; last, after the counters
     return replacement, notes

@@ -39,7 +39,7 @@ from domain.shop_days import shop_day
 from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.backorders import offers, record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
-from domain.usecases.callbacks import order_placed
+from domain.usecases.callbacks import order_placed, original_code
 from domain.usecases.checkout import (
     CartChanged,
     CheckoutPolicy,
@@ -471,6 +471,14 @@ async def api_orders(
         found = await uow.orders.by_ids(ids[:limit])
     page = [found[order_id] for order_id in ids[:limit] if order_id in found]
     return page, ids[limit - 1] if len(ids) > limit else None
+
+
+async def api_original(uow: UnitOfWork, order: Order) -> str | None:
+    """A replacement's: the code of the channel's order it was first sent for (None for any other order)."""
+    if "REPLACEMENT" not in order.flags:
+        return None
+    async with uow.read_only():
+        return await original_code(uow, order)
 
 
 async def api_waiting(uow: UnitOfWork, order: Order) -> dict[str, int]:

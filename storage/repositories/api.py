@@ -13,6 +13,8 @@ from domain.apikeys import ApiKey, FirstUse, KeyNameTaken, Scope
 from domain.orders import OrderStatus
 from storage import models as m
 
+ADOPTED = "\nreplacement "  # the claim that makes a replacement its first order's channel's
+
 
 class SqlApi:
     def __init__(self, session: AsyncSession) -> None:
@@ -90,6 +92,18 @@ class SqlApi:
             ).one()
             return FirstUse(first.body_hash, first.order_id, first.result)
         return None
+
+    async def adopt(self, order_id: int, replacement_id: int, at: datetime) -> bool:
+        r = m.ApiRequestRow
+        maker = await self.s.scalar(select(r.api_key_id).where(r.order_id == order_id).order_by(r.id).limit(1))
+        if maker is None:
+            return False
+        # A claim of a key no request can send (a line break: not in a header, refused by ``bot.api``), so a
+        # channel's own Idempotency-Keys never meet it; the one row that says which channel an order is.
+        key = f"{ADOPTED}{replacement_id}"
+        self.s.add(r(api_key_id=maker, idempotency_key=key, body_hash="", order_id=replacement_id, created_at=at))
+        await self.s.flush()
+        return True
 
     async def placed_by(self, key_id: int, order_id: int) -> bool:
         r = m.ApiRequestRow

@@ -33,11 +33,20 @@ class SqlCallbacks:
             row.url, row.secret, row.set_at = url, secret, at
         await self.s.flush()
 
-    async def remove(self, channel: str) -> bool:
+    async def remove(self, channel: str) -> int | None:
         done = await self.s.execute(
             delete(_C).where(_C.channel == channel).execution_options(synchronize_session=False)
         )
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+        if not done.rowcount:  # type: ignore[attr-defined]
+            return None
+        # As a webhook endpoint deleted at Stripe or Shopify: what waited for it is not sent, to it or to
+        # a URL set later (hours-old changes, meant for another receiver); delivered and given-up ones stay.
+        dropped = await self.s.execute(
+            delete(_E)
+            .where(_E.channel == channel, _E.delivered_at.is_(None), _E.failed_at.is_(None))
+            .execution_options(synchronize_session=False)
+        )
+        return int(dropped.rowcount)  # type: ignore[attr-defined]
 
     async def of_channel(self, channel: str) -> ChannelCallback | None:
         row = await self.s.get(_C, channel)
@@ -61,6 +70,10 @@ class SqlCallbacks:
             .join(r, r.api_key_id == k.id)
             .where(r.order_id == order_id, _OPEN)
             .limit(1)
+            # The URL's row shared until the change commits: a removal (``remove``) waits for it and then drops
+            # its event with the others, and a change after the removal finds no URL (PostgreSQL; SQLite's
+            # writers take turns).
+            .with_for_update(read=True, of=_C)
         )
         if channel is None:
             return None

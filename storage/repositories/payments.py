@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
@@ -39,6 +39,16 @@ class SqlPayments:
             )
         )
         await self.s.flush()
+        # A payment is a change of its order, in its transaction: a channel polling changed_since (the
+        # order's changed-at, ``updated_at``) learns of an invoice paid in part, its status unchanged.
+        # Forward only: a charge recorded as of an earlier moment does not take a later change back.
+        o = m.OrderRow
+        await self.s.execute(
+            update(o)
+            .where(o.id == payment.order_id, o.updated_at < payment.at)
+            .values(updated_at=payment.at)
+            .execution_options(synchronize_session=False)
+        )
         return True
 
     async def for_order(self, order_id: int) -> list[Payment]:

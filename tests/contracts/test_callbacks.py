@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.apikeys import new_key
 from domain.callbacks import EventType, OrderEvent
-from domain.orders import Channel, OrderStatus
+from domain.orders import OrderStatus
 from domain.ports import UnitOfWork
-from tests.contracts.conftest import NOW
-from tests.contracts.orders import placed
+from tests.contracts.conftest import NOW, a_customer
+from tests.contracts.orders import a_channels_order
 
 SOON = NOW + timedelta(seconds=30)
 
@@ -20,16 +19,10 @@ def _event(status: str, previous: str | None = "placed") -> OrderEvent:
     return OrderEvent(kind, "BCDFGHJK", "PO-1", status, previous, "DPD", "TRK-1", NOW)
 
 
-async def _channel_order(sql: UnitOfWork, channel: str = "market") -> int:
-    order = await placed(sql, channel=Channel.API)
+async def _channel_order(sql: UnitOfWork, channel: str = "market", code: str = "BCDFGHJK") -> int:
+    customer = None if code == "BCDFGHJK" else await a_customer(sql, 1002)
+    order, _ = await a_channels_order(sql, channel, code, customer)
     assert order.id is not None
-    async with sql:
-        _, key = new_key(channel, NOW)
-        await sql.api.add_key(key)
-        assert key.id is not None
-        assert await sql.api.claim(key.id, "k-1", "hash", NOW) is None
-        await sql.api.settle(key.id, "k-1", order_id=order.id)
-        await sql.commit()
     return order.id
 
 
@@ -57,6 +50,7 @@ async def test_an_event_is_kept_only_for_a_channel_order_whose_channel_set_a_url
             "tracking_number": "TRK-1",
             "return_code": None,
             "return_status": None,
+            "original_order_code": None,
         }
         assert due[0].occurred_at == NOW
         assert await sql.callbacks.due(NOW - timedelta(seconds=1), 10) == []
@@ -96,10 +90,43 @@ async def test_a_channel_whose_url_is_removed_gets_nothing_more(sql: UnitOfWork)
         assert await sql.callbacks.record(order_id, _event("picking")) is not None
         await sql.commit()
     async with sql:
-        assert await sql.callbacks.remove("market")
-        assert not await sql.callbacks.remove("market")
+        assert await sql.callbacks.remove("market") == 1
+        assert await sql.callbacks.remove("market") is None
         await sql.commit()
     async with sql:
         assert await sql.callbacks.due(SOON, 10) == []
         assert await sql.callbacks.record(order_id, _event("picked", "picking")) is None
         assert await sql.callbacks.of_channel("market") is None
+
+
+async def test_removing_a_url_drops_the_channels_events_waiting_and_keeps_those_delivered_or_given_up(
+    sql: UnitOfWork,
+) -> None:
+    order_id = await _channel_order(sql)
+    other = await _channel_order(sql, "other", code="CDFGHJKL")
+    async with sql:
+        await sql.callbacks.set_url("market", "https://m.example/hook", "s1", NOW)
+        await sql.callbacks.set_url("other", "https://o.example/hook", "s2", NOW)
+        sent = await sql.callbacks.record(order_id, _event("picking"))
+        dead = await sql.callbacks.record(order_id, _event("picked", "picking"))
+        retried = await sql.callbacks.record(order_id, _event("packed", "picked"))
+        waiting = await sql.callbacks.record(order_id, _event("shipped", "packed"))
+        theirs = await sql.callbacks.record(other, _event("picking"))
+        await sql.commit()
+    assert sent and dead and retried and waiting and theirs
+    async with sql:
+        await sql.callbacks.delivered(sent, NOW)
+        await sql.callbacks.failed(dead, "HTTP 500", NOW, None)
+        await sql.callbacks.failed(retried, "HTTP 500", NOW, SOON)
+        await sql.commit()
+    async with sql:
+        assert await sql.callbacks.remove("market") == 2  # the one waiting its retry and the one never tried
+        assert await sql.callbacks.remove("market") is None
+        await sql.commit()
+    async with sql:
+        await sql.callbacks.set_url("market", "https://m.example/v2", "s3", SOON)
+        await sql.commit()
+    async with sql:
+        assert [d.id for d in await sql.callbacks.due(SOON + timedelta(hours=3), 10)] == [theirs]
+        state = await sql.callbacks.of_channel("market")
+        assert state is not None and (state.pending, state.given_up) == (0, 1)

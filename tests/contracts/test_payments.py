@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from domain.money import Money
 from domain.orders import Order, OrderLine
@@ -11,6 +12,7 @@ from domain.payments import Payment, PaymentKind
 from domain.ports import UnitOfWork
 from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
 from tests.contracts.conftest import NOW, a_customer, a_product
+from tests.contracts.orders import a_channels_order
 
 K = PaymentKind
 
@@ -181,3 +183,22 @@ async def test_a_row_written_with_its_credit_note_reads_back_linked_to_it_and_ot
     async with sql.read_only():
         rows = (await sql.payments.for_orders([order_id]))[order_id]
     assert [(p.amount.amount, p.credit_note_id) for p in rows] == [(1000, None), (150, first.id), (40, second.id)]
+
+
+async def test_a_payment_recorded_is_a_change_of_its_order_as_a_channel_lists_changes(sql: UnitOfWork) -> None:
+    """GET /api/v1/orders?changed_since= missed an invoice paid (its status unchanged): a payment moves the
+    order's changed-at (``orders.updated_at``) forward in its transaction, never back."""
+    order, key = await a_channels_order(sql)
+    assert order.id is not None and key.id is not None
+    later = NOW + timedelta(hours=2)
+    async with sql.read_only():
+        assert await sql.api.orders_placed(key.id, after=0, limit=5, changed_since=later) == []
+    async with sql:
+        assert await sql.payments.add(Payment(order.id, PaymentKind.PAYMENT, "invoice", Money(400, "EUR"), later))
+        await sql.commit()
+    async with sql:  # one recorded as of an earlier moment (a charge seen late) leaves it where it is
+        assert await sql.payments.add(Payment(order.id, PaymentKind.PAYMENT, "card", Money(100, "EUR"), NOW))
+        await sql.commit()
+    async with sql.read_only():
+        assert await sql.api.orders_placed(key.id, after=0, limit=5, changed_since=later) == [order.id]
+        assert await sql.api.orders_placed(key.id, after=0, limit=5, changed_since=later + timedelta(seconds=1)) == []

@@ -27,15 +27,16 @@ from domain.callbacks import MAX_ATTEMPTS, RUN_BUDGET
 from domain.orders import OrderStatus
 from domain.returns import ReturnKind
 from domain.usecases.api_keys import create_api_key, revoke_api_key
-from domain.usecases.callbacks import channel_callback, set_callback
+from domain.usecases.callbacks import channel_callback, remove_callback, set_callback
 from domain.usecases.dispatch import ship_order
 from domain.usecases.orders import apply_transition, transition_order
 from domain.usecases.return_handling import confirm_refund
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.exchange_refunds import through
+from tests.e2e.exchange_refunds import replacement_of, through
 from tests.e2e.intake_api import ORDER
 from tests.e2e.journeys import order
+from tests.e2e.returns import deliver
 
 HANG = 299  # an answer the receiver sends only after 2 s
 NO_DNS_NAME = "https://" + "a" * 70 + ".example/hook"  # a label over 63 characters: no host name can be sent to
@@ -302,10 +303,8 @@ async def test_a_receiver_that_does_not_answer_in_time_gets_the_event_again_late
     assert len({body for _, body in receiver.got}) == 1 and len(receiver.got) == 2
 
 
-async def test_a_return_of_a_channels_order_is_told_at_each_step_and_its_refund_once_paid(
-    api, shop: RunningBot, receiver: Receiver, jobs: Jobs
-) -> None:
-    client, auth = api
+async def _delivered(client: Any, auth: dict[str, str], shop: RunningBot) -> tuple[str, int]:
+    """A channel's order of a chat customer (4242), shipped and delivered: its code and its line's id."""
     runtime = shop.runtime
     body = {**ORDER, "customer": {**ORDER["customer"], "telegram_id": 4242}}
     answer = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "ret-1"})
@@ -316,14 +315,29 @@ async def test_a_return_of_a_channels_order_is_told_at_each_step_and_its_refund_
     runtime.clock.advance(hours=20)  # type: ignore[attr-defined]
     delivered = await client.post("/api/v1/shipments/DPD-1234/events", json={"event": "delivered"}, headers=auth)
     assert delivered.status == 200, await delivered.text()
-    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url=receiver.url())
-    async with runtime.sessions() as session:
+    return code, await _line_of(shop, code)
+
+
+async def _line_of(shop: RunningBot, code: str) -> int:
+    """The id of order ``code``'s (first) line."""
+    async with shop.runtime.sessions() as session:
         line = await session.scalar(
             select(m.OrderLineRow.id)
             .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
             .where(m.OrderRow.code == code)
+            .order_by(m.OrderLineRow.id)
         )
-    rma = await through(shop, 4242, code, ReturnKind.REFUND, {int(line or 0): None})
+    return int(line or 0)
+
+
+async def test_a_return_of_a_channels_order_is_told_at_each_step_and_its_refund_once_paid(
+    api, shop: RunningBot, receiver: Receiver, jobs: Jobs
+) -> None:
+    client, auth = api
+    runtime = shop.runtime
+    code, line = await _delivered(client, auth, shop)
+    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url=receiver.url())
+    rma = await through(shop, 4242, code, ReturnKind.REFUND, {line: None})
     await confirm_refund(runtime.uow(), runtime.clock, staff_id=ADMIN, rma=rma)
     await jobs.deliver_callbacks()
     told = [(e["type"], e["return_code"], e["return_status"], e["status"]) for e in receiver.events()]
@@ -334,6 +348,102 @@ async def test_a_return_of_a_channels_order_is_told_at_each_step_and_its_refund_
         ("order.return_changed", rma, "refunded", "delivered"),
         ("order.refund_paid", rma, "refunded", "delivered"),
     ]
+    # A return's step leaves the order's status as it was: no previous one to tell, as the document says.
+    assert {e["previous_status"] for e in receiver.events()} == {None}
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    previous = document["components"]["schemas"]["CallbackEvent"]["properties"]["previous_status"]["description"]
+    assert "order.placed" in previous and "order.return_changed" in previous and "order.refund_paid" in previous
+
+
+async def test_a_replacement_of_a_channels_order_is_the_channels_listed_found_and_told_naming_the_original(
+    api, shop: RunningBot, receiver: Receiver, jobs: Jobs
+) -> None:
+    """An exchange told the channel its return was exchanged, then nothing of the replacement: not
+    picked, not shipped, no tracking, and GET said no such order."""
+    client, auth = api
+    runtime = shop.runtime
+    code, line = await _delivered(client, auth, shop)
+    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url=receiver.url())
+    rma = await through(shop, 4242, code, ReturnKind.EXCHANGE, {line: None})
+    new = await replacement_of(shop, rma)
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=new, target=step, actor="staff:1")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=new, carrier="DPD", tracking="DPD-5678")
+    await jobs.deliver_callbacks()
+    told = [
+        (e["type"], e["order_code"], e["original_order_code"], e["status"], e["previous_status"], e["return_status"])
+        for e in receiver.events()
+    ]
+    assert told == [
+        ("order.return_changed", code, None, "delivered", None, "return_requested"),
+        ("order.return_changed", code, None, "delivered", None, "approved"),
+        ("order.return_changed", code, None, "delivered", None, "received"),
+        ("order.placed", new, code, "allocated", None, None),
+        ("order.return_changed", code, None, "delivered", None, "exchanged"),
+        ("order.status_changed", new, code, "picking", "allocated", None),
+        ("order.status_changed", new, code, "picked", "picking", None),
+        ("order.status_changed", new, code, "packed", "picked", None),
+        ("order.status_changed", new, code, "shipped", "packed", None),
+    ]
+    assert receiver.events()[-1]["tracking_number"] == "DPD-5678"
+    assert all(CallbackEvent.model_validate(e) for e in receiver.events())
+
+    listed = await (await client.get("/api/v1/orders", headers=auth)).json()
+    assert [(o["code"], o["original_order_code"], o["status"]) for o in listed["orders"]] == [
+        (code, None, "delivered"),
+        (new, code, "shipped"),
+    ]
+    found = await client.get(f"/api/v1/orders/{new}", headers=auth)
+    assert found.status == 200, await found.text()
+    assert (await found.json())["original_order_code"] == code
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    assert "original_order_code" in schemas["OrderOut"]["properties"]
+    assert "replace" in schemas["CallbackEvent"]["properties"]["original_order_code"]["description"]
+
+
+async def test_a_replacement_of_a_chat_order_is_no_channels(
+    api, shop: RunningBot, receiver: Receiver, jobs: Jobs
+) -> None:
+    client, auth = api
+    runtime = shop.runtime
+    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url=receiver.url())
+    chat = await order(shop, 4242, {"85123A": 1})
+    await deliver(shop, chat)
+    rma = await through(shop, 4242, chat, ReturnKind.EXCHANGE, {await _line_of(shop, chat): None})
+    new = await replacement_of(shop, rma)
+    await transition_order(runtime.uow(), runtime.clock, code=new, target=OrderStatus.PICKING, actor="staff:1")
+    assert await _events(shop) == 0
+    assert (await client.get(f"/api/v1/orders/{new}", headers=auth)).status == 404
+    assert (await (await client.get("/api/v1/orders", headers=auth)).json())["orders"] == []
+
+
+async def test_removing_a_callback_drops_the_events_waiting_so_a_new_url_starts_from_then_on(
+    api, shop: RunningBot, receiver: Receiver, jobs: Jobs
+) -> None:
+    """The events waiting for a receiver that failed were sent, hours old, to the next URL set."""
+    client, auth = api
+    runtime = shop.runtime
+    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url=receiver.url("/old"))
+    code = await _place(client, auth)
+    assert await jobs.deliver_callbacks() == 1  # the placing: delivered, kept
+    receiver.answers = [500]
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    assert await jobs.deliver_callbacks() == 0  # failed: both wait
+    assert await remove_callback(runtime.uow(), channel="web shop") == 2
+    assert await remove_callback(runtime.uow(), channel="web shop") is None  # none to remove
+    runtime.clock.advance(hours=3)  # type: ignore[attr-defined]
+    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url=receiver.url("/new"))
+    await transition_order(runtime.uow(), runtime.clock, code=code, target=OrderStatus.PACKED, actor="staff:1")
+    assert await jobs.deliver_callbacks() == 1
+    assert [e["status"] for e in receiver.events("/old")] == ["allocated", "picking"]
+    assert [(e["status"], e["previous_status"]) for e in receiver.events("/new")] == [("packed", "picked")]
+    state = await channel_callback(runtime.uow(), "web shop")
+    assert state is not None and (state.pending, state.given_up) == (0, 0)
+    async with runtime.sessions() as session:
+        kept = list(await session.scalars(select(m.ApiEventRow.type).order_by(m.ApiEventRow.id)))
+    assert kept == ["order.placed", "order.status_changed"]  # delivered ones stay; the dropped are gone
 
 
 async def test_a_callback_url_the_client_cannot_send_to_is_a_failed_try_and_other_channels_are_still_told(

@@ -15,7 +15,8 @@ from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.usecases.api_keys import create_api_key
-from tests.e2e.conftest import shop_on
+from domain.usecases.payments import record_invoice_payment
+from tests.e2e.conftest import ADMIN, shop_on
 from tests.e2e.intake_api import ORDER
 from tests.fakes import FakeClock
 
@@ -24,13 +25,13 @@ Client = TestClient[Any, Any]
 
 @pytest.fixture
 async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock) as bot:
+    async with shop_on(database_url, clock, admin_ids=[ADMIN]) as bot:  # the admin records payments
         yield bot
 
 
-async def _client(shop: RunningBot, name: str) -> Client:
+async def _client(shop: RunningBot, name: str, *scopes: Scope) -> Client:
     runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name=name, scopes=frozenset({Scope.ORDERS}))
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name=name, scopes=frozenset(scopes or {Scope.ORDERS}))
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     return TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"})
 
@@ -74,6 +75,28 @@ async def test_a_channel_pages_through_its_own_orders_and_finds_them_by_referenc
         assert await _list(market, f"?changed_since={since.replace('+00:00', 'Z')}") == (["MP-3"], None)
         assert await _list(market, "?status=cancelled") == (["MP-3"], None)
         assert await _list(market, "?status=allocated") == (["MP-1", "MP-2"], None)
+
+
+async def test_an_invoice_paid_in_part_is_a_change_a_channel_polling_changed_since_finds(
+    shop_on_each_engine: RunningBot, clock: FakeClock
+) -> None:
+    """Its status stays while it is paid in part (and once paid, it may not move): a poller never learnt
+    that ``still_to_pay`` fell."""
+    shop = shop_on_each_engine
+    portal = await _client(shop, "b2b portal", Scope.ORDERS, Scope.CUSTOMERS)
+    buyer = {"name": "Acme Ltd", "email": "buyer@acme.example", "business": True, "payment_terms_days": 30}
+    body = {**ORDER, "customer": buyer, "payment": "invoice", "reference": "PO-77"}
+    async with portal:
+        placed = await portal.post("/api/v1/orders", json=body, headers={"Idempotency-Key": "po-77"})
+        assert placed.status == 201, await placed.text()
+        code, status = (await placed.json())["code"], (await placed.json())["status"]
+        clock.advance(minutes=5)
+        since = clock.now().isoformat().replace("+00:00", "Z")
+        assert await _list(portal, f"?changed_since={since}") == ([], None)
+        await record_invoice_payment(shop.runtime.uow(), clock, staff_id=ADMIN, code=code, amount="5.00")
+        assert await _list(portal, f"?changed_since={since}") == (["PO-77"], None)
+        order = (await (await portal.get(f"/api/v1/orders?changed_since={since}")).json())["orders"][0]
+        assert (order["status"], order["still_to_pay"]) == (status, "4.60")
 
 
 async def test_a_list_asked_for_wrongly_is_a_problem_naming_the_query_field(shop_on_each_engine: RunningBot) -> None:
