@@ -39,7 +39,7 @@ from handlers.callbacks import NOTE_KINDS, DocumentCb, PackBoxCb, PackBoxPageCb,
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.output.documents import packing_slip, parcel_label, shipping_label
-from handlers.scanning import Scan, code_in_photo, parse_scan, typed_grams
+from handlers.scanning import Scan, code_in_photo, readings, typed_grams
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
@@ -87,10 +87,14 @@ async def pack(
     await message.answer(renderer.render("staff/pack_start.html.j2", job=job))
 
 
-async def _scan(message: Message, scan: Scan, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+async def _scan(
+    message: Message, typed: list[Scan], uow: UnitOfWork, renderer: Renderer, state: FSMContext
+) -> None:
     data = await state.get_data()
     job = await start_packing(uow, staff_id=_who(message), code=data["code"])
-    scanned = verify_scan(job, scan.code, data.get("scanned", {}), quantity=scan.quantity)
+    scan, *others = typed
+    other_readings = [(s.code, s.quantity) for s in others]
+    scanned = verify_scan(job, scan.code, data.get("scanned", {}), scan.quantity, other_readings)
     await state.update_data(scanned=scanned)
     missing = job.missing(scanned)
     if missing:
@@ -150,7 +154,7 @@ async def boxes_page(query: CallbackQuery, callback_data: PackBoxPageCb, state: 
 
 @router.message(StateFilter(Packing.scanning), F.text, ~F.text.startswith("/"))
 async def pack_scan_text(message: Message, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
-    await _scan(message, parse_scan(message.text or ""), uow, renderer, state)
+    await _scan(message, readings(message.text or ""), uow, renderer, state)
 
 
 @router.message(StateFilter(Packing.scanning), F.photo)
@@ -158,7 +162,7 @@ async def pack_scan_photo(message: Message, bot: Bot, uow: UnitOfWork, renderer:
     code = await code_in_photo(bot, message)
     if code is None:
         return
-    await _scan(message, Scan(code, 1), uow, renderer, state)
+    await _scan(message, [Scan(code, 1)], uow, renderer, state)
 
 
 @router.callback_query(PackBoxCb.filter())

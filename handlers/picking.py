@@ -33,7 +33,7 @@ from domain.usecases.short_picks import (
 from domain.warehouse import Warehouse
 from handlers.callbacks import PickResumeCb, PickShortCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
-from handlers.scanning import code_in_photo, parse_scan
+from handlers.scanning import code_in_photo, readings
 from handlers.views.rendering import Renderer, current_locale, fill, format_number
 
 router = Router(name=__name__)
@@ -222,9 +222,15 @@ async def pick_resumed(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer
 
 @router.message(StateFilter(Picking.scanning), F.text, ~F.text.startswith("/"))
 async def scanned_text(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext) -> None:
-    scan = parse_scan(message.text or "")
+    scan, *others = readings(message.text or "")
     current = await confirm_pick(
-        uow, clock, staff_id=_staff_id(message), scanned=scan.code, quantity=scan.quantity, language=current_locale()
+        uow,
+        clock,
+        staff_id=_staff_id(message),
+        scanned=scan.code,
+        quantity=scan.quantity,
+        language=current_locale(),
+        other_readings=[(s.code, s.quantity) for s in others],
     )
     await show_step(message, current, renderer, state)
 

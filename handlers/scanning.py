@@ -1,6 +1,5 @@
 """Scans for picking and packing alike: typed as ``CODE`` or ``CODE QTY`` (a SKU or barcode,
-then how many units of it; or ``QTY CODE`` where that reads one way only), or a photo of the
-barcode; and a parcel's weight as typed."""
+then how many units of it; or ``QTY CODE``), or a photo of the barcode; and a parcel's weight as typed."""
 
 from __future__ import annotations
 
@@ -33,21 +32,25 @@ _COUNT = re.compile(
 _COUNT_FIRST = re.compile(rf"(?P<count>{_COUNT.pattern})\s+(?P<code>\S+)", re.IGNORECASE)
 
 
-def parse_scan(text: str) -> Scan:
-    """``CODE`` (one unit), ``CODE QTY`` (the count as people type it) or ``QTY CODE`` where it
-    reads one way only: where ``CODE QTY`` does not read, and the count is marked (2x, x2, 2 шт)
-    or the code is no number (2 JAR-1; but 2 4006381333931 is a guess at which is the code).
-    Anything else is refused, never half-read."""
+def readings(text: str) -> list[Scan]:
+    """Every way ``text`` reads as a scan, the code then the count first: ``CODE`` (one unit),
+    ``CODE QTY`` (the count as people type it), ``QTY CODE`` where the count is marked (2x, x2,
+    2 шт) or the code is no number (2 JAR-1; but 2 4006381333931 is a guess at which is the code).
+    Two where both read (``2x 150``: 150 × “2x”, or 2 × “150”): the item expected decides, as the
+    picker meant it. Anything else is refused, never half-read."""
     parts = text.split(maxsplit=1)
     if len(parts) == 1:
-        return Scan(parts[0], 1)
+        return [Scan(parts[0], 1)]
+    found = []
     if (count := _count(parts[1].strip())) is not None:
-        return Scan(parts[0], count)
+        found.append(Scan(parts[0], count))
     first = _COUNT_FIRST.fullmatch(text.strip())
     readable = first is not None and (first["bare"] is None or not first["code"].isdigit())
     if first is not None and readable and (count := _count(first["count"])) is not None:
-        return Scan(first["code"], count)
-    raise InvalidQuantity(maximum=MAX_SCAN_QUANTITY)
+        found.append(Scan(first["code"], count))
+    if not found:
+        raise InvalidQuantity(maximum=MAX_SCAN_QUANTITY)
+    return found
 
 
 def _count(text: str) -> int | None:

@@ -4,6 +4,7 @@ shipping with tracking (stock leaves the warehouse then) and delivery."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -118,9 +119,18 @@ def _identify(job: PackingJob, scanned: str) -> str | None:
     return sku if sku in job.expected else None
 
 
-def verify_scan(job: PackingJob, scanned: str, so_far: dict[str, int], quantity: int = 1) -> dict[str, int]:
+def verify_scan(
+    job: PackingJob,
+    scanned: str,
+    so_far: dict[str, int],
+    quantity: int = 1,
+    other_readings: Sequence[tuple[str, int]] = (),
+) -> dict[str, int]:
     """The packer scanned ``quantity`` units of one item: accepted if the order has it and
-    that many are still to scan (none of a larger count is taken)."""
+    that many are still to scan (none of a larger count is taken). ``other_readings``: (code,
+    count) the text typed reads as too (``2x 150``), the one naming an item of the order taken."""
+    typed = [(scanned, quantity), *other_readings]
+    scanned, quantity = next((r for r in typed if _identify(job, r[0]) is not None), typed[-1])
     sku = _identify(job, scanned)
     if sku is None:
         raise NotInOrder(scanned=scanned.strip()[:64], code=job.order.code)

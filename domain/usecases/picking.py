@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -305,10 +305,19 @@ def _matches(product: Product, scanned: str) -> bool:
 
 
 async def confirm_pick(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned: str, quantity: int = 1, language: str = ""
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    scanned: str,
+    quantity: int = 1,
+    language: str = "",
+    other_readings: Sequence[tuple[str, int]] = (),
 ) -> PickRound:
-    """The picker scanned ``scanned`` (SKU or barcode) for the current line; a wrong item is
-    refused naming the expected one in ``language`` (the picker's) where it has a name in it."""
+    """The picker scanned ``quantity`` × ``scanned`` (SKU or barcode) for the current line; a wrong
+    item is refused naming the expected one in ``language`` (the picker's) where it has a name in
+    it. ``other_readings``: (code, count) the text typed reads as too (``2x 150``: 2 × “150”), the
+    one naming the line's item taken; naming none, the last is the one refused."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
         pick_list = await uow.picking.open_for(staff_id)
@@ -318,6 +327,8 @@ async def confirm_pick(
         line = pick_list.next_line
         assert line is not None  # a round closes when its last line is done
         product = current.products[line.product_id]
+        typed = [(scanned, quantity), *other_readings]
+        scanned, quantity = next((r for r in typed if _matches(product, r[0])), typed[-1])
         if not _matches(product, scanned):
             raise WrongItem(
                 scanned=scanned.strip()[:64],

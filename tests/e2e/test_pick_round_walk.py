@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_products, import_stock
 from handlers.output.barcodes import barcode_png
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import STEP, jars, order, status, stock
@@ -132,3 +133,48 @@ async def test_a_count_typed_before_the_code_is_read_as_the_count(
     reply = await pia.send(scans[1])
     assert W[language]["finished"] in reply.last.text, reply.last.text
     assert await status(shop, code) == "picked"
+
+
+async def _hooks_coded_150(shop: RunningBot) -> None:
+    """An item whose SKU is a number a count could be: 150, 5 of them in LON's A-02-02-1."""
+    runtime = shop.runtime
+    await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n150,Hook,Gadgets,1.00,GBP\n")
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n150,LON,A-02-02-1,5\n")
+
+
+@pytest.mark.parametrize(("language", "typed"), [("ru", "2х 150"), ("en", "2x 150"), ("en", "2 x 150")])
+async def test_a_marked_count_before_a_numeric_sku_is_two_of_that_item_when_picked_and_packed(
+    shop: RunningBot, language: str, typed: str
+) -> None:
+    """Pia typed «2x 150» for the 3 × 150 of her line and read «Only 3 more of 150 are needed»-like refusals: it was
+    read as 150 units of an item “2x”. The line's item decides: 2 of 150, and the packer's «2x 150» is 2 of them."""
+    await _hooks_coded_150(shop)
+    code = await order(shop, 587, {"150": 3})
+    pia = await hire(shop, 101, "Pia", "picker", "LON", language=language)
+    step = await pia.press((await pia.send("/pick")).last, W[language]["batch"])
+    assert "3 × 150" in step.last.text, step.last.text
+    reply = await pia.send(typed)
+    assert "1 × 150" in reply.last.text, reply.last.text
+    reply = await pia.send("150")
+    assert W[language]["finished"] in reply.last.text, reply.last.text
+    assert await status(shop, code) == "picked"
+
+    pax = await hire(shop, 102, "Pax", "packer", "LON", language=language)
+    await pax.send(f"/pack {code}")
+    scanned = await pax.send(typed)
+    assert scanned.last.text.endswith("1 × 150"), scanned.last.text
+    boxes = await pax.send("150")
+    assert boxes.last.button_texts()[0].startswith("✅"), boxes.last.text
+
+
+async def test_a_marked_count_before_a_number_naming_no_item_of_the_line_is_refused_naming_the_number(
+    shop: RunningBot,
+) -> None:
+    """«2x 150» on a jar's line: neither reading is the jar; the refusal names “150”, the item the picker meant."""
+    await jars(shop, 3, 0)
+    await _hooks_coded_150(shop)
+    await order(shop, 588, {"JAR-1": 3})
+    pia = await hire(shop, 101, "Pia", "picker", "LON")
+    await pia.press((await pia.send("/pick")).last, W["en"]["batch"])
+    reply = await pia.send("2x 150")
+    assert reply.last.text.startswith("Wrong item: “150”. Expected JAR-1"), reply.last.text

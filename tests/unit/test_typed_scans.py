@@ -1,13 +1,13 @@
 """A scan typed as a phone worker types it: the code, then how many (``JAR-1 2 шт``, ``JAR-1 x2``); or the count
-first when it can be read one way only (``2x JAR-1``, ``2 x JAR-1``, ``2 JAR-1``); anything else refused, never
-half-read."""
+first (``2x JAR-1``, ``2 x JAR-1``, ``2 JAR-1``), both readings where both read (``2x 150``) for the item expected
+to decide; anything else refused, never half-read."""
 
 from __future__ import annotations
 
 import pytest
 
 from domain.errors import InvalidQuantity
-from handlers.scanning import MAX_SCAN_QUANTITY, Scan, parse_scan
+from handlers.scanning import MAX_SCAN_QUANTITY, Scan, readings
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ from handlers.scanning import MAX_SCAN_QUANTITY, Scan, parse_scan
     ],
 )
 def test_a_code_then_a_count_as_people_type_it_is_read(typed: str, scan: Scan) -> None:
-    assert parse_scan(typed) == scan
+    assert readings(typed) == [scan]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_a_code_then_a_count_as_people_type_it_is_read(typed: str, scan: Scan) -
     ],
 )
 def test_a_count_first_is_read_when_it_can_be_read_one_way_only(typed: str, scan: Scan) -> None:
-    assert parse_scan(typed) == scan
+    assert readings(typed) == [scan]
 
 
 @pytest.mark.parametrize(
@@ -60,11 +60,28 @@ def test_a_count_first_is_read_when_it_can_be_read_one_way_only(typed: str, scan
     [
         ("22197 3", Scan("22197", 3)),  # a numeric code then a count, as ever: not 22197 units of "3"
         ("2 3", Scan("2", 3)),
-        ("X2 3", Scan("X2", 3)),  # a code that reads as a count keeps the code-first reading it always had
     ],
 )
-def test_two_readings_keep_the_code_first_one(typed: str, scan: Scan) -> None:
-    assert parse_scan(typed) == scan
+def test_two_bare_numbers_read_as_the_code_then_the_count(typed: str, scan: Scan) -> None:
+    assert readings(typed) == [scan]
+
+
+@pytest.mark.parametrize(
+    ("typed", "code_first", "count_first"),
+    [
+        ("2x 150", Scan("2x", 150), Scan("150", 2)),  # a picker's 2 of item 150; or 150 of an item "2x"
+        ("2X 150", Scan("2X", 150), Scan("150", 2)),
+        ("x2 150", Scan("x2", 150), Scan("150", 2)),
+        ("2× 150", Scan("2×", 150), Scan("150", 2)),
+        ("2 x 150", Scan("2", 150), Scan("150", 2)),  # "x 150" is a count too
+        ("X2 3", Scan("X2", 3), Scan("3", 2)),
+    ],
+)
+def test_a_marked_count_before_a_number_reads_both_ways_for_the_expected_item_to_decide(
+    typed: str, code_first: Scan, count_first: Scan
+) -> None:
+    """«2x 150» was read as 150 units of an item “2x” alone: the picker meant 2 of item 150."""
+    assert readings(typed) == [code_first, count_first]
 
 
 @pytest.mark.parametrize(
@@ -86,4 +103,4 @@ def test_two_readings_keep_the_code_first_one(typed: str, scan: Scan) -> None:
 )
 def test_anything_else_is_refused_not_half_read(typed: str) -> None:
     with pytest.raises(InvalidQuantity):
-        parse_scan(typed)
+        readings(typed)
