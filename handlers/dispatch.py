@@ -87,9 +87,7 @@ async def pack(
     await message.answer(renderer.render("staff/pack_start.html.j2", job=job))
 
 
-async def _scan(
-    message: Message, typed: list[Scan], uow: UnitOfWork, renderer: Renderer, state: FSMContext
-) -> None:
+async def _scan(message: Message, typed: list[Scan], uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
     data = await state.get_data()
     job = await start_packing(uow, staff_id=_who(message), code=data["code"])
     scan, *others = typed
