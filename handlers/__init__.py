@@ -54,6 +54,7 @@ from handlers import (
     shop,
     shop_settings,
     staff,
+    staff_photos,
     start,
     statement,
     support,
@@ -97,6 +98,7 @@ STAFF_MODULES = (
     owed_back,
     picking,
     dispatch,
+    staff_photos,  # after the rounds' and packing's steps: a photo outside any step
     purchasing,
     returns_staff,
     accounts,
