@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+from domain.orders import HistoryEntry, OrderStatus
 from domain.warehouse import BinCode
 
 DEFAULT_CART_CAPACITY = 60  # units a picking cart carries
@@ -195,6 +197,34 @@ class PickList:
 
     def tote_of(self, order_id: int) -> int:
         return next(line.tote for line in self.lines if line.order_id == order_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTote:
+    """An order's tote in one picking round: whose round, which tote, and when it ended (None: open)."""
+
+    pick_list_id: int
+    picker_telegram_id: int
+    tote: int
+    finished_at: datetime | None
+
+
+def on_hold_shelf(history: Sequence[HistoryEntry], rounds: Iterable[RoundTote]) -> list[RoundTote]:
+    """The order's totes its rounds' ends sent to the hold shelf, for its latest hold: rounds that
+    ended while it was on hold (from its last hold to the change that ended it). Told to put the
+    tote there, their pickers are the ones to bring it to packing when the order goes there; a
+    round that ended before the hold (a packer's short) or after it (the answer came first) said
+    packing, and a hold before the latest was settled with its own."""
+    held = [i for i, entry in enumerate(history) if entry.to_status is OrderStatus.ON_HOLD]
+    if not held:
+        return []
+    since = history[held[-1]].at
+    until = next((entry.at for entry in history[held[-1] + 1 :] if entry.to_status is not OrderStatus.ON_HOLD), None)
+    return [
+        r
+        for r in rounds
+        if r.finished_at is not None and since <= r.finished_at and (until is None or r.finished_at <= until)
+    ]
 
 
 def spoken_for(

@@ -9,7 +9,7 @@ from typing import Protocol
 from domain.orders import OrderStatus
 from domain.packing import Box, Package
 from domain.parcels import Parcel, PickupCode
-from domain.picking import PickLine, PickList
+from domain.picking import PickLine, PickList, RoundTote
 from domain.shipping import CarrierRate
 
 
@@ -26,6 +26,10 @@ class PickingRepository(Protocol):
         ...
 
     async def lines_for_order(self, order_id: int) -> list[PickLine]: ...
+    async def rounds_of_order(self, order_id: int) -> list[RoundTote]:
+        """Each round that planned the order, oldest first: its picker, the order's tote, when it ended."""
+        ...
+
     async def next_wave(self) -> int: ...
 
 

@@ -30,6 +30,7 @@ from domain.queue_rank import queue_key
 from domain.shortages import still_to_pick
 from domain.staff import Permission
 from domain.stock import ReservationKind
+from domain.usecases.hold_shelf import bring_to_packing
 from domain.usecases.order_queue import READY_TO_PICK
 from domain.usecases.orders import apply_transition
 from domain.usecases.shelf_holds import in_rounds
@@ -357,6 +358,7 @@ async def after_step(uow: UnitOfWork, clock: Clock, current: PickRound, staff_id
         lines = await uow.picking.lines_for_order(order.id or 0)
         if sum(line.picked for line in lines) >= allocated and all(line.done for line in lines):
             await apply_transition(uow, order, OrderStatus.PICKED, clock=clock, actor=f"staff:{staff_id}")
+            await bring_to_packing(uow, clock, order)  # an earlier round's tote of it, on the hold shelf
             current.completed.append(order)
     if current.done and current.pick_list.id is not None:
         await uow.picking.finish(current.pick_list.id, clock.now())

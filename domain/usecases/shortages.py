@@ -23,6 +23,7 @@ from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags
 from domain.usecases.backorder_fill import dropped, fill_backorders
 from domain.usecases.bookkeeping import book_dropped_discount, book_refund, book_stock_change, tax_step
 from domain.usecases.credit_notes import credit_invoice
+from domain.usecases.hold_shelf import bring_to_packing
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.parcels import deliver_order
 
@@ -245,6 +246,7 @@ async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: 
     ready = ready_to_pack(order.flags, still_to_pick(reserved, picked, shipped), in_hand)
     if ready and order.status is OrderStatus.PICKING:
         await apply_transition(uow, order, OrderStatus.PICKED, clock=clock, actor=actor)
+        await bring_to_packing(uow, clock, order)
     elif not ready and order.status is OrderStatus.PICKED:  # short at packing: the rest is picked when it comes
         await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=actor)
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.money import Money
 from domain.orders import OrderStatus
 from domain.packing import Box, Package
-from domain.picking import PickLine, PickList, PickMethod
+from domain.picking import PickLine, PickList, PickMethod, RoundTote
 from domain.shipping import CarrierRate, Zone
 from storage import models as m
 from storage.cache import CacheView
@@ -131,6 +131,17 @@ class SqlPicking:
 
     async def lines_for_order(self, order_id: int) -> list[PickLine]:
         return await self._lines(m.PickLineRow.order_id == order_id)
+
+    async def rounds_of_order(self, order_id: int) -> list[RoundTote]:
+        pl, t = m.PickLineRow, m.PickListRow
+        rows = await self.s.execute(
+            select(t.id, t.picker_telegram_id, func.min(pl.tote), t.finished_at)
+            .join(pl, pl.pick_list_id == t.id)
+            .where(pl.order_id == order_id)
+            .group_by(t.id, t.picker_telegram_id, t.finished_at)
+            .order_by(t.id)
+        )
+        return [RoundTote(list_id, picker, tote, finished) for list_id, picker, tote, finished in rows]
 
     async def next_wave(self) -> int:
         return int(await self.s.scalar(select(func.coalesce(func.max(m.PickListRow.wave), 0))) or 0) + 1

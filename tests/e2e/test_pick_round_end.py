@@ -3,6 +3,7 @@ order's back on the shelves, neither to packing (en and ru)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -117,3 +118,63 @@ async def test_an_order_cancelled_during_the_round_has_its_tote_put_back_not_tak
     assert f"\n• {cancelled} " in done and f"\n• {other} " in done, done  # each on its own line
     assert line in done.split(f"• {cancelled} ")[1].splitlines()[0], done
     assert done.endswith(f"\n\n{ONE_OTHER[language]}"), done  # only the other tote to packing
+
+
+BRING = {  # the follow-up when the hold is released after the round's end sent the tote to the hold shelf
+    "en": "📦 Order {code} can be packed now: its missing part was settled. Take tote 1 of round {round} from the hold"
+    " shelf to packing.",
+    "ru": "📦 Заказ {code} теперь можно упаковать: по недостающему решено. Отнесите контейнер 1 обхода {round} с полки"
+    " отложенных на упаковку.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_tote_sent_to_the_hold_shelf_is_called_to_packing_when_the_missing_part_is_given_up(
+    shop: RunningBot, language: str
+) -> None:
+    """Pia's round ended «put the tote on the hold shelf»; the buyer gave the missing jars up and the order went to
+    the packing queue while its tote sat on the shelf, nobody told. She is told to bring it, in her language."""
+    await jars(shop, 3, 0)
+    code = await order(shop, 594, {"JAR-1": 3})
+    pia = await hire(shop, 95, "Pia", "picker", "LON", language=language)
+    single, short = BUTTONS[language]
+    await pia.press((await pia.send("/pick")).last, single)
+    await pia.press((await pia.send("JAR-1")).last, short)
+    done = (await pia.send("0")).last.text
+    assert done.endswith(SAID[language][1]), done
+    assert await status(shop, code) == "on_hold"
+    told_before = len(shop.server.chat_messages(95))
+
+    buyer = SandboxUser(shop.server, 594, "C594")
+    asked = next(m for m in reversed(shop.server.chat_messages(594)) if WORDS["en"]["cancel"] in m.button_texts())
+    await buyer.press(asked, WORDS["en"]["cancel"])
+    assert await status(shop, code) == "picked"  # the jar in the tote goes to packing
+    round_id = re.search(r"\d+", done)
+    assert round_id is not None
+    told = [m.text for m in shop.server.chat_messages(95)[told_before:]]
+    assert told == [BRING[language].format(code=code, round=round_id.group())], told
+
+
+async def test_a_tote_whose_hold_is_answered_before_the_round_ends_gets_no_follow_up(shop: RunningBot) -> None:
+    """Answered while the round was open, the order's tote went to packing with the round's end: nothing more said."""
+    await jars(shop, 3, 0)
+    code = await order(shop, 596, {"JAR-1": 3})
+    other = await order(shop, 597, {"85123A": 1})
+    pia = await hire(shop, 96, "Pia", "picker", "LON")
+    reply = await pia.press((await pia.send("/pick")).last, BATCH["en"])
+    for _ in range(10):
+        step = STEP.search(reply.last.text)
+        if step is None:
+            break
+        if step.group(2) == "JAR-1":
+            await pia.press((await pia.send("JAR-1")).last, "Short pick")
+            reply = await pia.send("0")
+            buyer = SandboxUser(shop.server, 596, "C596")
+            cancel = WORDS["en"]["cancel"]
+            asked = next(m for m in reversed(shop.server.chat_messages(596)) if cancel in m.button_texts())
+            await buyer.press(asked, cancel)
+        else:
+            reply = await pia.send(f"{step.group(2)} {step.group(1)}")
+    assert (await status(shop, code), await status(shop, other)) == ("picked", "picked")
+    assert reply.last.text.endswith("Take the totes to packing. /pick starts the next round."), reply.last.text
+    assert not any("hold shelf" in m.text for m in shop.server.chat_messages(96))

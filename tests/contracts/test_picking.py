@@ -1,0 +1,35 @@
+"""PickingRepository (SQL alone: no fake implements it) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.picking import PickLine, PickList, PickMethod, RoundTote
+from domain.ports import UnitOfWork
+from tests.contracts.conftest import NOW, a_warehouse
+from tests.contracts.orders import placed
+
+
+async def test_the_rounds_of_an_order_name_picker_tote_and_end_oldest_first_and_none_of_other_orders(
+    sql: UnitOfWork,
+) -> None:
+    order = await placed(sql)
+    assert order.id is not None
+    lon = await a_warehouse(sql, "LON")
+    product = order.lines[0].product_id
+    async with sql:
+        first = await sql.picking.add(
+            PickList(PickMethod.SINGLE, lon, 71, [PickLine(1, order.id, product, None, 2, 1)]), NOW
+        )
+        # two lines of the order in one round (another bin) are one tote, one round
+        lines = [PickLine(1, order.id, product, None, 3, 1), PickLine(2, order.id, product, None, 3, 1)]
+        second = await sql.picking.add(PickList(PickMethod.BATCH, lon, 72, lines), NOW)
+        assert first.id is not None and second.id is not None
+        await sql.picking.finish(first.id, NOW + timedelta(minutes=5))
+        await sql.commit()
+    async with sql:
+        assert await sql.picking.rounds_of_order(order.id) == [
+            RoundTote(first.id, 71, 2, NOW + timedelta(minutes=5)),
+            RoundTote(second.id, 72, 3, None),
+        ]
+        assert await sql.picking.rounds_of_order(order.id + 1) == []
