@@ -16,7 +16,7 @@ from domain.text import without_direction_controls
 
 
 class InvalidPhone(DomainError):
-    key = N_("{phone} does not look like a phone number. Please include the country code, e.g. +44 20 7946 0958.")
+    key = N_("“{phone}” does not look like a phone number. Please include the country code, e.g. +44 20 7946 0958.")
 
 
 class UnsupportedLanguage(DomainError):

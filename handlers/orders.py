@@ -139,9 +139,11 @@ def detail_text(renderer: Renderer, order: Order, tracking: OrderTracking | None
     its parcels; an invoice not yet settled, when it is due and what it still asks for; its
     returns and refunds, each with where it stands."""
     tracking, language = tracking or OrderTracking(order), reading_language()
+    order = order.in_language(language)
     return renderer.render(
         "order_detail.html.j2",
-        order=order.in_language(language),
+        order=order,
+        line_names={line.id: line.name for line in order.lines},  # a parcel's lines by name, not SKU
         language=language,
         parcels=tracking.parcels,
         lines_shown=DETAIL_LINES_SHOWN,

@@ -86,6 +86,7 @@ async def post_po_number(request: web.Request) -> web.Response:
 async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, Any]:
     order = tracking.order.in_language(reading_language())  # the lines as sold, named in the reader's language
     actions = await actions_of(request, tracking)
+    names = {x.id: x.name for x in order.lines}  # a parcel's lines by name, as /track: the customer never saw a SKU
     return {
         "code": order.code,
         "status": order.status.value,
@@ -118,7 +119,7 @@ async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, An
                 "tracking": p.tracking,
                 "link": tracking.links.get(p.seq, ""),
                 "state": _parcel_state(request, p.shipped_at, p.eta, p.delivered_at),
-                "lines": [f"{x.sku} × {x.quantity}" for x in p.lines],
+                "lines": [f"{shorten(names.get(x.order_line_id, x.sku), 60)} × {x.quantity}" for x in p.lines],
             }
             for p in tracking.parcels
         ],

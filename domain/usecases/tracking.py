@@ -47,6 +47,9 @@ class OrderTracking:
     goodwill: dict[int, Money] = field(default_factory=dict)
     credit_notes: list[CreditNote] = field(default_factory=list)  # what corrects its receipt, as /receipt sends them
     debit_notes: list[DebitNote] = field(default_factory=list)  # what adds to its invoice, as /receipt sends them
+    # An exchange's other variant (its product id) → its option values, as the card's buttons read
+    # them ("M / Navy"): the customer chose it by those, never saw its SKU.
+    swaps: dict[int, str] = field(default_factory=dict)
 
 
 def goodwill_on_timeline(order: Order, payments: list[Payment]) -> dict[int, Money]:
@@ -111,7 +114,15 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
             goodwill_on_timeline(order, payments),
             await uow.credit_notes.for_order(order.id),
             await uow.debit_notes.for_order(order.id),
+            await _swaps(uow, requests),
         )
+
+
+async def _swaps(uow: UnitOfWork, requests: list[ReturnRequest]) -> dict[int, str]:
+    wanted = sorted({line.swap_product_id for r in requests for line in r.lines if line.swap_product_id})
+    if not wanted:
+        return {}
+    return {p.id: p.variant_label or p.name for p in await uow.products.get_many(wanted) if p.id is not None}
 
 
 async def _links(uow: UnitOfWork, parcels: list[Parcel]) -> dict[int, str]:

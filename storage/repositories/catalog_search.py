@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import bindparam, func, select
@@ -60,6 +62,42 @@ _PAGE = fills(
 )
 
 
+# When the text as typed finds nothing, each word is looked for by its stem, in any order: a
+# customer types «кружки», «полотенца», "mugs" or "towel bath" for «Кружка», «Полотенце
+# банное», "Ceramic mug", "Bath towel", and was told nothing was found. The stem drops what
+# endings change (two letters of a word of six or more, one of four or five); every word must
+# be in the name. Beyond ``MAX_WORDS`` words the text is a sentence, not a name: not looked again.
+MAX_WORDS = 5
+_WORD = re.compile(r"\w+")
+
+
+def stems_of(needle: str) -> list[str]:
+    """The stems a search looks for when ``needle`` as typed finds nothing (empty: no second look)."""
+    words = _WORD.findall(needle.lower().replace("ё", "е"))
+    if not words or len(words) > MAX_WORDS:
+        return []
+    stems = [w[: len(w) - (2 if len(w) >= 6 else 1)] if w.isalpha() and len(w) >= 4 else w for w in words]
+    return [] if stems == [needle.lower().replace("ё", "е")] else stems  # the same look again: none
+
+
+def _contains(column: Any, name: str) -> Any:
+    return folded(column).like(bindparam(name), escape="\\")
+
+
+@cache
+def _by_stems(count: int) -> tuple[Any, Any]:
+    """The count and page statements finding every one of ``count`` stems (``s0``, ``s1``…) in a name."""
+    named = [
+        _contains(_P.name, f"s{i}") | _P.id.in_(select(_T.product_id).where(_contains(_T.name, f"s{i}")))
+        for i in range(count)
+    ]
+    first = select(func.min(_P.id)).where(_SHOWN, *named).group_by(_P.group_id)  # one hit per parent
+    where = (_SHOWN, _P.id.in_(first))
+    counted = fills("search", select(func.count()).select_from(_P).where(*where))
+    page = select(_P.id).where(*where).order_by(_P.name, _P.id).offset(bindparam("offset")).limit(bindparam("limit"))
+    return counted, fills("search", page)
+
+
 def _params(needle: str) -> dict[str, object]:
     return {"sku": needle.upper(), "needle": needle, "pattern": pattern_of(needle)}
 
@@ -88,6 +126,11 @@ async def first_matches(session: AsyncSession, cache: CacheView | None, needle: 
 
 async def _read(session: AsyncSession, needle: str, offset: int, limit: int) -> tuple[list[int], int]:
     params = _params(needle)
-    total = (await fetch(session, _COUNT, params))[0][0] or 0
-    ids = [row[0] for row in await fetch(session, _PAGE, {**params, "offset": offset, "limit": limit})]
+    counted, page = _COUNT, _PAGE
+    total = (await fetch(session, counted, params))[0][0] or 0
+    if not total and (stems := stems_of(needle)):
+        counted, page = _by_stems(len(stems))
+        params = {f"s{i}": pattern_of(stem) for i, stem in enumerate(stems)}
+        total = (await fetch(session, counted, params))[0][0] or 0
+    ids = [row[0] for row in await fetch(session, page, {**params, "offset": offset, "limit": limit})] if total else []
     return ids, total

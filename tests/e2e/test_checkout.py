@@ -346,3 +346,30 @@ async def test_a_product_withdrawn_from_sale_is_explained_everywhere(running: Ru
     placed = await place_cod_order(alice)
     order = await order_row(running, order_code(placed))
     assert order.total_minor == 295 + 370
+
+
+@pytest.mark.parametrize(
+    ("language", "refused"),
+    [
+        ("en", "“call me maybe” does not look like a phone number."),
+        ("ru", "«позвоните мне» не похоже на номер телефона."),
+    ],
+)
+async def test_a_refused_phone_quotes_what_was_typed(running: RunningBot, language: str, refused: str) -> None:
+    """«позвоните мне не похоже на номер телефона» read as one sentence: what she typed is quoted."""
+    typed = {"en": "call me maybe", "ru": "позвоните мне"}[language]
+    alice = SandboxUser(running.server, 612, "Alice", language_code=language)
+    await add_to_cart(alice, "85123A")
+    await alice.send("/checkout")
+    assert (await alice.send(typed)).last.text.startswith(refused)
+
+
+async def test_a_russian_cart_whose_every_hold_expired_does_not_say_part_of_them(
+    running: RunningBot, clock: FakeClock
+) -> None:
+    """«Срок резерва части товаров истёк» under a cart whose every line carried ⏳: the note points at the mark."""
+    boris = SandboxUser(running.server, 613, "Борис", language_code="ru")
+    await add_to_cart(boris, "85123A", 2)
+    clock.advance(minutes=31)
+    cart = (await boris.send("/cart")).last.text
+    assert "⏳ Резерв истёк у товаров с ⏳; наличие проверим ещё раз при оформлении." in cart.splitlines()

@@ -393,7 +393,7 @@ async def test_a_variant_hidden_since_its_button_was_shown_opens_what_is_sold_an
     ("language", "held", "expired"),
     [
         ("en", "Items are held for you until 11/25/26", "Some holds have expired; availability is checked again"),
-        ("ru", "Товары зарезервированы для вас до 25.11.2026", "Срок резерва части товаров истёк"),
+        ("ru", "Товары зарезервированы для вас до 25.11.2026", "Резерв истёк у товаров с ⏳"),
     ],
 )
 async def test_the_storefronts_cart_says_until_when_it_is_held_and_when_a_hold_expired(

@@ -109,6 +109,7 @@ async def test_the_order_screen_shows_what_track_shows_with_each_parcels_trackin
     assert (parcel["carrier"], parcel["tracking"]) == ("DPD", "TRK-A1")
     assert parcel["link"] == "https://track.dpd.co.uk/parcels/TRK-A1"
     assert parcel["state"].startswith(words["shipped"])
+    assert parcel["lines"] == [f"{order['lines'][0]['name']} × 2"]  # by name, as /track: it read "85123A × 2"
     timeline = [entry["text"] for entry in order["timeline"]]
     assert timeline[0] == words["placed"] and timeline[-1] == words["status"]
     assert not order["po_editable"] and order["po_number"] == ""

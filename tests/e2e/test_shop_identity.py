@@ -85,7 +85,7 @@ async def test_bad_or_oversized_settings_are_refused_with_the_limit_and_change_n
     before = await identity_rows(shop)
     too_long = "That is {n} characters; “{field}” takes at most {limit}. Nothing was changed."
     username = "@a<b> is not a Telegram username: 5–32 letters, digits and _, starting with a letter."
-    phone = "12 does not look like a phone number. Please include the country code, e.g. +44 20 7946 0958."
+    phone = "“12” does not look like a phone number. Please include the country code, e.g. +44 20 7946 0958."
     fields = "name, telegram, phone, email, tax_number, address, bank, returns, delivery, privacy"
     refusals = [
         ("/settings name " + "x" * 65, too_long.format(n=65, field="name", limit=64)),

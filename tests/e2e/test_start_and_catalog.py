@@ -187,3 +187,12 @@ async def test_from_a_photo_card_back_to_the_list(running: RunningBot) -> None:
     back = await alice.press(card.new[0], "Back to the list")
     assert "Lighting" in back.last.text and back.last.kind == "text"
     assert card.new[0].deleted
+
+
+async def test_a_russian_category_page_counts_its_products_in_plain_russian(running: RunningBot) -> None:
+    """«7 товаров здесь и глубже» was a word-for-word "here and below": the page says how many in all."""
+    boris = SandboxUser(running.server, 512, "Борис", language_code="ru")
+    categories = await boris.send("/catalog")
+    bags = await boris.press(categories.last, "Bags (7)")
+    assert "Всего товаров: 7" in bags.last.text.splitlines()
+    assert "глубже" not in bags.last.text

@@ -117,3 +117,23 @@ async def test_a_return_names_its_lines_in_the_reader_s_language(shop: RunningBo
     manager = await hire(shop, 97, "Mo", "manager", language=language)
     staff = (await manager.send(f"/rma {rma}")).last.text
     assert f"• 85123A {heart} × 1 — " in staff
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_track_names_what_a_parcel_carried_and_what_an_exchange_sends(shop: RunningBot, language: str) -> None:
+    """/track listed a parcel's contents and an exchange's new size by SKU, which a customer never
+    saw anywhere else: «• TEE-L-NVY × 1» under «Посылки», «… (L / Navy) → TEE-M-NVY × 1» under «Возврат»."""
+    asked = WORDS[language]
+    await tshirts(shop)
+    code = await delivered(shop, 964, {"TEE-L-NVY": 1})
+    customer = SandboxUser(shop.server, 964, "Ivy", language_code=language)
+    lines = await customer.press((await customer.send(f"/track {code}")).last, TRACKED[language]["exchange"])
+    which = await customer.press((await customer.press(lines.last, "TEE-L-NVY")).last, asked["continue"])
+    photos = await customer.press((await customer.press(which.last, "M / Navy")).last, asked["reason"])
+    method = await customer.press(photos.last, asked["skip"])
+    await customer.press(method.last, asked["store"])
+    shown = tracked_lines((await customer.send(f"/track {code}")).last.text)
+    tee = "Organic cotton T-shirt (L / Navy)"
+    assert f"• {tee} × 1" in shown  # the parcel's line (the order's reads "— £13.00" on)
+    assert f"• {tee} → M / Navy × 1" in shown
+    assert [line for line in shown if "TEE-" in line] == []
