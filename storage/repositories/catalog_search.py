@@ -67,6 +67,8 @@ _PAGE = fills(
 # банное», "Ceramic mug", "Bath towel", and was told nothing was found. The stem drops what
 # endings change (two letters of a word of six or more, one of four or five); every word must
 # be in the name. Beyond ``MAX_WORDS`` words the text is a sentence, not a name: not looked again.
+# Not a Snowball stemmer: its stems are not always a prefix of the word ("strawberry" → "strawberri"),
+# and names are matched as typed by LIKE, not stemmed and indexed; a cut ending always is a prefix.
 MAX_WORDS = 5
 _WORD = re.compile(r"\w+")
 
