@@ -1,6 +1,7 @@
 """The demo's picking rules, on a warehouse floor of its own: a picker carries one round at a time (a
-second zone pressed with a zone round open offers ▶️ Go on), and a count at a short pick that is also an
-item's code is asked again (count or code?), in Russian for a picker whose Telegram speaks it."""
+second zone pressed with a zone round open offers ▶️ Go on), a count at a short pick that is also an
+item's code is asked again (count or code?), in Russian for a picker whose Telegram speaks it; the hold
+shelf's tote called to packing, a staff photo outside a round, a line skipped, «2x 12» read as 2 of 12."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from bot.demo_warehouse import STEP, hire
 from bot.harness import running_bot
 from domain.ports import SystemClock
+from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 
@@ -58,6 +60,27 @@ async def picking_rules(folder: Path, transcript: list[str], scene: Callable[[st
         await pyotr.press(step.last, "Недостача")
         await pyotr.send("12")  # the lid's SKU, or 12 jars?
         await pyotr.send("12")  # twice: 12 jars found, the other 8 looked for, the order held
+
+        scene(
+            "The hold shelf: Пётр's round ended «put the tote on the hold shelf». Ivy gives the missing jars up, the"
+            " order goes to packing, and Пётр is told, in Russian, to bring his tote from the shelf"
+        )
+        asked = next(m for m in reversed(ivy.messages()) if any("Cancel" in b for b in m.button_texts()))
+        await ivy.press(asked, "Cancel the missing part")
+        transcript.append("🔔 Пётр's chat: " + pyotr.messages()[-1].text)
+
+        scene(
+            "Al's phone: a barcode photo with no round open says what a photo is for (never the customers' «Contact"
+            " us»); «⏭ Skip this line» leaves a line for the end of the round; «2x 12» is 2 of item 12"
+        )
+        await al.send_photo(barcode_png("22197"))
+        await ada.send_document(b"sku,warehouse,bin,quantity\n12,LON,A-05-05-1,40\n", "lids.csv", "/import stock")
+        await _courier_order(ivy, {"12": 2, "85123A": 1})
+        first = await al.press((await al.send("/pick")).last, "Single order")
+        later = await al.press(first.last, "Skip this line")
+        while (step := STEP.search(later.last.text)) is not None and step.group(2) != "12":
+            later = await al.send(f"{step.group(2)} {step.group(1)}")
+        await al.send("2x 12")
 
 
 async def _courier_order(customer: SandboxUser, items: dict[str, int]) -> str:

@@ -215,6 +215,12 @@ class PickShortCb(CallbackData, prefix="pshort"):
     line_id: Number
 
 
+class PickSkipCb(CallbackData, prefix="pskip"):
+    """Leave the round's current line for later: asked again at the end."""
+
+    line_id: Number
+
+
 class PackBoxCb(CallbackData, prefix="pb"):
     code: Code
     box: Number = 0  # 0: the proposed packages; n: the n-th box offered (a box's code may not fit)

@@ -15,23 +15,24 @@ from aiogram.utils.i18n import gettext as _
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.picking import (
+    LinePicked,
     NoOpenRound,
     PickRound,
     confirm_pick,
     current_round,
     picking_warehouse,
+    skip_line,
     start_round,
 )
 from domain.usecases.short_picks import (
     FoundNotACount,
-    LinePicked,
     MoreFoundNotACount,
     NotShort,
     coded_item,
     report_short,
 )
 from domain.warehouse import Warehouse
-from handlers.callbacks import PickResumeCb, PickShortCb, PickStartCb, PickWarehouseCb
+from handlers.callbacks import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, readings
 from handlers.views.rendering import Renderer, current_locale, fill, format_number
@@ -98,11 +99,11 @@ async def show_step(target: Message, current: PickRound, renderer: Renderer, sta
         return
     await state.set_state(Picking.scanning)
     position, total = current.position()
-    keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=_("⚠️ Short pick"), callback_data=PickShortCb(line_id=line.id or 0).pack())]
-        ]
-    )
+    rows = [[InlineKeyboardButton(text=_("⚠️ Short pick"), callback_data=PickShortCb(line_id=line.id or 0).pack())]]
+    if sum(1 for other in current.pick_list.lines if not other.done) > 1:  # the last line has no later
+        skip = PickSkipCb(line_id=line.id or 0).pack()
+        rows.append([InlineKeyboardButton(text=_("⏭ Skip this line"), callback_data=skip)])
+    keyboard = InlineKeyboardMarkup(inline_keyboard=rows)
     await target.answer(
         renderer.render(
             "staff/pick_step.html.j2",
@@ -278,6 +279,17 @@ async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state:
     )
     counts = {"picked": format_number(line.picked), "quantity": format_number(line.quantity)}
     await query.message.answer(fill(asked, sku=product.sku, tote=line.tote, **counts))
+
+
+@router.callback_query(PickSkipCb.filter(), F.from_user)
+async def skip_pressed(
+    query: CallbackQuery, callback_data: PickSkipCb, uow: UnitOfWork, renderer: Renderer, state: FSMContext
+) -> None:
+    """The line goes behind the round's others; the next one is shown."""
+    current = await skip_line(uow, staff_id=query.from_user.id, line_id=callback_data.line_id)
+    await query.answer(_("Line left for later: it comes again at the end of the round."))
+    assert isinstance(query.message, Message)
+    await show_step(query.message, current, renderer, state)
 
 
 @router.message(StateFilter(Picking.short), F.photo)

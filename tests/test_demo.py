@@ -108,6 +108,17 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
         and "пришлите 12 ещё раз; если нет, пришлите, сколько нашлось (0, если ничего).\n👤 Пётр: 12\n" in out
     )
     assert re.search(r"👤 Пётр: 12\n🤖 bot: Заказ \w{8} приостановлен из-за недостачи; менеджеры уведомлены\.", out)
+    # The hold shelf: the missing jars given up, Пётр is told to bring the tote his round's end sent to the shelf.
+    assert re.search(
+        r"🔔 Пётр's chat: 📦 Заказ \w{8} теперь можно упаковать: .*Отнесите контейнер 1 обхода \d+ с полки", out
+    )
+    # A staff photo with no round open, a line skipped to the end of the round, «2x 12» read as 2 of item 12.
+    assert "👤 Al sends a photo\n🤖 bot: 📷 A photo of a barcode scans the item of your picking round's line." in out
+    skipped = r"📦 2 × 12 Storage jar lid\n(?:.*\n){3}    \[⚠️ Short pick\] \[⏭ Skip this line\]\n👤 Al presses \[⏭ Skip"
+    assert re.search(
+        skipped + r" this line\]\n🤖 bot: Round \d+ · single order · LON\n(?:.*\n){3}    📦 1 × 85123A", out
+    )
+    assert re.search(r"📦 2 × 12 Storage jar lid\n(?:.*\n){4}👤 Al: 2x 12\n🤖 bot: ✅ Round \d+ is finished\.", out)
     # A business buyer keeps its own VAT number (/taxnumber): a slip refused in words, the number kept as printed.
     assert "👤 Birch Joinery: /taxnumber our VAT no.\n🤖 bot: “our VAT no.” does not look like a tax number" in out
     assert "/taxnumber gb 555  1234 56\n🤖 bot: Your tax number is now GB 555 1234 56: the invoices of orders" in out

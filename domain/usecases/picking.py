@@ -59,6 +59,14 @@ class NoOpenRound(DomainError):
     key = N_("You have no picking round open. Start one with /pick.")
 
 
+class LinePicked(DomainError):
+    key = N_("This line is picked already: the buttons are on the round's latest step.")
+
+
+class LastLineLeft(DomainError):
+    key = N_("This is the round's last line: scan the item, or report a short pick.")
+
+
 class WrongItem(DomainError):
     key = N_("Wrong item: “{scanned}”. Expected {sku} — {name}, from bin {bin}.")
 
@@ -344,6 +352,28 @@ async def confirm_pick(
         line.picked += quantity
         await uow.picking.save_line(line)
         await after_step(uow, clock, current, staff_id)
+        await uow.commit()
+        return current
+
+
+async def skip_line(uow: UnitOfWork, *, staff_id: int, line_id: int) -> PickRound:
+    """The picker leaves the round's current line for later (the bin blocked, the ladder elsewhere):
+    it goes behind the round's other lines and is asked again at the end, what was scanned of it
+    staying in the tote. Refused for a button of an earlier step, and on the last line left."""
+    await require(uow, staff_id, Permission.PICK)
+    async with uow:
+        pick_list = await uow.picking.open_for(staff_id)
+        if pick_list is None:
+            raise NoOpenRound()
+        line = pick_list.next_line
+        if line is None or line.id != line_id:
+            raise LinePicked()
+        if all(other is line or other.done for other in pick_list.lines):
+            raise LastLineLeft()
+        line.seq = max(other.seq for other in pick_list.lines) + 1
+        await uow.picking.save_line(line)
+        pick_list.lines.sort(key=lambda other: other.seq)
+        current = await load_round(uow, pick_list)
         await uow.commit()
         return current
 

@@ -12,14 +12,10 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.orders import apply_transition
-from domain.usecases.picking import NoOpenRound, PickRound, after_step, load_round
+from domain.usecases.picking import LinePicked, NoOpenRound, PickRound, after_step, load_round
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import hold_short, release_part, write_off_short
 from domain.usecases.staff import require
-
-
-class LinePicked(DomainError):
-    key = N_("This line is picked already: the buttons are on the round's latest step.")
 
 
 class FoundNotACount(DomainError):

@@ -107,7 +107,7 @@ class SqlPicking:
         await self.s.execute(
             update(m.PickLineRow)
             .where(m.PickLineRow.id == line.id)
-            .values(picked=line.picked, short=line.short)
+            .values(seq=line.seq, picked=line.picked, short=line.short)
             .execution_options(synchronize_session=False)
         )
 

@@ -33,3 +33,22 @@ async def test_the_rounds_of_an_order_name_picker_tote_and_end_oldest_first_and_
             RoundTote(second.id, 72, 3, None),
         ]
         assert await sql.picking.rounds_of_order(order.id + 1) == []
+
+
+async def test_a_saved_lines_sequence_moves_it_behind_the_rounds_other_lines(sql: UnitOfWork) -> None:
+    """A line skipped for later keeps its counts and is read back last."""
+    order = await placed(sql)
+    assert order.id is not None
+    lon = await a_warehouse(sql, "LON")
+    product = order.lines[0].product_id
+    async with sql:
+        lines = [PickLine(1, order.id, product, None, 1, 2), PickLine(2, order.id, product, None, 1, 1)]
+        await sql.picking.add(PickList(PickMethod.SINGLE, lon, 73, lines), NOW)
+        first = lines[0]
+        first.seq, first.picked = 3, 1
+        await sql.picking.save_line(first)
+        await sql.commit()
+    async with sql:
+        again = await sql.picking.open_for(73)
+    assert again is not None
+    assert [(x.seq, x.quantity, x.picked) for x in again.lines] == [(2, 1, 0), (3, 2, 1)]
