@@ -78,8 +78,8 @@ async def picking_rules(folder: Path, transcript: list[str], scene: Callable[[st
         await _courier_order(ivy, {"12": 2, "85123A": 1})
         first = await al.press((await al.send("/pick")).last, "Single order")
         later = await al.press(first.last, "Skip this line")
-        while (step := STEP.search(later.last.text)) is not None and step.group(2) != "12":
-            later = await al.send(f"{step.group(2)} {step.group(1)}")
+        while (shown := STEP.search(later.last.text)) is not None and shown.group(2) != "12":
+            later = await al.send(f"{shown.group(2)} {shown.group(1)}")
         await al.send("2x 12")
 
 
