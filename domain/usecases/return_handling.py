@@ -203,6 +203,9 @@ async def inspect_line(
             if warehouse != home:
                 await _revalue_elsewhere(uow, now, rma, (line.product_id, home), (line.product_id, warehouse), count)
         else:
+            # Its payment row writes the order (``SqlPayments.add``): the order first, then its counters
+            # (ARCHITECTURE.md, "Lock order"), as a path holding the order and going on to the same counter takes them.
+            await uow.parcels.lock_order(order.id or 0)
             note = f"return {rma}: write-off ({request.reason.value})"
             await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, count, note, actor, now)
             await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, 0, note, actor, now)
