@@ -77,3 +77,18 @@ async def test_a_replacement_of_an_order_no_channel_made_is_no_channels(sql: Uni
     async with sql:
         assert not await sql.api.placed_by(key.id, replacement)
         assert await sql.api.orders_placed(key.id, after=0, limit=10) == []
+
+
+async def test_a_replacement_adopted_by_one_channel_is_never_another_channels(sql: UnitOfWork) -> None:
+    first, _ = await a_channels_order(sql)
+    assert first.id is not None
+    replacement = await _another(sql, first, "RPLBCDFG")
+    async with sql:
+        _, other = new_key("rival", NOW)
+        await sql.api.add_key(other)
+        assert await sql.api.adopt(first.id, replacement, LATER)
+        await sql.commit()
+    assert other.id is not None
+    async with sql:
+        assert not await sql.api.placed_by(other.id, replacement) and not await sql.api.placed_by(other.id, first.id)
+        assert await sql.api.orders_placed(other.id, after=0, limit=10) == []
