@@ -236,14 +236,6 @@ async def place_replacement(
     while await uow.orders.get_by_code(code) is not None:
         code = new_order_code()
     lines, owed = await _replacement_lines(uow, order, request)
-    notes: list[Issued] = []
-    if owed.amount > 0:
-        source = f"return:{request.rma_code}"
-        memo = Memo.of(N_("price difference, exchange {rma}"), rma=request.rma_code)
-        # What is owed back and taken off the invoice: one credit note, named by the entry taking the invoice down.
-        request.refund, _, notes = await give_back(
-            uow, order, owed, now, source=source, memo=memo, reason=EXCHANGE_DIFFERENCE
-        )
     replacement = Order.place(
         code=code,
         customer_id=order.customer_id,
@@ -307,4 +299,15 @@ async def place_replacement(
     await replacement_placed(uow, order, replacement, now)  # a channel's order's replacement is the channel's
     if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:
         await number_invoice(uow, replacement, now)  # booked on account above: an invoice; last, after the counters
+    notes: list[Issued] = []
+    if owed.amount > 0:
+        source = f"return:{request.rma_code}"
+        memo = Memo.of(N_("price difference, exchange {rma}"), rma=request.rma_code)
+        # What is owed back and taken off the invoice: one credit note, named by the entry taking the invoice down.
+        # Its number is taken last, after the replacement's counters and invoice (ARCHITECTURE.md, "Lock order"):
+        # taken before them, a cancellation holding a counter of the new size and waiting for the credit notes'
+        # sequence deadlocked with it.
+        request.refund, _, notes = await give_back(
+            uow, order, owed, now, source=source, memo=memo, reason=EXCHANGE_DIFFERENCE
+        )
     return replacement, notes

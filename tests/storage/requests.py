@@ -6,7 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.catalog import Product
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.payments import Payment, PaymentKind
 from domain.picking import PickMethod
 from domain.ports import UnitOfWork
 from domain.usecases.checkout import CheckoutPolicy, CheckoutRequest, place_order
@@ -14,6 +15,16 @@ from domain.usecases.picking import start_round
 from domain.warehouse import Warehouse
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+
+DELIVERED_PATH = (
+    OrderStatus.PAID,
+    OrderStatus.ALLOCATED,
+    OrderStatus.PICKING,
+    OrderStatus.PICKED,
+    OrderStatus.PACKED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+)
 
 
 def pickup_cash_on_delivery(customer_id: int, warehouse_id: int | None, currency: str = "EUR") -> CheckoutRequest:
@@ -47,3 +58,27 @@ async def in_a_pick_round(
     order = await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
     await start_round(SqlUnitOfWork(sessions), clock, staff_id=picker, method=PickMethod.SINGLE)
     return order
+
+
+async def delivered_paid_by_card(
+    work: UnitOfWork, clock: FakeClock, code: str, customer_id: int, lines: list[OrderLine]
+) -> Order:
+    """An order of ``lines`` placed, paid by card and delivered, written in ``work``'s open transaction (committed):
+    read back, its lines with their ids."""
+    order = Order.place(
+        code=code,
+        customer_id=customer_id,
+        currency=lines[0].unit_price.currency,
+        lines=lines,
+        now=clock.now(),
+        actor="test",
+    )
+    for status in DELIVERED_PATH:
+        order.transition(status, now=clock.now(), actor="test")
+    await work.orders.add(order)
+    total = Money(sum(line.unit_price.amount * line.quantity for line in lines), order.currency)
+    await work.payments.add(Payment(order.id or 0, PaymentKind.PAYMENT, "card", total, clock.now()))
+    await work.commit()
+    placed = await work.orders.get_by_code(code)
+    assert placed is not None and placed.id is not None
+    return placed

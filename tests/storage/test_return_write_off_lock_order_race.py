@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
-from domain.orders import Order, OrderLine, OrderStatus
-from domain.payments import Payment, PaymentKind
+from domain.orders import OrderLine, OrderStatus
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason, ReturnRequest
 from domain.usecases.return_handling import decide_return, inspect_line, mark_received
 from domain.usecases.returns import request_return
@@ -24,6 +23,7 @@ from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage.lock_waits import worst_interleaving
+from tests.storage.requests import delivered_paid_by_card
 
 STAFF, RETURNING = 751, 752
 S = OrderStatus
@@ -39,21 +39,12 @@ async def _received(engine: AsyncEngine, clock: FakeClock) -> tuple[ReturnReques
         rae = await work.customers.add(Customer(telegram_id=RETURNING, first_name="Rae", created_at=clock.now()))
         await work.staff.put(StaffMember(telegram_id=STAFF, role=Role.ADMIN))
         lines = [OrderLine(jug.id or 0, "JUG", "Jug", 1, Money(1500, "EUR"))]
-        order = Order.place(
-            code="DFGHJKLP", customer_id=rae.id or 0, currency="EUR", lines=lines, now=clock.now(), actor="test"
-        )
-        for status in (S.PAID, S.ALLOCATED, S.PICKING, S.PICKED, S.PACKED, S.SHIPPED, S.DELIVERED):
-            order.transition(status, now=clock.now(), actor="test")
-        await work.orders.add(order)
-        await work.payments.add(Payment(order.id or 0, PaymentKind.PAYMENT, "card", Money(1500, "EUR"), clock.now()))
-        await work.commit()
-        placed = await work.orders.get_by_code(order.code)
-    assert placed is not None and placed.id is not None
+        placed = await delivered_paid_by_card(work, clock, "DFGHJKLP", rae.id or 0, lines)
     request = await request_return(
         uow(),
         clock,
         customer_id=rae.id or 0,
-        code=order.code,
+        code=placed.code,
         kind=ReturnKind.REFUND,
         reason=ReturnReason.DAMAGED,
         method=ReturnMethod.DROP_OFF,
@@ -62,7 +53,7 @@ async def _received(engine: AsyncEngine, clock: FakeClock) -> tuple[ReturnReques
     )
     await decide_return(uow(), clock, staff_id=STAFF, rma=request.rma_code, approve=True)
     await mark_received(uow(), clock, staff_id=STAFF, rma=request.rma_code)
-    return request, placed.id, jug.id or 0, shop.id or 0
+    return request, placed.id or 0, jug.id or 0, shop.id or 0
 
 
 @pytest.mark.postgres
