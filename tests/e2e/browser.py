@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,44 @@ async def browser_page(
             raise
         finally:
             await browser.close()
+
+
+# Each answer the page's JSON was read from, by its address, once the page's code has it (and has drawn what it
+# draws from it: that runs before anything the test asks of the page).
+ANSWERS_READ = """window.__read = [];
+(() => {
+  const json = Response.prototype.json;
+  Response.prototype.json = function () {
+    const url = this.url;
+    return json.call(this).finally(() => window.__read.push(url));
+  };
+})();"""
+
+
+class HeldBack:
+    """Requests held back until ``release``: the answer that comes after the page has moved on, made certain."""
+
+    def __init__(self, page: Any, holds: Callable[[str], bool]) -> None:
+        self.page, self.holds = page, holds
+        self.released = asyncio.Event()
+        self.urls: list[str] = []
+
+    async def route(self, route: Any) -> None:
+        if self.holds(route.request.url):
+            self.urls.append(route.request.url)
+            await self.released.wait()
+        await route.continue_()
+
+    async def release(self) -> None:
+        """Let the held requests go, and return once the page has read (and drawn) each of their answers."""
+        assert self.urls, "nothing was held back"
+        self.released.set()
+        await self.page.wait_for_function("(urls) => urls.every((url) => window.__read.includes(url))", arg=self.urls)
+
+
+async def held_back(page: Any, pattern: Any, holds: Callable[[str], bool] = lambda url: True) -> HeldBack:
+    """Requests to ``pattern`` whose address ``holds`` says are held back; call before the page is opened."""
+    await page.add_init_script(ANSWERS_READ)
+    held = HeldBack(page, holds)
+    await page.route(pattern, held.route)
+    return held

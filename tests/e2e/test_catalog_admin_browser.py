@@ -10,7 +10,7 @@ import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.browser import DARK, browser_page
+from tests.e2e.browser import DARK, browser_page, held_back
 from tests.e2e.catalog_admin_web import changes, png
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.miniapp import init_data, miniapp
@@ -225,3 +225,35 @@ async def test_a_product_opened_or_saved_offline_says_no_connection_and_works_ag
         await expect(page.locator('form[data-name="price_GBP"] .ok')).to_have_text(saved)
         await expect(page.locator('form[data-name="price_GBP"] .error')).to_be_hidden()
     assert await changes(shop, "23843") == [(f"staff:{MANAGER}", "price_GBP", "2.08 GBP", "3.10 GBP")]
+
+
+async def test_the_first_page_answering_after_a_search_does_not_draw_over_what_was_found(shop: RunningBot) -> None:
+    """The catalog's first page is asked for as it opens; a search typed at once asked again, and whichever answer came
+    last was drawn: on a slow first page the search's one product was drawn over by the whole first page."""
+    from playwright.async_api import expect
+
+    await hire(shop, MANAGER, "Max", "manager")
+    async with miniapp(shop) as client, browser_page("catalog-late-page", init_data(shop, MANAGER)) as page:
+        late = await held_back(page, re.compile(r"/app/api/catalog/products\?"), lambda url: "q=&" in url)
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#q").fill("23843")
+        rows = page.locator("#products li")
+        await expect(rows).to_have_count(1)
+        await late.release()  # the first page's answer, read by the page
+        await expect(rows).to_have_count(1)
+        await expect(rows.first).to_have_attribute("data-sku", "23843")
+        await expect(page.locator("#found")).to_have_text("1 found")
+
+
+async def test_a_product_still_coming_when_back_is_pressed_is_not_drawn_over_the_list(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    await hire(shop, MANAGER, "Max", "manager")
+    async with miniapp(shop) as client, browser_page("catalog-late-product", init_data(shop, MANAGER)) as page:
+        late = await held_back(page, re.compile(r"/app/api/catalog/products/[0-9]+$"))
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#products li button.open").first.click()
+        await page.evaluate("window.__pressBack()")  # the product not come yet
+        await late.release()
+        await expect(page.locator("#list-view")).to_be_visible()
+        await expect(page.locator("#product-view")).to_be_hidden()

@@ -1,7 +1,9 @@
 // The catalog admin: products found and filtered, one edited field by field (the chat's /product), photos, CSV import.
 import { api, applyTheme, count, el, fill, me, served, showError, tg } from "./common.js";
 
-const state = { strings: {}, page: 0, pages: 1, product: null };
+// ``listed``, ``shown``: the list and the screen asked for last. An answer to an earlier one (the first
+// page still loading when a search was typed, a product still coming when Back was pressed) draws nothing.
+const state = { strings: {}, page: 0, pages: 1, product: null, listed: 0, shown: 0 };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 const $ = (id) => document.getElementById(id);
 
@@ -17,9 +19,14 @@ function debounce(fn, ms) {
 }
 
 async function list() {
+  const mine = ++state.listed;
   const params = new URLSearchParams({ q: $("q").value, status: $("status-filter").value,
     category: $("category-filter").value, page: state.page });
-  const found = await api(`/app/api/catalog/products?${params}`);
+  const found = await api(`/app/api/catalog/products?${params}`).catch((error) => {
+    if (mine === state.listed) throw error;
+    return null;  // asked again since: the newer answer says what there is
+  });
+  if (mine !== state.listed) return;
   state.page = found.page;
   state.pages = found.pages;
   $("found").textContent = t("found", { n: count(found.total) });
@@ -42,6 +49,7 @@ function turn(step) {
 }
 
 function showList() {
+  state.shown += 1;
   state.product = null;
   $("product-view").hidden = true;
   $("list-view").hidden = false;
@@ -52,11 +60,12 @@ function showList() {
 // A product that could not come (no connection) is said, and the list stays for the tap again;
 // what came replaces the saying of it.
 async function openProduct(id) {
+  const mine = ++state.shown;
   const product = await api(`/app/api/catalog/products/${id}`).catch((error) => {
-    showError(error.message || t("error"));
+    if (mine === state.shown) showError(error.message || t("error"));
     return null;
   });
-  if (!product) return;
+  if (!product || mine !== state.shown) return;
   $("error").hidden = true;
   drawProduct(product);
   $("list-view").hidden = true;
@@ -67,11 +76,12 @@ async function openProduct(id) {
 
 // A change goes to the server; the sheet it answers with is drawn, "Saved" under the form that sent it.
 async function change(form, path, options) {
+  const mine = state.shown;
   const message = form.querySelector(".error");
   message.hidden = true;
   try {
     const sheet = await api(path, { method: "POST", ...options });
-    drawProduct(sheet, form.dataset.name);
+    if (mine === state.shown) drawProduct(sheet, form.dataset.name);  // not over the list Back went to
   } catch (error) {
     message.textContent = error.message || t("error");
     message.hidden = false;
