@@ -12,7 +12,7 @@ from bot.harness import RunningBot
 from domain.money import Money
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page
+from tests.e2e.browser import DARK, browser_page, held_back
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, count, place_cod_order, reprice, stock
 from tests.e2e.miniapp import init_data, miniapp
@@ -228,6 +228,26 @@ async def test_dashboard_tiles_open_their_detail_views_and_back_returns_to_the_l
         assert "£" not in await page.locator("#detail").inner_text()
         await page.goto(str(client.make_url("/app/dashboard#list/unsent")))
         await expect(page.locator("#error")).to_contain_text("does not allow")
+
+
+async def test_a_dashboard_view_still_coming_when_back_is_pressed_is_not_drawn_over_the_tiles(shop: RunningBot) -> None:
+    """An order's view answering after Back (a slow connection) was drawn over the tiles, the tiles hidden under it."""
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await add_to_cart(ann, "23843", 1)
+    await place_cod_order(ann)
+    async with miniapp(shop) as client, browser_page("dashboard-late-view", init_data(shop, ADMIN)) as page:
+        late = await held_back(page, re.compile(r"/app/api/dashboard/orders/"))
+        await page.goto(str(client.make_url("/app/dashboard")))
+        await page.locator('[data-tile="picking"] tr[data-warehouse="LON"]').get_by_role("link", name="LON").click()
+        await page.locator("#detail table.list tr").nth(1).locator("a").first.click()
+        await page.evaluate("window.__pressBack()")  # the order not come yet
+        await expect(page.locator("#tiles")).to_be_visible()
+        await late.release()
+        await expect(page.locator("#tiles")).to_be_visible()
+        await expect(page.locator("#detail")).to_be_hidden()
+        assert await page.evaluate("window.__telegram.backVisible") is False
 
 
 @pytest.mark.parametrize(("language", "choose"), [("en", "Choose options"), ("ru", "Выбрать вариант")])

@@ -8,6 +8,7 @@ let strings = {};
 let last = null;
 let source = null; // the live stream, closed for good on signing out
 let signedOut = false;
+let routed = 0; // the view asked for last: one still loading when Back or another tile was pressed draws nothing
 const t = (name) => strings[name] || name;
 
 function revenue(amounts) {
@@ -151,6 +152,7 @@ function chartView() {
 }
 
 async function route() {
+  const mine = ++routed;
   const [kind, ...rest] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
   if (!kind) {
     detail.hidden = true;
@@ -164,10 +166,12 @@ async function route() {
       : kind === "product" ? await productView(rest[0])
       : kind === "list" ? await listView(rest[0], rest[1])
       : chartView();
+    if (mine !== routed) return;
     // A view leaves out what it has not (null): replaceChildren would write it as the word "null".
     detail.replaceChildren(el("a", { href: "#", class: "back" }, `← ${t("dashboard")}`),
       ...content.flat().filter((part) => part !== null && part !== undefined));
   } catch (error) {
+    if (mine !== routed) return;
     detail.replaceChildren(el("a", { href: "#", class: "back" }, `← ${t("dashboard")}`));
     showError(error.message || t("error"));
   }
@@ -198,6 +202,7 @@ async function connect() {
 async function signOut() {
   await api("/app/api/logout", { method: "POST" });
   signedOut = true;
+  routed += 1; // a view still loading is not drawn over the signed-out page
   if (source) source.close();
   for (const id of ["sign-out", "catalog-link", "live"]) document.getElementById(id).hidden = true;
   last = null;
