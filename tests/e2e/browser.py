@@ -117,13 +117,13 @@ ANSWERS_READ = """window.__read = [];
 class HeldBack:
     """Requests held back until ``release``: the answer that comes after the page has moved on, made certain."""
 
-    def __init__(self, page: Any, holds: Callable[[str], bool]) -> None:
+    def __init__(self, page: Any, holds: Callable[[Any], bool]) -> None:
         self.page, self.holds = page, holds
         self.released = asyncio.Event()
         self.urls: list[str] = []
 
     async def route(self, route: Any) -> None:
-        if self.holds(route.request.url):
+        if not self.released.is_set() and self.holds(route.request):
             self.urls.append(route.request.url)
             await self.released.wait()
         await route.continue_()
@@ -135,8 +135,9 @@ class HeldBack:
         await self.page.wait_for_function("(urls) => urls.every((url) => window.__read.includes(url))", arg=self.urls)
 
 
-async def held_back(page: Any, pattern: Any, holds: Callable[[str], bool] = lambda url: True) -> HeldBack:
-    """Requests to ``pattern`` whose address ``holds`` says are held back; call before the page is opened."""
+async def held_back(page: Any, pattern: Any, holds: Callable[[Any], bool] = lambda request: True) -> HeldBack:
+    """Requests to ``pattern`` that ``holds`` says (of Playwright's request) are held back until ``release``; call
+    before the page is opened."""
     await page.add_init_script(ANSWERS_READ)
     held = HeldBack(page, holds)
     await page.route(pattern, held.route)

@@ -234,7 +234,7 @@ async def test_the_first_page_answering_after_a_search_does_not_draw_over_what_w
 
     await hire(shop, MANAGER, "Max", "manager")
     async with miniapp(shop) as client, browser_page("catalog-late-page", init_data(shop, MANAGER)) as page:
-        late = await held_back(page, re.compile(r"/app/api/catalog/products\?"), lambda url: "q=&" in url)
+        late = await held_back(page, re.compile(r"/app/api/catalog/products\?"), lambda request: "q=&" in request.url)
         await page.goto(str(client.make_url("/app/catalog")))
         await page.locator("#q").fill("23843")
         rows = page.locator("#products li")

@@ -3,14 +3,17 @@ under 📦, its screen says what /track says, and a business buyer corrects the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page
+from tests.e2e.browser import DARK, browser_page, held_back
 from tests.e2e.journeys import add_to_cart, business_customer, scalar
-from tests.e2e.miniapp import init_data, miniapp
+from tests.e2e.miniapp import init_data, miniapp, web_order
 
 pytestmark = pytest.mark.browser
 
@@ -94,3 +97,52 @@ async def test_an_order_placed_in_the_mini_app_is_in_my_orders_and_its_po_number
         await page.evaluate("window.__pressBack()")  # back to My orders, then the order again
         await expect(row).to_be_visible()
     assert await scalar(shop, select(m.OrderRow.reference).where(m.OrderRow.code == code)) == TYPED
+
+
+async def test_a_quantity_changed_just_before_my_orders_is_tapped_does_not_draw_the_cart_over_them(
+    shop: RunningBot,
+) -> None:
+    """The cart's + redrew the cart when its answer came, over 📦 My orders tapped meanwhile (a slow connection): the
+    orders were gone, and Back skipped them."""
+    from playwright.async_api import expect
+
+    await add_to_cart(SandboxUser(shop.server, BUYER, "Bea"), "85123A", 1)
+    async with miniapp(shop) as client, browser_page("cart-then-orders", init_data(shop, BUYER)) as page:
+        late = await held_back(page, re.compile(r"/app/api/shop/cart$"), lambda request: request.method == "POST")
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        line = page.locator('li[data-sku="85123A"]')
+        await expect(line.locator(".quantity")).to_have_text("1")
+        await line.locator(".qty button").last.click()  # +, its answer not come yet
+        await page.locator("#orders-button").click()
+        await expect(page.locator("#view .orders")).to_be_attached()
+        await late.release()
+        await expect(page.locator("#cart-count")).to_have_text("2")  # the cart's new count, said on 🛒
+        await expect(page.locator("#view .orders")).to_be_attached()
+        await expect(page.locator("#view ul.lines")).to_have_count(0)
+        await page.evaluate("window.__pressBack()")  # Back: the cart, as it is now
+        await expect(line.locator(".quantity")).to_have_text("2")
+
+
+async def test_an_order_cancelled_just_before_back_is_pressed_does_not_draw_the_order_over_my_orders(
+    shop: RunningBot,
+) -> None:
+    from playwright.async_api import expect
+
+    async with miniapp(shop) as client, browser_page("cancel-then-back", init_data(shop, BUYER)) as page:
+        code = await web_order(shop, client, BUYER, "23843", "c")
+        late = await held_back(page, re.compile(r"/cancel$"))
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#orders-button").click()
+        await page.locator(f'button.order-row[data-order="{code}"]').click()
+        await page.locator("#order-cancel").click()
+        await page.locator("#cancel-yes").click()  # its answer not come yet
+        await page.evaluate("window.__pressBack()")
+        row = page.locator(f'button.order-row[data-order="{code}"]')
+        await expect(row).to_be_visible()
+        await late.release()
+        await expect(row).to_be_visible()
+        await page.reload()  # where the customer is was kept as the order again, its redraw on the way
+        await expect(row).to_be_visible()
+        await expect(page.locator("article.order")).to_have_count(0)
+    assert await scalar(shop, select(m.OrderRow.status).where(m.OrderRow.code == code)) == "cancelled"

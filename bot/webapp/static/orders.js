@@ -1,7 +1,8 @@
 // The storefront's "My orders" and order screen: the chat's /orders and /track, its actions and the PO number's correction.
 import { api, count, el, fill, showError, tg } from "./common.js";
 
-// ``shop``: what the storefront lends its screens (``view``, ``show``, ``current``, ``t``, ``keepPlace``).
+// ``shop``: what the storefront lends its screens (``view``, ``show``, ``current``, ``t``, ``keepPlace``,
+// ``refreshCartCount``).
 export function orderScreens(shop) {
   const { view, show, current, t } = shop;
 
@@ -47,6 +48,7 @@ export function orderScreens(shop) {
   // The buyer's PO number, with its correction while the order has not left (the server decides again).
   function poPanel(order, where) {
     if (!order.po_number && !order.po_editable) return null;
+    const here = current();  // drawn with the order's screen: an answer after it was left redraws nothing
     const shown = el("p", { class: "po" }, order.po_number || "—");
     if (!order.po_editable) return panel("po", t("po_number"), shown);
     const input = el("input", { name: "po_number", maxlength: order.po_limit, value: order.po_number,
@@ -66,7 +68,7 @@ export function orderScreens(shop) {
         { method: "POST", json: { po_number: input.value } })
         .catch((error) => { showError(error.message || t("error")); return null; });
       save.disabled = false;
-      if (!changed) return;
+      if (!changed || !here()) return;
       where.said = changed.said;
       await show({ ...where, read: changed, y: window.scrollY }, false);
     });
@@ -77,11 +79,17 @@ export function orderScreens(shop) {
   // Cancel after a "Yes", a return in the chat (its steps are the chat's), the receipt PDF downloaded.
   function actionsPanel(order, where) {
     const offered = order.actions;
+    // Drawn with the order's screen: an answer coming after the customer left it (Back, 📦) redraws nothing.
+    const here = current();
     const path = (action) => `/app/api/shop/orders/${encodeURIComponent(order.code)}/${action}`;
-    const again = (said) => { where.said = said; return show({ ...where, y: window.scrollY }, false); };
+    const again = (said) => {
+      if (!here()) return null;
+      where.said = said;
+      return show({ ...where, y: window.scrollY }, false);
+    };
     const refused = (error) => {
       showError(error.message || t("error"));
-      if (error.status === 409) show({ ...where, y: window.scrollY }, false).then(() => showError(error.message));
+      if (error.status === 409 && here()) show({ ...where, y: window.scrollY }, false).then(() => showError(error.message));
     };
     // 💳 Pay (an unpaid order) and 💳 Pay the difference (what an edit left): Telegram's invoice, the screen redrawn once paid.
     const invoice = (id, action, text) => el("button", { type: "button", id, on: { click: async () => {
@@ -125,7 +133,9 @@ export function orderScreens(shop) {
     // The chat's 🛒 Buy again: the cart is shown, with what could not go in it and why.
     const buyAgain = el("button", { type: "button", id: "order-buy-again", class: "secondary", on: { click: async () => {
       const got = await api(path("buy-again"), { method: "POST", json: {} }).catch((error) => { refused(error); return null; });
-      if (got) await show({ screen: "cart", said: got.said });
+      if (!got) return;
+      if (here()) await show({ screen: "cart", said: got.said });
+      else await shop.refreshCartCount().catch(() => null);  // in the cart all the same: 🛒 says so
     } } }, t("buy_again"));
     const returns = offered.return_link ? el("p", { class: "muted" }, t("return_hint")) : null;
     const contact = offered.contact_link ? el("p", { class: "muted" }, t("contact_hint")) : null;

@@ -67,7 +67,7 @@ function current() {
   return () => mine === state.shown;
 }
 
-const orders = orderScreens({ view, show, current, t, keepPlace });
+const orders = orderScreens({ view, show, current, t, keepPlace, refreshCartCount });
 
 // The screens, each drawn from where it is (``where``, kept): what Back and a reload draw again.
 const SCREENS = {
@@ -282,27 +282,29 @@ async function productPage(where) {
     el("p", {}, p.description),
     p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: count(p.in_cart) })) : null,
     p.can_add
-      ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p) } }, addLabel(p))
+      ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p, still) } }, addLabel(p))
       : null,  // the stock line says why not
     p.can_notify
       ? el("button", { type: "button", class: "secondary notify", on: { click: () => notifyMe(p) } }, t("notify"))
       : null,
   ));
-  p.can_add && mainButton(addLabel(p), () => addChosen(p));
+  p.can_add && mainButton(addLabel(p), () => addChosen(p, still));
   if (p.notice) showError(p.notice);  // the option chosen was withdrawn since it was shown
 }
 
 // A sold-out variant: the chat says when it is back (once), as its card's "Notify me" does.
 async function notifyMe(p) {
+  const button = view.querySelector("button.notify");  // the page's own: gone if another was opened meanwhile
   const said = await api("/app/api/shop/notify", { method: "POST", json: { product_id: p.id } })
     .catch((error) => { showError(error.message); return null; });
-  if (said) document.querySelector("button.notify").replaceWith(el("p", { class: "notified muted" }, said.detail));
+  if (said && button && button.isConnected) button.replaceWith(el("p", { class: "notified muted" }, said.detail));
 }
 
 // The chosen variant goes into the cart; the page then says how many of it the cart holds.
-async function addChosen(p) {
-  // Redrawn only when added: a redraw hides the refusal ("only 2 available") addToCart shows.
-  if (await addToCart(p)) await show({ screen: "product", id: p.id, y: window.scrollY }, false);
+// ``here``: the product page's current(). Redrawn only when added: a redraw hides the refusal ("only 2
+// available") addToCart shows. Not once another screen is opened (🛒 tapped at once): it was drawn over that.
+async function addChosen(p, here) {
+  if ((await addToCart(p)) && here()) await show({ screen: "product", id: p.id, y: window.scrollY }, false);
 }
 
 async function cartPage(where = {}) {
@@ -321,8 +323,10 @@ async function cartPage(where = {}) {
     view.querySelectorAll(".qty button").forEach((button) => { button.disabled = true; });
     const refused = await api("/app/api/shop/cart", { method: "POST", json: { product_id: line.product_id, quantity } })
       .then(() => null, (error) => error.message);
-    // The line tapped stays where it was, and what Buy again said stays until the cart is left.
-    await show({ screen: "cart", said: where.said, y: window.scrollY }, false);
+    // The line tapped stays where it was, and what Buy again said stays until the cart is left. Left
+    // meanwhile (📦 tapped at once), the cart is not drawn over the screen opened: 🛒 says the new count.
+    if (still()) await show({ screen: "cart", said: where.said, y: window.scrollY }, false);
+    else await refreshCartCount().catch(() => null);
     if (refused) showError(refused);  // after the redraw, which hides the last message
   };
   view.replaceChildren(
@@ -539,7 +543,7 @@ async function checkoutPage(read) {
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
       .catch(async (error) => {
         done();  // refused or not sent: the customer may tap again
-        if (error.status === 409) await readAgain(data);  // then what changed is said
+        if (error.status === 409 && still()) await readAgain(data);  // then what changed is said (not if left)
         showError(error.message || t("error"));
         return null;
       });
