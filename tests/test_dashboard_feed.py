@@ -5,17 +5,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
-from bot.webapp.events import ChangeFeed
+from bot.webapp.events import CHANNEL, ChangeFeed
 from tests.services import redis_or_skip
+
+
+async def subscribed(redis: Any) -> int:
+    """How many clients listen on the dashboard's channel."""
+    return int(dict(await redis.pubsub_numsub(CHANNEL)).get(CHANNEL.encode(), 0))
 
 
 async def test_a_commit_in_one_process_wakes_the_dashboards_of_another_through_redis() -> None:
     redis_a, redis_b = await redis_or_skip(), await redis_or_skip()
     here, there = ChangeFeed(redis_a), ChangeFeed(redis_b)
+    before = await subscribed(redis_a)
     listeners = [asyncio.create_task(feed.listen()) for feed in (here, there)]
     try:
-        await asyncio.sleep(0.3)  # both subscribed
+        # Both subscribed, as Redis says (a fixed 0.3 s was too short on a loaded machine: the change was published
+        # before the other process listened, and lost).
+        for _ in range(2000):
+            if await subscribed(redis_a) >= before + 2:
+                break
+            await asyncio.sleep(0.005)  # looking again at the server's state, not waiting for time to pass
+        else:
+            raise AssertionError("the feeds never subscribed")
         async with here.subscription() as mine, there.subscription() as theirs:
             started = asyncio.get_running_loop().time()
             here.committed(frozenset({"orders", "order_lines"}))
