@@ -143,7 +143,16 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
         assert {status for status, _ in retried} <= {200, 201} and len({b["code"] for _, b in retried}) == 1
         assert sorted(status for status, _ in racing).count(201) == 2 and {s for s, _ in racing} <= {201, 409}
 
-        await asyncio.sleep(3)  # both notifiers drain the outbox
+        # Both notifiers drain the outbox: until nothing is left unsent (a fixed 3 s was not always enough on a
+        # loaded machine), then what was sent is counted.
+        for _ in range(600):
+            async with sessions() as session:
+                left = await session.scalar(
+                    select(func.count()).select_from(m.OutboxRow).where(m.OutboxRow.sent_at.is_(None))
+                )
+            if not left:
+                break
+            await asyncio.sleep(0.1)  # looking again at the outbox, not waiting for time to pass
         async with sessions() as session:
             orders = await session.scalar(select(func.count()).select_from(m.OrderRow))
             stock_row = (
