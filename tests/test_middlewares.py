@@ -113,8 +113,11 @@ async def test_a_slow_update_keeps_its_users_next_one_waiting_on_another_process
     one, two = PerUserSerialMiddleware(redis, hold_s=0.6), PerUserSerialMiddleware(redis, hold_s=0.6)
     order: list[str] = []
 
+    started = asyncio.Event()
+
     async def slow(event: TelegramObject, data: dict[str, Any]) -> None:
         order.append("slow starts")
+        started.set()
         await asyncio.sleep(1.5)  # more than twice the hold: renewed while it runs
         order.append("slow ends")
 
@@ -123,7 +126,7 @@ async def test_a_slow_update_keeps_its_users_next_one_waiting_on_another_process
 
     try:
         first = asyncio.create_task(one(slow, TelegramObject(), _user(user_id)))
-        await asyncio.sleep(0.1)
+        await started.wait()  # the slow one holds the lock (0.1 s of sleep was not always enough to take it)
         await two(next_one, TelegramObject(), _user(user_id))
         await first
         assert order == ["slow starts", "slow ends", "next"]

@@ -156,6 +156,12 @@ def test_the_derived_webhook_secret_is_stable_per_token_and_unguessable_without_
     assert re.fullmatch(r"[0-9a-f]{64}", first) and "123:AAA" not in first
 
 
+def handled(db: Path, update_id: int) -> bool:
+    with sqlite3.connect(db) as connection:
+        row = connection.execute("SELECT handled_at FROM update_inbox WHERE update_id = ?", (update_id,)).fetchone()
+    return row is not None and row[0] is not None
+
+
 async def test_a_webhook_update_is_recorded_before_its_200_and_remembered_after_a_crash(tmp_path: Path) -> None:
     """The 200 tells Telegram the update arrived: by then it is in the database. Killed and
     restarted, the process still knows it handled it, and a retry is not handled again."""
@@ -176,7 +182,7 @@ async def test_a_webhook_update_is_recorded_before_its_200_and_remembered_after_
             recorded = connection.execute("SELECT update_id FROM update_inbox").fetchall()
         assert status == 200 and recorded == [(update_id,)]
         await asyncio.wait_for(greeted, 30)
-        await asyncio.sleep(0.3)  # marked handled
+        await wait_until(first, lambda: handled(db, update_id), "the update marked handled")  # 0.3 s was not always
         first.kill()
         await first.wait()
     finally:
