@@ -119,18 +119,20 @@ class HeldBack:
 
     def __init__(self, page: Any, holds: Callable[[Any], bool]) -> None:
         self.page, self.holds = page, holds
-        self.released = asyncio.Event()
+        self.holding, self.released = asyncio.Event(), asyncio.Event()
         self.urls: list[str] = []
 
     async def route(self, route: Any) -> None:
         if not self.released.is_set() and self.holds(route.request):
             self.urls.append(route.request.url)
+            self.holding.set()
             await self.released.wait()
         await route.continue_()
 
     async def release(self) -> None:
         """Let the held requests go, and return once the page has read (and drawn) each of their answers."""
-        assert self.urls, "nothing was held back"
+        # The request is the page's, sent before the test moved on; its interception may reach us after that.
+        await asyncio.wait_for(self.holding.wait(), 30)
         self.released.set()
         await self.page.wait_for_function("(urls) => urls.every((url) => window.__read.includes(url))", arg=self.urls)
 
