@@ -318,6 +318,34 @@ async def test_a_category_or_search_of_more_than_a_page_shows_every_product_page
         assert errors == []
 
 
+@pytest.mark.parametrize(("language", "more"), [("en", "Show more"), ("ru", "Показать ещё")])
+async def test_show_more_tapped_twice_while_its_page_comes_shows_that_page_once(
+    shop: RunningBot, language: str, more: str
+) -> None:
+    """A second tap on "Show more" before the next page had come asked for the same page again, and the grid showed
+    its six socks twice."""
+    from playwright.async_api import expect
+
+    from domain.usecases.imports import import_products
+
+    rows = "".join(f"SOCK{n:02d},Wool sock {n:02d},Socks,3.00,GBP\n" for n in range(30))
+    await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page("grid-twice", reader) as page:
+        second = await held_back(page, "**/app/api/shop/products?*", lambda request: "page=1" in request.url)
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.get_by_role("button", name="Socks (30)").click()
+        cards = page.locator("article.card")
+        await expect(cards).to_have_count(24)
+        await page.get_by_role("button", name=more).click()
+        await page.get_by_role("button", name=more).click()  # the page asked for has not come yet
+        await second.release()
+        await expect(page.get_by_role("button", name=more)).to_be_hidden()
+        skus = await cards.evaluate_all("cards => cards.map(c => c.dataset.sku)")
+        assert sorted(skus) == [f"SOCK{n:02d}" for n in range(30)]
+        assert len(second.urls) == 1
+
+
 @pytest.mark.parametrize(
     ("language", "notify", "told"),
     [

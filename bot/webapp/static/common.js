@@ -87,3 +87,10 @@ export function showError(message) {
 export function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? values[name] : `{${name}}`));
 }
+
+// A tap while the last one's answer is still coming does nothing: "Show more" tapped twice asked for
+// the same page twice and showed it twice.
+export function oneAtATime(action) {
+  let running = null;
+  return () => running || (running = action().finally(() => { running = null; }));
+}

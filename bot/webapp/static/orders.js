@@ -1,5 +1,5 @@
 // The storefront's "My orders" and order screen: the chat's /orders and /track, its actions and the PO number's correction.
-import { api, count, el, fill, showError, tg } from "./common.js";
+import { api, count, el, fill, oneAtATime, showError, tg } from "./common.js";
 
 // ``shop``: what the storefront lends its screens (``view``, ``show``, ``current``, ``t``, ``keepPlace``,
 // ``refreshCartCount``).
@@ -25,10 +25,10 @@ export function orderScreens(shop) {
       pages = found.pages;
       more.hidden = next >= pages;
     };
-    more.addEventListener("click", () => load().then(() => {
+    more.addEventListener("click", oneAtATime(() => load().then(() => {
       where.pages = next;
       shop.keepPlace();
-    }).catch((error) => showError(error.message || t("error"))));
+    }).catch((error) => showError(error.message || t("error")))));
     do await load(); while (next < (where.pages || 1) && next < pages && still());
     if (!still()) return;
     view.replaceChildren(el("h2", {}, t("my_orders")), list, more);

@@ -1,5 +1,5 @@
 // The storefront: categories, search, a product grid, a product page, the cart (the chat's), checkout.
-import { api, applyTheme, count, el, fill, me, served, showError, tg } from "./common.js";
+import { api, applyTheme, count, el, fill, me, oneAtATime, served, showError, tg } from "./common.js";
 import { orderScreens } from "./orders.js";
 
 const view = document.getElementById("view");
@@ -237,10 +237,10 @@ async function grid(where, into = null) {
     more.hidden = next >= pages;
   };
   const kept = into || where;
-  more.addEventListener("click", () => load().then(() => {
+  more.addEventListener("click", oneAtATime(() => load().then(() => {
     kept.pages = next;
     keepPlace();
-  }).catch((error) => showError(error.message || t("error"))));
+  }).catch((error) => showError(error.message || t("error")))));
   do await load(); while (next < (kept.pages || 1) && next < pages && still());
   if (!still()) return;
   if (query.q) document.getElementById("search").value = query.q;  // what was searched, as it was typed
