@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -127,14 +128,15 @@ def _parser() -> argparse.ArgumentParser:
     backup = sub.add_parser(
         "backup",
         help="a consistent copy of the database, safe while the bot runs (PostgreSQL: the pg_dump command)",
-        description="SQLite: copy DATABASE_URL to DEST (a file, or a folder to put a dated copy in) with "
+        description="SQLite: copy DATABASE_URL to DEST (a new file, or a folder to put a dated copy in: one that "
+        "exists, or DEST/ or --prune's, made if need be) with "
         "SQLite's online backup API, then check the copy's integrity; the bot may keep running. Into a folder, "
         "a copy taken by hand is named …-manual.sqlite3 and removes nothing; with --prune (the nightly backup) "
         "the folder's dated copies older than BACKUP_KEEP_DAYS (30; 0 keeps all), and unfinished .partial "
         "files a crashed backup left over a day ago, are then removed. PostgreSQL: print the pg_dump command "
         "that does it.",
     )
-    backup.add_argument("dest", type=Path, metavar="DEST")
+    backup.add_argument("dest", metavar="DEST")
     backup.add_argument(
         "--prune",
         action="store_true",
@@ -202,7 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not database_ready(settings.database_url, args.command, json_logs=settings.log_format == "json"):
             return 2
         if args.command == "backup":
-            return backup(settings.database_url, args.dest, keep_days=settings.backup_keep_days, prune=args.prune)
+            return backup(
+                settings.database_url,
+                Path(args.dest),
+                keep_days=settings.backup_keep_days,
+                prune=args.prune,
+                into_folder=args.prune or args.dest.endswith(("/", os.sep)),  # Path() drops the trailing /
+            )
         if args.command in ("run", "serve"):
             return run_bot(settings, with_api=args.command == "serve")
         if args.command == "apikey":

@@ -206,9 +206,12 @@ async def _server_problem(url: str, *, need_tables: bool = True, command: str | 
     return _schema_problem(frozenset(stamped), command)
 
 
-def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False) -> int:
+def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False, into_folder: bool = False) -> int:
     """``ordergram backup DEST``: a consistent copy of a SQLite database, taken with SQLite's
     online backup API while the bot keeps running; for PostgreSQL the ``pg_dump`` command.
+
+    ``dest`` is a folder when it is one, or when ``into_folder`` (``DEST/`` or ``--prune``): made,
+    parents too, if it does not exist; else a file name, never one that exists.
 
     Into a folder, ``prune`` (the nightly backup's ``--prune``) names the copy ``STEM-YYYYMMDD-HHMMSS``
     and then removes the dated copies older than ``keep_days`` (0: none) and the ``.partial`` files a
@@ -223,11 +226,20 @@ def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False) -> 
             file=sys.stderr,
         )
         return 0
-    folder = dest if dest.is_dir() else None
+    folder = dest if dest.is_dir() or (into_folder and not dest.exists()) else None
     if folder is not None:
+        try:  # a nightly backup into a folder not made yet wrote a file by its name, then failed every night
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            print(f"ordergram backup: cannot make the folder {folder}: {error.strerror or error}", file=sys.stderr)
+            return 1
         dest = folder / f"{source.stem}-{datetime.now(UTC):%Y%m%d-%H%M%S}{'' if prune else '-manual'}.sqlite3"
     if dest.exists():
-        print(f"ordergram backup: {dest} exists; a backup never overwrites a file", file=sys.stderr)
+        print(
+            f"ordergram backup: {dest} exists; a backup never overwrites a file: give a folder (ending in /, made "
+            "if it does not exist) or a new file name",
+            file=sys.stderr,
+        )
         return 1
     if not dest.parent.is_dir():
         print(f"ordergram backup: there is no folder {dest.parent}", file=sys.stderr)

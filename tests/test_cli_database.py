@@ -359,6 +359,37 @@ def test_backup_writes_a_dated_copy_into_a_folder_and_never_overwrites(tmp_path:
     )
 
 
+def test_a_backup_into_a_folder_not_made_yet_makes_it_so_the_next_nights_backups_go_there_too(
+    tmp_path: Path, ordergram
+) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    made = ordergram("backup", "backups/", env=env)  # a trailing / says a folder; it was written as a file
+    assert made.returncode == 0, made.stderr
+    (manual,) = (tmp_path / "backups").iterdir()
+    assert manual.name.endswith("-manual.sqlite3")
+    nightly = ordergram("backup", "--prune", "backups/", env=env)
+    assert nightly.returncode == 0, nightly.stderr
+    assert len(list((tmp_path / "backups").iterdir())) == 2
+    deep = ordergram("backup", "--prune", "nightly/shop", env=env)  # the nightly one's is a folder; parents made
+    assert deep.returncode == 0, deep.stderr
+    assert [p.suffix for p in (tmp_path / "nightly" / "shop").iterdir()] == [".sqlite3"]
+
+
+def test_a_backup_to_a_file_that_exists_is_refused_saying_to_give_a_folder(tmp_path: Path, ordergram) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    (tmp_path / "backups").write_text("an old backup written as a file\n")
+    for dest in ("backups", "backups/"):
+        refused = ordergram("backup", "--prune", dest, env=env)
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines()[-1] == (
+            "ordergram backup: backups exists; a backup never overwrites a file: give a folder "
+            "(ending in /, made if it does not exist) or a new file name"
+        )
+    assert (tmp_path / "backups").read_text() == "an old backup written as a file\n"
+
+
 def test_backup_on_postgresql_prints_the_pg_dump_command_with_the_password_masked(ordergram) -> None:
     url = "postgresql+asyncpg://shop:s3cret@db.example:6432/ordergram"
     result = ordergram("backup", "/srv/backups/shop.dump", env={"DATABASE_URL": url})
