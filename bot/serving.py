@@ -31,6 +31,7 @@ def run_bot(settings: Settings, *, with_api: bool) -> int:
             f"HEALTH_PORT: {settings.health_port} is WEBHOOK_PORT too; give it another port, or unset it "
             "(serve answers /healthz, /readyz and /metrics on WEBHOOK_PORT)"
         )
+    say_if_no_staff_chat(settings)
     try:
         asyncio.run(_run(settings, with_api=with_api))
     except TelegramUnauthorizedError:
@@ -71,6 +72,17 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
         runtime.notifier.stop()
         await notifier
         await runtime.close()
+
+
+def say_if_no_staff_chat(settings: Settings) -> None:
+    """Said once at start: without ``STAFF_CHAT_ID`` what the staff are told goes nowhere, unsaid."""
+    if settings.staff_chat_id is None:
+        logging.getLogger(__name__).warning(
+            "STAFF_CHAT_ID is not set: new orders, cancellations, short-pick alerts, the daily report, reorder "
+            "drafts and the other staff alerts are sent to no one. Add the staff group's id to .env "
+            "(STAFF_CHAT_ID=-100…: the bot posts it when added to the group, or send /chatid@your_bot there) and "
+            "restart"
+        )
 
 
 async def say_if_redis_away(redis: Any) -> None:
