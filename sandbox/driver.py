@@ -244,6 +244,17 @@ class SandboxUser:
     def messages(self) -> list[BotMessage]:
         return self.server.chat_messages(self.id)
 
+    def reply_keyboard(self) -> BotMessage | None:
+        """The bot's message whose keyboard is below the text field now: the last one sent with a keyboard,
+        unless a later one removed it."""
+        for message in reversed(self.messages()):
+            markup = message.reply_markup or {}
+            if "keyboard" in markup:
+                return message
+            if markup.get("remove_keyboard"):
+                return None
+        return None
+
     async def _act(self, kind: str, payload: dict[str, Any]) -> Reply:
         if not self.wait:
             await self.server.push_update(kind, payload)
