@@ -163,7 +163,31 @@ def parse_products(
     flag_duplicates([(line, p.sku) for line, p in parsed], N_("SKU"), problems)
     flag_duplicates([(line, p.barcode) for line, p in parsed if p.barcode], N_("barcode"), problems)
     problems += fill_from_parents(parsed, stored)
-    return parsed, sorted(problems)
+    return parsed, sorted(_parents_nowhere(text, problems, known))
+
+
+NO_PARENT = N_(
+    "parent {parent}: no row has this SKU, nor is it a stored product: add its parent row, or give this row its own "
+    "name, category, price and currency"
+)
+
+
+def _parents_nowhere(text: str, problems: list[Problem], stored: Mapping[str, Product]) -> list[Problem]:
+    """A variant row wanting what its parent row gives (a name, category, price or currency) whose
+    parent code no row carries and no stored product is: said once as that, not as blanks "its
+    parent row above it" would fill (a mistyped code read as a missing currency). The file is read
+    again only then: a good file pays nothing for it."""
+    wanting = {line for line, reason in problems if reason.error.key in (NO_CURRENCY, VARIANT_NEEDS)}
+    if not wanting:
+        return problems
+    carried, parents = set(stored), {}
+    for row in read_rows(text, PRODUCTS, []):
+        carried.add(row["sku"].strip().upper())
+        if row.line in wanting:
+            parents[row.line] = row["parent"].strip().upper()
+    nowhere = {line: parent for line, parent in parents.items() if parent not in carried}
+    said = [p for p in problems if p[0] not in nowhere or p[1].error.key not in (NO_CURRENCY, VARIANT_NEEDS)]
+    return said + [(line, problem(NO_PARENT, parent=parent)) for line, parent in nowhere.items()]
 
 
 def parents_outside(text: str) -> list[str]:

@@ -62,3 +62,22 @@ async def test_a_variant_rows_price_with_no_currency_to_take_is_refused_with_its
     }[language]
     assert f"products.csv:2: {expected}" in refused.last.text, refused.last.text
     assert await money(shop) == {}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_variant_rows_parent_code_that_no_row_carries_is_named_with_its_line(
+    shop: RunningBot, language: str
+) -> None:
+    manager = await hire(shop, 90, "Mia", "manager", language=language)
+    rows = PARENT + "BOLT-M8;;;1,50;;0,60;BOLTS;Size=M8\nBOLT-M10;;;;;;BOLTS;Size=M10\n"  # BOLTS for BOLT
+    refused = await manager.send_document((HEADER + rows).encode(), "products.csv", "/import")
+    expected = {
+        "en": "parent BOLTS: no row has this SKU, nor is it a stored product: add its parent row, or give this row "
+        "its own name, category, price and currency",
+        "ru": "parent BOLTS: ни в одной строке нет такого SKU, и такого товара нет в каталоге: добавьте строку "
+        "родителя или укажите в этой строке её собственные name, category, price и currency",
+    }[language]
+    for line in (3, 4):
+        assert f"products.csv:{line}: {expected}" in refused.last.text, refused.last.text
+    assert "without a currency" not in refused.last.text and "без валюты" not in refused.last.text
+    assert await money(shop) == {}  # all or nothing: the good parent row is not imported either

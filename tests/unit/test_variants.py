@@ -23,6 +23,37 @@ TEES = HEADER + (
 )
 
 
+NOWHERE = (
+    "parent {parent}: no row has this SKU, nor is it a stored product: add its parent row, or give this row its own "
+    "name, category, price and currency"
+)
+
+
+def test_a_variant_of_a_parent_code_no_row_carries_is_refused_naming_the_code_not_a_missing_currency() -> None:
+    """A parent code mistyped (TSHIRT for TEE), or its row left out: the rows that leave a blank
+    for it to fill were told to write a currency on "its parent row above it", which is not there."""
+    text = HEADER + (
+        "TEE,T-shirt,Clothes,15.00,GBP,,,Size=S\n"
+        "TEE-M,T-shirt,Clothes,16.00,,,TSHIRT,Size=M\n"  # 3: a price, its currency the parent's
+        "TEE-L,,,,,,TSHIRT,Size=L\n"  # 4: everything the parent's
+        "TEE-XL,T-shirt XL,Clothes,18.00,GBP,,TSHIRT,Size=XL\n"  # a code of its own: every row gives all
+    )
+    _, problems = parse_products(text)
+    assert [(line, str(why)) for line, why in problems] == [
+        (3, NOWHERE.format(parent="TSHIRT")),
+        (4, NOWHERE.format(parent="TSHIRT")),
+    ]
+    # A parent row that is there, below or bad itself, is still what the row is told about.
+    below, bad = (
+        parse_products(HEADER + "TEE-M,,,16.00,,,TEE,Size=M\nTEE,T-shirt,Clothes,15.00,GBP,,,Size=S\n")[1],
+        parse_products(HEADER + "TEE,T-shirt,Clothes,,,,,Size=S\nTEE-M,,,,,,TEE,Size=M\n")[1],
+    )
+    assert [str(why) for _, why in below] == [
+        "price is given without a currency: write it on this row or on its parent row above it"
+    ]
+    assert "price is required: neither this row nor its parent row TEE gives it" in [str(why) for _, why in bad]
+
+
 def _variant(pid: int, size: str, colour: str) -> Product:
     return Product(
         f"T-{size}-{colour}", "Tee", "C", parent="T", option_names=("Size", "Colour"), options=(size, colour), id=pid
@@ -144,7 +175,7 @@ def test_every_bad_variant_row_is_reported_with_its_line() -> None:
     assert any("options of TEE must be Size, Colour" in r for r in reasons[4])
     assert any("TEE already has a variant M / red (SKU TEE-M)" in r for r in reasons[5])
     assert any("at most 3 options" in r for r in reasons[6])
-    assert len(reasons[7]) == 3
+    assert reasons[7] == [NOWHERE.format(parent="CAP")]
     assert any("duplicate barcode 4006381333931 (first on line 8)" in r for r in reasons[9])
 
 
@@ -183,14 +214,10 @@ async def test_a_variant_row_without_its_parent_row_keeps_what_is_stored_for_its
     await import_products(uow, SystemClock(), HEADER + "TEE-XL-RED,,,,,,TEE,Size=XL;Colour=Red\n")
     [new] = [v for v in await uow.products.variants("TEE") if v.sku == "TEE-XL-RED"]
     assert (new.name, new.category, new.prices) == ("T-shirt", "Clothes", {"GBP": Money(1500, "GBP")})
-    # A parent that is stored nowhere still leaves the row wanting, with its line.
+    # A parent that is stored nowhere still leaves the row wanting, with its line and the code.
     with pytest.raises(ImportRejected) as refused:
         await import_products(uow, SystemClock(), HEADER + "CAP-M,,,,,,CAP,Size=M\n")
-    assert {(line, str(why).split(":")[0]) for line, why in refused.value.problems} == {
-        (2, "name is required"),
-        (2, "category is required"),
-        (2, "price is required"),
-    }
+    assert [(line, str(why)) for line, why in refused.value.problems] == [(2, NOWHERE.format(parent="CAP"))]
 
 
 async def test_a_variant_row_without_its_parent_row_keeps_what_is_stored_for_its_blanks_when_it_names_itself() -> None:
