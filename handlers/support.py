@@ -46,7 +46,6 @@ RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries 
 # What people send that a conversation does not carry: they are told, rather than left to think it arrived.
 NOT_RELAYED = ("sticker", "video", "animation", "video_note", "audio", "location", "contact", "poll", "dice")
 STARS_SHOWN = "\n\n⭐"  # where the stars given start, under the rating request
-_forums: dict[int, bool] = {}  # support chat id → is it a forum (asked once per process)
 
 
 class SupportChat(StatesGroup):
@@ -293,9 +292,9 @@ async def _relay_in(
 
 
 async def _is_forum(bot: Bot, chat_id: int) -> bool:
-    if chat_id not in _forums:
-        _forums[chat_id] = bool((await bot.get_chat(chat_id)).is_forum)
-    return _forums[chat_id]
+    """Asked each time a conversation opens (not each message): an admin may turn the group's topics on or off
+    at any time, and an answer kept for the process had every new question fail ("the chat is not a forum")."""
+    return bool((await bot.get_chat(chat_id)).is_forum)
 
 
 async def _open_topic(

@@ -268,3 +268,20 @@ async def test_a_contact_button_forged_with_another_customers_order_does_not_ech
             await customer.send("/cancel")
             honest = await customer.press(card.last, "Contact us" if customer is bob else "Написать нам")
             assert f"{about} {own}" in honest.last.text
+
+
+async def test_a_support_group_whose_topics_were_turned_off_still_gets_the_customers_question(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """The bot asks once whether the support chat is a forum; an admin who turned its topics off later had every new
+    question fail ("the chat is not a forum") until the bot was restarted: the question is posted in the group."""
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        await hire(shop, 77, "Sofia", "support")
+        await SandboxUser(shop.server, 501, "Anna").send("Hello, my box arrived crushed")
+        assert len(shop.server.forums[SUPPORT]) == 1
+
+        del shop.server.forums[SUPPORT]  # Topics turned off in the group's settings
+        await SandboxUser(shop.server, 502, "Boris").send("Where is my parcel?")
+        relayed = [m for m in shop.server.chat_messages(SUPPORT) if m.text == "Where is my parcel?"]
+        assert [m.thread_id for m in relayed] == [None]
