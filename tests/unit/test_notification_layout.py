@@ -146,6 +146,11 @@ def samples(template: str, undefined: type[Sample]) -> dict[str, Any]:
         },
         # A line off its supplier's terms: its pack, least order and the quantities either side.
         "staff/po.html.j2": {"off": {word: (word, word, word, word)}},
+        # An invoice's line names the notes it can (credit, then debit) and counts those it leaves out.
+        "staff/ar.html.j2": {
+            "receivables": [SimpleNamespace(notes=SimpleNamespace(named=lambda: ([word] * rows, [word] * rows, word)))]
+            * rows
+        },
     }
     return given.get(template, {})
 
