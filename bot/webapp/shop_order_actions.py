@@ -3,7 +3,7 @@ notes), Buy again, by its use case."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
@@ -174,13 +174,7 @@ async def post_credit_note(request: web.Request) -> web.Response:
 
 async def get_credit_note(request: web.Request) -> web.Response:
     """The credit note's PDF the chat sends, for the link's holder, as the receipt's."""
-    runtime, code = runtime_of(request), path_code(request)
-    customer = await _reader(request, f"credit-note:{code}:{request.match_info['number']}")
-    papers = await paperwork_for_customer(runtime.uow(), customer_id=customer.id or 0, code=code)
-    number = _note_number(request, papers.credit_notes)
-    note = next(n for n in papers.credit_notes if n.number == number)
-    pdf = await credit_note_file(papers, note, runtime.uow(), runtime.i18n, _settings(request))
-    return _pdf(pdf.data, pdf.filename or "")
+    return await _note_pdf(request, "credit-note", lambda papers: papers.credit_notes, credit_note_file)
 
 
 async def post_debit_note(request: web.Request) -> web.Response:
@@ -205,12 +199,23 @@ async def _note_link(
 
 async def get_debit_note(request: web.Request) -> web.Response:
     """The debit note's PDF the chat sends, for the link's holder, as a credit note's."""
+    return await _note_pdf(request, "debit-note", lambda papers: papers.debit_notes, debit_note_file)
+
+
+async def _note_pdf(
+    request: web.Request,
+    kind: str,
+    notes_of: Callable[[OrderPaperwork], Sequence[Any]],
+    file_of: Callable[..., Awaitable[Any]],
+) -> web.Response:
+    """One note of the reader's order as the PDF the chat sends, for the holder of its signed link."""
     runtime, code = runtime_of(request), path_code(request)
-    customer = await _reader(request, f"debit-note:{code}:{request.match_info['number']}")
+    customer = await _reader(request, f"{kind}:{code}:{request.match_info['number']}")
     papers = await paperwork_for_customer(runtime.uow(), customer_id=customer.id or 0, code=code)
-    number = _note_number(request, papers.debit_notes)
-    note = next(n for n in papers.debit_notes if n.number == number)
-    pdf = await debit_note_file(papers, note, runtime.uow(), runtime.i18n, _settings(request))
+    notes = notes_of(papers)
+    number = _note_number(request, notes)
+    note = next(n for n in notes if n.number == number)
+    pdf = await file_of(papers, note, runtime.uow(), runtime.i18n, _settings(request))
     return _pdf(pdf.data, pdf.filename or "")
 
 
