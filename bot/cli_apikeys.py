@@ -38,6 +38,12 @@ async def apikey(
                 f"API key {name!r} created with scopes {_scopes(key.scopes)}{reports}; it is shown only now.",
                 file=sys.stderr,
             )
+            # Said because `run` (what the service unit starts) has no API: a key made for it was refused nowhere.
+            print(
+                "It works with the intake API, which `ordergram serve` runs (`ordergram run` has none): "
+                f"{_api_address(settings)} (OpenAPI at /api/v1/openapi.json); send it as `Authorization: Bearer og_…`",
+                file=sys.stderr,
+            )
             return 0
         if action == "revoke":
             if not await revoke_api_key(uow, SystemClock(), name=name):
@@ -55,6 +61,12 @@ async def apikey(
         return 0
     finally:
         await engine.dispose()
+
+
+def _api_address(settings: Settings) -> str:
+    """Where serve answers the API: the public address (WEBAPP_URL, serve's) when set, else where it listens."""
+    base = settings.webapp_url or f"http://{settings.webhook_host}:{settings.webhook_port}"
+    return f"{base}/api/v1"
 
 
 def _scopes(scopes: frozenset[Scope]) -> str:

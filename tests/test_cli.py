@@ -351,6 +351,20 @@ def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tm
     ]
 
 
+def test_a_new_api_key_says_it_is_for_the_intake_api_that_serve_runs_and_where(tmp_path: Path, ordergram) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'keys.sqlite3'}", "WEBHOOK_PORT": "8090"}
+    assert ordergram("migrate", env=env).returncode == 0
+    made = ordergram("apikey", "create", "web shop", env=env)
+    assert made.returncode == 0 and made.stdout.count("\n") == 1  # the key alone on stdout, for a script
+    assert made.stderr.splitlines()[1:] == [
+        "API key 'web shop' created with scopes orders; it is shown only now.",
+        "It works with the intake API, which `ordergram serve` runs (`ordergram run` has none): "
+        "http://127.0.0.1:8090/api/v1 (OpenAPI at /api/v1/openapi.json); send it as `Authorization: Bearer og_…`",
+    ]
+    public = ordergram("apikey", "create", "till", env={**env, "WEBAPP_URL": "https://shop.example"})
+    assert public.stderr.splitlines()[-1].split(": ", 1)[1].startswith("https://shop.example/api/v1 (")
+
+
 def test_a_channels_callback_url_is_set_with_its_secret_printed_once_shown_and_removed(
     tmp_path: Path, ordergram
 ) -> None:
