@@ -63,7 +63,7 @@ from handlers.views.buy_again import buy_again_notes
 from handlers.views.labels import label
 from handlers.views.markup import inline_keyboard, packed
 from handlers.views.pager import pager
-from handlers.views.rendering import Renderer, format_money, shorten
+from handlers.views.rendering import Renderer, fill, format_money, shorten
 
 router = Router(name=__name__)
 
@@ -205,11 +205,27 @@ async def track(
     if not command.args:
         await message.answer(_("Usage: /track ORDER-CODE"))
         return
-    tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=command.args)
+    try:
+        tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=command.args)
+    except NotFound:  # a mistyped code: the right one is among their orders, a tap away
+        await _unknown_code(message, command.args, uow, customer, settings)
+        return
     await message.answer(
         detail_text(renderer, tracking.order, tracking),
         reply_markup=_detail_keyboard(tracking.order, settings, clock.now(), tracking),
     )
+
+
+async def _unknown_code(
+    message: Message, code: str, uow: UnitOfWork, customer: Customer, settings: ShopSettings
+) -> None:
+    page = await my_orders(uow, customer_id=customer.id or 0, page=0, page_size=settings.orders_page_size)
+    unknown = fill(_("There is no order <code>{code}</code> among yours."), code=code)
+    if not page.orders:
+        await message.answer(f"{unknown} {_('You have no orders yet.')}")
+        return
+    hint = _("Check the code, or open one of your recent orders below (all of them: /orders).")
+    await message.answer(f"{unknown}\n{hint}", reply_markup=_list_keyboard(page))
 
 
 @router.callback_query(OrderCb.filter())
