@@ -233,7 +233,7 @@ def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False, int
         except OSError as error:
             print(f"ordergram backup: cannot make the folder {folder}: {error.strerror or error}", file=sys.stderr)
             return 1
-        dest = folder / f"{source.stem}-{datetime.now(UTC):%Y%m%d-%H%M%S}{'' if prune else '-manual'}.sqlite3"
+        dest = _free_name(folder, f"{source.stem}-{datetime.now(UTC):%Y%m%d-%H%M%S}", "" if prune else "-manual")
     if dest.exists():
         print(
             f"ordergram backup: {dest} exists; a backup never overwrites a file: give a folder (ending in /, made "
@@ -264,6 +264,25 @@ def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False, int
     return 0
 
 
+def _free_name(folder: Path, dated: str, kind: str) -> Path:
+    """``DATED{KIND}.sqlite3``, or ``DATED-2{KIND}…``, ``-3`` … when a backup of the same second has it: two taken by
+    hand in one second were one name, and the second was refused. Its ``.partial`` is made here, so a backup
+    running beside this one (the nightly's) takes the next number, never the same file."""
+    number = 1
+    while True:
+        dest = folder / f"{dated}{'' if number == 1 else f'-{number}'}{kind}.sqlite3"
+        number += 1
+        if dest.exists():
+            continue
+        try:
+            os.close(os.open(dest.with_name(f".{dest.name}.partial"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        except OSError:
+            pass  # a folder it cannot write to: said when the copy is written
+        return dest
+
+
 def _pruned(folder: Path, stem: str, *, keep_days: int, prune: bool) -> None:
     """What a backup into ``folder`` removes there (``prune``), or says it left (a manual one)."""
     now = datetime.now(UTC)
@@ -290,14 +309,21 @@ def _pruned(folder: Path, stem: str, *, keep_days: int, prune: bool) -> None:
         print(f"backup: removed {len(crashed)} {copies} a crashed backup left (.partial, older than a day)")
 
 
+# A nightly copy's name after its stem: the time, and a number when a backup of that second had the name.
+NIGHTLY_NAME = re.compile(r"([0-9]{8}-[0-9]{6})(?:-[0-9]+)?")
+
+
 def _dated_copies(folder: Path, stem: str, *, older_than: datetime) -> list[Path]:
     """The copies a nightly backup named in ``folder`` (``STEM-YYYYMMDD-HHMMSS.sqlite3``, the time in
-    the name) taken before ``older_than``; any other file there (a ``…-manual`` copy too) is the operator's."""
+    the name, ``-2`` … after it for a second's later ones) taken before ``older_than``; any other file there
+    (a ``…-manual`` copy too) is the operator's."""
     found = []
     for path in folder.glob(f"{stem}-*.sqlite3"):
-        stamp = path.name.removeprefix(f"{stem}-").removesuffix(".sqlite3")
+        named = NIGHTLY_NAME.fullmatch(path.name.removeprefix(f"{stem}-").removesuffix(".sqlite3"))
+        if named is None:
+            continue
         try:
-            taken = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+            taken = datetime.strptime(named.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
         except ValueError:
             continue
         if taken < older_than and path.is_file():

@@ -376,6 +376,45 @@ def test_a_backup_into_a_folder_not_made_yet_makes_it_so_the_next_nights_backups
     assert [p.suffix for p in (tmp_path / "nightly" / "shop").iterdir()] == [".sqlite3"]
 
 
+def test_backups_taken_in_the_same_second_get_names_of_their_own_and_old_ones_are_still_pruned(
+    tmp_path: Path, ordergram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two manual backups in one second were one name: the second was refused as 'exists'. A second's later
+    copies take -2, -3 after the time; the nightly pruning reads their time as the first's."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}", "BACKUP_KEEP_DAYS": "7"}
+    assert ordergram("migrate", env=env).returncode == 0
+    moment = datetime(2026, 12, 1, 3, 0, 0, tzinfo=UTC)
+
+    class Stopped(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+            return moment
+
+    monkeypatch.setattr("bot.dbtools.datetime", Stopped)
+    for _ in range(3):
+        assert (made := ordergram("backup", "backups/", env=env)).returncode == 0, made.stderr
+    for _ in range(2):
+        assert (made := ordergram("backup", "--prune", "backups/", env=env)).returncode == 0, made.stderr
+    backups = tmp_path / "backups"
+    assert sorted(p.name for p in backups.iterdir()) == [
+        "shop-20261201-030000-2-manual.sqlite3",
+        "shop-20261201-030000-2.sqlite3",
+        "shop-20261201-030000-3-manual.sqlite3",
+        "shop-20261201-030000-manual.sqlite3",
+        "shop-20261201-030000.sqlite3",
+    ]
+    moment += timedelta(days=8)  # a week and a day on: the nights' two copies are past BACKUP_KEEP_DAYS
+    night = ordergram("backup", "--prune", "backups/", env=env)
+    assert night.returncode == 0, night.stderr
+    assert "backup: removed 2 copies older than 7 days (BACKUP_KEEP_DAYS)" in night.stdout
+    assert sorted(p.name for p in backups.iterdir()) == [
+        "shop-20261201-030000-2-manual.sqlite3",
+        "shop-20261201-030000-3-manual.sqlite3",
+        "shop-20261201-030000-manual.sqlite3",
+        "shop-20261209-030000.sqlite3",
+    ]
+
+
 def test_a_backup_to_a_file_that_exists_is_refused_saying_to_give_a_folder(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
     assert ordergram("migrate", env=env).returncode == 0
