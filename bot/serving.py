@@ -50,6 +50,7 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
 
     settings.require_token()
     runtime = await start_runtime(settings)
+    await say_if_vat_at_zero(runtime)  # the shop's tax number is read now: the file applied, the chat's over it
     await say_if_redis_away(getattr(runtime.dp.storage, "redis", None))
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     jobs = Jobs(runtime)
@@ -82,6 +83,25 @@ def say_if_no_staff_chat(settings: Settings) -> None:
             "drafts and the other staff alerts are sent to no one. Add the staff group's id to .env "
             "(STAFF_CHAT_ID=-100…: the bot posts it when added to the group, or send /chatid@your_bot there) and "
             "restart"
+        )
+
+
+async def say_if_vat_at_zero(runtime: Runtime) -> None:
+    """Said once at start: a shop with a (VAT) tax number left TAX_RATE at its default, 0, so its invoices name the
+    number and show no VAT in their totals — and nothing else would ever say so."""
+    from domain.usecases.shop import shop_identity
+
+    settings = runtime.settings
+    if settings.tax_rate:
+        return
+    number = (await shop_identity(runtime.uow(), settings.default_locale)).tax_number
+    if number:
+        logging.getLogger(__name__).warning(
+            "TAX_RATE is 0 while the shop's tax number (%s) is set: its invoices and receipts print the number but "
+            "show no VAT included, as 0 %%, and the books record none. Set TAX_RATE to the VAT rate included in your "
+            "prices (TAX_RATE=20 in .env) and restart; a shop that charges no VAT removes the tax number instead "
+            "(/settings tax_number -, or tax_number in SHOP_SETTINGS_FILE)",
+            number,
         )
 
 
