@@ -219,6 +219,8 @@ async def run_demo(keep: Path | None = None) -> int:
     print("\n".join(transcript))
     print()
     print(_menus_sentence(server.commands))
+    print()
+    print(FIRST_SHOP)  # where a shop owner who watched it goes next
     return 0
 
 
@@ -234,6 +236,11 @@ def _menus_sentence(menus: dict[str, list[dict[str, Any]]]) -> str:
 
 
 ADMIN_ID = 1000
+# The demo's last line (English, as all its narration): README's section that sets up a real shop.
+FIRST_SHOP = (
+    'Your own shop next: README.md, section "Your first shop" (the bot\'s token, a warehouse, products and stock '
+    "from CSV files, then `ordergram run`), about fifteen minutes."
+)
 STAFF_CHAT = -100500  # the staff group's chat id (STAFF_CHAT_ID)
 SHOP_ADDRESS = "Corner Gifts Ltd, 12 Market Street, Bath BA1 1AA"
 SHOP_BANK = "Corner Gifts Ltd · sort code 20-00-00 · account 12345678"

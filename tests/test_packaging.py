@@ -192,4 +192,6 @@ def test_the_installed_wheel_plays_the_demo_in_english_and_russian(
     assert "Traceback" not in played.stdout
     # Russian text in the transcript comes from the compiled catalog inside the wheel.
     assert re.search(r"[А-Яа-я]{4,}", played.stdout)
-    assert played.stdout.strip().splitlines()[-1].startswith("The bot set up its customers' command menu in English")
+    *_, menus, _, pointer = played.stdout.strip().splitlines()
+    assert menus.startswith("The bot set up its customers' command menu in English")
+    assert pointer.startswith('Your own shop next: README.md, section "Your first shop"')
