@@ -9,19 +9,19 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.picking import (
-    LinePicked,
     NoOpenRound,
     PickRound,
     confirm_pick,
     current_round,
     picking_warehouse,
     skip_line,
+    stale_line,
     start_round,
 )
 from domain.usecases.short_picks import (
@@ -81,7 +81,17 @@ def _warehouse_keyboard(warehouses: list[Warehouse]) -> InlineKeyboardMarkup:
     )
 
 
-async def _choose_method(target: Message, warehouse: Warehouse, several: bool) -> None:
+# Where a button's answer goes: its message, or, pressed on one over 48 hours old (an inaccessible message, which
+# cannot be edited but still names its chat), a new message in that chat: a round's buttons outlive a shift.
+Target = Message | InaccessibleMessage
+
+
+def _pressed_in(query: CallbackQuery) -> Target:
+    assert query.message is not None  # an inline message's press: picking's buttons are all in a chat
+    return query.message
+
+
+async def _choose_method(target: Target, warehouse: Warehouse, several: bool) -> None:
     text = (
         _("Picking in {warehouse}. How do you want to pick?").format(warehouse=warehouse.code)
         if several
@@ -90,7 +100,7 @@ async def _choose_method(target: Message, warehouse: Warehouse, several: bool) -
     await target.answer(text, reply_markup=_method_keyboard(warehouse))
 
 
-async def show_step(target: Message, current: PickRound, renderer: Renderer, state: FSMContext) -> None:
+async def show_step(target: Target, current: PickRound, renderer: Renderer, state: FSMContext) -> None:
     """The next line of the round, or the round's summary when it is over."""
     line = current.pick_list.next_line
     if line is None:
@@ -147,9 +157,9 @@ async def pick_warehouse_chosen(query: CallbackQuery, callback_data: PickWarehou
     warehouse, warehouses = await picking_warehouse(
         uow, staff_id=_staff_id(query), warehouse_id=callback_data.warehouse
     )
-    assert warehouse is not None and isinstance(query.message, Message)
+    assert warehouse is not None
     await query.answer()
-    await _choose_method(query.message, warehouse, len(warehouses) > 1)
+    await _choose_method(_pressed_in(query), warehouse, len(warehouses) > 1)
 
 
 @router.callback_query(PickStartCb.filter())
@@ -162,15 +172,13 @@ async def pick_method_chosen(
     state: FSMContext,
 ) -> None:
     method = PickMethod(callback_data.method)
-    assert isinstance(query.message, Message)
+    target = _pressed_in(query)
     warehouse_id = callback_data.warehouse or None
     if method is PickMethod.ZONE and not callback_data.zone:
         warehouse, warehouses = await picking_warehouse(uow, staff_id=_staff_id(query), warehouse_id=warehouse_id)
         if warehouse is None:  # a button from before the shop had several warehouses
             await query.answer()
-            await query.message.answer(
-                _("Which warehouse are you picking in?"), reply_markup=_warehouse_keyboard(warehouses)
-            )
+            await target.answer(_("Which warehouse are you picking in?"), reply_markup=_warehouse_keyboard(warehouses))
             return
         buttons = [
             [
@@ -182,7 +190,7 @@ async def pick_method_chosen(
             for zone in warehouse.zones
         ]
         await query.answer()
-        await query.message.answer(
+        await target.answer(
             _("Which zone are you picking in?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
         )
         return
@@ -193,12 +201,12 @@ async def pick_method_chosen(
     await query.answer()
     if current.is_another(method=method, zone=zone, warehouse_id=warehouse_id):
         # The round open already came back (zone A's line when zone B was pressed)
-        await _still_open(query.message, current, renderer)
+        await _still_open(target, current, renderer)
         return
-    await show_step(query.message, current, renderer, state)
+    await show_step(target, current, renderer, state)
 
 
-async def _still_open(target: Message, current: PickRound, renderer: Renderer) -> None:
+async def _still_open(target: Target, current: PickRound, renderer: Renderer) -> None:
     """Another round was asked for (a zone pressed, a warehouse named) with this one open: the
     picker is told it is still open, where, and may go on with it."""
     go_on = InlineKeyboardButton(
@@ -217,8 +225,7 @@ async def pick_resumed(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer
         await query.answer(_(NoOpenRound.key), show_alert=True)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
-    await show_step(query.message, current, renderer, state)
+    await show_step(_pressed_in(query), current, renderer, state)
 
 
 @router.message(StateFilter(Picking.scanning), F.text, ~F.text.startswith("/"))
@@ -255,7 +262,7 @@ async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state:
         return
     line = current.pick_list.next_line
     if line is None or line.id != callback_data.line_id:  # a button of an earlier step
-        await query.answer(_(LinePicked.key), show_alert=True)
+        await query.answer(_(stale_line(current.pick_list, callback_data.line_id).key), show_alert=True)
         return
     product = current.products[line.product_id]
     await state.set_state(Picking.short)
@@ -268,9 +275,9 @@ async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state:
         short_confirm=None,
     )
     await query.answer()
-    assert isinstance(query.message, Message)
+    target = _pressed_in(query)
     if not line.picked:
-        await query.message.answer(_("How many did you find in the bin? Send a number (0 if none)."))
+        await target.answer(_("How many did you find in the bin? Send a number (0 if none)."))
         return
     # Units scanned already are in the tote: asked "how many did you find", a picker counts them again.
     asked = _(
@@ -278,7 +285,7 @@ async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state:
         "Send a number (0 if none)."
     )
     counts = {"picked": format_number(line.picked), "quantity": format_number(line.quantity)}
-    await query.message.answer(fill(asked, sku=product.sku, tote=line.tote, **counts))
+    await target.answer(fill(asked, sku=product.sku, tote=line.tote, **counts))
 
 
 @router.callback_query(PickSkipCb.filter(), F.from_user)
@@ -288,8 +295,7 @@ async def skip_pressed(
     """The line goes behind the round's others; the next one is shown."""
     current = await skip_line(uow, staff_id=query.from_user.id, line_id=callback_data.line_id)
     await query.answer(_("Line left for later: it comes again at the end of the round."))
-    assert isinstance(query.message, Message)
-    await show_step(query.message, current, renderer, state)
+    await show_step(_pressed_in(query), current, renderer, state)
 
 
 @router.message(StateFilter(Picking.short), F.photo)

@@ -109,24 +109,30 @@ class SandboxUser:
         self._log(f"👤 {self.first_name}: {text}")
         return await self._act("message", self._message(**content))
 
-    async def press(self, message: BotMessage, button_text: str) -> Reply:
-        """Press an inline button (matched by its text, or a unique part of it)."""
+    async def press(self, message: BotMessage, button_text: str, *, too_old: bool = False) -> Reply:
+        """Press an inline button (matched by its text, or a unique part of it); ``too_old``: on a message
+        Telegram no longer hands over (over 48 hours old), sent as an inaccessible one: its chat, id and date 0."""
         buttons = [b for b in message.buttons() if "callback_data" in b]
         matches = [b for b in buttons if b["text"] == button_text] or [b for b in buttons if button_text in b["text"]]
         if len(matches) != 1:
             raise AssertionError(f"no single button {button_text!r} among {[b['text'] for b in buttons]}")
-        return await self.press_data(message, matches[0]["callback_data"], label=matches[0]["text"])
+        return await self.press_data(message, matches[0]["callback_data"], label=matches[0]["text"], too_old=too_old)
 
-    async def press_data(self, message: BotMessage, data: str, *, label: str | None = None) -> Reply:
+    async def press_data(
+        self, message: BotMessage, data: str, *, label: str | None = None, too_old: bool = False
+    ) -> Reply:
         query_id = secrets.token_hex(8)
         self.server.callback_answers[query_id] = {}
         self.server.callback_chats[query_id] = self.id
         self._log(f"👤 {self.first_name} presses [{label or data}]")
+        shown = self.server.message_json(message)
+        if too_old:
+            shown = {"chat": shown["chat"], "message_id": message.message_id, "date": 0}
         payload = {
             "id": query_id,
             "from": self.user,
             "chat_instance": str(self.id),
-            "message": self.server.message_json(message),
+            "message": shown,
             "data": data,
         }
         reply = await self._act("callback_query", payload)

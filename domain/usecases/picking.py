@@ -63,6 +63,17 @@ class LinePicked(DomainError):
     key = N_("This line is picked already: the buttons are on the round's latest step.")
 
 
+class LineSkipped(DomainError):
+    key = N_("This line is left for later already: it comes again at the end of the round.")
+
+
+def stale_line(pick_list: PickList, line_id: int) -> DomainError:
+    """Why a button of a line that is not the round's step now is refused: a line still to pick was
+    skipped (it comes back at the end), any other was picked or reported short since."""
+    line = next((other for other in pick_list.lines if other.id == line_id), None)
+    return LineSkipped() if line is not None and not line.done else LinePicked()
+
+
 class LastLineLeft(DomainError):
     key = N_("This is the round's last line: scan the item, or report a short pick.")
 
@@ -367,7 +378,7 @@ async def skip_line(uow: UnitOfWork, *, staff_id: int, line_id: int) -> PickRoun
             raise NoOpenRound()
         line = pick_list.next_line
         if line is None or line.id != line_id:
-            raise LinePicked()
+            raise stale_line(pick_list, line_id)
         if all(other is line or other.done for other in pick_list.lines):
             raise LastLineLeft()
         line.seq = max(other.seq for other in pick_list.lines) + 1

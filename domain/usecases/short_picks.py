@@ -12,7 +12,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.orders import apply_transition
-from domain.usecases.picking import LinePicked, NoOpenRound, PickRound, after_step, load_round
+from domain.usecases.picking import NoOpenRound, PickRound, after_step, load_round, stale_line
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import hold_short, release_part, write_off_short
 from domain.usecases.staff import require
@@ -64,7 +64,7 @@ async def report_short(
         current = await load_round(uow, pick_list)
         line = pick_list.next_line
         if line is None or line_id not in (None, line.id):
-            raise LinePicked()
+            raise stale_line(pick_list, line_id or 0)
         product = current.products[line.product_id]
         if found < 0:
             raise FoundNotACount()
