@@ -47,8 +47,9 @@ async def subscribed(redis: Any, processes: int) -> None:
     """Until ``processes`` listen on the dashboard's channel: a change published before a process
     subscribes is not kept for it (pub/sub), so an order placed at once could cross to no one."""
     async with asyncio.timeout(HANG_S):
-        while dict(await redis.pubsub_numsub(CHANNEL)).get(CHANNEL.encode(), 0) < processes:
-            await asyncio.sleep(0.05)  # noqa: ASYNC110 - Redis tells no one of a subscription: asked again
+        # Redis tells no one of a subscription: asked again.
+        while dict(await redis.pubsub_numsub(CHANNEL)).get(CHANNEL.encode(), 0) < processes:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
 
 
 async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the_other(
