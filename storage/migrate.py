@@ -41,16 +41,38 @@ def script_revisions() -> frozenset[str]:
 
 
 def _scripts() -> tuple[frozenset[str], frozenset[str]]:
-    revisions: set[str] = set()
-    parents: set[str] = set()
+    graph = _graph()
+    parents = {parent for downs in graph.values() for parent in downs}
+    return frozenset(graph), frozenset(parents)
+
+
+def _graph() -> dict[str, frozenset[str]]:
+    """Each script's revision and the revisions it follows; empty when a script does not state them plainly."""
+    graph: dict[str, frozenset[str]] = {}
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
         source = script.read_text(encoding="utf-8")
         revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
         if revision is None or down is None:
-            return frozenset(), frozenset()
-        revisions.add(revision.group(1))
-        parents.update(re.findall(r"['\"](\w+)['\"]", down.group(1)))
-    return frozenset(revisions), frozenset(parents)
+            return {}
+        graph[revision.group(1)] = frozenset(re.findall(r"['\"](\w+)['\"]", down.group(1)))
+    return graph
+
+
+def migrations_between(before: frozenset[str], after: frozenset[str]) -> int:
+    """How many of the scripts' migrations lead from the ``before`` revisions (none: a new database) to ``after``."""
+    revisions = _graph()
+
+    def below(tops: frozenset[str]) -> set[str]:  # the revisions and all they stand on
+        seen: set[str] = set()
+        waiting = list(tops)
+        while waiting:
+            revision = waiting.pop()
+            if revision not in seen:
+                seen.add(revision)
+                waiting.extend(revisions.get(revision, ()))
+        return seen
+
+    return len(below(after) - below(before))
 
 
 def newer_than_scripts(stamped: frozenset[str]) -> bool:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,8 +20,8 @@ from sqlalchemy import text
 from bot.config import load_settings
 from bot.dbtools import backup
 from storage.db import create_engine
-from storage.migrate import alembic_config, script_heads, upgrade_to_head
-from tests.cli import DEMO, Result
+from storage.migrate import alembic_config, script_heads, script_revisions, upgrade_to_head
+from tests.cli import DEMO, ROOT, Result
 from tests.conftest import PG_ADMIN_URL, _pg_admin
 
 DATA_COMMANDS = [
@@ -203,6 +206,39 @@ def test_a_file_without_ordergram_tables_is_refused_and_left_as_it_was(tmp_path:
     with sqlite3.connect(other) as connection:
         assert connection.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
     connection.close()
+
+
+def _migrate_process(workdir: Path, *args: str) -> Result:
+    """``ordergram migrate`` as its own process: logging set up as an operator's is (pytest's is not)."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOG_LEVEL", "LOG_FORMAT"}}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "migrate", *args],
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def test_migrate_says_in_one_line_from_which_schema_to_which_and_alembics_lines_only_with_v(tmp_path: Path) -> None:
+    """A new shop's migrate printed ~67 lines of Alembic INFO, one a migration: the one line that mattered was lost."""
+    (head,) = script_heads()
+    count = len(script_revisions())
+    new = _migrate_process(tmp_path)
+    assert new.returncode == 0, new.stderr
+    assert new.stderr.splitlines() == [f"database: sqlite+aiosqlite:///{tmp_path / 'ordergram.sqlite3'}"]
+    assert new.stdout == f"database migrated from none (a new database) to schema {head}: {count} migrations\n"
+    previous = _behind(tmp_path / "shop.sqlite3")
+    shop = tmp_path / "shop.sqlite3"
+    (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite+aiosqlite:///{shop}\n")
+    told = _migrate_process(tmp_path, "-v")
+    assert told.returncode == 0, told.stderr
+    assert told.stdout == f"database migrated from schema {previous} to schema {head}: 1 migration\n"
+    assert f"Running upgrade {previous} -> {head}" in told.stderr  # Alembic's own line, asked for
+    again = _migrate_process(tmp_path)
+    assert (again.returncode, again.stdout) == (0, "database is at the latest schema\n")
 
 
 def test_migrate_creates_the_default_database_in_the_working_directory_and_says_where(
@@ -508,8 +544,9 @@ def test_migrate_with_another_books_currency_refuses_before_migrating_anything(t
     assert _stamped(db) == previous
     assert sorted(path.name for path in tmp_path.iterdir()) == ["shop.sqlite3"]  # no backup either
     migrated = ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "EUR"})
-    assert migrated.returncode == 0 and migrated.stdout == "database is at the latest schema\n"
     (head,) = script_heads()
+    assert migrated.returncode == 0
+    assert migrated.stdout == f"database migrated from schema {previous} to schema {head}: 1 migration\n"
     assert _stamped(db) == head
 
 
