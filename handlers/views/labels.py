@@ -32,10 +32,10 @@ LABELS: dict[str, dict[str, str]] = {
         "cancelled": N_("cancelled"),
         "on_hold": N_("on hold"),
     },
-    "payment": {
-        "card": N_("card (Telegram Payments)"),
+    "payment": {  # said after "Payment:" (chat, receipts, the Mini App): not "Payment: pay at pickup"
+        "card": N_("card, paid in Telegram"),
         "cod": N_("cash on delivery"),
-        "cod_pickup": N_("pay at pickup"),
+        "cod_pickup": N_("on pickup at the store"),
         "invoice": N_("invoice"),
     },
     "payment_kind": {

@@ -26,9 +26,9 @@ async def test_a_pickup_checkout_counts_every_step_and_says_pay_at_pickup(runnin
     reply = await alice.press(reply.last, reply.last.button_texts()[0])
     assert "💵 Pay at pickup" in reply.last.button_texts()
     review = await alice.press(reply.last, "💵")
-    assert "Payment: pay at pickup" in review.last.text
+    assert "Payment: on pickup at the store" in review.last.text
     placed = await alice.press(review.last, "✅")
-    assert any("Payment: pay at pickup" in m.text for m in placed.new)
+    assert any("Payment: on pickup at the store" in m.text for m in placed.new)
     assert _steps(transcript) == ["step 1 of 5", "step 2 of 5", "step 3 of 5", "step 4 of 5", "step 5 of 5"]
 
 

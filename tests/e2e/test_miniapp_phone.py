@@ -111,7 +111,7 @@ async def test_the_checkout_on_a_phone_puts_each_payment_choice_beside_its_words
         await page.goto(str(client.make_url("/app/shop")))
         await page.locator("#cart-button").click()
         await page.locator("#to-checkout").click()
-        cod = page.get_by_role("radio", name="Оплата при получении")
+        cod = page.get_by_role("radio", name="Наличными при получении")
         await expect(cod).to_be_checked()
         assert await page.evaluate(OVERFLOWING) == []
         radio: Any = await cod.bounding_box()
