@@ -38,7 +38,7 @@ class OrderRepository(Protocol):
         """Inside an open writing unit of work: the order's invoice takes the next number of the shop's
         invoice sequence (its own counter beside the credit notes'), in this transaction: concurrent
         placements queue for it, one rolled back gives its number back, so there are no gaps and no
-        repeats. The last lock its transaction takes (ARCHITECTURE.md, "Lock order")."""
+        repeats. The last lock its transaction takes, after the order's (ARCHITECTURE.md, "Lock order")."""
         ...
 
     async def get_by_id(self, order_id: int) -> Order | None: ...

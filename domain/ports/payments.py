@@ -31,7 +31,8 @@ class InvoiceLinks(Protocol):
 
 class DebitNoteRepository(Protocol):
     async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
-        """The next number of the shop's debit-note sequence, in the caller's transaction (held until it ends)."""
+        """The next number of the shop's debit-note sequence, in the caller's transaction (held until it ends), taken
+        after the order's row lock (an order before its number: ARCHITECTURE.md, "Lock order")."""
         ...
 
     async def for_order(self, order_id: int) -> list[DebitNote]: ...  # oldest first
@@ -49,7 +50,8 @@ class CreditNoteRepository(Protocol):
     async def issue(self, order_id: int, amount: Money, reason: str, at: datetime) -> CreditNote:
         """Inside an open writing unit of work: a credit note with the next number of the shop's
         sequence, taken in this transaction (concurrent refunds queue for it; one rolled back gives
-        its number back), so the numbers have no gaps and no repeats."""
+        its number back), so the numbers have no gaps and no repeats. The order's row is locked first
+        (an order before its number: ARCHITECTURE.md, "Lock order")."""
         ...
 
     async def for_order(self, order_id: int) -> list[CreditNote]: ...  # oldest first

@@ -21,7 +21,7 @@ class SqlCreditNotes:
         self.s = session
 
     async def issue(self, order_id: int, amount: Money, reason: str, at: datetime) -> CreditNote:
-        number = await next_number(self.s, "credit_note")
+        number = await next_number(self.s, "credit_note", order_id)
         row = m.CreditNoteRow(
             number=number,
             order_id=order_id,

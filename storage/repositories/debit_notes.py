@@ -21,7 +21,7 @@ class SqlDebitNotes:
         self.s = session
 
     async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
-        number = await next_number(self.s, "debit_note")
+        number = await next_number(self.s, "debit_note", order_id)
         row = m.DebitNoteRow(
             number=number, order_id=order_id, amount_minor=amount.amount, currency=amount.currency, issued_at=at
         )

@@ -314,7 +314,7 @@ class SqlOrders:
         return await self._first(_ORDER_BY_INVOICE, number=number)
 
     async def number_invoice(self, order_id: int) -> int:
-        number = await next_number(self.s, "invoice")
+        number = await next_number(self.s, "invoice", order_id)
         await run(self.s, _SET_INVOICE_NUMBER, {"order_id": order_id, "number": number})
         return number
 
