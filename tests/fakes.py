@@ -178,6 +178,9 @@ class FakeProducts(_Repo):
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
         return {p.sku: p.id for p in self.st.products.values() if p.sku in skus and p.id is not None}
 
+    async def sku_page(self, *, after: int, limit: int) -> list[tuple[int, str]]:
+        return [(i, p.sku) for i, p in sorted(self.st.products.items()) if i > after][:limit]
+
     async def upsert(self, product: Product) -> Product:
         existing = await self.get_by_sku(product.sku)
         product.id = existing.id if existing and existing.id else self.st.new_id()

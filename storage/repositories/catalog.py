@@ -229,6 +229,10 @@ class SqlProducts:
             found.update({row.sku: row.id for row in await fetch(self.s, _IDS_BY_SKU, {"skus": list(chunk)})})
         return found
 
+    async def sku_page(self, *, after: int, limit: int) -> list[tuple[int, str]]:
+        rows = await fetch(self.s, _SKU_PAGE, {"after": after, "limit": limit})
+        return [(row.id, row.sku) for row in rows]
+
     async def upsert(self, product: Product) -> Product:
         await self.upsert_many([product])
         return product
@@ -390,6 +394,13 @@ _CHANGED_PRODUCTS = fills(
     with_prices().where(m.ProductRow.change_seq >= bindparam("since")).order_by(m.ProductRow.id),
 )
 _IDS_BY_SKU = select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(bindparam("skus", expanding=True)))
+# By the primary key: a page is a range of its index, however far the cursor is.
+_SKU_PAGE = (
+    select(m.ProductRow.id, m.ProductRow.sku)
+    .where(m.ProductRow.id > bindparam("after"))
+    .order_by(m.ProductRow.id)
+    .limit(bindparam("limit"))
+)
 _SKUS_BY_BARCODE = select(m.ProductRow.barcode, m.ProductRow.sku).where(
     m.ProductRow.barcode.in_(bindparam("barcodes", expanding=True))
 )

@@ -95,6 +95,17 @@ async def test_ids_by_sku_names_only_known_skus(uow: UnitOfWork) -> None:
         assert await uow.products.ids_by_sku([]) == {}
 
 
+async def test_sku_pages_list_every_product_once_by_id_after_the_cursor(uow: UnitOfWork) -> None:
+    ids = [await a_product(uow, sku) for sku in ("MUG-2", "CUP-1", "MUG-1", "HAT-1", "BAG-1")]
+    async with uow:
+        first = await uow.products.sku_page(after=0, limit=2)
+        second = await uow.products.sku_page(after=first[-1][0], limit=2)
+        last = await uow.products.sku_page(after=second[-1][0], limit=2)
+        assert await uow.products.sku_page(after=last[-1][0], limit=2) == []
+    assert first + second + last == list(zip(ids, ("MUG-2", "CUP-1", "MUG-1", "HAT-1", "BAG-1"), strict=True))
+    assert [len(page) for page in (first, second, last)] == [2, 2, 1]
+
+
 async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOfWork) -> None:
     async with uow:
         await uow.products.upsert_many(
