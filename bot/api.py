@@ -33,6 +33,7 @@ from bot.api_models import (
     ShipmentEventOut,
     StepOut,
     StockOut,
+    StockPageOut,
     WaitingOut,
     WarehouseStockOut,
 )
@@ -50,6 +51,7 @@ from domain.orders import MAX_REFERENCE, Order, OrderStatus
 from domain.ports import Clock
 from domain.ports.payments import InvoiceLinks
 from domain.promotions import PromoRefused
+from domain.stock import StockLevel
 from domain.usecases.api_keys import authenticate
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
@@ -72,7 +74,7 @@ from domain.usecases.intake import (
     cancel_api_order,
     place_api_order,
 )
-from domain.usecases.intake_stock import api_carrier_event, api_receipt, api_stock
+from domain.usecases.intake_stock import MAX_STOCK_SKUS, api_carrier_event, api_receipt, api_stock, api_stock_feed
 from domain.usecases.orders import NotCancellable
 from domain.usecases.paylinks import CardPaymentsOff, NothingToPay, payment_link
 from domain.usecases.payments import payable
@@ -423,30 +425,40 @@ async def get_order(request: web.Request) -> web.Response:
     return web.json_response(await _order_out(request, order))
 
 
-LIST_QUERY = ("limit", "cursor", "status", "reference", "changed_since")
-
-
 def _query_problem(field: str, what: str) -> ApiProblem:
     return ApiProblem(422, INVALID, f"{field}: {what}", field=field)
 
 
-def _list_query(request: web.Request) -> dict[str, Any]:
-    """``GET /orders``'s query, each value checked and a bad one named, as a body's fields are."""
+def _only_documented(request: web.Request, taken: tuple[str, ...]) -> None:
+    """A query parameter the operation does not take is refused, not ignored: a typo (``?skus=``)
+    read as no parameter at all answered a question the client did not ask."""
+    for name in request.query:
+        if name not in taken:
+            shown = name if len(name) <= 64 and name.isprintable() else f"{ascii(name[:64])[1:-1]}…"
+            raise _query_problem(shown, f"not a parameter of this operation (it takes {', '.join(taken) or 'none'})")
+
+
+def _page_query(request: web.Request, *, limit: int, most: int) -> dict[str, int]:
+    """A paged list's ``limit`` (``limit`` unless given, 1 to ``most``) and ``cursor`` (as ``after``)."""
     query = request.query
-    for name in query:
-        if name not in LIST_QUERY:
-            raise _query_problem(name, f"not a filter of this list (it takes {', '.join(LIST_QUERY)})")
-    asked: dict[str, Any] = {"after": 0, "limit": 50}
-    limit = query.get("limit")
-    if limit is not None:
-        if not (limit.isascii() and limit.isdigit() and len(limit) <= 4 and 1 <= int(limit) <= MAX_ORDERS_PAGE):
-            raise _query_problem("limit", f"a whole number from 1 to {MAX_ORDERS_PAGE}")
-        asked["limit"] = int(limit)
+    asked = {"after": 0, "limit": limit}
+    given = query.get("limit")
+    if given is not None:
+        if not (given.isascii() and given.isdigit() and len(given) <= 4 and 1 <= int(given) <= most):
+            raise _query_problem("limit", f"a whole number from 1 to {most}")
+        asked["limit"] = int(given)
     cursor = query.get("cursor")
     if cursor is not None:
         if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
             raise _query_problem("cursor", "send back the next_cursor of the page before, as it came")
         asked["after"] = int(cursor)
+    return asked
+
+
+def _list_query(request: web.Request) -> dict[str, Any]:
+    """``GET /orders``'s query, each value checked and a bad one named, as a body's fields are."""
+    query = request.query
+    asked: dict[str, Any] = {**_page_query(request, limit=50, most=MAX_ORDERS_PAGE)}
     status = query.get("status")
     if status is not None:
         if status not in {s.value for s in OrderStatus}:
@@ -494,6 +506,9 @@ async def post_cancel(request: web.Request) -> web.Response:
 
 
 async def get_stock(request: web.Request) -> web.Response:
+    if len(request.query.getall("sku", ())) > 1:  # the first alone was answered: the rest went unread
+        detail = f"one SKU here; several in one request: GET {PREFIX}/stock/levels?sku=A&sku=B (up to {MAX_STOCK_SKUS})"
+        raise _query_problem("sku", detail)
     sku = request.query.get("sku", "")
     if not 1 <= len(sku) <= 64:
         raise ApiProblem(422, INVALID, "sku: give a SKU in the query (?sku=…).", field="sku")
@@ -501,12 +516,33 @@ async def get_stock(request: web.Request) -> web.Response:
         found, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
     except NotFound:
         raise _not_found("sku", f"no product {sku}") from None
+    return web.json_response(_stock_out(found, levels).model_dump())
+
+
+def _stock_out(sku: str, levels: list[tuple[str, StockLevel]]) -> StockOut:
     warehouses = [
         WarehouseStockOut(warehouse=code, on_hand=lv.on_hand, reserved=lv.reserved, available=max(lv.available, 0))
         for code, lv in levels
     ]
-    out = StockOut(sku=found, available=sum(w.available for w in warehouses), warehouses=warehouses)
-    return web.json_response(out.model_dump())
+    return StockOut(sku=sku, available=sum(w.available for w in warehouses), warehouses=warehouses)
+
+
+async def get_stock_levels(request: web.Request) -> web.Response:
+    query = request.query
+    skus = query.getall("sku", [])
+    if skus and ("limit" in query or "cursor" in query):
+        raise _query_problem("sku", "name the SKUs, or page through them all with limit and cursor: one or the other")
+    if any(not 1 <= len(sku) <= 64 for sku in skus):
+        raise _query_problem("sku", "a SKU each, 1 to 64 characters (?sku=A&sku=B)")
+    feed = await api_stock_feed(
+        _uow(request), key=_key(request), skus=skus, **_page_query(request, limit=MAX_STOCK_SKUS, most=MAX_STOCK_SKUS)
+    )
+    page = StockPageOut(
+        stock=[_stock_out(sku, levels) for sku, levels in feed.stock],
+        unknown=feed.unknown,
+        next_cursor=str(feed.after) if feed.after is not None else None,
+    )
+    return web.json_response(page.model_dump())
 
 
 async def post_receipt(request: web.Request) -> web.Response:
@@ -578,17 +614,31 @@ ENDPOINTS: tuple[tuple[str, str, Handler, Scope], ...] = (
     ("GET", f"{PREFIX}/orders/{{code}}", get_order, Scope.ORDERS),
     ("POST", f"{PREFIX}/orders/{{code}}/cancel", post_cancel, Scope.ORDERS),
     ("GET", f"{PREFIX}/stock", get_stock, Scope.STOCK_READ),
+    ("GET", f"{PREFIX}/stock/levels", get_stock_levels, Scope.STOCK_READ),
     ("POST", f"{PREFIX}/stock/receipts", post_receipt, Scope.RECEIPTS),
     ("POST", f"{PREFIX}/shipments/{{tracking}}/events", post_shipment_event, Scope.CARRIER),
 )
 
 
-def _scoped(handler: Handler, scope: Scope) -> Handler:
+def _scoped(handler: Handler, scope: Scope, query: tuple[str, ...] | None) -> Handler:
+    """``handler`` for a key with ``scope``; ``query``: the names a GET's query may have (the document's)."""
+
     async def checked(request: web.Request) -> web.StreamResponse:
         _key(request).require(scope)  # before the body is read: a key without the scope learns nothing
+        if query is not None:
+            _only_documented(request, query)
         return await handler(request)
 
     return checked
+
+
+def _query_names(document: dict[str, Any], method: str, path: str) -> tuple[str, ...] | None:
+    """The query parameters the OpenAPI document gives a GET (the names it takes are the names it
+    says it takes); None for a POST, whose query is not read."""
+    if method != "GET":
+        return None
+    operation = document["paths"][path]["get"]
+    return tuple(p["name"] for p in operation.get("parameters", ()) if p["in"] == "query")
 
 
 def add_api(
@@ -609,8 +659,9 @@ def add_api(
     app[PROXIES] = trusted_networks(settings.trusted_proxies)
     app.middlewares.extend([problems, api_key_auth])
     app.router.add_get(f"{PREFIX}/openapi.json", get_openapi)
+    document = openapi_document({(method, path): scope for method, path, _, scope in ENDPOINTS})
     for method, path, handler, scope in ENDPOINTS:
-        app.router.add_route(method, path, _scoped(handler, scope))
+        app.router.add_route(method, path, _scoped(handler, scope, _query_names(document, method, path)))
 
 
 def make_api_app(sessions: Any, settings: Settings, clock: Clock, links: InvoiceLinks | None = None) -> web.Application:

@@ -201,6 +201,18 @@ class StockOut(BaseModel):
     warehouses: list[WarehouseStockOut]
 
 
+class StockPageOut(BaseModel):
+    stock: list[StockOut] = Field(
+        description="each product's stock as GET /stock?sku= gives it: the SKUs named, in the order asked, "
+        "or a page of every product's, in the order they were added"
+    )
+    unknown: list[str] = Field(description="SKUs named that no product has (none when paging)")
+    next_cursor: str | None = Field(
+        description="send it back as ?cursor= (with the same limit) for the next page; null: this was the last "
+        "(always, when SKUs are named)"
+    )
+
+
 class ReceiptOut(BaseModel):
     sku: str
     warehouse: str

@@ -19,10 +19,12 @@ from bot.api_models import (
     ShipmentEventIn,
     ShipmentEventOut,
     StockOut,
+    StockPageOut,
 )
 from domain.apikeys import Scope
 from domain.orders import MAX_REFERENCE, OrderStatus
 from domain.usecases.intake import MAX_ORDERS_PAGE
+from domain.usecases.intake_stock import MAX_STOCK_SKUS
 
 PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -38,6 +40,7 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
         OrderOut,
         OrderPageOut,
         StockOut,
+        StockPageOut,
         ReceiptOut,
         ShipmentEventOut,
         Problem,
@@ -69,6 +72,13 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
         "nothing again; the same key with another body is 409. Without it, every request counts the goods."
     )
     statuses_enum = [s.value for s in OrderStatus]
+    cursor = {
+        "name": "cursor",
+        "in": "query",
+        "description": "the next_cursor of the page before",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+    }
+    sku = {"type": "string", "minLength": 1, "maxLength": 64}
     list_parameters: list[dict[str, Any]] = [
         {
             "name": "limit",
@@ -76,12 +86,7 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
             "description": "orders a page, 50 unless given",
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ORDERS_PAGE},
         },
-        {
-            "name": "cursor",
-            "in": "query",
-            "description": "the next_cursor of the page before",
-            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
-        },
+        cursor,
         {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses_enum}},
         {
             "name": "reference",
@@ -149,15 +154,36 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
             f"{PREFIX}/stock": {
                 "get": {
                     "summary": "Stock per warehouse",
+                    "description": f"One SKU a request; several at once: GET {PREFIX}/stock/levels.",
+                    "parameters": [{"name": "sku", "in": "query", "required": True, "schema": sku}],
+                    "responses": {"200": answer("StockOut", "stock"), **errors},
+                }
+            },
+            f"{PREFIX}/stock/levels": {
+                "get": {
+                    "summary": "Stock per warehouse of many products: the SKUs named, or every product, a page a time",
+                    "description": f"Name up to {MAX_STOCK_SKUS} SKUs (?sku=A&sku=B; one no product has is listed in "
+                    "unknown), or none to page through every product, hidden ones too, following next_cursor "
+                    "until it is null. Each product's figures are those GET /stock?sku= gives.",
                     "parameters": [
                         {
                             "name": "sku",
                             "in": "query",
-                            "required": True,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 64},
-                        }
+                            "description": f"a SKU, repeated for each (at most {MAX_STOCK_SKUS}); not with limit "
+                            "or cursor",
+                            "schema": {"type": "array", "items": sku, "maxItems": MAX_STOCK_SKUS},
+                            "style": "form",
+                            "explode": True,
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "description": f"products a page, {MAX_STOCK_SKUS} unless given",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_STOCK_SKUS},
+                        },
+                        cursor,
                     ],
-                    "responses": {"200": answer("StockOut", "stock"), **errors},
+                    "responses": {"200": answer("StockPageOut", "stock"), **errors},
                 }
             },
             f"{PREFIX}/stock/receipts": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from domain.apikeys import ApiKey, FirstUse, NoCarrierOnKey, Scope
@@ -30,7 +31,60 @@ async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, lis
             raise NotFound()
         codes = {w.id: w.code for w in await uow.warehouses.all()}
         levels = await uow.stock.levels([product.id])
-    return product.sku, sorted((codes.get(lv.warehouse_id, "?"), lv) for lv in levels)
+    return product.sku, _per_warehouse(codes, levels)
+
+
+def _per_warehouse(codes: Mapping[int | None, str], levels: Iterable[StockLevel]) -> list[tuple[str, StockLevel]]:
+    return sorted((codes.get(lv.warehouse_id, "?"), lv) for lv in levels)
+
+
+MAX_STOCK_SKUS = 100  # products an answer of the stock feed holds at most: a page, or the SKUs asked by name
+
+
+@dataclass(frozen=True, slots=True)
+class StockFeed:
+    """Several products' stock, each as ``api_stock`` gives one's; ``unknown``: SKUs asked that no
+    product has; ``after``: where the next page starts (None: this was the last)."""
+
+    stock: list[tuple[str, list[tuple[str, StockLevel]]]]
+    unknown: list[str]
+    after: int | None
+
+
+async def api_stock_feed(
+    uow: UnitOfWork, *, key: ApiKey, skus: Sequence[str] = (), after: int = 0, limit: int = MAX_STOCK_SKUS
+) -> StockFeed:
+    """A channel keeping a catalog's stock in step: the SKUs it names (in the order asked, a
+    repeat once; one it does not know listed, not failing the rest), or, naming none, every
+    product a page at a time by id, hidden ones too (a page's cursor stays put as products come)."""
+    key.require(Scope.STOCK_READ)
+    if len(skus) > MAX_STOCK_SKUS:
+        raise InvalidField(field="sku", reason=f"at most {MAX_STOCK_SKUS} SKUs a request; page through the rest")
+    asked: dict[str, None] = {}
+    for sku in skus:
+        try:
+            asked[normalize_sku(sku)] = None
+        except DomainError:
+            raise InvalidField(field="sku", reason=f"not a SKU: {sku!r}") from None
+    unknown: list[str] = []
+    async with uow.read_only():
+        if asked:
+            ids = await uow.products.ids_by_sku(list(asked))
+            page, more = [(ids[sku], sku) for sku in asked if sku in ids], False
+            unknown = [sku for sku in asked if sku not in ids]
+        else:
+            page = await uow.products.sku_page(after=after, limit=limit + 1)  # one more: is there a next page?
+            page, more = page[:limit], len(page) > limit
+        codes = {w.id: w.code for w in await uow.warehouses.all()}
+        levels = await uow.stock.levels([product_id for product_id, _ in page])
+    of: dict[int, list[StockLevel]] = {}
+    for level in levels:
+        of.setdefault(level.product_id, []).append(level)
+    return StockFeed(
+        [(sku, _per_warehouse(codes, of.get(product_id, ()))) for product_id, sku in page],
+        unknown,
+        page[-1][0] if more else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,3 +187,46 @@ async def test_a_value_of_the_wrong_form_is_told_the_form_to_send(api) -> None:
         problem = await answer.json()
         assert (answer.status, problem["field"]) == (422, field), problem
         assert problem["detail"] == f"{field}: {detail}" and problem["errors"][0]["detail"] == detail, problem
+
+
+# A value each documented query parameter takes, to show it is taken (a new one needs its example here).
+QUERY_EXAMPLES = {
+    "limit": "10",
+    "cursor": "0",
+    "status": "placed",
+    "reference": "WEB-1001",
+    "changed_since": "2026-12-07T10:00:00Z",
+    "sku": "85123A",
+}
+
+
+def _gets(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each GET operation's path, filled in, and the operation (the public document aside)."""
+    paths = document["paths"].items()
+    return [(path.replace("{code}", "NOPE1234"), ops["get"]) for path, ops in paths if "get" in ops]
+
+
+async def test_every_get_refuses_a_query_parameter_it_does_not_take_naming_it(api) -> None:
+    """A typo (``?skus=`` for ``?sku=``) was ignored: the answer looked right for a question not asked."""
+    client, auth = api
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    assert len(_gets(document)) == 4  # the orders, an order, a SKU's stock, the stock feed
+    for path, operation in _gets(document):
+        taken = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+        query = {name: QUERY_EXAMPLES[name] for name in taken[:1]}
+        answer = await client.get(path, params={**query, "skus": "85123A"}, headers=auth)
+        problem = await answer.json()
+        assert (answer.status, problem["field"], problem["title"]) == (422, "skus", "Invalid request"), (path, problem)
+        assert problem["detail"].startswith("skus: not a parameter of this operation"), problem
+        assert problem["detail"].endswith(f"(it takes {', '.join(taken)})" if taken else "(it takes none)"), problem
+        _Documented.model_validate(problem)
+
+
+async def test_every_documented_query_parameter_is_taken(api) -> None:
+    client, auth = api
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    for path, operation in _gets(document):
+        for parameter in (p for p in operation.get("parameters", []) if p["in"] == "query"):
+            name = parameter["name"]
+            answer = await client.get(path, params={name: QUERY_EXAMPLES[name]}, headers=auth)
+            assert answer.status in (200, 404), (path, name, await answer.text())

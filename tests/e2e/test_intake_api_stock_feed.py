@@ -1,0 +1,126 @@
+"""The intake API's stock feed: many SKUs' stock in one request, by SKU or a page of the whole catalog."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.usecases.api_keys import create_api_key
+from storage import models as m
+from tests.e2e.conftest import shop_on
+from tests.e2e.intake_api import ORDER
+from tests.fakes import FakeClock
+
+Client = TestClient[Any, Any]
+
+
+@pytest.fixture
+async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with shop_on(database_url, clock) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def market(shop_on_each_engine: RunningBot) -> AsyncIterator[Client]:
+    """A marketplace's client: it reads stock and places orders."""
+    runtime = shop_on_each_engine.runtime
+    scopes = frozenset({Scope.STOCK_READ, Scope.ORDERS})
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="marketplace", scopes=scopes)
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as client:
+        yield client
+
+
+async def _skus(shop: RunningBot) -> list[str]:
+    async with shop.runtime.sessions() as session:
+        return list(await session.scalars(select(m.ProductRow.sku).order_by(m.ProductRow.id)))
+
+
+async def _one(client: Client, sku: str) -> dict[str, Any]:
+    answer = await client.get("/api/v1/stock", params={"sku": sku})
+    assert answer.status == 200, await answer.text()
+    return dict(await answer.json())
+
+
+async def test_several_skus_come_in_one_answer_each_as_the_single_form_gives_it(
+    shop_on_each_engine: RunningBot, market: Client
+) -> None:
+    skus = (await _skus(shop_on_each_engine))[:3]
+    # An order reserves some, so reserved and available differ from on hand in the figures compared.
+    placed = await market.post("/api/v1/orders", json=ORDER, headers={"Idempotency-Key": "feed-1"})
+    assert placed.status == 201, await placed.text()
+    asked = ["85123a", *skus, "NOPE-1", "85123A"]  # any letter case; a repeat answered once
+    answer = await market.get("/api/v1/stock/levels", params=[("sku", sku) for sku in asked])
+    page = await answer.json()
+    assert answer.status == 200, page
+    expected = ["85123A", *(sku for sku in skus if sku != "85123A")]
+    assert [entry["sku"] for entry in page["stock"]] == expected
+    assert page["stock"] == [await _one(market, sku) for sku in expected]
+    reserved = next(entry for entry in page["stock"] if entry["sku"] == "85123A")
+    assert sum(w["reserved"] for w in reserved["warehouses"]) == 2
+    assert page["unknown"] == ["NOPE-1"] and page["next_cursor"] is None
+
+
+async def test_the_whole_catalog_pages_through_every_sku_once_with_the_single_forms_figures(
+    shop_on_each_engine: RunningBot, market: Client
+) -> None:
+    every = await _skus(shop_on_each_engine)
+    assert len(every) > 7  # more than one page of 7
+    seen: list[dict[str, Any]] = []
+    query: dict[str, str] = {"limit": "7"}
+    while True:
+        answer = await market.get("/api/v1/stock/levels", params=query)
+        page = await answer.json()
+        assert answer.status == 200, page
+        assert 1 <= len(page["stock"]) <= 7 and page["unknown"] == []
+        seen += page["stock"]
+        if page["next_cursor"] is None:
+            break
+        query = {"limit": "7", "cursor": page["next_cursor"]}
+    assert [entry["sku"] for entry in seen] == every
+    assert seen[0] == await _one(market, every[0]) and seen[-1] == await _one(market, every[-1])
+    whole = await (await market.get("/api/v1/stock/levels")).json()  # 100 a page unless asked
+    assert whole["stock"] == seen[:100]
+
+
+async def test_a_feed_asked_for_wrongly_is_a_problem_naming_the_query_field(market: Client) -> None:
+    for query, field, said in (
+        ([("sku", f"SKU-{n}") for n in range(101)], "sku", "at most 100"),
+        ([("sku", "")], "sku", "a SKU"),
+        ([("sku", "no spaces please")], "sku", "not a SKU"),
+        ([("sku", "85123A"), ("cursor", "5")], "sku", "one or the other"),
+        ([("sku", "85123A"), ("limit", "5")], "sku", "one or the other"),
+        ([("limit", "0")], "limit", "1 to 100"),
+        ([("limit", "101")], "limit", "1 to 100"),
+        ([("cursor", "abc")], "cursor", "next_cursor"),
+        ([("skus", "85123A")], "skus", "sku, limit, cursor"),
+    ):
+        answer = await market.get("/api/v1/stock/levels", params=query)
+        problem = await answer.json()
+        assert (answer.status, problem["field"], problem["title"]) == (422, field, "Invalid request"), problem
+        assert problem["detail"].startswith(f"{field}: ") and said in problem["detail"], problem
+
+
+async def test_the_single_form_refuses_a_second_sku_and_names_the_feed(market: Client) -> None:
+    answer = await market.get("/api/v1/stock", params=[("sku", "85123A"), ("sku", "22423")])
+    problem = await answer.json()
+    assert (answer.status, problem["field"]) == (422, "sku"), problem
+    assert "/api/v1/stock/levels" in problem["detail"]
+    assert (await _one(market, "85123A"))["sku"] == "85123A"  # one SKU: as before
+
+
+async def test_a_key_without_stock_read_learns_nothing_of_the_feed(shop_on_each_engine: RunningBot) -> None:
+    runtime = shop_on_each_engine.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="orders only", scopes=frozenset({Scope.ORDERS}))
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as client:
+        answer = await client.get("/api/v1/stock/levels?sku=85123A")
+        problem = await answer.json()
+    assert (answer.status, problem["scope"]) == (403, "stock:read") and "stock" not in problem
