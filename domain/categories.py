@@ -83,6 +83,12 @@ class CategoryNode:
     name: str
     parent_id: int | None
     own_count: int
+    # (language, name) where the category is translated: a tuple, so the node stays hashable (``tree_of``).
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name_in(self, language: str) -> str:
+        """Its name in ``language`` where translated, else the shop's."""
+        return next((name for lang, name in self.names if lang == language), self.name) if self.names else self.name
 
 
 class CategoryTree:
@@ -111,24 +117,26 @@ class CategoryTree:
         """Active products in the category and in every category below it."""
         return self._totals.get(category_id, 0)
 
-    def category(self, node: CategoryNode) -> Category:
-        return Category(node.id, node.name, self.total(node.id))
+    def category(self, node: CategoryNode, language: str = "") -> Category:
+        return Category(node.id, node.name_in(language), self.total(node.id))
 
-    def children(self, category_id: int | None) -> list[Category]:
+    def children(self, category_id: int | None, language: str = "") -> list[Category]:
         """The categories directly below (the top ones for None) that have something to show,
-        by name."""
-        kids = self._children.get(category_id, [])
-        return [self.category(k) for k in kids if self.total(k.id) > 0]
+        by name — in ``language`` where translated (a Russian reader's list is in its own order)."""
+        kids = [self.category(k, language) for k in self._children.get(category_id, []) if self.total(k.id) > 0]
+        if language and any(k.names for k in self._children.get(category_id, ())):
+            kids.sort(key=lambda c: (c.name.casefold(), c.id))
+        return kids
 
-    def trail(self, category_id: int) -> list[Category]:
-        """From the top down to ``category_id``: the breadcrumbs."""
+    def trail(self, category_id: int, language: str = "") -> list[Category]:
+        """From the top down to ``category_id``: the breadcrumbs (named in ``language`` where translated)."""
         path: list[Category] = []
         seen: set[int] = set()
         current: int | None = category_id
         while current is not None and current in self.nodes and current not in seen:
             seen.add(current)
             node = self.nodes[current]
-            path.append(self.category(node))
+            path.append(self.category(node, language))
             current = node.parent_id
         return path[::-1]
 

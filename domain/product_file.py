@@ -32,7 +32,7 @@ PRODUCTS = Columns(
     (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options", "status", "backorder"),
     prefixes=("price_",),
     decimal=frozenset({"price", "cost"}),
-    languages=("name_", "description_"),
+    languages=("name_", "description_", "category_"),  # category_ru: domain.category_names
 )
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[a-z]{2})?$")
@@ -48,7 +48,7 @@ def _translations(row: Row, languages: Container[str] | None) -> tuple[dict[str,
     descriptions: dict[str, str] = {}
     for column, value in row.values.items():
         kind, _, language = column.partition("_")
-        if kind not in ("name", "description") or not language or not value.strip():
+        if kind not in ("name", "description") or not language or not value.strip():  # category_ru is read apart
             continue
         if not LANGUAGE_CODE.match(language) or (languages is not None and language not in languages):
             row.fail(N_("{column}: the bot does not speak “{value}”"), column=column, value=language)

@@ -57,6 +57,7 @@ class State:
     product_changes: list[ProductChange] = field(default_factory=list)
     categories: dict[str, int] = field(default_factory=dict)
     category_parent: dict[int, int] = field(default_factory=dict)  # child id -> parent id
+    category_names: dict[int, dict[str, str]] = field(default_factory=dict)  # id -> language -> name
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
     stock: dict[tuple[int, int], StockLevel] = field(default_factory=dict)
     bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
@@ -308,7 +309,11 @@ class FakeProducts(_Repo):
             if p.category_id is not None:
                 own[p.category_id] = own.get(p.category_id, 0) + 1
         parent = self.st.category_parent
-        return [CategoryNode(i, n, parent.get(i), own.get(i, 0)) for n, i in self.st.categories.items()]
+        names = self.st.category_names
+        return [
+            CategoryNode(i, n, parent.get(i), own.get(i, 0), tuple(sorted(names.get(i, {}).items())))
+            for n, i in self.st.categories.items()
+        ]
 
     async def category_parents(self) -> dict[str, str | None]:
         names = {i: n for n, i in self.st.categories.items()}
@@ -319,6 +324,11 @@ class FakeProducts(_Repo):
             self.st.categories.setdefault(parent, self.st.new_id())
             child_id = self.st.categories.setdefault(child, self.st.new_id())
             self.st.category_parent[child_id] = self.st.categories[parent]
+
+    async def translate_categories(self, names: Mapping[str, Mapping[str, str]]) -> None:
+        for category, translated in names.items():
+            category_id = self.st.categories.setdefault(category, self.st.new_id())
+            self.st.category_names.setdefault(category_id, {}).update(translated)
 
     async def in_category(
         self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0

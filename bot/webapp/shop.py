@@ -112,6 +112,7 @@ async def get_categories(request: web.Request) -> web.Response:
         page_size=MAX_CATEGORIES,
         currency=customer_currency(customer, runtime.settings.default_currency),
         fallback_currency=runtime.settings.default_currency,
+        language=reading_language(),  # a category's name in the reader's language where translated
     )
     return web.json_response(_categories(found.children))
 

@@ -223,7 +223,7 @@ async def browse_category(
         node = tree.nodes.get(category_id) if category_id else None
         if category_id and node is None:
             raise NotFound()
-        children = tree.children(node.id if node else None)
+        children = tree.children(node.id if node else None, language)
         own = node.own_count if node else 0
         page, pages = _pages(len(children) + own, page, page_size)
         start, end = page * page_size, (page + 1) * page_size
@@ -238,7 +238,7 @@ async def browse_category(
         if node is None:
             return CatalogPage(None, cards, page, pages, len(children), children[start:end])
         parent = node.parent_id if node.parent_id in tree.nodes else None
-        trail = tree.trail(node.id)
+        trail = tree.trail(node.id, language)
         return CatalogPage(trail[-1], cards, page, pages, len(children) + own, children[start:end], trail, parent)
 
 

@@ -12,6 +12,7 @@ from domain.backorders import parse_backorder_column
 from domain.catalog import Product
 from domain.catalog_edits import DuplicateBarcode, ProductChange, file_changes, shown
 from domain.categories import CategoryMove, Spelling, leaf, moves, plan_parents, refuse
+from domain.category_names import CategoryNames, parse_category_names
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
 from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
@@ -164,7 +165,7 @@ async def import_products(
     # Reading 50,000 rows takes seconds: in a thread, so the bot answers everyone else meanwhile,
     # and before the transaction (SQLite's write lock, every checkout's) when nothing stored is
     # needed for it, which is unless variant rows come without their parent row.
-    terms, bad_terms, wanted = await asyncio.to_thread(_read_first, text)
+    terms, bad_terms, wanted, category_names = await asyncio.to_thread(_read_first, text, languages)
     read = await asyncio.to_thread(parse_products, text, resolve, languages, {}) if not wanted else None
     async with uow:
         if read is None:
@@ -211,6 +212,8 @@ async def import_products(
             changes + [ProductChange(new.id or 0, at, actor, "category", old, new.category) for new, old in followers]
         )
         await import_terms(uow, terms)
+        # Named as the file's paths are spelled: "clothing" in category is the stored Clothing.
+        await uow.products.translate_categories({spelling.of(name): names for name, names in category_names.items()})
         if back:
             available = await available_by_product(uow, back)
             await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], at)
@@ -230,11 +233,14 @@ async def import_products(
     )
 
 
-def _read_first(text: str) -> tuple[list[tuple[str, str]], list[Problem], list[str]]:
-    """The optional ``backorder`` column, and the variant rows without their parent row in the
-    file with those parents (``parents_outside``)."""
+def _read_first(
+    text: str, languages: Container[str] | None
+) -> tuple[list[tuple[str, str]], list[Problem], list[str], CategoryNames]:
+    """The optional ``backorder`` and ``category_ru``-style columns (their problems with the backorder's),
+    and the variant rows without their parent row in the file with those parents (``parents_outside``)."""
     terms, bad_terms = parse_backorder_column(text)
-    return terms, bad_terms, parents_outside(text)
+    category_names, bad_names = parse_category_names(text, languages)
+    return terms, bad_terms + bad_names, parents_outside(text), category_names
 
 
 async def _stored_beside(uow: UnitOfWork, wanted: list[str]) -> dict[str, Product]:

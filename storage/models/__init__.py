@@ -16,6 +16,7 @@ from storage.models.books import (
 from storage.models.campaigns import CampaignClickRow, CampaignRow, MarketingOptOutRow
 from storage.models.catalog import (
     CategoryRow,
+    CategoryTranslationRow,
     FxRateRow,
     ProductChangeRow,
     ProductGroupRow,
@@ -105,6 +106,7 @@ __all__ = [
     "CarrierRateRow",
     "CartLineRow",
     "CategoryRow",
+    "CategoryTranslationRow",
     "ChangeCounterRow",
     "CreditNoteRow",
     "CustomerRow",

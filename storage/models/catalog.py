@@ -28,6 +28,15 @@ class CategoryRow(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
 
 
+class CategoryTranslationRow(Base):
+    """A category's name in a language other than the default (the products file's ``category_ru``)."""
+
+    __tablename__ = "category_translations"
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+
+
 class ProductGroupRow(Base):
     """A product's parent: the code its variants share and up to 3 option names (Size, Colour).
     A product without options is a parent with one variant, coded as its SKU."""

@@ -367,6 +367,9 @@ class SqlProducts:
     async def link_categories(self, links: Mapping[str, str]) -> None:
         await catalog_tree.link(self.s, links)
 
+    async def translate_categories(self, names: Mapping[str, Mapping[str, str]]) -> None:
+        await catalog_tree.translate(self.s, names)
+
     async def in_category(
         self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0
     ) -> list[Product]:

@@ -13,8 +13,9 @@ from domain.catalog import Category, ProductStatus
 from domain.categories import CategoryNode
 from storage import models as m
 from storage.cache import CacheView
+from storage.db import DIALECT
 from storage.repositories.cached import fills
-from storage.repositories.sql import _chunks, fetch
+from storage.repositories.sql import _INSERT_FOR, _chunks, fetch, run
 
 
 async def categories(s: AsyncSession) -> list[Category]:
@@ -43,8 +44,11 @@ async def nodes(s: AsyncSession, cache: CacheView | None) -> list[CategoryNode]:
     if cache is not None and (cached := cache.get("tree", "nodes")) is not None:
         return list(cast(tuple[CategoryNode, ...], cached))  # CategoryNode is frozen
     own: dict[int, int] = {cid: n for cid, n in await s.execute(_OWN_COUNTS)}
+    names: dict[int, list[tuple[str, str]]] = {}
+    for cid, language, name in await s.execute(_TRANSLATIONS):
+        names.setdefault(cid, []).append((language, name))
     rows = await s.execute(_CATEGORIES)
-    found = [CategoryNode(cid, name, parent, own.get(cid, 0)) for cid, name, parent in rows]
+    found = [CategoryNode(cid, name, parent, own.get(cid, 0), tuple(names.get(cid, ()))) for cid, name, parent in rows]
     if cache is not None:
         cache.put("tree", "nodes", tuple(found))
     return found
@@ -69,6 +73,26 @@ async def link(s: AsyncSession, links: Mapping[str, str]) -> None:
     for child, parent in links.items():
         rows[ids[child]].parent_id = ids[parent]
     await s.flush()
+
+
+async def translate(s: AsyncSession, names: Mapping[str, Mapping[str, str]]) -> None:
+    """Each category's name per language (by its stored name: language → name), the missing categories
+    created as top ones; a language's name given again replaces it."""
+    ids = await ids_of(s, set(names)) if names else {}
+    rows = [
+        {"category_id": ids[category], "language": language, "name": name}
+        for category, translated in sorted(names.items())
+        for language, name in sorted(translated.items())
+    ]
+    table = m.CategoryTranslationRow.__table__
+    for chunk in _chunks(rows):
+        statement = _INSERT_FOR[s.info[DIALECT]](table).values(list(chunk))
+        await run(
+            s,
+            statement.on_conflict_do_update(
+                index_elements=["category_id", "language"], set_={"name": statement.excluded.name}
+            ),
+        )
 
 
 async def ids_of(s: AsyncSession, names: set[str]) -> dict[str, int]:
@@ -145,6 +169,12 @@ _OWN_COUNTS = fills(
     select(_P.category_id, func.count()).where(_SHOWN, _FIRST_OF_PARENT).group_by(_P.category_id),
 )
 _CATEGORIES = fills("tree", select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
+_TRANSLATIONS = fills(
+    "tree",
+    select(
+        m.CategoryTranslationRow.category_id, m.CategoryTranslationRow.language, m.CategoryTranslationRow.name
+    ).order_by(m.CategoryTranslationRow.category_id, m.CategoryTranslationRow.language),
+)
 _IN_CATEGORY = (_P.category_id == bindparam("category_id"), _SHOWN, _FIRST_OF_PARENT)
 _BOUNDARY = select(_P.name).where(_P.id == bindparam("id"), *_IN_CATEGORY)
 _PAGE_AFTER = (

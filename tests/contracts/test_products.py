@@ -220,6 +220,30 @@ async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow:
     assert (moved.total(ids["T-shirts"]), moved.total(ids["Clothing"])) == (1, 3)
 
 
+async def test_a_category_is_named_per_language_and_a_later_name_replaces_only_its_language(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.link_categories({"T-shirts": "Clothing"})
+        await uow.products.upsert_many([Product("T-1", "Tee", "T-shirts"), Product("M-1", "Mug", "Kitchen")])
+        await uow.products.translate_categories(
+            {"Clothing": {"ru": "Одежда", "de": "Kleidung"}, "T-shirts": {"ru": "Майки"}}
+        )
+        await uow.commit()
+    async with uow.read_only():  # read through the read cache, which a later write must clear
+        before = CategoryTree(await uow.products.category_nodes())
+    async with uow:
+        await uow.products.translate_categories({"T-shirts": {"ru": "Футболки"}})
+        await uow.commit()
+    async with uow.read_only():
+        tree = CategoryTree(await uow.products.category_nodes())
+    ids = {n.name: n.id for n in tree.nodes.values()}
+    assert [c.name for c in before.trail(ids["T-shirts"], "ru")] == ["Одежда", "Майки"]
+    assert [c.name for c in tree.trail(ids["T-shirts"], "ru")] == ["Одежда", "Футболки"]
+    assert [c.name for c in tree.trail(ids["T-shirts"], "de")] == ["Kleidung", "T-shirts"]  # untranslated: the shop's
+    assert [c.name for c in tree.trail(ids["T-shirts"])] == ["Clothing", "T-shirts"]
+    # Read in Russian, the top categories go in their Russian order: Kitchen (untranslated) before Одежда.
+    assert [(c.name, c.product_count) for c in tree.children(None, "ru")] == [("Kitchen", 1), ("Одежда", 1)]
+
+
 async def test_a_page_next_to_a_shown_one_starts_at_its_boundary_product(uow: UnitOfWork) -> None:
     async with uow:
         await uow.products.upsert_many([Product(f"P-{i}", f"Item {i:02}", "Shelf") for i in range(10)])

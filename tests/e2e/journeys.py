@@ -285,3 +285,15 @@ async def two_jars_in_a_tote(shop: RunningBot, *, customer_id: int, picker_id: i
     await pick_everything(pia, round_one)
     assert await status(shop, code) == "picked"
     return code
+
+
+def breadcrumb(message: BotMessage) -> str:
+    """A category page's first line: ``Catalog › Clothing › T-shirts``."""
+    return message.text.splitlines()[0]
+
+
+async def down(user: SandboxUser, message: BotMessage, name: str) -> BotMessage:
+    """Page forward (▶, in any language) until the button for category ``name`` shows, then press it."""
+    while not any(t.startswith(name + " (") for t in message.button_texts()):
+        message = (await user.press(message, "▶")).last
+    return (await user.press(message, name + " (")).last

@@ -10,6 +10,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
+from tests.e2e.journeys import breadcrumb, down
 
 AISLES, SHELVES = 20, 24  # with the store itself: 501 categories
 BIG_SHELF = "Shelf 20-24"
@@ -43,17 +44,6 @@ async def seed_store(running: RunningBot, big_shelf_products: int) -> dict[str, 
         await session.execute(insert(m.ProductRow), [{**p, "group_id": groups[str(p["sku"])]} for p in products])
         await session.commit()
     return ids
-
-
-def breadcrumb(message: BotMessage) -> str:
-    return message.text.splitlines()[0]
-
-
-async def down(user: SandboxUser, message: BotMessage, name: str) -> BotMessage:
-    """Page forward until the button for category ``name`` shows, then press it."""
-    while not any(t.startswith(name + " (") for t in message.button_texts()):
-        message = (await user.press(message, "Next")).last
-    return (await user.press(message, name + " (")).last
 
 
 def within_limits(message: BotMessage) -> bool:

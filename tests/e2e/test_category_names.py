@@ -1,0 +1,87 @@
+"""Category names per language (the products file's ``category_ru``): a customer browses the tree, its
+breadcrumbs and the Mini App's categories in their language, an untranslated one in the shop's."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot
+from domain.usecases.imports import import_products
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import breadcrumb, down
+from tests.e2e.miniapp import miniapp, tma
+
+CUSTOMER = 1701
+CLOTHES = (
+    "sku,name,category,category_ru,price,currency\n"
+    "TEE-1,Plain tee,Clothing > T-shirts,Одежда > Футболки,10.00,GBP\n"
+    "SCARF-1,Wool scarf,clothing,,15.00,GBP\n"  # the stored Clothing, its translation kept
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "clothing", "tshirts", "catalog"),
+    [("en", "Clothing", "T-shirts", "Catalog"), ("ru", "Одежда", "Футболки", "Каталог")],
+)
+async def test_a_customer_browses_categories_named_in_their_language_and_untranslated_ones_in_the_shops(
+    shop: RunningBot, language: str, clothing: str, tshirts: str, catalog: str
+) -> None:
+    await import_products(shop.runtime.uow(), shop.runtime.clock, CLOTHES)
+    customer = SandboxUser(shop.server, CUSTOMER, "Cat", language_code=language)
+    top = (await customer.send("/catalog")).last
+    assert any(t.startswith("Lighting (") for t in top.button_texts())  # not translated: the shop's name
+    upper = await down(customer, top, clothing)
+    assert breadcrumb(upper) == f"{catalog} › {clothing}"
+    assert f"{tshirts} (1)" in upper.button_texts() and "Wool scarf" in upper.button_texts()
+    inner = (await customer.press(upper, f"{tshirts} (1)")).last
+    assert breadcrumb(inner) == f"{catalog} › {clothing} › {tshirts}"
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        listed = await (await client.get("/app/api/shop/categories", headers=headers)).json()
+        found = next(c for c in listed if c["name"] == clothing)
+        assert found["count"] == 2 and any(c["name"] == "Lighting" for c in listed)
+        grid = await (
+            await client.get("/app/api/shop/products", params={"category": found["id"]}, headers=headers)
+        ).json()
+        assert [c["name"] for c in grid["children"]] == [tshirts] and [c["name"] for c in grid["trail"]] == [clothing]
+
+
+async def test_a_russian_category_name_is_shortened_and_escaped_in_the_breadcrumbs(shop: RunningBot) -> None:
+    long = "Очень " * 15 + "<длинное & имя"  # 104 characters (no “>”: it parts a path): a category's name takes 128
+    products = f"sku,name,category,category_ru,price,currency\nHAT-1,Hat,Hats,{long.strip()},5.00,GBP\n"
+    await import_products(shop.runtime.uow(), shop.runtime.clock, products)
+    boris = SandboxUser(shop.server, CUSTOMER + 1, "Борис", language_code="ru")
+    top = (await boris.send("/catalog")).last
+    while not any(t.startswith("Очень Очень") for t in top.button_texts()):
+        top = (await boris.press(top, "▶")).last
+    assert next(t for t in top.button_texts() if t.startswith("Очень")).endswith("… (1)")  # the button's 40
+    hats = (await boris.press(top, "Очень Очень")).last
+    assert breadcrumb(hats).startswith("Каталог › Очень Очень") and breadcrumb(hats).endswith("…")
+    assert hats.html is not None and "<длинное" not in hats.html
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "products.csv:2: category_ru does not translate category name by name (1 of 2): give each name of its path",
+        ),
+        ("ru", "products.csv:2: category_ru переводит category не имя за именем (1 из 2): переведите каждое имя пути"),
+    ],
+)
+async def test_a_translated_path_shorter_than_the_category_path_is_refused_and_nothing_is_imported(
+    shop: RunningBot, language: str, said: str
+) -> None:
+    await hire(shop, ADMIN + 1, "Olga", "manager")
+    olga = SandboxUser(shop.server, ADMIN + 1, "Olga", language_code=language)
+    await olga.send(f"/language {language}")
+    bad = "sku,name,category,category_ru,price,currency\nTEE-9,Tee,Clothing > T-shirts,Одежда,10.00,GBP\n".encode()
+    reply = await olga.send_document(bad, "products.csv", caption="/import products")
+    assert said in reply.last.text.splitlines()
+    async with shop.runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(m.CategoryTranslationRow)) == 0
+        assert await session.scalar(select(func.count()).where(m.ProductRow.sku == "TEE-9")) == 0
