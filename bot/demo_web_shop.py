@@ -79,6 +79,15 @@ async def _orders(alice: SandboxUser, token: str, root: str, transcript: list[st
         bad = {**order, "lines": [{"sku": "22197", "quantity": 0}]}
         await call("POST", "/orders", "a bad line", json=bad, headers={**auth, "Idempotency-Key": "web-1002"})
         await call("GET", "/stock?sku=22197", "stock", headers=auth)
+        await call("GET", "/stock?skus=22197", "a typo in the query: refused, not ignored", headers=auth)
+        asked = "?sku=22197&sku=85123A&sku=NOPE-1"
+        async with http.get(f"{base}/stock/levels{asked}", headers=auth) as answer:
+            feed: dict[str, Any] = await answer.json()
+        levels = [(entry["sku"], entry["available"]) for entry in feed["stock"]]
+        transcript.append(
+            f"🌐 web shop: GET /api/v1/stock/levels{asked} (several at once; a catalog pages with ?limit=&cursor=)"
+            f" → {answer.status} {levels} unknown {feed['unknown']}"
+        )
         receipt = {"sku": "22197", "warehouse": "LON", "quantity": 100}
         await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
         await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)

@@ -218,6 +218,11 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(journal + rf".*\n    │ .*,debit note DN-000001 for order {edited}: ", out)
     by_note = r"👤 Ada: /journal CN-000002\n🤖 bot: 📄 journal-(\w{8})\.csv .*\n    │ entry,.*\n"
     assert re.search(by_note + r"    │ .*goodwill refund owed, \1: .*; credit note CN-000002", out)
+    # The intake API: a typo in a query is refused naming it; several SKUs' stock in one request.
+    typo = r"🌐 web shop: GET /api/v1/stock\?skus=22197 \(.*\) → 422 "
+    assert re.search(typo + r"\{'status': 422, 'field': 'skus', 'detail': 'skus: not a parameter of this", out)
+    feed = r"🌐 web shop: GET /api/v1/stock/levels\?sku=22197&sku=85123A&sku=NOPE-1 \(.*\) → 200 "
+    assert re.search(feed + r"\[\('22197', \d+\), \('85123A', \d+\)\] unknown \['NOPE-1'\]", out)
     # The intake API channel: a status callback set, its orders changed since an hour ago, each change at its URL.
     fed = r"\$ ordergram apikey callback 'web shop' http://127\.0\.0\.1:\d+/hook .*\n"
     fed += r"🌐 web shop: POST /api/v1/orders \(Bea's, WEB-1003\) → 201 (\w{8})\n"
