@@ -44,7 +44,7 @@ from domain.staff import Permission
 from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_held, tax_step
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.credit_notes import credit_invoice, debit_invoice
-from domain.usecases.exchange_refunds import give_back_exchanged
+from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
 from domain.usecases.price_lists import price_list_for
@@ -153,6 +153,7 @@ async def edit_order(
         if _same(order.lines, lines) and delivery == order.delivery:
             raise NothingToChange(code=order.code)
         await _lock(uow, order, version, now=now, by_customer=by_customer, window=policy.window_minutes)
+        await lock_origin(uow, order)  # a replacement: the order it replaces, before the counters and numbers
         order.lines, order.delivery = lines, delivery
         warehouses = await uow.warehouses.all()
         decision, point = await _rehold(uow, order, warehouses, now, language)

@@ -29,9 +29,7 @@ async def give_back_exchanged(
     amount = Money(exchange_given_back(before, after), replacement.currency)
     if not amount.amount:
         return amount, []
-    returns = await uow.returns.for_customer(replacement.customer_id)
-    made = [r for r in returns if r.replacement_order_id == replacement.id]
-    origin = await uow.orders.get_by_id(made[0].order_id) if made else None
+    origin = await _origin(uow, replacement)
     if origin is None or origin.id is None:
         raise NotFound()
     # An unpaid invoice is taken down first (it was never paid, so nothing is owed for it), as a
@@ -55,3 +53,17 @@ async def give_back_exchanged(
         if (told := for_customer(await uow.customers.get(origin.customer_id), "invoice_reduced", params)) is not None:
             await uow.outbox.add(told, now)
     return owed, notes
+
+
+async def lock_origin(uow: UnitOfWork, replacement: Order) -> None:
+    """The order ``replacement`` was sent for, locked right after the replacement's own row and before any stock
+    counter or document number (ARCHITECTURE.md, "Lock order"): a cancel or an edit may owe what its units were paid
+    back on it, as an exchange of another of its returns takes it before the counters it reserves."""
+    if "REPLACEMENT" in replacement.flags and (origin := await _origin(uow, replacement)) is not None:
+        await uow.parcels.lock_order(origin.id or 0)
+
+
+async def _origin(uow: UnitOfWork, replacement: Order) -> Order | None:
+    returns = await uow.returns.for_customer(replacement.customer_id)
+    made = [r for r in returns if r.replacement_order_id == replacement.id]
+    return await uow.orders.get_by_id(made[0].order_id) if made else None

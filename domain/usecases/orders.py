@@ -22,7 +22,7 @@ from domain.usecases.backorder_fill import fill_backorders
 from domain.usecases.bookkeeping import book_discount_change, book_refund
 from domain.usecases.callbacks import order_moved
 from domain.usecases.credit_notes import credit_invoice
-from domain.usecases.exchange_refunds import give_back_exchanged
+from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin
 from domain.usecases.staff import require
 
 
@@ -215,6 +215,7 @@ async def cancel_before_picking(
         await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
     except IllegalTransition as refused:  # moved on since it was read: nothing is cancelled
         raise moved_on(order, refused) from None
+    await lock_origin(uow, order)  # a replacement: the order it replaces, before the counters
     freed = await release_allocations(uow, order)
     await fill_backorders(uow, clock.now(), freed)  # what it gave back goes to whoever waits for it
     given, notes = Money.zero(order.currency), list[Issued]()

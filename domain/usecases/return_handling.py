@@ -273,6 +273,9 @@ async def resolve_return(
             return request  # a second tap: resolved already, not "inspect every line first"
         if request.status is not ReturnStatus.RECEIVED or not all(line.inspected for line in request.lines):
             raise NotInspected()
+        # The order before the replacement's counters and the credit note's number (ARCHITECTURE.md, "Lock order"),
+        # as a write-off of another of its returns and a goodwill refund take it: taken after, each deadlocked.
+        await uow.parcels.lock_order(request.order_id)
         order = await uow.orders.get_by_id(request.order_id)
         assert order is not None and order.id is not None
         now = clock.now()

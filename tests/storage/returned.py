@@ -59,8 +59,9 @@ async def received_return(
     staff: int,
     swap_to: int | None = None,
     inspected: bool = True,
+    units: int = 1,
 ) -> str:
-    """One unit of ``order``'s ``sku`` line sent back (for the money, or swapped for the product ``swap_to``),
+    """``units`` of ``order``'s ``sku`` line sent back (for the money, or swapped for the product ``swap_to``),
     approved by ``staff`` and received; written off when ``inspected``. Its RMA."""
     uow = lambda: SqlUnitOfWork(session_factory(engine))  # noqa: E731 - a fresh unit each use case
     line = next(x.id or 0 for x in order.lines if x.sku == sku)
@@ -72,7 +73,7 @@ async def received_return(
         kind=ReturnKind.REFUND if swap_to is None else ReturnKind.EXCHANGE,
         reason=ReturnReason.CHANGED_MIND,
         method=ReturnMethod.DROP_OFF,
-        quantities={line: 1},
+        quantities={line: units},
         window_days=14,
         swaps=None if swap_to is None else {line: swap_to},
     )
