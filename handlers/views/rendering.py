@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import User
 from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_decimal_symbol
 from babel.units import format_unit
@@ -85,6 +86,21 @@ def locale_for(customer: Customer | None, user: User | None, i18n: I18n) -> str:
 @lru_cache(maxsize=64)
 def _babel_locale(name: str) -> Locale:
     return Locale.parse(name)
+
+
+@lru_cache(maxsize=256)
+def dates_locale(language: str, timezone: str) -> Locale:
+    """How the reader's language writes dates in the shop's country, where Babel knows the pair: English in a
+    Europe/London shop is en_GB's 02/07/2026, 10:00 (plain ``en`` is the US's 7/2/26, 10:00 AM, a February to a
+    Briton); a language the country's data lacks (Russian in London) keeps its own."""
+    locale = Locale.parse(language)
+    country = get_global("zone_territories").get(timezone)
+    if locale.territory or not country or not country.isalpha():  # "001": the world, UTC's
+        return locale
+    try:
+        return Locale(locale.language, country, script=locale.script)
+    except UnknownLocaleError:
+        return locale
 
 
 @lru_cache(maxsize=64)
@@ -295,7 +311,7 @@ class Renderer:
         self.env.filters["short"] = shorten  # {{ stored_text|short(80) }}: typed text kept to a line
         # Dates and moments stored in notification parameters arrive as ISO text.
         self.env.filters["date"] = lambda d: format_date(
-            date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=current_locale()
+            date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=self.dates_locale()
         )
         self.env.globals["money_of"] = Money
         self.env.filters["chosen_options"] = chosen_options  # {{ names | chosen_options(values) }}
@@ -317,7 +333,11 @@ class Renderer:
 
     def format_when(self, value: datetime | str) -> str:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return format_datetime(moment.astimezone(self.timezone), "short", locale=current_locale())
+        return format_datetime(moment.astimezone(self.timezone), "short", locale=self.dates_locale())
+
+    def dates_locale(self) -> Locale:
+        """The reader's language as the shop's country (its ``TIMEZONE``'s) writes dates in it."""
+        return dates_locale(current_locale(), self.timezone.key)
 
     def render(self, template: str, **context: object) -> str:
         return self._environment().get_template(template).render(**context).strip()

@@ -4,6 +4,8 @@ per-member command menus, and refusals to customers and to the wrong role."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +15,7 @@ from domain.staff import WrongRole
 from domain.usecases.insight import customer_profile
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire, invite_token
+from tests.e2e.conftest import ADMIN, hire, invite_token, staff_shop
 from tests.fakes import FakeClock
 
 
@@ -55,6 +57,26 @@ async def test_an_invitation_makes_a_picker_once_and_the_menu_follows_the_role(
     assert revoked.last.text == "22 is no longer staff."
     assert menu(shop, 22, "ru") == []
     assert (await pete.send("/staff")).last.text == "Эта команда только для сотрудников магазина."
+
+
+@pytest.mark.parametrize(
+    ("language", "expiry"),
+    [
+        ("en", "Send this link to the person. It works once and expires 02/07/2026, 10:00."),
+        ("ru", "Отправьте эту ссылку человеку. Она сработает один раз и истекает 02.07.2026, 10:00."),
+    ],
+)
+async def test_an_invitations_expiry_reads_as_the_shops_country_writes_it_in_the_readers_language_and_time(
+    tmp_path: Path, language: str, expiry: str
+) -> None:
+    """A London shop read "expires 7/2/26, 10:00 AM": English as the US writes it (February, to a Briton)."""
+    summer = FakeClock(datetime(2026, 7, 1, 9, 0, tzinfo=UTC))  # 10:00 in London (BST)
+    async with staff_shop(tmp_path, summer, timezone="Europe/London") as shop:
+        admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+        if language == "ru":  # an admin's chosen language, as a customer's
+            await admin.press((await admin.send("/language")).last, "Русский")
+        said = (await admin.send("/invite packer")).last.text
+    assert said.splitlines()[-2] == expiry
 
 
 async def test_an_invitation_expires_after_a_day(shop: RunningBot, clock: FakeClock) -> None:
