@@ -65,7 +65,8 @@ class OrderIn(_Strict):
     lines: list[LineIn] = Field(min_length=1, max_length=MAX_ORDER_LINES)
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, upper case")
     payment: Literal["paid", "cod", "invoice", "link"] = Field(
-        description="paid at the channel, cash on delivery, invoice (business customers only), or link: the "
+        description="paid at the channel, cash on delivery (unless the shop set CASH_ON_DELIVERY=false), invoice "
+        "(business customers only), or link: the "
         "customer pays by card through a Telegram payment link (returned as payment_link, and sent to their chat)"
     )
     address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")

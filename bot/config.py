@@ -84,6 +84,8 @@ class Settings(LogSettings):
     default_currency: str = "EUR"
     timezone: str = "UTC"
     payment_provider_token: str | None = None
+    # Cash at the door or at the pickup counter (COD); false: customers pay by card (business buyers by invoice too).
+    cash_on_delivery: bool = True
     # Where couriers take "Buy now" orders: ISO 3166-1 alpha-2 codes, comma-separated (e.g. GB,IE).
     # Unset: no "Buy now" button (Telegram's payment form asks for an address anywhere).
     shipping_countries: Annotated[tuple[str, ...], NoDecode] = ()
@@ -174,6 +176,7 @@ class Settings(LogSettings):
             transfer_days=self.transfer_days,
             invoice_net_days=self.invoice_net_days,
             card_payments=bool(self.payment_provider_token),
+            cash_on_delivery=self.cash_on_delivery,
             staff_chat_id=self.staff_chat_id,
             tax_rate=format(self.tax_rate.normalize(), "f"),
             max_unpaid_orders=self.max_unpaid_orders,
@@ -215,6 +218,17 @@ class Settings(LogSettings):
             if not re.fullmatch(r"[A-Z]{2}", code):
                 raise ValueError(f"{code!r} is not a two-letter country code (ISO 3166-1 alpha-2)")
         return codes
+
+    @field_validator("cash_on_delivery")
+    @classmethod
+    def _some_way_to_pay(cls, value: bool, info: ValidationInfo) -> bool:
+        # Checked here, not at checkout: a shop started so would offer a retail customer nothing to pay with.
+        if not value and not info.data.get("payment_provider_token"):
+            raise ValueError(
+                "false leaves customers no way to pay (only business buyers could, by invoice): set "
+                "PAYMENT_PROVIDER_TOKEN to take cards, or keep cash on delivery (CASH_ON_DELIVERY=true)"
+            )
+        return value
 
     @field_validator("default_locale")
     @classmethod

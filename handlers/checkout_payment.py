@@ -25,6 +25,7 @@ from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CartTotalChanged,
     CheckoutRequest,
+    PaymentNotOffered,
     order_placed_params,
     payment_methods,
     pickup_points,
@@ -87,7 +88,11 @@ async def payment_chosen(
     if not isinstance(query.message, Message):
         await query.answer()
         return
-    draft = replace(await draft_of(state), payment=PaymentMethod(callback_data.method), key=secrets.token_urlsafe(9))
+    method = PaymentMethod(callback_data.method)
+    if method not in payment_methods(customer, settings.checkout_policy):  # a button from before the shop stopped it
+        await query.answer(domain_message(PaymentNotOffered(), html=False), show_alert=True)
+        return
+    draft = replace(await draft_of(state), payment=method, key=secrets.token_urlsafe(9))
     await back_to_review(query.message, state, draft, customer, uow, clock, settings, renderer)
     await query.answer()
 

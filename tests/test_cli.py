@@ -64,6 +64,7 @@ def test_the_help_and_readme_name_every_kind_import_takes(ordergram) -> None:
         ({"BOT_TOKEN": "1:x", "DATABASE_URL": "shop.sqlite3"}, "DATABASE_URL"),
         ({"BOT_TOKEN": "1:x", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
         ({"BOT_TOKEN": "1:x", "API_RATE_LIMIT": "lots"}, "API_RATE_LIMIT"),
+        ({"BOT_TOKEN": "1:x", "CASH_ON_DELIVERY": "false"}, "CASH_ON_DELIVERY"),  # and no card payments: no way to pay
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(
@@ -76,6 +77,18 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"configuration error: {variable}:")
     assert "Traceback" not in result.stderr
+
+
+def test_cash_on_delivery_switched_off_says_why_and_starts_with_card_payments() -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_settings(cash_on_delivery="false", payment_provider_token=None)
+    assert str(refused.value) == (
+        "CASH_ON_DELIVERY: false leaves customers no way to pay (only business buyers could, by invoice): set "
+        "PAYMENT_PROVIDER_TOKEN to take cards, or keep cash on delivery (CASH_ON_DELIVERY=true)"
+    )
+    card_only = load_settings(cash_on_delivery="false", payment_provider_token="284685063:TEST:abc")
+    assert (card_only.checkout_policy().cash_on_delivery, card_only.checkout_policy().card_payments) == (False, True)
+    assert load_settings().checkout_policy().cash_on_delivery  # on unless switched off
 
 
 def test_serve_refuses_a_health_port_that_is_its_own_port_naming_it(tmp_path: Path, ordergram) -> None:

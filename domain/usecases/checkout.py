@@ -70,10 +70,11 @@ class PaymentNotOffered(DomainError):
 
 
 def payment_methods(customer: Customer, policy: CheckoutPolicy) -> list[PaymentMethod]:
-    """What a customer may pay with: card only when the shop takes Telegram Payments,
-    cash on delivery always, an invoice only for business buyers."""
+    """What a customer may pay with: card only when the shop takes Telegram Payments, cash on
+    delivery (or at pickup) unless the shop switched it off, an invoice only for business buyers."""
     offered = [PaymentMethod.CARD] if policy.card_payments else []
-    offered.append(PaymentMethod.COD)
+    if policy.cash_on_delivery:
+        offered.append(PaymentMethod.COD)
     if customer.is_business:
         offered.append(PaymentMethod.INVOICE)
     return offered
@@ -90,6 +91,7 @@ class CheckoutPolicy:
     opening_hour: int = 10
     invoice_net_days: int = 14
     card_payments: bool = False
+    cash_on_delivery: bool = True  # CASH_ON_DELIVERY: cash at the door or at the pickup counter
     staff_chat_id: int | None = None  # told about every new order
     tax_rate: str = "0"  # percent included in prices, recorded on each order
     max_unpaid_orders: int = 0  # a customer's open unpaid orders at most (MAX_UNPAID_ORDERS; 0: no cap)

@@ -171,6 +171,10 @@ async def _place(
     if request.payment is PaymentState.INVOICE and not customer.is_business:
         # As in chat: paying later is a business customer's term, set with the customers scope.
         raise InvalidField(field="payment", reason="an invoice is for a business customer (customer.business: true)")
+    if request.payment is PaymentState.COD and not policy.cash_on_delivery:  # as chat's checkout no longer offers it
+        raise InvalidField(
+            field="payment", reason="this shop takes no cash on delivery: send the order paid, or with a payment link"
+        )
     payment = PAYMENTS[request.payment]
     await _check_unpaid_cap(uow, policy, customer, request.payment)
     cart = await _cart(uow, request, customer.price_group)

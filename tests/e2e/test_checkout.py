@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from bot.harness import RunningBot, running_bot
 from domain.usecases.imports import import_stock
+from handlers.callbacks import PaymentChoice
 from sandbox import SandboxUser
 from sandbox.limits import bad_request
 from storage import models as m
@@ -184,6 +185,34 @@ async def test_an_order_placed_is_confirmed_and_its_invoice_sent_even_when_the_p
         sent = await scalar(running, select(m.OutboxRow.sent_at).where(m.OutboxRow.template == "order_placed"))
         assert sent is not None
         assert [c.method for c in running.server.calls if not c.ok] == ["answerCallbackQuery"]
+
+
+@pytest.mark.parametrize(
+    ("language", "card", "refused"),
+    [
+        ("en", "💳 Pay now by card", "This payment method is not available for your account."),
+        ("ru", "💳 Оплатить картой сейчас", "Этот способ оплаты недоступен для вашего аккаунта."),
+    ],
+)
+@pytest.mark.parametrize("pickup", [False, True], ids=["courier", "pickup"])
+async def test_a_shop_without_cash_on_delivery_offers_card_only_and_refuses_a_cash_button_pressed_after(
+    tmp_path: Path, clock: FakeClock, language: str, card: str, refused: str, pickup: bool
+) -> None:
+    """CASH_ON_DELIVERY=false: neither cash at the door nor at the pickup counter is offered, and a cash button from
+    before the shop switched it off (a message scrolled up to) is refused, saying so, and chooses nothing."""
+    database = f"sqlite+aiosqlite:///{tmp_path / 'cardonly.sqlite3'}"
+    settings: dict[str, Any] = {"default_currency": "GBP", "payment_provider_token": "sandbox:provider"}
+    async with running_bot(database, clock=clock, cash_on_delivery=False, **settings) as running:
+        alice = SandboxUser(running.server, 611, "Alice", language_code=language)
+        await add_to_cart(alice, "85123A")
+        asked = await checkout_to_payment(alice, pickup=pickup)
+        assert asked.last.button_texts() == [card]
+        stale = await alice.press_data(asked.last, PaymentChoice(method="cod").pack())
+        assert stale.callback_answer is not None and stale.callback_answer["text"] == refused
+        assert stale.messages == []  # no review: the payment question stands
+        review = await alice.press(asked.last, "💳")
+        await alice.press(review.last, "✅")
+        assert await scalar(running, select(m.OrderRow.payment_method)) == "card"
 
 
 async def test_an_expired_hold_is_re_taken_when_stock_allows(running: RunningBot, clock: FakeClock) -> None:
