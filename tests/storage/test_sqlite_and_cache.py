@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import sqlite3
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
@@ -114,43 +113,53 @@ async def test_many_chats_at_once_reuse_the_kept_sqlite_connections(tmp_path: Pa
 
 
 @contextlib.asynccontextmanager
-async def _write_locked_elsewhere(path: Path, *statements: str) -> AsyncIterator[list[int]]:
-    """Another process (here: a plain sqlite3 connection) holds the write lock for 0.4 s from
-    now; yields how many times the event loop ticked (every 10 ms) meanwhile, counted until
-    the block ends."""
+async def _write_locked_elsewhere(
+    engine: AsyncEngine, path: Path, *statements: str, refusals: int = 1
+) -> AsyncIterator[list[str]]:
+    """Another process (here: a plain sqlite3 connection) holds the write lock from now until
+    ``refusals`` of our tries at it have been refused; it is let go by a task of this loop, so a
+    writer that stopped the loop to wait would never see it go (and fail at its busy timeout).
+    Yields our tries (``BEGIN IMMEDIATE``), counted until the block ends."""
+    tries: list[str] = []
+
+    def trace(dbapi_connection: Any, *_: object) -> None:
+        dbapi_connection.set_trace_callback(lambda sql: tries.append(sql) if sql == "BEGIN IMMEDIATE" else None)
+
+    event.listen(engine.sync_engine, "checkout", trace)
     other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
     for statement in statements:
         other.execute(statement)
-    threading.Timer(0.4, other.commit).start()
-    ticks = [0]
 
-    async def ticker() -> None:
-        while True:
-            await asyncio.sleep(0.01)
-            ticks[0] += 1
+    async def let_go_once_refused() -> None:
+        while len(tries) < refusals:  # noqa: ASYNC110 - SQLite tells no one of a refusal: looked at each turn
+            await asyncio.sleep(0)
+        other.commit()
 
-    ticking = asyncio.create_task(ticker())
+    letting_go = asyncio.create_task(let_go_once_refused())
     try:
-        yield ticks
+        yield tries
     finally:
-        ticking.cancel()
+        letting_go.cancel()
         other.close()
+        event.remove(engine.sync_engine, "checkout", trace)
 
 
 async def test_a_writer_waits_for_another_process_without_stopping_the_loop(tmp_path: Path) -> None:
-    """Another process (here: a plain sqlite3 connection) holds the write lock for 0.4 s.
-    Our write waits for it and then succeeds, and meanwhile the event loop keeps ticking."""
+    """Another process (here: a plain sqlite3 connection) holds the write lock until our write
+    has been refused it. Our write waits for it and then succeeds, and meanwhile the event loop
+    runs on (a task of it lets the lock go)."""
     path = tmp_path / "lock.sqlite3"
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     try:
         async with engine.begin() as connection:
             await connection.execute(text("CREATE TABLE t (x INTEGER)"))
-        async with _write_locked_elsewhere(path, "INSERT INTO t VALUES (1)") as ticks, engine.begin() as connection:
+        locked = _write_locked_elsewhere(engine, path, "INSERT INTO t VALUES (1)")
+        async with locked as tries, engine.begin() as connection:
             await connection.execute(text("INSERT INTO t VALUES (2)"))
         async with engine.connect() as connection:
             assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 2
-        assert ticks[0] >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
+        assert len(tries) >= 2  # refused while the other held it, then taken
     finally:
         await engine.dispose()
 
@@ -585,7 +594,7 @@ async def test_a_unit_begun_outside_the_greenlet_waits_for_another_process_there
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A writer begun straight from its coroutine finds another process (a plain sqlite3
-    connection) holding the write lock for 0.4 s: it is begun again in SQLAlchemy's greenlet,
+    connection) holding the write lock until it is refused: it is begun again in SQLAlchemy's greenlet,
     waits there without stopping the loop, and its write lands once; its next unit, the lock
     free, begins outside the greenlet again."""
     path = tmp_path / "shop.sqlite3"
@@ -593,10 +602,10 @@ async def test_a_unit_begun_outside_the_greenlet_waits_for_another_process_there
     try:
         uow, product_id = await _shop_and_mug(engine)
         hops = _count_greenlet_hops(monkeypatch)
-        async with _write_locked_elsewhere(path) as ticks, uow:
+        async with _write_locked_elsewhere(engine, path) as tries, uow:
             assert await uow.stock.try_reserve(product_id, 1, 1)
             await uow.commit()
-        assert ticks[0] >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
+        assert len(tries) >= 2  # refused while the other held it, then taken
         assert hops == ["_connect_and_begin"]  # begun again in the greenlet, committed outside it
         async with uow:
             assert await uow.stock.try_reserve(product_id, 1, 1)
@@ -637,7 +646,7 @@ async def test_a_unit_begun_outside_the_greenlet_tries_the_lock_once_per_turn_of
         counting = asyncio.create_task(count_turns())
         await asyncio.sleep(0)
         try:
-            async with _write_locked_elsewhere(path), uow:
+            async with _write_locked_elsewhere(engine, path, refusals=2), uow:
                 assert await uow.stock.try_reserve(product_id, 1, 1)
                 await uow.commit()
         finally:
