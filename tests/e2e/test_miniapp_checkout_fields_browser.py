@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -28,6 +28,7 @@ WORDS = {
         "type_phone": "Type your phone number with the country code.",
         "choose_delivery": "Choose courier delivery or pickup at a store.",
         "type_address": "Type the address to deliver to.",
+        "choose_rate": "Choose a shipping option.",
     },
     "ru": {
         "pay_how": "Как вы хотите оплатить?",
@@ -35,6 +36,7 @@ WORDS = {
         "type_phone": "Введите номер телефона с кодом страны.",
         "choose_delivery": "Выберите доставку курьером или самовывоз из магазина.",
         "type_address": "Введите адрес доставки.",
+        "choose_rate": "Выберите способ доставки.",
     },
 }
 THEMES = [("en", None), ("ru", DARK)]
@@ -149,6 +151,8 @@ async def test_an_empty_phone_is_said_in_the_readers_language_beside_it_and_the_
         await expect(address).to_be_focused()
         await address.fill("1 High Street, Leeds")
         await expect(page.locator("#address-error")).to_be_hidden()
+        await expect(page.locator("#rate-error")).to_have_text(words["choose_rate"])  # of several, none chosen
+        await page.locator('input[name="rate"]').first.check()
         assert await count(paying_shop, m.OrderRow) == 0
         await page.locator("#place-order").click()
         await expect(page.locator(".placed")).to_be_visible()
@@ -177,3 +181,63 @@ async def test_a_way_the_order_comes_left_unchosen_is_said_beside_the_choice(
         await expect(said).to_be_hidden()
         await expect(page.locator("fieldset.payment .field-error")).to_be_visible()  # still unanswered
     assert await count(paying_shop, m.OrderRow) == 0
+
+
+async def courier_to(page: Any) -> Any:
+    """The phone typed, courier chosen and an address typed: the courier's rates (a fieldset)."""
+    await page.locator('input[name="phone"]').fill("+44 7911 123456")
+    await page.locator('input[name="delivery"][value="courier"]').check()
+    await page.locator('input[name="address"]').fill("221B Baker Street, London NW1 6XE")
+    return page.locator("fieldset.rates")
+
+
+@pytest.mark.parametrize(("language", "theme"), THEMES)
+async def test_of_several_courier_rates_none_is_chosen_for_the_customer_and_place_order_says_to_choose_one(
+    shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    """Courier chosen, its first rate was checked and its price added: a customer who never looked at the rates
+    paid for the first one. Of several none is chosen, no delivery price is said, and Place order asks for one."""
+    from playwright.async_api import expect
+
+    async with at_checkout(shop, f"rates-choice-{language}", language, theme) as page:
+        rates = await courier_to(page)
+        await page.locator('input[name="payment"][value="cod"]').check()
+        radios = rates.locator('input[name="rate"]')
+        assert await radios.count() > 1
+        await expect(rates.locator("input:checked")).to_have_count(0)  # the customer's to choose
+        await expect(page.locator(".delivery-cost")).to_be_hidden()
+        await expect(page.locator("p.total")).to_be_hidden()
+        await page.locator("#place-order").click()
+        said = rates.locator(".field-error")
+        await expect(said).to_have_text(WORDS[language]["choose_rate"])
+        await expect(radios.first).to_be_focused()
+        await expect(page.locator("#error")).to_be_hidden()
+        await beside(said, rates.locator("label.choice").last)
+        assert await count(shop, m.OrderRow) == 0
+        chosen = rates.locator("label.choice").nth(1)
+        await chosen.locator("input").check()
+        await expect(said).to_be_hidden()  # answered
+        await expect(page.locator(".delivery-cost")).to_be_visible()
+        words = await chosen.inner_text()
+        await page.locator("#place-order").click()
+        await expect(page.locator(".placed")).to_be_visible()
+    async with shop.runtime.sessions() as session:
+        carrier, service = (await session.execute(select(m.OrderRow.carrier, m.OrderRow.service))).one()
+    assert carrier in words and service in words, (carrier, service, words)  # the rate chosen, not the first
+
+
+@pytest.mark.parametrize(("language", "theme"), THEMES)
+async def test_a_single_courier_rate_is_chosen_with_its_price_said(
+    shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    """Where one rate delivers the cart there is nothing to choose: it is checked and its price said."""
+    from playwright.async_api import expect
+
+    async with shop.runtime.sessions() as session, session.begin():  # the demo's Royal Mail alone: every zone
+        await session.execute(delete(m.CarrierRateRow).where(m.CarrierRateRow.carrier != "Royal Mail"))
+    async with at_checkout(shop, f"rate-single-{language}", language, theme) as page:
+        rates = await courier_to(page)
+        await expect(rates.locator('input[name="rate"]')).to_have_count(1)
+        await expect(rates.locator("input:checked")).to_have_count(1)
+        await expect(page.locator(".delivery-cost")).to_be_visible()
+        await expect(page.locator("p.total")).to_be_visible()

@@ -81,6 +81,9 @@ async def test_the_checkout_asks_courier_or_pickup_with_their_costs_and_keeps_th
         await expect(choice.locator(".field-error")).to_be_hidden()  # answered by the choice
         rate = page.locator("fieldset.rates")  # each rate a radio, its whole text beside it
         await expect(rate).to_be_visible()
+        await expect(rate.locator("input:checked")).to_have_count(0)  # of several rates, the customer's to choose
+        await expect(page.locator(".delivery-cost")).to_be_hidden()  # no price before a rate is chosen
+        await rate.locator("input").first.check()
         chosen = rate.locator("label:has(input:checked)")
         await expect(chosen).to_contain_text(said["arrives"])  # the chat's button: its price and arrival
         price = (await chosen.inner_text()).split(" — ")[1].split(said["arrives"])[0]
@@ -150,7 +153,9 @@ async def test_every_courier_rate_is_read_whole_on_a_390_px_phone(
             box = await labels.nth(i).bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
             assert await labels.nth(i).evaluate("(node) => node.scrollWidth <= node.clientWidth")
-        await expect(page.locator('input[name="rate"]:checked')).to_have_count(1)
+        await expect(page.locator('input[name="rate"]:checked')).to_have_count(
+            0
+        )  # of several, the customer's to choose
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
@@ -181,6 +186,7 @@ async def test_the_checkout_shows_the_total_with_discounts_before_the_order_is_p
         await page.locator("#to-checkout").click()
         await expect(page.locator("form.checkout .discount")).to_have_text([words["discount"]])
         await page.locator('input[name="delivery"][value="courier"]').check()
+        await page.locator('input[name="rate"]').first.check()
         chosen = await page.locator('input[name="rate"]:checked').get_attribute("value")
         offered = await (await client.get("/app/api/shop/checkout", headers={"Authorization": f"tma {reader}"})).json()
         rate = next(q for q in offered["shipping"] if str(q["id"]) == chosen)

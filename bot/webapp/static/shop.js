@@ -395,9 +395,11 @@ function deliveryChoice(options) {
           maxlength: options.limits.address, value: options.addresses.at(-1) || "", "aria-required": "true" })),
         unanswered("address"),
         // Each rate a radio beside its whole text: a <select>'s closed box cut it at 390 px, the arrival day lost.
+        // The one there is is chosen; of several, the customer chooses (the first was checked, and its price paid
+        // by a customer who never looked), as the points below.
         el("fieldset", { class: "rates" }, el("legend", {}, t("shipping")),
-          options.shipping.map((q, index) => el("label", { class: "choice" },
-            el("input", { type: "radio", name: "rate", value: q.id, checked: index === 0 }),
+          options.shipping.map((q) => el("label", { class: "choice" },
+            el("input", { type: "radio", name: "rate", value: q.id, checked: options.shipping.length === 1 }),
             el("span", {}, q.text))), unanswered("rate"))),
       // Each point a radio beside its whole name and address, as the rates: a <select>'s closed box cut it at 390 px,
       // the postcode lost. The one there is is chosen; of several, the customer chooses.
