@@ -33,6 +33,7 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "category": p.category,
         "description": p.description,
         "price": money(card.price),
+        "lowest": money(card.lowest),  # a list's "from £8.00": its variants on sale are priced differently
         # What the chat's card says of the customer's price list: the price it replaces, why,
         # what bigger quantities pay, and the minimum and packs "Add to cart" steps by.
         "was": money(card.base_price)

@@ -38,6 +38,9 @@ class ProductCard:
     price_rule: PriceRule | None = None
     breaks: tuple[ResolvedPrice, ...] = ()
     terms: OrderingTerms = NO_TERMS
+    # A list's card of a product whose variants on sale are priced differently: the lowest of them, shown
+    # "from £8.00" (``price`` stays the listed variant's: what its own card and Add charge).
+    lowest: Money | None = None
 
     @property
     def in_stock(self) -> bool:
@@ -129,7 +132,46 @@ async def _cards(
     if today is not None:
         cards = await _with_offers(uow, cards, today)
     prices = await price_list_for(uow, price_group)
-    return cards if prices.empty else [_list_priced(prices, card, p) for card, p in zip(cards, products, strict=True)]
+    if not prices.empty:
+        cards = [_list_priced(prices, card, p) for card, p in zip(cards, products, strict=True)]
+    return await _from_lowest(uow, cards, currency, fallback, rates, prices)
+
+
+async def _from_lowest(
+    uow: UnitOfWork, cards: list[ProductCard], currency: str, fallback: str, rates: Rates, prices: PriceList
+) -> list[ProductCard]:
+    """Each listed product with variants on sale at different prices (each as its own card prices it: the
+    shown currency, the customer's price list) carries the lowest. Lists only, never a product's own
+    card (the busiest path): the siblings and their products come from the catalog snapshot, one read."""
+    families = {
+        c.product.id: [s.id for s in await uow.products.siblings(c.product.parent_code) if s.orderable]
+        for c in cards
+        if c.product.option_names and c.product.id is not None and c.price is not None
+    }
+    if not families:
+        return cards
+    wanted = sorted({i for ids in families.values() for i in ids})
+    variants = {v.id: v for v in await uow.products.get_many(wanted)}
+    found: list[ProductCard] = []
+    for card in cards:
+        amounts = [
+            price
+            for i in families.get(card.product.id or 0, ())
+            if (v := variants.get(i)) is not None and (price := _unit_price(v, currency, fallback, rates, prices))
+        ]
+        distinct = {(a.amount, a.currency) for a in amounts}
+        if len(distinct) > 1:
+            card = replace(card, lowest=min(amounts, key=lambda a: a.amount))
+        found.append(card)
+    return found
+
+
+def _unit_price(product: Product, currency: str, fallback: str, rates: Rates, prices: PriceList) -> Money | None:
+    """One unit's price as the product's own card shows it (a price list's for a single unit)."""
+    base = _price_for(product, currency, fallback, rates)
+    if base is None or prices.empty:
+        return base
+    return prices.price(prices.item(product.sku, product.parent_code, product.category_id), base, 1).unit
 
 
 async def _with_offers(uow: UnitOfWork, cards: list[ProductCard], today: date) -> list[ProductCard]:

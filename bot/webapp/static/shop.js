@@ -146,7 +146,8 @@ function productCard(product) {
   return el("article", { class: "card", "data-sku": product.sku },
     product.photo ? el("img", { src: product.photo, alt: "", loading: "lazy" }) : null,
     el("span", { class: "name" }, product.name),
-    el("span", { class: "price" }, money(product.price)),
+    el("span", { class: "price" },  // "from" the lowest when its variants are priced differently
+      product.lowest ? t("from_price", { price: money(product.lowest) }) : money(product.price)),
     product.terms ? el("span", { class: "terms muted" }, product.terms) : null,  // what "Add" puts in: the minimum, packs
     product.variant
       ? el("button", { type: "button", class: "choose", on: { click: open } }, t("choose"))
