@@ -199,6 +199,8 @@ def field_value(product: Product, field: str) -> object:
         return product.names.get(field.removeprefix("name_"), "")
     if field.startswith("description_"):
         return product.descriptions.get(field.removeprefix("description_"), "")
+    if field.startswith("category_"):
+        return ""  # the category's name in a language is the category's: the sheet reads it (``trail_in``)
     simple = {
         "name": product.name,
         "description": product.description,

@@ -80,6 +80,7 @@ def field_label(field: str) -> str:
         ("price_", _("Price (%(currency)s)")),
         ("name_", _("Name (%(language)s)")),
         ("description_", _("Description (%(language)s)")),
+        ("category_", _("Category (%(language)s)")),
     ):
         if field.startswith(prefix):
             code = field.removeprefix(prefix)
@@ -106,6 +107,8 @@ def field_hint(field: str, base_currency: str = "") -> str:
         return _("Up to 3000 characters; - removes it.")
     if field == "category":
         return _("A name, or a path in the tree: Clothing > T-shirts (a new name makes a new category).")
+    if field.startswith("category_"):
+        return _("Its category's name in that language, or the path down to it: a name for each category above it too.")
     return _("Up to 256 characters.")
 
 
@@ -117,7 +120,7 @@ def sheet_keyboard(sheet: ProductSheet, languages: list[str]) -> InlineKeyboardM
 
     fields = ["name", "description", *(f"price_{c}" for c in sheet.currencies), "category", "barcode"]
     fields += ["weight", "dims", "cost", "photos", "status"]
-    fields += [f"{kind}_{language}" for language in languages for kind in ("name", "description")]
+    fields += [f"{kind}_{language}" for language in languages for kind in ("name", "description", "category")]
     made = [edit(field) for field in fields]
     rows = [made[i : i + 2] for i in range(0, len(made), 2)]
     rows += variant_rows(sheet)
@@ -250,7 +253,9 @@ async def ask_value(
             reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
         )
         return
-    if field.startswith(("name_", "description_")) and field.partition("_")[2] not in other_languages(i18n):
+    if field.startswith(("name_", "description_", "category_")) and field.partition("_")[2] not in other_languages(
+        i18n
+    ):
         await query.message.answer(_("This button is out of date. Please open the menu again."))
         return
     await state.set_state(Editing.value)
@@ -261,6 +266,8 @@ async def ask_value(
         picks = [button(shorten(c.name, 30), ProductCategoryCb(product_id=pid, category_id=c.id)) for c in categories]
         rows = [picks[i : i + 2] for i in range(0, len(picks), 2)] + rows
     now = _now(field_value(sheet.product, field)) or "—"
+    if field.startswith("category_"):  # the category's, not the product's: as the sheet shows it
+        now = " › ".join(sheet.trail_in.get(field.removeprefix("category_"), ())) or "—"
     prompt = fill(_("Send the new value of {field}. Now: {value}"), field=field_label(field), value=shorten(now, 200))
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
     await query.message.answer(f"{prompt}\n{field_hint(field, uow.base_currency)}", reply_markup=markup)

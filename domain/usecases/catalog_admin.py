@@ -9,6 +9,7 @@ from datetime import datetime
 from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
 from domain.catalog_edits import (
     DuplicateBarcode,
+    NotALanguage,
     ProductChange,
     apply_text,
     field_value,
@@ -16,7 +17,18 @@ from domain.catalog_edits import (
     parse_category,
     shown,
 )
-from domain.categories import IN_CHAT, CategoryMove, Spelling, leaf, moves, path_to, plan_parents
+from domain.categories import (
+    IN_CHAT,
+    CategoryMove,
+    CategoryNode,
+    CategoryTree,
+    Spelling,
+    category_path,
+    leaf,
+    moves,
+    path_to,
+    plan_parents,
+)
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -32,6 +44,10 @@ from domain.usecases.staff import require, staff_names
 
 class TooManyPhotos(DomainError):
     key = N_("A product has at most {limit} photos; clear them first to start again.")
+
+
+class CategoryPathTooLong(DomainError):
+    key = N_("{path} names more categories than the product's category path has: {trail}.")
 
 
 class SkuTaken(DomainError):
@@ -51,6 +67,8 @@ class ProductSheet:
     moved: int = 0  # variants of its parent (itself included) that this edit put in another category
     trail: tuple[str, ...] = ()  # its category's path from the top: the breadcrumbs customers see
     relinked: tuple[CategoryMove, ...] = ()  # categories a typed path moved, with all in them
+    # The path in each language any of its categories is named in (the untranslated ones as the shop's).
+    trail_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +120,36 @@ async def _sheet(
     available = sum(max(level.available, 0) for level in levels)
     variants = tuple(await uow.products.variants(product.parent_code))
     trail = path_to(product.category, await uow.products.category_parents()) if product.category else ()
-    return ProductSheet(product, on_hand, available, count, currencies, variants, moved, trail, tuple(relinked))
+    trail_in = _trail_in(await uow.products.category_nodes(), product.category_id) if product.category_id else {}
+    return ProductSheet(
+        product, on_hand, available, count, currencies, variants, moved, trail, tuple(relinked), trail_in
+    )
+
+
+def _trail_in(nodes: Sequence[CategoryNode], category_id: int) -> dict[str, tuple[str, ...]]:
+    tree = CategoryTree(nodes)
+    path = [tree.nodes[c.id] for c in tree.trail(category_id)]
+    languages = sorted({language for node in path for language, _ in node.names})
+    return {language: tuple(node.name_in(language) for node in path) for language in languages}
+
+
+async def _name_category(
+    uow: UnitOfWork, product: Product, language: str, text: str, actor: str, at: datetime
+) -> ProductSheet:
+    """``category_ru`` typed: the product's category named in a language, and those above it when a path
+    is typed (``Одежда > Футболки``: its parent «Одежда», itself «Футболки»), as the products file's
+    ``category_ru`` names them; audited on the product."""
+    before = await _sheet(uow, product)
+    typed = category_path(text)
+    if len(typed) > len(before.trail):
+        raise CategoryPathTooLong(path=text.strip(), trail=" > ".join(before.trail))
+    named = dict(zip(before.trail[-len(typed) :], typed, strict=True))
+    await uow.products.translate_categories({name: {language: there} for name, there in named.items()})
+    after = await _sheet(uow, product)
+    old, new = (" > ".join(s.trail_in.get(language, ())) for s in (before, after))
+    if old != new:
+        await _record(uow, product, f"category_{language}", old, new, actor, at)
+    return after
 
 
 async def product_sheet(uow: UnitOfWork, *, staff_id: int, sku: str = "", product_id: int = 0) -> ProductSheet:
@@ -184,6 +231,12 @@ async def edit_product(
     actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
+        if field.startswith("category_"):
+            if (language := field.removeprefix("category_")) not in languages:
+                raise NotALanguage(language=language)
+            sheet = await _name_category(uow, product, language, text, actor, clock.now())
+            await uow.commit()
+            return sheet
         if field == "category":
             category, relinked = await _placed_category(uow, parse_category(text))
             moved = await _move_family(uow, product, category, actor, clock.now())

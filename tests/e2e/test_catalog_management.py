@@ -192,7 +192,7 @@ async def test_category_weight_and_dimensions_are_set_and_forged_or_foreign_pres
 ) -> None:
     manager = await hire(shop, 67, "Mia", "manager")
     sheet = await manager.send("/product 85123A")
-    asked = await manager.press(sheet.last, "Category")
+    asked = await manager.press(sheet.last, "✏️ Category")
     moved = await manager.press(asked.last, "Party")  # picked from the list
     assert "Category: Party" in moved.last.text
     await manager.press(moved.last, "Weight")

@@ -13,6 +13,7 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import breadcrumb, down
 from tests.e2e.miniapp import miniapp, tma
+from tests.e2e.variant_management import manager_in
 
 CUSTOMER = 1701
 CLOTHES = (
@@ -85,3 +86,41 @@ async def test_a_translated_path_shorter_than_the_category_path_is_refused_and_n
     async with shop.runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(m.CategoryTranslationRow)) == 0
         assert await session.scalar(select(func.count()).where(m.ProductRow.sku == "TEE-9")) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "refused"),
+    [
+        (
+            "en",
+            "Category (ru)",
+            "A > B > C names more categories than the product's category path has: Clothing > T-shirts.",
+        ),
+        ("ru", "Категория (ru)", "В «A > B > C» больше категорий, чем в пути категории товара: Clothing > T-shirts."),
+    ],
+)
+async def test_a_manager_names_a_products_category_and_the_one_above_it_in_russian_from_its_sheet(
+    shop: RunningBot, language: str, field: str, refused: str
+) -> None:
+    await import_products(shop.runtime.uow(), shop.runtime.clock, CLOTHES)
+    mia = await manager_in(shop, 1711, language)
+    sheet = (await mia.send("/product TEE-1")).last
+    assert f"{field}: Одежда › Футболки" in sheet.text
+    asked = (await mia.press(sheet, field)).last
+    assert "Одежда › Футболки" in asked.text  # what it is now
+    too_long = (await mia.send("A > B > C")).last
+    assert too_long.text == refused  # the question stays open; nothing changed
+    saved = (await mia.send("Верх > Футболки и майки")).last
+    assert f"{field}: Верх › Футболки и майки" in saved.text
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.CategoryRow.name, m.CategoryTranslationRow.name)
+            .join(m.CategoryTranslationRow)
+            .order_by(m.CategoryRow.name)
+        )
+        assert rows.all() == [("Clothing", "Верх"), ("T-shirts", "Футболки и майки")]
+        changed = await session.execute(select(m.ProductChangeRow.field, m.ProductChangeRow.after))
+        assert ("category_ru", "Верх > Футболки и майки") in changed.all()
+    boris = SandboxUser(shop.server, CUSTOMER + 2, "Борис", language_code="ru")
+    upper = await down(boris, (await boris.send("/catalog")).last, "Верх")
+    assert "Футболки и майки (1)" in upper.button_texts()
