@@ -1,5 +1,6 @@
 """A product whose variants on sale are priced differently is listed "from" the lowest of them — the
-category's page, search results, the Mini App's grid — and one priced alike at its one price."""
+category's page, the Mini App's grid — and one priced alike at its one price; a chat search's line, which names
+one variant, at that variant's price."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ async def test_a_product_with_variants_priced_differently_is_listed_from_its_low
     assert any(line.startswith(f"• Jumper — {word} {lowest}") for line in lines), lines
     assert any(line.startswith(f"• Socks — {socks}") for line in lines), lines  # priced alike: its one price
     found = (await customer.send("/search Jumper")).last.text
-    assert f"— {word} {lowest}" in found
+    # A search's line names one variant (Jumper (S), its SKU): that variant's own price, no "from" beside it.
+    assert "Jumper (S) (JUMPER-S) — " + own in found and lowest not in found, found
     card = (await customer.press(page, "Jumper")).last  # its own card: the chosen size's price, no "from"
     assert own in card.text and lowest not in card.text
     async with miniapp(shop) as client:
