@@ -149,7 +149,7 @@ async def setting(
         await wait_until_serving(running, ports)
         target = ports[0]
         if processes > 1:
-            proxy = RoundRobin(ports, free_port())
+            proxy = RoundRobin(ports)
             await proxy.start()
             target = proxy.port
         await load(target, token, skus, max(20, args.orders // 10), args.clients)  # warm-up

@@ -16,12 +16,16 @@ class RoundRobin:
     """Each request to the next backend in turn; headers (the webhook secret, the API key)
     passed through, the answer's status, type and location passed back."""
 
-    def __init__(self, backends: list[int], port: int) -> None:
-        self.backends = itertools.cycle(backends)
-        self.served: dict[int, int] = dict.fromkeys(backends, 0)
-        self.port = port
+    def __init__(self, backends: list[int], port: int = 0) -> None:
+        self.route(backends)
+        self.port = port  # 0: one the system gives, known once started (no other program can take it first)
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
+
+    def route(self, backends: list[int]) -> None:
+        """To these backends from now on (known only once they listen, after the proxy's port is)."""
+        self.backends = itertools.cycle(backends)
+        self.served: dict[int, int] = dict.fromkeys(backends, 0)
 
     async def forward(self, request: web.Request) -> web.Response:
         assert self._http is not None
@@ -41,6 +45,7 @@ class RoundRobin:
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         if self._runner is not None:

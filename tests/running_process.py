@@ -14,6 +14,7 @@ import pytest
 
 from sandbox import SandboxServer, SandboxUser
 from sandbox.server import BotMessage
+from tests.services import PORT_TRIES, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,6 +41,42 @@ async def start_ordergram(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+PORT_TAKEN = "cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+async def start_on_a_free_port(
+    server: SandboxServer,
+    workdir: Path,
+    command: str,
+    env_for: Callable[[int], dict[str, str]],
+    listening: str = "setWebhook",
+) -> tuple[asyncio.subprocess.Process, int]:
+    """``start_ordergram`` with ``env_for(port)`` (the port it listens on), once it listens: it calls
+    ``listening`` (a Bot API method: the webhook registered, or deleted before polling) only after it
+    does. ``free_port`` finds a port free but lets it go before the process binds it, so another
+    program may take it meanwhile: the process then stops saying so (exit code 2), and it is
+    started again on another."""
+    for _ in range(PORT_TRIES):
+        port = free_port()
+        before = _calls(server, listening)
+        process = await start_ordergram(server, workdir, command, **env_for(port))
+
+        def listening_or_stopped(before: int = before, process: asyncio.subprocess.Process = process) -> bool:
+            return _calls(server, listening) > before or process.returncode is not None
+
+        await wait_until(process, listening_or_stopped, "listening", 120)
+        if process.returncode is None:
+            return process, port
+        _, stderr = await process.communicate()
+        if process.returncode != 2 or PORT_TAKEN.format(port=port) not in stderr.decode():
+            pytest.fail(f"ordergram {command} did not start: {stderr.decode()[-2000:]}")
+    pytest.fail(f"no free port in {PORT_TRIES} tries")
+
+
+def _calls(server: SandboxServer, method: str) -> int:
+    return sum(call.method == method and call.ok for call in server.calls)
 
 
 async def migrated(url: str) -> None:

@@ -23,8 +23,8 @@ from sandbox.proxy import wait_until_serving
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.running_process import migrated, start_ordergram, stop_all
-from tests.services import free_port, redis_or_skip
+from tests.running_process import migrated, start_on_a_free_port, stop_all
+from tests.services import redis_or_skip
 
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/14")
 ADMIN = 1
@@ -66,7 +66,6 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
 
     server = SandboxServer()
     await server.start()
-    ports = [free_port(), free_port()]
     env = {
         "DATABASE_URL": database,
         "REDIS_URL": REDIS_DB,
@@ -80,19 +79,24 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
         # streams: passes a minute apart leave Redis the only one that can tell the watcher of the order.
         "NOTIFIER_INTERVAL_SECONDS": "60",
     }
-    processes = []
-    for i, port in enumerate(ports):
-        workdir = tmp_path / f"p{i}"
-        workdir.mkdir()
-        hook = f"http://127.0.0.1:{ports[0]}/tg/hook"  # Telegram's updates go to the first; irrelevant here
-        processes.append(
-            await start_ordergram(server, workdir, "serve", WEBHOOK_PORT=str(port), WEBHOOK_URL=hook, **env)
-        )
-    watcher, taker = (f"http://127.0.0.1:{port}" for port in ports)
+    processes: list[asyncio.subprocess.Process] = []
+    ports: list[int] = []
+
+    def env_for(port: int) -> dict[str, str]:
+        hook = f"http://127.0.0.1:{(ports or [port])[0]}/tg/hook"  # Telegram's updates go to the first; irrelevant
+        return {**env, "WEBHOOK_PORT": str(port), "WEBHOOK_URL": hook}
+
     init_data = sign(
         {"auth_date": str(int(time.time())), "user": json.dumps({"id": ADMIN, "first_name": "Ada"})}, server.token
     )
     try:
+        for i in range(2):
+            workdir = tmp_path / f"p{i}"
+            workdir.mkdir()
+            process, port = await start_on_a_free_port(server, workdir, "serve", env_for)
+            processes.append(process)
+            ports.append(port)
+        watcher, taker = (f"http://127.0.0.1:{port}" for port in ports)
         await wait_until_serving(processes, ports)
         await subscribed(redis, processes=2)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None)) as http:

@@ -19,7 +19,7 @@ from bot.health import metrics_refusal, start_ops_server
 from bot.serving import start_webhook
 from sandbox import SandboxUser
 from tests.fakes import FakeClock
-from tests.services import free_port
+from tests.services import free_port, listening
 
 TOKEN = "k3y-for-prometheus-0123456789abcdef"
 
@@ -31,14 +31,13 @@ async def get(url: str, **headers: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 async def shop_with_token(tmp_path: Path) -> AsyncIterator[tuple[RunningBot, str]]:
-    port = free_port()
     url = f"sqlite+aiosqlite:///{tmp_path / 'metrics.sqlite3'}"
-    async with running_bot(url, clock=FakeClock(), health_port=port, metrics_token=TOKEN) as bot:
+    async with running_bot(url, clock=FakeClock(), health_port=free_port(), metrics_token=TOKEN) as bot:
         await SandboxUser(bot.server, 999, "Olga").send("/start")
-        runner = await start_ops_server(bot.runtime)
+        runner, base = await listening(bot.runtime.settings, "health_port", lambda: start_ops_server(bot.runtime))
         assert runner is not None
         try:
-            yield bot, f"http://127.0.0.1:{port}"
+            yield bot, base
         finally:
             await runner.cleanup()
 
@@ -80,12 +79,12 @@ async def test_the_probes_stay_open_without_a_token(shop_with_token: tuple[Runni
 async def test_without_a_token_metrics_are_refused_to_a_request_a_proxy_relayed(tmp_path: Path) -> None:
     """The hole: serve's port behind nginx (or any proxy on this machine) answered /metrics to the
     internet unless the proxy happened to block the path."""
-    port = free_port()
-    async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}", webhook_port=port) as bot:
+    async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}", webhook_port=free_port()) as bot:
         await SandboxUser(bot.server, 1, "Ada").send("/start")
-        runner = await start_webhook(bot.runtime, with_api=True, polling=True)
+        runner, base = await listening(
+            bot.runtime.settings, "webhook_port", lambda: start_webhook(bot.runtime, with_api=True, polling=True)
+        )
         try:
-            base = f"http://127.0.0.1:{port}"
             for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
                 status, body, _ = await get(f"{base}/metrics", **{header: "203.0.113.9"})
                 assert status == 403 and "ordergram_" not in body and "METRICS_TOKEN" in body, header

@@ -33,7 +33,7 @@ from tests.conftest import empty_database
 from tests.e2e.journeys import add_to_cart, place_cod_order
 from tests.fakes import FakeClock
 from tests.running_process import start_ordergram, stop_ordergram, wait_until
-from tests.services import free_port
+from tests.services import free_port, listening
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -55,13 +55,14 @@ async def shop(database_url: str) -> AsyncIterator[tuple[RunningBot, str]]:
     """The demo shop with its probes on their own port (HEALTH_PORT), as ``ordergram run`` has
     them, on each engine."""
     await (await empty_database(database_url)).dispose()
-    port = free_port()
-    async with running_bot(database_url, clock=FakeClock(), default_currency="GBP", health_port=port) as bot:
+    async with running_bot(
+        database_url, clock=FakeClock(), default_currency="GBP", health_port=free_port()
+    ) as bot:
         await SandboxUser(bot.server, 999, "Olga").send("/start")  # the bot is polling (a stop finds it so)
-        runner = await start_ops_server(bot.runtime)
+        runner, base = await listening(bot.runtime.settings, "health_port", lambda: start_ops_server(bot.runtime))
         assert runner is not None
         try:
-            yield bot, f"http://127.0.0.1:{port}"
+            yield bot, base
         finally:
             await runner.cleanup()
 
@@ -331,18 +332,19 @@ async def test_a_lost_connection_closes_without_an_error_from_the_metrics(engine
 
 
 async def test_serve_has_the_probes_on_its_own_port(tmp_path: Path) -> None:
-    port = free_port()
     async with running_bot(
-        f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}", webhook_port=port, demo_catalog=False
+        f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}", webhook_port=free_port(), demo_catalog=False
     ) as bot:
         await SandboxUser(bot.server, 1, "Ada").send("/start")  # the bot is polling
-        runner = await start_webhook(bot.runtime, with_api=True, polling=True)  # serve's server, API and all
+        runner, base = await listening(  # serve's server, API and all
+            bot.runtime.settings, "webhook_port", lambda: start_webhook(bot.runtime, with_api=True, polling=True)
+        )
         try:
-            assert (await get(f"http://127.0.0.1:{port}/healthz"))[0] == 200
-            status, body = await get(f"http://127.0.0.1:{port}/metrics")
+            assert (await get(f"{base}/healthz"))[0] == 200
+            status, body = await get(f"{base}/metrics")
             assert status == 200 and "ordergram_updates_total" in body
-            assert (await get(f"http://127.0.0.1:{port}/readyz"))[0] == 503  # no scheduler in this test
-            assert (await get(f"http://127.0.0.1:{port}/api/v1/stock"))[0] == 401  # the API still needs its key
+            assert (await get(f"{base}/readyz"))[0] == 503  # no scheduler in this test
+            assert (await get(f"{base}/api/v1/stock"))[0] == 401  # the API still needs its key
         finally:
             await runner.cleanup()
 

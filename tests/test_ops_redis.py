@@ -14,7 +14,7 @@ from bot.scheduler import Jobs
 from sandbox import SandboxUser
 from tests.conftest import empty_database
 from tests.fakes import FakeClock
-from tests.services import free_port, redis_or_skip
+from tests.services import free_port, listening, redis_or_skip
 
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
@@ -29,18 +29,16 @@ async def test_a_process_whose_redis_does_not_answer_is_not_ready_and_is_again_o
 ) -> None:
     await (await redis_or_skip()).aclose()
     await (await empty_database(database_url)).dispose()
-    port = free_port()
     async with running_bot(
-        database_url, clock=FakeClock(), default_currency="GBP", health_port=port, redis_url=REDIS_DB
+        database_url, clock=FakeClock(), default_currency="GBP", health_port=free_port(), redis_url=REDIS_DB
     ) as bot:
         await SandboxUser(bot.server, 999, "Olga").send("/start")
-        runner = await start_ops_server(bot.runtime)
+        runner, base = await listening(bot.runtime.settings, "health_port", lambda: start_ops_server(bot.runtime))
         assert runner is not None
         storage = bot.runtime.dp.storage
         client = storage.redis  # type: ignore[attr-defined]
         try:
             await Jobs(bot.runtime).leading()
-            base = f"http://127.0.0.1:{port}"
             status, body = await _readyz(base)
             assert (status, body["failed"]) == (200, [])
             assert body["checks"]["redis"] == {"ok": True}  # type: ignore[index]

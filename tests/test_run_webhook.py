@@ -20,22 +20,23 @@ from bot.serving import derived_webhook_secret, start_webhook
 from sandbox import SandboxServer, SandboxUser
 from storage import models as m
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar
-from tests.running_process import start_ordergram, wait_until
-from tests.services import free_port
+from tests.running_process import start_on_a_free_port, wait_until
+from tests.services import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _webhook_env(port: int) -> dict[str, str]:
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    return {"WEBHOOK_URL": url, "WEBHOOK_SECRET": "s3cret-token", "WEBHOOK_PORT": str(port)}
 
 
 async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:
     server = SandboxServer()
     await server.start()
-    port = free_port()
+    process, port = await start_on_a_free_port(server, tmp_path, "run", _webhook_env)
     url = f"http://127.0.0.1:{port}/tg/hook"
-    process = await start_ordergram(
-        server, tmp_path, WEBHOOK_URL=url, WEBHOOK_SECRET="s3cret-token", WEBHOOK_PORT=str(port)
-    )
     try:
-        await wait_until(process, lambda: server.webhook is not None, "webhook registration")
         assert server.webhook == {"url": url, "secret_token": "s3cret-token"}
         alice = SandboxUser(server, 42, "Alice", wait=False)
         greeted = server.next_activity(42)
@@ -66,12 +67,11 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
     """No WEBHOOK_SECRET: a secret is derived from the token and registered with setWebhook, so a
     POST that does not carry it — a forged payment for an order awaiting one — changes nothing."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}/tg/hook"
     async with running_bot(
         f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}",
         default_currency="GBP",
         payment_provider_token="sandbox:provider",
-        webhook_url=url,
+        webhook_url=f"http://127.0.0.1:{port}/tg/hook",
         webhook_port=port,
     ) as bot:
         boris = SandboxUser(bot.server, 602, "Boris")
@@ -85,7 +85,8 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
         await bot.runtime.dp.stop_polling()
         await bot.server.release_pollers()
         with caplog.at_level(logging.DEBUG):
-            server = await start_webhook(bot.runtime)
+            server, base = await listening(bot.runtime.settings, "webhook_port", lambda: start_webhook(bot.runtime))
+        url = f"{base}/tg/hook"
         try:
             payment = {
                 "currency": invoice.invoice["currency"],
@@ -127,15 +128,15 @@ async def test_a_secret_header_that_is_not_ascii_is_unauthorized_not_a_server_er
     """``secrets.compare_digest`` refuses a str with a character past ASCII (TypeError): anyone who
     found the webhook's URL got a 500 and a traceback in the log for each such POST."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}/tg/hook"
     database = f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}"
-    async with running_bot(database, webhook_url=url, webhook_port=port) as bot:
+    async with running_bot(database, webhook_url=f"http://127.0.0.1:{port}/tg/hook", webhook_port=port) as bot:
         eve = SandboxUser(bot.server, 603, "Eve")
         await eve.send("/start")  # the bot is polling: a stop finds it so
         await bot.runtime.dp.stop_polling()
         await bot.server.release_pollers()
         recorded = await count(bot, m.UpdateInboxRow)
-        server = await start_webhook(bot.runtime)
+        server, base = await listening(bot.runtime.settings, "webhook_port", lambda: start_webhook(bot.runtime))
+        url = f"{base}/tg/hook"
         try:
             update = {"update_id": 10**6, "message": eve._message(text="/start")}
             async with aiohttp.ClientSession() as http:
@@ -167,12 +168,9 @@ async def test_a_webhook_update_is_recorded_before_its_200_and_remembered_after_
     restarted, the process still knows it handled it, and a retry is not handled again."""
     server = SandboxServer()
     await server.start()
-    port = free_port()
-    env = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/tg/hook", "WEBHOOK_SECRET": "s3cret", "WEBHOOK_PORT": str(port)}
     db = tmp_path / "run.sqlite3"
-    first = await start_ordergram(server, tmp_path, **env)
+    first, _ = await start_on_a_free_port(server, tmp_path, "run", _webhook_env)
     try:
-        await wait_until(first, lambda: server.webhook is not None, "webhook registration")
         alice = SandboxUser(server, 43, "Alice", wait=False)
         greeted = server.next_activity(43)
         await alice.send("/start")
@@ -188,10 +186,8 @@ async def test_a_webhook_update_is_recorded_before_its_200_and_remembered_after_
     finally:
         if first.returncode is None:
             first.kill()
-    server.webhook = None
-    second = await start_ordergram(server, tmp_path, **env)
+    second, _ = await start_on_a_free_port(server, tmp_path, "run", _webhook_env)  # its webhook registered again
     try:
-        await wait_until(second, lambda: server.webhook is not None, "webhook registration again")
         greetings = len(alice.messages())
         assert await server.redeliver(update_id) == 200
         await asyncio.sleep(1.0)

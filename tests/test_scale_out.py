@@ -27,8 +27,8 @@ from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.conftest import _truncate_all
 from tests.fakes import FakeClock
-from tests.running_process import start_ordergram, stop_all
-from tests.services import free_port, redis_or_skip
+from tests.running_process import start_on_a_free_port, stop_all
+from tests.services import redis_or_skip
 
 pytestmark = pytest.mark.postgres
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15")
@@ -75,8 +75,7 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
 
     server = SandboxServer()
     await server.start()
-    ports = [free_port(), free_port()]
-    proxy = RoundRobin(ports, free_port())
+    proxy = RoundRobin([])
     await proxy.start()
     hook = f"http://127.0.0.1:{proxy.port}/tg/hook"
     env = {
@@ -90,12 +89,18 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
         "NOTIFY_RATE": "0",
         "NOTIFY_CHAT_INTERVAL": "0",
     }
-    processes = []
-    for i, port in enumerate(ports):
-        workdir = tmp_path / f"p{i}"
-        workdir.mkdir()
-        processes.append(await start_ordergram(server, workdir, "serve", WEBHOOK_PORT=str(port), **env))
+    processes: list[asyncio.subprocess.Process] = []
+    ports: list[int] = []
     try:
+        for i in range(2):
+            workdir = tmp_path / f"p{i}"
+            workdir.mkdir()
+            process, port = await start_on_a_free_port(
+                server, workdir, "serve", lambda port: {**env, "WEBHOOK_PORT": str(port)}
+            )
+            processes.append(process)
+            ports.append(port)
+        proxy.route(ports)
         await wait_until_serving(processes, ports)
 
         # Chats: every step may land on either process; the cart lives in the shared database.

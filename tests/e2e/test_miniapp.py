@@ -589,20 +589,21 @@ async def test_serve_carries_the_mini_app_and_sets_the_menu_button(tmp_path: Pat
 
     from bot.harness import running_bot
     from bot.serving import start_webhook
-    from tests.services import free_port
+    from tests.services import free_port, listening
 
-    port = free_port()
     database = f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}"
-    async with running_bot(database, webhook_port=port, webapp_url=URL, demo_catalog=False) as bot:
+    async with running_bot(database, webhook_port=free_port(), webapp_url=URL, demo_catalog=False) as bot:
         await SandboxUser(bot.server, 1, "Ada").send("/start")  # the bot is polling
-        runner = await start_webhook(bot.runtime, with_api=True, polling=True)  # serve's server
+        runner, base = await listening(  # serve's server
+            bot.runtime.settings, "webhook_port", lambda: start_webhook(bot.runtime, with_api=True, polling=True)
+        )
         try:
             assert bot.server.menu_button is not None and bot.server.menu_button["web_app"]["url"] == f"{URL}/app/shop"
             async with aiohttp.ClientSession() as http:
-                async with http.get(f"http://127.0.0.1:{port}/app/shop") as page:
+                async with http.get(f"{base}/app/shop") as page:
                     assert page.status == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
                     assert "<script>" not in await page.text()  # no inline script
-                async with http.get(f"http://127.0.0.1:{port}/app/api/me") as me:
+                async with http.get(f"{base}/app/api/me") as me:
                     assert me.status == 401
         finally:
             await runner.cleanup()
