@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -37,34 +36,27 @@ from bot.api_models import (
     WaitingOut,
     WarehouseStockOut,
 )
-from bot.api_openapi import PREFIX, PROBLEM, openapi_document
+from bot.api_openapi import PREFIX, openapi_document
+from bot.api_problems import INVALID, ApiProblem, domain_problem, not_found, problem_response, query_problem
+from bot.api_query import list_query, only_documented, page_query, query_names
 from bot.client_address import Network, client_address, trusted_networks
 from bot.config import Settings
 from bot.logs import quoted
-from domain.apikeys import ApiKey, MissingScope, Scope, WrongCarrier
+from domain.apikeys import ApiKey, Scope
 from domain.backorders import BACKORDER_FLAG
 from domain.contention import with_fresh_tries
-from domain.customers import CreditLimitExceeded
-from domain.errors import DomainError, InsufficientStock, NotFound
+from domain.errors import DomainError, NotFound
 from domain.money import Money
-from domain.orders import MAX_REFERENCE, Order, OrderStatus
+from domain.orders import Order
 from domain.ports import Clock
 from domain.ports.payments import InvoiceLinks
-from domain.promotions import PromoRefused
 from domain.stock import StockLevel
 from domain.usecases.api_keys import authenticate
-from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
-    MAX_ORDERS_PAGE,
     ApiCustomer,
     ApiOrderRequest,
-    IdempotencyConflict,
-    InvalidField,
     PaymentState,
-    RequestInProgress,
-    ShortLine,
-    UnpaidCapReached,
     api_order,
     api_orders,
     api_original,
@@ -75,82 +67,17 @@ from domain.usecases.intake import (
     place_api_order,
 )
 from domain.usecases.intake_stock import MAX_STOCK_SKUS, api_carrier_event, api_receipt, api_stock, api_stock_feed
-from domain.usecases.orders import NotCancellable
 from domain.usecases.paylinks import CardPaymentsOff, NothingToPay, payment_link
 from domain.usecases.payments import payable
 from domain.usecases.shop import order_tax_numbers
-from handlers.views.labels import ERROR_PARAM_LABELS, LABELS
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
 JSON = "application/json"
 MAX_BODY = 256 * 1024
-# A field at fault, whether the schema or a check after it (an unknown SKU) finds it: one title
-# a client can match, as the Mini App's API says it.
-INVALID = "Invalid request"
 KEY = web.RequestKey("api_key", ApiKey)  # the authenticated key, on the request
 M = TypeVar("M", bound=BaseModel)
-
-# ---- problems ----
-
-
-class ApiProblem(Exception):
-    def __init__(self, status: int, title: str, detail: str, field: str | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail, self.field, self.extra = status, title, detail, field, extra
-
-
-def problem_response(p: ApiProblem, headers: dict[str, str] | None = None) -> web.Response:
-    body = {"type": "about:blank", "title": p.title, "status": p.status, "detail": p.detail}
-    if p.field is not None:
-        # Schema errors list every field; a check after it names one: the same list either way.
-        body["field"] = p.field
-        body["errors"] = [{"field": p.field, "detail": p.detail.removeprefix(f"{p.field}: ")}]
-    body.update(p.extra)
-    return web.json_response(body, status=p.status, content_type=PROBLEM, headers=headers)
-
-
-def _readable(error: DomainError) -> str:
-    """The error's message in English, a code it carries (a status, a role) by its label as the
-    chat names it: "it is being picked", not the code "picking" a client would have to know."""
-    if not error.params:
-        return str(error)
-    params = {
-        name: LABELS[ERROR_PARAM_LABELS[name]].get(value, value)
-        if name in ERROR_PARAM_LABELS and isinstance(value, str)
-        else value
-        for name, value in error.params.items()
-    }
-    return error.key.format(**params)
-
-
-def _domain_problem(error: DomainError) -> ApiProblem:
-    detail = _readable(error)
-    if isinstance(error, MissingScope):
-        return ApiProblem(403, "Missing scope", detail, scope=error.params["scope"])
-    if isinstance(error, WrongCarrier):  # before anything changed: another carrier's parcel
-        return ApiProblem(403, "Wrong carrier", detail)
-    if isinstance(error, CreditLimitExceeded):
-        return ApiProblem(422, "Credit limit exceeded", detail, field="payment")
-    if isinstance(error, UnpaidCapReached):
-        return ApiProblem(422, "Too many unpaid orders", detail, field="payment")
-    if isinstance(error, ShortLine):  # a field, but a conflict with the stock
-        return ApiProblem(409, "Insufficient stock", detail, field=str(error.params.get("field")))
-    if isinstance(error, InvalidField):
-        return ApiProblem(422, INVALID, detail, field=str(error.params.get("field")))
-    if isinstance(error, NotFound):
-        return ApiProblem(404, "Not found", detail)
-    if isinstance(error, IdempotencyConflict | RequestInProgress):
-        return ApiProblem(409, "Idempotency-Key conflict", detail, field="Idempotency-Key")
-    if isinstance(error, CartChanged | InsufficientStock):
-        return ApiProblem(409, "Insufficient stock", detail, field="lines")
-    if isinstance(error, NotCancellable):
-        return ApiProblem(409, "Not cancellable", detail)
-    if isinstance(error, PromoRefused):  # expired, used up, minimum not met …: the reason is the detail
-        return ApiProblem(422, "Promo code refused", detail, field="promo_code")
-    return ApiProblem(422, "Not possible", detail)
-
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -164,7 +91,7 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
     except ApiProblem as p:
         return problem_response(p)
     except DomainError as error:
-        return problem_response(_domain_problem(error))
+        return problem_response(domain_problem(error))
     except web.HTTPException as http:
         if http.status < 400:
             raise
@@ -331,13 +258,8 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
     ).model_dump(mode="json")
 
 
-def _not_found(field: str, what: str) -> ApiProblem:
-    """A 404 naming what was looked for, and where the request gave it."""
-    return ApiProblem(404, "Not found", f"{field}: {what}", field=field)
-
-
 def _no_order(code: str) -> ApiProblem:
-    return _not_found("code", f"no order {code} placed by this channel")
+    return not_found("code", f"no order {code} placed by this channel")
 
 
 def _code(request: web.Request) -> str:
@@ -425,63 +347,8 @@ async def get_order(request: web.Request) -> web.Response:
     return web.json_response(await _order_out(request, order))
 
 
-def _query_problem(field: str, what: str) -> ApiProblem:
-    return ApiProblem(422, INVALID, f"{field}: {what}", field=field)
-
-
-def _only_documented(request: web.Request, taken: tuple[str, ...]) -> None:
-    """A query parameter the operation does not take is refused, not ignored: a typo (``?skus=``)
-    read as no parameter at all answered a question the client did not ask."""
-    for name in request.query:
-        if name not in taken:
-            shown = name if len(name) <= 64 and name.isprintable() else f"{ascii(name[:64])[1:-1]}…"
-            raise _query_problem(shown, f"not a parameter of this operation (it takes {', '.join(taken) or 'none'})")
-
-
-def _page_query(request: web.Request, *, limit: int, most: int) -> dict[str, int]:
-    """A paged list's ``limit`` (``limit`` unless given, 1 to ``most``) and ``cursor`` (as ``after``)."""
-    query = request.query
-    asked = {"after": 0, "limit": limit}
-    given = query.get("limit")
-    if given is not None:
-        if not (given.isascii() and given.isdigit() and len(given) <= 4 and 1 <= int(given) <= most):
-            raise _query_problem("limit", f"a whole number from 1 to {most}")
-        asked["limit"] = int(given)
-    cursor = query.get("cursor")
-    if cursor is not None:
-        if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
-            raise _query_problem("cursor", "send back the next_cursor of the page before, as it came")
-        asked["after"] = int(cursor)
-    return asked
-
-
-def _list_query(request: web.Request) -> dict[str, Any]:
-    """``GET /orders``'s query, each value checked and a bad one named, as a body's fields are."""
-    query = request.query
-    asked: dict[str, Any] = {**_page_query(request, limit=50, most=MAX_ORDERS_PAGE)}
-    status = query.get("status")
-    if status is not None:
-        if status not in {s.value for s in OrderStatus}:
-            raise _query_problem("status", f"one of {', '.join(s.value for s in OrderStatus)}")
-        asked["status"] = OrderStatus(status)
-    reference = query.get("reference", "")
-    if len(reference) > MAX_REFERENCE or not reference.isprintable():
-        raise _query_problem("reference", f"at most {MAX_REFERENCE} characters, no control characters")
-    asked["reference"] = reference
-    since = query.get("changed_since")
-    if since is not None:
-        try:
-            moment = datetime.fromisoformat(since) if len(since) <= 40 else None
-        except ValueError:
-            moment = None
-        if moment is None or moment.utcoffset() is None:
-            raise _query_problem("changed_since", "a moment with its UTC offset (ISO 8601): 2026-12-07T10:00:00Z")
-        asked["changed_since"] = moment
-    return asked
-
-
 async def get_orders(request: web.Request) -> web.Response:
-    orders, after = await api_orders(_uow(request), key=_key(request), **_list_query(request))
+    orders, after = await api_orders(_uow(request), key=_key(request), **list_query(request))
     page: dict[str, Any] = {"orders": [await _order_out(request, order) for order in orders], "next_cursor": None}
     if after is not None:
         page["next_cursor"] = str(after)
@@ -508,14 +375,14 @@ async def post_cancel(request: web.Request) -> web.Response:
 async def get_stock(request: web.Request) -> web.Response:
     if len(request.query.getall("sku", ())) > 1:  # the first alone was answered: the rest went unread
         detail = f"one SKU here; several in one request: GET {PREFIX}/stock/levels?sku=A&sku=B (up to {MAX_STOCK_SKUS})"
-        raise _query_problem("sku", detail)
+        raise query_problem("sku", detail)
     sku = request.query.get("sku", "")
     if not 1 <= len(sku) <= 64:
         raise ApiProblem(422, INVALID, "sku: give a SKU in the query (?sku=…).", field="sku")
     try:
         found, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
     except NotFound:
-        raise _not_found("sku", f"no product {sku}") from None
+        raise not_found("sku", f"no product {sku}") from None
     return web.json_response(_stock_out(found, levels).model_dump())
 
 
@@ -531,11 +398,11 @@ async def get_stock_levels(request: web.Request) -> web.Response:
     query = request.query
     skus = query.getall("sku", [])
     if skus and ("limit" in query or "cursor" in query):
-        raise _query_problem("sku", "name the SKUs, or page through them all with limit and cursor: one or the other")
+        raise query_problem("sku", "name the SKUs, or page through them all with limit and cursor: one or the other")
     if any(not 1 <= len(sku) <= 64 for sku in skus):
-        raise _query_problem("sku", "a SKU each, 1 to 64 characters (?sku=A&sku=B)")
+        raise query_problem("sku", "a SKU each, 1 to 64 characters (?sku=A&sku=B)")
     feed = await api_stock_feed(
-        _uow(request), key=_key(request), skus=skus, **_page_query(request, limit=MAX_STOCK_SKUS, most=MAX_STOCK_SKUS)
+        _uow(request), key=_key(request), skus=skus, **page_query(request, limit=MAX_STOCK_SKUS, most=MAX_STOCK_SKUS)
     )
     page = StockPageOut(
         stock=[_stock_out(sku, levels) for sku, levels in feed.stock],
@@ -573,7 +440,7 @@ async def post_shipment_event(request: web.Request) -> web.Response:
     data, _ = await _json(request)
     body = _validate(ShipmentEventIn, data)
     tracking = request.match_info["tracking"]
-    no_parcel = _not_found("tracking", f"no parcel has the tracking number {ascii(tracking)[1:-1]}")
+    no_parcel = not_found("tracking", f"no parcel has the tracking number {ascii(tracking)[1:-1]}")
     if not 1 <= len(tracking) <= 64 or not tracking.isprintable():
         raise no_parcel
     try:
@@ -626,19 +493,10 @@ def _scoped(handler: Handler, scope: Scope, query: tuple[str, ...] | None) -> Ha
     async def checked(request: web.Request) -> web.StreamResponse:
         _key(request).require(scope)  # before the body is read: a key without the scope learns nothing
         if query is not None:
-            _only_documented(request, query)
+            only_documented(request, query)
         return await handler(request)
 
     return checked
-
-
-def _query_names(document: dict[str, Any], method: str, path: str) -> tuple[str, ...] | None:
-    """The query parameters the OpenAPI document gives a GET (the names it takes are the names it
-    says it takes); None for a POST, whose query is not read."""
-    if method != "GET":
-        return None
-    operation = document["paths"][path]["get"]
-    return tuple(p["name"] for p in operation.get("parameters", ()) if p["in"] == "query")
 
 
 def add_api(
@@ -661,7 +519,7 @@ def add_api(
     app.router.add_get(f"{PREFIX}/openapi.json", get_openapi)
     document = openapi_document({(method, path): scope for method, path, _, scope in ENDPOINTS})
     for method, path, handler, scope in ENDPOINTS:
-        app.router.add_route(method, path, _scoped(handler, scope, _query_names(document, method, path)))
+        app.router.add_route(method, path, _scoped(handler, scope, query_names(document, method, path)))
 
 
 def make_api_app(sessions: Any, settings: Settings, clock: Clock, links: InvoiceLinks | None = None) -> web.Application:

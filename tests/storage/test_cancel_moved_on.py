@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.api import _domain_problem, _readable
+from bot.api_problems import domain_problem, readable
 from domain.apikeys import ApiKey
 from domain.backorders import BackorderStatus
 from domain.customers import Role, StaffMember
@@ -62,7 +62,7 @@ def moves_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 def _said(refused: DomainError, code: str, english: str, russian: str) -> None:
     assert isinstance(refused, MovedOnMeanwhile)
-    assert _readable(refused) == (
+    assert readable(refused) == (
         f"Order {code} changed while it was being cancelled: it is {english} now, and nothing was cancelled."
     )
     ru = gettext.translation("messages", "locales", ["ru"])
@@ -159,7 +159,7 @@ async def test_an_api_cancel_as_the_order_moved_on_is_a_409_naming_its_status_in
     moves_on.extend([OrderStatus.PICKING.value, "1"])
     with pytest.raises(MovedOnMeanwhile) as refused:
         await cancel_api_order(SqlUnitOfWork(session_factory(engine)), clock, key=key, code=code, staff_chat_id=None)
-    problem = _domain_problem(refused.value)
+    problem = domain_problem(refused.value)
     assert (problem.status, problem.detail) == (
         409,
         f"Order {code} changed while it was being cancelled: it is being picked now, and nothing was cancelled.",
