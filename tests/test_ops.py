@@ -55,9 +55,7 @@ async def shop(database_url: str) -> AsyncIterator[tuple[RunningBot, str]]:
     """The demo shop with its probes on their own port (HEALTH_PORT), as ``ordergram run`` has
     them, on each engine."""
     await (await empty_database(database_url)).dispose()
-    async with running_bot(
-        database_url, clock=FakeClock(), default_currency="GBP", health_port=free_port()
-    ) as bot:
+    async with running_bot(database_url, clock=FakeClock(), default_currency="GBP", health_port=free_port()) as bot:
         await SandboxUser(bot.server, 999, "Olga").send("/start")  # the bot is polling (a stop finds it so)
         runner, base = await listening(bot.runtime.settings, "health_port", lambda: start_ops_server(bot.runtime))
         assert runner is not None

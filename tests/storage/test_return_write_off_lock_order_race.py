@@ -1,8 +1,8 @@
 """A return's line written off while another transaction holds its order and goes on to the same stock counter, on
 PostgreSQL. A payment row now writes its order's row (``SqlPayments.add``: changed_since), and the write-off took its
 counter, then wrote its payment on the order: against a path taking the order, then its counters (ARCHITECTURE.md,
-"Lock order": an exchange of another return of the order takes the order, then reserves the replacement), each held what the other wanted next and PostgreSQL ended one as a deadlock. The write-off now takes
-the order first."""
+"Lock order": an exchange of another return of the order takes the order, then reserves the replacement), each held
+what the other wanted next and PostgreSQL ended one as a deadlock. The write-off now takes the order first."""
 
 from __future__ import annotations
 
