@@ -144,8 +144,9 @@ def _stopwatch(monkeypatch: pytest.MonkeyPatch) -> _Stopwatch:
 
 
 async def _until(state: Callable[[], bool]) -> None:
-    while not state():  # noqa: ASYNC110 - a lock's waiters tell no one: looked at after each step of the others
-        await asyncio.sleep(0)
+    async with asyncio.timeout(30):  # only against a hang
+        while not state():  # noqa: ASYNC110 - a lock's waiters tell no one: looked at after each step of the others
+            await asyncio.sleep(0)
 
 
 WAITED_S = 300.0  # on the stopwatch: a wait the sandbox's own work must leave out

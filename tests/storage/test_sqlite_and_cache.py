@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from storage.db import (
     IN_LOOP_SQL,
     SQLITE_PAGE_CACHE_KIB,
     SQLITE_POOL,
+    WRITE_TURNS_OF,
     _rows_named,
     connected,
     create_engine,
@@ -110,6 +111,13 @@ async def test_many_chats_at_once_reuse_the_kept_sqlite_connections(tmp_path: Pa
             assert (await connection.execute(text("PRAGMA cache_size"))).scalar() == -SQLITE_PAGE_CACHE_KIB
     finally:
         await engine.dispose()
+
+
+async def _until(state: Callable[[], bool]) -> None:
+    """Until ``state`` holds, looked at after each step of the others (30 s only against a hang)."""
+    async with asyncio.timeout(30):
+        while not state():  # noqa: ASYNC110 - a queue of this process's writers tells no one
+            await asyncio.sleep(0)
 
 
 @contextlib.asynccontextmanager
@@ -193,11 +201,12 @@ async def test_writers_of_one_process_take_turns_in_the_order_they_asked(tmp_pat
                     if x == 2:
                         raise LookupError  # rolled back: the turn passes on all the same
 
+        turns = WRITE_TURNS_OF[engine.sync_engine]
         tasks = [asyncio.create_task(holder())]
+        await _until(lambda: turns.holder is not None)
         for x in (2, 3):
-            await asyncio.sleep(0.02)
             tasks.append(asyncio.create_task(writer(x)))
-        await asyncio.sleep(0.2)
+            await _until(lambda: len(turns.waiting) == x - 1)  # noqa: B023 - looked at before x moves on
         assert len(begins) == 1  # the two others wait for their turn, not for SQLite's lock
         release.set()
         await asyncio.gather(*tasks)
@@ -275,12 +284,12 @@ async def test_units_of_work_wait_for_their_turn_holding_no_connection(tmp_path:
                 async with sessions() as session, session.begin():
                     await run(session, insert, {"x": x})
 
+        turns = WRITE_TURNS_OF[engine.sync_engine]
         tasks = [asyncio.create_task(holder())]
-        await asyncio.sleep(0.02)
+        await _until(lambda: turns.holder is not None)
         for x in range(1, 16):
             tasks.append(asyncio.create_task(writer(x)))
-            await asyncio.sleep(0)
-        await asyncio.sleep(0.2)
+            await _until(lambda: len(turns.waiting) == x)  # noqa: B023 - looked at before x moves on
         assert cast(QueuePool, engine.sync_engine.pool).checkedout() == 1  # the holder's
         release.set()
         await asyncio.gather(*tasks)
