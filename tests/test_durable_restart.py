@@ -52,6 +52,10 @@ def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
         return connection.execute(sql).fetchall()
 
 
+def _marked(db: Path, update_id: int) -> bool:
+    return _rows(db, f"SELECT 1 FROM update_inbox WHERE update_id = {update_id} AND handled_at IS NOT NULL") != []
+
+
 async def test_a_checkout_in_progress_goes_on_after_the_process_is_killed(
     server: SandboxServer, tmp_path: Path
 ) -> None:
@@ -65,7 +69,8 @@ async def test_a_checkout_in_progress_goes_on_after_the_process_is_killed(
         await shown(first, alice, "step 1 of 5")
         await alice.share_contact("+44 7911 123456")
         step_2 = await shown(first, alice, "Step 2 of 5")
-        await asyncio.sleep(0.2)  # the handled update is marked
+        contact = max(server.sent_updates)
+        await wait_until(first, lambda: _marked(tmp_path / "run.sqlite3", contact), "its update marked handled")
         await _killed(server, first)
     finally:
         if first.returncode is None:
