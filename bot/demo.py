@@ -195,6 +195,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await boris.send("heart")
 
             await _tshirt_variants(running, ada, transcript, scene)
+            await _tshirt_in_russian(ada, boris, scene)
             await catalog_changes(running, ada, boris, transcript, scene)
             await preorder_filled_by_a_purchase_order(running, ada, transcript, scene)
             await split_by_the_customer(running, ada, ADMIN_ID, transcript, scene)
@@ -399,6 +400,20 @@ async def _tshirt_variants(
         shown = await ada.press(shown.last, step)
     replacement = re.findall(r"replacement is order (\w+)", chloe.messages()[-1].text)[0]
     await ada.send(f"/order {replacement}")
+
+
+async def _tshirt_in_russian(ada: SandboxUser, boris: SandboxUser, scene: Callable[[str], None]) -> None:
+    scene(
+        "The T-shirt's options in Russian: a products file's options_ru for its sizes, /product ✏️ Options (ru)"
+        " for the first; Boris chooses «Размер» and «Цвет»"
+    )
+    name = "tshirts-ru.csv"
+    await ada.send_document((DEMO_DATA / name).read_bytes(), name, "/import products")
+    sheet = await ada.send("/product TEE")
+    await ada.press(sheet.last, "Options (ru)")
+    await ada.send("Размер=S; Цвет=Белый")
+    reply = await boris.send("/start p_TEE")
+    await boris.press(reply.last, "Синий")
 
 
 async def _deliver(running: RunningBot, code: str) -> None:

@@ -156,6 +156,9 @@ class Product:
     # Name and description per language code; the default language's are ``name``/``description``.
     names: dict[str, str] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
+    # Option names and values per language (the products file's ``options_ru``): (language, names, values),
+    # as many as ``options``. A tuple, not a dict: immutable, the read cache hands it out uncopied on every card.
+    option_translations: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @property
     def listed(self) -> bool:
@@ -175,16 +178,35 @@ class Product:
             raise Discontinued(name=self.display_name)
 
     def in_language(self, language: str) -> Product:
-        """A copy named and described in ``language`` where a translation exists, else as is."""
+        """A copy named and described, its options named and valued, in ``language`` where a translation
+        exists, else as is. For showing only: option buttons and variants are matched on the values as stored."""
         name, description = self.names.get(language), self.descriptions.get(language)
-        if not name and not description:
+        words = self.option_words(language) if self.option_translations else None
+        if not name and not description and words is None:
             return self
-        return replace(self, name=name or self.name, description=description or self.description)
+        option_names, options = words or (self.option_names, self.options)
+        return replace(
+            self,
+            name=name or self.name,
+            description=description or self.description,
+            option_names=option_names,
+            options=options,
+        )
+
+    def option_words(self, language: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The option names and values in ``language``, or None: untranslated, or translated for options
+        the product no longer has (renamed or given one more since), which would name the wrong ones."""
+        for translated, names, values in self.option_translations:
+            if translated == language:
+                return (names, values) if len(values) == len(self.options) == len(names) else None
+        return None
 
     @property
     def translated_names(self) -> dict[str, str]:
-        """``display_name`` in each language the name is translated into: what an order line keeps."""
-        return {language: self.in_language(language).display_name for language, name in self.names.items() if name}
+        """``display_name`` in each language the name or options are translated into: what an order line keeps."""
+        languages = [language for language, name in self.names.items() if name]
+        languages += [t[0] for t in self.option_translations if t[0] not in languages and self.option_words(t[0])]
+        return {language: self.in_language(language).display_name for language in languages}
 
     def price_in(self, currency: str) -> Money | None:
         return self.prices.get(currency)

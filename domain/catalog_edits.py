@@ -10,6 +10,7 @@ from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
+from domain.variants import pairs_text, translate_options
 
 NAME_LIMIT = 256
 DESCRIPTION_LIMIT = 3000
@@ -188,6 +189,10 @@ def file_changes(new: Product, old: Product) -> list[tuple[str, object, object]]
             for lang, text in sorted(given.items())
             if kept.get(lang, "") != text
         ]
+    for language, _names, _values in new.option_translations:
+        field = f"options_{language}"
+        if (before := field_value(old, field)) != (after := field_value(new, field)):
+            changed.append((field, before, after))
     return changed
 
 
@@ -199,6 +204,9 @@ def field_value(product: Product, field: str) -> object:
         return product.names.get(field.removeprefix("name_"), "")
     if field.startswith("description_"):
         return product.descriptions.get(field.removeprefix("description_"), "")
+    if field.startswith("options_"):
+        words = product.option_words(field.removeprefix("options_"))
+        return pairs_text(*words) if words else ""
     if field.startswith("category_"):
         return ""  # the category's name in a language is the category's: the sheet reads it (``trail_in``)
     simple = {
@@ -233,6 +241,10 @@ def apply_text(product: Product, field: str, text: str, *, languages: frozenset[
             product.names[language] = "" if text.strip() == CLEAR else parse_name(text)
         else:
             product.descriptions[language] = parse_description(text)
+    elif field.startswith("options_") and product.option_names:
+        if (language := field.removeprefix("options_")) not in languages:
+            raise NotALanguage(language=language)
+        product.option_translations = translate_options(product, language, text)
     elif field == "name":
         product.name = parse_name(text)
     elif field == "description":

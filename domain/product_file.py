@@ -32,7 +32,7 @@ PRODUCTS = Columns(
     (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options", "status", "backorder"),
     prefixes=("price_",),
     decimal=frozenset({"price", "cost"}),
-    languages=("name_", "description_", "category_"),  # category_ru: domain.category_names
+    languages=("name_", "description_", "category_", "options_"),  # category_ru: domain.category_names
 )
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[a-z]{2})?$")
@@ -48,7 +48,7 @@ def _translations(row: Row, languages: Container[str] | None) -> tuple[dict[str,
     descriptions: dict[str, str] = {}
     for column, value in row.values.items():
         kind, _, language = column.partition("_")
-        if kind not in ("name", "description") or not language or not value.strip():  # category_ru is read apart
+        if kind not in ("name", "description") or not language or not value.strip():  # category_, options_ apart
             continue
         if not LANGUAGE_CODE.match(language) or (languages is not None and language not in languages):
             row.fail(N_("{column}: the bot does not speak “{value}”"), column=column, value=language)
@@ -67,6 +67,65 @@ def _too_long(row: Row, column: str, kind: str, value: str) -> bool:
     else:
         return False
     return True
+
+
+OPTIONS_UNLIKE = N_("{column} must give {count} options, as options does and in its order ({names}); got {got}")
+
+
+def _translated_options(
+    row: Row, languages: Container[str] | None, names: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """``options_ru`` (``Размер=M; Цвет=Красный``): the row's option names and values in a language, as many
+    as ``options`` gives and in its order (a translation cannot be matched to its option otherwise)."""
+    found: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+    for column, value in row.values.items():
+        kind, _, language = column.partition("_")
+        if kind != "options" or not language or not value.strip():
+            continue
+        if not LANGUAGE_CODE.match(language) or (languages is not None and language not in languages):
+            row.fail(N_("{column}: the bot does not speak “{value}”"), column=column, value=language)
+            continue
+        none: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        translated, values = row.check(parse_options, value, default=none, column=column)
+        if not translated:
+            continue
+        if len(translated) != len(names):
+            got = ", ".join(translated)
+            row.fail(OPTIONS_UNLIKE, column=column, count=len(names), names=", ".join(names) or "—", got=got)
+            continue
+        found.append((language, translated, values))
+    return tuple(sorted(found))
+
+
+OPTIONS_TRANSLATED_UNLIKE = N_(
+    "{column}: {parent}'s options are {expected} on line {line}, as its variants share them; got {got}"
+)
+VALUE_TRANSLATED_UNLIKE = N_(
+    "{column}: {value} is {expected} on line {line} (a value reads the same in a product); got {got}"
+)
+
+
+def check_translated_options(members: list[tuple[int, Product]]) -> list[Problem]:
+    """One parent's rows translate its options alike: the same names on every row, and a value the same
+    wherever it is (M is «M» on each row, Red «Красный»): the card's buttons would say two things otherwise."""
+    problems: list[Problem] = []
+    names: dict[str, tuple[int, tuple[str, ...]]] = {}
+    values: dict[tuple[str, int, str], tuple[int, str]] = {}
+    for line, product in members:
+        for language, translated, words in product.option_translations:
+            column = f"options_{language}"
+            first, expected = names.setdefault(language, (line, translated))
+            if tuple(n.casefold() for n in translated) != tuple(n.casefold() for n in expected):
+                got, said = ", ".join(translated), ", ".join(expected)
+                params = {"column": column, "parent": product.parent_code, "expected": said, "line": first, "got": got}
+                problems.append((line, problem(OPTIONS_TRANSLATED_UNLIKE, **params)))
+                continue
+            for at, (value, word) in enumerate(zip(product.options, words, strict=False)):
+                seen, said = values.setdefault((language, at, value.casefold()), (line, word))
+                if said != word:
+                    params = {"column": column, "value": value, "expected": said, "line": seen, "got": word}
+                    problems.append((line, problem(VALUE_TRANSLATED_UNLIKE, **params)))
+    return problems
 
 
 NO_CURRENCY = N_("{column} is given without a currency: write it on this row or on its parent row above it")
@@ -119,6 +178,7 @@ def _product(
     for column in ("name", "description"):
         _too_long(row, column, column, row[column])
     names, descriptions = _translations(row, languages)
+    translated_options = _translated_options(row, languages, option_names)
     status = ProductStatus.ACTIVE
     if row["status"]:
         try:
@@ -141,6 +201,7 @@ def _product(
         options=options,
         names=names,
         descriptions=descriptions,
+        option_translations=translated_options,
         status=status,
     )
 
@@ -232,7 +293,7 @@ def fill_from_parents(parsed: list[tuple[int, Product]], stored: Mapping[str, Pr
             if not value:
                 problems.append((line, problem(VARIANT_NEEDS, column=column, parent=product.parent)))
     for group in members.values():
-        problems += check_variants(group)
+        problems += check_variants(group) + check_translated_options(group)
     return problems
 
 

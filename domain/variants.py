@@ -86,7 +86,12 @@ def _names(names: Sequence[str]) -> str:
 
 def options_text(product: Product) -> str:
     """How the audit trail writes a variant's options: ``Size=L; Colour=Navy``."""
-    return "; ".join(f"{name}={value}" for name, value in zip(product.option_names, product.options, strict=True))
+    return pairs_text(product.option_names, product.options)
+
+
+def pairs_text(names: Sequence[str], values: Sequence[str]) -> str:
+    """Option names and values as the products file writes them (``parse_options`` reads them back)."""
+    return "; ".join(f"{name}={value}" for name, value in zip(names, values, strict=True))
 
 
 def check_variants(members: Sequence[tuple[int, Product]]) -> list[Problem]:
@@ -151,6 +156,17 @@ class Sibling(NamedTuple):
     options: tuple[str, ...]
     listed: bool = True
     orderable: bool = True
+    # Its values per language its options are translated into, (language, values) each: its button's label there
+    words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def sibling_words(product: Product) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A ``Sibling``'s ``words``: the product's option values in each language they are translated into."""
+    return tuple(
+        (language, found[1])
+        for language, _names, _values in product.option_translations
+        if (found := product.option_words(language)) is not None
+    )
 
 
 class OptionChoice(NamedTuple):
@@ -184,7 +200,7 @@ def _one_option(chosen: Product, usable: Sequence[Sibling], available: Mapping[i
     choices = tuple(
         [
             OptionChoice(options[0], pid, options[0] == mine, not orderable or available.get(pid, 0) <= 0)
-            for pid, options, listed, orderable in usable
+            for pid, options, listed, orderable, _words in usable
             if listed
         ]
     )
@@ -228,6 +244,31 @@ def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping
     return rows
 
 
+def rows_in_language(
+    rows: Sequence[OptionRow], chosen: Product, variants: Sequence[Sibling], language: str
+) -> Sequence[OptionRow]:
+    """``option_rows`` as a customer reading ``language`` sees them: each option's name as the chosen variant
+    translates it, each button's value as any variant having it does (a value reads the same in a product:
+    the products file refuses two words for one), else as stored. The rows are made on the stored values
+    (what tells the variants apart) and only then named: a card in an untranslated language, or of a product
+    whose options nobody translated, costs one look at its variants."""
+    if not rows or not language or not any(lang == language for v in variants for lang, _ in v.words):
+        return rows
+    names = (chosen.option_words(language) or (chosen.option_names, chosen.options))[0]
+    words: dict[tuple[int, str], str] = {}
+    for variant in variants:
+        for translated in (found for lang, found in variant.words if lang == language):
+            words.update(
+                ((at, value), word) for at, (value, word) in enumerate(zip(variant.options, translated, strict=True))
+            )
+    shown = []
+    for row in rows:
+        at = chosen.option_names.index(row.name)
+        choices = tuple(c._replace(value=words.get((at, c.value), c.value)) for c in row.choices)
+        shown.append(OptionRow(names[at], choices))
+    return shown
+
+
 class OptionsExpected(DomainError):
     key = N_("Give a value for each option of {parent} ({names}), e.g. {example}.")
 
@@ -259,6 +300,28 @@ def values_for(product: Product, text: str) -> tuple[tuple[str, ...], tuple[str,
         example = "; ".join(f"{name}={value}" for name, value in zip(expected, product.options, strict=True))
         raise OptionsExpected(parent=product.parent_code, names=_names(expected), example=example)
     return expected, tuple(typed[name.casefold()] for name in expected)
+
+
+class OptionsInLanguageExpected(DomainError):
+    key = N_("Give each option of {parent} in that language, in its order ({names}): e.g. {example}; - removes them.")
+
+
+def translate_options(
+    product: Product, language: str, text: str
+) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """``product``'s option translations with ``language``'s set from typed ``Размер=M; Цвет=Красный`` (as
+    the products file's ``options_ru``: as many as it has, in its order), or removed by ``-``."""
+    others = tuple(t for t in product.option_translations if t[0] != language)
+    if text.strip() == "-":
+        return others
+    try:
+        names, values = parse_options(text)
+    except DomainError:
+        names, values = (), ()
+    if not names or len(names) != len(product.option_names):
+        example = pairs_text(product.option_names, product.options)
+        raise OptionsInLanguageExpected(parent=product.parent_code, names=_names(product.option_names), example=example)
+    return tuple(sorted((*others, (language, names, values))))
 
 
 def parse_option_names(text: str, current: Sequence[str]) -> tuple[str, ...]:

@@ -81,6 +81,7 @@ def field_label(field: str) -> str:
         ("name_", _("Name (%(language)s)")),
         ("description_", _("Description (%(language)s)")),
         ("category_", _("Category (%(language)s)")),
+        ("options_", _("Options (%(language)s)")),
     ):
         if field.startswith(prefix):
             code = field.removeprefix(prefix)
@@ -109,6 +110,11 @@ def field_hint(field: str, base_currency: str = "") -> str:
         return _("A name, or a path in the tree: Clothing > T-shirts (a new name makes a new category).")
     if field.startswith("category_"):
         return _("Its category's name in that language, or the path down to it: a name for each category above it too.")
+    if field.startswith("options_"):
+        return _(
+            "Each option and this variant's value in that language, in their order, as Size=M; Colour=Red reads in "
+            "English; - removes them."
+        )
     return _("Up to 256 characters.")
 
 
@@ -121,6 +127,7 @@ def sheet_keyboard(sheet: ProductSheet, languages: list[str]) -> InlineKeyboardM
     fields = ["name", "description", *(f"price_{c}" for c in sheet.currencies), "category", "barcode"]
     fields += ["weight", "dims", "cost", "photos", "status"]
     fields += [f"{kind}_{language}" for language in languages for kind in ("name", "description", "category")]
+    fields += [f"options_{language}" for language in languages if sheet.product.option_names]
     made = [edit(field) for field in fields]
     rows = [made[i : i + 2] for i in range(0, len(made), 2)]
     rows += variant_rows(sheet)
@@ -253,9 +260,9 @@ async def ask_value(
             reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
         )
         return
-    if field.startswith(("name_", "description_", "category_")) and field.partition("_")[2] not in other_languages(
-        i18n
-    ):
+    if field.startswith(("name_", "description_", "category_", "options_")) and field.partition("_")[
+        2
+    ] not in other_languages(i18n):
         await query.message.answer(_("This button is out of date. Please open the menu again."))
         return
     await state.set_state(Editing.value)

@@ -35,7 +35,7 @@ from domain.purchasing import OnOrder, SupplyTerms
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.usecases.unpaid_orders import is_open_unpaid
-from domain.variants import Sibling
+from domain.variants import Sibling, sibling_words
 from domain.warehouse import BinCode, Warehouse
 
 
@@ -165,7 +165,7 @@ class FakeProducts(_Repo):
 
     async def get_untranslated(self, product_id: int) -> Product | None:
         product = await self.get(product_id)
-        return replace(product, names={}, descriptions={}) if product is not None else None
+        return replace(product, names={}, descriptions={}, option_translations=()) if product is not None else None
 
     async def get_by_sku(self, sku: str) -> Product | None:
         return copy.deepcopy(next((p for p in self.st.products.values() if p.sku == sku), None))
@@ -193,6 +193,8 @@ class FakeProducts(_Repo):
                 stored.photo_file_id, stored.more_photos = existing.photo_file_id, existing.more_photos
             stored.names = {**existing.names, **product.names}
             stored.descriptions = {**existing.descriptions, **product.descriptions}
+            worded = {t[0]: t for t in (*existing.option_translations, *product.option_translations)}
+            stored.option_translations = tuple(sorted(worded.values()))  # as in SQL: a language's replaced
             stored.cost = product.cost or existing.cost
         self.st.products[product.id] = stored
         return product
@@ -268,7 +270,7 @@ class FakeProducts(_Repo):
 
     async def siblings(self, parent_code: str) -> list[Sibling]:
         variants = await self.variants(parent_code)
-        return [Sibling(p.id, p.options, p.listed, p.orderable) for p in variants if p.id is not None]
+        return [Sibling(p.id, p.options, p.listed, p.orderable, sibling_words(p)) for p in variants if p.id is not None]
 
     async def lock_parent(self, parent_code: str) -> None:
         return None  # one task at a time touches the fake

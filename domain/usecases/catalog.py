@@ -16,7 +16,7 @@ from domain.pricing import NO_TERMS, RETAIL, OrderingTerms, PriceList, PriceRule
 from domain.usecases.backorders import BackorderOffer, offers
 from domain.usecases.fx import shop_rates
 from domain.usecases.price_lists import price_list_for
-from domain.variants import OptionRow, option_rows
+from domain.variants import OptionRow, option_rows, rows_in_language
 
 LOW_STOCK_THRESHOLD = 5
 
@@ -308,7 +308,11 @@ async def _card_of(
     available = await _available(uow, ids)
     # Made once with its options: ``dataclasses.replace`` of a card (13 fields, frozen) costs
     # ~3 µs, as much as a third of what a variant's options add to its card.
-    options = tuple(option_rows(product, siblings, available)) if siblings else ()
+    options = (
+        tuple(rows_in_language(option_rows(product, siblings, available), product, siblings, language))
+        if siblings
+        else ()
+    )
     card = _card(product, currency, fallback, await shop_rates(uow), language, available, held, options)
     if (
         today is not None

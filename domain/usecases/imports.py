@@ -99,6 +99,7 @@ def _same_product(new: Product, old: Product) -> bool:
         and new.status is old.status
         and all(old.names.get(language) == name for language, name in new.names.items())
         and all(old.descriptions.get(language) == text for language, text in new.descriptions.items())
+        and set(new.option_translations) <= set(old.option_translations)
     )
 
 

@@ -94,6 +94,10 @@ class ProductTranslationRow(Base):
     # Only a bulk write sets it: to the number it gave the product itself, so that SQLite's
     # change triggers leave the write alone (migration 0033, ``number_for_bulk_write``).
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The variant's option names and values in this language, as the products file writes them
+    # (``Размер=M; Цвет=Красный``), "" when untranslated; here, beside its name, so the read cache's
+    # load reads them with the translations it reads anyway (0069).
+    options: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ProductChangeRow(Base):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.catalog import Category, Product, ProductStatus
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
-from domain.variants import Sibling
+from domain.variants import Sibling, parse_options
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
 from storage.repositories import catalog_bulk, catalog_history, catalog_search, catalog_snapshot, catalog_tree, changes
@@ -35,7 +35,7 @@ class SqlProducts:
         return [found[i] for i in ids if i in found]
 
     async def _translate(self, products: Sequence[Product], statement: Executable, params: dict[str, object]) -> None:
-        """Fill in each product's names and descriptions in other languages."""
+        """Fill in each product's names, descriptions and options in other languages."""
         by_id = {p.id: p for p in products}
         for row in await fetch(self.s, statement, params):
             product = by_id.get(row.product_id)
@@ -44,6 +44,10 @@ class SqlProducts:
                     product.names[row.language] = row.name
                 if row.description:
                     product.descriptions[row.language] = row.description
+                if row.options:
+                    translated = (row.language, *parse_options(row.options))
+                    # by language: rows come in no order, and a reload's product must equal a whole load's
+                    product.option_translations = tuple(sorted((*product.option_translations, translated)))
 
     async def get(self, product_id: int) -> Product | None:
         if self.cache is not None:
@@ -176,10 +180,10 @@ class SqlProducts:
         database when they are not cached.
 
         Every variant's card asks for this. The family entry is each variant's (id, options,
-        listed, orderable) in catalog order, made by the load from the rows it read; reading it
-        touches one entry instead of each variant's cached product and its entry, which with a big
-        catalog are far apart in memory (~13 → ~6 µs a card, 10,000 products × 4 variants).
-        It is tuples of numbers, strings and booleans only, which the garbage collector stops
+        listed, orderable, translated values) in catalog order, made by the load from the rows it
+        read; reading it touches one entry instead of each variant's cached product and its entry,
+        which with a big catalog are far apart in memory (~13 → ~6 µs a card, 10,000 products × 4
+        variants). It is tuples of numbers, strings and booleans only, which the garbage collector stops
         tracking within their first few collections: 40,000 of them then cost no collection a
         scan (``tests/storage/test_sqlite_and_cache.py``)."""
         if self.cache is not None:
@@ -192,10 +196,10 @@ class SqlProducts:
                 cached = self.cache.get_many("catalog", cast(tuple[int, ...], ids))
                 if all(p is not None and p is not ABSENT for p in cached):
                     return [
-                        Sibling(p.id, p.options, p.listed, p.orderable) for p in cast(list[Product], cached) if p.id
+                        _as_sibling(Sibling, catalog_snapshot.member(p)) for p in cast(list[Product], cached) if p.id
                     ]
         return [
-            Sibling(p.id, p.options, p.listed, p.orderable)
+            _as_sibling(Sibling, catalog_snapshot.member(p))
             for p in await self.variants(parent_code)
             if p.id is not None
         ]
@@ -385,7 +389,7 @@ class SqlProducts:
 
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
 # A family entry's member as a ``Sibling``: ``tuple.__new__`` itself, where ``Sibling._make``
-# adds a Python call and a length check per variant (each member is the four fields the load
+# adds a Python call and a length check per variant (each member is the five fields the load
 # wrote, ``catalog_snapshot``), four of them on every variant's card.
 _as_sibling = tuple.__new__
 _CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))
@@ -429,6 +433,7 @@ _TRANSLATION_COLUMNS = (
     m.ProductTranslationRow.language,
     m.ProductTranslationRow.name,
     m.ProductTranslationRow.description,
+    m.ProductTranslationRow.options,
 )
 _ALL_TRANSLATIONS = fills("catalog", select(*_TRANSLATION_COLUMNS))
 _TRANSLATIONS_OF = fills(

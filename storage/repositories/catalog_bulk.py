@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
 from domain.catalog import Product
+from domain.variants import pairs_text
 from storage import models as m
 from storage.repositories.changes import number_for_bulk_write
 from storage.repositories.numbered_inserts import without_insert_trigger
@@ -79,12 +80,21 @@ _SET_PRICE = (
     .values(amount_minor=bindparam("new_amount"), change_seq=bindparam("seq"))
 )
 _TRANSLATIONS_OF = select(
-    _TRANSLATIONS.c.product_id, _TRANSLATIONS.c.language, _TRANSLATIONS.c.name, _TRANSLATIONS.c.description
+    _TRANSLATIONS.c.product_id,
+    _TRANSLATIONS.c.language,
+    _TRANSLATIONS.c.name,
+    _TRANSLATIONS.c.description,
+    _TRANSLATIONS.c.options,
 ).where(_TRANSLATIONS.c.product_id.in_(_IDS))
 _SET_TRANSLATION = (
     update(_TRANSLATIONS)
     .where(_TRANSLATIONS.c.product_id == bindparam("of_product"), _TRANSLATIONS.c.language == bindparam("lang"))
-    .values(name=bindparam("new_name"), description=bindparam("new_description"), change_seq=bindparam("seq"))
+    .values(
+        name=bindparam("new_name"),
+        description=bindparam("new_description"),
+        options=bindparam("new_options"),
+        change_seq=bindparam("seq"),
+    )
 )
 
 
@@ -171,7 +181,7 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
         product.id, product.category_id = by_sku[product.sku], categories[product.category]
     stored_ids = {row.id for row in stored.values()}  # a product inserted just now has no prices or translations
     await _prices(session, products, seq, stored_ids)
-    if any(p.names or p.descriptions for p in products):
+    if any(p.names or p.descriptions or p.option_translations for p in products):
         await _translations(session, products, seq, stored_ids)
 
 
@@ -251,17 +261,19 @@ async def _prices(session: AsyncSession, products: Sequence[Product], seq: int, 
 
 
 async def _translations(session: AsyncSession, products: Sequence[Product], seq: int, known: set[int]) -> None:
-    stored: dict[tuple[int, str], tuple[str, str]] = {}
+    stored: dict[tuple[int, str], tuple[str, str, str]] = {}
     for chunk in _chunks(sorted({p.id for p in products if p.id in known})):
         for row in await fetch(session, _TRANSLATIONS_OF, {"ids": list(chunk)}):
-            stored[(row.product_id, row.language)] = (row.name, row.description)
+            stored[(row.product_id, row.language)] = (row.name, row.description, row.options)
     changed, fresh = [], []
     for product in products:
         assert product.id is not None
-        for language in sorted(product.names.keys() | product.descriptions.keys()):
-            name, description = stored.get((product.id, language), ("", ""))
+        worded = {language: pairs_text(names, values) for language, names, values in product.option_translations}
+        for language in sorted(product.names.keys() | product.descriptions.keys() | worded.keys()):
+            name, description, options = stored.get((product.id, language), ("", "", ""))
             name = product.names.get(language, name)
             description = product.descriptions.get(language, description)
+            options = worded.get(language, options)
             if (product.id, language) in stored:
                 changed.append(
                     {
@@ -269,6 +281,7 @@ async def _translations(session: AsyncSession, products: Sequence[Product], seq:
                         "lang": language,
                         "new_name": name,
                         "new_description": description,
+                        "new_options": options,
                         "seq": seq,
                     }
                 )
@@ -279,6 +292,7 @@ async def _translations(session: AsyncSession, products: Sequence[Product], seq:
                         "language": language,
                         "name": name,
                         "description": description,
+                        "options": options,
                         "change_seq": seq,
                     }
                 )

@@ -7,11 +7,12 @@ from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Any
 
 from domain.catalog import Product
+from domain.variants import sibling_words
 from storage.cache import ABSENT
 
 # What the snapshot holds, for each product: ``id -> Product``, ``("sku", sku) -> id``; for each
 # parent code: ``("parent", code) -> ids`` and, when a variant has options, ``("family", code) ->
-# (id, options, listed, orderable)`` each, both in id order.
+# (id, options, listed, orderable, words)`` each (``domain.variants.Sibling``), both in id order.
 #
 # The rule an incremental reload relies on (``changes``): every entry is derived from the
 # products it names, and from nothing else. A product's own two entries depend on that product
@@ -23,18 +24,24 @@ from storage.cache import ABSENT
 # ``tests/storage/test_incremental_reload.py`` checks the two against each other.
 
 Entries = dict[Hashable, Any]
+Member = tuple[int, tuple[str, ...], bool, bool, tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+def member(product: Product) -> Member:
+    """A product's place in its family's entry: a ``Sibling``'s fields, plain tuples (untracked by the collector)."""
+    return (product.id or 0, product.options, product.listed, product.orderable, sibling_words(product))
 
 
 def whole(products: Iterable[Product]) -> Entries:
     """Every entry of the products given in id order (the whole catalog)."""
     snapshot: Entries = {}
     parents: dict[str, list[int]] = defaultdict(list)
-    families: dict[str, list[tuple[int, tuple[str, ...], bool, bool]]] = defaultdict(list)
+    families: dict[str, list[Member]] = defaultdict(list)
     for product in products:
         snapshot[product.id] = product
         snapshot[("sku", product.sku)] = product.id
         parents[product.parent_code].append(product.id or 0)
-        families[product.parent_code].append((product.id or 0, product.options, product.listed, product.orderable))
+        families[product.parent_code].append(member(product))
     snapshot.update({("parent", code): tuple(ids) for code, ids in parents.items()})
     # ``siblings`` for the parents whose cards have options (any variant with some)
     snapshot.update(
@@ -77,9 +84,7 @@ def changes(base: Mapping[Hashable, Any], fresh: Mapping[int, Product], gone: Co
         if not ids:
             changed[("parent", code)] = changed[("family", code)] = ABSENT
             continue
-        members = tuple(
-            (pid, p.options, p.listed, p.orderable) for pid in ids for p in (fresh[pid] if pid in fresh else base[pid],)
-        )
+        members = tuple(member(fresh[pid] if pid in fresh else base[pid]) for pid in ids)
         _differs(changed, base, ("parent", code), ids)
         _differs(changed, base, ("family", code), members if any(m[1] for m in members) else ABSENT)
     return changed

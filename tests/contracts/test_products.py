@@ -184,6 +184,38 @@ async def test_siblings_name_every_variant_and_its_options_and_mark_hidden_ones_
     ]
 
 
+async def test_option_words_per_language_are_kept_a_later_upsert_replaces_its_language_s_and_siblings_carry_them(
+    uow: UnitOfWork,
+) -> None:
+    red = replace(_tee("TEE-S-RED", "S", "Red"), names={"ru": "Футболка"})
+    red.option_translations = (("de", ("Größe", "Farbe"), ("S", "Rot")), ("ru", ("Размер", "Цвет"), ("S", "Красный")))
+    blue = replace(_tee("TEE-M-BLUE", "M", "Blue"), option_translations=(("ru", ("Размер", "Цвет"), ("M", "Синий")),))
+    async with uow:
+        await uow.products.upsert_many([red, _tee("TEE-M-BLUE", "M", "Blue")])
+        await uow.products.upsert(blue)  # a language given later: added to the product's
+        recoloured = replace(
+            _tee("TEE-S-RED", "S", "Red"), option_translations=(("ru", ("Размер", "Цвет"), ("S", "Алый")),)
+        )
+        await uow.products.upsert(recoloured)  # its Russian replaced, its German and its name kept
+        await uow.commit()
+    async with uow.read_only():
+        ids = await uow.products.ids_by_sku(["TEE-S-RED", "TEE-M-BLUE"])
+        loaded = await uow.products.get(ids["TEE-S-RED"])
+        untranslated = await uow.products.get_untranslated(ids["TEE-S-RED"])
+        siblings = await uow.products.siblings("TEE")
+    assert loaded is not None and untranslated is not None
+    assert loaded.option_translations == (
+        ("de", ("Größe", "Farbe"), ("S", "Rot")),
+        ("ru", ("Размер", "Цвет"), ("S", "Алый")),
+    )
+    assert loaded.names == {"ru": "Футболка"} and untranslated.option_translations == ()
+    assert loaded.in_language("ru").display_name == "Футболка (S / Алый)"
+    assert siblings == [
+        Sibling(ids["TEE-S-RED"], ("S", "Red"), words=(("de", ("S", "Rot")), ("ru", ("S", "Алый")))),
+        Sibling(ids["TEE-M-BLUE"], ("M", "Blue"), words=(("ru", ("M", "Синий")),)),
+    ]
+
+
 async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow: UnitOfWork) -> None:
     async with uow:
         await uow.products.link_categories({"T-shirts": "Clothing", "V-neck": "T-shirts", "Hats": "Clothing"})

@@ -31,6 +31,26 @@ async def tshirts(shop: RunningBot) -> None:
     await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "tshirts-stock.csv").read_text(encoding="utf-8"))
 
 
+# Options translated per row (``options_ru``); M / Navy left untranslated: its values read as the shop writes them.
+TRANSLATED_TEES = (
+    "sku,name,name_ru,category,price,currency,parent,options,options_ru\n"
+    "TEE,T-shirt,Футболка,Clothing,12.00,GBP,,Size=S;Colour=White,Размер=S;Цвет=Белый\n"
+    "TEE-M-WHT,,,,,,TEE,Size=M;Colour=White,Размер=M;Цвет=Белый\n"
+    "TEE-S-NVY,,,,,,TEE,Size=S;Colour=Navy,Размер=S;Цвет=Синий\n"
+    "TEE-M-NVY,,,,,,TEE,Size=M;Colour=Navy,\n"
+)
+
+
+async def translated_tees(shop: RunningBot) -> None:
+    """Four T-shirts, three with their options in Russian, five of each in stock at LON."""
+    runtime = shop.runtime
+    await import_products(runtime.uow(), runtime.clock, TRANSLATED_TEES)
+    stock = "".join(
+        f"{sku},LON,A-05-01-{n},5\n" for n, sku in enumerate(("TEE", "TEE-M-WHT", "TEE-S-NVY", "TEE-M-NVY"), 1)
+    )
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
+
+
 async def ordered_lines(shop: RunningBot, code: str) -> list[tuple[str, str, int, int]]:
     async with shop.runtime.sessions() as session:
         rows = await session.execute(

@@ -14,6 +14,7 @@ from domain.catalog import Product
 from domain.ports import SystemClock
 from domain.stock import StockLevel
 from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.variants import Sibling
 from storage import cache as cache_module
 from storage import models as m
 from storage.cache import ABSENT, ReadCache
@@ -49,7 +50,7 @@ async def _shop(engine: AsyncEngine, parents: int = 6) -> None:
     await import_stock(uow, FakeClock(), stock)
 
 
-Seen = tuple[list[Product], list[StockLevel], dict[str, int | None], dict[str, list[str]]]
+Seen = tuple[list[Product], list[StockLevel], dict[str, int | None], dict[str, list[str]], dict[str, list[Sibling]]]
 
 
 async def _everything(uow: SqlUnitOfWork, ids: list[int], skus: list[str]) -> Seen:
@@ -60,7 +61,8 @@ async def _everything(uow: SqlUnitOfWork, ids: list[int], skus: list[str]) -> Se
         by_sku = {sku: (p.id if (p := await uow.products.get_by_sku(sku)) else None) for sku in skus}
         parents = {p.parent_code for p in products}
         variants = {code: [v.sku for v in await uow.products.variants(code)] for code in sorted(parents)}
-    return products, levels, by_sku, variants
+        siblings = {code: await uow.products.siblings(code) for code in sorted(parents)}  # the option buttons' words
+    return products, levels, by_sku, variants, siblings
 
 
 async def _ids_and_skus(engine: AsyncEngine) -> tuple[list[int], list[str]]:
@@ -76,6 +78,7 @@ async def _random_write(engine: AsyncEngine, rng: random.Random, ids: list[int])
     kind = rng.choice(
         [
             *("name", "status", "price", "price_gone", "translation", "translation_gone", "category", "options"),
+            "option_words",
             *("stock", "reserve", "new_counter", "counter_gone", "new_product"),
         ]
     )
@@ -100,6 +103,11 @@ async def _random_write(engine: AsyncEngine, rng: random.Random, ids: list[int])
             t = m.ProductTranslationRow
             await connection.execute(delete(t).where(t.product_id == pid, t.language == "ru"))
             await connection.execute(insert(t).values(product_id=pid, language="ru", name=f"Футболка {rng.random()}"))
+        elif kind == "option_words":  # the variant's size in Russian: its card's button there
+            t = m.ProductTranslationRow
+            await connection.execute(delete(t).where(t.product_id == pid, t.language == "ru"))
+            words = f"Размер={rng.randrange(99)}"
+            await connection.execute(insert(t).values(product_id=pid, language="ru", name="", options=words))
         elif kind == "translation_gone":
             t = m.ProductTranslationRow
             await connection.execute(delete(t).where(t.product_id == pid))
@@ -352,11 +360,11 @@ async def test_a_products_import_elsewhere_numbers_its_rows_once_and_is_seen_by_
     await _everything(reader, *await _ids_and_skus(engine))
     other = create_engine(database_url)
     products = (
-        "sku,name,category,price,currency,price_eur,name_ru,parent,options\n"
-        "T000,Tee zero,Cat 0,11.00,GBP,13.00,Футболка,,Size=S\n"  # renamed, a price and a translation added
-        "T000-XXL,,,,,,,T000,Size=XXL\n"  # a new variant, filled from its parent row
-        "T001-M,Tee 1,Cat 1,12.50,GBP,,,T001,Size=M\n"  # a variant's price changed
-        "N001,New one,Cat 9,5.00,GBP,,,,\n"  # a new product in a new category
+        "sku,name,category,price,currency,price_eur,name_ru,parent,options,options_ru\n"
+        "T000,Tee zero,Cat 0,11.00,GBP,13.00,Футболка,,Size=S,Размер=S\n"  # renamed, a price and translations added
+        "T000-XXL,,,,,,,T000,Size=XXL,Размер=XXL\n"  # a new variant, filled from its parent row
+        "T001-M,Tee 1,Cat 1,12.50,GBP,,,T001,Size=M,\n"  # a variant's price changed
+        "N001,New one,Cat 9,5.00,GBP,,,,,\n"  # a new product in a new category
     )
     try:
         others = SqlUnitOfWork(session_factory(other, base_currency="GBP"))
@@ -376,6 +384,8 @@ async def test_a_products_import_elsewhere_numbers_its_rows_once_and_is_seen_by_
         assert by_sku["T000"].prices["EUR"].amount == 1300 and by_sku["T000-XXL"].prices["GBP"].amount == 1100
         assert by_sku["T001-M"].prices["GBP"].amount == 1250 and by_sku["N001"].name == "New one"
         assert seen[3]["T000"] == ["T000", "T000-M", "T000-L", "T000-XL", "T000-XXL"]
+        assert by_sku["T000-XXL"].option_translations == (("ru", ("Размер",), ("XXL",)),)
+        assert [s.words for s in seen[4]["T000"]] == [(("ru", ("S",)),), (), (), (), (("ru", ("XXL",)),)]
         if engine.dialect.name == "sqlite":
             async with engine.connect() as connection:
                 imported = select(m.ProductRow.id).where(m.ProductRow.sku.in_(["T000", "T000-XXL", "T001-M", "N001"]))

@@ -1,0 +1,130 @@
+"""Option names and values per language (the products file's ``options_ru``): a Russian customer chooses
+«Размер» and «Цвет» on the card's buttons and line, and reads the variant so in the cart, the checkout's
+review and the order kept; an English one as the shop writes them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import checkout_to_payment, order_code
+from tests.e2e.variant_management import manager_in
+from tests.e2e.variants import translated_tees
+
+CUSTOMER = 1771
+WORDS = {
+    "en": ("T-shirt", "Size", "Colour", "White", "Navy", "🛒 Add to cart"),
+    "ru": ("Футболка", "Размер", "Цвет", "Белый", "Синий", "🛒 В корзину"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_customer_chooses_options_named_in_their_language_and_reads_the_variant_so_up_to_the_order(
+    shop: RunningBot, language: str
+) -> None:
+    await translated_tees(shop)
+    tshirt, size, colour, white, navy, add = WORDS[language]
+    customer = SandboxUser(shop.server, CUSTOMER, "Tess", language_code=language)
+    card = (await customer.send("/start p_TEE")).last
+    assert f"{size}: <b>S</b> · {colour}: <b>{white}</b>\n" in (card.html or "")
+    assert card.button_texts()[:4] == ["✔ S", "M", f"✔ {white}", navy]
+    card = (await customer.press(card, navy)).last  # S / Navy: the variant the translated button names
+    assert "TEE-S-NVY" in card.text and f"{colour}: {navy}" in card.text
+    assert card.button_texts()[:4] == ["✔ S", "M", white, f"✔ {navy}"]
+    card = (await customer.press(card, "M")).last  # M / Navy has no translation: the shop's words on its line
+    assert "TEE-M-NVY" in card.text and "Size: M · Colour: Navy" in card.text
+    assert card.button_texts()[:4] == ["S", "✔ M", white, f"✔ {navy}"]  # its siblings' buttons still translated
+    card = (await customer.press(card, "S")).last
+    await customer.press(card, add)
+    cart = (await customer.send("/cart")).last.text
+    assert f"{tshirt} (S / {navy})" in cart
+    review = (await customer.press((await checkout_to_payment(customer)).last, "💵")).last
+    assert f"{tshirt} (S / {navy})" in review.text
+    code = order_code(await customer.press(review, "✅"))
+    async with shop.runtime.sessions() as session:
+        line = (await session.execute(select(m.OrderLineRow).where(m.OrderLineRow.sku == "TEE-S-NVY"))).scalar_one()
+    # Kept as sold, in each language: the order reads so after the catalog changes
+    assert (line.name, json.loads(line.names)) == ("T-shirt (S / Navy)", {"ru": "Футболка (S / Синий)"})
+    assert f"{tshirt} (S / {navy})" in (await customer.send(f"/track {code}")).last.text
+
+
+HEADER = "sku,name,category,price,currency,parent,options,options_ru\n"
+PARENT = "TEE,T-shirt,Clothing,12.00,GBP,,Size=S;Colour=White,Размер=S;Цвет=Белый\n"
+REFUSED = {  # a file's rows and the problem named in English and Russian
+    "fewer options": (
+        "TEE,T-shirt,Clothing,12.00,GBP,,Size=S;Colour=White,Размер=S\n",
+        "products.csv:2: options_ru must give 2 options, as options does and in its order (Size, Colour); got Размер",
+        "products.csv:2: в options_ru должно быть опций: 2, как в options и в том же порядке (Size, Colour); "
+        "указано Размер",
+    ),
+    "other names": (
+        PARENT + "TEE-M-WHT,,,,,TEE,Size=M;Colour=White,Рост=M;Цвет=Белый\n",
+        "products.csv:3: options_ru: TEE's options are Размер, Цвет on line 2, as its variants share them; "
+        "got Рост, Цвет",
+        "products.csv:3: options_ru: опции TEE — Размер, Цвет в строке 2, у вариантов они общие; указано Рост, Цвет",
+    ),
+    "a value said twice": (
+        PARENT + "TEE-M-WHT,,,,,TEE,Size=M;Colour=White,Размер=M;Цвет=Белая\n",
+        "products.csv:3: options_ru: White is Белый on line 2 (a value reads the same in a product); got Белая",
+        "products.csv:3: options_ru: White — это Белый в строке 2 (значение в товаре переводится одинаково); "
+        "указано Белая",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("case", list(REFUSED))
+async def test_options_translated_unlike_the_options_or_other_rows_are_refused_naming_the_line_and_nothing_is_written(
+    shop: RunningBot, case: str, language: str
+) -> None:
+    manager = await hire(shop, 83, "Mia", "manager", language=language)
+    rows, english, russian = REFUSED[case]
+    refused = await manager.send_document((HEADER + rows).encode(), "products.csv", "/import")
+    assert (english if language == "en" else russian) in refused.last.text.splitlines()
+    async with shop.runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).where(m.ProductRow.sku.like("TEE%"))) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "refused"),
+    [
+        (
+            "en",
+            "Options (ru)",
+            "Give each option of TEE in that language, in its order (Size, Colour): "
+            "e.g. Size=M; Colour=Navy; - removes them.",
+        ),
+        (
+            "ru",
+            "Опции (ru)",
+            "Укажите каждую опцию TEE на этом языке, в её порядке (Size, Colour): "
+            "например, Size=M; Colour=Navy; - удаляет их.",
+        ),
+    ],
+)
+async def test_a_manager_gives_a_variant_its_options_in_russian_from_its_sheet_audited(
+    shop: RunningBot, language: str, field: str, refused: str
+) -> None:
+    await translated_tees(shop)
+    mia = await manager_in(shop, 1772, language)
+    sheet = (await mia.send("/product TEE-M-NVY")).last
+    assert f"{field}: —" in sheet.text
+    asked = (await mia.press(sheet, field)).last
+    assert "—" in asked.text
+    assert (await mia.send("Размер=M")).last.text == refused  # one of two: the question stays open, nothing changed
+    saved = (await mia.send("Размер=M; Цвет=Синий")).last
+    assert f"{field}: Размер=M; Цвет=Синий" in saved.text
+    async with shop.runtime.sessions() as session:
+        t, p = m.ProductTranslationRow, m.ProductRow
+        words = await session.scalar(select(t.options).join(p, p.id == t.product_id).where(p.sku == "TEE-M-NVY"))
+        changed = await session.execute(select(m.ProductChangeRow.field, m.ProductChangeRow.after))
+        assert words == "Размер=M; Цвет=Синий" and ("options_ru", "Размер=M; Цвет=Синий") in changed.all()
+    boris = SandboxUser(shop.server, CUSTOMER + 2, "Борис", language_code="ru")
+    card = (await boris.send("/start p_TEE-M-NVY")).last
+    assert "Размер: M · Цвет: Синий" in card.text
