@@ -212,7 +212,8 @@ def values_shown(choices: Sequence[OptionChoice]) -> tuple[Sequence[OptionChoice
 # A value's label on its button depends on the value alone, and a shop has few values (sizes,
 # colours) that every one of its variant cards shows: each is shortened once, not on each card
 # (two calls a button). Strings only (nothing the garbage collector scans), bounded and cleared
-# whole when full, as ``chosen_options`` keeps the card's option line.
+# whole when full, as ``chosen_options`` keeps the card's option line. The value is the one shown, already in
+# the reader's language (``rows_in_language``): «Синий» and "Navy" are two keys, so no language is needed.
 _option_labels: dict[str, str] = {}
 OPTION_LABELS_KEPT = 4096
 OPTION_LABEL_LIMIT = 20

@@ -4,6 +4,7 @@ the products file's ``options_ru`` checked across a parent's rows."""
 from __future__ import annotations
 
 from domain.catalog import Product
+from domain.catalog_edits import file_changes
 from domain.product_file import parse_products
 from domain.variants import OptionRow, Sibling, option_rows, rows_in_language, sibling_words
 
@@ -81,3 +82,10 @@ def test_a_parents_rows_translating_names_or_a_value_unlike_each_other_are_refus
     )
     _parsed, problems = parse_products(header + unlike)
     assert [(line, reason.error.params.get("got")) for line, reason in problems] == [(3, "Рост, Цвет"), (4, "Алый")]
+
+
+def test_a_products_file_translating_a_stored_variants_options_is_a_change_audited_as_options_ru() -> None:
+    stored = _tee("TEE-M-RED", "M", "Red")
+    translated = _tee("TEE-M-RED", "M", "Red", RU)
+    assert file_changes(translated, stored) == [("options_ru", "", "Размер=M; Цвет=Красный")]
+    assert file_changes(translated, translated) == []
