@@ -4,6 +4,7 @@ goods come back; then the RMA code. ``/cancel`` leaves at any step."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from aiogram import F, Router
@@ -16,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.catalog import Product
 from domain.customers import Customer
 from domain.errors import InvalidQuantity
+from domain.orders import OrderLine
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
@@ -31,6 +33,7 @@ from handlers.callbacks import (
     ReturnSwapPageCb,
     button,
     shorten,
+    shorten_name,
 )
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
@@ -95,8 +98,8 @@ def _lines_screen(draft: ReturnDraft, page: int) -> tuple[str, InlineKeyboardMar
     page = min(page, pages - 1)
     rows = []
     for line_id, text in labels[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE]:
-        mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
-        rows.append([button(f"{mark}{text}", ReturnLineCb(line_id=line_id))])
+        shown = _line_button(text, chosen.get(line_id, 0), draft.left.get(line_id, 0))
+        rows.append([button(shown, ReturnLineCb(line_id=line_id))])
     rows += pager(page, pages, lambda n: packed(ReturnLinesPageCb, n))
     if chosen:
         rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
@@ -116,9 +119,32 @@ async def lines_page(query: CallbackQuery, callback_data: ReturnLinesPageCb, sta
     await query.message.edit_text(text, reply_markup=keyboard)
 
 
-def _button_label(sku: str, name: str, left: int, parcels: list[Parcel] | None) -> str:
-    """About 35 characters at most: a phone shows a button's first 30-40."""
-    return f"{shorten(sku, 12)} {shorten(name, 20)} ≤{left}{_came_in(parcels)}"
+# A line's button: its name first (a variant's options kept, "Towel (M / White)"), an SKU only where two lines read
+# alike, the parcel it came in where there were several, then how many of how many may come back. Within ~40
+# characters where it can be (what a phone shows), 60 at most.
+NAME_ROOM = 28
+
+
+def _line_labels(lines: list[OrderLine], sent: dict[int, list[Parcel]]) -> dict[int, str]:
+    """What stays each line's across the steps (the draft keeps it): its name (shorter beside a parcel), the SKU
+    where two names read alike as shown, its parcel."""
+    named = {
+        line.id or 0: shorten_name(line.name, NAME_ROOM - 8 if sent.get(line.id or 0) else NAME_ROOM) for line in lines
+    }
+    seen = Counter(named.values())
+    labels = {}
+    for line in lines:
+        key = line.id or 0
+        sku = f" · {shorten(line.sku, 12)}" if seen[named[key]] > 1 else ""
+        labels[key] = f"{named[key]}{sku}{_came_in(sent.get(key))}"
+    return labels
+
+
+def _line_button(label: str, chosen: int, left: int) -> str:
+    """The line as the question shows it now: chosen, how many of how many may come back; else up to how many."""
+    if chosen:
+        return _("✅ {line} · {chosen} of {left}").format(line=label, chosen=chosen, left=left)
+    return _("{line} · up to {left}").format(line=label, left=left)
 
 
 def _came_in(parcels: list[Parcel] | None) -> str:
@@ -126,7 +152,7 @@ def _came_in(parcels: list[Parcel] | None) -> str:
     only (its tracking, on /track, ran a button to ~70 characters, cut off on a phone)."""
     if not parcels:
         return ""
-    return " · 📦" + ",".join(str(p.seq) for p in parcels[:2])
+    return " · " + _("📦 parcel {numbers}").format(numbers=", ".join(str(p.seq) for p in parcels[:2]))
 
 
 async def start_return(
@@ -143,11 +169,7 @@ async def start_return(
         uow, clock, customer_id=customer.id or 0, code=code, window_days=settings.return_window_days
     )
     named = order.in_language(reading_language())  # the names as sold, in the reader's language
-    labels = {
-        line.id or 0: _button_label(line.sku, line.name, left[line.id or 0], sent.get(line.id or 0))
-        for line in named.lines
-        if (line.id or 0) in left
-    }
+    labels = _line_labels([line for line in named.lines if (line.id or 0) in left], sent)
     products = {line.id or 0: line.product_id for line in order.lines if (line.id or 0) in left}
     items = {line.id or 0: f"{line.sku} {line.name}" for line in named.lines if (line.id or 0) in left}
     draft = ReturnDraft(code=order.code, kind=kind, left=left, labels=labels, products=products, items=items)

@@ -41,7 +41,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # An edited order with its price difference, a payment link, a pickup handover.
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out
-    assert "[85123A White Hanging Heart… ≤1 · 📦1]" in out  # parcel 2 still travels
+    assert "[White Hanging Heart… · 📦 parcel 1 · up to 1]" in out  # parcel 2 still travels
     # A support conversation in a forum topic; a split shipment with two trackings; a preorder
     # filled by a purchase-order receipt.
     assert re.search(r"^💬 new topic in Support: Alice #\d+$", out, flags=re.MULTILINE)

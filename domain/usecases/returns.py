@@ -77,11 +77,12 @@ async def returnable_lines(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, window_days: int
 ) -> tuple[Order, dict[int, int], dict[int, list[Parcel]]]:
     """The customer's order, per line how many may still come back (only what delivered
-    parcels brought), and per line the delivered parcels it came in."""
+    parcels brought), and per line the delivered parcels it came in where the order was sent in
+    several (which box goes back is then a question; of one, naming it only takes room)."""
     async with uow.read_only():
         order, left, parcels = await _left_to_return(uow, clock, customer_id, code, window_days)
     delivered = [p for p in parcels if p.status is ParcelStatus.DELIVERED]
-    return order, left, parcels_by_line(delivered)
+    return order, left, parcels_by_line(delivered) if len(parcels) > 1 else {}
 
 
 async def request_return(

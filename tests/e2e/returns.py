@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.orders import transition_order
+from handlers.callbacks import ReturnLineCb
 from sandbox import SandboxUser
+from sandbox.driver import Reply
+from sandbox.server import BotMessage
+from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import order
 
@@ -34,10 +40,23 @@ async def deliver(shop: RunningBot, code: str) -> None:
     await mark_delivered(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, code=code)
 
 
-async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *, how: str = "store") -> str:
+async def press_line(shop: RunningBot, customer: SandboxUser, message: BotMessage, code: str, sku: str) -> Reply:
+    """Press, on a return's or an exchange's question, the button of order ``code``'s line of ``sku`` (the buttons
+    name the product in the customer's language, not its SKU)."""
+    async with shop.runtime.sessions() as session:
+        found = select(m.OrderLineRow.id).join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
+        ids = (await session.scalars(found.where(m.OrderRow.code == code, m.OrderLineRow.sku == sku))).all()
+    wanted = {ReturnLineCb(line_id=line_id).pack() for line_id in ids}
+    [button] = [b for b in message.buttons() if b.get("callback_data") in wanted]
+    return await customer.press_data(message, button["callback_data"], label=button["text"])
+
+
+async def ask_return(
+    shop: RunningBot, customer: SandboxUser, code: str, sku: str, reason: str, *, how: str = "store"
+) -> str:
     """One unit of ``sku`` back by /return, no photos; the RMA code."""
     lines = await customer.send(f"/return {code}")
-    lines = await customer.press(lines.last, sku)
+    lines = await press_line(shop, customer, lines.last, code, sku)
     if lines.last.text.startswith("How many?"):
         lines = await customer.send("1")
     reasons = await customer.press(lines.last, "Continue")
@@ -49,7 +68,7 @@ async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *,
 async def refunded_return(shop: RunningBot, customer_id: int, code: str, sku: str) -> str:
     """One unit of ``sku`` of the delivered order ``code`` returned for a change of mind, taken
     back into stock and refunded by support (support member 91): the return's code."""
-    rma = await ask_return(SandboxUser(shop.server, customer_id, f"C{customer_id}"), code, sku, "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, customer_id, f"C{customer_id}"), code, sku, "changed my mind")
     support = await hire(shop, 91, "Sam", "support")
     shown = await support.send(f"/rma {rma}")
     for step in ("Approve", "Parcel received", f"Restock {sku}", "Refund"):

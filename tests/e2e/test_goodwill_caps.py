@@ -115,7 +115,7 @@ async def _return_one(customer: SandboxUser, code: str, language: str) -> str:
     """One unit of 85123A asked back for a change of mind, in the customer's language: the RMA."""
     words = {"en": ("Return", "Continue", "changed my mind"), "ru": ("Вернуть", "Далее", "передумал(а)")}[language]
     lines = await customer.press((await customer.send(f"/track {code}")).last, words[0])
-    picked = await customer.press(lines.last, "85123A")
+    picked = await customer.press(lines.last, "White Hanging Heart")
     if picked.last.text.startswith(("How many?", "Сколько")):
         picked = await customer.send("1")
     reasons = await customer.press(picked.last, words[1])

@@ -161,14 +161,14 @@ async def test_a_customer_returns_items_of_an_order_of_100_lines_chosen_from_pag
     bea = SandboxUser(shop.server, BEA, "Bea")
     which = (await bea.send(f"/return {code}")).last
     assert which.text.endswith("you can choose several.\nPage 1 of 5")  # 24 lines a page
-    while not any(text.startswith("W-090 ") for text in which.button_texts()):
+    while not any(text.startswith("Wholesale tee W-090 ") for text in which.button_texts()):
         assert len(which.button_texts()) <= 30
         which = (await bea.press(which, "Next ▶")).last
     assert which.text.endswith("\nPage 4 of 5")  # the page turned says where it is, as a catalog's does
-    line = next(text for text in which.button_texts() if text.startswith("W-090 "))
+    line = next(text for text in which.button_texts() if text.startswith("Wholesale tee W-090 "))
     asked = await bea.press(which, line)
     chosen = (await bea.send("2")).last  # of 3
-    assert "✅ 2 × W-090" in " ".join(chosen.button_texts()) and "◀ Previous" in chosen.button_texts()
+    assert "✅ Wholesale tee W-090 · 2 of 3" in chosen.button_texts() and "◀ Previous" in chosen.button_texts()
     assert chosen.text.endswith("\nPage 4 of 5")
     reasons = await bea.press(chosen, "Continue ➡️")
     assert "How many?" in asked.last.text and "Why?" in reasons.last.text
@@ -181,7 +181,7 @@ async def test_staff_inspect_a_return_of_100_lines_a_screen_of_lines_at_a_time(s
     bea = SandboxUser(shop.server, BEA, "Bea")
     which = (await bea.send(f"/return {code}")).last
     while True:  # every line, all 3 of each
-        free = [text for text in which.button_texts() if text.startswith("W-")]
+        free = [text for text in which.button_texts() if text.startswith("Wholesale tee W-")]
         if free:
             await bea.press(which, free[0])
             which = (await bea.send("3")).last

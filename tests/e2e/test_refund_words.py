@@ -40,7 +40,7 @@ async def test_a_refund_is_approved_while_owed_and_paid_back_once_confirmed(shop
     code = await delivered(shop, 960, {"TEE-L-NVY": 1})
     customer = SandboxUser(shop.server, 960, "Ann", language_code=language)
     lines = await customer.press((await customer.send(f"/track {code}")).last, words["return"])
-    reasons = await customer.press((await customer.press(lines.last, "TEE-L-NVY")).last, asked["continue"])
+    reasons = await customer.press((await customer.press(lines.last, "(L / Navy)")).last, asked["continue"])
     photos = await customer.press(reasons.last, asked["reason"])
     method = await customer.press(photos.last, asked["skip"])
     rma = rma_of((await customer.press(method.last, asked["store"])).last.text)

@@ -52,7 +52,7 @@ async def test_a_return_s_reasons_counts_and_the_report_s_shares_read_naturally(
     code = await delivered(shop, 970, {"85123A": 1})
     customer = SandboxUser(shop.server, 970, "Анна", language_code=language)
     lines = await customer.press((await customer.send(f"/track {code}")).last, words["return"])
-    reasons = await customer.press((await customer.press(lines.last, "85123A")).last, words["continue"])
+    reasons = await customer.press((await customer.press(lines.last, "White Hanging Heart")).last, words["continue"])
     assert reasons.last.button_texts() == REASONS[language]
 
     manager = await hire(shop, 971, "Мария", "manager", language=language)

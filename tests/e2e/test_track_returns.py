@@ -53,7 +53,7 @@ def tracked_lines(text: str) -> list[str]:
 async def _returned(shop: RunningBot, customer: SandboxUser, code: str, language: str, kind: str) -> str:
     asked = WORDS[language]
     lines = await customer.press((await customer.send(f"/track {code}")).last, TRACKED[language][kind])
-    reasons = await customer.press((await customer.press(lines.last, "TEE-L-NVY")).last, asked["continue"])
+    reasons = await customer.press((await customer.press(lines.last, "(L / Navy)")).last, asked["continue"])
     if kind == "exchange":
         reasons = await customer.press(reasons.last, asked["same"])
     photos = await customer.press(reasons.last, asked["reason"])
@@ -109,7 +109,7 @@ async def test_a_return_names_its_lines_in_the_reader_s_language(shop: RunningBo
     above an order whose lines were in Russian, and the support's /rma named it in English too."""
     await name_in_russian(shop, "85123A", "Подвесной подсвечник «Сердце», белый")
     code = await delivered(shop, 963, {"85123A": 1})
-    rma = await ask_return(SandboxUser(shop.server, 963, "C963"), code, "85123A", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 963, "C963"), code, "85123A", "changed my mind")
     heart = {"en": "White Hanging Heart T-Light Holder", "ru": "Подвесной подсвечник «Сердце», белый"}[language]
     customer = SandboxUser(shop.server, 963, "C963", language_code=language)
     shown = tracked_lines((await customer.send(f"/track {code}")).last.text)
@@ -128,7 +128,7 @@ async def test_track_names_what_a_parcel_carried_and_what_an_exchange_sends(shop
     code = await delivered(shop, 964, {"TEE-L-NVY": 1})
     customer = SandboxUser(shop.server, 964, "Ivy", language_code=language)
     lines = await customer.press((await customer.send(f"/track {code}")).last, TRACKED[language]["exchange"])
-    which = await customer.press((await customer.press(lines.last, "TEE-L-NVY")).last, asked["continue"])
+    which = await customer.press((await customer.press(lines.last, "(L / Navy)")).last, asked["continue"])
     photos = await customer.press((await customer.press(which.last, "M / Navy")).last, asked["reason"])
     method = await customer.press(photos.last, asked["skip"])
     await customer.press(method.last, asked["store"])

@@ -62,7 +62,7 @@ async def asked_for_large(customer: SandboxUser, code: str, language: str) -> Bo
     how the parcel comes back; the message asking it."""
     words = WORDS[language]
     lines = await customer.press((await customer.send(f"/track {code}")).last, words["exchange"])
-    which = await customer.press((await customer.press(lines.last, "TEE-M-NVY")).last, words["continue"])
+    which = await customer.press((await customer.press(lines.last, "(M / Navy)")).last, words["continue"])
     reasons = await customer.press(which.last, "L / Navy")
     photos = await customer.press(reasons.last, words["reason"])
     return (await customer.press(photos.last, words["skip"])).last
@@ -189,7 +189,9 @@ async def refunded(shop: RunningBot, customer_id: int, replacement: str) -> None
     """The replacement's M delivered, sent back by the customer and refunded by a manager."""
     await deliver(shop, replacement)
     await shop.runtime.notifier.drain()
-    rma = await ask_return(SandboxUser(shop.server, customer_id, "Eli"), replacement, "TEE-M-NVY", "changed my mind")
+    rma = await ask_return(
+        shop, SandboxUser(shop.server, customer_id, "Eli"), replacement, "TEE-M-NVY", "changed my mind"
+    )
     manager = await hire(shop, 97, "Mo", "manager")
     shown = await manager.send(f"/rma {rma}")
     for step in ("Approve", "Parcel received", "Restock TEE-M-NVY", "Refund"):
@@ -284,7 +286,7 @@ async def test_an_exchange_names_an_item_with_markup_and_a_long_name_as_typed_an
     code = await delivered(shop, 944, {"ODD": 1})
     customer = SandboxUser(shop.server, 944, "Eli")
     lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
-    which = await customer.press((await customer.press(lines.last, "ODD")).last, "Continue")
+    which = await customer.press((await customer.press(lines.last, "Tee & co")).last, "Continue")
     assert which.last.text.startswith("Exchange ODD <b>Tee & co") and which.last.text.endswith("for which one?")
     assert "<i>M</i>" in which.last.button_texts()
 
@@ -362,7 +364,7 @@ async def test_an_exchange_offers_only_sizes_the_replacement_can_take_from_the_w
     await import_stock(shop.runtime.uow(), shop.runtime.clock, moved)
     customer = SandboxUser(shop.server, 945, "Eli")
     lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
-    which = await customer.press((await customer.press(lines.last, "TEE-S-NVY")).last, "Continue")
+    which = await customer.press((await customer.press(lines.last, "(S / Navy)")).last, "Continue")
     assert "M / Navy" in which.last.button_texts()
     assert "L / Navy" not in which.last.button_texts()
     await customer.send("/cancel")

@@ -15,7 +15,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, payments, pdf_text, place_cod_order, status, stock
-from tests.e2e.returns import delivered
+from tests.e2e.returns import delivered, press_line
 from tests.e2e.variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
 
 MEDIUM_NAVY, LARGE_NAVY = "2009004000007", "2009005000006"  # the barcodes in tshirts-products.csv
@@ -160,7 +160,7 @@ async def test_an_exchange_for_one_of_many_variants_pages_them_and_any_may_be_ch
     code = await delivered(shop, 312, {"RING-S005": 1})
     customer = SandboxUser(shop.server, 312, "Eli")
     lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
-    lines = await customer.press(lines.last, "RING-S005")
+    lines = await press_line(shop, customer, lines.last, code, "RING-S005")
     which = (await customer.press(lines.last, "Continue")).last
     assert "RING-S005" in which.text and "The same again" in which.button_texts()
     assert which.text.endswith("for which one?\nPage 1 of 6")  # 128 other shades, 24 a page

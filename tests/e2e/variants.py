@@ -11,7 +11,7 @@ from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.returns import delivered, rma_of
+from tests.e2e.returns import delivered, press_line, rma_of
 
 WORDS = {
     "en": {"add": "🛒 Add to cart", "13": "£13.00", "12": "£12.00", "exchange": "Exchange", "continue": "Continue"}
@@ -84,7 +84,7 @@ async def exchange(
     manager sees it through; the replacement order's code."""
     words = WORDS[language]
     lines = await customer.press((await customer.send(f"/track {code}")).last, words["exchange"])
-    lines = await customer.press(lines.last, ordered)
+    lines = await press_line(shop, customer, lines.last, code, ordered)
     which = await customer.press(lines.last, words["continue"])
     assert ordered in which.last.text and words["same"] in which.last.button_texts()
     reasons = await customer.press(which.last, wanted)
