@@ -270,7 +270,7 @@ async def _scheduled_jobs(
     code = _order_code("\n".join(m.text for m in running.server.chat_messages(alice.id)))
     reply = await alice.send(f"/track {code}")
     reply = await alice.press(reply.last, "Return")
-    reply = await alice.press(reply.last, "85123A")
+    reply = await alice.press(reply.last, "White Hanging Heart")
     reply = await alice.send("1")
     reply = await alice.press(reply.last, "Continue")
     reply = await alice.press(reply.last, "damaged")
@@ -389,7 +389,7 @@ async def _tshirt_variants(
 
     scene("A size swap: Chloe exchanges the M for an L; the replacement charges the £1.00 difference")
     reply = await chloe.send(f"/return {code} exchange")
-    reply = await chloe.press(reply.last, "TEE-M-NVY")
+    reply = await chloe.press(reply.last, "(M / Navy)")
     reply = await chloe.press(reply.last, "Continue")
     reply = await chloe.press(reply.last, "L / Navy")
     reply = await chloe.press(reply.last, "changed my mind")
