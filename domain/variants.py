@@ -329,6 +329,26 @@ def translate_options(
     return tuple(sorted((*others, (language, names, values))))
 
 
+def sibling_translated(
+    edited: Product, sibling: Product, language: str
+) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] | None:
+    """``sibling``'s option translations once ``edited``'s in ``language`` were set: the options named as the
+    edited one names them, and a value the two share (at the same place) said as the edited one says it, as
+    the products file requires of a parent's rows; None when it has none there, or nothing changes."""
+    given, had = edited.option_words(language), sibling.option_words(language)
+    if given is None or had is None or len(sibling.options) != len(edited.options):
+        return None
+    names, words = given
+    values = tuple(
+        words[at] if value.casefold() == edited.options[at].casefold() else own
+        for at, (value, own) in enumerate(zip(sibling.options, had[1], strict=True))
+    )
+    if (names, values) == had:
+        return None
+    others = tuple(t for t in sibling.option_translations if t[0] != language)
+    return tuple(sorted((*others, (language, names, values))))
+
+
 def parse_option_names(text: str, current: Sequence[str]) -> tuple[str, ...]:
     """New names for the parent's options, as many as it has, in the same order."""
     names = tuple(" ".join(part.split()) for part in text.replace("|", ";").split(";") if part.strip())

@@ -40,6 +40,7 @@ from domain.usecases.fx import shop_rates
 from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.revaluation import revaluing
 from domain.usecases.staff import require, staff_names
+from domain.variants import sibling_translated
 
 
 class TooManyPhotos(DomainError):
@@ -243,7 +244,7 @@ async def edit_product(
             sheet = await _sheet(uow, await _product(uow, product_id=product_id), moved, relinked)
             await uow.commit()
             return sheet
-        if _shared(product, field):
+        if _shared(product, field) or field.startswith("options_"):
             # Before any write, as the other editors of a parent do: two managers editing two
             # variants at once each wrote their own row, then waited for the other's (deadlock
             # on PostgreSQL), or the second compared with a name the first had just replaced.
@@ -271,6 +272,8 @@ async def edit_product(
                     await uow.products.upsert(sibling)
                     await _cleared_price(uow, sibling, field)
                     await _record(uow, sibling, field, before, after, actor, clock.now())
+            if field.startswith("options_"):
+                await _options_alike(uow, product, field, actor, clock.now())
         sheet = await _sheet(uow, product)
         await uow.commit()
     return sheet
@@ -282,6 +285,20 @@ async def edit_product(
 # their own (as in the products file): set there, it reaches those that had the same price;
 # set on another variant, it is that variant's own.
 SHARED_TEXT = ("name", "description")
+
+
+async def _options_alike(uow: UnitOfWork, product: Product, field: str, actor: str, at: datetime) -> None:
+    """A variant's options given in a language: its translated siblings name them alike and say a value they
+    share as it does (the card's buttons and line would say two things otherwise), each audited."""
+    for sibling in await uow.products.variants(product.parent_code):
+        words = (
+            None if sibling.id == product.id else sibling_translated(product, sibling, field.removeprefix("options_"))
+        )
+        if words is not None:
+            before = field_value(sibling, field)
+            sibling.option_translations = words
+            await uow.products.upsert(sibling)
+            await _record(uow, sibling, field, before, field_value(sibling, field), actor, at)
 
 
 async def _cleared_price(uow: UnitOfWork, product: Product, field: str) -> None:

@@ -128,3 +128,35 @@ async def test_a_manager_gives_a_variant_its_options_in_russian_from_its_sheet_a
     boris = SandboxUser(shop.server, CUSTOMER + 2, "Борис", language_code="ru")
     card = (await boris.send("/start p_TEE-M-NVY")).last
     assert "Размер: M · Цвет: Синий" in card.text
+
+
+async def test_options_given_on_one_variant_rename_its_translated_siblings_and_a_value_they_share_each_audited(
+    shop: RunningBot,
+) -> None:
+    await translated_tees(shop)
+    mia = await manager_in(shop, 1773, "en")
+    sheet = (await mia.send("/product TEE")).last
+    await mia.press(sheet, "Options (ru)")
+    await mia.send("Рост=S; Цвет=Молочный")  # S / White: its names, and White, for every sibling translated
+    async with shop.runtime.sessions() as session:
+        t, p = m.ProductTranslationRow, m.ProductRow
+        words = dict((await session.execute(select(p.sku, t.options).join(t, t.product_id == p.id))).all())
+        audited = await session.execute(
+            select(p.sku, m.ProductChangeRow.after)
+            .join(p, p.id == m.ProductChangeRow.product_id)
+            .where(m.ProductChangeRow.field == "options_ru")
+        )
+        assert words == {
+            "TEE": "Рост=S; Цвет=Молочный",
+            "TEE-M-WHT": "Рост=M; Цвет=Молочный",
+            "TEE-S-NVY": "Рост=S; Цвет=Синий",  # its S said as before, its Navy its own
+            "TEE-M-NVY": "",  # untranslated: left to be given
+        }
+        assert sorted(audited.all()) == [
+            ("TEE", "Рост=S; Цвет=Молочный"),
+            ("TEE-M-WHT", "Рост=M; Цвет=Молочный"),
+            ("TEE-S-NVY", "Рост=S; Цвет=Синий"),
+        ]
+    boris = SandboxUser(shop.server, CUSTOMER + 3, "Борис", language_code="ru")
+    card = (await boris.send("/start p_TEE-S-NVY")).last
+    assert "Рост: S · Цвет: Синий" in card.text and card.button_texts()[:4] == ["✔ S", "M", "Молочный", "✔ Синий"]
