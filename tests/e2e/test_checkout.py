@@ -309,7 +309,9 @@ async def test_another_customers_order_code_is_not_found(running: RunningBot) ->
     await add_to_cart(alice, "85123A")
     code = order_code(await place_cod_order(alice))
     mallory = SandboxUser(running.server, 613, "Mallory")
-    assert (await mallory.send(f"/track {code}")).last.text == "Nothing was found."
+    told = (await mallory.send(f"/track {code}")).last  # as any code not hers: nothing of Alice's order shown
+    assert told.text.startswith(f"There is no order {code} among yours."), told.text
+    assert "You have no orders yet." in told.text and told.button_texts() == [], told.text
     stale = await mallory.press_data((await mallory.send("/start")).last, f"oc:{code}:1")
     assert stale.callback_answer is not None and "no longer available" in str(stale.callback_answer["text"])
     assert (await order_row(running, code)).status == "allocated"
