@@ -329,6 +329,17 @@ def translate_options(
     return tuple(sorted((*others, (language, names, values))))
 
 
+def retranslated(old: Product, new: Product) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """``new``'s option translations when it replaces ``old``: given other values (M made L), a language whose
+    words said the old ones is given removed (no values, which the write clears), unless ``new`` gives its
+    own: «Размер: M» would go on naming an L."""
+    if tuple(v.casefold() for v in new.options) == tuple(v.casefold() for v in old.options):
+        return new.option_translations
+    given = {t[0] for t in new.option_translations}
+    gone = [(language, (), ()) for language, _names, _values in old.option_translations if language not in given]
+    return tuple(sorted((*new.option_translations, *gone)))
+
+
 def sibling_translated(
     edited: Product, sibling: Product, language: str
 ) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] | None:

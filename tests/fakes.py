@@ -196,6 +196,7 @@ class FakeProducts(_Repo):
             worded = {t[0]: t for t in (*existing.option_translations, *product.option_translations)}
             stored.option_translations = tuple(sorted(worded.values()))  # as in SQL: a language's replaced
             stored.cost = product.cost or existing.cost
+        stored.option_translations = tuple(t for t in stored.option_translations if t[2])  # given empty: removed
         self.st.products[product.id] = stored
         return product
 

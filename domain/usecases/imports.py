@@ -38,7 +38,7 @@ from domain.usecases.bookkeeping import book_stock_changes
 from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.fx import shop_rates
 from domain.usecases.revaluation import revaluing
-from domain.variants import check_family_category, check_variants, options_text
+from domain.variants import check_family_category, check_variants, options_text, retranslated
 from domain.warehouse import DEFAULT_BIN, normal_bin
 from domain.weeks import week_start
 
@@ -193,6 +193,9 @@ async def import_products(
         followers = _families_follow(parsed, stored_by_parent)
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
         stored = {p.sku: p for p in await uow.products.get_many(sorted(existing.values()))}
+        for _, product in parsed:  # a variant given other values loses the words that said its old ones
+            if product.sku in stored:
+                product.option_translations = retranslated(stored[product.sku], product)
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
         # Rows that would write what is stored are not written (nor compared field by field): a
         # catalog imported again each night changes the few rows it changes, not all 50,000.

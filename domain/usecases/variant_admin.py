@@ -15,6 +15,7 @@ from domain.variants import (
     check_variant,
     options_text,
     parse_option_names,
+    retranslated,
     values_for,
 )
 
@@ -35,7 +36,8 @@ async def set_options(uow: UnitOfWork, clock: Clock, *, product_id: int, text: s
         if not product.option_names and len(siblings) > 1:
             raise OptionsNeedOneVariant(parent=product.parent_code, count=len(siblings))
         names, values = values_for(product, text)
-        changed = replace(product, option_names=names, options=values)
+        changed = replace(product, option_names=names, options=values, option_translations=())  # none typed
+        changed.option_translations = retranslated(product, changed)
         check_variant(changed, siblings)
         if options_text(changed) != options_text(product):
             await uow.products.upsert(changed)

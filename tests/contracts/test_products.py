@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import cast
 
 from domain.catalog import Category, Product, ProductStatus
 from domain.categories import CategoryTree
@@ -197,10 +198,18 @@ async def test_option_words_per_language_are_kept_a_later_upsert_replaces_its_la
             _tee("TEE-S-RED", "S", "Red"), option_translations=(("ru", ("Размер", "Цвет"), ("S", "Алый")),)
         )
         await uow.products.upsert(recoloured)  # its Russian replaced, its German and its name kept
+        await uow.products.upsert(replace(_tee("TEE-M-BLUE", "M", "Blue"), option_translations=(("ru", (), ()),)))
+        await uow.products.upsert(blue)  # removed (given without values), then given again
+        await uow.products.upsert(replace(_tee("TEE-L-RED", "L", "Red"), option_translations=(("ru", (), ()),)))
+        await uow.commit()
+    async with uow:
+        ids = await uow.products.ids_by_sku(["TEE-S-RED", "TEE-M-BLUE", "TEE-L-RED"])
+        gone = await uow.products.get(ids["TEE-M-BLUE"])
+        await uow.products.upsert(replace(cast(Product, gone), option_translations=(("ru", (), ()),)))
         await uow.commit()
     async with uow.read_only():
-        ids = await uow.products.ids_by_sku(["TEE-S-RED", "TEE-M-BLUE"])
         loaded = await uow.products.get(ids["TEE-S-RED"])
+        large = await uow.products.get(ids["TEE-L-RED"])
         untranslated = await uow.products.get_untranslated(ids["TEE-S-RED"])
         siblings = await uow.products.siblings("TEE")
     assert loaded is not None and untranslated is not None
@@ -210,9 +219,11 @@ async def test_option_words_per_language_are_kept_a_later_upsert_replaces_its_la
     )
     assert loaded.names == {"ru": "Футболка"} and untranslated.option_translations == ()
     assert loaded.in_language("ru").display_name == "Футболка (S / Алый)"
-    assert siblings == [
+    assert large is not None and large.option_translations == ()  # a new one given none: nothing stored
+    assert siblings == [  # TEE-M-BLUE's Russian removed: given without values
         Sibling(ids["TEE-S-RED"], ("S", "Red"), words=(("de", ("S", "Rot")), ("ru", ("S", "Алый")))),
-        Sibling(ids["TEE-M-BLUE"], ("M", "Blue"), words=(("ru", ("M", "Синий")),)),
+        Sibling(ids["TEE-M-BLUE"], ("M", "Blue")),
+        Sibling(ids["TEE-L-RED"], ("L", "Red")),
     ]
 
 

@@ -160,3 +160,18 @@ async def test_options_given_on_one_variant_rename_its_translated_siblings_and_a
     boris = SandboxUser(shop.server, CUSTOMER + 3, "Борис", language_code="ru")
     card = (await boris.send("/start p_TEE-S-NVY")).last
     assert "Рост: S · Цвет: Синий" in card.text and card.button_texts()[:4] == ["✔ S", "M", "Молочный", "✔ Синий"]
+
+
+async def test_a_variant_given_other_values_in_chat_loses_the_russian_words_of_its_old_ones(shop: RunningBot) -> None:
+    """«Размер: S · Цвет: Синий» would go on naming what is now an L."""
+    await translated_tees(shop)
+    mia = await manager_in(shop, 1774, "en")
+    await mia.press((await mia.send("/product TEE-S-NVY")).last, "✏️ Options")
+    await mia.send("Size=L; Colour=Navy")
+    async with shop.runtime.sessions() as session:
+        t, p = m.ProductTranslationRow, m.ProductRow
+        words = await session.scalar(select(t.options).join(p, p.id == t.product_id).where(p.sku == "TEE-S-NVY"))
+    assert words == ""
+    boris = SandboxUser(shop.server, CUSTOMER + 4, "Борис", language_code="ru")
+    card = (await boris.send("/start p_TEE-S-NVY")).last
+    assert "Футболка" in card.text and "Size: L · Colour: Navy" in card.text

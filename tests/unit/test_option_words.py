@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from domain.catalog import Product
 from domain.catalog_edits import file_changes
+from domain.ports import SystemClock
 from domain.product_file import parse_products
+from domain.usecases.imports import import_products
 from domain.variants import OptionRow, Sibling, option_rows, rows_in_language, sibling_words
+from tests.fakes import FakeUnitOfWork
 
 RU = ("ru", ("Размер", "Цвет"), ("M", "Красный"))
 
@@ -89,3 +92,26 @@ def test_a_products_file_translating_a_stored_variants_options_is_a_change_audit
     translated = _tee("TEE-M-RED", "M", "Red", RU)
     assert file_changes(translated, stored) == [("options_ru", "", "Размер=M; Цвет=Красный")]
     assert file_changes(translated, translated) == []
+
+
+async def test_a_file_giving_a_variant_other_values_removes_the_words_of_its_old_ones_unless_it_gives_new() -> None:
+    """«Размер: M» would go on naming an L."""
+    uow = FakeUnitOfWork()
+    header = "sku,name,name_ru,category,price,currency,parent,options,options_ru\n"
+    tees = "TEE,Tee,Футболка,Clothes,9.00,GBP,,Size=S,Размер=S\n"
+    tees += "TEE-M,,,,,,TEE,Size=M,Размер=M\nTEE-L,,,,,,TEE,Size=L,Размер=L\n"
+    await import_products(uow, SystemClock(), header + tees)
+    moved = "TEE-M,,,,,,TEE,Size=XL,\nTEE-L,,,,,,TEE,Size=XXL,Размер=XXL\n"  # an XL without words, an XXL with its own
+    await import_products(uow, SystemClock(), header + moved)
+    async with uow:
+        found = {sku: await uow.products.get_by_sku(sku) for sku in ("TEE", "TEE-M", "TEE-L")}
+    assert {sku: p.in_language("ru").display_name for sku, p in found.items() if p is not None} == {
+        "TEE": "Футболка (S)",
+        "TEE-M": "Футболка (XL)",
+        "TEE-L": "Футболка (XXL)",
+    }
+    assert [p.option_translations for p in found.values() if p is not None] == [
+        (("ru", ("Размер",), ("S",)),),
+        (),
+        (("ru", ("Размер",), ("XXL",)),),
+    ]
