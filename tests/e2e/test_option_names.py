@@ -1,6 +1,8 @@
 """Option names and values per language (the products file's ``options_ru``): a Russian customer chooses
-«Размер» and «Цвет» on the card's buttons and line, and reads the variant so in the cart, the checkout's
-review and the order kept; an English one as the shop writes them."""
+«Размер» and «Цвет» on the card's buttons and line, and reads the variant so in the cart (the Mini App's too),
+the checkout's review and the order kept; an English one as the shop writes them. Bad files are refused by
+line; /product sets them on a variant, its translated siblings following; a variant given other values
+loses the words of its old ones."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import checkout_to_payment, order_code
+from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.variant_management import manager_in
 from tests.e2e.variants import translated_tees
 
@@ -44,6 +47,9 @@ async def test_a_customer_chooses_options_named_in_their_language_and_reads_the_
     await customer.press(card, add)
     cart = (await customer.send("/cart")).last.text
     assert f"{tshirt} (S / {navy})" in cart
+    async with miniapp(shop) as client:  # the Mini App's cart names it alike
+        shown = await (await client.get("/app/api/shop/cart", headers=tma(shop, CUSTOMER, language=language))).json()
+    assert [line["name"] for line in shown["lines"]] == [f"{tshirt} (S / {navy})"]
     review = (await customer.press((await checkout_to_payment(customer)).last, "💵")).last
     assert f"{tshirt} (S / {navy})" in review.text
     code = order_code(await customer.press(review, "✅"))
