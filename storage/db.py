@@ -388,6 +388,16 @@ def after_commit(shared: Mapping[str, Any], notes: dict[str, Any] | None) -> Non
         committed(frozenset(written))  # e.g. the live dashboard: what changed, once it is durable
 
 
+def wrote_no_rows(session: AsyncSession, table: str) -> None:
+    """This transaction's one write to ``table`` changed no row (an UPDATE … RETURNING that
+    returned none): its commit tells no one of ``table``. A write is noted before it runs, on
+    the rows it names; a lease names none, so only what it returns says whether it wrote."""
+    notes = session.info.get(_CONNECTION_INFO)
+    written = notes.get(WRITTEN_TABLES) if notes is not None else None
+    if written is not None:
+        written.pop(table, None)
+
+
 def forget_writes(notes: dict[str, Any]) -> None:
     """A transaction rolled back: what its connection noted it wrote never happened."""
     notes.pop(WRITTEN_TABLES, None)

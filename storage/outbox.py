@@ -17,6 +17,7 @@ from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models as m
+from storage.db import wrote_no_rows
 from storage.repositories.sql import _table, fetch, run
 
 LEASE = timedelta(seconds=60)
@@ -71,6 +72,8 @@ class OutboxStore:
             params["for_chat"] = chat_id
         async with self.sessions() as session, session.begin():
             rows = sorted(await fetch(session, lease, params), key=lambda row: (row.priority, row.id))
+            if not rows:  # each process's notifier looks every second: nothing due is no change to tell
+                wrote_no_rows(session, "outbox")
         return [OutboxMessage(r.id, r.chat_id, r.template, r.language, json.loads(r.params), r.attempts) for r in rows]
 
     async def sent(self, message_id: int, now: datetime) -> None:

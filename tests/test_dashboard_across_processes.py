@@ -75,8 +75,8 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
         "NOTIFY_RATE": "0",
         "NOTIFY_CHAT_INTERVAL": "0",
         "LOG_LEVEL": "INFO",
-        # A notifier's pass commits to the outbox even when it sends nothing, which wakes its process's
-        # streams: passes a minute apart leave Redis the only one that can tell the watcher of the order.
+        # The watcher's own notifier, sending the order's messages to staff, would wake its process's
+        # streams itself: passes a minute apart leave Redis the only one that can tell it of the order.
         "NOTIFIER_INTERVAL_SECONDS": "60",
     }
     processes: list[asyncio.subprocess.Process] = []
