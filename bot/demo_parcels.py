@@ -59,7 +59,10 @@ async def split_shipment_and_pickup(
     await running.runtime.notifier.drain()
     for message in server.chat_messages(dora.id)[-3:]:
         transcript.append("🔔 Dora's chat: " + "\n    ".join(message.text.splitlines()))
-    scene("Parcel 1 arrived, parcel 2 travels: Dora may return only what parcel 1 brought, named by its tracking")
+    scene(
+        "Parcel 1 arrived, parcel 2 travels: Dora may return only what parcel 1 brought, each line marked with "
+        "its parcel's number (📦 parcel 1)"
+    )
     await dora.send(f"/return {code}")
     await dora.send("/cancel")
     await ada.send("/delivered RM-SPLIT-2")

@@ -42,6 +42,9 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out
     assert "[White Hanging Heart… · 📦 parcel 1 · up to 1]" in out  # parcel 2 still travels
+    # The scene says what the return's buttons show: the parcel's number, not its tracking.
+    parcel_scene = r"^── .*Dora may return only what parcel 1 brought, each line marked with its parcel's number.*\n"
+    assert re.search(parcel_scene + r"(?:.*\n)*?.*\[White Hanging Heart… · 📦 parcel 1 · up to 1\]", out, re.MULTILINE)
     # A support conversation in a forum topic; a split shipment with two trackings; a preorder
     # filled by a purchase-order receipt.
     assert re.search(r"^💬 new topic in Support: Alice #\d+$", out, flags=re.MULTILINE)
