@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -173,33 +172,11 @@ def _day(text: str) -> date:
 
 
 async def _migrate(settings: Settings, *, verbose: bool = False) -> None:
-    from bot.runtime import open_database
-    from storage.db import create_engine
-    from storage.migrate import migrations_between, stamped_revisions
+    from bot.runtime import open_migrated
 
-    alembic = logging.getLogger("alembic")
-    level = alembic.level
-    if not verbose:  # Alembic's INFO is a line a migration: a new shop's ~70 hid the one that mattered
-        alembic.setLevel(logging.WARNING)
-    probe = create_engine(settings.database_url)
-    try:
-        before = await stamped_revisions(probe)
-    finally:
-        await probe.dispose()
-    try:
-        engine, _ = await open_database(settings, whole_schema=True)  # stamped at head, it may still lack something
-    finally:
-        alembic.setLevel(level)  # as it was for whoever runs main() next (an application embedding it, a test)
-    try:
-        after = await stamped_revisions(engine)
-    finally:
-        await engine.dispose()
-    ran = migrations_between(before, after)
-    if not ran:
-        print("database is at the latest schema")
-        return
-    was = f"schema {', '.join(sorted(before))}" if before else "none (a new database)"
-    print(f"database migrated from {was} to schema {', '.join(sorted(after))}: {ran} migration{'s' * (ran != 1)}")
+    engine, _, migrated = await open_migrated(settings, verbose=verbose)  # at head, it may still lack something
+    await engine.dispose()
+    print(migrated or "database is at the latest schema")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

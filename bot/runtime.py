@@ -7,6 +7,7 @@ without them (bench/cli_startup.py)."""
 from __future__ import annotations
 
 import gc
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,14 @@ from bot.dbtools import backup_before_migrating
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, books_currency_refused, pin_books_currency
 from storage.db import create_engine, session_factory
-from storage.migrate import at_head, books_before_upgrade, missing_from_schema, stamped_revisions, upgrade_to_head
+from storage.migrate import (
+    at_head,
+    books_before_upgrade,
+    migrations_between,
+    missing_from_schema,
+    stamped_revisions,
+    upgrade_to_head,
+)
 from storage.uow import SqlUnitOfWork
 
 if TYPE_CHECKING:
@@ -57,8 +65,46 @@ async def open_database(
     with ``whole_schema`` (the bot, ``migrate``), every time: a start that refused a database left
     it stamped at head, and the restart after it would otherwise serve customers from it. One-off
     commands skip that (~30 ms of their start-up, bench/cli_startup.py)."""
+    engine, sessions, _ = await _opened(settings, whole_schema=whole_schema)
+    return engine, sessions
+
+
+async def open_migrated(
+    settings: Settings, *, verbose: bool = False
+) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession], str | None]:
+    """``open_database`` for the bot and ``migrate`` (the whole schema checked), and the one line that says from which
+    schema to which it migrated (None: nothing to run). Alembic's own line a migration only when ``verbose``: a new
+    shop's ~70, or an upgraded bot's start, hid the line that mattered."""
+    alembic = logging.getLogger("alembic")
+    level = alembic.level
+    if not verbose:
+        alembic.setLevel(logging.WARNING)
+    try:
+        engine, sessions, before = await _opened(settings, whole_schema=True)
+    finally:
+        alembic.setLevel(level)  # as it was for whoever opens a database next (an application embedding it, a test)
+    if before is None:
+        return engine, sessions, None
+    try:
+        after = await stamped_revisions(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    ran = migrations_between(before, after)
+    if not ran:  # stamped otherwise than the scripts' chain reaches, yet nothing ran: as `migrate` always said
+        return engine, sessions, None
+    was = f"schema {', '.join(sorted(before))}" if before else "none (a new database)"
+    now = ", ".join(sorted(after))
+    return engine, sessions, f"database migrated from {was} to schema {now}: {ran} migration{'s' * (ran != 1)}"
+
+
+async def _opened(
+    settings: Settings, *, whole_schema: bool
+) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession], frozenset[str] | None]:
+    """``open_database``, and the revisions the database was stamped at before it migrated (None: it was at head)."""
     engine = create_engine(settings.database_url)
     upgrading = not await at_head(engine)
+    before = await stamped_revisions(engine) if upgrading else None
     if upgrading:  # a setting the shop's books refuse is said before anything changes
         refused = books_currency_refused(*await books_before_upgrade(engine), settings.default_currency)
         if refused is not None:
@@ -77,7 +123,7 @@ async def open_database(
     except BooksCurrencyChanged as changed:
         await engine.dispose()
         raise _another_books_currency(changed, settings, "") from None
-    return engine, sessions
+    return engine, sessions, before
 
 
 def _another_books_currency(changed: BooksCurrencyChanged, settings: Settings, migrated: str) -> ConfigError:
@@ -133,7 +179,9 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     from storage.outbox import OutboxStore
 
     i18n = make_i18n(settings.default_locale, settings.locales_dir)
-    engine, sessions = await open_database(settings, whole_schema=True)
+    engine, sessions, migrated = await open_migrated(settings)
+    if migrated:  # the one line `migrate` prints: an upgraded bot's start says it too
+        logging.getLogger(__name__).info(migrated)
     watch_engine(engine)
     clock = clock or SystemClock()
     bot = make_bot(settings)

@@ -19,10 +19,13 @@ from sqlalchemy import text
 
 from bot.config import load_settings
 from bot.dbtools import backup
+from sandbox import SandboxServer
 from storage.db import create_engine
 from storage.migrate import alembic_config, script_heads, script_revisions, upgrade_to_head
 from tests.cli import DEMO, ROOT, Result
 from tests.conftest import PG_ADMIN_URL, _pg_admin
+from tests.running_process import start_unmigrated, stop_ordergram, wait_until
+from tests.services import free_port
 
 DATA_COMMANDS = [
     ("import", "warehouses", str(DEMO / "warehouses.csv")),
@@ -239,6 +242,27 @@ def test_migrate_says_in_one_line_from_which_schema_to_which_and_alembics_lines_
     assert f"Running upgrade {previous} -> {head}" in told.stderr  # Alembic's own line, asked for
     again = _migrate_process(tmp_path)
     assert (again.returncode, again.stdout) == (0, "database is at the latest schema\n")
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+async def test_run_and_serve_migrating_at_start_say_it_in_one_line_as_migrate_does(
+    tmp_path: Path, command: str
+) -> None:
+    """An upgraded bot's start printed Alembic's INFO, a line a migration, where `migrate` says one."""
+    previous = await asyncio.to_thread(_behind, tmp_path / "run.sqlite3")
+    (head,) = script_heads()
+    server = SandboxServer()
+    await server.start()
+    env = {"WEBHOOK_PORT": str(free_port())} if command == "serve" else {}
+    process = await start_unmigrated(server, tmp_path, command, **env)
+    try:
+        await wait_until(process, lambda: "getUpdates" in server.requested, "polling")  # start-up is over
+    finally:
+        stderr = await stop_ordergram(process, server)
+    assert " alembic" not in stderr, stderr
+    said = [line.partition(" INFO ")[2] for line in stderr.splitlines() if "database migrated" in line]
+    assert said == [f"bot.runtime: database migrated from schema {previous} to schema {head}: 1 migration"], stderr
+    assert _stamped(tmp_path / "run.sqlite3") == head
 
 
 def test_migrate_creates_the_default_database_in_the_working_directory_and_says_where(
