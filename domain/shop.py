@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from domain.customers import is_email, normalize_phone
@@ -168,3 +169,9 @@ def normalize(name: str, value: str) -> str:
     if name == TAX_NUMBER:
         return tax_number(text)
     return text
+
+
+def vat_at_zero(tax_number: str | None, tax_rate: str) -> bool:
+    """A tax (VAT) number with TAX_RATE at 0, its default: invoices print the number and 0 % VAT included, which
+    nothing on them says is a missing setting (``run`` says it at start, /settings when the number is set)."""
+    return bool(tax_number) and not Decimal(tax_rate)

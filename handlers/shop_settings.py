@@ -9,10 +9,12 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 
 from domain.ports import UnitOfWork
-from domain.shop import ADDRESS, BANK, CLEAR, FIELDS, POLICIES, TAX_NUMBER, ShopIdentity, check_field
+from domain.shop import ADDRESS, BANK, CLEAR, FIELDS, POLICIES, TAX_NUMBER, ShopIdentity, check_field, vat_at_zero
 from domain.usecases.shop import change_shop_setting
+from handlers.context import ShopSettings
 from handlers.shop import identity_of_shop
 from handlers.views.rendering import Renderer
 
@@ -46,7 +48,9 @@ def _overview(renderer: Renderer, identity: ShopIdentity, i18n: I18n, saved: tup
 
 
 @router.message(Command("settings"))
-async def settings(message: Message, command: CommandObject, uow: UnitOfWork, i18n: I18n, renderer: Renderer) -> None:
+async def settings_command(
+    message: Message, command: CommandObject, uow: UnitOfWork, i18n: I18n, renderer: Renderer, settings: ShopSettings
+) -> None:
     assert message.from_user is not None
     args = (command.args or "").strip()
     if not args:
@@ -67,4 +71,12 @@ async def settings(message: Message, command: CommandObject, uow: UnitOfWork, i1
         languages=i18n.available_locales,
         default_language=i18n.default_locale,
     )
-    await message.answer(_overview(renderer, identity, i18n, saved=(field, language)))
+    text = _overview(renderer, identity, i18n, saved=(field, language))
+    if field == TAX_NUMBER and vat_at_zero(identity.tax_number, settings.checkout_policy.tax_rate):
+        # TAX_RATE is read at start, from the environment: the chat cannot set it, only say where it is set.
+        text += "\n\n" + _(
+            "⚠️ TAX_RATE is 0: invoices print this number but show 0 % VAT until TAX_RATE is set to the VAT rate "
+            "included in your prices, in the bot's settings file .env (or its environment), e.g. TAX_RATE=20, and "
+            "the bot restarted."
+        )
+    await message.answer(text)

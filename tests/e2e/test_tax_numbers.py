@@ -6,6 +6,7 @@ Demo data used: 85123A at £2.95, 806 in LON."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,10 @@ from sqlalchemy import delete, select, update
 
 from bot.harness import RunningBot
 from storage import models as m
-from tests.e2e.conftest import hire
+from tests.e2e.conftest import hire, staff_shop
 from tests.e2e.invoice_part_payments import invoice_document
 from tests.e2e.journeys import business_customer, order_code, place_invoice_order, scalar
+from tests.fakes import FakeClock
 
 WORDS = {
     "en": {
@@ -108,6 +110,36 @@ async def test_an_invoice_prints_the_tax_numbers_its_order_was_placed_with(shop:
     document = await invoice_document(buyer, code, words["receipt"])
     assert words["shop"].replace("GB 123 4567 89", "GB 999 8888 77") in document, document
     assert words["buyer"].replace("FR 12 345678901", "FR 98 765432109") in document, document
+
+
+AT_ZERO = {
+    "en": "⚠️ TAX_RATE is 0: invoices print this number but show 0 % VAT until TAX_RATE is set to the VAT rate "
+    "included in your prices, in the bot's settings file .env (or its environment), e.g. TAX_RATE=20, and the bot "
+    "restarted.",
+    "ru": "⚠️ TAX_RATE равен 0: счета печатают этот номер, но НДС в них 0 %, пока в TAX_RATE не указана ставка НДС, "
+    "включённая в ваши цены, — в файле настроек бота .env (или в его окружении), например TAX_RATE=20, — и бот не "
+    "перезапущен.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_admin_setting_the_shops_tax_number_at_tax_rate_0_is_told_invoices_show_no_vat(
+    shop: RunningBot, language: str
+) -> None:
+    admin = await hire(shop, 820, "Ada", "admin", language=language)
+    saved = (await admin.send("/settings tax_number GB 123 4567 89")).last.text
+    assert "GB 123 4567 89" in saved and saved.endswith(AT_ZERO[language]), saved
+    assert AT_ZERO[language] not in (await admin.send("/settings tax_number -")).last.text  # no number: no VAT to show
+    assert AT_ZERO[language] not in (await admin.send("/settings name Corner Books")).last.text
+
+
+async def test_an_admin_setting_the_shops_tax_number_with_a_tax_rate_is_not_warned(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20) as shop:
+        admin = await hire(shop, 821, "Ada", "admin")
+        saved = (await admin.send("/settings tax_number GB 123 4567 89")).last.text
+    assert "GB 123 4567 89" in saved and "TAX_RATE" not in saved, saved
 
 
 async def test_support_cannot_set_a_customers_tax_number(shop: RunningBot) -> None:
