@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from domain.catalog import Product, ProductStatus
-from domain.catalog_edits import DuplicateBarcode
+from domain.catalog_edits import DuplicateBarcode, field_value
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.catalog_admin import ProductSheet, SkuTaken, _actor, _product, _record, _sheet, check_new_sku
@@ -37,11 +37,16 @@ async def set_options(uow: UnitOfWork, clock: Clock, *, product_id: int, text: s
             raise OptionsNeedOneVariant(parent=product.parent_code, count=len(siblings))
         names, values = values_for(product, text)
         changed = replace(product, option_names=names, options=values, option_translations=())  # none typed
-        changed.option_translations = retranslated(product, changed)
+        # Other values drop the words of the old ones; the same values keep them (the sheet below says them).
+        changed.option_translations = retranslated(product, changed) or product.option_translations
         check_variant(changed, siblings)
         if options_text(changed) != options_text(product):
             await uow.products.upsert(changed)
             await _record(uow, product, "options", options_text(product), options_text(changed), actor, clock.now())
+            for language, _names, _values in product.option_translations:  # audited as a products file's row does
+                field = f"options_{language}"
+                if (before := field_value(product, field)) != (after := field_value(changed, field)):
+                    await _record(uow, product, field, before, after, actor, clock.now())
         sheet = await _sheet(uow, changed)
         await uow.commit()
     return sheet

@@ -181,3 +181,38 @@ async def test_a_variant_given_other_values_in_chat_loses_the_russian_words_of_i
     boris = SandboxUser(shop.server, CUSTOMER + 4, "Борис", language_code="ru")
     card = (await boris.send("/start p_TEE-S-NVY")).last
     assert "Футболка" in card.text and "Size: L · Colour: Navy" in card.text
+
+
+@pytest.mark.parametrize(
+    ("language", "options", "field"), [("en", "✏️ Options", "Options (ru)"), ("ru", "✏️ Опции", "Опции (ru)")]
+)
+async def test_a_variant_whose_values_are_typed_again_as_they_are_keeps_its_russian_words_and_its_sheet_says_them(
+    shop: RunningBot, language: str, options: str, field: str
+) -> None:
+    """Only other values lose the words of the old ones: the same values keep them, and the sheet shown after
+    the save says them, not «—» (it showed the variant as typed, without its words)."""
+    await translated_tees(shop)
+    mia = await manager_in(shop, 1775, language)
+    await mia.press((await mia.send("/product TEE-S-NVY")).last, options)
+    saved = (await mia.send("Size=S; Colour=Navy")).last
+    assert f"{field}: Размер=S; Цвет=Синий" in saved.text, saved.text
+    async with shop.runtime.sessions() as session:
+        t, p = m.ProductTranslationRow, m.ProductRow
+        words = await session.scalar(select(t.options).join(p, p.id == t.product_id).where(p.sku == "TEE-S-NVY"))
+    assert words == "Размер=S; Цвет=Синий"
+
+
+async def test_the_russian_words_a_variant_loses_with_its_old_values_are_audited(shop: RunningBot) -> None:
+    """As a products file's row giving other values audits its options_ru going: the History says where they went."""
+    await translated_tees(shop)
+    mia = await manager_in(shop, 1776, "en")
+    await mia.press((await mia.send("/product TEE-S-NVY")).last, "✏️ Options")
+    saved = (await mia.send("Size=L; Colour=Navy")).last
+    assert "Options (ru): —" in saved.text, saved.text
+    async with shop.runtime.sessions() as session:
+        p, c = m.ProductRow, m.ProductChangeRow
+        audited = await session.execute(
+            select(c.field, c.before, c.after).join(p, p.id == c.product_id).where(p.sku == "TEE-S-NVY")
+        )
+        changes = sorted(tuple(row) for row in audited.all())
+    assert ("options_ru", "Размер=S; Цвет=Синий", "") in changes, changes
