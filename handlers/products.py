@@ -109,7 +109,10 @@ def field_hint(field: str, base_currency: str = "") -> str:
     if field == "category":
         return _("A name, or a path in the tree: Clothing > T-shirts (a new name makes a new category).")
     if field.startswith("category_"):
-        return _("Its category's name in that language, or the path down to it: a name for each category above it too.")
+        return _(
+            "Its category's name in that language, or the path down to it: a name for each category above it too; - "
+            "removes its name there."
+        )
     if field.startswith("options_"):
         return _(
             "Each option and this variant's value in that language, in their order, as Size=M; Colour=Red reads in "

@@ -331,7 +331,10 @@ class FakeProducts(_Repo):
     async def translate_categories(self, names: Mapping[str, Mapping[str, str]]) -> None:
         for category, translated in names.items():
             category_id = self.st.categories.setdefault(category, self.st.new_id())
-            self.st.category_names.setdefault(category_id, {}).update(translated)
+            kept = self.st.category_names.setdefault(category_id, {})
+            kept.update(translated)
+            for language in [language for language, name in translated.items() if not name]:  # "": removed
+                del kept[language]
 
     async def in_category(
         self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0

@@ -31,7 +31,8 @@ class ProductRepository(Protocol):
     async def category_parents(self) -> dict[str, str | None]: ...
     async def link_categories(self, links: Mapping[str, str]) -> None: ...
     async def translate_categories(self, names: Mapping[str, Mapping[str, str]]) -> None:
-        """Categories' names per language, by stored name (``{"Clothing": {"ru": "Одежда"}}``); missing ones made."""
+        """Categories' names per language, by stored name (``{"Clothing": {"ru": "Одежда"}}``); missing ones made;
+        an empty name removes the category's name in that language."""
         ...
 
     async def in_category(

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
 from domain.catalog_edits import (
+    CLEAR,
     DuplicateBarcode,
     NotALanguage,
     ProductChange,
@@ -141,10 +142,13 @@ async def _name_category(
     is typed (``Одежда > Футболки``: its parent «Одежда», itself «Футболки»), as the products file's
     ``category_ru`` names them; audited on the product."""
     before = await _sheet(uow, product)
-    typed = category_path(text)
-    if len(typed) > len(before.trail):
-        raise CategoryPathTooLong(path=text.strip(), trail=" > ".join(before.trail))
-    named = dict(zip(before.trail[-len(typed) :], typed, strict=True))
+    if text.strip() == CLEAR:  # as a name's or options': the category's own name there goes, those above it stay
+        named = {before.trail[-1]: ""} if before.trail else {}
+    else:
+        typed = category_path(text)
+        if len(typed) > len(before.trail):
+            raise CategoryPathTooLong(path=text.strip(), trail=" > ".join(before.trail))
+        named = dict(zip(before.trail[-len(typed) :], typed, strict=True))
     await uow.products.translate_categories({name: {language: there} for name, there in named.items()})
     after = await _sheet(uow, product)
     old, new = (" > ".join(s.trail_in.get(language, ())) for s in (before, after))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import cast
 
-from sqlalchemy import bindparam, exists, func, select, tuple_
+from sqlalchemy import bindparam, delete, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -77,13 +77,17 @@ async def link(s: AsyncSession, links: Mapping[str, str]) -> None:
 
 async def translate(s: AsyncSession, names: Mapping[str, Mapping[str, str]]) -> None:
     """Each category's name per language (by its stored name: language → name), the missing categories
-    created as top ones; a language's name given again replaces it."""
+    created as top ones; a language's name given again replaces it, given empty removes it."""
     ids = await ids_of(s, set(names)) if names else {}
-    rows = [
+    given = [
         {"category_id": ids[category], "language": language, "name": name}
         for category, translated in sorted(names.items())
         for language, name in sorted(translated.items())
     ]
+    rows = [row for row in given if row["name"]]
+    for row in given:
+        if not row["name"]:
+            await run(s, _UNTRANSLATE, {"of": row["category_id"], "lang": row["language"]})
     table = m.CategoryTranslationRow.__table__
     for chunk in _chunks(rows):
         statement = _INSERT_FOR[s.info[DIALECT]](table).values(list(chunk))
@@ -174,6 +178,9 @@ _TRANSLATIONS = fills(
     select(
         m.CategoryTranslationRow.category_id, m.CategoryTranslationRow.language, m.CategoryTranslationRow.name
     ).order_by(m.CategoryTranslationRow.category_id, m.CategoryTranslationRow.language),
+)
+_UNTRANSLATE = delete(m.CategoryTranslationRow).where(
+    m.CategoryTranslationRow.category_id == bindparam("of"), m.CategoryTranslationRow.language == bindparam("lang")
 )
 _IN_CATEGORY = (_P.category_id == bindparam("category_id"), _SHOWN, _FIRST_OF_PARENT)
 _BOUNDARY = select(_P.name).where(_P.id == bindparam("id"), *_IN_CATEGORY)

@@ -287,6 +287,26 @@ async def test_a_category_is_named_per_language_and_a_later_name_replaces_only_i
     assert [(c.name, c.product_count) for c in tree.children(None, "ru")] == [("Kitchen", 1), ("Одежда", 1)]
 
 
+async def test_a_categorys_name_given_empty_in_a_language_is_removed_there_and_its_other_languages_kept(
+    uow: UnitOfWork,
+) -> None:
+    async with uow:
+        await uow.products.upsert_many([Product("T-1", "Tee", "T-shirts")])
+        await uow.products.translate_categories({"T-shirts": {"ru": "Футболки", "de": "T-Shirts"}})
+        await uow.commit()
+    async with uow.read_only():  # read through the read cache, which the removal must clear
+        before = CategoryTree(await uow.products.category_nodes())
+    async with uow:
+        await uow.products.translate_categories({"T-shirts": {"ru": ""}})
+        await uow.commit()
+    async with uow.read_only():
+        tree = CategoryTree(await uow.products.category_nodes())
+    [node] = tree.nodes.values()
+    assert [c.name for c in before.trail(node.id, "ru")] == ["Футболки"]
+    assert node.names == (("de", "T-Shirts"),)
+    assert [c.name for c in tree.trail(node.id, "ru")] == ["T-shirts"]  # the shop's name again
+
+
 async def test_a_page_next_to_a_shown_one_starts_at_its_boundary_product(uow: UnitOfWork) -> None:
     async with uow:
         await uow.products.upsert_many([Product(f"P-{i}", f"Item {i:02}", "Shelf") for i in range(10)])

@@ -124,3 +124,31 @@ async def test_a_manager_names_a_products_category_and_the_one_above_it_in_russi
     boris = SandboxUser(shop.server, CUSTOMER + 2, "Борис", language_code="ru")
     upper = await down(boris, (await boris.send("/catalog")).last, "Верх")
     assert "Футболки и майки (1)" in upper.button_texts()
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "hint"),
+    [("en", "Category (ru)", "- removes its name there."), ("ru", "Категория (ru)", "- удаляет её название")],
+)
+async def test_a_dash_removes_the_russian_name_of_a_products_category_and_keeps_the_ones_above_it(
+    shop: RunningBot, language: str, field: str, hint: str
+) -> None:
+    """As «-» removes a name or options in a language: it named the category «-» for every Russian reader."""
+    await import_products(shop.runtime.uow(), shop.runtime.clock, CLOTHES)
+    mia = await manager_in(shop, 1712, language)
+    asked = (await mia.press((await mia.send("/product TEE-1")).last, field)).last
+    assert hint in asked.text, asked.text
+    saved = (await mia.send(" - ")).last
+    assert f"{field}: Одежда › T-shirts" in saved.text, saved.text
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.CategoryRow.name, m.CategoryTranslationRow.name).join(m.CategoryTranslationRow)
+        )
+        assert rows.all() == [("Clothing", "Одежда")]
+        changed = await session.execute(
+            select(m.ProductChangeRow.field, m.ProductChangeRow.before, m.ProductChangeRow.after)
+        )
+        assert ("category_ru", "Одежда > Футболки", "Одежда > T-shirts") in changed.all()
+    boris = SandboxUser(shop.server, CUSTOMER + 3, "Борис", language_code="ru")
+    upper = await down(boris, (await boris.send("/catalog")).last, "Одежда")
+    assert "T-shirts (1)" in upper.button_texts(), upper.button_texts()
