@@ -43,6 +43,7 @@ from handlers.scanning import Scan, code_in_photo, readings, typed_grams
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
@@ -166,7 +167,6 @@ async def pack_scan_photo(message: Message, bot: Bot, uow: UnitOfWork, renderer:
 @router.callback_query(PackBoxCb.filter())
 async def box_chosen(query: CallbackQuery, callback_data: PackBoxCb, state: FSMContext) -> None:
     data = await state.get_data()
-    assert isinstance(query.message, Message)
     offered: list[str] = data.get("boxes", [])
     if data.get("code") != callback_data.code or callback_data.box > len(offered):
         await query.answer(_("This item is no longer available. Please open the menu again."), show_alert=True)
@@ -174,7 +174,7 @@ async def box_chosen(query: CallbackQuery, callback_data: PackBoxCb, state: FSMC
     await state.update_data(box=offered[callback_data.box - 1] if callback_data.box else "")
     await state.set_state(Packing.weight)
     await query.answer()
-    await query.message.answer(
+    await pressed_in(query).answer(
         _("Put the parcel on the scale and send its weight in grams, or use the estimate."),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
@@ -189,7 +189,7 @@ async def box_chosen(query: CallbackQuery, callback_data: PackBoxCb, state: FSMC
 
 
 async def _finish_packing(
-    target: Message,
+    target: Target,
     staff_id: int,
     weight: int | None,
     uow: UnitOfWork,
@@ -224,14 +224,13 @@ async def estimate_used(
     renderer: Renderer,
     state: FSMContext,
 ) -> None:
-    assert isinstance(query.message, Message)
     # Only the packing this button asked about, and only while it awaits its weight: a button
     # from another order's packing packed the one under way unweighed, a second tap found none.
     if await state.get_state() != Packing.weight or (await state.get_data()).get("code") != callback_data.code:
         await query.answer(_("This item is no longer available. Please open the menu again."), show_alert=True)
         return
     await query.answer()
-    await _finish_packing(query.message, _who(query), None, uow, clock, renderer, state)
+    await _finish_packing(pressed_in(query), _who(query), None, uow, clock, renderer, state)
 
 
 @router.message(StateFilter(Packing.weight), F.text, ~F.text.startswith("/"))

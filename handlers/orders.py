@@ -63,6 +63,7 @@ from handlers.views.buy_again import buy_again_notes
 from handlers.views.labels import label
 from handlers.views.markup import inline_keyboard, packed
 from handlers.views.pager import pager
+from handlers.views.pressed import pressed_in, show_in_place
 from handlers.views.rendering import Renderer, fill, format_money, shorten
 
 router = Router(name=__name__)
@@ -161,9 +162,8 @@ async def _show_in_place(
     clock: Clock,
     tracking: OrderTracking | None = None,
 ) -> None:
-    if isinstance(query.message, Message):
-        text = detail_text(renderer, order, tracking)
-        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), tracking))
+    text = detail_text(renderer, order, tracking)
+    await show_in_place(query, text, _detail_keyboard(order, settings, clock.now(), tracking))
 
 
 @router.message(Command("orders"))
@@ -188,8 +188,7 @@ async def orders_page(
         uow, customer_id=customer.id or 0, page=callback_data.page, page_size=settings.orders_page_size
     )
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(renderer.render("orders.html.j2", page=page), reply_markup=_list_keyboard(page))
+    await show_in_place(query, renderer.render("orders.html.j2", page=page), _list_keyboard(page))
 
 
 @router.message(Command("track"))
@@ -265,6 +264,10 @@ async def ask_cancel(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=builder.as_markup())
+    else:  # too old to edit: the order, as it is now, asks again below
+        await pressed_in(query).answer(
+            detail_text(renderer, tracking.order, tracking), reply_markup=builder.as_markup()
+        )
 
 
 async def _refused_in_place(
@@ -418,10 +421,9 @@ async def buy_again_button(
         fallback_currency=settings.default_currency,
     )
     await query.answer()
-    if not isinstance(query.message, Message):
-        return
-    await query.message.answer(renderer.render("buy_again.html.j2", result=result, notes=buy_again_notes(result)))
+    chat = pressed_in(query)
+    await chat.answer(renderer.render("buy_again.html.j2", result=result, notes=buy_again_notes(result)))
     if not result.nothing_added:
         cart = await customer_cart(uow, clock, customer, settings)
         text = await cart_text(uow, clock, customer, renderer, cart)
-        await query.message.answer(text, reply_markup=cart_keyboard(cart))
+        await chat.answer(text, reply_markup=cart_keyboard(cart))

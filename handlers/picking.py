@@ -9,7 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.picking import PickMethod
@@ -35,6 +35,7 @@ from domain.warehouse import Warehouse
 from handlers.callbacks import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, readings
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, current_locale, fill, format_number
 
 router = Router(name=__name__)
@@ -79,16 +80,6 @@ def _warehouse_keyboard(warehouses: list[Warehouse]) -> InlineKeyboardMarkup:
             for w in warehouses
         ]
     )
-
-
-# Where a button's answer goes: its message, or, pressed on one over 48 hours old (an inaccessible message, which
-# cannot be edited but still names its chat), a new message in that chat: a round's buttons outlive a shift.
-Target = Message | InaccessibleMessage
-
-
-def _pressed_in(query: CallbackQuery) -> Target:
-    assert query.message is not None  # an inline message's press: picking's buttons are all in a chat
-    return query.message
 
 
 async def _choose_method(target: Target, warehouse: Warehouse, several: bool) -> None:
@@ -159,7 +150,7 @@ async def pick_warehouse_chosen(query: CallbackQuery, callback_data: PickWarehou
     )
     assert warehouse is not None
     await query.answer()
-    await _choose_method(_pressed_in(query), warehouse, len(warehouses) > 1)
+    await _choose_method(pressed_in(query), warehouse, len(warehouses) > 1)
 
 
 @router.callback_query(PickStartCb.filter())
@@ -172,7 +163,7 @@ async def pick_method_chosen(
     state: FSMContext,
 ) -> None:
     method = PickMethod(callback_data.method)
-    target = _pressed_in(query)
+    target = pressed_in(query)
     warehouse_id = callback_data.warehouse or None
     if method is PickMethod.ZONE and not callback_data.zone:
         warehouse, warehouses = await picking_warehouse(uow, staff_id=_staff_id(query), warehouse_id=warehouse_id)
@@ -225,7 +216,7 @@ async def pick_resumed(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer
         await query.answer(_(NoOpenRound.key), show_alert=True)
         return
     await query.answer()
-    await show_step(_pressed_in(query), current, renderer, state)
+    await show_step(pressed_in(query), current, renderer, state)
 
 
 @router.message(StateFilter(Picking.scanning), F.text, ~F.text.startswith("/"))
@@ -275,7 +266,7 @@ async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state:
         short_confirm=None,
     )
     await query.answer()
-    target = _pressed_in(query)
+    target = pressed_in(query)
     if not line.picked:
         await target.answer(_("How many did you find in the bin? Send a number (0 if none)."))
         return
@@ -295,7 +286,7 @@ async def skip_pressed(
     """The line goes behind the round's others; the next one is shown."""
     current = await skip_line(uow, staff_id=query.from_user.id, line_id=callback_data.line_id)
     await query.answer(_("Line left for later: it comes again at the end of the round."))
-    await show_step(_pressed_in(query), current, renderer, state)
+    await show_step(pressed_in(query), current, renderer, state)
 
 
 @router.message(StateFilter(Picking.short), F.photo)

@@ -41,6 +41,7 @@ from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager, with_page_number
+from handlers.views.pressed import Target, pressed_in, show_in_place
 from handlers.views.rendering import fill
 
 router = Router(name=__name__)
@@ -78,7 +79,7 @@ async def cancel_return(message: Message, state: FSMContext) -> None:
     await message.answer(_("Return cancelled; nothing was sent."))
 
 
-async def _lines_step(target: Message, state: FSMContext, draft: ReturnDraft, near: int | None = None) -> None:
+async def _lines_step(target: Target, state: FSMContext, draft: ReturnDraft, near: int | None = None) -> None:
     """The lines to choose from, on the page of line ``near`` (the one just chosen)."""
     ids = list(draft.labels)
     page = ids.index(near) // LINES_PER_PAGE if near in ids else 0
@@ -112,11 +113,10 @@ def _lines_screen(draft: ReturnDraft, page: int) -> tuple[str, InlineKeyboardMar
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLinesPageCb.filter())
 async def lines_page(query: CallbackQuery, callback_data: ReturnLinesPageCb, state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
     await query.answer()
     await state.set_state(Returning.lines)  # a quantity asked for is left unanswered
     text, keyboard = _lines_screen(await return_draft_of(state), callback_data.page)
-    await query.message.edit_text(text, reply_markup=keyboard)
+    await show_in_place(query, text, keyboard)
 
 
 # A line's button: its name first (a variant's options kept, "Towel (M / White)"), an SKU only where two lines read
@@ -156,7 +156,7 @@ def _came_in(parcels: list[Parcel] | None) -> str:
 
 
 async def start_return(
-    target: Message,
+    target: Target,
     code: str,
     kind: ReturnKind,
     uow: UnitOfWork,
@@ -187,10 +187,9 @@ async def start_from_order(
     settings: ShopSettings,
     state: FSMContext,
 ) -> None:
-    assert isinstance(query.message, Message)
     await query.answer()
     await start_return(
-        query.message, callback_data.code, ReturnKind(callback_data.kind), uow, clock, customer, settings, state
+        pressed_in(query), callback_data.code, ReturnKind(callback_data.kind), uow, clock, customer, settings, state
     )
 
 
@@ -212,7 +211,7 @@ async def start_typed(
     await start_return(message, args[0], kind, uow, clock, customer, settings, state)
 
 
-async def _reason_step(target: Message, state: FSMContext) -> None:
+async def _reason_step(target: Target, state: FSMContext) -> None:
     await state.set_state(Returning.reason)
     rows = [[button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
     await target.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
@@ -230,7 +229,7 @@ async def _swap_choices(
 
 
 async def _swap_or_reason_step(
-    target: Message, state: FSMContext, draft: ReturnDraft, uow: UnitOfWork, customer: Customer
+    target: Target, state: FSMContext, draft: ReturnDraft, uow: UnitOfWork, customer: Customer
 ) -> None:
     """An exchange of a product with variants asks, line by line, which variant is wanted
     (a size swap); then, or for anything else, the reason."""
@@ -272,44 +271,43 @@ def _swap_screen(
 async def swap_page(
     query: CallbackQuery, callback_data: ReturnSwapPageCb, state: FSMContext, uow: UnitOfWork, customer: Customer
 ) -> None:
-    message, draft = await _swap_pressed(query, callback_data.line_id, state)
+    draft = await _swap_pressed(query, callback_data.line_id, state)
     product_id = draft.products.get(callback_data.line_id, 0)
     others = (await _swap_choices(uow, customer, draft, [callback_data.line_id])).get(product_id, [])
     text, keyboard = _swap_screen(draft, callback_data.line_id, others, callback_data.page)
-    await message.edit_text(text, reply_markup=keyboard)
+    await show_in_place(query, text, keyboard)
 
 
-async def _swap_pressed(query: CallbackQuery, line_id: int, state: FSMContext) -> tuple[Message, ReturnDraft]:
+async def _swap_pressed(query: CallbackQuery, line_id: int, state: FSMContext) -> ReturnDraft:
     """A press on an exchange's question about ``line_id``, answered; the draft it belongs to."""
-    assert isinstance(query.message, Message)
     await query.answer()
     draft = await return_draft_of(state)
     if line_id not in draft.chosen:
         raise NothingToReturn()
-    return query.message, draft
+    return draft
 
 
 @router.callback_query(StateFilter(Returning.lines), ReturnSwapCb.filter())
 async def swap_chosen(
     query: CallbackQuery, callback_data: ReturnSwapCb, state: FSMContext, uow: UnitOfWork, customer: Customer
 ) -> None:
-    message, draft = await _swap_pressed(query, callback_data.line_id, state)
+    draft = await _swap_pressed(query, callback_data.line_id, state)
     draft = replace(draft, swaps={**draft.swaps, callback_data.line_id: callback_data.product_id})
     await save_return(state, draft)
-    await _swap_or_reason_step(message, state, draft, uow, customer)
+    await _swap_or_reason_step(pressed_in(query), state, draft, uow, customer)
 
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())
 async def line_chosen(
     query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext, uow: UnitOfWork, customer: Customer
 ) -> None:
-    assert isinstance(query.message, Message)
+    target = pressed_in(query)
     await query.answer()
     draft = await return_draft_of(state)
     if callback_data.line_id == 0:
         if not draft.chosen:
             raise NothingToReturn()
-        await _swap_or_reason_step(query.message, state, draft, uow, customer)
+        await _swap_or_reason_step(target, state, draft, uow, customer)
         return
     line_id = callback_data.line_id
     if line_id not in draft.left:
@@ -317,11 +315,11 @@ async def line_chosen(
     if draft.left[line_id] == 1:
         draft = replace(draft, chosen={**draft.chosen, line_id: 1})
         await save_return(state, draft)
-        await _lines_step(query.message, state, draft, line_id)
+        await _lines_step(target, state, draft, line_id)
         return
     await save_return(state, replace(draft, current=line_id))
     await state.set_state(Returning.quantity)
-    await query.message.answer(_("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id]))
+    await target.answer(_("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id]))
 
 
 @router.message(StateFilter(Returning.quantity), F.text, ~F.text.startswith("/"))
@@ -337,7 +335,7 @@ async def quantity_typed(message: Message, state: FSMContext) -> None:
     await _lines_step(message, state, draft, draft.current)
 
 
-async def _photos_step(target: Message, state: FSMContext) -> None:
+async def _photos_step(target: Target, state: FSMContext) -> None:
     await state.set_state(Returning.photos)
     await target.answer(
         _("Photos help us decide quickly: send up to {n} now, or press Skip.").format(n=MAX_PHOTOS),
@@ -349,15 +347,15 @@ async def _photos_step(target: Message, state: FSMContext) -> None:
 
 @router.callback_query(StateFilter(Returning.reason), ReturnReasonCb.filter())
 async def reason_chosen(query: CallbackQuery, callback_data: ReturnReasonCb, state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
+    target = pressed_in(query)
     await query.answer()
     reason = ReturnReason(callback_data.reason)
     await save_return(state, replace(await return_draft_of(state), reason=reason))
     if reason is ReturnReason.OTHER:
         await state.set_state(Returning.other)
-        await query.message.answer(_("Tell us in a few words what is wrong."))
+        await target.answer(_("Tell us in a few words what is wrong."))
         return
-    await _photos_step(query.message, state)
+    await _photos_step(target, state)
 
 
 @router.message(StateFilter(Returning.other), F.text, ~F.text.startswith("/"))
@@ -385,14 +383,13 @@ async def photo_added(message: Message, state: FSMContext) -> None:
 
 @router.callback_query(ReturnMethodCb.filter(F.method == "photos_done"), StateFilter(Returning.photos))
 async def photos_done(query: CallbackQuery, state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
     await query.answer()
     await state.set_state(Returning.method)
     rows = [
         [button(_("🏬 I will bring it to a store"), ReturnMethodCb(method=ReturnMethod.DROP_OFF.value))],
         [button(_("🚚 Please collect it by courier"), ReturnMethodCb(method=ReturnMethod.COURIER.value))],
     ]
-    await query.message.answer(
+    await pressed_in(query).answer(
         _("How will the goods come back?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
     )
 
@@ -407,7 +404,6 @@ async def method_chosen(
     settings: ShopSettings,
     state: FSMContext,
 ) -> None:
-    assert isinstance(query.message, Message)
     draft = await return_draft_of(state)
     assert draft.reason is not None  # asked before the photos, and the photos before this
     request = await request_return(
@@ -427,7 +423,7 @@ async def method_chosen(
     )
     await state.clear()
     await query.answer()
-    await query.message.answer(
+    await pressed_in(query).answer(
         _("Your request {rma} is registered. We will check it and tell you the next step here.").format(
             rma=request.rma_code
         )

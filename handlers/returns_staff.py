@@ -25,6 +25,7 @@ from domain.usecases.return_handling import (
 )
 from handlers.callbacks import RmaCb
 from handlers.context import ShopSettings
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
@@ -68,7 +69,7 @@ def _keyboard(request: ReturnRequest, refund_paid: bool, can_pay_back: bool) -> 
 
 
 async def _show(
-    target: Message, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
+    target: Target, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
 ) -> None:
     """The request and its next step; the customer's photos only when it is first opened."""
     detail = await return_detail(uow, staff_id=staff_id, rma=rma)
@@ -115,14 +116,14 @@ async def rma_button(
     state: FSMContext,
     settings: ShopSettings,
 ) -> None:
-    assert isinstance(query.message, Message)
+    target = pressed_in(query)  # a request handled over days: its screen may be too old to edit, or to read
     staff_id, rma = query.from_user.id, callback_data.rma
     action, told = callback_data.action, ""
     if action == "reject":
         await state.set_state(Rejecting.reason)
         await state.update_data(rma=rma)
         await query.answer()
-        await query.message.answer(_("Why is it rejected? The customer will read your answer."))
+        await target.answer(_("Why is it rejected? The customer will read your answer."))
         return
     if action == "approve":
         await decide_return(uow, clock, staff_id=staff_id, rma=rma, approve=True)
@@ -143,7 +144,7 @@ async def rma_button(
     elif action == "refund_paid":
         await confirm_refund(uow, clock, staff_id=staff_id, rma=rma)
     await query.answer(told or None)
-    await _show(query.message, bot, uow, renderer, staff_id, rma)
+    await _show(target, bot, uow, renderer, staff_id, rma)
 
 
 @router.message(StateFilter(Rejecting.reason), F.text, ~F.text.startswith("/"))

@@ -1,0 +1,126 @@
+"""Buttons pressed on a message over 48 hours old, which Telegram hands over as inaccessible (it can no longer be read
+or edited): an order from the list, a return's every step, the staff's return and packing buttons do what they say
+and show the next step as a new message (en/ru). They failed with "Sorry, something went wrong", or did nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from handlers.callbacks import ReturnLineCb
+from sandbox import SandboxUser
+from sandbox.driver import Reply
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import picked_order, scalar, status
+from tests.e2e.returns import ask_return, delivered, rma_of
+
+WORDS = {
+    "en": {
+        "order": "Order {code} — delivered",
+        "return": "↩️ Return",
+        "which": "Which items? Tap each one to return; you can choose several.",
+        "continue": "Continue ➡️",
+        "why": "Why?",
+        "changed": "changed my mind",
+        "skip": "Skip ➡️",
+        "how": "How will the goods come back?",
+        "store": "🏬 I will bring it to a store",
+        "registered": "Your request {rma} is registered.",
+        "buy again": "🛒 Buy again",
+        "approve": "✅ Approve",
+        "received": "📥 Parcel received",
+        "rma": "Return {rma}",
+        "as proposed": "✅ As proposed",
+        "weight": "Put the parcel on the scale and send its weight in grams, or use the estimate.",
+        "estimate": "⚖️ Use the estimate",
+        "packed": "📦 Order {code} is packed:",
+    },
+    "ru": {
+        "order": "Заказ {code} — доставлен",
+        "return": "↩️ Вернуть",
+        "which": "Какие товары? Нажмите на каждый, который хотите вернуть; можно выбрать несколько.",
+        "continue": "Далее ➡️",
+        "why": "Почему?",
+        "changed": "передумал(а)",
+        "skip": "Пропустить ➡️",
+        "how": "Как товар вернётся к нам?",
+        "store": "🏬 Принесу в магазин",
+        "registered": "Ваш запрос {rma} зарегистрирован.",
+        "buy again": "🛒 Купить снова",
+        "approve": "✅ Утвердить",
+        "received": "📥 Посылка получена",
+        "rma": "Возврат {rma}",
+        "as proposed": "✅ Как предложено",
+        "weight": "Положите посылку на весы и пришлите вес в граммах или используйте оценку.",
+        "estimate": "⚖️ Использовать оценку",
+        "packed": "📦 Заказ {code} упакован:",
+    },
+}
+
+
+def shown_anew(pressed: Reply) -> str:
+    """The text the press sent as a new message (nothing edited, the press answered, no error said)."""
+    assert pressed.callback_answer is not None and not pressed.callback_answer.get("show_alert"), pressed
+    assert pressed.edited == [] and len(pressed.new) == 1, pressed.messages
+    return pressed.new[0].text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_order_and_each_step_of_its_return_pressed_on_old_messages_go_on_in_new_ones(
+    shop: RunningBot, language: str
+) -> None:
+    w = WORDS[language]
+    code = await delivered(shop, 5701, {"85123A": 1})
+    customer = SandboxUser(shop.server, 5701, "Alla", language_code=language)
+    listed = (await customer.send("/orders")).last
+    detail = await customer.press(listed, code, too_old=True)
+    assert shown_anew(detail).startswith(w["order"].format(code=code))
+    lines = await customer.press(detail.last, w["return"], too_old=True)
+    assert shown_anew(lines).startswith(w["which"])
+    [line] = [b["callback_data"] for b in lines.last.buttons() if b.get("callback_data", "").startswith("rl:")]
+    assert ReturnLineCb.unpack(line).line_id
+    chosen = await customer.press_data(lines.last, line, too_old=True)
+    assert shown_anew(chosen).startswith(w["which"])
+    why = await customer.press(chosen.last, w["continue"], too_old=True)
+    assert shown_anew(why) == w["why"]
+    photos = await customer.press(why.last, w["changed"], too_old=True)
+    shown_anew(photos)
+    how = await customer.press(photos.last, w["skip"], too_old=True)
+    assert shown_anew(how) == w["how"]
+    registered = shown_anew(await customer.press(how.last, w["store"], too_old=True))
+    rma = rma_of(registered)
+    assert registered.startswith(w["registered"].format(rma=rma))
+    order_id = select(m.OrderRow.id).where(m.OrderRow.code == code).scalar_subquery()
+    assert await scalar(shop, select(m.ReturnRow.rma_code).where(m.ReturnRow.order_id == order_id)) == rma
+
+    again = await customer.press(detail.last, w["buy again"], too_old=True)  # the cart, as on a message of today
+    assert again.edited == [] and len(again.new) == 2, again.messages  # what came into the cart, then the cart
+    assert "White Hanging Heart T-Light Holder × 1" in again.last.text
+    assert again.last.buttons()[-1]["callback_data"] == "co"  # ✅ Checkout
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_returns_approve_and_a_packings_buttons_pressed_on_old_messages_go_on_in_new_ones(
+    shop: RunningBot, language: str
+) -> None:
+    w = WORDS[language]
+    code = await delivered(shop, 5702, {"85123A": 1})
+    rma = await ask_return(shop, SandboxUser(shop.server, 5702, "Ilya"), code, "85123A", "changed my mind")
+    sam = await hire(shop, 5703, "Sam", "support", language=language)
+    opened = await sam.send(f"/rma {rma}")
+    approved = await sam.press(opened.last, w["approve"], too_old=True)
+    assert shown_anew(approved).startswith(w["rma"].format(rma=rma))
+    assert w["received"] in approved.last.button_texts()
+    assert await scalar(shop, select(m.ReturnRow.status).where(m.ReturnRow.rma_code == rma)) == "approved"
+
+    picked = await picked_order(shop, 5704, {"22197": 1})
+    pax = await hire(shop, 5705, "Pax", "packer", "LON", language=language)
+    await pax.send(f"/pack {picked}")
+    boxes = await pax.send("22197")
+    weight = await pax.press(boxes.last, w["as proposed"], too_old=True)
+    assert shown_anew(weight) == w["weight"]
+    packed = await pax.press(weight.last, w["estimate"], too_old=True)
+    assert shown_anew(packed).startswith(w["packed"].format(code=picked))
+    assert await status(shop, picked) == "packed"
