@@ -33,6 +33,7 @@ from handlers.context import ShopSettings
 from handlers.output.purchase_order import purchase_order_pdf
 from handlers.shop import identity_of_shop
 from handlers.views.labels import label
+from handlers.views.pressed import Target, pressed_in, show_in_place
 from handlers.views.rendering import Renderer, fill, format_money, format_number
 
 router = Router(name=__name__)
@@ -72,7 +73,7 @@ def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=[*rows, [pdf]])
 
 
-async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
+async def _show(target: Target, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
     text, keyboard = await _view(uow, renderer, staff_id, number)
     await target.answer(text, reply_markup=keyboard)
 
@@ -198,30 +199,30 @@ async def po_button(
     i18n: I18n,
     settings: ShopSettings,
 ) -> None:
-    assert isinstance(query.message, Message)
+    chat = pressed_in(query)  # a draft the nightly scan posted may wait days for its Approve
     staff_id = query.from_user.id
     if callback_data.action == "pdf":
         papers = await po_paperwork(uow, staff_id=staff_id, number=callback_data.number)
         pdf = purchase_order_pdf(papers, await identity_of_shop(uow, i18n), settings.timezone)
         await query.answer()
-        await query.message.answer_document(BufferedInputFile(pdf, filename=f"purchase-order-{papers.po.id}.pdf"))
+        await chat.answer_document(BufferedInputFile(pdf, filename=f"purchase-order-{papers.po.id}.pdf"))
     elif callback_data.action == "approve":
         po = await approve_po(uow, clock, staff_id=staff_id, number=callback_data.number)
         await query.answer(_("Approved"))
-        await _refresh(query.message, uow, renderer, staff_id, callback_data.number)
-        await query.message.answer(_("Purchase order {number} is approved.").format(number=po.id))
+        await _refresh(query, uow, renderer, staff_id, callback_data.number)
+        await chat.answer(_("Purchase order {number} is approved.").format(number=po.id))
     elif callback_data.action == "discard":
         po = await discard_po(uow, staff_id=staff_id, number=callback_data.number)
         await query.answer(_("Discarded"))
-        await _refresh(query.message, uow, renderer, staff_id, callback_data.number)
-        await query.message.answer(_("Purchase order {number} is discarded.").format(number=po.id))
+        await _refresh(query, uow, renderer, staff_id, callback_data.number)
+        await chat.answer(_("Purchase order {number} is discarded.").format(number=po.id))
     else:
         await query.answer()
-        await _show(query.message, uow, renderer, staff_id, callback_data.number)
+        await _show(chat, uow, renderer, staff_id, callback_data.number)
 
 
-async def _refresh(message: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
+async def _refresh(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
     """The pressed message (/po N, or the staff chat's note of the draft) shows the order as it is
     now: no Approve or Discard left to tap again, nor a draft's "change a quantity"."""
     text, keyboard = await _view(uow, renderer, staff_id, number)
-    await message.edit_text(text, reply_markup=keyboard)
+    await show_in_place(query, text, keyboard)

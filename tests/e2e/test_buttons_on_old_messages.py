@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.usecases.purchasing import reorder_scan
 from handlers.callbacks import ReturnLineCb
 from sandbox import SandboxUser
 from sandbox.driver import Reply
@@ -36,6 +37,7 @@ WORDS = {
         "weight": "Put the parcel on the scale and send its weight in grams, or use the estimate.",
         "estimate": "⚖️ Use the estimate",
         "packed": "📦 Order {code} is packed:",
+        "po approved": "Purchase order {number} is approved.",
     },
     "ru": {
         "order": "Заказ {code} — доставлен",
@@ -56,6 +58,7 @@ WORDS = {
         "weight": "Положите посылку на весы и пришлите вес в граммах или используйте оценку.",
         "estimate": "⚖️ Использовать оценку",
         "packed": "📦 Заказ {code} упакован:",
+        "po approved": "Заказ поставщику {number} утверждён.",
     },
 }
 
@@ -124,3 +127,21 @@ async def test_a_returns_approve_and_a_packings_buttons_pressed_on_old_messages_
     packed = await pax.press(weight.last, w["estimate"], too_old=True)
     assert shown_anew(packed).startswith(w["packed"].format(code=picked))
     assert await status(shop, picked) == "packed"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_purchase_orders_approve_pressed_on_an_old_message_approves_it_and_shows_it_anew(
+    shop: RunningBot, language: str
+) -> None:
+    """A draft the nightly reorder scan posts may wait days for a manager's ✅ Approve (it failed with "Sorry, something
+    went wrong")."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 5706, "Mo", "manager", "MAN", language=language)
+    shown = await manager.send(f"/po {po.id}")
+    approved = await manager.press(shown.last, WORDS[language]["approve"], too_old=True)
+    assert approved.edited == [] and [said.text for said in approved.new][1:] == [
+        WORDS[language]["po approved"].format(number=po.id)
+    ], approved.messages
+    assert str(po.id) in approved.new[0].text and WORDS[language]["approve"] not in approved.new[0].button_texts()
+    assert await scalar(shop, select(m.PurchaseOrderRow.status).where(m.PurchaseOrderRow.id == po.id)) == "approved"
