@@ -277,6 +277,7 @@ async def search_results_view(
         language=reading_language(),
         price_group=customer.price_group,
         today=shop_day(clock.now(), settings.timezone),
+        lowest=False,  # a line names one variant at its own price, never "from"
     )
     rows = [
         [button(shorten(card.product.display_name), ProductCb(product_id=card.product.id or 0, category_id=0, page=0))]

@@ -122,10 +122,12 @@ async def _cards(
     language: str = "",
     price_group: str = RETAIL,
     today: date | None = None,
+    lowest: bool = True,
 ) -> list[ProductCard]:
     """Priced (by ``price_group``'s list, as the card is), with what is available, named and
     described in ``language`` where translated; with ``today`` (the shop's clock), a sold-out
-    one carries its backorder or preorder offer, as its own card does."""
+    one carries its backorder or preorder offer, as its own card does; with ``lowest``, a family
+    priced differently its lowest price ("from", ``_from_lowest``)."""
     available = await _available(uow, [p.id for p in products if p.id is not None])
     rates = await shop_rates(uow)
     cards = [_card(p, currency, fallback, rates, language, available) for p in products]
@@ -134,7 +136,7 @@ async def _cards(
     prices = await price_list_for(uow, price_group)
     if not prices.empty:
         cards = [_list_priced(prices, card, p) for card, p in zip(cards, products, strict=True)]
-    return await _from_lowest(uow, cards, currency, fallback, rates, prices)
+    return await _from_lowest(uow, cards, currency, fallback, rates, prices) if lowest else cards
 
 
 async def _from_lowest(
@@ -154,10 +156,15 @@ async def _from_lowest(
     variants = {v.id: v for v in await uow.products.get_many(wanted)}
     found: list[ProductCard] = []
     for card in cards:
+        # Like with like: a variant the shown currency cannot price is shown in the fallback's, whose
+        # amounts say nothing against the card's (£9.00 is not "from" beside €30.00).
+        shown = card.price.currency if card.price is not None else ""
         amounts = [
             price
             for i in families.get(card.product.id or 0, ())
-            if (v := variants.get(i)) is not None and (price := _unit_price(v, currency, fallback, rates, prices))
+            if (v := variants.get(i)) is not None
+            and (price := _unit_price(v, currency, fallback, rates, prices))
+            and price.currency == shown
         ]
         distinct = {(a.amount, a.currency) for a in amounts}
         if len(distinct) > 1:
@@ -451,10 +458,13 @@ async def search_products(
     language: str = "",
     price_group: str = RETAIL,
     today: date | None = None,
+    lowest: bool = True,
 ) -> SearchResults:
     """Name (in any language), SKU or barcode (``ProductRepository.search``): a page of cards
     and the number of matches. A page past the end (fewer matches than when the button was
-    sent) shows the last one. ``today``: as ``browse_category``'s."""
+    sent) shows the last one. ``today``: as ``browse_category``'s. ``lowest``: each family's
+    "from" price, for a list of products (the Mini App's); the chat's lines name one variant
+    at its own price and need none (not looking spares a family read and a products read)."""
     async with uow.read_only():
         page = max(page, 0)
         products, total = await uow.products.search(text, page * page_size, page_size)
@@ -462,7 +472,7 @@ async def search_products(
         if shown != page:
             products, total = await uow.products.search(text, shown * page_size, page_size)
             shown, pages = _pages(total, shown, page_size)
-        cards = await _cards(uow, products, currency, fallback_currency, language, price_group, today)
+        cards = await _cards(uow, products, currency, fallback_currency, language, price_group, today, lowest)
         return SearchResults(cards, total, shown, pages)
 
 
