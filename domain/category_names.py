@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 
+from domain.catalog_edits import CLEAR
 from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, parse_all
 from domain.errors import DomainError
@@ -23,7 +24,8 @@ CategoryNames = dict[str, dict[str, str]]
 def parse_category_names(text: str, languages: Container[str] | None = None) -> tuple[CategoryNames, list[Problem]]:
     """``category_ru`` translates ``category`` name by name: ``Одежда > Футболки`` for
     ``Clothing > T-shirts`` names Clothing «Одежда» and T-shirts «Футболки». An empty cell keeps what
-    is known; a later row naming a category again in a language gives its name there."""
+    is known, ``-`` removes the row's category's own name there (given as ""); a later row naming a
+    category again in a language gives its name there."""
 
     def one(row: Row) -> list[tuple[str, str, str]]:
         found: list[tuple[str, str, str]] = []
@@ -40,6 +42,9 @@ def parse_category_names(text: str, languages: Container[str] | None = None) -> 
             try:
                 names = category_path(row["category"])
             except DomainError:  # the products file's own reading names a bad path: once is enough
+                continue
+            if value.strip() == CLEAR:  # as in /product: the category's own name there goes, those above it stay
+                found.append((names[-1], language, ""))
                 continue
             translated = row.check(category_path, value, default=NO_PATH, column=column)
             if not translated:

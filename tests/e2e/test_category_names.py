@@ -152,3 +152,21 @@ async def test_a_dash_removes_the_russian_name_of_a_products_category_and_keeps_
     boris = SandboxUser(shop.server, CUSTOMER + 3, "Борис", language_code="ru")
     upper = await down(boris, (await boris.send("/catalog")).last, "Одежда")
     assert "T-shirts (1)" in upper.button_texts(), upper.button_texts()
+
+
+@pytest.mark.parametrize(("language", "clothing"), [("en", "Clothing"), ("ru", "Одежда")])
+async def test_a_dash_in_a_products_files_category_ru_removes_the_categorys_russian_name_as_in_chat(
+    shop: RunningBot, language: str, clothing: str
+) -> None:
+    """It named the category «-» for every Russian reader; in chat «-» removes a name."""
+    await import_products(shop.runtime.uow(), shop.runtime.clock, CLOTHES)
+    again = "sku,name,category,category_ru,price,currency\nTEE-1,Plain tee,Clothing > T-shirts,-,10.00,GBP\n"
+    await import_products(shop.runtime.uow(), shop.runtime.clock, again)
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.CategoryRow.name, m.CategoryTranslationRow.name).join(m.CategoryTranslationRow)
+        )
+        assert rows.all() == [("Clothing", "Одежда")]  # the ones above it keep theirs
+    customer = SandboxUser(shop.server, CUSTOMER + 4, "Cat", language_code=language)
+    upper = await down(customer, (await customer.send("/catalog")).last, clothing)
+    assert "T-shirts (1)" in upper.button_texts(), upper.button_texts()  # the shop's name, not «-»

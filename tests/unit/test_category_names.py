@@ -46,3 +46,9 @@ def test_a_translation_of_another_length_without_a_category_or_in_a_language_the
         ),
         (4, problem("{column}: the bot does not speak “{value}”", column="category_de", value="de")),
     ]
+
+
+def test_a_dash_removes_the_row_categorys_own_name_in_that_language_and_names_none_above_it() -> None:
+    """As ``/product``'s ✏️ Category (ru) takes «-»: it named the category «-» for every Russian reader."""
+    names, problems = parse_category_names(HEADER + "T-1,Tee,Clothing > T-shirts, - ,,1,GBP\n")
+    assert problems == [] and names == {"T-shirts": {"ru": ""}}  # "": removed (``translate_categories``)
