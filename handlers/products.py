@@ -57,6 +57,7 @@ from handlers.imports import import_document
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill, format_money, format_size_mm
 
 router = Router(name=__name__)
@@ -244,21 +245,21 @@ async def ask_value(
     sheet = await product_sheet(uow, staff_id=query.from_user.id, product_id=pid)
     field_value(sheet.product, field)  # an unknown field (a forged button) is refused here
     await query.answer()
-    assert isinstance(query.message, Message)
+    chat = pressed_in(query)
     back = [button(_("⬅ Back"), ProductSheetCb(product_id=pid))]
     if field == "status":
         statuses = [
             button(label("product_status", s.value), ProductStatusCb(product_id=pid, status=s)) for s in ProductStatus
         ]
         markup = InlineKeyboardMarkup(inline_keyboard=[statuses, back])
-        await query.message.answer(_("Choose the status:"), reply_markup=markup)
+        await chat.answer(_("Choose the status:"), reply_markup=markup)
         return
     if field == "photos":
         await state.set_state(Editing.photos)
         await state.update_data(product_id=pid, sku=sheet.product.sku)
         rows = [[button(_("🗑 Remove all photos"), ProductPhotosCb(product_id=pid, action="clear"))], back]
         count = len(sheet.product.photos)
-        await query.message.answer(
+        await chat.answer(
             _("Send a picture (several are fine, one by one; up to 10). It has %(count)s now.") % {"count": count},
             reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
         )
@@ -266,7 +267,7 @@ async def ask_value(
     if field.startswith(("name_", "description_", "category_", "options_")) and field.partition("_")[
         2
     ] not in other_languages(i18n):
-        await query.message.answer(_("This button is out of date. Please open the menu again."))
+        await chat.answer(_("This button is out of date. Please open the menu again."))
         return
     await state.set_state(Editing.value)
     await state.update_data(product_id=pid, field=field)
@@ -280,7 +281,7 @@ async def ask_value(
         now = " › ".join(sheet.trail_in.get(field.removeprefix("category_"), ())) or "—"
     prompt = fill(_("Send the new value of {field}. Now: {value}"), field=field_label(field), value=shorten(now, 200))
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
-    await query.message.answer(f"{prompt}\n{field_hint(field, uow.base_currency)}", reply_markup=markup)
+    await chat.answer(f"{prompt}\n{field_hint(field, uow.base_currency)}", reply_markup=markup)
 
 
 @router.message(StateFilter(Editing.value), F.text, ~F.text.startswith("/"))
@@ -410,8 +411,8 @@ async def history(query: CallbackQuery, callback_data: ProductHistoryCb, uow: Un
     ]
     text = renderer.render("staff/product_history.html.j2", history=page, fields=fields, values=values)
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    chat = pressed_in(query)
+    await chat.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def history_value(field: str, kept: str) -> str:
@@ -442,7 +443,7 @@ NEW_PRODUCT_STEPS = {
 }
 
 
-async def _next_step(message: Message, state: FSMContext, step: State, settings: ShopSettings, lead: str = "") -> None:
+async def _next_step(message: Target, state: FSMContext, step: State, settings: ShopSettings, lead: str = "") -> None:
     await state.set_state(step)
     question = lead + _(NEW_PRODUCT_STEPS[step]).format(currency=settings.default_currency)
     skip = None
@@ -492,8 +493,8 @@ async def new_price(message: Message, state: FSMContext, settings: ShopSettings)
 @router.callback_query(StateFilter(Creating.barcode), NewProductSkip.filter(F.step == "barcode"))
 async def new_without_barcode(query: CallbackQuery, state: FSMContext, settings: ShopSettings) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await _next_step(query.message, state, Creating.photo, settings)
+    chat = pressed_in(query)
+    await _next_step(chat, state, Creating.photo, settings)
 
 
 @router.message(StateFilter(Creating.barcode), F.text, ~F.text.startswith("/"))

@@ -26,6 +26,7 @@ from domain.variants import NameOptionsFirst
 from handlers.callbacks import ProductOptionsCb, ProductSheetCb, VariantSkip, button, shorten
 from handlers.context import ShopSettings
 from handlers.products import show_sheet
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -60,7 +61,7 @@ async def ask_options(
     if action != "values" and not product.option_names:  # a button drawn before its options were removed
         raise NameOptionsFirst(sku=product.sku)
     await query.answer()
-    assert isinstance(query.message, Message)
+    chat = pressed_in(query)
     await state.clear()
     await state.update_data(product_id=pid)
     now = shorten(_pairs(product.option_names, product.options), 200)
@@ -85,9 +86,7 @@ async def ask_options(
             _("A new variant of {parent}. Its SKU? (Latin letters, digits, - _ . / up to 64 characters)"),
             parent=product.parent_code,
         )
-    await query.message.answer(
-        f"{text}\n{_('/cancel stops; nothing is saved until the end.')}", reply_markup=_back(pid)
-    )
+    await chat.answer(f"{text}\n{_('/cancel stops; nothing is saved until the end.')}", reply_markup=_back(pid))
 
 
 @router.message(StateFilter(OptionsEditing.values), F.text, ~F.text.startswith("/"))
@@ -134,7 +133,7 @@ async def variant_options(message: Message, uow: UnitOfWork, state: FSMContext) 
     await message.answer(_("Its barcode (EAN-13, UPC-A or Code 128)?"), reply_markup=skip)
 
 
-async def _ask_price(message: Message, state: FSMContext, settings: ShopSettings) -> None:
+async def _ask_price(message: Target, state: FSMContext, settings: ShopSettings) -> None:
     await state.set_state(AddingVariant.price)
     skip = InlineKeyboardMarkup(inline_keyboard=[[button(_("The parent's price ⏭"), VariantSkip(step="price"))]])
     question = _("Its own price in {currency}, e.g. 13.00? Or the parent's.").format(currency=settings.default_currency)
@@ -144,8 +143,8 @@ async def _ask_price(message: Message, state: FSMContext, settings: ShopSettings
 @router.callback_query(StateFilter(AddingVariant.barcode), VariantSkip.filter(F.step == "barcode"))
 async def variant_without_barcode(query: CallbackQuery, state: FSMContext, settings: ShopSettings) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await _ask_price(query.message, state, settings)
+    chat = pressed_in(query)
+    await _ask_price(chat, state, settings)
 
 
 @router.message(StateFilter(AddingVariant.barcode), F.text, ~F.text.startswith("/"))

@@ -16,6 +16,7 @@ from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import picked_order, scalar, status
 from tests.e2e.returns import ask_return, delivered, rma_of
+from tests.e2e.variants import tshirts
 
 WORDS = {
     "en": {
@@ -38,6 +39,9 @@ WORDS = {
         "estimate": "⚖️ Use the estimate",
         "packed": "📦 Order {code} is packed:",
         "po approved": "Purchase order {number} is approved.",
+        "new value": "Send the new value of ",
+        "options": "✏️ Options",
+        "option values": "Send the option values of {sku}, e.g. ",
     },
     "ru": {
         "order": "Заказ {code} — доставлен",
@@ -59,6 +63,9 @@ WORDS = {
         "estimate": "⚖️ Использовать оценку",
         "packed": "📦 Заказ {code} упакован:",
         "po approved": "Заказ поставщику {number} утверждён.",
+        "new value": "Пришлите новое значение поля ",
+        "options": "✏️ Опции",
+        "option values": "Пришлите значения опций {sku}, например ",
     },
 }
 
@@ -145,3 +152,22 @@ async def test_a_purchase_orders_approve_pressed_on_an_old_message_approves_it_a
     ], approved.messages
     assert str(po.id) in approved.new[0].text and WORDS[language]["approve"] not in approved.new[0].button_texts()
     assert await scalar(shop, select(m.PurchaseOrderRow.status).where(m.PurchaseOrderRow.id == po.id)) == "approved"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_product_sheets_edit_and_options_buttons_pressed_on_an_old_message_ask_in_a_new_one(
+    shop: RunningBot, language: str
+) -> None:
+    """A /product sheet left open in the chat is pressed again days later (✏️ Name, ✏️ Options)."""
+    w = WORDS[language]
+    await tshirts(shop)
+    manager = await hire(shop, 5707, "Mia", "manager", language=language)
+    sheet = (await manager.send("/product TEE-L-NVY")).last
+    [name] = [b["callback_data"] for b in sheet.buttons() if b.get("callback_data", "").endswith(":name")]
+    asked = await manager.press_data(sheet, name, too_old=True)
+    assert shown_anew(asked).startswith(w["new value"]), asked.messages
+    await manager.send("Navy tee, L")
+    named = select(m.ProductRow.name).where(m.ProductRow.sku == "TEE-L-NVY")
+    assert await scalar(shop, named) == "Navy tee, L"
+    options = await manager.press(sheet, w["options"], too_old=True)
+    assert shown_anew(options).startswith(w["option values"].format(sku="TEE-L-NVY")), options.messages
