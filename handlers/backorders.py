@@ -29,6 +29,7 @@ from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.notification_buttons import short_buttons
+from handlers.views.pressed import pressed_in, show_in_place
 from handlers.views.rendering import Renderer, shorten
 
 router = Router(name=__name__)
@@ -63,9 +64,8 @@ async def _show(
     parts = await waiting_parts(uow, clock, customer_id=customer.id or 0, code=code, language=reading_language())
     question = await short_question(uow, customer_id=customer.id or 0, code=code)
     split = await split_offer(uow, customer_id=customer.id or 0, code=code) if parts and not question else None
-    if isinstance(query.message, Message):
-        text = renderer.render("backorders.html.j2", code=code, parts=parts, split=split, question=question)
-        await query.message.edit_text(text, reply_markup=_keyboard(code, parts, split, question))
+    text = renderer.render("backorders.html.j2", code=code, parts=parts, split=split, question=question)
+    await show_in_place(query, text, _keyboard(code, parts, split, question))
 
 
 @router.callback_query(BackorderListCb.filter())
@@ -182,6 +182,6 @@ async def answer_short(
     if order.status is OrderStatus.CANCELLED:
         chosen = _("Nothing of order %(code)s was left to send, so it is cancelled.") % {"code": order.code}
     await query.answer(chosen, show_alert=True)
-    if isinstance(query.message, Message):
+    if isinstance(query.message, Message):  # its buttons gone; one too old to edit keeps them, refused if pressed
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(chosen)
+    await pressed_in(query).answer(chosen)
