@@ -360,6 +360,30 @@ def sibling_translated(
     return tuple(sorted((*others, (language, names, values))))
 
 
+class WordTaken(DomainError):
+    key = N_(
+        "“{word}” already says {other} on {sku}: two of the card's buttons would read alike; give {value} a word of "
+        "its own."
+    )
+
+
+def check_words_apart(product: Product, siblings: Sequence[Product], language: str) -> None:
+    """``product``'s values in ``language`` say none of its siblings' other values (Navy «Белый» beside White
+    «Белый», in any case): the card's buttons would read alike. A value it shares is said as it says it
+    (``sibling_translated``), so only the siblings' other values are compared."""
+    given = product.option_words(language)
+    if given is None:
+        return
+    for sibling in siblings:
+        had = sibling.option_words(language) if sibling.id != product.id else None
+        if had is None or len(sibling.options) != len(product.options):
+            continue
+        for at, (value, word) in enumerate(zip(product.options, given[1], strict=True)):
+            other = sibling.options[at]
+            if other.casefold() != value.casefold() and had[1][at].casefold() == word.casefold():
+                raise WordTaken(word=had[1][at], other=other, sku=sibling.sku, value=value)  # as it reads
+
+
 def parse_option_names(text: str, current: Sequence[str]) -> tuple[str, ...]:
     """New names for the parent's options, as many as it has, in the same order."""
     names = tuple(" ".join(part.split()) for part in text.replace("|", ";").split(";") if part.strip())

@@ -41,7 +41,7 @@ from domain.usecases.fx import shop_rates
 from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.revaluation import revaluing
 from domain.usecases.staff import require, staff_names
-from domain.variants import sibling_translated
+from domain.variants import check_words_apart, sibling_translated
 
 
 class TooManyPhotos(DomainError):
@@ -257,6 +257,10 @@ async def edit_product(
         before = field_value(product, field)
         apply_text(product, field, text, languages=languages, base_currency=uow.base_currency)
         after = field_value(product, field)
+        siblings: list[Product] = []
+        if field.startswith("options_"):  # refused before any write: a value said as another one is
+            siblings = await uow.products.variants(product.parent_code)
+            check_words_apart(product, siblings, field.removeprefix("options_"))
         if field == "barcode" and product.barcode:
             owner = await uow.products.sku_with_barcode(product.barcode)
             if owner is not None and owner != product.sku:
@@ -277,7 +281,7 @@ async def edit_product(
                     await _cleared_price(uow, sibling, field)
                     await _record(uow, sibling, field, before, after, actor, clock.now())
             if field.startswith("options_"):
-                await _options_alike(uow, product, field, actor, clock.now())
+                await _options_alike(uow, product, siblings, field, actor, clock.now())
         sheet = await _sheet(uow, product)
         await uow.commit()
     return sheet
@@ -291,10 +295,12 @@ async def edit_product(
 SHARED_TEXT = ("name", "description")
 
 
-async def _options_alike(uow: UnitOfWork, product: Product, field: str, actor: str, at: datetime) -> None:
+async def _options_alike(
+    uow: UnitOfWork, product: Product, siblings: list[Product], field: str, actor: str, at: datetime
+) -> None:
     """A variant's options given in a language: its translated siblings name them alike and say a value they
     share as it does (the card's buttons and line would say two things otherwise), each audited."""
-    for sibling in await uow.products.variants(product.parent_code):
+    for sibling in siblings:
         words = (
             None if sibling.id == product.id else sibling_translated(product, sibling, field.removeprefix("options_"))
         )

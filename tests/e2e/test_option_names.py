@@ -216,3 +216,38 @@ async def test_the_russian_words_a_variant_loses_with_its_old_values_are_audited
         )
         changes = sorted(tuple(row) for row in audited.all())
     assert ("options_ru", "Размер=S; Цвет=Синий", "") in changes, changes
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "refused"),
+    [
+        (
+            "en",
+            "Options (ru)",
+            "“Белый” already says White on TEE: two of the card's buttons would read alike; give Navy a word of "
+            "its own.",
+        ),
+        (
+            "ru",
+            "Опции (ru)",
+            "«Белый» уже означает White у TEE: две кнопки на карточке читались бы одинаково; дайте Navy своё слово.",
+        ),
+    ],
+)
+async def test_two_values_of_an_option_given_one_russian_word_in_chat_are_refused_and_nothing_changes(
+    shop: RunningBot, language: str, field: str, refused: str
+) -> None:
+    """Navy said «Белый» beside White's «Белый»: two identical buttons, a Russian customer not knowing which."""
+    await translated_tees(shop)
+    mia = await manager_in(shop, 1777, language)
+    await mia.press((await mia.send("/product TEE-S-NVY")).last, field)
+    assert (await mia.send("Размер=S; Цвет=белый")).last.text == refused  # in any case: the buttons read alike
+    async with shop.runtime.sessions() as session:
+        t, p = m.ProductTranslationRow, m.ProductRow
+        words = dict((await session.execute(select(p.sku, t.options).join(t, t.product_id == p.id))).all())
+        audited = await session.scalar(
+            select(func.count()).select_from(m.ProductChangeRow).where(m.ProductChangeRow.field == "options_ru")
+        )
+    assert words["TEE-S-NVY"] == "Размер=S; Цвет=Синий" and audited == 0
+    saved = (await mia.send("Размер=S; Цвет=Тёмно-синий")).last  # the question stays open
+    assert f"{field}: Размер=S; Цвет=Тёмно-синий" in saved.text
