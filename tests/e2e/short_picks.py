@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from sandbox.server import BotMessage
 from tests.e2e.journeys import add_to_cart, order_code, payments, place_cod_order, status
 from tests.e2e.parcels import hire_in
 from tests.e2e.split_shipments import shelf_says
@@ -55,15 +56,22 @@ async def _pack_and_ship(packer: SandboxUser, code: str, units: int, tracking: s
     await packer.send(f"/ship {code} DPD {tracking}")
 
 
+async def asked_short(shop: RunningBot, customer: int, language: str = "en") -> tuple[SandboxUser, str, BotMessage]:
+    """A cash order of 5 × 22151 by ``customer`` (in ``language``) of which its picker, ``customer`` + 1, found 2: the
+    customer, the order's code and the question the customer was asked about the 3 missing."""
+    await shelf_says(shop, 5)
+    buyer = SandboxUser(shop.server, customer, "Cleo", language_code=language)
+    await add_to_cart(buyer, SKU, 5)
+    code = order_code(await place_cod_order(buyer, pickup=False))
+    await _short_pick(shop, await hire_in(shop, customer + 1, "Pia", "picker", "en"), found=2)  # 3 nowhere
+    asked = next(msg for msg in reversed(shop.server.chat_messages(customer)) if WORDS[language]["asked"] in msg.text)
+    return buyer, code, asked
+
+
 async def delivered_with_three_given_up(shop: RunningBot, customer: int, tracking: str) -> str:
     """A cash order of 5 × 22151 (£6.80 with shipping) whose ``customer`` gave up the 3 missing (£1.26) and was
     delivered the 2 (the courier collects £5.54); its picker and packer are ``customer`` + 1 and + 2. Its code."""
-    await shelf_says(shop, 5)
-    buyer = SandboxUser(shop.server, customer, "Cleo", language_code="en")
-    await add_to_cart(buyer, SKU, 5)
-    code = order_code(await place_cod_order(buyer, pickup=False))
-    await _short_pick(shop, await hire_in(shop, customer + 1, "Pia", "picker", "en"), found=2)
-    asked = next(msg for msg in reversed(shop.server.chat_messages(customer)) if WORDS["en"]["asked"] in msg.text)
+    buyer, code, asked = await asked_short(shop, customer)
     await buyer.press(asked, WORDS["en"]["cancel"])  # the 3 missing are given up
     packer = await hire_in(shop, customer + 2, "Pax", "packer", "en")
     await _pack_and_ship(packer, code, 2, tracking)

@@ -14,12 +14,10 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, picked_order, place_cod_order, scalar, status
-from tests.e2e.parcels import hire_in
+from tests.e2e.journeys import picked_order, scalar, status
 from tests.e2e.returns import ask_return, delivered, rma_of
-from tests.e2e.short_picks import SKU, _short_pick
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
-from tests.e2e.split_shipments import shelf_says
+from tests.e2e.short_picks import asked_short
 from tests.e2e.variants import tshirts
 
 WORDS = {
@@ -183,12 +181,7 @@ async def test_a_short_picks_answer_pressed_on_an_old_message_is_said_in_the_cha
 ) -> None:
     """The customer answers the shortage days later: the answer was taken and alerted, but left nothing in the chat."""
     short = SHORT_WORDS[language]
-    await shelf_says(shop, 5)
-    cleo = SandboxUser(shop.server, 5708, "Cleo", language_code=language)
-    await add_to_cart(cleo, SKU, 5)
-    code = order_code(await place_cod_order(cleo, pickup=False))
-    await _short_pick(shop, await hire_in(shop, 5709, "Pia", "picker", "en"), found=2)
-    asked = next(msg for msg in reversed(shop.server.chat_messages(5708)) if short["asked"] in msg.text)
+    cleo, code, asked = await asked_short(shop, 5708, language)
     chosen = await cleo.press(asked, short["split"], too_old=True)
     assert chosen.callback_answer == {"text": short["chosen"], "show_alert": True}
     assert chosen.edited == [] and [said.text for said in chosen.new] == [short["chosen"]]

@@ -27,7 +27,7 @@ from tests.e2e.journeys import (
 )
 from tests.e2e.order_edit_additions import _unbalanced_entries
 from tests.e2e.parcels import hire_in
-from tests.e2e.short_picks import SKU, STAFF_CHAT, WORDS, _pack_and_ship, _short_pick
+from tests.e2e.short_picks import SKU, STAFF_CHAT, WORDS, _pack_and_ship, _short_pick, asked_short
 from tests.e2e.split_shipments import _parcels, shelf_says
 
 
@@ -36,14 +36,8 @@ async def test_a_short_pick_asks_the_customer_and_a_split_sends_what_is_there_th
     shop: RunningBot, language: str
 ) -> None:
     words = WORDS[language]
-    await shelf_says(shop, 5)
-    cleo = SandboxUser(shop.server, 171, "Cleo", language_code=language)
-    await add_to_cart(cleo, SKU, 5)
-    code = order_code(await place_cod_order(cleo, pickup=False))
-    picker = await hire_in(shop, 172, "Pia", "picker", "en")
-    await _short_pick(shop, picker, found=2)  # 2 on the shelf, 3 nowhere
+    cleo, code, asked = await asked_short(shop, 171, language)  # 2 on the shelf, 3 nowhere
     assert await status(shop, code) == "on_hold"
-    asked = next(msg for msg in reversed(shop.server.chat_messages(171)) if words["asked"] in msg.text)
     assert code in asked.text and words["hold"] in asked.text
     assert asked.button_texts() == [words["split"], words["wait"], words["cancel"]]
     flags = select(m.OrderRow.flags).where(m.OrderRow.code == code)
@@ -68,6 +62,7 @@ async def test_a_short_pick_asks_the_customer_and_a_split_sends_what_is_there_th
     manager = await hire(shop, 175, "Mia", "manager")
     await manager.send(f"/receive {SKU} 3 LON")  # the missing 3 arrive and are allocated to Cleo
     assert await scalar(shop, select(m.BackorderRow.status)) == "filled"
+    picker = SandboxUser(shop.server, 172, "Pia", language_code="en")  # who short-picked it, hired by asked_short
     await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
     assert await status(shop, code) == "picked"  # the second parcel's 3, picked
     await _pack_and_ship(packer, code, 3, "TRK-S2")
