@@ -15,6 +15,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.jobs import latest_reviews, rate_order, write_review
 from handlers.callbacks import RateCb
 from handlers.context import ShopSettings
+from handlers.views.pressed import pressed_in
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -45,12 +46,12 @@ async def rated(
     await state.set_state(Feedback.words)
     await state.update_data(review_code=review.order_code)
     await query.answer(_("Thank you!"))
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _("Thank you for {stars}. Would you add a few words? Just type them now, or /skip.").format(
-                stars="⭐" * review.stars
-            )
+    # Asked on any message: the bot now waits for the words, on one a week old as on one of today.
+    await pressed_in(query).answer(
+        _("Thank you for {stars}. Would you add a few words? Just type them now, or /skip.").format(
+            stars="⭐" * review.stars
         )
+    )
 
 
 @router.message(StateFilter(Feedback.words), Command("skip"))

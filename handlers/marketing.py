@@ -12,6 +12,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.campaigns import open_campaign_link, subscribe, unsubscribe
 from handlers.callbacks import UnsubscribeCb
 from handlers.catalog import show_product_by_sku
+from handlers.views.pressed import pressed_in
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -39,8 +40,7 @@ async def unsubscribe_button(
 ) -> None:
     await unsubscribe(uow, clock, customer=customer, campaign_id=callback_data.campaign_id or None)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(_unsubscribed())
+    await pressed_in(query).answer(_unsubscribed())  # a campaign's button is pressed weeks later as often as not
 
 
 async def open_link(

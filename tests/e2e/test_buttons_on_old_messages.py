@@ -4,12 +4,15 @@ and show the next step as a new message (en/ru). They failed with "Sorry, someth
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.usecases.jobs import follow_up_deliveries
 from domain.usecases.purchasing import reorder_scan
-from handlers.callbacks import ReturnLineCb
+from handlers.callbacks import ReturnLineCb, UnsubscribeCb
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
@@ -19,6 +22,7 @@ from tests.e2e.returns import ask_return, delivered, rma_of
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
 from tests.e2e.short_picks import asked_short
 from tests.e2e.variants import tshirts
+from tests.fakes import FakeClock
 
 WORDS = {
     "en": {
@@ -44,6 +48,10 @@ WORDS = {
         "new value": "Send the new value of ",
         "options": "✏️ Options",
         "option values": "Send the option values of {sku}, e.g. ",
+        "words?": "Thank you for {stars}. Would you add a few words? Just type them now, or /skip.",
+        "thanks": "Thank you!",
+        "unsubscribed": "You will get no more news from us; your orders' messages still come. /subscribe brings the "
+        "news back.",
     },
     "ru": {
         "order": "Заказ {code} — доставлен",
@@ -68,6 +76,10 @@ WORDS = {
         "new value": "Пришлите новое значение поля ",
         "options": "✏️ Опции",
         "option values": "Пришлите значения опций {sku}, например ",
+        "words?": "Спасибо за {stars}. Добавите пару слов? Просто напишите их сейчас или нажмите /skip.",
+        "thanks": "Спасибо!",
+        "unsubscribed": "Вы больше не будете получать наши новости; сообщения о заказах по-прежнему придут. "
+        "/subscribe вернёт новости.",
     },
 }
 
@@ -186,3 +198,28 @@ async def test_a_short_picks_answer_pressed_on_an_old_message_is_said_in_the_cha
     assert chosen.callback_answer == {"text": short["chosen"], "show_alert": True}
     assert chosen.edited == [] and [said.text for said in chosen.new] == [short["chosen"]]
     assert await status(shop, code) == "picked"  # the 2 in hand are ready to pack
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_stars_and_unsubscribe_pressed_on_old_messages_say_so_in_new_ones(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """The stars were taken and the bot then waited for words it never asked for; the unsubscribe said nothing."""
+    w = WORDS[language]
+    code = await delivered(shop, 5710, {"85123A": 1})
+    clock.advance(days=3, minutes=1)
+    assert await follow_up_deliveries(shop.runtime.uow(), shop.runtime.clock, after=timedelta(days=3)) == 1
+    await shop.runtime.notifier.drain()
+    customer = SandboxUser(shop.server, 5710, "Rita", language_code=language)
+    ask = shop.server.chat_messages(5710)[-1]
+    rated = await customer.press(ask, "4⭐", too_old=True)
+    assert rated.edited == [] and [said.text for said in rated.new] == [w["words?"].format(stars="⭐" * 4)]
+    order_id = select(m.OrderRow.id).where(m.OrderRow.code == code).scalar_subquery()
+    assert await scalar(shop, select(m.ReviewRow.stars).where(m.ReviewRow.order_id == order_id)) == 4
+    assert (await customer.send("/skip")).last.text == w["thanks"]
+
+    out = await customer.press_data(ask, UnsubscribeCb(campaign_id=0).pack(), too_old=True)
+    assert out.edited == [] and [said.text for said in out.new] == [w["unsubscribed"]]
+    customer_id = select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 5710).scalar_subquery()
+    opted_out = select(m.MarketingOptOutRow.customer_id).where(m.MarketingOptOutRow.customer_id == customer_id)
+    assert await scalar(shop, opted_out) is not None
