@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 
 from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode, normalize_sku, photo_reference
 from domain.catalog_edits import CLEAR, DESCRIPTION_LIMIT, NAME_LIMIT
@@ -125,6 +125,46 @@ def check_translated_options(members: list[tuple[int, Product]]) -> list[Problem
                 if said != word:
                     params = {"column": column, "value": value, "expected": said, "line": seen, "got": word}
                     problems.append((line, problem(VALUE_TRANSLATED_UNLIKE, **params)))
+    return problems
+
+
+STORED_OPTIONS_UNLIKE = N_(
+    "{column}: {parent}'s options are {expected} on the stored variant {sku}, as its variants share them; got {got}"
+)
+STORED_VALUE_UNLIKE = N_(
+    "{column}: {value} is {expected} on the stored variant {sku} (a value reads the same in a product); got {got}"
+)
+
+
+def check_stored_translations(stored: Sequence[Product], members: list[tuple[int, Product]]) -> list[Problem]:
+    """``check_translated_options`` against a parent's ``stored`` variants the file leaves out (those it gives
+    are taken as it says): a row naming the options otherwise or saying a value otherwise (White «Белая» beside
+    a stored «Белый») would have the card's line say one word and its buttons another."""
+    names: dict[str, tuple[str, tuple[str, ...]]] = {}
+    values: dict[tuple[str, int, str], tuple[str, str]] = {}
+    for sibling in stored:  # the first to say it names it, as a file's first row does
+        for language, *_ in sibling.option_translations:
+            if (known := sibling.option_words(language)) is None:
+                continue
+            names.setdefault(language, (sibling.sku, known[0]))
+            for at, (value, word) in enumerate(zip(sibling.options, known[1], strict=True)):
+                values.setdefault((language, at, value.casefold()), (sibling.sku, word))
+    problems: list[Problem] = []
+    for line, product in members:
+        for language, translated, words in product.option_translations:
+            column = f"options_{language}"
+            if language in names:
+                sku, expected = names[language]
+                if tuple(n.casefold() for n in translated) != tuple(n.casefold() for n in expected):
+                    got, said = ", ".join(translated), ", ".join(expected)
+                    params = {"column": column, "parent": product.parent_code, "expected": said, "sku": sku}
+                    problems.append((line, problem(STORED_OPTIONS_UNLIKE, **params, got=got)))
+                    continue
+            for at, (value, word) in enumerate(zip(product.options, words, strict=False)):
+                sku, said = values.get((language, at, value.casefold()), ("", word))
+                if said != word:
+                    params = {"column": column, "value": value, "expected": said, "sku": sku, "got": word}
+                    problems.append((line, problem(STORED_VALUE_UNLIKE, **params)))
     return problems
 
 

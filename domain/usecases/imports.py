@@ -29,7 +29,7 @@ from domain.imports import (
 from domain.memos import Memo
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
-from domain.product_file import NESTED_PARENT, parents_outside, parse_products
+from domain.product_file import NESTED_PARENT, check_stored_translations, parents_outside, parse_products
 from domain.shipping import CarrierRate
 from domain.shop_days import shop_day
 from domain.stock_counts import BinCount, CountsRefused
@@ -295,7 +295,8 @@ async def _check_stored_barcodes(uow: UnitOfWork, parsed: list[tuple[int, Produc
 
 async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> dict[str, list[Product]]:
     """A file's variants join the ones stored for their parent: the same option names, no
-    combination twice, and a parent that is no stored product's variant. Stored ones the file
+    combination twice, their translations as the stored ones say them (``check_stored_translations``),
+    and a parent that is no stored product's variant. Stored ones the file
     also gives are taken as the file says. The stored variants of each parent the file names."""
     in_file = {p.sku for _, p in parsed}
     groups: dict[str, list[tuple[int, Product]]] = {}
@@ -320,7 +321,7 @@ async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Produc
     for code, members in groups.items():
         stored = [(0, p) for p in stored_by_parent.get(code, []) if p.sku not in in_file]
         if stored:
-            problems += check_variants(stored + members)
+            problems += check_variants(stored + members) + check_stored_translations([p for _, p in stored], members)
     if problems:
         raise ImportRejected(sorted(problems))
     return stored_by_parent

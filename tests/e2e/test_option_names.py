@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_products
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
@@ -81,7 +82,23 @@ REFUSED = {  # a file's rows and the problem named in English and Russian
         "products.csv:3: options_ru: White — это Белый в строке 2 (значение в товаре переводится одинаково); "
         "указано Белая",
     ),
+    # Beside the stored TRANSLATED_TEES, which the file leaves out: the card's line said «Белая», its buttons «Белый»
+    "a value said otherwise than a stored variant": (
+        "TEE-L-WHT,,,,,TEE,Size=L;Colour=White,Размер=L;Цвет=Белая\n",
+        "products.csv:2: options_ru: White is Белый on the stored variant TEE (a value reads the same in a "
+        "product); got Белая",
+        "products.csv:2: options_ru: White — это Белый у сохранённого варианта TEE (значение в товаре переводится "
+        "одинаково); указано Белая",
+    ),
+    "options named otherwise than the stored variants": (
+        "TEE-L-WHT,,,,,TEE,Size=L;Colour=White,Рост=L;Цвет=Белый\n",
+        "products.csv:2: options_ru: TEE's options are Размер, Цвет on the stored variant TEE, as its variants share "
+        "them; got Рост, Цвет",
+        "products.csv:2: options_ru: опции TEE — Размер, Цвет у сохранённого варианта TEE, у вариантов они общие; "
+        "указано Рост, Цвет",
+    ),
 }
+BESIDE_STORED = ("a value said otherwise than a stored variant", "options named otherwise than the stored variants")
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -89,12 +106,16 @@ REFUSED = {  # a file's rows and the problem named in English and Russian
 async def test_options_translated_unlike_the_options_or_other_rows_are_refused_naming_the_line_and_nothing_is_written(
     shop: RunningBot, case: str, language: str
 ) -> None:
+    """Other rows are the stored variants of the parent too, those the file leaves out (named by SKU)."""
+    if case in BESIDE_STORED:
+        await translated_tees(shop)
     manager = await hire(shop, 83, "Mia", "manager", language=language)
     rows, english, russian = REFUSED[case]
     refused = await manager.send_document((HEADER + rows).encode(), "products.csv", "/import")
-    assert (english if language == "en" else russian) in refused.last.text.splitlines()
+    assert (english if language == "en" else russian) in refused.last.text.splitlines(), refused.last.text
     async with shop.runtime.sessions() as session:
-        assert await session.scalar(select(func.count()).where(m.ProductRow.sku.like("TEE%"))) == 0
+        stored = await session.scalar(select(func.count()).where(m.ProductRow.sku.like("TEE%")))
+    assert stored == (4 if case in BESIDE_STORED else 0)  # nothing of the file's
 
 
 @pytest.mark.parametrize(
@@ -251,3 +272,19 @@ async def test_two_values_of_an_option_given_one_russian_word_in_chat_are_refuse
     assert words["TEE-S-NVY"] == "Размер=S; Цвет=Синий" and audited == 0
     saved = (await mia.send("Размер=S; Цвет=Тёмно-синий")).last  # the question stays open
     assert f"{field}: Размер=S; Цвет=Тёмно-синий" in saved.text
+
+
+async def test_a_file_saying_a_value_anew_on_every_stored_variant_having_it_is_taken(shop: RunningBot) -> None:
+    """Not refused when the file changes the stored siblings' words alike: the card reads «Белая» throughout."""
+    await translated_tees(shop)
+    rows = (
+        "TEE,T-shirt,Clothing,12.00,GBP,,Size=S;Colour=White,Размер=S;Цвет=Белая\n"
+        "TEE-M-WHT,,,,,TEE,Size=M;Colour=White,Размер=M;Цвет=Белая\n"
+        "TEE-L-WHT,,,,,TEE,Size=L;Colour=White,Размер=L;Цвет=Белая\n"
+    )
+    await import_products(shop.runtime.uow(), shop.runtime.clock, HEADER + rows)
+    boris = SandboxUser(shop.server, CUSTOMER + 8, "Борис", language_code="ru")
+    card = (await boris.send("/start p_TEE-L-WHT")).last
+    buttons = card.button_texts()  # the L is out of stock: its buttons are marked so
+    assert "Размер: L · Цвет: Белая" in card.text and any(b.startswith("✔ Белая") for b in buttons), buttons
+    assert not any("Белый" in b for b in buttons), buttons
