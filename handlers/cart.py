@@ -29,6 +29,7 @@ from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import CART_BUTTON
 from handlers.views.markup import callback_button, inline_keyboard, packed
 from handlers.views.pager import pager, with_page_number
+from handlers.views.pressed import pressed_in, show_in_place
 from handlers.views.rendering import Renderer, fill, format_number, shorten
 
 router = Router(name=__name__)
@@ -112,9 +113,8 @@ async def show_cart_from_button(
 ) -> None:
     cart = await customer_cart(uow, clock, customer, settings)
     await query.answer()
-    if isinstance(query.message, Message):
-        text = await cart_text(uow, clock, customer, renderer, cart)
-        await query.message.answer(text, reply_markup=cart_keyboard(cart))
+    text = await cart_text(uow, clock, customer, renderer, cart)
+    await pressed_in(query).answer(text, reply_markup=cart_keyboard(cart))  # a reminder's button, days later too
 
 
 @router.callback_query(CartPage.filter())
@@ -150,9 +150,8 @@ async def _redraw_cart(
     if drawn is not None and len(cart.lines) != drawn:
         notice = _("Your cart has changed since this message. Here it is as it is now.")
     await query.answer(notice or None, show_alert=bool(notice))
-    if isinstance(query.message, Message):
-        text = await cart_text(uow, clock, customer, renderer, cart, page)
-        await query.message.edit_text(text, reply_markup=cart_keyboard(cart, page))
+    text = await cart_text(uow, clock, customer, renderer, cart, page)
+    await show_in_place(query, text, cart_keyboard(cart, page))
 
 
 @router.callback_query(CartChange.filter())

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.jobs import follow_up_deliveries
+from domain.usecases.jobs import follow_up_deliveries, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 from handlers.callbacks import ReturnLineCb, UnsubscribeCb
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import picked_order, scalar, status
+from tests.e2e.journeys import add_to_cart, picked_order, scalar, status
 from tests.e2e.returns import ask_return, delivered, rma_of
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
 from tests.e2e.short_picks import asked_short
@@ -50,6 +50,7 @@ WORDS = {
         "option values": "Send the option values of {sku}, e.g. ",
         "words?": "Thank you for {stars}. Would you add a few words? Just type them now, or /skip.",
         "thanks": "Thank you!",
+        "open cart": "🛒 Open my cart",
         "unsubscribed": "You will get no more news from us; your orders' messages still come. /subscribe brings the "
         "news back.",
     },
@@ -78,6 +79,7 @@ WORDS = {
         "option values": "Пришлите значения опций {sku}, например ",
         "words?": "Спасибо за {stars}. Добавите пару слов? Просто напишите их сейчас или нажмите /skip.",
         "thanks": "Спасибо!",
+        "open cart": "🛒 Открыть корзину",
         "unsubscribed": "Вы больше не будете получать наши новости; сообщения о заказах по-прежнему придут. "
         "/subscribe вернёт новости.",
     },
@@ -223,3 +225,21 @@ async def test_stars_and_unsubscribe_pressed_on_old_messages_say_so_in_new_ones(
     customer_id = select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 5710).scalar_subquery()
     opted_out = select(m.MarketingOptOutRow.customer_id).where(m.MarketingOptOutRow.customer_id == customer_id)
     assert await scalar(shop, opted_out) is not None
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_carts_buttons_and_its_reminder_pressed_on_old_messages_show_the_cart_in_new_ones(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """➕ on a cart shown days ago added the unit and showed nothing; the reminder's button showed nothing at all."""
+    carla = SandboxUser(shop.server, 5711, "Carla", language_code=language)
+    await add_to_cart(carla, "85123A", 2)
+    shown = (await carla.send("/cart")).last
+    more = await carla.press(shown, "➕", too_old=True)
+    assert "White Hanging Heart T-Light Holder × 3" in shown_anew(more)
+    clock.advance(hours=3)
+    await sweep_holds(shop.runtime.uow(), shop.runtime.clock, remind_after=timedelta(hours=2))
+    await shop.runtime.notifier.drain()
+    reminder = shop.server.chat_messages(5711)[-1]
+    opened = await carla.press(reminder, WORDS[language]["open cart"], too_old=True)
+    assert "White Hanging Heart T-Light Holder × 3" in shown_anew(opened)
