@@ -103,14 +103,19 @@ OPTIONS_TRANSLATED_UNLIKE = N_(
 VALUE_TRANSLATED_UNLIKE = N_(
     "{column}: {value} is {expected} on line {line} (a value reads the same in a product); got {got}"
 )
+WORD_TAKEN = N_(
+    "{column}: {got} says {other} on line {line}; give {value} a word of its own (two buttons would read alike)"
+)
 
 
 def check_translated_options(members: list[tuple[int, Product]]) -> list[Problem]:
     """One parent's rows translate its options alike: the same names on every row, and a value the same
-    wherever it is (M is «M» on each row, Red «Красный»): the card's buttons would say two things otherwise."""
+    wherever it is (M is «M» on each row, Red «Красный»): the card's buttons would say two things otherwise;
+    and two values of an option not alike (Navy not «Белый» beside White's): two buttons would read the same."""
     problems: list[Problem] = []
     names: dict[str, tuple[int, tuple[str, ...]]] = {}
     values: dict[tuple[str, int, str], tuple[int, str]] = {}
+    taken: dict[tuple[str, int, str], tuple[int, str]] = {}  # a word: the first line and value saying it
     for line, product in members:
         for language, translated, words in product.option_translations:
             column = f"options_{language}"
@@ -122,9 +127,13 @@ def check_translated_options(members: list[tuple[int, Product]]) -> list[Problem
                 continue
             for at, (value, word) in enumerate(zip(product.options, words, strict=False)):
                 seen, said = values.setdefault((language, at, value.casefold()), (line, word))
+                seen_at, other = taken.setdefault((language, at, word.casefold()), (line, value))
                 if said != word:
                     params = {"column": column, "value": value, "expected": said, "line": seen, "got": word}
                     problems.append((line, problem(VALUE_TRANSLATED_UNLIKE, **params)))
+                elif other.casefold() != value.casefold():
+                    params = {"column": column, "got": word, "other": other, "line": seen_at, "value": value}
+                    problems.append((line, problem(WORD_TAKEN, **params)))
     return problems
 
 
@@ -134,14 +143,20 @@ STORED_OPTIONS_UNLIKE = N_(
 STORED_VALUE_UNLIKE = N_(
     "{column}: {value} is {expected} on the stored variant {sku} (a value reads the same in a product); got {got}"
 )
+STORED_WORD_TAKEN = N_(
+    "{column}: {got} says {other} on the stored variant {sku}; give {value} a word of its own (two buttons would "
+    "read alike)"
+)
 
 
 def check_stored_translations(stored: Sequence[Product], members: list[tuple[int, Product]]) -> list[Problem]:
     """``check_translated_options`` against a parent's ``stored`` variants the file leaves out (those it gives
     are taken as it says): a row naming the options otherwise or saying a value otherwise (White «Белая» beside
-    a stored «Белый») would have the card's line say one word and its buttons another."""
+    a stored «Белый») would have the card's line say one word and its buttons another; one saying another value's
+    word (Black «Белый») two buttons alike."""
     names: dict[str, tuple[str, tuple[str, ...]]] = {}
     values: dict[tuple[str, int, str], tuple[str, str]] = {}
+    taken: dict[tuple[str, int, str], tuple[str, str]] = {}  # a word: the variant and value saying it
     for sibling in stored:  # the first to say it names it, as a file's first row does
         for language, *_ in sibling.option_translations:
             if (known := sibling.option_words(language)) is None:
@@ -149,6 +164,7 @@ def check_stored_translations(stored: Sequence[Product], members: list[tuple[int
             names.setdefault(language, (sibling.sku, known[0]))
             for at, (value, word) in enumerate(zip(sibling.options, known[1], strict=True)):
                 values.setdefault((language, at, value.casefold()), (sibling.sku, word))
+                taken.setdefault((language, at, word.casefold()), (sibling.sku, value))
     problems: list[Problem] = []
     for line, product in members:
         for language, translated, words in product.option_translations:
@@ -162,9 +178,13 @@ def check_stored_translations(stored: Sequence[Product], members: list[tuple[int
                     continue
             for at, (value, word) in enumerate(zip(product.options, words, strict=False)):
                 sku, said = values.get((language, at, value.casefold()), ("", word))
+                owner, other = taken.get((language, at, word.casefold()), ("", value))
                 if said != word:
                     params = {"column": column, "value": value, "expected": said, "sku": sku, "got": word}
                     problems.append((line, problem(STORED_VALUE_UNLIKE, **params)))
+                elif other.casefold() != value.casefold():
+                    params = {"column": column, "got": word, "other": other, "sku": owner, "value": value}
+                    problems.append((line, problem(STORED_WORD_TAKEN, **params)))
     return problems
 
 

@@ -82,6 +82,13 @@ REFUSED = {  # a file's rows and the problem named in English and Russian
         "products.csv:3: options_ru: White — это Белый в строке 2 (значение в товаре переводится одинаково); "
         "указано Белая",
     ),
+    "two values said alike": (
+        PARENT + "TEE-S-NVY,,,,,TEE,Size=S;Colour=Navy,Размер=S;Цвет=белый\n",
+        "products.csv:3: options_ru: белый says White on line 2; give Navy a word of its own (two buttons would "
+        "read alike)",
+        "products.csv:3: options_ru: белый означает White в строке 2; дайте Navy своё слово (две кнопки читались бы "
+        "одинаково)",
+    ),
     # Beside the stored TRANSLATED_TEES, which the file leaves out: the card's line said «Белая», its buttons «Белый»
     "a value said otherwise than a stored variant": (
         "TEE-L-WHT,,,,,TEE,Size=L;Colour=White,Размер=L;Цвет=Белая\n",
@@ -97,8 +104,19 @@ REFUSED = {  # a file's rows and the problem named in English and Russian
         "products.csv:2: options_ru: опции TEE — Размер, Цвет у сохранённого варианта TEE, у вариантов они общие; "
         "указано Рост, Цвет",
     ),
+    "a value said as a stored variant's other value": (
+        "TEE-L-BLK,,,,,TEE,Size=L;Colour=Black,Размер=L;Цвет=Белый\n",
+        "products.csv:2: options_ru: Белый says White on the stored variant TEE; give Black a word of its own (two "
+        "buttons would read alike)",
+        "products.csv:2: options_ru: Белый означает White у сохранённого варианта TEE; дайте Black своё слово (две "
+        "кнопки читались бы одинаково)",
+    ),
 }
-BESIDE_STORED = ("a value said otherwise than a stored variant", "options named otherwise than the stored variants")
+BESIDE_STORED = (
+    "a value said otherwise than a stored variant",
+    "options named otherwise than the stored variants",
+    "a value said as a stored variant's other value",
+)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
