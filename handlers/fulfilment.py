@@ -29,6 +29,7 @@ from handlers.context import ShopSettings
 from handlers.orders import receipt_file
 from handlers.views.markup import packed
 from handlers.views.pager import pager
+from handlers.views.pressed import show_in_place
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
@@ -67,9 +68,8 @@ async def queue_turn(query: CallbackQuery, callback_data: QueuePageCb, uow: Unit
     )
     # A button from before orders left the queue: the last page, and why it is not the one asked for.
     await query.answer(_("The queue has changed since: this is its last page now.") if found.moved else None)
-    if isinstance(query.message, Message):
-        text, keyboard = _queue_screen(found, renderer)
-        await query.message.edit_text(text, reply_markup=keyboard)
+    text, keyboard = _queue_screen(found, renderer)
+    await show_in_place(query, text, keyboard)  # a queue shown days ago: the page comes as a new message
 
 
 @router.message(Command("order"))

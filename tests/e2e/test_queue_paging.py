@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -14,7 +15,7 @@ from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
-from tests.e2e.conftest import ADMIN
+from tests.e2e.conftest import ADMIN, hire
 from tests.fakes import FakeClock
 from tests.storage.requests import pickup_cash_on_delivery
 
@@ -97,3 +98,17 @@ async def test_the_paged_queue_in_russian(shop: RunningBot, clock: FakeClock) ->
     assert stale.callback_answer["text"] == "Очередь с тех пор изменилась: теперь это её последняя страница."
     assert stale.last.text.splitlines()[0] == "Заказы к исполнению на складе MAN · 15 заказов"
     assert stale.last.button_texts() == [] and len(_codes(stale.last)) == 15
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_page_button_pressed_on_a_queue_over_48_hours_old_shows_the_page_in_a_new_message(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: it cannot be edited, and ▶ showed nothing."""
+    await _queued_orders(shop, clock, 21)
+    mia = await hire(shop, 7_500, "Mia", "manager", language=language)
+    page = (await mia.send("/queue MAN")).last
+    turned = await mia.press(page, {"en": "Next ▶", "ru": "Далее ▶"}[language], too_old=True)
+    assert turned.edited == [] and len(turned.new) == 1, turned.messages
+    title = {"en": "Orders to fulfil in MAN", "ru": "Заказы к исполнению на складе MAN"}[language]
+    assert turned.new[0].text.splitlines()[0].startswith(title) and _numbers(turned.new[0]) == [21]
