@@ -17,7 +17,7 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, picked_order, scalar, status
+from tests.e2e.journeys import add_to_cart, order_code, picked_order, place_cod_order, scalar, status
 from tests.e2e.returns import ask_return, delivered, rma_of
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
 from tests.e2e.short_picks import asked_short
@@ -51,6 +51,9 @@ WORDS = {
         "words?": "Thank you for {stars}. Would you add a few words? Just type them now, or /skip.",
         "thanks": "Thank you!",
         "open cart": "🛒 Open my cart",
+        "cancel order": "✖ Cancel order",
+        "order new": "Order {code} — ",
+        "yes": "Yes, cancel it",
         "unsubscribed": "You will get no more news from us; your orders' messages still come. /subscribe brings the "
         "news back.",
     },
@@ -80,6 +83,9 @@ WORDS = {
         "words?": "Спасибо за {stars}. Добавите пару слов? Просто напишите их сейчас или нажмите /skip.",
         "thanks": "Спасибо!",
         "open cart": "🛒 Открыть корзину",
+        "cancel order": "✖ Отменить заказ",
+        "order new": "Заказ {code} — ",
+        "yes": "Да, отменить",
         "unsubscribed": "Вы больше не будете получать наши новости; сообщения о заказах по-прежнему придут. "
         "/subscribe вернёт новости.",
     },
@@ -243,3 +249,20 @@ async def test_a_carts_buttons_and_its_reminder_pressed_on_old_messages_show_the
     reminder = shop.server.chat_messages(5711)[-1]
     opened = await carla.press(reminder, WORDS[language]["open cart"], too_old=True)
     assert "White Hanging Heart T-Light Holder × 3" in shown_anew(opened)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_cancel_order_pressed_on_an_old_message_asks_yes_or_no_under_the_order_in_a_new_one(
+    shop: RunningBot, language: str
+) -> None:
+    w = WORDS[language]
+    vera = SandboxUser(shop.server, 5712, "Vera", language_code=language)
+    await add_to_cart(vera, "85123A")
+    code = order_code(await place_cod_order(vera))
+    shown = (await vera.send(f"/track {code}")).last
+    asked = await vera.press(shown, w["cancel order"], too_old=True)
+    assert shown_anew(asked).startswith(w["order new"].format(code=code)), asked.messages
+    assert w["yes"] in asked.last.button_texts()
+    cancelled = await vera.press(asked.last, w["yes"])
+    assert cancelled.callback_answer is not None and code in cancelled.callback_answer["text"]
+    assert await status(shop, code) == "cancelled"
