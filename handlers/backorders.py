@@ -59,13 +59,20 @@ def _keyboard(
 
 
 async def _show(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, code: str
+    query: CallbackQuery,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    renderer: Renderer,
+    code: str,
+    asking: InlineKeyboardMarkup | None = None,
 ) -> None:
+    """The order's waiting parts as they are now; ``asking``: under them, a question instead of their buttons."""
     parts = await waiting_parts(uow, clock, customer_id=customer.id or 0, code=code, language=reading_language())
     question = await short_question(uow, customer_id=customer.id or 0, code=code)
     split = await split_offer(uow, customer_id=customer.id or 0, code=code) if parts and not question else None
     text = renderer.render("backorders.html.j2", code=code, parts=parts, split=split, question=question)
-    await show_in_place(query, text, _keyboard(code, parts, split, question))
+    await show_in_place(query, text, asking or _keyboard(code, parts, split, question))
 
 
 @router.callback_query(BackorderListCb.filter())
@@ -82,7 +89,14 @@ async def show_waiting(
 
 
 @router.callback_query(BackorderCancelCb.filter(F.confirmed.is_(False)))
-async def ask_cancel_waiting(query: CallbackQuery, callback_data: BackorderCancelCb) -> None:
+async def ask_cancel_waiting(
+    query: CallbackQuery,
+    callback_data: BackorderCancelCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    renderer: Renderer,
+) -> None:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("Yes, I no longer want it"),
@@ -91,6 +105,11 @@ async def ask_cancel_waiting(query: CallbackQuery, callback_data: BackorderCance
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=builder.as_markup())
+        return
+    # Too old to edit: the screen as it is now comes below, asking there.
+    code = await waiting_part_order(uow, customer_id=customer.id or 0, backorder_id=callback_data.backorder_id)
+    if code is not None:
+        await _show(query, uow, clock, customer, renderer, code, asking=builder.as_markup())
 
 
 @router.callback_query(BackorderCancelCb.filter(F.confirmed.is_(True)))

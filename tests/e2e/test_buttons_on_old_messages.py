@@ -54,6 +54,10 @@ WORDS = {
         "cancel order": "✖ Cancel order",
         "order new": "Order {code} — ",
         "yes": "Yes, cancel it",
+        "waiting": "⏳ Waiting for stock",
+        "waiting title": "Order {code}: waiting for stock",
+        "cancel part": "✖ Cancel 3 ×",
+        "no longer": "Yes, I no longer want it",
         "unsubscribed": "You will get no more news from us; your orders' messages still come. /subscribe brings the "
         "news back.",
     },
@@ -86,6 +90,10 @@ WORDS = {
         "cancel order": "✖ Отменить заказ",
         "order new": "Заказ {code} — ",
         "yes": "Да, отменить",
+        "waiting": "⏳ Ждёт поставки",
+        "waiting title": "Заказ {code}: ждёт поставки",
+        "cancel part": "✖ Отменить 3 ×",
+        "no longer": "Да, больше не нужно",
         "unsubscribed": "Вы больше не будете получать наши новости; сообщения о заказах по-прежнему придут. "
         "/subscribe вернёт новости.",
     },
@@ -266,3 +274,21 @@ async def test_cancel_order_pressed_on_an_old_message_asks_yes_or_no_under_the_o
     cancelled = await vera.press(asked.last, w["yes"])
     assert cancelled.callback_answer is not None and code in cancelled.callback_answer["text"]
     assert await status(shop, code) == "cancelled"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_waiting_parts_cancel_pressed_on_an_old_message_asks_under_the_screen_in_a_new_one(
+    shop: RunningBot, language: str
+) -> None:
+    """⏳ Waiting for stock and its ✖ Cancel pressed days later showed nothing: the part could not be given up."""
+    short, w = SHORT_WORDS[language], WORDS[language]
+    cleo, code, asked = await asked_short(shop, 5713, language)
+    await cleo.press(asked, short["wait"])
+    track = (await cleo.send(f"/track {code}")).last
+    waiting = await cleo.press(track, w["waiting"], too_old=True)
+    assert shown_anew(waiting).startswith(w["waiting title"].format(code=code))
+    sure = await cleo.press(waiting.last, w["cancel part"], too_old=True)
+    assert shown_anew(sure).startswith(w["waiting title"].format(code=code))
+    assert sure.last.button_texts() == [w["no longer"]]
+    await cleo.press(sure.last, w["no longer"])
+    assert await scalar(shop, select(m.BackorderRow.status)) == "cancelled"
