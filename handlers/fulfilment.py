@@ -178,8 +178,7 @@ async def invoice_paid_again(query: CallbackQuery, callback_data: PaidAgainCb, u
         seen=callback_data.seen,
     )
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(_paid_reply(order.code, paid, left))
+    await show_in_place(query, _paid_reply(order.code, paid, left))
 
 
 def _paid_reply(code: str, paid: Money, left: Money) -> str:

@@ -83,3 +83,21 @@ async def test_the_same_paid_amount_again_within_minutes_is_asked_about_and_reco
     clock.advance(minutes=10)  # a second transfer of the same amount later is a payment like any other
     await manager.send(f"/paid {code} 2")
     assert await _payments(shop, code) == [200, 200, 200]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_record_another_pressed_on_a_question_over_48_hours_old_says_what_was_recorded_in_a_new_message(
+    shop: RunningBot, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: the payment was recorded and nothing said so."""
+    said = SAID[language]
+    _, code = await _invoice_order(shop, 593, "en", 3)  # £7.16
+    manager = await hire(shop, 594, "Mia", "manager", language=language)
+    await manager.send(f"/paid {code} 2")
+    asked = (await manager.send(f"/paid {code} 2")).last
+    pressed = await manager.press(asked, asked.button_texts()[0], too_old=True)
+    two, left = shown(200, language).replace("\xa0", " "), shown(316, language).replace("\xa0", " ")
+    assert pressed.edited == [] and [said_now.text.replace("\xa0", " ") for said_now in pressed.new] == [
+        said["recorded"].format(amount=two, code=code, left=left)
+    ], pressed
+    assert await _payments(shop, code) == [200, 200]
