@@ -137,9 +137,8 @@ async def owed_back_paid(
         uow, clock, staff_id=staff_id, code=callback_data.code, seen=callback_data.seen
     )
     await query.answer(_("Refund paid back: {amount}").format(amount=format_money(paid)))
-    if isinstance(query.message, Message):
-        text, keyboard = await order_screen(uow, renderer, staff_id, order.code)
-        await query.message.edit_text(text, reply_markup=keyboard)
+    text, keyboard = await order_screen(uow, renderer, staff_id, order.code)
+    await show_in_place(query, text, keyboard)
 
 
 @router.message(Command("paid"))

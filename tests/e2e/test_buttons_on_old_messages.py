@@ -17,8 +17,8 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, picked_order, place_cod_order, scalar, status
-from tests.e2e.returns import ask_return, delivered, rma_of
+from tests.e2e.journeys import add_to_cart, order_code, payments, picked_order, place_cod_order, scalar, status
+from tests.e2e.returns import ask_return, deliver, delivered, rma_of
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
 from tests.e2e.short_picks import asked_short
 from tests.e2e.variants import tshirts
@@ -58,6 +58,7 @@ WORDS = {
         "waiting title": "Order {code}: waiting for stock",
         "cancel part": "✖ Cancel 3 ×",
         "no longer": "Yes, I no longer want it",
+        "paid back": "💸 Refund paid back: £2.00",
         "unsubscribed": "You will get no more news from us; your orders' messages still come. /subscribe brings the "
         "news back.",
     },
@@ -94,6 +95,7 @@ WORDS = {
         "waiting title": "Заказ {code}: ждёт поставки",
         "cancel part": "✖ Отменить 3 ×",
         "no longer": "Да, больше не нужно",
+        "paid back": "💸 Деньги возвращены: 2,00\xa0£",
         "unsubscribed": "Вы больше не будете получать наши новости; сообщения о заказах по-прежнему придут. "
         "/subscribe вернёт новости.",
     },
@@ -292,3 +294,20 @@ async def test_a_waiting_parts_cancel_pressed_on_an_old_message_asks_under_the_s
     assert sure.last.button_texts() == [w["no longer"]]
     await cleo.press(sure.last, w["no longer"])
     assert await scalar(shop, select(m.BackorderRow.status)) == "cancelled"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_refund_paid_back_pressed_on_an_old_order_screen_shows_the_order_anew_in_a_new_message(
+    shop: RunningBot, language: str
+) -> None:
+    """It was recorded, and the old screen's 💸 button stayed the last thing in the chat."""
+    vera = SandboxUser(shop.server, 5714, "Vera", language_code=language)
+    await add_to_cart(vera, "85123A", 2)
+    code = order_code(await place_cod_order(vera))
+    await deliver(shop, code)
+    await (await hire(shop, 5715, "Sofia", "support", language=language)).send(f"/refund {code} 2 late delivery")
+    admin = await hire(shop, 5716, "Ada", "admin", language=language)
+    screen = (await admin.send(f"/order {code}")).last
+    paid = await admin.press(screen, WORDS[language]["paid back"], too_old=True)
+    assert code in shown_anew(paid) and not any(b.startswith("💸") for b in paid.last.button_texts())
+    assert await payments(shop, code) == [("payment", 960), ("goodwill", 200), ("refunded", 200)]
