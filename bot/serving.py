@@ -89,13 +89,14 @@ def say_if_no_staff_chat(settings: Settings) -> None:
 async def say_if_vat_at_zero(runtime: Runtime) -> None:
     """Said once at start: a shop with a (VAT) tax number left TAX_RATE at its default, 0, so its invoices name the
     number and show no VAT in their totals — and nothing else would ever say so."""
+    from domain.shop import vat_at_zero
     from domain.usecases.shop import shop_identity
 
     settings = runtime.settings
-    if settings.tax_rate:
+    if settings.tax_rate:  # the rule below holds then whatever the number: no read
         return
     number = (await shop_identity(runtime.uow(), settings.default_locale)).tax_number
-    if number:
+    if vat_at_zero(number, str(settings.tax_rate)):
         logging.getLogger(__name__).warning(
             "TAX_RATE is 0 while the shop's tax number (%s) is set: its invoices and receipts print the number but "
             "show no VAT included, as 0 %%, and the books record none. Set TAX_RATE to the VAT rate included in your "
