@@ -15,6 +15,7 @@ from domain.usecases.owed_back import OwedBackPage, owed_back_page
 from handlers.callbacks import OwedBackPageCb
 from handlers.views.markup import packed
 from handlers.views.pager import pager
+from handlers.views.pressed import show_in_place
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
@@ -43,9 +44,8 @@ async def refunds_turn(
     found = await owed_back_page(uow, staff_id=query.from_user.id, page=callback_data.page, page_size=PAGE)
     moved = found.page != callback_data.page
     await query.answer(_("Refunds were paid back since: this is the last page now.") if moved else None)
-    if isinstance(query.message, Message):
-        text, keyboard = _screen(found, renderer)
-        await query.message.edit_text(text, reply_markup=keyboard)
+    text, keyboard = _screen(found, renderer)
+    await show_in_place(query, text, keyboard)  # a list shown days ago: the page comes as a new message
 
 
 @router.message(Command("refund"))

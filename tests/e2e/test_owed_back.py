@@ -223,3 +223,17 @@ async def test_a_russian_manager_reads_refunds_owed_and_pays_one_back_in_russian
     assert paid.callback_answer is not None and "5,90" in str(paid.callback_answer["text"])
     assert "Покупателям ничего не нужно возвращать." in (await vera.send("/refunds")).last.text
     assert await owed_in_books(each) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_refunds_page_button_pressed_on_a_list_over_48_hours_old_shows_the_page_in_a_new_message(
+    each: RunningBot, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: it cannot be edited, and ▶ showed nothing."""
+    codes = [await cancelled_after_paying(each), await cancelled_after_paying(each)]
+    vera = await hire(each, 712, "Vera", "manager", language=language)
+    with patch("handlers.owed_back.PAGE", 1):
+        listed = (await vera.send("/refunds")).last
+        turned = await vera.press(listed, {"en": "Next ▶", "ru": "Далее ▶"}[language], too_old=True)
+    assert turned.edited == [] and len(turned.new) == 1, turned.messages
+    assert f"/order {codes[1]}" in turned.new[0].text and f"/order {codes[0]}" not in turned.new[0].text
