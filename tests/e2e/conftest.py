@@ -99,6 +99,13 @@ async def shop_on(database_url: str, clock: FakeClock, **settings: Any) -> Async
         yield bot
 
 
+@pytest.fixture
+async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """``shop_on`` as a fixture: the demo shop on SQLite and on PostgreSQL in turn."""
+    async with shop_on(database_url, clock) as bot:
+        yield bot
+
+
 def serving(request: pytest.FixtureRequest) -> dict[str, Any]:
     """In a module marked ``browser``, the setting that serves the shop's Mini App for Chromium (skipped without it)."""
     if not request.node.get_closest_marker("browser"):

@@ -18,17 +18,9 @@ from domain.apikeys import Scope
 from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import shop_on
 from tests.e2e.intake_api import ORDER
-from tests.fakes import FakeClock
 
 Client = TestClient[Any, Any]
-
-
-@pytest.fixture
-async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock) as bot:
-        yield bot
 
 
 @pytest.fixture

@@ -14,17 +14,9 @@ from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.usecases.api_keys import create_api_key
 from storage import models as m
-from tests.e2e.conftest import shop_on
 from tests.e2e.intake_api import ORDER
-from tests.fakes import FakeClock
 
 Client = TestClient[Any, Any]
-
-
-@pytest.fixture
-async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock) as bot:
-        yield bot
 
 
 @pytest.fixture
