@@ -131,6 +131,8 @@ async def run_demo(keep: Path | None = None) -> int:
             scene("She tracks her orders")
             reply = await alice.send("📦 My orders")
             await alice.press(reply.last, reply.last.button_texts()[0])
+            scene("She mistypes an order code in /track: the bot says so and offers her orders")
+            await alice.send("/track NOPE123")
 
             scene("A customer whose Telegram speaks Russian says /start: prices in roubles")
             await boris.send("/start")
