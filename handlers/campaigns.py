@@ -32,6 +32,7 @@ from domain.usecases.campaigns import (
 )
 from handlers.callbacks import CampaignCb, CampaignSegmentCb, button, rows_of
 from handlers.context import OutboxSender, ShopSettings
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
@@ -97,7 +98,7 @@ def _actions(campaign_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def _show_preview(message: Message, shown: Preview, renderer: Renderer) -> None:
+async def _show_preview(message: Target, shown: Preview, renderer: Renderer) -> None:
     campaign = shown.campaign
     assert campaign.id is not None
     text = renderer.render(
@@ -193,15 +194,13 @@ async def campaign_no_product(
     await set_product(uow, staff_id=query.from_user.id, campaign_id=callback_data.campaign_id, sku=None)
     await state.set_state(None)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(_("Who gets the campaign?"), reply_markup=_segments_menu(callback_data.campaign_id))
+    await pressed_in(query).answer(_("Who gets the campaign?"), reply_markup=_segments_menu(callback_data.campaign_id))
 
 
 @router.callback_query(CampaignCb.filter(F.action == "segments"))
 async def campaign_segments(query: CallbackQuery, callback_data: CampaignCb) -> None:
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(_("Who gets the campaign?"), reply_markup=_segments_menu(callback_data.campaign_id))
+    await pressed_in(query).answer(_("Who gets the campaign?"), reply_markup=_segments_menu(callback_data.campaign_id))
 
 
 @router.callback_query(CampaignSegmentCb.filter())
@@ -217,15 +216,13 @@ async def campaign_segment(
         await state.set_state(Writing.segment_value)
         await state.update_data(campaign_id=callback_data.campaign_id, kind=callback_data.kind.value)
         await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.answer(_(ASK_VALUE[callback_data.kind]) + "\n" + _(CANCEL_HINT))
+        await pressed_in(query).answer(_(ASK_VALUE[callback_data.kind]) + "\n" + _(CANCEL_HINT))
         return
     shown = await choose_segment(
         uow, clock, staff_id=query.from_user.id, campaign_id=callback_data.campaign_id, kind=callback_data.kind
     )
     await query.answer()
-    if isinstance(query.message, Message):
-        await _show_preview(query.message, shown, renderer)
+    await _show_preview(pressed_in(query), shown, renderer)
 
 
 @router.message(StateFilter(Writing.segment_value), F.text | F.document)
@@ -270,11 +267,10 @@ async def campaign_test(
 async def campaign_send(query: CallbackQuery, callback_data: CampaignCb, uow: UnitOfWork, clock: Clock) -> None:
     campaign = await send_campaign(uow, clock, staff_id=query.from_user.id, campaign_id=callback_data.campaign_id)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _("Campaign #%(id)s is on its way to %(count)s customers. /campaign %(id)s shows its report.")
-            % {"id": campaign.id, "count": format_number(campaign.targeted - campaign.opted_out - campaign.blocked)}
-        )
+    await pressed_in(query).answer(
+        _("Campaign #%(id)s is on its way to %(count)s customers. /campaign %(id)s shows its report.")
+        % {"id": campaign.id, "count": format_number(campaign.targeted - campaign.opted_out - campaign.blocked)}
+    )
 
 
 @router.callback_query(CampaignCb.filter(F.action == "schedule"))
@@ -284,20 +280,18 @@ async def campaign_schedule(
     await state.set_state(Writing.when)
     await state.update_data(campaign_id=callback_data.campaign_id)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _("When should it go? Type YYYY-MM-DD HH:MM in the shop's time (%(zone)s).") % {"zone": settings.timezone}
-            + "\n"
-            + _(CANCEL_HINT)
-        )
+    await pressed_in(query).answer(
+        _("When should it go? Type YYYY-MM-DD HH:MM in the shop's time (%(zone)s).") % {"zone": settings.timezone}
+        + "\n"
+        + _(CANCEL_HINT)
+    )
 
 
 @router.callback_query(CampaignCb.filter(F.action == "cancel"))
 async def campaign_cancel(query: CallbackQuery, callback_data: CampaignCb, uow: UnitOfWork) -> None:
     campaign = await cancel_campaign(uow, staff_id=query.from_user.id, campaign_id=callback_data.campaign_id)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(_("Campaign #%(id)s is cancelled: nothing was sent.") % {"id": campaign.id})
+    await pressed_in(query).answer(_("Campaign #%(id)s is cancelled: nothing was sent.") % {"id": campaign.id})
 
 
 @router.message(StateFilter(Writing.when), F.text, ~F.text.startswith("/"))

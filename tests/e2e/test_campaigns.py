@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot, running_bot
@@ -260,3 +261,71 @@ async def test_a_campaign_to_thousands_counts_them_the_russian_way(shop: Running
     await shop.runtime.notifier.drain()
     report = (await meg.send("/campaign 1")).last.text
     assert f"В сегменте: {grouped}" in report and f"Отправлено: {grouped}" in report
+
+
+CAMPAIGN_WORDS = {
+    "en": {
+        "no product": "No product button",
+        "who": "Who gets the campaign?",
+        "by language": "By language",
+        "which language": "Which language?",
+        "preview": "Campaign #{id}: preview",
+        "another": "👥 Another segment",
+        "everyone": "Everyone",
+        "schedule": "🕒 Schedule",
+        "when": "When should it go?",
+        "cancel": "✖ Cancel it",
+        "cancelled": "Campaign #1 is cancelled: nothing was sent.",
+        "send": "🚀 Send now",
+        "sent": "Campaign #2 is on its way to",
+    },
+    "ru": {
+        "no product": "Без кнопки товара",
+        "who": "Кому отправить кампанию?",
+        "by language": "По языку",
+        "which language": "Какой язык?",
+        "preview": "Кампания #{id}: предпросмотр",
+        "another": "👥 Другой сегмент",
+        "everyone": "Все",
+        "schedule": "🕒 Запланировать",
+        "when": "Когда отправить?",
+        "cancel": "✖ Отменить",
+        "cancelled": "Кампания #1 отменена: ничего не отправлено.",
+        "send": "🚀 Отправить сейчас",
+        "sent": "Кампания #2 отправляется покупателям",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_campaigns_buttons_pressed_on_messages_over_48_hours_old_go_on_in_new_messages(
+    shop: RunningBot, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: each of these buttons did its part and said nothing."""
+    words = CAMPAIGN_WORDS[language]
+    await SandboxUser(shop.server, 541, "Ann", language_code=language).send("/start")
+    meg = await manager(shop, 74, language)
+    await meg.send("/campaign new")
+    drafted = await meg.send("Sale!")
+    menu = await meg.press(drafted.last, words["no product"], too_old=True)
+    assert menu.new[-1].text == words["who"] and words["by language"] in menu.new[-1].button_texts()
+    asked = await meg.press(menu.new[-1], words["by language"], too_old=True)
+    assert asked.new[-1].text.startswith(words["which language"])
+    preview = (await meg.send(language)).last
+    assert words["preview"].format(id=1) in preview.text
+    again = await meg.press(preview, words["another"], too_old=True)
+    assert again.new[-1].text == words["who"]
+    shown = await meg.press(again.new[-1], words["everyone"], too_old=True)
+    assert words["preview"].format(id=1) in shown.new[-1].text and shown.edited == []
+    when = await meg.press(shown.new[-1], words["schedule"], too_old=True)
+    assert when.new[-1].text.startswith(words["when"])
+    cancelled = await meg.press(shown.new[-1], words["cancel"], too_old=True)
+    assert cancelled.new[-1].text == words["cancelled"]
+
+    await meg.send("/campaign new")
+    drafted = await meg.send("Sale again!")
+    menu = await meg.press(drafted.last, words["no product"])
+    preview = (await meg.press(menu.last, words["everyone"])).last
+    sent = await meg.press(preview, words["send"], too_old=True)
+    assert sent.new[0].text.startswith(words["sent"])  # then the campaign itself, the manager being a customer too
+    assert await campaign_rows(shop, 2) != []
