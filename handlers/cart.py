@@ -23,7 +23,14 @@ from domain.usecases.cart import (
 from domain.usecases.catalog import ProductCard, example_sku
 from domain.usecases.promotions import cart_discounts
 from handlers.callbacks import CartChange, CartPage, CartView, NotifyMe, StartCheckout, shorten_name
-from handlers.catalog import card_keyboard, customer_card, customer_currency, reading_language, redraw_card
+from handlers.catalog import (
+    card_keyboard,
+    customer_card,
+    customer_currency,
+    reading_language,
+    redraw_card,
+    send_card,
+)
 from handlers.context import ShopSettings
 from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import CART_BUTTON
@@ -183,7 +190,7 @@ async def change_line(
         return
     card = await customer_card(callback_data.product_id, uow, clock, customer, settings)
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
-    await _draw(query, card, settings, renderer)
+    await _draw(query, card, settings, renderer, uow)
 
 
 @router.message(Command("add"))
@@ -245,13 +252,23 @@ async def notify_me(
     except InStockNow as back:  # an old card's button: say so, and show the card as it is now
         await query.answer(shorten(domain_message(back, html=False), MAX_ALERT), show_alert=True)
         await _draw(
-            query, await customer_card(callback_data.product_id, uow, clock, customer, settings), settings, renderer
+            query,
+            await customer_card(callback_data.product_id, uow, clock, customer, settings),
+            settings,
+            renderer,
+            uow,
         )
         return
     await query.answer(_("We will message you once it is back in stock."), show_alert=True)
 
 
-async def _draw(query: CallbackQuery, card: ProductCard, settings: ShopSettings, renderer: Renderer) -> None:
-    if isinstance(query.message, Message):
-        keyboard = card_keyboard(card, buy_now=settings.buy_now, shop_url=settings.webapp_url)
-        await redraw_card(query.message, card, keyboard, renderer)
+async def _draw(
+    query: CallbackQuery, card: ProductCard, settings: ShopSettings, renderer: Renderer, uow: UnitOfWork
+) -> None:
+    keyboard = card_keyboard(card, buy_now=settings.buy_now, shop_url=settings.webapp_url)
+    message = pressed_in(query)
+    if isinstance(message, Message):
+        await redraw_card(message, card, keyboard, renderer)
+    else:  # a card over 48 hours old cannot be edited: it comes anew, with its photo if it has one
+        assert query.bot is not None
+        await send_card(query.bot, message.chat.id, card, keyboard, renderer, uow)

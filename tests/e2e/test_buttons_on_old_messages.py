@@ -21,6 +21,7 @@ from tests.e2e.journeys import add_to_cart, order_code, payments, picked_order, 
 from tests.e2e.returns import ask_return, deliver, delivered, rma_of
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
 from tests.e2e.short_picks import asked_short
+from tests.e2e.variants import WORDS as VARIANT_WORDS
 from tests.e2e.variants import tshirts
 from tests.fakes import FakeClock
 
@@ -311,3 +312,28 @@ async def test_refund_paid_back_pressed_on_an_old_order_screen_shows_the_order_a
     paid = await admin.press(screen, WORDS[language]["paid back"], too_old=True)
     assert code in shown_anew(paid) and not any(b.startswith("💸") for b in paid.last.button_texts())
     assert await payments(shop, code) == [("payment", 960), ("goodwill", 200), ("refunded", 200)]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_cards_options_and_quantity_and_a_category_list_pressed_on_old_messages_show_them_in_new_ones(
+    shop: RunningBot, language: str
+) -> None:
+    """A card scrolled back to days later: its 🛒 Add to cart or ➕ changed the cart and showed nothing."""
+    await tshirts(shop)
+    tess = SandboxUser(shop.server, 5717, "Tess", language_code=language)
+    card = (await tess.send("/start p_TEE")).last
+    navy = await tess.press(card, "Navy", too_old=True)
+    assert "TEE-S-NVY" in shown_anew(navy)
+    added = await tess.press(card, VARIANT_WORDS[language]["add"], too_old=True)
+    assert "TEE" in shown_anew(added) and "➕" in added.last.button_texts()
+    more = await tess.press(added.last, "➕", too_old=True)
+    assert "TEE" in shown_anew(more)
+    assert await scalar(shop, select(m.CartLineRow.quantity)) == 2
+
+    top = (await tess.send("/catalog")).last
+    page_2 = shown_anew(await tess.press(top, "▶", too_old=True))
+    assert page_2.splitlines()[-1] == top.text.splitlines()[-1].replace("1", "2", 1)  # Page 2 of 2
+    clothing = await tess.press(top, "Clothing (", too_old=True)
+    assert shown_anew(clothing)
+    product = await tess.press(clothing.last, "Organic cotton T-shirt", too_old=True)
+    assert "TEE" in shown_anew(product)
