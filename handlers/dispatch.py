@@ -143,11 +143,13 @@ async def boxes_page(query: CallbackQuery, callback_data: PackBoxPageCb, state: 
         await query.answer(_("This item is no longer available. Please open the menu again."), show_alert=True)
         return
     await query.answer()
+    keyboard = _boxes_keyboard(callback_data.code, offered, callback_data.page, proposed=data.get("proposed", True))
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(
-            reply_markup=_boxes_keyboard(
-                callback_data.code, offered, callback_data.page, proposed=data.get("proposed", True)
-            )
+        await query.message.edit_reply_markup(reply_markup=keyboard)
+    else:  # a screen shown days ago cannot change: the page comes under a new message, the proposal still above
+        scanned = _("All items of %(code)s are scanned.") % {"code": callback_data.code}
+        await pressed_in(query).answer(
+            f"✅ {scanned}\n\n{_('Confirm, or choose another box for everything.')}", reply_markup=keyboard
         )
 
 

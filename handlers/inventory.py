@@ -29,6 +29,7 @@ from handlers.catalog import search_key
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
+from handlers.views.pressed import show_in_place
 from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
@@ -90,8 +91,8 @@ async def stock_page(
     # Variants delisted since: the last page, and why it is not the one asked for.
     moved = callback_data.page >= pages
     await query.answer(_("The list has changed since: this is its last page now.") if moved else None)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(screen, reply_markup=keyboard or InlineKeyboardMarkup(inline_keyboard=[]))
+    # a list shown days ago cannot be edited: the page comes as a new message
+    await show_in_place(query, screen, keyboard or InlineKeyboardMarkup(inline_keyboard=[]))
 
 
 def _stock_screen(

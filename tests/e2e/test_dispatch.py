@@ -210,13 +210,13 @@ async def test_a_shop_with_more_box_sizes_than_a_row_holds_is_offered_each(shop:
 
 
 async def _scanned_with_130_boxes(
-    shop: RunningBot, customer_id: int, packer_id: int
+    shop: RunningBot, customer_id: int, packer_id: int, language: str = "en"
 ) -> tuple[str, SandboxUser, BotMessage]:
     """An order packed to its last scan in a shop with 130 mailer sizes (M001…M130): the box screen."""
     sizes = "".join(f"M{n:03d},Mailer {n},{400 + n},{300 + n},{200 + n},{30000 + n}\n" for n in range(1, 131))
     await import_boxes(shop.runtime.uow(), "code,name,length_mm,width_mm,height_mm,max_weight_g\n" + sizes)
     code = await picked_order(shop, customer_id, {"85123A": 1})
-    packer = await hire(shop, packer_id, "Pam", "packer", "LON")
+    packer = await hire(shop, packer_id, "Pam", "packer", "LON", language=language)
     await packer.send(f"/pack {code}")
     return code, packer, (await packer.send("85123A")).last
 
@@ -245,6 +245,27 @@ async def test_a_shop_with_more_boxes_than_a_message_holds_pages_them_and_every_
             await session.scalars(select(m.PackageRow.box_code).join(m.OrderRow).where(m.OrderRow.code == code))
         ).all()
     assert boxes == ["M130"]
+
+
+@pytest.mark.parametrize(
+    ("language", "next_", "proposed", "scanned"),
+    [
+        ("en", "Next ▶", "✅ As proposed", "All items of {code} are scanned."),
+        ("ru", "Далее ▶", "✅ Как предложено", "Все товары заказа {code} отсканированы."),
+    ],
+)
+async def test_a_box_page_button_pressed_on_a_screen_over_48_hours_old_shows_the_page_in_a_new_message(
+    shop: RunningBot, language: str, next_: str, proposed: str, scanned: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: ▶ could not turn its buttons and showed nothing."""
+    code, packer, first = await _scanned_with_130_boxes(shop, 217, 76, language)
+    turned = await packer.press(first, next_, too_old=True)
+    assert turned.edited == [] and len(turned.new) == 1, turned.messages
+    second = turned.new[0]
+    assert second.text.startswith(f"✅ {scanned.format(code=code)}") and "M130" in second.button_texts()
+    assert proposed in second.button_texts() and next_ not in second.button_texts()
+    await packer.press(second, "M130")  # a box of the new message's page packs the order
+    assert "M130" in (await packer.send("1200")).text
 
 
 async def test_a_box_page_button_of_another_packing_is_refused_politely(shop: RunningBot) -> None:

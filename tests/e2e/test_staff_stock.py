@@ -220,6 +220,23 @@ async def test_a_page_button_of_an_older_stock_look_up_is_refused_politely(shop:
     assert "Page 13 of 13" in past.last.text and past.last.button_texts() == ["◀ Previous"]
 
 
+@pytest.mark.parametrize(
+    ("language", "next_", "page"), [("en", "Next ▶", "Page {} of 13"), ("ru", "Далее ▶", "Страница {} из 13")]
+)
+async def test_a_stock_page_button_pressed_on_a_list_over_48_hours_old_shows_the_page_in_a_new_message(
+    shop: RunningBot, language: str, next_: str, page: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: it cannot be edited, and ▶ showed nothing."""
+    await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
+    manager = await hire(shop, 60, "Noa", "manager", language=language)
+    await manager.send(f"/language {language}")
+    listed = (await manager.send("/stock JKT")).last
+    turned = await manager.press(listed, next_, too_old=True)
+    assert turned.edited == [] and len(turned.new) == 1, turned.messages
+    assert page.format(2) in turned.new[0].text and "• 32 / Navy · JKT-" in turned.new[0].text
+    assert page.format(3) in (await manager.press(turned.new[0], next_)).last.text  # its own buttons turn on
+
+
 async def test_stock_of_a_product_with_variants_reads_in_russian(shop: RunningBot) -> None:
     await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
     olga = await hire(shop, 57, "Olga", "manager", language="ru")
