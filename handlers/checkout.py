@@ -42,6 +42,7 @@ from handlers.checkout_shipping import ask_shipping
 from handlers.checkout_state import Checkout, draft_of, save
 from handlers.context import ShopSettings
 from handlers.menu import main_menu
+from handlers.views.pressed import Target
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -70,7 +71,7 @@ async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Cus
 
 
 async def ask_phone(
-    message: Message,
+    message: Target,
     state: FSMContext,
     customer: Customer,
     uow: UnitOfWork,

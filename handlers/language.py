@@ -21,6 +21,7 @@ from handlers.context import ShopSettings
 from handlers.menu import LANGUAGE_BUTTON, main_menu
 from handlers.miniapp import set_shop_button
 from handlers.start import start_screen
+from handlers.views.pressed import pressed_in, show_in_place
 from handlers.views.rendering import Renderer, language_name
 
 router = Router(name=__name__)
@@ -62,14 +63,13 @@ async def choose_language(
     with i18n.use_locale(updated.language or i18n.default_locale):
         await query.answer()
         await set_shop_button(query.bot, settings, query.from_user.id)  # the menu button says it in the new language
-        if not isinstance(query.message, Message):
-            return
-        await query.message.edit_text(_("Language: {language}").format(language=language_name(callback_data.code)))
+        await show_in_place(query, _("Language: {language}").format(language=language_name(callback_data.code)))
+        chat = pressed_in(query)
         if in_checkout:  # the step asked in the old language, its keyboard replaced: asked again in the new one
-            await query.message.answer(_("Your checkout starts again in this language; your cart is as it was."))
-            await ask_phone(query.message, state, updated, uow, clock, settings, renderer)
+            await chat.answer(_("Your checkout starts again in this language; your cart is as it was."))
+            await ask_phone(chat, state, updated, uow, clock, settings, renderer)
             return
-        await query.message.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())
+        await chat.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())
 
 
 @router.message(Command("currency"))
@@ -97,7 +97,7 @@ async def choose_currency_button(
 ) -> None:
     code = await choose_currency(uow, telegram_id=query.from_user.id, currency=callback_data.code)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("Prices are now shown in {currency}. An order keeps the currency it was placed in.").format(currency=code)
-        )
+    await show_in_place(
+        query,
+        _("Prices are now shown in {currency}. An order keeps the currency it was placed in.").format(currency=code),
+    )

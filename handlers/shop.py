@@ -14,6 +14,7 @@ from domain.ports import UnitOfWork
 from domain.shop import ShopIdentity
 from domain.usecases.shop import shop_identity
 from handlers.callbacks import PolicyChoice, rows_of
+from handlers.views.pressed import show_in_place
 from handlers.views.rendering import Renderer, language_name
 
 router = Router(name=__name__)
@@ -71,5 +72,4 @@ async def show_policy(
         other_language=language_name(written_in) if written_in != language else "",
         **shop_context(identity, language),
     )
-    if isinstance(query.message, Message):
-        await query.message.edit_text(page, reply_markup=policy_buttons(identity, language, callback_data.kind))
+    await show_in_place(query, page, policy_buttons(identity, language, callback_data.kind))

@@ -16,7 +16,7 @@ from handlers.callbacks import ReturnLineCb, UnsubscribeCb
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
-from tests.e2e.conftest import hire
+from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, order_code, payments, picked_order, place_cod_order, scalar, status
 from tests.e2e.returns import ask_return, deliver, delivered, rma_of
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
@@ -337,3 +337,37 @@ async def test_a_cards_options_and_quantity_and_a_category_list_pressed_on_old_m
     assert shown_anew(clothing)
     product = await tess.press(clothing.last, "Organic cotton T-shirt", too_old=True)
     assert "TEE" in shown_anew(product)
+
+
+# The language chosen, its start screen, a currency's and a returns policy's words in it
+CHOICES = {
+    "en": ("English", "Language: English", "Hello, Lena!", "Prices are now shown in {currency}.", "Return any item"),
+    "ru": ("Русский", "Язык: Русский", "Здравствуйте, Lena!", "Теперь цены показываются в {currency}.", "Возврат в"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_language_a_currency_and_a_policy_chosen_on_old_messages_are_said_in_new_ones(
+    shop: RunningBot, language: str
+) -> None:
+    """The choice was saved and nothing said: the customer could not tell whether it was taken."""
+    chosen, said, start, currency, returns_policy = CHOICES[language]
+    lena = SandboxUser(shop.server, 5718, "Lena", language_code="ru" if language == "en" else "en")
+    offer = (await lena.send("/language")).last
+    picked = await lena.press(offer, chosen, too_old=True)
+    assert picked.edited == [] and [new.text.startswith((said, start)) for new in picked.new] == [True, True]
+    assert picked.new[0].text == said, picked.messages
+    customer = select(m.CustomerRow.language).where(m.CustomerRow.telegram_id == 5718)
+    assert await scalar(shop, customer) == language
+
+    prices = (await lena.send("/currency")).last
+    offered = prices.button_texts()[-1]  # the shop's one currency, or another
+    moved = await lena.press(prices, offered, too_old=True)
+    assert shown_anew(moved).startswith(currency.format(currency=offered.removeprefix("✅ ")))
+
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/settings returns en Return any item within 14 days.")
+    await admin.send("/settings returns ru Возврат в течение 14 дней.")
+    policies = (await lena.send("/policies")).last
+    returns = await lena.press(policies, policies.button_texts()[0], too_old=True)
+    assert returns_policy in shown_anew(returns)
