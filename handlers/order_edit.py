@@ -56,6 +56,7 @@ from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.notification_buttons import credit_note_buttons
 from handlers.views.pager import pager
+from handlers.views.pressed import Target, pressed_in, show_in_place
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -186,10 +187,8 @@ async def open_edit(
     who = {"staff_id": query.from_user.id} if staff else {"customer_id": customer.id or 0}
     order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, **who)
     await query.answer()
-    if isinstance(query.message, Message):
-        keyboard = edit_keyboard(order, staff=staff, page=page)
-        screen = edit_screen(order, renderer, settings, staff=staff, page=page)
-        await query.message.edit_text(screen, reply_markup=keyboard)
+    screen = edit_screen(order, renderer, settings, staff=staff, page=page)
+    await show_in_place(query, screen, edit_keyboard(order, staff=staff, page=page))
 
 
 async def _show_edited(
@@ -197,17 +196,15 @@ async def _show_edited(
 ) -> None:
     """A customer's button changed the order: say so, redraw the edit screen, tell the rest."""
     await query.answer(_("Order {code} is changed.").format(code=outcome.order.code))
-    if isinstance(query.message, Message):
-        order = outcome.order
-        keyboard = edit_keyboard(order, staff=False, page=page)
-        screen = edit_screen(order, renderer, settings, staff=False, page=page)
-        await query.message.edit_text(screen, reply_markup=keyboard)
-        await after_edit(outcome, query.message, bot, renderer, settings)
+    order = outcome.order
+    screen = edit_screen(order, renderer, settings, staff=False, page=page)
+    await show_in_place(query, screen, edit_keyboard(order, staff=False, page=page))
+    await after_edit(outcome, pressed_in(query), bot, renderer, settings)
 
 
 async def after_edit(
     outcome: EditOutcome,
-    chat: Message,
+    chat: Target,
     bot: Bot,
     renderer: Renderer,
     settings: ShopSettings,
@@ -294,9 +291,8 @@ async def show_stale(
         ),
         show_alert=True,
     )
-    if isinstance(query.message, Message):
-        screen = edit_screen(order, renderer, settings, staff=staff, page=page)
-        await query.message.edit_text(screen, reply_markup=edit_keyboard(order, staff=staff, page=page))
+    screen = edit_screen(order, renderer, settings, staff=staff, page=page)
+    await show_in_place(query, screen, edit_keyboard(order, staff=staff, page=page))
 
 
 @router.callback_query(EditPickupCb.filter(F.warehouse_id == 0))
@@ -307,6 +303,7 @@ async def choose_pickup(
     clock: Clock,
     customer: Customer,
     settings: ShopSettings,
+    renderer: Renderer,
 ) -> None:
     order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
     buttons = [
@@ -318,9 +315,12 @@ async def choose_pickup(
         if w.id is not None
     ]
     await query.answer()
-    if isinstance(query.message, Message):
-        back = (_("⬅ Back"), EditOrderCb(code=order.code))
-        await query.message.edit_reply_markup(reply_markup=rows_of(*buttons, back))
+    points = rows_of(*buttons, (_("⬅ Back"), EditOrderCb(code=order.code)))
+    message = pressed_in(query)
+    if isinstance(message, Message):
+        await message.edit_reply_markup(reply_markup=points)
+    else:  # the screen too old to take new buttons comes anew with them
+        await message.answer(edit_screen(order, renderer, settings, staff=False), reply_markup=points)
 
 
 @router.callback_query(EditPickupCb.filter(F.warehouse_id > 0))
@@ -359,8 +359,7 @@ async def ask_product(
 ) -> None:
     await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
     await wait_for_text(query, state, EditingOrder.product, callback_data.code, callback_data.version)
-    if isinstance(query.message, Message):
-        await query.message.answer(_("Which product should we add? Send its name or SKU (or /cancel)."))
+    await pressed_in(query).answer(_("Which product should we add? Send its name or SKU (or /cancel)."))
 
 
 async def wait_for_text(query: CallbackQuery, state: FSMContext, step: State, code: str, version: int) -> None:

@@ -18,6 +18,7 @@ from handlers.callbacks import EditAddressCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.order_edit import MAX_ADDRESS, after_edit, wait_for_text
+from handlers.views.pressed import pressed_in
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -40,8 +41,7 @@ async def ask_address(
 ) -> None:
     await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
     await wait_for_text(query, state, EditingAddress.address, callback_data.code, callback_data.version)
-    if isinstance(query.message, Message):
-        await query.message.answer(_("Send the new delivery address in one message (or /cancel)."))
+    await pressed_in(query).answer(_("Send the new delivery address in one message (or /cancel)."))
 
 
 @router.message(EditingAddress.address)

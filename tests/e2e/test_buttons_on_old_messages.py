@@ -17,7 +17,17 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import add_to_cart, order_code, payments, picked_order, place_cod_order, scalar, status
+from tests.e2e.journeys import (
+    add_to_cart,
+    line_quantities,
+    order_code,
+    order_row,
+    payments,
+    picked_order,
+    place_cod_order,
+    scalar,
+    status,
+)
 from tests.e2e.returns import ask_return, deliver, delivered, rma_of
 from tests.e2e.short_picks import WORDS as SHORT_WORDS
 from tests.e2e.short_picks import asked_short
@@ -371,3 +381,46 @@ async def test_a_language_a_currency_and_a_policy_chosen_on_old_messages_are_sai
     policies = (await lena.send("/policies")).last
     returns = await lena.press(policies, policies.button_texts()[0], too_old=True)
     assert returns_policy in shown_anew(returns)
+
+
+EDITING = {
+    "en": {"edit": "✏️", "changing": "✏️ Changing order {code}", "changed": "Order {code} is changed."}
+    | {"stale": "Order {code} has changed since this screen was shown.", "add": "➕ Add a product"}
+    | {"which": "Which product should we add?", "address": "📍 Change address", "pickup": "🏬 Pick up at a store"}
+    | {"new address": "Send the new delivery address in one message (or /cancel)."},
+    "ru": {"edit": "✏️", "changing": "✏️ Изменение заказа {code}", "changed": "Заказ {code} изменён."}
+    | {"stale": "Заказ {code} изменился с тех пор, как был показан этот экран.", "add": "➕ Добавить товар"}
+    | {"which": "Какой товар добавить?", "address": "📍 Изменить адрес", "pickup": "🏬 Заберу сам"}
+    | {"new address": "Отправьте новый адрес доставки одним сообщением (или /cancel)."},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_order_being_changed_on_old_messages_goes_on_in_new_ones(shop: RunningBot, language: str) -> None:
+    """✏️ Edit and the edit screen's buttons pressed days later changed the order (or nothing) and showed nothing."""
+    w = EDITING[language]
+    ella = SandboxUser(shop.server, 5719, "Ella", language_code=language)
+    await add_to_cart(ella, "85123A", 2)
+    code = order_code(await place_cod_order(ella))
+    screen = await ella.press((await ella.send(f"/track {code}")).last, w["edit"], too_old=True)
+    assert shown_anew(screen).startswith(w["changing"].format(code=code)), screen.messages
+    more = await ella.press(screen.last, "➕ White Hanging", too_old=True)
+    assert more.callback_answer == {"text": w["changed"].format(code=code), "show_alert": None}
+    assert [new.text.startswith(w["changing"].format(code=code)) for new in more.new] == [True, False]
+    assert "2 → 3" in more.new[1].text
+    assert await line_quantities(shop, code) == {"85123A": 3}
+    stale = await ella.press(screen.last, "➕ White Hanging", too_old=True)  # the screen before the change
+    assert stale.callback_answer is not None and stale.callback_answer["text"].startswith(w["stale"].format(code=code))
+    assert [new.text.startswith(w["changing"].format(code=code)) for new in stale.new] == [True]
+    assert await line_quantities(shop, code) == {"85123A": 3}
+
+    current = more.new[0]
+    assert shown_anew(await ella.press(current, w["add"], too_old=True)).startswith(w["which"])
+    await ella.send("/cancel")
+    assert shown_anew(await ella.press(current, w["address"], too_old=True)) == w["new address"]
+    await ella.send("/cancel")
+    points = await ella.press(current, w["pickup"], too_old=True)
+    assert shown_anew(points).startswith(w["changing"].format(code=code))
+    picked = await ella.press(points.last, "Manchester", too_old=True)
+    assert [new.text.startswith(w["changing"].format(code=code)) for new in picked.new] == [True, False]
+    assert (await order_row(shop, code)).delivery_method == "pickup"
