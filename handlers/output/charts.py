@@ -7,12 +7,13 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
 
 from domain.money import Money
 from domain.reports import PeriodName, SalesReport
-from handlers.views.rendering import current_locale, format_number, shorten
+from handlers.views.rendering import current_locale, dates_locale, format_number, shorten
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -51,8 +52,10 @@ def sales_figure(report: SalesReport, text: ChartText) -> Figure:
     upper, lower = figure.subfigures(2, 1, height_ratios=(3, 2), squeeze=False)[:, 0]
     over_time, best = upper.subplots(), lower.subplots()
     hourly = report.period.name is PeriodName.TODAY
-    locale = current_locale()
-    # Hours and days the reader's way ("09:00"; "Dec 4" / "4 дек."), from CLDR skeletons.
+    zone = report.period.start.tzinfo  # the shop's, the period's days are its
+    # Hours and days the reader's way ("09:00"; "4 Dec" / "4 дек."), from CLDR skeletons, as the shop's
+    # country writes the reader's language (English in London: "4 Dec"; in New York: "Dec 4"), as paper and chat do.
+    locale = dates_locale(current_locale(), zone.key) if isinstance(zone, ZoneInfo) else current_locale()
     labels = [format_skeleton("Hm" if hourly else "MMMd", start, locale=locale) for start, _, _ in report.series]
     positions = range(len(labels))
     counts = [n for _, n, _ in report.series]

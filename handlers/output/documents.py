@@ -16,7 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
-from babel import Locale
 from babel.dates import format_date, format_time
 
 from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of
@@ -29,7 +28,15 @@ from domain.shop import ShopIdentity
 from domain.tax_numbers import as_placed
 from domain.usecases.dispatch import OrderPaperwork
 from handlers.views.labels import label
-from handlers.views.rendering import current_locale, format_day, format_grams, format_money, format_share, shorten
+from handlers.views.rendering import (
+    current_locale,
+    dates_locale,
+    format_day,
+    format_grams,
+    format_money,
+    format_share,
+    shorten,
+)
 
 FONTS = Path(__file__).parent / "fonts"
 # reportlab (with Pillow) is imported where a document is drawn, not with the bot: ~17 MB a
@@ -104,9 +111,14 @@ class _Writer:
         return self.buffer.getvalue()
 
 
+# Paper writes dates as chat does (``dates_locale``): the reader's language as the shop's country
+# (its TIMEZONE's) writes it, so an English receipt in a London shop reads "4 Dec 2026, 09:30", not
+# the US's "Dec 4, 2026, 9:30 AM"; Russian keeps its own anywhere.
+
+
 def _day(value: datetime | None, timezone: str) -> str:
     """The shop's day of a moment, written the reader's way ("6 Dec 2026", "6 дек. 2026 г.")."""
-    return format_day(value.astimezone(ZoneInfo(timezone)).date()) if value is not None else ""
+    return format_day(value.astimezone(ZoneInfo(timezone)).date(), timezone) if value is not None else ""
 
 
 def _when(value: datetime | None, timezone: str) -> str:
@@ -114,7 +126,7 @@ def _when(value: datetime | None, timezone: str) -> str:
     if value is None:
         return ""
     moment = value.astimezone(ZoneInfo(timezone))
-    locale = Locale.parse(current_locale())
+    locale = dates_locale(current_locale(), timezone)
     # The locale's own date-and-time joining, with the time to the minute (seconds are noise on paper).
     return str(locale.datetime_formats["medium"]).format(
         format_time(moment, "short", locale=locale), format_date(moment, "medium", locale=locale)
@@ -266,7 +278,7 @@ def _discounts(order: Order) -> list[tuple[str, int]]:
     return [*named, (_("Discounts"), rest)] if rest > 0 else named
 
 
-def _invoice_state(w: _Writer, order: Order, payments: Sequence[Payment], bank: str | None) -> None:
+def _invoice_state(w: _Writer, order: Order, payments: Sequence[Payment], bank: str | None, timezone: str) -> None:
     """A business's invoice: when it is due and what it still asks for (its total less what was
     paid and the parts credited), the one document the business has of it."""
     left = invoice_owed(order.total, payments)
@@ -274,7 +286,7 @@ def _invoice_state(w: _Writer, order: Order, payments: Sequence[Payment], bank: 
         w.line(_("Invoice paid in full."), bold=True)
         return
     if order.invoice_due is not None:
-        w.line(_("Invoice due by %(date)s") % {"date": format_day(order.invoice_due)}, bold=True)
+        w.line(_("Invoice due by %(date)s") % {"date": format_day(order.invoice_due, timezone)}, bold=True)
     w.line(_("Still to pay: %(amount)s") % {"amount": format_money(left)}, bold=True)
     if bank:  # a transfer needs somewhere to go
         w.paragraph(_("Bank details for payment: %(bank)s") % {"bank": bank}, size=10)
@@ -358,7 +370,7 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
             }
             w.line(_("Debit note %(number)s of %(date)s: +%(amount)s") % shown, size=9)
     if invoice and order.status is not OrderStatus.CANCELLED:
-        _invoice_state(w, current, docs.payments, shop.bank)
+        _invoice_state(w, current, docs.payments, shop.bank, timezone)
     returns = shop.policy("returns", current_locale())
     if returns is not None:
         w.space(12)

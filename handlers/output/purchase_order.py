@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
-from babel import Locale
-from babel.dates import format_date
 
 from domain.purchasing import PoStatus
 from domain.shop import ShopIdentity
 from domain.usecases.po_paperwork import PoPaperwork
 from handlers.output.documents import A4, MARGIN, _when, _Writer
 from handlers.views.labels import label
-from handlers.views.rendering import current_locale, format_money, format_number, shorten
+from handlers.views.rendering import format_day, format_money, format_number, shorten
 
 EXPECTED = (PoStatus.APPROVED, PoStatus.PARTIAL)  # goods still on their way
 
@@ -35,8 +33,7 @@ def purchase_order_pdf(papers: PoPaperwork, shop: ShopIdentity | None = None, ti
         if papers.warehouse.address:
             w.paragraph(papers.warehouse.address, size=9)
     if po.expected_on is not None and po.status in EXPECTED:
-        expected = format_date(po.expected_on, "medium", locale=Locale.parse(current_locale()))
-        w.line(_("Expected by %(date)s") % {"date": expected})
+        w.line(_("Expected by %(date)s") % {"date": format_day(po.expected_on, timezone)})
     w.space(12)
     received = any(line.received for line in po.lines)
     columns = (MARGIN, MARGIN + 82, MARGIN + 260, MARGIN + 314, MARGIN + 369, MARGIN + 462)  # DejaVu 9 pt widths

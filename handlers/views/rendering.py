@@ -141,9 +141,12 @@ def format_number(value: float | int, digits: int = 0) -> str:
     return shown if re.search("[1-9]", shown) else shown.lstrip("-\u2212")
 
 
-def format_day(day: date) -> str:
-    """A calendar day the reader's way ("Dec 1, 2024", "1 дек. 2024 г.")."""
-    return format_date(day, "medium", locale=_babel_locale(current_locale()))
+def format_day(day: date, timezone: str | None = None) -> str:
+    """A calendar day the reader's way ("Dec 1, 2024", "1 дек. 2024 г."); given the shop's ``timezone``, as its
+    country writes the reader's language ("1 Dec 2024" in English in a London shop, see ``dates_locale``)."""
+    language = current_locale()
+    locale = dates_locale(language, timezone) if timezone else _babel_locale(language)
+    return format_date(day, "medium", locale=locale)
 
 
 def format_plain_decimal(value: Decimal) -> str:

@@ -95,3 +95,25 @@ async def test_a_number_that_rounds_to_zero_is_never_printed_negative(shop: Runn
             assert format_number(-0.4) == "0"
         with i18n.use_locale("ru"):
             assert [format_number(v, 1) for v in (-0.0, -0.04)] == ["0,0", "0,0"]
+
+
+async def test_paper_dates_follow_the_shops_country_in_the_readers_language(tmp_path: Path) -> None:
+    """An English receipt in a London shop read "Nov 25, 2026, 9:00 AM", the US's way, while chat wrote en_GB's."""
+    for timezone, expected in (
+        ("Europe/London", {"en": "25 Nov 2026, 09:00", "ru": "25 нояб. 2026 г., 09:00"}),  # 24-hour, day first
+        ("America/New_York", {"en": "Nov 25, 2026, 4:00 AM", "ru": "25 нояб. 2026 г., 04:00"}),
+    ):
+        async with running_bot(
+            f"sqlite+aiosqlite:///{tmp_path / f'{timezone[-6:]}.sqlite3'}",
+            clock=FakeClock(),
+            timezone=timezone,
+            default_currency="GBP",
+        ) as bot:
+            for user_id, language in ((840, "en"), (841, "ru")):
+                user = SandboxUser(bot.server, user_id, "Kim", language_code=language)
+                await add_to_cart(user, "85123A", 1)
+                code = order_code(await place_cod_order(user))
+                receipt = (await user.send(f"/receipt {code}")).last
+                assert receipt.file is not None
+                text = pdf_text(receipt.file.content).replace("\u202f", " ").replace("\xa0", " ")
+                assert expected[language] in text, (timezone, language, text)

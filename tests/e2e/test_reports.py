@@ -219,6 +219,26 @@ async def test_the_report_chart_reads_the_reader_s_way_with_no_label_over_anothe
         assert len(set(_labels(revenue.yaxis))) == len(_labels(revenue.yaxis))  # no two ticks alike
 
 
+async def test_the_report_chart_writes_days_as_the_shops_country_writes_the_readers_language(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A London shop's English chart read "Oct 19", the US's way, where its receipts and messages read "19 Oct"."""
+    clock.current = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
+    for timezone, first in (("Europe/London", "18 Oct"), ("America/New_York", "Oct 18")):
+        folder = tmp_path / timezone.replace("/", "-")
+        folder.mkdir()
+        async with staff_shop(folder, clock, timezone=timezone) as shop:
+            sent = (await SandboxUser(shop.server, ADMIN, "Ada", language_code="en").send("/report week")).last
+            runtime = shop.runtime
+            found = await report(runtime.uow(), clock, staff_id=ADMIN, name="week", timezone=timezone)
+            with runtime.i18n.context(), runtime.i18n.use_locale("en"):
+                figure = sales_figure(found, chart_text(found))
+                assert sent.file is not None and sales_chart(found, chart_text(found)) == sent.file.content
+        FigureCanvasAgg(figure).draw()
+        over_time = next(a for a in figure.subfigs[0].axes if a.get_title())  # the days', under the title
+        assert _labels(over_time.xaxis)[0] == first, timezone
+
+
 async def test_the_report_says_what_was_refunded_on_the_period_s_orders_and_the_net(
     shop: RunningBot, clock: FakeClock
 ) -> None:
