@@ -168,7 +168,9 @@ def _fields(sheet: ProductSheet, languages: list[str]) -> list[str]:
     """The typed fields, in the chat sheet's order (status and photos have their own controls)."""
     fields = ["name", "description", *(f"price_{c}" for c in sheet.currencies), "category", "barcode"]
     fields += ["weight", "dims", "cost"]
-    return fields + [f"{kind}_{language}" for language in languages for kind in ("name", "description")]
+    fields += [f"{kind}_{language}" for language in languages for kind in ("name", "description")]
+    # A variant's option words in a language (chat's ✏️ Options (ru)): only where it has options to say.
+    return fields + [f"options_{language}" for language in languages if sheet.product.option_names]
 
 
 async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> dict[str, Any]:

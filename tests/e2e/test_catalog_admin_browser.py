@@ -14,7 +14,7 @@ from tests.e2e.browser import DARK, browser_page, held_back
 from tests.e2e.catalog_admin_web import changes, png
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.miniapp import init_data, miniapp
-from tests.e2e.variants import tshirts
+from tests.e2e.variants import translated_tees, tshirts
 
 pytestmark = pytest.mark.browser
 
@@ -257,3 +257,30 @@ async def test_a_product_still_coming_when_back_is_pressed_is_not_drawn_over_the
         await late.release()
         await expect(page.locator("#list-view")).to_be_visible()
         await expect(page.locator("#product-view")).to_be_hidden()
+
+
+async def test_a_variants_options_in_russian_are_saved_from_the_page_and_a_refusal_is_said_in_russian(
+    shop: RunningBot,
+) -> None:
+    from playwright.async_api import expect
+
+    await translated_tees(shop)
+    await hire(shop, MANAGER, "Max", "manager", language="ru")
+    reader = init_data(shop, MANAGER, language="ru")
+    async with miniapp(shop) as client, browser_page("catalog-options", reader) as page:
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#q").fill("TEE-M-NVY")
+        await page.locator('#products li[data-sku="TEE-M-NVY"] button.open').click()
+        options = page.locator('form[data-name="options_ru"]')
+        await expect(options.locator("label")).to_contain_text("Опции (ru)")
+        await options.locator("input").fill("Размер=M")
+        await options.locator('button[type="submit"]').click()
+        await expect(options.locator(".error")).to_have_text(
+            "Укажите каждую опцию TEE на этом языке, в её порядке (Size, Colour): "
+            "например, Size=M; Colour=Navy; - удаляет их."
+        )
+        await options.locator("input").fill("Размер=M; Цвет=Синий")
+        await options.locator('button[type="submit"]').click()
+        await expect(page.locator('form[data-name="options_ru"] .ok')).to_have_text("Сохранено ✅")
+        await expect(page.locator(".history li").first).to_contain_text("Размер=M; Цвет=Синий")
+    assert await changes(shop, "TEE-M-NVY") == [(f"staff:{MANAGER}", "options_ru", "", "Размер=M; Цвет=Синий")]

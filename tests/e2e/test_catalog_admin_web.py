@@ -20,7 +20,7 @@ from tests.e2e.catalog_admin_web import changes, png, product_id
 from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.journeys import name_in_russian
 from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.variants import tshirts
+from tests.e2e.variants import translated_tees, tshirts
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
@@ -421,3 +421,36 @@ async def test_a_photo_telegram_refuses_saves_nothing_and_says_why(tmp_path: Pat
             assert "nothing was saved" in (await refused.json())["detail"]
         assert await changes(shop, "23166") == []
         assert refused_calls(shop) == [("sendPhoto", "Forbidden: bot was blocked by the user")]
+
+
+async def test_a_variants_options_in_russian_are_given_in_the_page_checked_and_audited_as_in_chat(
+    shop: RunningBot,
+) -> None:
+    """Chat's ✏️ Options (ru) had no field in the web catalog: a manager there could not give a variant its words."""
+    await translated_tees(shop)
+    await hire(shop, MANAGER, "Max", "manager")
+    english, russian = tma(shop, MANAGER), tma(shop, MANAGER, language="ru")
+    url = f"/app/api/catalog/products/{await product_id(shop, 'TEE-M-NVY')}"
+    async with miniapp(shop) as client:
+        sheet = await (await client.get(url, headers=english)).json()
+        field = next(f for f in sheet["fields"] if f["field"] == "options_ru")
+        assert (field["label"], field["value"]) == ("Options (ru)", "")
+        plain_url = f"/app/api/catalog/products/{await product_id(shop, '23843')}"
+        plain = await (await client.get(plain_url, headers=english)).json()
+        assert "options_ru" not in [f["field"] for f in plain["fields"]]  # no options, nothing to say them in
+        for headers, typed, said in (
+            (english, "Размер=M", "Give each option of TEE in that language, in its order (Size, Colour): "),
+            (russian, "Размер=M", "Укажите каждую опцию TEE на этом языке, в её порядке (Size, Colour): "),
+            (english, "Размер=M; Цвет=белый", "“Белый” already says White on TEE: two of the card's buttons"),
+            (russian, "Размер=M; Цвет=белый", "«Белый» уже означает White у TEE: две кнопки на карточке"),
+        ):
+            refused = await client.post(url, json={"field": "options_ru", "value": typed}, headers=headers)
+            assert refused.status == 422 and (await refused.json())["detail"].startswith(said), typed
+        saved = await client.post(url, json={"field": "options_ru", "value": "Размер=M; Цвет=Синий"}, headers=russian)
+        assert saved.status == 200
+        body = await saved.json()
+        assert next(f for f in body["fields"] if f["field"] == "options_ru")["value"] == "Размер=M; Цвет=Синий"
+        assert (body["history"][0]["field"], body["history"][0]["after"]) == ("Опции (ru)", "Размер=M; Цвет=Синий")
+    assert await changes(shop, "TEE-M-NVY") == [(f"staff:{MANAGER}", "options_ru", "", "Размер=M; Цвет=Синий")]
+    boris = SandboxUser(shop.server, CUSTOMER, "Борис", language_code="ru")
+    assert "Размер: M · Цвет: Синий" in (await boris.send("/start p_TEE-M-NVY")).last.text
