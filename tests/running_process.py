@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -61,22 +61,27 @@ async def _started(workdir: Path, command: str, variables: dict[str, str]) -> as
 PORT_TAKEN = "cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
+Start = Callable[..., Awaitable[asyncio.subprocess.Process]]  # as start_ordergram: (server, workdir, command, **env)
+
+
 async def start_on_a_free_port(
     server: SandboxServer,
     workdir: Path,
     command: str,
     env_for: Callable[[int], dict[str, str]],
     listening: str = "setWebhook",
+    start: Start = start_ordergram,
 ) -> tuple[asyncio.subprocess.Process, int]:
-    """``start_ordergram`` with ``env_for(port)`` (the port it listens on), once it listens: it calls
+    """``start`` with ``env_for(port)`` (the port it listens on), once it listens: it calls
     ``listening`` (a Bot API method: the webhook registered, or deleted before polling) only after it
     does. ``free_port`` finds a port free but lets it go before the process binds it, so another
     program may take it meanwhile: the process then stops saying so (exit code 2), and it is
-    started again on another."""
+    started again on another (``start`` again: a process stopped so had already migrated the
+    database, so a test of the start-up's migration starts from its old database each time)."""
     for _ in range(PORT_TRIES):
         port = free_port()
         before = _calls(server, listening)
-        process = await start_ordergram(server, workdir, command, **env_for(port))
+        process = await start(server, workdir, command, **env_for(port))
 
         def listening_or_stopped(before: int = before, process: asyncio.subprocess.Process = process) -> bool:
             return _calls(server, listening) > before or process.returncode is not None
@@ -88,6 +93,20 @@ async def start_on_a_free_port(
         if process.returncode != 2 or PORT_TAKEN.format(port=port) not in stderr.decode():
             pytest.fail(f"ordergram {command} did not start: {stderr.decode()[-2000:]}")
     pytest.fail(f"no free port in {PORT_TRIES} tries")
+
+
+async def start_polling(
+    server: SandboxServer, workdir: Path, command: str, env: dict[str, str], start: Start = start_ordergram
+) -> asyncio.subprocess.Process:
+    """``run`` or ``serve`` (no WEBHOOK_URL: updates by polling) with ``env``, once it has deleted any
+    webhook before it polls; ``serve``, which listens for its intake API, on a port found free
+    (``start_on_a_free_port``)."""
+
+    def env_for(port: int) -> dict[str, str]:
+        return {**env, "WEBHOOK_PORT": str(port)} if command == "serve" else env
+
+    process, _ = await start_on_a_free_port(server, workdir, command, env_for, "deleteWebhook", start)
+    return process
 
 
 def _calls(server: SandboxServer, method: str) -> int:

@@ -24,8 +24,7 @@ from storage.db import create_engine
 from storage.migrate import alembic_config, script_heads, script_revisions, upgrade_to_head
 from tests.cli import DEMO, ROOT, Result
 from tests.conftest import PG_ADMIN_URL, _pg_admin
-from tests.running_process import start_unmigrated, stop_ordergram, wait_until
-from tests.services import free_port
+from tests.running_process import start_polling, start_unmigrated, stop_ordergram, wait_until
 
 DATA_COMMANDS = [
     ("import", "warehouses", str(DEMO / "warehouses.csv")),
@@ -249,12 +248,22 @@ async def test_run_and_serve_migrating_at_start_say_it_in_one_line_as_migrate_do
     tmp_path: Path, command: str
 ) -> None:
     """An upgraded bot's start printed Alembic's INFO, a line a migration, where `migrate` says one."""
-    previous = await asyncio.to_thread(_behind, tmp_path / "run.sqlite3")
+    db = tmp_path / "run.sqlite3"
+    previous = await asyncio.to_thread(_behind, db)
     (head,) = script_heads()
     server = SandboxServer()
     await server.start()
-    env = {"WEBHOOK_PORT": str(free_port())} if command == "serve" else {}
-    process = await start_unmigrated(server, tmp_path, command, **env)
+
+    async def from_the_old_schema(
+        server: SandboxServer, workdir: Path, command: str, **env: str
+    ) -> asyncio.subprocess.Process:
+        if _stamped(db) != previous:  # a try refused its port had migrated it first
+            for path in (db, db.with_name(f"{db.name}-wal"), db.with_name(f"{db.name}-shm")):
+                path.unlink(missing_ok=True)
+            await asyncio.to_thread(_behind, db)
+        return await start_unmigrated(server, workdir, command, **env)
+
+    process = await start_polling(server, tmp_path, command, {}, from_the_old_schema)
     try:
         await wait_until(process, lambda: "getUpdates" in server.requested, "polling")  # start-up is over
     finally:

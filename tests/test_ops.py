@@ -32,7 +32,7 @@ from storage.ops import head_revision
 from tests.conftest import empty_database
 from tests.e2e.journeys import add_to_cart, place_cod_order
 from tests.fakes import FakeClock
-from tests.running_process import start_ordergram, stop_ordergram, wait_until
+from tests.running_process import start_on_a_free_port, stop_ordergram, wait_until
 from tests.services import free_port, listening
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -352,28 +352,30 @@ async def test_run_with_health_port_serves_the_probes_and_logs_json(tmp_path: Pa
     (the process takes the lead of the jobs before it listens)."""
     server = SandboxServer()
     await server.start()
-    port = free_port()
-    process = await start_ordergram(
-        server, tmp_path, HEALTH_PORT=str(port), JOBS_TICK_SECONDS="1", LOG_FORMAT="json", LOG_LEVEL="INFO"
-    )
+    first: dict[int, int] = {}  # each port a process was started on: /readyz's first answer there
+    polls: list[asyncio.Task[None]] = []
+
+    async def poll(port: int) -> None:
+        for _ in range(600):
+            try:
+                first[port], _ = await get(f"http://127.0.0.1:{port}/readyz")
+                return
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.1)  # looking again for the listener, not waiting for time to pass
+
+    def env_for(port: int) -> dict[str, str]:
+        polls.append(asyncio.create_task(poll(port)))  # asking from before the process starts: its first answer
+        return {"HEALTH_PORT": str(port), "JOBS_TICK_SECONDS": "1", "LOG_FORMAT": "json", "LOG_LEVEL": "INFO"}
+
+    try:
+        process, port = await start_on_a_free_port(server, tmp_path, "run", env_for, "deleteWebhook")
+        await wait_until(process, lambda: port in first, "/readyz answering")
+    finally:
+        for task in polls:  # a port another program took: asked no more
+            task.cancel()
     base = f"http://127.0.0.1:{port}"
     try:
-        ready: list[int] = []
-
-        async def poll() -> None:
-            for _ in range(300):
-                try:
-                    status, _ = await get(f"{base}/readyz")
-                except aiohttp.ClientError:
-                    status = 0
-                if status:  # the first answer: the lead is taken before the probes listen
-                    ready.append(status)
-                    return
-                await asyncio.sleep(0.1)
-
-        await poll()
-        await wait_until(process, lambda: bool(ready), "/readyz answering")
-        assert ready == [200]
+        assert first[port] == 200  # the lead is taken before the probes listen
         alice = SandboxUser(server, 42, "Alice", wait=False)
         greeted = server.next_activity(42)
         await alice.send("/start")

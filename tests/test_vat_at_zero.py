@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import SandboxServer
-from tests.running_process import start_ordergram, stop_ordergram, wait_until
-from tests.services import free_port
+from tests.running_process import start_polling, stop_ordergram, wait_until
 
 AT_ZERO = (
     "TAX_RATE is 0 while the shop's tax number (GB 123 4567 89) is set: its invoices and receipts print the number "
@@ -30,9 +29,7 @@ async def test_a_shop_with_a_tax_number_started_at_tax_rate_0_is_warned_that_inv
     server = SandboxServer()
     await server.start()
     env = {"SHOP_SETTINGS_FILE": str(tmp_path / "shop.toml"), "TAX_RATE": tax_rate, "STAFF_CHAT_ID": "-100500"}
-    if command == "serve":
-        env["WEBHOOK_PORT"] = str(free_port())
-    process = await start_ordergram(server, tmp_path, command, **env)
+    process = await start_polling(server, tmp_path, command, env)
     try:
         await wait_until(process, lambda: "getUpdates" in server.requested, "polling")  # start-up is over
     finally:
