@@ -11,13 +11,14 @@ import random
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from typing import Literal
 
 import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.i18n import make_i18n
 from bot.notifier import CLAIM_BATCH, REFILL_BELOW, Notifier, Pacer, SendLimits, SharedPacer
@@ -68,6 +69,15 @@ def _sent(server: SandboxServer) -> Counter[str]:
         if call.method == "sendMessage" and call.ok:
             codes[str(call.params["text"]).split("Order ")[1].split()[0]] += 1
     return codes
+
+
+async def _add(sessions: async_sessionmaker[AsyncSession], chat_id: int, code: str, clock: FakeClock) -> None:
+    """One message due now, written through ``sessions`` (a notifier's wake, or none)."""
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        params = {"code": code, "status": "shipped", "reason": ""}
+        await uow.outbox.add(Notification(chat_id, "order_status", "en", params), clock.now())
+        await uow.commit()
 
 
 def _users(server: SandboxServer, chats: list[int]) -> None:
@@ -360,8 +370,14 @@ async def test_an_idle_notifier_claims_once_a_pass_and_a_new_message_wakes_it_at
     sessions = session_factory(engine)
     bot = _bot(sandbox)
     notifier = Notifier(OutboxStore(sessions), bot, Renderer(), make_i18n("en"), clock, SendLimits(0, 0))
-    on_outbox_written(sessions, notifier.wake)
-    claims = 0
+    wakes = claims = 0
+
+    def woken() -> None:
+        nonlocal wakes
+        wakes += 1
+        notifier.wake()
+
+    on_outbox_written(sessions, woken)
     claim = notifier.store.claim
 
     async def counted_claim(*args: object, **kwargs: object) -> list[OutboxMessage]:
@@ -370,27 +386,36 @@ async def test_an_idle_notifier_claims_once_a_pass_and_a_new_message_wakes_it_at
         return await claim(*args, **kwargs)  # type: ignore[arg-type]
 
     notifier.store.claim = counted_claim  # type: ignore[method-assign]
+    # In order: what each pass of ``run`` attempted, as it ends, and "idle" each time it then waits with no wake due.
+    seen: asyncio.Queue[int | str] = asyncio.Queue()
+    drain = notifier.drain
+
+    async def told_drain() -> int:
+        attempted = await drain()
+        seen.put_nowait(attempted)
+        return attempted
+
+    class Idle(asyncio.Event):
+        async def wait(self) -> Literal[True]:
+            if not self.is_set():
+                seen.put_nowait("idle")
+            return await super().wait()
+
+    notifier.drain = told_drain  # type: ignore[method-assign]
+    notifier._wake = Idle()  # what ``run`` waits on between passes, ``wake`` sets
     running = asyncio.create_task(notifier.run(interval=60))
+
+    async def next_two() -> list[int | str]:
+        return [await asyncio.wait_for(seen.get(), 30) for _ in range(2)]  # 30 s only against a hang
+
     try:
-        for _ in range(1000):  # its first pass (0.3 s of sleep was not always enough on a loaded machine)
-            if claims:
-                break
-            await asyncio.sleep(0.01)  # looking again at what it did, not waiting for time to pass
-        await asyncio.sleep(0.3)  # room for a second claim that should not come
-        assert claims == 1  # the first pass, then it waits for the interval or a new message
-        uow = SqlUnitOfWork(sessions)
-        await _queue(engine, clock, {900: 1})  # written through other sessions: no wake
-        async with uow:
-            params = {"code": "W1", "status": "shipped", "reason": ""}
-            await uow.outbox.add(Notification(901, "order_status", "en", params), clock.now())
-            await uow.commit()
-        for _ in range(100):
-            if len(_sent(sandbox)) == 2:
-                break
-            await asyncio.sleep(0.02)
-        assert _sent(sandbox) == Counter({"C900N0": 1, "W1": 1})
-        await asyncio.sleep(0.3)
-        assert claims == 2  # woken by the insert, one claim took both; its sends and marks woke nothing
+        assert await next_two() == [0, "idle"]  # the first pass, then it waits for the interval or a new message
+        assert (claims, wakes) == (1, 0)  # one claim, of nothing, and it woke nothing
+        await _add(session_factory(engine), 900, "Q1", clock)  # through other sessions: no wake
+        await _add(sessions, 901, "W1", clock)
+        assert await next_two() == [2, "idle"]  # the pass this insert woke took both, and it waits again
+        assert (claims, wakes) == (2, 1)  # in one claim; its sends and marks woke nothing
+        assert _sent(sandbox) == Counter({"Q1": 1, "W1": 1})
     finally:
         notifier.stop()
         await running
