@@ -44,6 +44,7 @@ from handlers.menu import main_menu
 from handlers.paylinks import invoice_links, link_sent_text
 from handlers.promo_review import promo_button
 from handlers.review_step import ask_at_review, typed_at, typed_value
+from handlers.views.pressed import Target
 from handlers.views.rendering import Renderer, fill
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ async def payment_chosen(
 
 # ------------------------------------------------------------------------------- review
 async def show_review(
-    message: Message,
+    message: Target,
     state: FSMContext,
     draft: CheckoutDraft,
     customer: Customer,

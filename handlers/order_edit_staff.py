@@ -31,6 +31,7 @@ from handlers.order_edit import (
     wait_for_text,
 )
 from handlers.paylinks import invoice_links
+from handlers.views.pressed import Target, pressed_in, show_in_place
 from handlers.views.rendering import Renderer, fill, format_money, format_number
 
 router = Router(name=__name__)
@@ -163,16 +164,15 @@ async def change_line(
     order = outcome.order
     await _remember(state, order.code, order.version)
     await query.answer(_("Order {code} is changed.").format(code=order.code))
-    if isinstance(query.message, Message):
-        keyboard = edit_keyboard(order, staff=True, page=page)
-        screen = edit_screen(order, renderer, settings, staff=True, page=page)
-        await query.message.edit_text(screen, reply_markup=keyboard)
-        await query.message.answer(outcome_text(outcome, renderer, editor=query.from_user.full_name))
-        await _collect(query.message, outcome, uow, clock, bot, i18n, settings, query.from_user.id)
+    keyboard = edit_keyboard(order, staff=True, page=page)
+    # a screen shown days ago cannot be edited: the order as it now is comes as a new message
+    await show_in_place(query, edit_screen(order, renderer, settings, staff=True, page=page), keyboard)
+    await pressed_in(query).answer(outcome_text(outcome, renderer, editor=query.from_user.full_name))
+    await _collect(pressed_in(query), outcome, uow, clock, bot, i18n, settings, query.from_user.id)
 
 
 async def _collect(
-    chat: Message,
+    chat: Target,
     outcome: EditOutcome,
     uow: UnitOfWork,
     clock: Clock,
@@ -203,13 +203,12 @@ async def ask_product(
 ) -> None:
     order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, staff_id=query.from_user.id)
     await wait_for_text(query, state, StaffEditing.product, order.code, callback_data.version)
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            fill(
-                _("What should be added to order {code}? Send an SKU or name, then the quantity (or /cancel)."),
-                code=order.code,
-            )
+    await pressed_in(query).answer(
+        fill(
+            _("What should be added to order {code}? Send an SKU or name, then the quantity (or /cancel)."),
+            code=order.code,
         )
+    )
 
 
 def _quantity(text: str) -> tuple[str, int]:

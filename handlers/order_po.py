@@ -14,6 +14,7 @@ from domain.orders import MAX_REFERENCE, order_reference
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.order_reference import change_my_order_reference, change_order_reference
 from handlers.callbacks import PoEditCb
+from handlers.views.pressed import pressed_in
 from handlers.views.rendering import fill
 
 router = Router(name=__name__)
@@ -29,12 +30,11 @@ async def po_edit_asked(query: CallbackQuery, callback_data: PoEditCb, state: FS
     await state.set_state(OrderPo.typing)
     await state.update_data(po_code=callback_data.code, po_staff=bool(callback_data.staff))
     await query.answer()
-    if isinstance(query.message, Message):
-        text = _(
-            "Type the new purchase order number for order {code} (up to {n} characters): invoices and packing "
-            "slips printed from now on carry it. Or /skip to remove it."
-        )
-        await query.message.answer(fill(text, code=callback_data.code, n=MAX_REFERENCE))
+    text = _(
+        "Type the new purchase order number for order {code} (up to {n} characters): invoices and packing "
+        "slips printed from now on carry it. Or /skip to remove it."
+    )
+    await pressed_in(query).answer(fill(text, code=callback_data.code, n=MAX_REFERENCE))
 
 
 @router.message(StateFilter(OrderPo.typing), Command("skip"))

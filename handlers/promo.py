@@ -21,6 +21,7 @@ from handlers.checkout_state import Checkout, draft_of, save
 from handlers.context import PromoGuessLimit, ShopSettings
 from handlers.errors import domain_message
 from handlers.review_step import ask_at_review, typed_at, typed_value
+from handlers.views.pressed import pressed_in
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
@@ -86,8 +87,7 @@ async def promo_dropped(
     draft = replace(draft, promo_code="")
     await save(state, draft)
     await query.answer(_("Promo code removed."))
-    if isinstance(query.message, Message):
-        await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+    await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
 
 
 async def _apply(

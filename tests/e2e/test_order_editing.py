@@ -185,6 +185,39 @@ async def test_two_staff_editing_the_same_order_one_wins_the_other_is_told(shop:
     assert await _edits(shop, code) == ["staff:804"]
 
 
+OLD_SCREEN = {
+    "en": {"add": "➕ Add a product", "asked": "What should be added to order {code}?", "stale": "has changed since"},
+    "ru": {"add": "➕ Добавить товар", "asked": "Что добавить в заказ {code}?", "stale": "изменился с тех пор"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_staffs_edit_buttons_pressed_on_a_screen_over_48_hours_old_change_the_order_and_show_it_anew(
+    shop: RunningBot, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: ➕ changed the order and said nothing but an alert, and
+    ➕ Add a product waited for a product nobody was asked for."""
+    words = OLD_SCREEN[language]
+    alice = SandboxUser(shop.server, 707, "Alice")
+    await add_to_cart(alice, "85123A", 2)
+    code = order_code(await place_cod_order(alice))
+    manager = await hire(shop, 806, "Max", "manager", language=language)
+    first = (await manager.send(f"/edit {code}")).last
+    won = await manager.press(first, "➕ White Hanging…", too_old=True)
+    assert won.edited == [] and len(won.new) == 2, won.messages
+    screen, said = won.new
+    assert "2 → 3" in said.text and words["add"] in screen.button_texts()
+    assert await line_quantities(shop, code) == {"85123A": 3}
+    again = await manager.press(screen, "➕ White Hanging…")  # the new screen's buttons edit on from there
+    assert "3 → 4" in again.new[-1].text
+    stale = await manager.press(first, "🗑 White Hanging…", too_old=True)  # the order has moved on
+    assert stale.callback_answer is not None and words["stale"] in str(stale.callback_answer.get("text"))
+    assert [msg.button_texts() for msg in stale.new] == [again.edited[-1].button_texts()] and stale.edited == []
+    asked = await manager.press(screen, words["add"], too_old=True)
+    assert asked.new[-1].text.startswith(words["asked"].format(code=code))
+    assert await line_quantities(shop, code) == {"85123A": 4}
+
+
 async def test_an_edit_routes_the_order_again_to_where_a_new_line_is_stocked(shop: RunningBot) -> None:
     alice = SandboxUser(shop.server, 708, "Alice")
     await add_to_cart(alice, "85123A", 1)

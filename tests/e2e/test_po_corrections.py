@@ -150,3 +150,21 @@ async def test_the_buyer_is_told_when_staff_change_their_po_number(shop: Running
     seen = len(buyer.messages())
     await buyer.send("PO-7701")  # their own change: the reply says it, no second message
     assert len(buyer.messages()) == seen + 1
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_staffs_change_the_po_number_pressed_on_an_order_screen_over_48_hours_old_asks_for_it_anew(
+    shop: RunningBot, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: the step began and nothing asked for the number."""
+    words = WORDS[language]
+    buyer = await business_customer(shop, 831, "Café Arles", language)
+    await add_to_cart(buyer, "85123A", 2)
+    review = await buyer.press((await checkout_to_payment(buyer, location=False)).last, "🧾")
+    code = order_code(await buyer.press(review.last, "✅"))
+    manager = await hire(shop, 832, "Mia", "manager", language=language)
+    shown = (await manager.send(f"/order {code}")).messages[0]
+    asked = await manager.press(shown, words["staff"], too_old=True)
+    assert asked.edited == [] and words["asked"].format(code=code) in asked.new[-1].text, asked.messages
+    assert (await manager.send("PO-8800")).last.text == words["done"].format(code=code, po="PO-8800")
+    assert await reference(shop, code) == "PO-8800"

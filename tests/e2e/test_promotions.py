@@ -66,6 +66,31 @@ async def test_a_promo_code_typed_in_lower_case_with_spaces_discounts_the_order_
     assert await scalar(shop, select(m.PromoCodeRow.uses)) == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "remove", "removed", "step"),
+    [
+        ("en", "✖️ Remove promo code", "Promo code removed.", "Step 5 of 5. Confirm, or /cancel."),
+        ("ru", "✖️ Убрать промокод", "Промокод убран.", "Шаг 5 из 5. Подтвердите или /cancel."),
+    ],
+)
+async def test_remove_promo_code_pressed_on_a_review_over_48_hours_old_shows_the_review_without_it_anew(
+    shop: RunningBot, language: str, remove: str, removed: str, step: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: the code went and no review was left to confirm."""
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new OLD10 percent=10 until=2026-12-31")
+    dee = SandboxUser(shop.server, 704, "Dee", language_code=language)
+    await add_to_cart(dee, "85123A", 2)
+    await dee.press((await checkout_to_payment(dee, pickup=True)).last, "💵")
+    review = (await dee.send("/promo OLD10")).last
+    assert "OLD10" in review.text and remove in review.button_texts()
+    dropped = await dee.press(review, remove, too_old=True)
+    assert dropped.callback_answer is not None and dropped.callback_answer.get("text") == removed
+    assert dropped.edited == [] and len(dropped.new) == 1, dropped.messages
+    assert dropped.new[0].text.endswith(step) and "OLD10" not in dropped.new[0].text
+    code = order_code(await dee.press(dropped.new[0], "✅"))
+    assert (await order_row(shop, code)).promo_code == ""
+
+
 async def test_bad_promotions_are_refused_with_the_reason_and_nothing_is_made(shop: RunningBot) -> None:
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     assert "at most 100" in (await admin.send("/promotion new Mad percent=150 over=10 until=2026-12-31")).last.text
