@@ -133,6 +133,8 @@ async def run_demo(keep: Path | None = None) -> int:
             await alice.press(reply.last, reply.last.button_texts()[0])
             scene("She mistypes an order code in /track: the bot says so and offers her orders")
             await alice.send("/track NOPE123")
+            scene("She mistypes a search: the bot searches for the catalog's word instead and says so")
+            await alice.send("/search rabit light")
 
             scene("A customer whose Telegram speaks Russian says /start: prices in roubles")
             await boris.send("/start")

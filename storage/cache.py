@@ -82,13 +82,14 @@ TTL_OF: dict[str, float] = {
     "reference": CATALOG_TTL_S,
     "tree": CATALOG_TTL_S,
     "search": CATALOG_TTL_S,  # a text's first matches (storage.repositories.catalog_search)
+    "words": CATALOG_TTL_S,  # the words a mistyped search is corrected to (the same module)
 }
 # Sections whose entries are bigger than a row: kept to fewer entries than ``MAX_ENTRIES_PER_SECTION``.
-MAX_ENTRIES_OF: dict[str, int] = {"search": 2_000}
+MAX_ENTRIES_OF: dict[str, int] = {"search": 2_000, "words": 1}
 # Sections that sum over many rows (the category tree's counts) or pick among them (a search's
 # matches): a write to one row changes the whole entry, so any write to their tables clears
 # them whole, ``KEY_COLUMN`` or not.
-CLEARED_WHOLE: frozenset[str] = frozenset({"tree", "search"})
+CLEARED_WHOLE: frozenset[str] = frozenset({"tree", "search", "words"})
 SNAPSHOT_TTL_OF: dict[str, float] = {"catalog": CATALOG_TTL_S, "levels": SNAPSHOT_STOCK_TTL_S}
 
 

@@ -32,6 +32,7 @@ from domain.pricing import RETAIL, PriceRule
 from domain.promotion_weeks import CodeSale
 from domain.promotions import Promotion
 from domain.purchasing import OnOrder, SupplyTerms
+from domain.search_words import SearchWords
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.usecases.unpaid_orders import is_open_unpaid
@@ -203,6 +204,12 @@ class FakeProducts(_Repo):
     async def upsert_many(self, products: Sequence[Product]) -> None:
         for product in products:
             await self.upsert(product)
+
+    async def search_words(self) -> SearchWords:
+        shown = [p for p in self.st.products.values() if p.status is not ProductStatus.HIDDEN]
+        names = [name for p in shown for name in (p.name, *p.names.values())]
+        categories = [*self.st.categories, *(n for names in self.st.category_names.values() for n in names.values())]
+        return SearchWords.of([*names, *categories])
 
     async def staff_list(
         self, text: str, status: str | None, category_id: int | None, offset: int, limit: int

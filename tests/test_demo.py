@@ -28,6 +28,10 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert out.rstrip().splitlines()[-1] == FIRST_SHOP
     assert "Acme Ltd's tax number is now GB 987 6543 21; invoices print it." in out
     assert "👤 Alice: /track NOPE123\n🤖 bot: There is no order NOPE123 among yours." in out  # and her orders offered
+    assert (
+        "👤 Alice: /search rabit light\n🤖 bot: No results for “rabit light”. Showing results for “rabbit light”."
+        in out
+    )
     assert re.search(r"Order \w+: PO number PO-4417\. Invoices and packing slips printed from now on carry it\.", out)
     assert "SKU: TEE-XXL-NVY · active" in out and "[XL ✖] [XXL ✖]" in out  # a variant added in chat, on the card
     assert "Размер: S · Цвет: Синий" in out and "[✔ Синий]" in out  # options in Russian: file and chat

@@ -49,6 +49,7 @@ STRINGS = {
     "choose": N_("Choose options"),
     "more": N_("Show more"),
     "not_found": N_("Nothing found for “{text}”. Try another word, a SKU or a barcode."),
+    "corrected": N_("No results for “{text}”. Showing results for “{corrected}”."),  # a mistyped search
     "empty_category": N_("Nothing here for now."),
     "in_cart": N_("In cart: {n}"),
     "out_of_stock": N_("Out of stock"),

@@ -139,6 +139,7 @@ async def get_products(request: web.Request) -> web.Response:
         )
         cards, total, children, page, pages = results.cards, results.total, [], results.page, results.pages
         trail: list[Category] = []
+        corrected = results.corrected  # what was searched instead of a mistyped text that found nothing
     else:
         found = await browse_category(
             runtime.uow(),
@@ -153,7 +154,9 @@ async def get_products(request: web.Request) -> web.Response:
         )
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
         page, pages, trail = found.page, found.pages, found.trail  # from the top down to this category
+        corrected = ""
     listed = {"products": [_card(c) for c in cards], "children": _categories(children), "total": total}
+    listed |= {"corrected": corrected} if corrected else {}
     return web.json_response(listed | {"page": page, "pages": pages, "trail": _categories(trail)})
 
 

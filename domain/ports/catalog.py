@@ -9,6 +9,7 @@ from typing import Protocol
 from domain.catalog import Category, Product
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
+from domain.search_words import SearchWords
 from domain.variants import Sibling
 
 
@@ -63,7 +64,16 @@ class ProductRepository(Protocol):
         """Until this transaction ends, no other one changes this parent's variants' options."""
         ...
 
-    async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]: ...
+    async def search(self, text: str, offset: int, limit: int, *, word_forms: bool = True) -> tuple[list[Product], int]:
+        """A page of matches and their number: SKU, barcode or name as typed; then, when that finds
+        nothing and ``word_forms``, every word of the text by its stem («кружки» finds «Кружка»)."""
+        ...
+
+    async def search_words(self) -> SearchWords:
+        """The words a mistyped search is corrected to: every word of a product's name that a search
+        finds (any language) and of a category's name; built once per catalog change, not per search."""
+        ...
+
     async def staff_list(
         self, text: str, status: str | None, category_id: int | None, offset: int, limit: int
     ) -> tuple[list[Product], int]:

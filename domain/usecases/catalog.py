@@ -94,6 +94,7 @@ class SearchResults:
     total: int  # every match, all of them reachable through ``pages``
     page: int
     pages: int
+    corrected: str = ""  # the text searched instead when the typed one found nothing (``domain.search_words``)
 
 
 def _shown_currency(currency: str, fallback: str, rates: Rates) -> str:
@@ -464,16 +465,27 @@ async def search_products(
     and the number of matches. A page past the end (fewer matches than when the button was
     sent) shows the last one. ``today``: as ``browse_category``'s. ``lowest``: each family's
     "from" price, for a list of products (the Mini App's); the chat's lines name one variant
-    at its own price and need none (not looking spares a family read and a products read)."""
+    at its own price and need none (not looking spares a family read and a products read).
+    A text that finds nothing as typed is corrected to the catalog's words and searched again
+    (``SearchResults.corrected``, ``domain.search_words``); one with no word to correct, or whose
+    correction finds nothing, is looked for by its words' stems. Every page is found alike, so
+    count and pages are those of the text searched."""
     async with uow.read_only():
         page = max(page, 0)
-        products, total = await uow.products.search(text, page * page_size, page_size)
+        products, total = await uow.products.search(text, page * page_size, page_size, word_forms=False)
+        corrected = ""
+        if not total and (corrected := (await uow.products.search_words()).corrected(text)):
+            products, total = await uow.products.search(corrected, page * page_size, page_size)
+        if not total:  # nothing corrected, or the correction found nothing: the words' stems as typed
+            corrected = ""
+            products, total = await uow.products.search(text, page * page_size, page_size)
+        text = corrected or text
         shown, pages = _pages(total, page, page_size)
         if shown != page:
             products, total = await uow.products.search(text, shown * page_size, page_size)
             shown, pages = _pages(total, shown, page_size)
         cards = await _cards(uow, products, currency, fallback_currency, language, price_group, today, lowest)
-        return SearchResults(cards, total, shown, pages)
+        return SearchResults(cards, total, shown, pages, corrected)
 
 
 async def orderable_matches(uow: UnitOfWork, *, text: str, limit: int, language: str = "") -> list[Product]:

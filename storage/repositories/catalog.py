@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.catalog import Category, Product, ProductStatus
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
+from domain.search_words import SearchWords
 from domain.variants import Sibling, parse_options
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
@@ -278,13 +279,17 @@ class SqlProducts:
             found.update({row.id: (row.category_id, row.code) for row in rows})
         return found
 
-    async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
+    async def search(self, text: str, offset: int, limit: int, *, word_forms: bool = True) -> tuple[list[Product], int]:
         """Exact SKU or barcode (the variant itself, first), or a case-insensitive substring
-        of the name in any language (one hit per parent: its first matching variant). Hidden
-        products are not found. Read-only work keeps the first pages per text
-        (``storage.repositories.catalog_search``)."""
-        ids, total = await catalog_search.matching(self.s, self.cache, text.strip(), offset, limit)
+        of the name in any language (one hit per parent: its first matching variant), then
+        (``word_forms``) each word by its stem. Hidden products are not found. Read-only work
+        keeps the first pages per text (``storage.repositories.catalog_search``)."""
+        found = catalog_search.matching(self.s, self.cache, text.strip(), offset, limit, word_forms=word_forms)
+        ids, total = await found
         return await self._in_order(ids), total
+
+    async def search_words(self) -> SearchWords:
+        return await catalog_search.words(self.s, self.cache)
 
     async def staff_list(
         self, text: str, status: str | None, category_id: int | None, offset: int, limit: int

@@ -508,3 +508,17 @@ async def test_placements_name_each_products_category_and_parent_code_and_skip_u
     async with uow.read_only():
         found = await uow.products.placements([shirt.id, mug.id, mug.id, shirt.id + mug.id + 1000])
     assert found == {mug.id: (mug.category_id, "MUG-1"), shirt.id: (shirt.category_id, "TEE")}
+
+
+async def test_search_words_are_the_words_of_names_a_search_finds_and_of_categories(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert(Product("JUMPER", "Wool jumper", "Knitwear", {"EUR": EUR}, names={"ru": "Свитер"}))
+        await uow.products.upsert(
+            Product("SECRET", "Hidden lantern", "Knitwear", {"EUR": EUR}, status=ProductStatus.HIDDEN)
+        )
+        await uow.commit()
+    async with uow.read_only():
+        words = await uow.products.search_words()
+    assert all(w in words for w in ("wool", "jumper", "свитер", "knitwear"))
+    assert "lantern" not in words and "hidden" not in words  # a search never finds a hidden product
+    assert words.corrected("jumpr") == "jumper"

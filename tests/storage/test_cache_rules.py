@@ -204,6 +204,7 @@ async def _shop_with_everything_cached(engine: AsyncEngine) -> tuple[SqlUnitOfWo
         "category tree": ("tree", lambda: uow.products.category_nodes()),
         "category listing": ("tree", lambda: uow.products.listing(1)),
         "search": ("search", lambda: catalog_search.first_matches(uow.session, uow._cache_view, "mug")),
+        "search words": ("words", lambda: uow.products.search_words()),
     }
     return uow, reads
 

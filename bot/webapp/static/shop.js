@@ -212,6 +212,7 @@ async function grid(where, into = null) {
   const still = current();
   const chips = el("div", { class: "chips" });  // a category's own categories, above its products
   const cards = el("div", { class: "grid" });
+  const corrected = el("p", { class: "muted corrected", hidden: true });  // a mistyped search, searched as corrected
   const more = el("button", { type: "button", class: "secondary more" }, t("more"));
   const trail = el("nav", { class: "trail muted" });  // where the category is: each step above it opens
   let next = 0, pages = 1;
@@ -228,6 +229,10 @@ async function grid(where, into = null) {
     chips.append(...(found.children || []).map((c) =>
       el("button", { type: "button", "data-category": c.id, on: { click: () => show(listing({ category: c.id }, c.name)) } },
         `${c.name} (${count(c.count)})`)));
+    if (next === 0 && found.corrected) {
+      corrected.textContent = t("corrected", { text: query.q, corrected: found.corrected });
+      corrected.hidden = false;
+    }
     cards.append(...found.products.map(productCard));
     chips.hidden = !chips.childElementCount;
     if (next === 0 && !found.products.length && !chips.childElementCount) {  // as the chat says it
@@ -245,7 +250,7 @@ async function grid(where, into = null) {
   do await load(); while (next < (kept.pages || 1) && next < pages && still());
   if (!still()) return;
   if (query.q) document.getElementById("search").value = query.q;  // what was searched, as it was typed
-  const section = el("section", {}, trail.childElementCount ? trail : null, el("h2", {}, title), chips, cards, more);
+  const section = el("section", {}, trail.childElementCount ? trail : null, el("h2", {}, title), chips, corrected, cards, more);
   into ? view.append(section) : view.replaceChildren(section);
 }
 
