@@ -28,7 +28,8 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from bench.bot_throughput import WORDS
+from bot_throughput import WORDS  # the names catalog_csv gives
+
 from domain.usecases.catalog import search_products
 from storage import models as m
 from storage.db import create_engine, session_factory
