@@ -13,6 +13,7 @@ from domain.ports import Clock, UnitOfWork
 from handlers.callbacks import AskPersonCb, button
 from handlers.catalog import SEARCH_DATA, search_results_view
 from handlers.context import ShopSettings
+from handlers.views.pressed import Target
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -20,7 +21,7 @@ MAX_QUERY = 100
 
 
 async def search_text(
-    message: Message,
+    message: Target,
     text: str,
     uow: UnitOfWork,
     customer: Customer,

@@ -39,6 +39,7 @@ from handlers.errors import MAX_ALERT, domain_message
 from handlers.flood import patiently
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
@@ -82,9 +83,8 @@ async def contact_from_button(
 ) -> None:
     """Callback data is the client's to write: a forged button's code of another's order is not echoed."""
     await query.answer()
-    if isinstance(query.message, Message):
-        code = await own_order_code(uow, customer, callback_data.code)
-        await _ask_to_write(query.message, state, settings, clock, order_code=code)
+    code = await own_order_code(uow, customer, callback_data.code)
+    await _ask_to_write(pressed_in(query), state, settings, clock, order_code=code)  # days old: asked below
 
 
 SUPPORT_LINK = "sup_"  # ``/start sup_CODE``: the Mini App's 💬 Contact us opens the chat's "about order CODE"
@@ -109,7 +109,7 @@ async def contact_from_link(
 
 
 async def _ask_to_write(
-    message: Message, state: FSMContext, settings: ShopSettings, clock: Clock, *, order_code: str
+    message: Target, state: FSMContext, settings: ShopSettings, clock: Clock, *, order_code: str
 ) -> None:
     if settings.support_chat_id is None:
         raise NoSupportChat()
@@ -413,8 +413,8 @@ async def search_instead(
             uow, customer_id=customer.id, customer_message_id=callback_data.message_id
         )
     await query.answer()
-    if found is not None and isinstance(query.message, Message):
-        await search_text(query.message, found[0].text, uow, customer, settings, renderer, state, clock)
+    if found is not None:
+        await search_text(pressed_in(query), found[0].text, uow, customer, settings, renderer, state, clock)
 
 
 @router.callback_query(AskPersonCb.filter())
@@ -430,12 +430,13 @@ async def ask_person_instead(
     i18n: I18n,
 ) -> None:
     """The search results' "Ask a person instead": the searched message goes to support."""
-    if not isinstance(query.message, Message) or query.message.chat.type != ChatType.PRIVATE:
+    pressed = pressed_in(query)  # results shown days ago name their chat still: the answer goes there
+    if pressed.chat.type != ChatType.PRIVATE:
         await query.answer()
         return
     # The customer's own message, as the bot saw it (copyMessage needs only its chat and id).
     original = Message.model_validate(
-        {"message_id": callback_data.message_id, "date": query.message.date, "chat": query.message.chat, "text": ""}
+        {"message_id": callback_data.message_id, "date": pressed.date, "chat": pressed.chat, "text": ""}
     )
     try:
         opened = await _relay_in(original, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
@@ -444,7 +445,7 @@ async def ask_person_instead(
         return
     await query.answer()
     away = _away_note(settings, clock) if opened else ""
-    await query.message.answer(_("✅ Sent to a person at the shop. They answer here.") + away)
+    await pressed.answer(_("✅ Sent to a person at the shop. They answer here.") + away)
 
 
 @router.callback_query(SupportRateCb.filter())

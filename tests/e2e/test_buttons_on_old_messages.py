@@ -227,6 +227,11 @@ async def test_a_short_picks_answer_pressed_on_an_old_message_is_said_in_the_cha
     assert chosen.callback_answer == {"text": short["chosen"], "show_alert": True}
     assert chosen.edited == [] and [said.text for said in chosen.new] == [short["chosen"]]
     assert await status(shop, code) == "picked"  # the 2 in hand are ready to pack
+    # Its buttons stay on the message nobody can edit: pressed again, refused with why, nothing changed.
+    again = await cleo.press(asked, short["split"], too_old=True)
+    assert again.callback_answer is not None and again.callback_answer.get("show_alert")
+    assert short["stale"] in str(again.callback_answer["text"]) and again.messages == []
+    assert await status(shop, code) == "picked"
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot, running_bot
@@ -285,3 +286,48 @@ async def test_a_support_group_whose_topics_were_turned_off_still_gets_the_custo
         await SandboxUser(shop.server, 502, "Boris").send("Where is my parcel?")
         relayed = [m for m in shop.server.chat_messages(SUPPORT) if m.text == "Where is my parcel?"]
         assert [m.thread_id for m in relayed] == [None]
+
+
+OLD = {
+    "en": {
+        "contact": "Contact us",
+        "write": "💬 Write your message about order {code}",
+        "ask": "💬 Ask a person instead",
+        "asked": "✅ Sent to a person at the shop. They answer here.",
+        "search": "🔎 Search the catalog instead",
+        "found": "Search: heart",
+    },
+    "ru": {
+        "contact": "Написать нам",
+        "write": "💬 Напишите сообщение о заказе {code}",
+        "ask": "💬 Спросить сотрудника",
+        "asked": "✅ Отправлено сотруднику магазина. Ответ придёт сюда.",
+        "search": "🔎 Искать в каталоге",
+        "found": "Поиск: heart",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_support_buttons_pressed_on_messages_over_48_hours_old_go_on_in_new_messages(
+    tmp_path: Path, clock: FakeClock, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: 💬 Contact us, Ask a person instead and Search the catalog
+    instead did nothing (Contact us left the chat waiting for a message it never asked for)."""
+    words = OLD[language]
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        erin = SandboxUser(shop.server, 505, "Erin", language_code=language)
+        found = await erin.send("heart")
+        asked = await erin.press(found.last, words["ask"], too_old=True)
+        assert asked.new[-1].text.startswith(words["asked"]) and await count(shop, m.SupportConversationRow) == 1
+        held = await erin.send("heart")  # the conversation is open: it goes to support, with a way to search
+        searched = await erin.press(held.last, words["search"], too_old=True)
+        assert searched.edited == [] and searched.new[-1].text.startswith(words["found"]), searched.messages
+
+        frank = SandboxUser(shop.server, 506, "Frank", language_code=language)
+        await add_to_cart(frank, "85123A")
+        code = order_code(await place_cod_order(frank))
+        card = await frank.send(f"/track {code}")
+        prompt = await frank.press(card.last, words["contact"], too_old=True)
+        assert prompt.new[-1].text.startswith(words["write"].format(code=code)), prompt.messages
