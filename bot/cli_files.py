@@ -115,6 +115,10 @@ def import_summary(kind: str, report: ImportReport) -> str:
     for move in report.relinked:  # as the chat's summary says them (handlers.category_moves), every one
         before = " › ".join(move.before) or "the top of the catalog"
         text += f"; category {move.name} moved from {before} to {' › '.join(move.after)}, with everything in it"
+    for parent, column, skus in report.untranslated:  # as the chat's summary says them (handlers.imports)
+        text += (
+            f"; {parent}: {column} gives no words to its stored variants {', '.join(skus)}, which the file leaves out"
+        )
     if report.ignored_columns:
         text += f"; column(s) ignored, not part of the format: {', '.join(report.ignored_columns)}"
     if report.encoding not in (UTF8, UTF8_BOM):

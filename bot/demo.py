@@ -408,8 +408,8 @@ async def _tshirt_variants(
 
 async def _tshirt_in_russian(ada: SandboxUser, boris: SandboxUser, scene: Callable[[str], None]) -> None:
     scene(
-        "The T-shirt's options in Russian: a products file's options_ru for its sizes, /product ✏️ Options (ru)"
-        " for the first; Boris chooses «Размер» and «Цвет»"
+        "The T-shirt's options in Russian: a products file's options_ru for its sizes (its summary names TEE and"
+        " TEE-XXL-NVY, left without words), /product ✏️ Options (ru) for TEE; Boris chooses «Размер» and «Цвет»"
     )
     name = "tshirts-ru.csv"
     await ada.send_document((DEMO_DATA / name).read_bytes(), name, "/import products")

@@ -188,6 +188,29 @@ def check_stored_translations(stored: Sequence[Product], members: list[tuple[int
     return problems
 
 
+# A parent's stored variants the file leaves out, with no words in a language its rows give: (parent, column, SKUs).
+Untranslated = tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+def left_untranslated(members: Sequence[Product], stored: Mapping[str, Sequence[Product]]) -> Untranslated:
+    """The stored variants (``stored``: each parent's the file leaves out) a file's ``options_ru`` leaves without
+    words while it gives their siblings some: allowed, as a row or chat's ✏️ Options (ru) may leave one without,
+    but the importer does not see them in the file, so the summary names them (a Russian card would read «Размер»
+    on one variant and "Size" on the next)."""
+    given: dict[str, set[str]] = {}
+    for product in members:
+        for language, _names, values in product.option_translations:
+            if values:
+                given.setdefault(product.parent_code, set()).add(language)
+    found: list[tuple[str, str, tuple[str, ...]]] = []
+    for parent, languages in sorted(given.items()):
+        for language in sorted(languages):
+            skus = sorted(p.sku for p in stored.get(parent, ()) if p.option_words(language) is None)
+            if skus:
+                found.append((parent, f"options_{language}", tuple(skus)))
+    return tuple(found)
+
+
 NO_CURRENCY = N_("{column} is given without a currency: write it on this row or on its parent row above it")
 
 

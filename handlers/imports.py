@@ -160,6 +160,17 @@ def summary(kind: str, report: ImportReport, *, html: bool = True) -> str:
         )
     if report.relinked:
         text += " " + moves_note(report.relinked)
+    for parent, column, skus in report.untranslated:
+        text += " " + fill_text(
+            _(
+                "{parent}: {column} gives no words to its stored variants {skus}, which the file leaves out: their "
+                "cards read their options as options writes them in that language (a variant without words does); "
+                "give their rows to translate them too."
+            ),
+            parent=parent,
+            column=column,
+            skus=", ".join(skus),
+        )
     if report.ignored_columns:
         columns = ", ".join(report.ignored_columns)
         text += " " + fill_text(_("Column(s) ignored, not part of the format: {columns}."), columns=columns)

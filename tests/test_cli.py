@@ -489,3 +489,19 @@ def test_import_says_which_stored_categories_a_products_file_moved(tmp_path: Pat
         "products: 0 created, 0 updated, 1 unchanged; category Shirts moved from Clothing › Women to Clothing › Men, "
         "with everything in it"
     )
+
+
+def test_import_names_the_stored_variants_a_products_file_leaves_without_words_in_a_language(
+    tmp_path: Path, ordergram
+) -> None:
+    """As the chat's summary does: a file translating one T-shirt of two said nothing of the other."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}", "DEFAULT_CURRENCY": "GBP"}
+    assert ordergram("migrate", env=env).returncode == 0
+    head = "sku,name,category,price,currency,parent,options,options_ru\n"
+    stored = "TEE,T-shirt,Clothing,12.00,GBP,,Size=S,\nTEE-M,,,,,TEE,Size=M,\n"
+    _import(ordergram, env, "products", tmp_path / "p.csv", head + stored)
+    result = _import(ordergram, env, "products", tmp_path / "p.csv", head + "TEE-M,,,,,TEE,Size=M,Размер=M\n")
+    assert result.stdout.strip() == (
+        "products: 0 created, 1 updated, 0 unchanged; TEE: options_ru gives no words to its stored variants TEE, "
+        "which the file leaves out"
+    )

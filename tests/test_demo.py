@@ -35,6 +35,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"Order \w+: PO number PO-4417\. Invoices and packing slips printed from now on carry it\.", out)
     assert "SKU: TEE-XXL-NVY · active" in out and "[XL ✖] [XXL ✖]" in out  # a variant added in chat, on the card
     assert "Размер: S · Цвет: Синий" in out and "[✔ Синий]" in out  # options in Russian: file and chat
+    assert "TEE: options_ru gives no words to its stored variants TEE, TEE-XXL-NVY, which the file leaves out" in out
     # An option hidden while its card was open; a product a products file put back on sale, announced.
     assert "🤖 bot answers the press (an alert): That option is no longer sold; the card shows what is." in out
     assert "🔔 Chloe's chat: 🔔 Good news: Assorted Colours Silk Fan is back in stock." in out

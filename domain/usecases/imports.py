@@ -29,7 +29,14 @@ from domain.imports import (
 from domain.memos import Memo
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
-from domain.product_file import NESTED_PARENT, check_stored_translations, parents_outside, parse_products
+from domain.product_file import (
+    NESTED_PARENT,
+    Untranslated,
+    check_stored_translations,
+    left_untranslated,
+    parents_outside,
+    parse_products,
+)
 from domain.shipping import CarrierRate
 from domain.shop_days import shop_day
 from domain.stock_counts import BinCount, CountsRefused
@@ -74,6 +81,8 @@ class ImportReport:
     units: int | None = None
     # Stored categories the file's paths put under another parent, with everything in them.
     relinked: tuple[CategoryMove, ...] = ()
+    # Stored variants the file leaves out without words in a language it gives their siblings (allowed, said).
+    untranslated: Untranslated = ()
 
     def read_as(self, encoding: str, ignored_columns: Sequence[str] = ()) -> ImportReport:
         return replace(self, encoding=encoding, ignored_columns=tuple(ignored_columns))
@@ -179,6 +188,7 @@ async def import_products(
         if problems := problems + [p for p in bad_terms if p not in problems]:
             raise ImportRejected(sorted(problems))
         stored_by_parent = await _check_stored_variants(uow, parsed)
+        untranslated = left_untranslated([p for _, p in parsed], stored_by_parent)
         await _check_stored_barcodes(uow, parsed)
         stored_parents = await uow.products.category_parents()
         spelling = Spelling(stored_parents)
@@ -234,6 +244,7 @@ async def import_products(
         not_sold_in=tuple(sorted(set().union(*not_sold))),
         shop_currencies=tuple(rates.currencies),
         relinked=tuple(relinked),
+        untranslated=untranslated,
     )
 
 

@@ -19,7 +19,7 @@ from tests.e2e.conftest import hire
 from tests.e2e.journeys import checkout_to_payment, order_code
 from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.variant_management import manager_in
-from tests.e2e.variants import translated_tees
+from tests.e2e.variants import translated_tees, tshirts
 
 CUSTOMER = 1771
 WORDS = {
@@ -306,3 +306,55 @@ async def test_a_file_saying_a_value_anew_on_every_stored_variant_having_it_is_t
     buttons = card.button_texts()  # the L is out of stock: its buttons are marked so
     assert "Размер: L · Цвет: Белая" in card.text and any(b.startswith("✔ Белая") for b in buttons), buttons
     assert not any("Белый" in b for b in buttons), buttons
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "TEE: options_ru gives no words to its stored variants TEE, TEE-L-NVY, TEE-M-NVY, TEE-S-NVY, TEE-XL-NVY, "
+            "which the file leaves out: their cards read their options as options writes them in that language "
+            "(a variant without words does); give their rows to translate them too.",
+        ),
+        (
+            "ru",
+            "TEE: options_ru не даёт слов сохранённым вариантам TEE, TEE-L-NVY, TEE-M-NVY, TEE-S-NVY, TEE-XL-NVY, "
+            "которых нет в файле: их карточки на этом языке читают опции так, как они записаны в options (как у "
+            "любого варианта без слов); добавьте их строки, чтобы перевести и их.",
+        ),
+    ],
+)
+async def test_a_file_translating_some_variants_of_a_parent_names_the_stored_ones_it_leaves_without_words(
+    shop: RunningBot, language: str, said: str
+) -> None:
+    """Two of seven stored T-shirts given Russian words: the import said nothing of the five left reading
+    «Size: S · Colour: Navy» beside «Размер: M · Цвет: Белый»; a variant without words is allowed (a file's row, chat's
+    ✏️ Options (ru)), so the file is taken and the summary names them."""
+    await tshirts(shop)
+    manager = await hire(shop, 84, "Mia", "manager", language=language)
+    rows = (
+        "TEE-M-WHT,,,,,TEE,Size=M;Colour=White,Размер=M;Цвет=Белый\n"
+        "TEE-L-WHT,,,,,TEE,Size=L;Colour=White,Размер=L;Цвет=Белый\n"
+    )
+    summary = (await manager.send_document((HEADER + rows).encode(), "products.csv", "/import")).last.text
+    assert said in summary, summary
+    async with shop.runtime.sessions() as session:
+        t, p = m.ProductTranslationRow, m.ProductRow
+        words = dict((await session.execute(select(p.sku, t.options).join(t, t.product_id == p.id))).all())
+    assert {sku: w for sku, w in words.items() if w} == {
+        "TEE-M-WHT": "Размер=M; Цвет=Белый",
+        "TEE-L-WHT": "Размер=L; Цвет=Белый",
+    }
+    rest = "".join(
+        f"{sku},,,,,TEE,Size={size};Colour={colour},Размер={size};Цвет={word}\n"
+        for sku, size, colour, word in (
+            ("TEE", "S", "White", "Белый"),
+            ("TEE-S-NVY", "S", "Navy", "Синий"),
+            ("TEE-M-NVY", "M", "Navy", "Синий"),
+            ("TEE-L-NVY", "L", "Navy", "Синий"),
+            ("TEE-XL-NVY", "XL", "Navy", "Синий"),
+        )
+    )
+    summary = (await manager.send_document((HEADER + rest).encode(), "products.csv", "/import")).last.text
+    assert "options_ru" not in summary, summary  # every variant says its options in Russian now
