@@ -534,6 +534,29 @@ async def test_a_search_that_finds_nothing_says_so_as_the_chat_does(shop: Runnin
         await expect(page.locator("article.card")).to_have_count(0)
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "No results for “<popcron>”. Showing results for “<popcorn>”."),
+        ("ru", "Ничего не нашлось по запросу «<popcron>». Показаны результаты по запросу «<popcorn>»."),
+    ],
+)
+async def test_a_mistyped_search_shows_what_was_meant_and_says_so_as_the_chat_does(
+    shop: RunningBot, language: str, said: str
+) -> None:
+    from playwright.async_api import expect
+
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page("corrected", reader) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("article.card").first).to_be_visible()
+        await page.locator("#search").fill("<popcron>")
+        await page.locator("#search").press("Enter")
+        await expect(page.locator("section .corrected")).to_have_text(said)
+        await expect(page.locator("article.card")).to_have_count(1)
+        await expect(page.locator('article.card[data-sku="22197"]')).to_be_visible()
+
+
 async def test_a_refused_add_or_quantity_change_stays_on_screen(shop: RunningBot) -> None:
     """The page was redrawn after the refusal, which hid the message at once: nothing said why."""
     from playwright.async_api import expect
