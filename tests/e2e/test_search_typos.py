@@ -104,3 +104,14 @@ async def test_a_mistyped_mini_app_search_lists_the_corrected_words_products_and
     assert [p["name"] for p in found["products"]] == [name] and found["total"] == 1 and found["pages"] == 1
     assert found["corrected"] == corrected and me["strings"]["corrected"] == said
     assert "corrected" not in exact and exact["products"] == found["products"]
+
+
+async def test_a_corrected_search_counts_and_pages_what_its_pages_go_through(running: RunningBot) -> None:
+    rows = "".join(f"W-{i:02},Widget {i:02},Gadgets,1.50,GBP\n" for i in range(1, 28))
+    await import_products(running.runtime.uow(), running.runtime.clock, "sku,name,category,price,currency\n" + rows)
+    alice = SandboxUser(running.server, 1936, "Alice")
+    first = (await alice.send("/search widgte")).last
+    assert "Showing results for “widget”." in first.text and "27 products found · Page 1 of 5" in first.text
+    second = (await alice.press(first, "Next")).last
+    assert "Showing results for “widget”." in second.text and "Page 2 of 5" in second.text
+    assert "(W-07)" in second.text and "(W-06)" not in second.text
