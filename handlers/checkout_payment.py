@@ -44,7 +44,7 @@ from handlers.menu import main_menu
 from handlers.paylinks import invoice_links, link_sent_text
 from handlers.promo_review import promo_button
 from handlers.review_step import ask_at_review, typed_at, typed_value
-from handlers.views.pressed import Target
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill
 
 log = logging.getLogger(__name__)
@@ -233,13 +233,11 @@ async def confirmed(
             await query.answer(domain_message(refused, html=False)[:200], show_alert=True)
             draft = replace(draft, promo_code="")
             await save(state, draft)
-            if isinstance(query.message, Message):
-                await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+            await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
             return
         except CartTotalChanged as changed:  # a price changed after the review: the new one shown, to confirm
             await query.answer(domain_message(changed, html=False)[:200], show_alert=True)
-            if isinstance(query.message, Message):
-                await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+            await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
             return
         await state.clear()
     else:

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.checkout_state import Checkout, draft_of
+from handlers.views.pressed import pressed_in
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
@@ -25,8 +26,7 @@ async def ask_at_review(query: CallbackQuery, key: str, state: FSMContext, step:
         return
     await state.set_state(step)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(prompt)
+    await pressed_in(query).answer(prompt)  # a review shown days ago still names its chat
 
 
 def typed_at(router: Router, step: State) -> Callable[[Handler], Handler]:

@@ -91,6 +91,35 @@ async def test_remove_promo_code_pressed_on_a_review_over_48_hours_old_shows_the
     assert (await order_row(shop, code)).promo_code == ""
 
 
+AT_REVIEW = {
+    "en": {"enter": "🏷 Enter a promo code", "type": "Type your promo code", "confirm": "✅ Confirm order"},
+    "ru": {"enter": "🏷 Ввести промокод", "type": "Введите промокод", "confirm": "✅ Подтвердить заказ"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_enter_a_promo_code_and_a_refused_codes_confirm_pressed_on_a_review_over_48_hours_old_go_on_anew(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """Telegram hands such a message over as inaccessible: 🏷 waited for a code it never asked for, and ✅ with a code
+    expired since said why in an alert and left no review to confirm without it."""
+    words = AT_REVIEW[language]
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new LASTDAY off=1.00 until=2026-11-25")
+    eve = SandboxUser(shop.server, 705, "Eve", language_code=language)
+    await add_to_cart(eve, "85123A", 2)
+    review = await eve.press((await checkout_to_payment(eve, pickup=True)).last, "💵")
+    asked = await eve.press(review.last, words["enter"], too_old=True)
+    assert asked.edited == [] and asked.new[-1].text.startswith(words["type"]), asked.messages
+    applied = (await eve.send("lastday")).last
+    assert "LASTDAY" in applied.text
+    clock.advance(days=1)  # the code expires while the review waits
+    pressed = await eve.press(applied, words["confirm"], too_old=True)
+    assert pressed.callback_answer is not None and "LASTDAY" in str(pressed.callback_answer["text"])
+    assert len(pressed.new) == 1 and "LASTDAY" not in pressed.new[0].text and await count(shop, m.OrderRow) == 0
+    code = order_code(await eve.press(pressed.new[0], words["confirm"]))
+    assert (await order_row(shop, code)).promo_code == ""
+
+
 async def test_bad_promotions_are_refused_with_the_reason_and_nothing_is_made(shop: RunningBot) -> None:
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     assert "at most 100" in (await admin.send("/promotion new Mad percent=150 over=10 until=2026-12-31")).last.text
