@@ -39,10 +39,10 @@ from handlers.callbacks import (
 from handlers.catalog import customer_currency
 from handlers.checkout_payment import ask_payment
 from handlers.checkout_shipping import ask_shipping
-from handlers.checkout_state import Checkout, draft_of, save
+from handlers.checkout_state import Checkout, draft_of, out_of_date, save
 from handlers.context import ShopSettings
 from handlers.menu import main_menu
-from handlers.views.pressed import Target
+from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -66,8 +66,7 @@ async def checkout_command(message: Message, state: FSMContext, customer: Custom
 @router.callback_query(StartCheckout.filter())
 async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Customer, **deps: Any) -> None:
     await query.answer()
-    if isinstance(query.message, Message):
-        await ask_phone(query.message, state, customer, **deps)
+    await ask_phone(pressed_in(query), state, customer, **deps)  # a cart days old starts a checkout as today's
 
 
 async def ask_phone(
@@ -137,10 +136,10 @@ async def _accept_phone(message: Message, state: FSMContext, phone: str) -> None
 async def delivery_chosen(
     query: CallbackQuery, callback_data: DeliveryChoice, state: FSMContext, customer: Customer, uow: UnitOfWork
 ) -> None:
-    await query.answer()
     message = query.message
-    if not isinstance(message, Message):
+    if await out_of_date(query, state) or not isinstance(message, Message):
         return
+    await query.answer()
     if callback_data.method == DeliveryMethod.PICKUP.value:
         points = await pickup_points(uow)
         if not points:
@@ -172,12 +171,11 @@ async def _address_step(message: Message, uow: UnitOfWork, customer: Customer) -
 
 @router.callback_query(Checkout.address, ForgetAddress.filter())
 async def forget_address_pressed(
-    query: CallbackQuery, callback_data: ForgetAddress, customer: Customer, uow: UnitOfWork
+    query: CallbackQuery, callback_data: ForgetAddress, customer: Customer, uow: UnitOfWork, state: FSMContext
 ) -> None:
     """The list of those offered (the rest are not in the way), then the one pressed forgotten."""
     message = query.message
-    if not isinstance(message, Message):
-        await query.answer()
+    if await out_of_date(query, state) or not isinstance(message, Message):
         return
     if callback_data.address_id:
         gone = await forget_address(uow, customer_id=customer.id or 0, address_id=callback_data.address_id)
@@ -200,8 +198,10 @@ async def forget_address_pressed(
 async def saved_address_chosen(
     query: CallbackQuery, callback_data: SavedAddress, state: FSMContext, customer: Customer, **deps: Any
 ) -> None:
+    if await out_of_date(query, state) or not isinstance(query.message, Message):
+        return
     recent = await saved_addresses(deps["uow"], customer_id=customer.id or 0)
-    if not 0 <= callback_data.index < len(recent) or not isinstance(query.message, Message):
+    if not 0 <= callback_data.index < len(recent):
         await query.answer()
         return
     address = recent[callback_data.index]
@@ -271,8 +271,10 @@ async def pickup_chosen(
     uow: UnitOfWork,
     settings: ShopSettings,
 ) -> None:
+    if await out_of_date(query, state) or not isinstance(query.message, Message):
+        return
     points = {w.id: w for w in await pickup_points(uow)}
-    if callback_data.warehouse_id not in points or not isinstance(query.message, Message):
+    if callback_data.warehouse_id not in points:
         await query.answer(_("This pickup point is no longer available."), show_alert=True)
         return
     await query.answer()

@@ -37,7 +37,7 @@ from domain.usecases.paylinks import line_summary, payment_link
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import Confirm, GiftChoice, PaymentChoice, PoNumberAsk, rows_of
 from handlers.catalog import customer_currency, reading_language
-from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, quoted, save
+from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, quoted, save
 from handlers.context import OutboxSender, ShopSettings
 from handlers.errors import domain_message
 from handlers.menu import main_menu
@@ -86,8 +86,7 @@ async def payment_chosen(
     settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
-    if not isinstance(query.message, Message):
-        await query.answer()
+    if await out_of_date(query, state) or not isinstance(query.message, Message):
         return
     method = PaymentMethod(callback_data.method)
     if method not in payment_methods(customer, settings.checkout_policy):  # a button from before the shop stopped it

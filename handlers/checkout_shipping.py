@@ -16,7 +16,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shipping import ShippingQuote
 from handlers.callbacks import ShippingChoice, rows_of
 from handlers.checkout_payment import ask_payment
-from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, quoted, save
+from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, quoted, save
 from handlers.context import ShopSettings
 from handlers.views.rendering import current_locale, format_money
 
@@ -53,8 +53,9 @@ def shipping_label(quote: ShippingQuote) -> str:
 async def shipping_chosen(
     query: CallbackQuery, callback_data: ShippingChoice, state: FSMContext, customer: Customer, settings: ShopSettings
 ) -> None:
+    if await out_of_date(query, state) or not isinstance(query.message, Message):
+        return
     await query.answer()
     draft = replace(await draft_of(state), rate_id=callback_data.rate_id, pickup_id=None)
     await save(state, draft)
-    if isinstance(query.message, Message):
-        await ask_payment(query.message, state, draft, customer, settings)
+    await ask_payment(query.message, state, draft, customer, settings)

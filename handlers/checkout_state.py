@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
 from domain.orders import DeliveryMethod, PaymentMethod
@@ -13,6 +16,7 @@ from domain.usecases.checkout import ShippingOptions, shipping_options
 from handlers.catalog import customer_currency, reading_language
 from handlers.context import ShopSettings
 from handlers.drafts import DraftSlot
+from handlers.views.pressed import pressed_in
 
 
 class Checkout(StatesGroup):
@@ -89,3 +93,19 @@ async def quoted(
         promo_code=promo_code,
         language=reading_language(),
     )
+
+
+async def out_of_date(query: CallbackQuery, state: FSMContext) -> bool:
+    """A step's button on a message over 48 hours old (True): its hold may have lapsed and its prices moved, so the
+    checkout is not taken on from there; the customer is told where the cart is and how to start again."""
+    if isinstance(query.message, Message):
+        return False
+    await state.clear()
+    await query.answer()
+    await pressed_in(query).answer(
+        _(
+            "This checkout step was shown over two days ago and is out of date. Your cart is kept: /cart — "
+            "/checkout starts again."
+        )
+    )
+    return True

@@ -455,7 +455,10 @@ async def rate(query: CallbackQuery, callback_data: SupportRateCb, uow: UnitOfWo
         uow, customer_id=customer.id, conversation_id=callback_data.conversation_id, stars=callback_data.stars
     )
     await query.answer(_("Thank you for your rating!"))
+    stars = "⭐" * callback_data.stars
     if isinstance(query.message, Message):
         # A rating changed (a second tap, an old copy of the buttons) replaces the stars shown.
         asked = (query.message.text or "").split(STARS_SHOWN, 1)[0]
-        await query.message.edit_text(escape(asked) + "\n\n" + "⭐" * callback_data.stars, reply_markup=None)
+        await query.message.edit_text(escape(asked) + "\n\n" + stars, reply_markup=None)
+    else:  # a question too old to show the stars: the thanks stays in the chat, not a passing toast
+        await pressed_in(query).answer(_("Thank you for your rating!") + "\n\n" + stars)

@@ -19,6 +19,7 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import (
     add_to_cart,
+    checkout_to_payment,
     line_quantities,
     order_code,
     order_row,
@@ -429,3 +430,35 @@ async def test_an_order_being_changed_on_old_messages_goes_on_in_new_ones(shop: 
     picked = await ella.press(points.last, "Manchester", too_old=True)
     assert [new.text.startswith(w["changing"].format(code=code)) for new in picked.new] == [True, False]
     assert (await order_row(shop, code)).delivery_method == "pickup"
+
+
+CHECKOUT = {
+    "en": {"checkout": "✅ Checkout", "step 1": "Checkout, step 1 of 5.", "gift": "🎁 Send as a gift"}
+    | {"out of date": "This checkout step was shown over two days ago and is out of date. Your cart is kept: /cart"}
+    | {"card": "Type the message for the gift card", "contact": "💬 Contact us", "write": "💬 Write your message"},
+    "ru": {"checkout": "✅ Оформить", "step 1": "Оформление, шаг 1 из 5.", "gift": "🎁 Отправить как подарок"}
+    | {"out of date": "Этот шаг оформления показан больше двух дней назад и устарел. Корзина сохранена: /cart"}
+    | {"card": "Напишите текст для открытки", "contact": "💬 Написать нам", "write": "💬 Напишите сообщение"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_checkout_step_pressed_on_an_old_message_says_it_is_out_of_date_and_where_the_cart_is(
+    shop: RunningBot, language: str
+) -> None:
+    """A delivery choice days old did nothing: the checkout neither went on nor said why. The cart's ✅ Checkout and
+    the review's 🎁 go on as on a message of today."""
+    w = CHECKOUT[language]
+    olga = SandboxUser(shop.server, 5720, "Olga", language_code=language)
+    await add_to_cart(olga, "85123A")
+    started = await olga.press((await olga.send("/cart")).last, w["checkout"], too_old=True)
+    assert shown_anew(started).startswith(w["step 1"])
+    how = await olga.share_contact("+44 7911 123456")
+    stale = await olga.press(how.last, "🚚", too_old=True)
+    assert shown_anew(stale).startswith(w["out of date"])
+
+    review = await olga.press((await checkout_to_payment(olga)).last, "💵")
+    gift = await olga.press(review.last, w["gift"], too_old=True)
+    assert shown_anew(gift).startswith(w["card"])
+    reviewed = await olga.send("/skip")  # no card: the review again, to confirm
+    assert await status(shop, order_code(await olga.press(reviewed.last, "✅"))) == "allocated"

@@ -331,3 +331,19 @@ async def test_support_buttons_pressed_on_messages_over_48_hours_old_go_on_in_ne
         card = await frank.send(f"/track {code}")
         prompt = await frank.press(card.last, words["contact"], too_old=True)
         assert prompt.new[-1].text.startswith(words["write"].format(code=code)), prompt.messages
+
+
+@pytest.mark.parametrize(("language", "thanks"), [("en", "Thank you for your rating!"), ("ru", "Спасибо за оценку!")])
+async def test_a_conversations_stars_pressed_on_an_old_message_are_thanked_in_the_chat(
+    tmp_path: Path, clock: FakeClock, language: str, thanks: str
+) -> None:
+    """The rating was taken with a passing note only: the question days old cannot show the stars."""
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        olga = SandboxUser(shop.server, 509, "Olga", language_code=language)
+        await olga.send("Where is my parcel?")
+        [topic] = shop.server.forums[SUPPORT].values()
+        await forum.send(SandboxUser(shop.server, ADMIN, "Ada"), "/close", thread_id=topic.thread_id)
+        rated = await olga.press(olga.messages()[-1], "4⭐", too_old=True)
+        assert rated.edited == [] and [said.text for said in rated.new] == [thanks + "\n\n⭐⭐⭐⭐"]
+        assert [c.rating for c in await _conversations(shop)] == [4]
