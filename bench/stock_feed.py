@@ -3,9 +3,11 @@
 A catalog of ``--products`` products (two warehouses each) on SQLite or PostgreSQL, the API served in
 this process on a real port, one client reading every product's stock three ways: ``GET /stock?sku=``
 for each, ``GET /stock/levels`` a page of 100 at a time, and ``GET /stock/levels?sku=…`` naming 100
-a request. Each way is read once to warm the caches, then timed: the best of three.
+a request; then the incremental sync a client runs every minute: ``?changed_since=`` its last token,
+after orders moved ``--moved`` products' stock. Each way is read once to warm the caches, then timed:
+the best of three.
 
-    python bench/stock_feed.py [--products 800] [--database sqlite|postgresql]
+    python bench/stock_feed.py [--products 800] [--moved 10] [--database sqlite|postgresql]
 
 PostgreSQL at 127.0.0.1:5432 (user postgres) for ``--database postgresql``.
 """
@@ -63,7 +65,7 @@ async def timed(name: str, requests: int, read: Callable[[], Awaitable[int]]) ->
     return took
 
 
-async def main(products: int, kind: str) -> None:
+async def main(products: int, kind: str, moved: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = await database(kind, Path(tmp))
         engine = create_engine(url)
@@ -122,6 +124,28 @@ async def main(products: int, kind: str) -> None:
             pages = await timed(f"GET /stock/levels?limit={PAGE} (cursor)", -(-len(skus) // PAGE), paged)
             listed = await timed(f"GET /stock/levels?sku=… ({PAGE} named)", -(-len(skus) // PAGE), named)
             print(f"  paged is {single / pages:.0f}x, named {single / listed:.0f}x faster than one by one")
+
+            async with client.get(f"{base}/stock/levels", params={"limit": "1"}) as answer:
+                token = (await answer.json())["changes_token"]  # the last sync's token
+            async with uow() as work:  # orders held a unit of each of --moved products since
+                for sku in skus[:: max(len(skus) // moved, 1)][:moved]:
+                    product = await work.products.get_by_sku(sku)
+                    assert product is not None and product.id is not None
+                    assert await work.stock.try_reserve(product.id, 1, 1)
+                await work.commit()
+
+            async def incremental() -> int:
+                read, since = 0, token
+                while True:
+                    async with client.get(f"{base}/stock/levels", params={"changed_since": since}) as answer:
+                        page = await answer.json()
+                    read += len(page["stock"])
+                    if page["next_cursor"] is None:
+                        return read
+                    since = page["next_cursor"]
+
+            changed = await timed(f"GET /stock/levels?changed_since= ({moved} moved)", 1, incremental)
+            print(f"  the incremental sync is {pages / changed:.0f}x faster than reading every page")
         await runner.cleanup()
         await engine.dispose()
 
@@ -129,6 +153,7 @@ async def main(products: int, kind: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=800)
+    parser.add_argument("--moved", type=int, default=10, help="products whose stock moved since the last sync")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.products, arguments.database))
+    asyncio.run(main(arguments.products, arguments.database, arguments.moved))

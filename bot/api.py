@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from bot.api_feed_tokens import feed_point, feed_token
 from bot.api_limits import KeyRates
 from bot.api_lockout import FailedKeys
 from bot.api_models import (
@@ -66,7 +67,15 @@ from domain.usecases.intake import (
     cancel_api_order,
     place_api_order,
 )
-from domain.usecases.intake_stock import MAX_STOCK_SKUS, api_carrier_event, api_receipt, api_stock, api_stock_feed
+from domain.usecases.intake_stock import (
+    MAX_STOCK_SKUS,
+    FeedPoint,
+    api_carrier_event,
+    api_receipt,
+    api_stock,
+    api_stock_changes,
+    api_stock_feed,
+)
 from domain.usecases.paylinks import CardPaymentsOff, NothingToPay, payment_link
 from domain.usecases.payments import payable
 from domain.usecases.shop import order_tax_numbers
@@ -397,6 +406,9 @@ def _stock_out(sku: str, levels: list[tuple[str, StockLevel]]) -> StockOut:
 async def get_stock_levels(request: web.Request) -> web.Response:
     query = request.query
     skus = query.getall("sku", [])
+    secret = request.app[SETTINGS].bot_token
+    if "changed_since" in query:
+        return await _stock_changes(request, secret)
     if skus and ("limit" in query or "cursor" in query):
         raise query_problem("sku", "name the SKUs, or page through them all with limit and cursor: one or the other")
     if any(not 1 <= len(sku) <= 64 for sku in skus):
@@ -408,6 +420,26 @@ async def get_stock_levels(request: web.Request) -> web.Response:
         stock=[_stock_out(sku, levels) for sku, levels in feed.stock],
         unknown=feed.unknown,
         next_cursor=str(feed.after) if feed.after is not None else None,
+        changes_token=feed_token(FeedPoint(feed.mark), secret) if feed.mark is not None else None,
+    )
+    return web.json_response(page.model_dump())
+
+
+async def _stock_changes(request: web.Request, secret: str) -> web.Response:
+    """``?changed_since=``: the products whose available quantity moved since the token's point."""
+    if "sku" in request.query or "cursor" in request.query:
+        raise query_problem("changed_since", "not with sku or cursor: the token says where the feed stands")
+    point = feed_point(request.query["changed_since"], secret)
+    if point is None:
+        raise query_problem("changed_since", "send back a changes_token or next_cursor this API gave, as it came")
+    limit = page_query(request, limit=MAX_STOCK_SKUS, most=MAX_STOCK_SKUS)["limit"]
+    changes = await api_stock_changes(_uow(request), key=_key(request), point=point, limit=limit)
+    token = feed_token(changes.point, secret)
+    page = StockPageOut(
+        stock=[_stock_out(sku, levels) for sku, levels in changes.stock],
+        unknown=[],
+        next_cursor=token if changes.more else None,
+        changes_token=token,
     )
     return web.json_response(page.model_dump())
 

@@ -210,7 +210,14 @@ class StockPageOut(BaseModel):
     unknown: list[str] = Field(description="SKUs named that no product has (none when paging)")
     next_cursor: str | None = Field(
         description="send it back as ?cursor= (with the same limit) for the next page; null: this was the last "
-        "(always, when SKUs are named)"
+        "(always, when SKUs are named). With ?changed_since=: more changed products wait now; send it back as "
+        "?changed_since= at once"
+    )
+    changes_token: str | None = Field(
+        default=None,
+        description="stock as of this answer: keep it and send it back as ?changed_since= to be given only the "
+        "products whose available quantity moved since. Paging every product, the first page's covers all the "
+        "pages (null on the others)",
     )
 
 

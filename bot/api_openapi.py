@@ -164,7 +164,11 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
                     "summary": "Stock per warehouse of many products: the SKUs named, or every product, a page a time",
                     "description": f"Name up to {MAX_STOCK_SKUS} SKUs (?sku=A&sku=B; one no product has is listed in "
                     "unknown), or none to page through every product, hidden ones too, following next_cursor "
-                    "until it is null. Each product's figures are those GET /stock?sku= gives.",
+                    "until it is null. Each product's figures are those GET /stock?sku= gives. An incremental "
+                    "sync keeps the answer's changes_token and sends it back as ?changed_since=: the answer "
+                    "lists only the products whose available quantity moved since (holds, orders, receipts, "
+                    "counts, returns), with a new changes_token; a change committing while it is read comes in "
+                    "it or in the next.",
                     "parameters": [
                         {
                             "name": "sku",
@@ -182,6 +186,14 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_STOCK_SKUS},
                         },
                         cursor,
+                        {
+                            "name": "changed_since",
+                            "in": "query",
+                            "description": "a changes_token (or, while more changes wait, a next_cursor) a stock "
+                            "levels answer gave, as it came: only the products whose available quantity moved "
+                            "since; not with sku or cursor",
+                            "schema": {"type": "string", "maxLength": 2000},
+                        },
                     ],
                     "responses": {"200": answer("StockPageOut", "stock"), **errors},
                 }

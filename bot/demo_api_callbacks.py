@@ -64,6 +64,10 @@ async def order_feed_and_callback(
         transcript.append(f"$ ordergram apikey callback 'web shop' {url}   → ogwh_… (the signing secret, shown once)")
         auth = {"Authorization": f"Bearer {token}"}
         async with serving_api(running) as root, aiohttp.ClientSession() as http:
+            async with http.get(f"{root}/api/v1/stock/levels", params={"limit": "100"}, headers=auth) as answer:
+                synced: dict[str, Any] = await answer.json()
+            note = f"its stock sync: {len(synced['stock'])} products; it keeps the answer's changes_token"
+            transcript.append(f"🌐 web shop: GET /api/v1/stock/levels?limit=100 ({note}) → {answer.status}")
             headers = {**auth, "Idempotency-Key": "web-1003"}
             async with http.post(f"{root}/api/v1/orders", json=SECOND, headers=headers) as answer:
                 code = str((await answer.json())["code"])
@@ -73,6 +77,13 @@ async def order_feed_and_callback(
                 page: dict[str, Any] = await answer.json()
             listed = [(order["code"], order["reference"], order["status"]) for order in page["orders"]]
             transcript.append(f"🌐 web shop: GET {path} → {answer.status} {listed}")
+            # The next sync reads only what moved since (the stock feed's changes_token), not every product again.
+            changed = {"changed_since": synced["changes_token"]}
+            async with http.get(f"{root}/api/v1/stock/levels", params=changed, headers=auth) as answer:
+                moved = [(entry["sku"], entry["available"]) for entry in (await answer.json())["stock"]]
+            transcript.append(
+                f"🌐 web shop: GET /api/v1/stock/levels?changed_since=… (its next sync) → {answer.status} {moved}"
+            )
         await transition_order(
             runtime.uow(), runtime.clock, code=code, target=OrderStatus.PICKING, actor=f"staff:{staff_id}"
         )

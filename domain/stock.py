@@ -123,3 +123,13 @@ class ReorderLevel:
     @property
     def is_low(self) -> bool:
         return self.reorder_point > 0 and self.level.available <= self.reorder_point
+
+
+@dataclass(frozen=True, slots=True)
+class StockMark:
+    """ "Stock as of now" for the stock feed: a counter moved after it carries a change number at
+    or past ``next``, or one of ``running`` (writers still running when it was taken; PostgreSQL's
+    only). Every other number was committed before the mark was taken."""
+
+    next: int
+    running: tuple[int, ...] = ()

@@ -33,7 +33,7 @@ from domain.promotion_weeks import CodeSale
 from domain.promotions import Promotion
 from domain.purchasing import OnOrder, SupplyTerms
 from domain.search_words import SearchWords
-from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
+from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel, StockMark
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.usecases.unpaid_orders import is_open_unpaid
 from domain.variants import Sibling, sibling_words
@@ -51,6 +51,14 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
+class StockMarks(list[dict[tuple[int, int], int]]):
+    """What each counter had available at each stock feed mark: taking a mark reads, so a
+    rollback keeps it (one list however the state is copied)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> StockMarks:
+        return self
+
+
 @dataclass
 class State:
     customers: dict[int, Customer] = field(default_factory=dict)
@@ -61,6 +69,7 @@ class State:
     category_names: dict[int, dict[str, str]] = field(default_factory=dict)  # id -> language -> name
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
     stock: dict[tuple[int, int], StockLevel] = field(default_factory=dict)
+    stock_marks: StockMarks = field(default_factory=lambda: StockMarks())
     bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
     movements: list[tuple[int, int, str, int, str]] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
@@ -383,6 +392,18 @@ class FakeInventory(_Repo):
 class FakeStock(_Repo):
     async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]:
         return [lv for (p, _), lv in self.st.stock.items() if p in product_ids]
+
+    levels_now = levels
+
+    async def feed_mark(self) -> StockMark:
+        # What each counter had available then; a mark is its place in the list, from 1
+        self.st.stock_marks.append({key: lv.available for key, lv in self.st.stock.items()})
+        return StockMark(len(self.st.stock_marks))
+
+    async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
+        then = self.st.stock_marks[since.next - 1] if since.next else {}
+        moved = {k[0] for k, lv in self.st.stock.items() if not since.next or then.get(k) != lv.available}
+        return [(p, self.st.products[p].sku) for p in sorted(moved) if p > after and p in self.st.products][:limit]
 
     def _level(self, product_id: int, warehouse_id: int) -> StockLevel:
         # Read only: as in SQL, a counter appears when stock is counted, not when a reservation fails

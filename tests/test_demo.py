@@ -235,9 +235,12 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(feed + r"\[\('22197', \d+\), \('85123A', \d+\)\] unknown \['NOPE-1'\]", out)
     # The intake API channel: a status callback set, its orders changed since an hour ago, each change at its URL.
     fed = r"\$ ordergram apikey callback 'web shop' http://127\.0\.0\.1:\d+/hook .*\n"
+    fed += r"🌐 web shop: GET /api/v1/stock/levels\?limit=100 \(its stock sync: \d+ products; .*\) → 200\n"
     fed += r"🌐 web shop: POST /api/v1/orders \(Bea's, WEB-1003\) → 201 (\w{8})\n"
     fed += r"🌐 web shop: GET /api/v1/orders\?changed_since=\S+Z → 200 "
-    fed += r"\[\('\w{8}', 'WEB-1001', '\w+'\), \('\1', 'WEB-1003', 'allocated'\)\]\n.*\n"
+    fed += r"\[\('\w{8}', 'WEB-1001', '\w+'\), \('\1', 'WEB-1003', 'allocated'\)\]\n"
+    # Its next stock sync: only what Bea's order moved (her popcorn holders), not every product again.
+    fed += r"🌐 web shop: GET /api/v1/stock/levels\?changed_since=… \(its next sync\) → 200 \[\('22197', \d+\)\]\n.*\n"
     fed += r"📬 the web shop's receiver: order\.placed \1 – → allocated · signature ok\n"
     fed += r"📬 the web shop's receiver: order\.status_changed \1 allocated → picking · signature ok\n"
     # Its exchange: the replacement is the channel's, told naming the order it replaces; the receiver retired, what

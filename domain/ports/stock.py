@@ -7,13 +7,31 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.money import Money
-from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
+from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel, StockMark
 from domain.stock_counts import BinCount
 from domain.warehouse import Warehouse
 
 
 class StockRepository(Protocol):
     async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]: ...
+    async def feed_mark(self) -> StockMark:
+        """ "Stock as of now" for the stock feed: take it before reading; a product whose available
+        quantity moves after it is in ``changed_since(mark, …)`` (the rule beside the SQL:
+        ``storage.repositories.stock_changes``)."""
+        ...
+
+    async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
+        """Products (id, SKU) past id ``after`` whose available quantity (a counter's on_hand -
+        reserved) moved since the mark ``since`` was taken, by id, ``limit`` at most (a product may
+        come that did not, never one that did and is left out); ``StockMark(0)``: every product
+        with a counter."""
+        ...
+
+    async def levels_now(self, product_ids: Sequence[int]) -> list[StockLevel]:
+        """``levels`` as the database has them now, never an older cached copy: what goes out with a
+        feed marker must be at least as new as it."""
+        ...
+
     async def try_reserve(self, product_id: int, warehouse_id: int, quantity: int) -> bool: ...
     async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None: ...
     async def lock_positions(self, places: Iterable[tuple[int, int]]) -> None:

@@ -11,7 +11,7 @@ from domain.catalog import normalize_sku
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.orders import Order
 from domain.ports import Clock, UnitOfWork
-from domain.stock import StockLevel
+from domain.stock import StockLevel, StockMark
 from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.intake import IdempotencyConflict, InvalidField, RequestInProgress
 from domain.usecases.inventory import goods_received
@@ -44,11 +44,14 @@ MAX_STOCK_SKUS = 100  # products an answer of the stock feed holds at most: a pa
 @dataclass(frozen=True, slots=True)
 class StockFeed:
     """Several products' stock, each as ``api_stock`` gives one's; ``unknown``: SKUs asked that no
-    product has; ``after``: where the next page starts (None: this was the last)."""
+    product has; ``after``: where the next page starts (None: this was the last); ``mark``: stock
+    as of before this was read (a whole catalog's first page's covers all its pages; None on the
+    others), for ``api_stock_changes`` next time."""
 
     stock: list[tuple[str, list[tuple[str, StockLevel]]]]
     unknown: list[str]
     after: int | None
+    mark: StockMark | None = None
 
 
 async def api_stock_feed(
@@ -68,6 +71,8 @@ async def api_stock_feed(
             raise InvalidField(field="sku", reason=f"not a SKU: {sku!r}") from None
     unknown: list[str] = []
     async with uow.read_only():
+        # Before anything is read; a later page's levels are as new as the first page's mark too
+        mark = await uow.stock.feed_mark() if asked or not after else None
         if asked:
             ids = await uow.products.ids_by_sku(list(asked))
             page, more = [(ids[sku], sku) for sku in asked if sku in ids], False
@@ -75,16 +80,53 @@ async def api_stock_feed(
         else:
             page = await uow.products.sku_page(after=after, limit=limit + 1)  # one more: is there a next page?
             page, more = page[:limit], len(page) > limit
-        codes = {w.id: w.code for w in await uow.warehouses.all()}
-        levels = await uow.stock.levels([product_id for product_id, _ in page])
+        stock = await _stock_of(uow, page)
+    return StockFeed(stock, unknown, page[-1][0] if more else None, mark)
+
+
+async def _stock_of(uow: UnitOfWork, page: list[tuple[int, str]]) -> list[tuple[str, list[tuple[str, StockLevel]]]]:
+    """Each product's levels per warehouse, from the database (a cached copy may be older than a mark)."""
+    codes = {w.id: w.code for w in await uow.warehouses.all()}
     of: dict[int, list[StockLevel]] = {}
-    for level in levels:
+    for level in await uow.stock.levels_now([product_id for product_id, _ in page]):
         of.setdefault(level.product_id, []).append(level)
-    return StockFeed(
-        [(sku, _per_warehouse(codes, of.get(product_id, ()))) for product_id, sku in page],
-        unknown,
-        page[-1][0] if more else None,
-    )
+    return [(sku, _per_warehouse(codes, of.get(product_id, ()))) for product_id, sku in page]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPoint:
+    """Where a channel's stock feed stands: changes since the mark ``since``; in the middle of a
+    read of them, that read's own mark ``upto`` and the last product it gave (``after``)."""
+
+    since: StockMark
+    upto: StockMark | None = None
+    after: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StockChanges:
+    """The products whose available quantity moved, as ``api_stock_feed`` gives them; ``point``:
+    where to ask next; ``more``: more moved products wait now (ask at once)."""
+
+    stock: list[tuple[str, list[tuple[str, StockLevel]]]]
+    point: FeedPoint
+    more: bool
+
+
+async def api_stock_changes(
+    uow: UnitOfWork, *, key: ApiKey, point: FeedPoint, limit: int = MAX_STOCK_SKUS
+) -> StockChanges:
+    """ "What changed since my last sync": the products whose available quantity moved after
+    ``point``'s mark, by id, a page at a time. A read's first page takes a new mark before it
+    reads; its last page hands that mark on, so what moved while the pages were read, on a page
+    already given, comes next time (the rule: ``storage.repositories.stock_changes``)."""
+    key.require(Scope.STOCK_READ)
+    async with uow.read_only():
+        upto = point.upto or await uow.stock.feed_mark()
+        page = await uow.stock.changed_since(point.since, after=point.after, limit=limit + 1)
+        page, more = page[:limit], len(page) > limit
+        stock = await _stock_of(uow, page)
+    return StockChanges(stock, FeedPoint(point.since, upto, page[-1][0]) if more else FeedPoint(upto), more)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,12 @@ from domain.stock import (
     StockDrift,
     StockInvariantBroken,
     StockLevel,
+    StockMark,
 )
 from domain.stock_counts import BinCount
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
-from storage.repositories import changes, stock_counts
+from storage.repositories import changes, stock_changes, stock_counts
 from storage.repositories.cached import SNAPSHOT_CHUNK, fills
 from storage.repositories.purchasing import last_received
 from storage.repositories.sql import _chunks, _table, direct, fetch, insert_if_missing, run
@@ -168,6 +169,15 @@ class SqlStock:
             for pid, found in _by_product(levels, product_ids).items():
                 self.cache.put("levels", pid, found)  # StockLevel is frozen: shared safely
         return levels
+
+    async def feed_mark(self) -> StockMark:
+        return await stock_changes.mark(self.s)
+
+    async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
+        return await stock_changes.changed_since(self.s, since, after, limit)
+
+    async def levels_now(self, product_ids: Sequence[int]) -> list[StockLevel]:
+        return await stock_changes.levels_now(self.s, list(product_ids))
 
     async def _load_levels(self) -> bool:
         """Every stock counter into the read cache when due: browsing shows availability

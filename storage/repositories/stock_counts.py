@@ -45,7 +45,7 @@ _BIN_ROWS_OF = (
     .order_by(_BIN_STOCK.c.product_id, _BIN_STOCK.c.bin_id)  # a chunk's bins after its counters, in one order
     .with_for_update()
 )
-_NEW_COUNTER = insert(_STOCK).values(reserved=0)  # product_id, warehouse_id, on_hand, change_seq per row
+_NEW_COUNTER = insert(_STOCK).values(reserved=0)  # product_id, warehouse_id, on_hand, both seqs per row
 _MOVE = (
     update(_STOCK)
     .where(
@@ -53,7 +53,8 @@ _MOVE = (
         _STOCK.c.warehouse_id == bindparam("stock_warehouse_id"),
         _STOCK.c.on_hand + bindparam("delta") >= _STOCK.c.reserved,
     )
-    .values(on_hand=_STOCK.c.on_hand + bindparam("delta"), change_seq=bindparam("seq"))  # see number_for_bulk_write
+    # see number_for_bulk_write; every move changes the available quantity, so both numbers (0070)
+    .values(on_hand=_STOCK.c.on_hand + bindparam("delta"), change_seq=bindparam("seq"), available_seq=bindparam("seq"))
 )
 _SET_BIN = (
     update(_BIN_STOCK)
@@ -90,7 +91,13 @@ async def set_bin_quantities(
     seq = await number_for_bulk_write(session) if missing or moves else 0
     if missing:  # counted as they are created: one write a counter, not an insert and a move
         new = [
-            {"product_id": p, "warehouse_id": w, "on_hand": plan.on_hand.get((p, w), 0), "change_seq": seq}
+            {
+                "product_id": p,
+                "warehouse_id": w,
+                "on_hand": plan.on_hand.get((p, w), 0),
+                "change_seq": seq,
+                "available_seq": seq,
+            }
             for p, w in missing
         ]
         # Each row carries seq

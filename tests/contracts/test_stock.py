@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import InsufficientStock
 from domain.ports import UnitOfWork
-from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
+from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel, StockMark
 from domain.stock_counts import BinCount, CountsRefused
 from tests.contracts.conftest import NOW, a_customer, a_product, a_warehouse
 from tests.fakes import FakeUnitOfWork
@@ -275,3 +275,27 @@ async def test_many_counts_refused_name_each_count_below_reserved_and_write_noth
             await uow.stock.set_bin_quantities(counts, "count", "s", NOW)
     assert refused.value.refused == [(1, 3)]
     assert await _state(uow, shelf) == before
+
+
+async def test_the_feed_lists_a_product_whose_available_quantity_moved_after_the_mark_and_not_one_before(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    other = await a_product(uow, "MUG-2")
+    async with uow:
+        await uow.stock.set_bin_quantity(other, shelf.warehouse, "B-01-02-1", 5, "count", "staff:1", NOW)  # before
+        await uow.commit()
+    async with uow.read_only():
+        mark = await uow.stock.feed_mark()
+        assert await uow.stock.changed_since(mark, after=0, limit=10) == []
+        everything = await uow.stock.changed_since(StockMark(0), after=0, limit=10)
+    assert everything == sorted([(shelf.product, "MUG-1"), (other, "MUG-2")])
+    async with uow:
+        assert await uow.stock.try_reserve(shelf.product, shelf.warehouse, 2)
+        await uow.commit()
+    async with uow.read_only():
+        assert await uow.stock.changed_since(mark, after=0, limit=10) == [(shelf.product, "MUG-1")]
+        assert await uow.stock.changed_since(mark, after=shelf.product, limit=10) == []
+        assert await uow.stock.changed_since(StockMark(0), after=everything[0][0], limit=1) == everything[1:]
+        assert await uow.stock.levels_now([shelf.product]) == [StockLevel(shelf.product, shelf.warehouse, 10, 2)]
+        assert await uow.stock.levels_now([]) == []
+        assert await uow.stock.changed_since(await uow.stock.feed_mark(), after=0, limit=10) == []

@@ -1,4 +1,4 @@
-"""The intake API's stock feed: many SKUs' stock in one request, by SKU or a page of the whole catalog."""
+"""The intake API's stock feed: many SKUs' stock in one request, by SKU, a page of the whole catalog, or what moved."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.api import make_api_app
+from bot.api_feed_tokens import feed_token
 from bot.harness import RunningBot
 from domain.apikeys import Scope
+from domain.stock import StockMark
 from domain.usecases.api_keys import create_api_key
+from domain.usecases.intake_stock import FeedPoint
 from storage import models as m
 from tests.e2e.intake_api import ORDER
 
@@ -116,3 +119,65 @@ async def test_a_key_without_stock_read_learns_nothing_of_the_feed(shop_on_each_
         answer = await client.get("/api/v1/stock/levels?sku=85123A")
         problem = await answer.json()
     assert (answer.status, problem["scope"]) == (403, "stock:read") and "stock" not in problem
+
+
+async def _changes(client: Client, token: str, limit: int = 100) -> tuple[list[dict[str, Any]], str]:
+    """One read of the incremental feed, every page followed; the token to keep."""
+    seen: list[dict[str, Any]] = []
+    while True:
+        answer = await client.get("/api/v1/stock/levels", params={"changed_since": token, "limit": str(limit)})
+        page = await answer.json()
+        assert answer.status == 200, page
+        seen += page["stock"]
+        token = page["changes_token"]
+        if page["next_cursor"] is None:
+            return seen, token
+        assert page["next_cursor"] == token
+
+
+async def test_a_token_kept_from_a_stock_answer_brings_back_only_what_moved_since(
+    shop_on_each_engine: RunningBot, market: Client
+) -> None:
+    first = await (await market.get("/api/v1/stock/levels", params={"sku": "85123A"})).json()
+    token = first["changes_token"]
+    assert isinstance(token, str) and first["stock"][0]["available"] > 2
+    assert await _changes(market, token) == ([], token)  # nothing moved
+    placed = await market.post("/api/v1/orders", json=ORDER, headers={"Idempotency-Key": "feed-2"})
+    assert placed.status == 201, await placed.text()
+    moved, newer = await _changes(market, token, limit=1)
+    assert [entry["sku"] for entry in moved] == ["85123A"]
+    assert moved[0] == await _one(market, "85123A")
+    assert moved[0]["available"] == first["stock"][0]["available"] - 2
+    assert (await _changes(market, newer))[0] == []  # the order was brought once
+    paged = await (await market.get("/api/v1/stock/levels", params={"limit": "3"})).json()
+    later = await market.get("/api/v1/stock/levels", params={"limit": "3", "cursor": paged["next_cursor"]})
+    assert isinstance(paged["changes_token"], str) and (await later.json())["changes_token"] is None
+
+
+async def test_a_malformed_edited_or_foreign_token_is_a_problem_naming_changed_since(
+    shop_on_each_engine: RunningBot, market: Client
+) -> None:
+    token = (await (await market.get("/api/v1/stock/levels", params={"sku": "85123A"})).json())["changes_token"]
+    body, _, signature = token.partition(".")
+    foreign = feed_token(FeedPoint(StockMark(1)), "another shop's secret")
+    edited = feed_token(FeedPoint(StockMark(1)), shop_on_each_engine.runtime.settings.bot_token)[:-1] + "A"
+    for query, said in (
+        ([("changed_since", "yesterday")], "changes_token"),
+        ([("changed_since", "")], "changes_token"),
+        ([("changed_since", f"{body}x.{signature}")], "changes_token"),
+        ([("changed_since", foreign)], "changes_token"),
+        ([("changed_since", edited)], "changes_token"),
+        ([("changed_since", "é" * 40)], "changes_token"),
+        ([("changed_since", "x" * 2001)], "changes_token"),
+        ([("changed_since", token), ("sku", "85123A")], "not with sku or cursor"),
+        ([("changed_since", token), ("cursor", "5")], "not with sku or cursor"),
+        ([("changed_since", token), ("limit", "0")], "1 to 100"),
+    ):
+        answer = await market.get("/api/v1/stock/levels", params=query)
+        problem = await answer.json()
+        field = "limit" if said == "1 to 100" else "changed_since"
+        assert (answer.status, problem["field"], problem["title"]) == (422, field, "Invalid request"), problem
+        assert said in problem["detail"], problem
+    document = await (await market.get("/api/v1/openapi.json")).json()
+    names = [p["name"] for p in document["paths"]["/api/v1/stock/levels"]["get"]["parameters"]]
+    assert names == ["sku", "limit", "cursor", "changed_since"]
