@@ -17,7 +17,8 @@ from rapidfuzz.distance import OSA, Indel
 # (OSA): at most one for a word of 4–5 letters, two from 6 on; among as close, the most alike by
 # letters kept (Indel), then the alphabetically first, so a text is always corrected alike. A word of
 # three letters or fewer ("mug", "tee") is too short to guess, and one with a digit is a code, not a
-# word: neither is corrected. Compared as a search compares names: lower case, "ё" read as "е".
+# word: neither is corrected. Compared as a search compares names: lower case, "ё" read as "е". A
+# correction that only changed words' forms ("mugs" → "mug", ``word_form``) is searched but not said.
 MIN_CORRECTED = 4
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -40,6 +41,15 @@ def words_of(names: Iterable[str]) -> set[str]:
 
 def _is_word(word: str) -> bool:
     return word.replace("-", "").replace("'", "").replace("’", "").isalpha()
+
+
+def word_form(typed: str, meant: str) -> bool:
+    """Another form of one word rather than a mistyping of it: one is the other with an ending
+    ("mugs", "mug"; «свечами», «свеча») or only the last letter differs («кружки», «кружка»).
+    "jumpr" for "jumper" and «свитр» for «свитер» lose a letter inside the word: mistyped."""
+    if typed.startswith(meant) or meant.startswith(typed):
+        return True
+    return len(typed) == len(meant) and typed[:-1] == meant[:-1]
 
 
 def allowed_edits(word: str) -> int:
@@ -89,6 +99,13 @@ class SearchWords:
             )
         ]
         return min(found)[2] if found else None
+
+    def only_word_forms(self, text: str, corrected: str) -> bool:
+        """Whether ``corrected`` changed only the forms of ``text``'s words ("mugs" → "mug", «кружки» →
+        «кружка»), not their spelling: a search by word forms finds those without a word said
+        (``word_form``), so the correction must not say the customer mistyped them."""
+        pairs = zip(_WORD.findall(folded(text)), _WORD.findall(folded(corrected)), strict=False)
+        return all(word_form(typed, meant) for typed, meant in pairs)
 
     def corrected(self, text: str) -> str:
         """``text`` with its mistyped words corrected, or "" when none is."""

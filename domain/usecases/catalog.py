@@ -94,7 +94,8 @@ class SearchResults:
     total: int  # every match, all of them reachable through ``pages``
     page: int
     pages: int
-    corrected: str = ""  # the text searched instead when the typed one found nothing (``domain.search_words``)
+    # The text searched instead when the typed one found nothing and was misspelt (``domain.search_words``)
+    corrected: str = ""
 
 
 def _shown_currency(currency: str, fallback: str, rates: Rates) -> str:
@@ -467,17 +468,21 @@ async def search_products(
     "from" price, for a list of products (the Mini App's); the chat's lines name one variant
     at its own price and need none (not looking spares a family read and a products read).
     A text that finds nothing as typed is corrected to the catalog's words and searched again
-    (``SearchResults.corrected``, ``domain.search_words``); one with no word to correct, or whose
+    (``SearchResults.corrected``, ``domain.search_words``; said only when a word was misspelt, not
+    when only its form differs: "mugs" finds the mugs as it did before); one with no word to correct, or whose
     correction finds nothing, is looked for by its words' stems. Every page is found alike, so
     count and pages are those of the text searched."""
     async with uow.read_only():
         page = max(page, 0)
         products, total = await uow.products.search(text, page * page_size, page_size, word_forms=False)
-        corrected = ""
-        if not total and (corrected := (await uow.products.search_words()).corrected(text)):
-            products, total = await uow.products.search(corrected, page * page_size, page_size)
+        corrected = said = ""
+        if not total:
+            words = await uow.products.search_words()
+            if corrected := words.corrected(text):
+                products, total = await uow.products.search(corrected, page * page_size, page_size)
+                said = "" if words.only_word_forms(text, corrected) else corrected
         if not total:  # nothing corrected, or the correction found nothing: the words' stems as typed
-            corrected = ""
+            corrected = said = ""
             products, total = await uow.products.search(text, page * page_size, page_size)
         text = corrected or text
         shown, pages = _pages(total, page, page_size)
@@ -485,7 +490,7 @@ async def search_products(
             products, total = await uow.products.search(text, shown * page_size, page_size)
             shown, pages = _pages(total, shown, page_size)
         cards = await _cards(uow, products, currency, fallback_currency, language, price_group, today, lowest)
-        return SearchResults(cards, total, shown, pages, corrected)
+        return SearchResults(cards, total, shown, pages, said)
 
 
 async def orderable_matches(uow: UnitOfWork, *, text: str, limit: int, language: str = "") -> list[Product]:

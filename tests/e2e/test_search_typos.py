@@ -60,6 +60,25 @@ async def test_a_search_found_as_typed_or_too_short_to_guess_is_not_corrected(ru
     assert "Nothing found for “jmp”" in short.text
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "sku", "found_line"),
+    [
+        ("en", "jumpers", "JUMPER", "1 product found"),
+        ("en", "lanterns", "LANTERN", "1 product found"),
+        ("ru", "свитера", "JUMPER", "Найден 1 товар"),
+        ("ru", "фонарики", "LANTERN", "Найден 1 товар"),
+    ],
+)
+async def test_another_form_of_a_word_finds_its_products_without_saying_it_was_mistyped(
+    running: RunningBot, language: str, typed: str, sku: str, found_line: str
+) -> None:
+    await add_products(running)
+    alice = SandboxUser(running.server, 1937, "Alice", language_code=language)
+    found = (await alice.send(f"/search {typed}")).last
+    assert f"({sku})" in found.text and found_line in found.text
+    assert "Showing results for" not in found.text and "Показаны результаты" not in found.text
+
+
 async def test_the_typed_text_is_shown_escaped_and_shortened(running: RunningBot) -> None:
     await add_products(running)
     alice = SandboxUser(running.server, 1934, "Alice")

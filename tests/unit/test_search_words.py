@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.search_words import SearchWords
+from domain.search_words import SearchWords, word_form
 
 CATALOG = SearchWords.of(
     ["Wool jumper", "T-shirt, white", "Paper lantern", "Свеча ароматическая", "Ёлка", "Mug", "Kitchen", "Jumpsuit"]
@@ -49,3 +49,24 @@ def test_six_letters_allow_two_edits_and_five_one() -> None:
 
 def test_the_vocabulary_holds_each_word_once_in_every_language() -> None:
     assert len(SearchWords.of(["Mug", "mug", "Кружка", "кружка"])) == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "form"),
+    [
+        ("mugs", "mug", True),  # an ending added
+        ("свечами", "свеча", True),
+        ("кружки", "кружка", True),  # only the last letter differs
+        ("jumper", "jumpers", True),
+        ("jumpr", "jumper", False),  # a letter lost inside the word: mistyped
+        ("свитр", "свитер", False),
+        ("lantren", "lantern", False),
+    ],
+)
+def test_a_word_differing_only_in_its_ending_is_another_form_not_a_typo(typed: str, meant: str, form: bool) -> None:
+    assert word_form(typed, meant) is form
+
+
+def test_a_correction_is_said_when_any_word_of_it_was_misspelt() -> None:
+    assert CATALOG.only_word_forms("mugs", "mug")
+    assert not CATALOG.only_word_forms("mugs jumpr", "mug jumper")
