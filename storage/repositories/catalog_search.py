@@ -151,7 +151,8 @@ async def _read(
 # ``words``) by the same rule as a text's matches: any committed write to products, their
 # translations or categories clears it whole, so a new product's words correct the next search in
 # this process at once, another process's within the catalog's minute (``TTL_OF``). One entry:
-# the set of words of a 100,000-product catalog is built in a fraction of a second (bench/search_typos.py).
+# a 100,000-product catalog's words take seconds to build (2.7-3.8 s, README's bench/search_typos.py
+# figures), paid by the first mistyped search after a catalog change, not by each one.
 _C, _CT = m.CategoryRow, m.CategoryTranslationRow
 _NAMES = fills(
     "words",
@@ -169,7 +170,7 @@ async def words(session: AsyncSession, cache: CacheView | None) -> SearchWords:
     if cache is not None and (kept := cache.get("words", "")) is not None:
         return cast(SearchWords, kept)
     names = [row[0] for row in await fetch(session, _NAMES, {})]
-    found = await asyncio.to_thread(SearchWords.of, names)  # ~0.1 s a 100,000 names: others' updates go on
+    found = await asyncio.to_thread(SearchWords.of, names)  # seconds for 100,000 names: others' updates go on
     if cache is not None:
         cache.put("words", "", found)
     return found
