@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, union
+from sqlalchemy import bindparam, func, literal_column, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import ProductStatus
@@ -38,7 +38,9 @@ _P, _T = m.ProductRow, m.ProductTranslationRow
 def folded(column: Any) -> Any:
     """A name as a search compares it: lower case, "ё" read as "е" (Russian readers type "елка"
     for "Ёлка", and a name may be stored either way), alike on SQLite and PostgreSQL."""
-    return func.replace(func.lower(column), "ё", "е")
+    # The constants inline, not bound: PostgreSQL's trigram indexes (migration 0071) are on this very
+    # expression, and a planner matches an index's expression only to the same text.
+    return func.replace(func.lower(column), literal_column("'ё'"), literal_column("'е'"))
 
 
 def pattern_of(needle: str) -> str:
@@ -49,10 +51,26 @@ def pattern_of(needle: str) -> str:
 
 _SHOWN = _P.status != ProductStatus.HIDDEN.value  # hidden products are not found
 _EXACT = (_P.sku == bindparam("sku")) | (_P.barcode == bindparam("needle"))
-_TRANSLATED = _P.id.in_(select(_T.product_id).where(folded(_T.name).like(bindparam("pattern"), escape="\\")))
-_NAMED = folded(_P.name).like(bindparam("pattern"), escape="\\") | _TRANSLATED
-_FIRST_NAMED = select(func.min(_P.id)).where(_SHOWN, _NAMED).group_by(_P.group_id)  # one hit per parent
-_WHERE = (_SHOWN, _EXACT | _P.id.in_(_FIRST_NAMED))
+
+
+def _named(name: str) -> Any:
+    """Whether a product's name, in any language, holds parameter ``name``'s pattern. The ids of
+    each table's matches united, not ``name LIKE … OR id IN (…)``: PostgreSQL reaches each side by
+    its trigram index (migration 0071), where an OR with a subquery reads every product."""
+    return _P.id.in_(
+        union(
+            select(_P.id).where(_contains(_P.name, name)),
+            select(_T.product_id).where(_contains(_T.name, name)),
+        )
+    )
+
+
+def _contains(column: Any, name: str) -> Any:
+    return folded(column).like(bindparam(name), escape="\\")
+
+
+_FIRST_NAMED = select(func.min(_P.id)).where(_SHOWN, _named("pattern")).group_by(_P.group_id)  # one hit per parent
+_WHERE = (_SHOWN, _P.id.in_(union(select(_P.id).where(_EXACT), _FIRST_NAMED)))
 _COUNT = fills("search", select(func.count()).select_from(_P).where(*_WHERE))
 _PAGE = fills(
     "search",
@@ -84,18 +102,11 @@ def stems_of(needle: str) -> list[str]:
     return [] if stems == [needle.lower().replace("ё", "е")] else stems  # the same look again: none
 
 
-def _contains(column: Any, name: str) -> Any:
-    return folded(column).like(bindparam(name), escape="\\")
-
-
 @cache
 def _by_stems(count: int) -> tuple[Any, Any]:
     """The count and page statements finding every one of ``count`` stems (``s0``, ``s1``…) in a name."""
-    named = [
-        _contains(_P.name, f"s{i}") | _P.id.in_(select(_T.product_id).where(_contains(_T.name, f"s{i}")))
-        for i in range(count)
-    ]
-    first = select(func.min(_P.id)).where(_SHOWN, *named).group_by(_P.group_id)  # one hit per parent
+    every = (_named(f"s{i}") for i in range(count))
+    first = select(func.min(_P.id)).where(_SHOWN, *every).group_by(_P.group_id)  # one hit per parent
     where = (_SHOWN, _P.id.in_(first))
     counted = fills("search", select(func.count()).select_from(_P).where(*where))
     page = select(_P.id).where(*where).order_by(_P.name, _P.id).offset(bindparam("offset")).limit(bindparam("limit"))

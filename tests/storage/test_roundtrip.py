@@ -36,8 +36,13 @@ def uow_for(engine: AsyncEngine) -> SqlUnitOfWork:
 
 
 async def test_migrations_from_empty_match_the_models(engine: AsyncEngine) -> None:
+    def compared(thing: object, name: str | None, kind: str, reflected: bool, _to: object) -> bool:
+        # PostgreSQL's trigram indexes (migration 0071) are made only where pg_trgm can be created.
+        return not (kind == "index" and reflected and (name or "").endswith("_trgm"))
+
     def diff(connection):
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": compared}
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, m.Base.metadata)
 
     async with engine.connect() as connection:
