@@ -227,6 +227,9 @@ async def test_every_documented_query_parameter_is_taken(api) -> None:
     document = await (await client.get("/api/v1/openapi.json")).json()
     for path, operation in _gets(document):
         for parameter in (p for p in operation.get("parameters", []) if p["in"] == "query"):
-            name = parameter["name"]
-            answer = await client.get(path, params={name: QUERY_EXAMPLES[name]}, headers=auth)
+            name, value = parameter["name"], QUERY_EXAMPLES[parameter["name"]]
+            if (path, name) == ("/api/v1/stock/levels", "changed_since"):  # a token a stock answer gave, not a moment
+                given = await client.get(path, params={"sku": "85123A"}, headers=auth)
+                value = (await given.json())["changes_token"]
+            answer = await client.get(path, params={name: value}, headers=auth)
             assert answer.status in (200, 404), (path, name, await answer.text())
