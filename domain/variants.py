@@ -18,6 +18,12 @@ class BadOptions(DomainError):
     key = N_("options must be written as Name=value;Name=value (up to 3), got “{value}”")
 
 
+class OptionTooLong(BadOptions):
+    """Written right but too long for a button: said so, not told to write Name=value as it was."""
+
+    key = N_("an option's name or value is up to 64 characters; “{value}…” has {count}")
+
+
 class TooManyOptions(DomainError):
     key = N_("a product has at most 3 options, got {count}")
 
@@ -34,8 +40,10 @@ def parse_options(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         name, sep, value = pair.partition("=")
         name, value = " ".join(name.split()), " ".join(value.split())
         casefolded = [n.casefold() for n in names]
-        if not sep or not name or not value or len(name) > MAX_OPTION_TEXT or len(value) > MAX_OPTION_TEXT:
+        if not sep or not name or not value:
             raise BadOptions(value=text[:100])
+        if too_long := next((word for word in (name, value) if len(word) > MAX_OPTION_TEXT), None):
+            raise OptionTooLong(value=too_long[:20], count=len(too_long))
         if name.casefold() in casefolded:
             raise BadOptions(value=text[:100])
         names.append(name)
@@ -321,6 +329,8 @@ def translate_options(
         return others
     try:
         names, values = parse_options(text)
+    except OptionTooLong:
+        raise
     except DomainError:
         names, values = (), ()
     if not names or len(names) != len(product.option_names):
