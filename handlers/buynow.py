@@ -44,8 +44,8 @@ def _address(address: TelegramAddress | None) -> ShippingAddress:
     )
 
 
-def _option(quote: ShippingQuote) -> ShippingOption:
-    title = _("{service}, by {date}").format(service=quote.label, date=format_day(quote.eta))
+def _option(quote: ShippingQuote, timezone: str) -> ShippingOption:
+    title = _("{service}, by {date}").format(service=quote.label, date=format_day(quote.eta, timezone))
     price = LabeledPrice(label=_("Shipping"), amount=quote.price.amount)
     return ShippingOption(id=str(quote.rate.id), title=title[:MAX_OPTION_TITLE], prices=[price])
 
@@ -90,9 +90,9 @@ async def shipping_options(query: ShippingQuery, uow: UnitOfWork, clock: Clock, 
             language=reading_language(),
         )
     except DomainError as refused:
-        await query.answer(ok=False, error_message=domain_message(refused, html=False))
+        await query.answer(ok=False, error_message=domain_message(refused, html=False, timezone=settings.timezone))
         return
-    await query.answer(ok=True, shipping_options=[_option(quote) for quote in found])
+    await query.answer(ok=True, shipping_options=[_option(quote, settings.timezone) for quote in found])
 
 
 @router.pre_checkout_query()
@@ -113,8 +113,8 @@ async def buy_now_pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork, clock: 
             language=reading_language(),
         )
     except DomainError as refused:
-        await query.answer(ok=False, error_message=domain_message(refused, html=False))
-        await payment_failed(query, settings, domain_message(refused))
+        await query.answer(ok=False, error_message=domain_message(refused, html=False, timezone=settings.timezone))
+        await payment_failed(query, settings, domain_message(refused, timezone=settings.timezone))
         return
     await query.answer(ok=True)
 

@@ -43,18 +43,19 @@ COUNTS = frozenset(
 )
 
 
-def domain_message(error: DomainError, *, html: bool = True) -> str:
+def domain_message(error: DomainError, *, html: bool = True, timezone: str = "UTC") -> str:
     """Translate the error's message key and fill in its parameters; parameters that carry a
     code (a status, a role) are shown by their name in the reader's language. Parameters are
     often what someone typed: shortened, and escaped for a message (``html``); an alert
     shows plain text. A product's name keeps its variant ("… (M / White)") when cut: the part
-    that says which one is refused."""
+    that says which one is refused. A day (a preorder's release) is written as the shop's ``timezone``'s country
+    writes the reader's language."""
     params = {
         name: label(ERROR_PARAM_LABELS[name], str(value))
         if name in ERROR_PARAM_LABELS
         else format_money(value)
         if isinstance(value, Money)
-        else format_day(value)
+        else format_day(value, timezone)
         if isinstance(value, date) and not isinstance(value, datetime)
         else format_number(value)
         if name in COUNTS and type(value) is int
@@ -82,15 +83,15 @@ async def on_error(event: ErrorEvent, **data: Unpack[HandlerData]) -> None:
         attempt = event.update.message.text if event.update.message else event.update.event_type
         log.warning("refused staff action to user %s: %r", user.id if user else "?", attempt)
     locale = locale_for(data.get("reader", data.get("customer")), data.get("event_from_user"), i18n)
-    query = event.update.callback_query
+    query, zone = event.update.callback_query, data["settings"].timezone
     with i18n.context(), i18n.use_locale(locale):
         if query is not None and not answered(query.id):
-            await query.answer(shorten(_reply(error, pressed=True, html=False), MAX_ALERT), show_alert=True)
+            await query.answer(shorten(_reply(error, zone, pressed=True, html=False), MAX_ALERT), show_alert=True)
             return
         # A message, or a press already answered before the error: say it in the chat.
         message = event.update.message or (query.message if query else None)
         if message is not None:
-            await _say(data["bot"], message, _reply(error, pressed=query is not None, html=True))
+            await _say(data["bot"], message, _reply(error, zone, pressed=query is not None, html=True))
 
 
 async def _say(bot: Bot, message: Message | InaccessibleMessage, text: str) -> None:
@@ -105,9 +106,9 @@ async def _say(bot: Bot, message: Message | InaccessibleMessage, text: str) -> N
         await bot.send_message(message.chat.id, text)
 
 
-def _reply(error: Exception, *, pressed: bool, html: bool) -> str:
+def _reply(error: Exception, timezone: str, *, pressed: bool, html: bool) -> str:
     if isinstance(error, NotFound) and pressed:
         return _("This item is no longer available. Please open the menu again.")
     if isinstance(error, DomainError):
-        return domain_message(error, html=html)
+        return domain_message(error, html=html, timezone=timezone)
     return _("Sorry, something went wrong on our side. Please try again in a minute.")

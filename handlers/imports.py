@@ -22,6 +22,7 @@ from domain.usecases.import_files import KINDS, import_file, import_permission
 from domain.usecases.imports import HISTORY_WEEKS, STOCK_COUNTED, ImportReport
 from domain.usecases.staff import require
 from handlers.category_moves import moves_note
+from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.labels import label
 from handlers.views.rendering import fill, fill_text, format_day, format_number
@@ -40,7 +41,9 @@ def _usage() -> str:
 
 
 @router.message(Command("import"), F.document)
-async def import_document(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
+async def import_document(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, i18n: I18n, settings: ShopSettings
+) -> None:
     assert message.from_user is not None and message.document is not None and message.bot is not None
     document = message.document
     name = document.file_name or "file.csv"
@@ -62,11 +65,18 @@ async def import_document(message: Message, command: CommandObject, uow: UnitOfW
     # hears). Others are answered meanwhile: updates of different people are handled side by
     # side, and the import gives the event loop a turn while it reads and writes; this
     # person's next update waits its turn, as each person's updates do.
-    await _import(message, uow, clock, kind, name, data, i18n.available_locales)
+    await _import(message, uow, clock, kind, name, data, i18n.available_locales, settings.timezone)
 
 
 async def _import(
-    message: Message, uow: UnitOfWork, clock: Clock, kind: str, name: str, data: bytes, languages: Container[str]
+    message: Message,
+    uow: UnitOfWork,
+    clock: Clock,
+    kind: str,
+    name: str,
+    data: bytes,
+    languages: Container[str],
+    timezone: str,
 ) -> None:
     assert message.from_user is not None
     try:
@@ -86,7 +96,7 @@ async def _import(
         log.exception("import of %s by %s failed", kind, message.from_user.id)
         await message.answer(_("Sorry, something went wrong on our side. Please try again in a minute."))
         return
-    await message.answer(summary(kind, report))
+    await message.answer(summary(kind, report, timezone))
 
 
 @router.message(Command("import"))
@@ -126,7 +136,7 @@ def _rejection(name: str, rejected: ImportRejected) -> str:
     return "\n".join(lines)
 
 
-def summary(kind: str, report: ImportReport, *, html: bool = True) -> str:
+def summary(kind: str, report: ImportReport, timezone: str, *, html: bool = True) -> str:
     """What the file did, in the reader's language: created, updated, unchanged, skipped. Plain text,
     escaped once at the end for a message (``html``); a page shows it as text."""
     text = _("{kind}: {created} created, {updated} updated, {unchanged} unchanged.").format(
@@ -144,7 +154,7 @@ def summary(kind: str, report: ImportReport, *, html: bool = True) -> str:
             "{n} row before {day} ignored: forecasts keep {weeks} weeks.",
             "{n} rows before {day} ignored: forecasts keep {weeks} weeks.",
             report.skipped,
-        ).format(n=format_number(report.skipped), day=format_day(report.skipped_before), weeks=HISTORY_WEEKS)
+        ).format(n=format_number(report.skipped), day=format_day(report.skipped_before, timezone), weeks=HISTORY_WEEKS)
     if report.not_sold:
         text += " " + fill_text(
             ngettext(

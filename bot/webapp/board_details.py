@@ -66,7 +66,7 @@ def _order_row(runtime: Runtime, order: Order) -> dict[str, Any]:
         "status": order.status.value,
         "status_label": label("status", order.status.value),
         "placed": _when(runtime, order.created_at),
-        "due": eta.isoformat() if eta else None,
+        "due": format_day(eta, _zone(runtime)) if eta else None,  # shown as it is
     }
 
 
@@ -104,7 +104,7 @@ async def get_order(request: web.Request) -> web.Response:
                     "status": entry.to_status.value,
                     "status_label": label("status", entry.to_status.value),
                     "who": actor_name(view.who(entry.actor)),
-                    "why": history_reason(entry.reason),
+                    "why": history_reason(entry.reason, _zone(runtime)),
                 }
                 for entry in order.history
             ],
@@ -175,13 +175,13 @@ async def _low_stock(runtime: Runtime, staff_id: int, _where: str) -> list[dict[
             "reorder_point_text": format_number(x.reorder.reorder_point),
             "on_order": x.on_order.units if x.on_order else 0,
             "expected_on": x.on_order.expected_on.isoformat() if x.on_order and x.on_order.expected_on else None,
-            "on_order_text": _on_order_text(x.on_order),
+            "on_order_text": _on_order_text(x.on_order, _zone(runtime)),
         }
         for x in lines[:LIST_LIMIT]
     ]
 
 
-def _on_order_text(on_order: OnOrder | None) -> str:
+def _on_order_text(on_order: OnOrder | None, timezone: str) -> str:
     """What sent purchase orders bring and when, in /lowstock's words (a draft is not on order)."""
     if on_order is None:
         return ""
@@ -189,7 +189,7 @@ def _on_order_text(on_order: OnOrder | None) -> str:
         return _("on order: %(n)s") % {"n": format_number(on_order.units)}
     return _("on order: %(n)s, expected %(date)s") % {
         "n": format_number(on_order.units),
-        "date": format_day(on_order.expected_on),
+        "date": format_day(on_order.expected_on, timezone),
     }
 
 

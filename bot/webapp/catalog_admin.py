@@ -385,7 +385,9 @@ async def post_import(request: web.Request) -> web.Response:
             status=422,
             content_type=PROBLEM,
         )
-    return web.json_response({"imported": True, "summary": summary(kind, report, html=False)})
+    return web.json_response(
+        {"imported": True, "summary": summary(kind, report, runtime.settings.timezone, html=False)}
+    )
 
 
 async def catalog_page(request: web.Request) -> web.Response:

@@ -152,7 +152,11 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
         except WebProblem as p:
             response = problem(p.status, p.title, p.detail)
         except DomainError as error:
-            response = problem(_status(error), type(error).__name__, domain_message(error, html=False))
+            response = problem(
+                _status(error),
+                type(error).__name__,
+                domain_message(error, html=False, timezone=runtime.settings.timezone),
+            )
         except web.HTTPException as http:
             if http.status < 400:
                 raise

@@ -24,7 +24,7 @@ PAGE_SIZE = 24
 MAX_CATEGORIES = 500  # a category tree's level in one answer (chips, not a paged list)
 
 
-def _card(card: ProductCard) -> dict[str, Any]:
+def _card(card: ProductCard, timezone: str) -> dict[str, Any]:
     p = card.product
     return {
         "id": p.id,
@@ -55,7 +55,7 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "next": card.terms.up(card.in_cart),  # what "Add to cart" asks for: the price list's minimum, then packs
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
         "variant": p.variant_label,
-        "stock_text": _stock_text(card),
+        "stock_text": _stock_text(card, timezone),
         # The chat card's option buttons: only combinations that exist, each opening its variant.
         "options": [
             {
@@ -80,7 +80,7 @@ def _terms(card: ProductCard) -> str:
     return " ".join(["📦", *said]) if said else ""
 
 
-def _stock_text(card: ProductCard) -> str:
+def _stock_text(card: ProductCard, timezone: str) -> str:
     """What the chat's card says of the stock (or why it cannot be ordered), in the reader's language."""
     if not card.product.orderable:
         return _("Discontinued: this product can no longer be ordered.")
@@ -89,10 +89,10 @@ def _stock_text(card: ProductCard) -> str:
     if not card.in_stock and card.backorder is not None and card.can_wait:
         offer = card.backorder
         if offer.preorder and offer.release_date:
-            said = _("Preorder: released on %(date)s.") % {"date": format_day(offer.release_date)}
+            said = _("Preorder: released on %(date)s.") % {"date": format_day(offer.release_date, timezone)}
         else:
             said = _("Out of stock, but you can order it now: it ships when the next delivery arrives.")
-        expected = _("Expected by %(date)s.") % {"date": format_day(offer.expected)} if offer.expected else ""
+        expected = _("Expected by %(date)s.") % {"date": format_day(offer.expected, timezone)} if offer.expected else ""
         return f"{said} {expected}".strip()
     if card.is_low:
         return ngettext("Only %(num)d left", "Only %(num)d left", card.available) % {"num": card.available}
@@ -155,7 +155,11 @@ async def get_products(request: web.Request) -> web.Response:
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
         page, pages, trail = found.page, found.pages, found.trail  # from the top down to this category
         corrected = ""
-    listed = {"products": [_card(c) for c in cards], "children": _categories(children), "total": total}
+    listed = {
+        "products": [_card(c, runtime.settings.timezone) for c in cards],
+        "children": _categories(children),
+        "total": total,
+    }
     listed |= {"corrected": corrected} if corrected else {}
     return web.json_response(listed | {"page": page, "pages": pages, "trail": _categories(trail)})
 
@@ -176,7 +180,7 @@ async def get_product(request: web.Request) -> web.Response:
         ),  # a sold-out one may be ordered to wait (a backorder, a preorder)
         listed_sibling=True,  # a variant hidden since its option was shown: what is sold of it, said (as in chat)
     )
-    shown = _card(card)
+    shown = _card(card, runtime.settings.timezone)
     if card.product.id != asked:
         shown["notice"] = _("That option is no longer sold; the card shows what is.")
     return web.json_response(shown)

@@ -42,7 +42,7 @@ async def cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
                 "unit_price": money(line.unit_price),
                 "total": money(line.total),
                 "expired": line.expired,  # no longer held: checkout takes it again if stock allows
-                "waiting": _waiting(line),
+                "waiting": _waiting(line, runtime.settings.timezone),
                 "each": _each(line),
             }
             for line in cart.lines
@@ -64,7 +64,7 @@ async def cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
     }
 
 
-def _waiting(line: CartLine) -> str:
+def _waiting(line: CartLine, timezone: str) -> str:
     """What the chat's cart says of a line's part that waits for stock (a backorder, a preorder)."""
     if not line.waiting:
         return ""
@@ -76,7 +76,11 @@ def _waiting(line: CartLine) -> str:
             "%(num)d not in stock: they will wait for the next delivery",
             line.waiting,
         )
-    when = _("expected by %(date)s") % {"date": format_day(line.expected)} if line.expected else _("date not known yet")
+    when = (
+        _("expected by %(date)s") % {"date": format_day(line.expected, timezone)}
+        if line.expected
+        else _("date not known yet")
+    )
     return f"{said % {'num': line.waiting}}, {when}"
 
 

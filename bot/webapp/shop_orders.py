@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
@@ -30,6 +31,10 @@ LINES_SHOWN = 100  # a business's long order is listed whole, as its receipt is
 def _when(request: web.Request, value: Any) -> str:
     renderer: Renderer = runtime_of(request).dp["renderer"]
     return renderer.format_when(value) if value else ""
+
+
+def _day(request: web.Request, value: date) -> str:
+    return format_day(value, runtime_of(request).settings.timezone)
 
 
 async def get_orders(request: web.Request) -> web.Response:
@@ -106,7 +111,7 @@ async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, An
         "total": money(order.total),
         "delivery": await _delivery(request, order),
         "payment": label("payment", order.payment_terms),
-        "payment_state": _payment_state(order, tracking, actions["pay"]),
+        "payment_state": _payment_state(request, order, tracking, actions["pay"]),
         "tax_numbers": await _tax_numbers(request, order),
         "actions": actions,
         "po_number": order.reference,
@@ -155,7 +160,10 @@ async def _delivery(request: web.Request, order: Order) -> dict[str, str]:
         when = said % {"when": _when(request, came)}
     elif order.status is not OrderStatus.CANCELLED and delivery.eta:
         service = " ".join(x for x in (delivery.carrier, delivery.service) if x)
-        when = _("Expected delivery: %(date)s (%(service)s).") % {"date": format_day(delivery.eta), "service": service}
+        when = _("Expected delivery: %(date)s (%(service)s).") % {
+            "date": _day(request, delivery.eta),
+            "service": service,
+        }
     elif order.status is not OrderStatus.CANCELLED and delivery.ready_by:
         when = _("Ready for pickup from %(when)s.") % {"when": _when(request, delivery.ready_by)}
     if delivery.method is DeliveryMethod.PICKUP:
@@ -175,7 +183,7 @@ async def _tax_numbers(request: web.Request, order: Order) -> list[str]:
     return said
 
 
-def _payment_state(order: Order, tracking: OrderTracking, pay_here: bool) -> list[str]:
+def _payment_state(request: web.Request, order: Order, tracking: OrderTracking, pay_here: bool) -> list[str]:
     """What is left to pay or owed back, in the chat's words (``pay_here``: 💳 Pay is on the screen)."""
     said = []
     if order.status is OrderStatus.AWAITING_PAYMENT and pay_here:
@@ -186,7 +194,7 @@ def _payment_state(order: Order, tracking: OrderTracking, pay_here: bool) -> lis
         )
     if tracking.invoice_left:
         left = _("Still to pay: %(amount)s") % {"amount": format_money(tracking.invoice_left)}
-        due = _("Invoice due by %(date)s") % {"date": format_day(order.invoice_due)} if order.invoice_due else ""
+        due = _("Invoice due by %(date)s") % {"date": _day(request, order.invoice_due)} if order.invoice_due else ""
         said.append(f"🧾 {due} · {left}" if due else f"🧾 {left}")
     if tracking.card_left:
         said.append("💳 " + _("Still to pay: %(amount)s") % {"amount": format_money(tracking.card_left)})
@@ -210,7 +218,7 @@ def _parcel_state(request: web.Request, shipped: Any, eta: Any, delivered: Any) 
             "delivered": _when(request, delivered),
         }
     if eta:
-        return _("shipped %(when)s, expected %(date)s") % {"when": _when(request, shipped), "date": format_day(eta)}
+        return _("shipped %(when)s, expected %(date)s") % {"when": _when(request, shipped), "date": _day(request, eta)}
     return _("shipped %(when)s") % {"when": _when(request, shipped)}
 
 

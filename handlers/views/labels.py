@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
+from aiogram.utils.i18n import ngettext
 from babel.numbers import format_decimal
 
 from domain.i18n import N_
 from domain.routing import WAITS_FOR_STOCK
+from handlers.views.dates import current_locale, format_day
 
 LABELS: dict[str, dict[str, str]] = {
     "status": {
@@ -227,25 +227,20 @@ def movement_reason(reason: str) -> str:
     return reason
 
 
-def history_reason(reason: str) -> str:
+def history_reason(reason: str, timezone: str) -> str:
     if reason == "placed":
         return ""
     for pattern, text in HISTORY_REASONS:
         if found := pattern.fullmatch(reason):
             params = found.groupdict()
             if "date" in params:
-                params["date"] = format_date(date.fromisoformat(params["date"]), "medium", locale=_reader())
+                params["date"] = format_day(date.fromisoformat(params["date"]), timezone)
             return _(text) % params
     return reason
 
 
 def actor_name(actor: str) -> str:
     return _(ACTORS[actor]) if actor in ACTORS else actor
-
-
-def _reader() -> str:
-    i18n = I18n.get_current(no_error=True)
-    return i18n.current_locale if i18n else "en"
 
 
 # An order's routing keeps the reasons ``domain.routing`` wrote, in English ("LON can ship
@@ -280,7 +275,7 @@ def routing_reason(reason: str) -> str:
     if (found := _NEAREST.fullmatch(reason)) and all(_PLACE.fullmatch(p) for p in found["places"].split(", ")):
         places = [_PLACE.fullmatch(place) for place in found["places"].split(", ")]
         shown = ", ".join(
-            _("%(code)s %(km)s km") % {"code": p["code"], "km": format_decimal(int(p["km"]), locale=_reader())}
+            _("%(code)s %(km)s km") % {"code": p["code"], "km": format_decimal(int(p["km"]), locale=current_locale())}
             for p in places
             if p is not None
         )

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import User
 from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_decimal_symbol
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
@@ -28,6 +27,11 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.pricing import PriceRule
 from domain.shop_days import shop_day
+
+# Re-exported: callers take every reader's-way formatter from here.
+from handlers.views.dates import current_locale as current_locale
+from handlers.views.dates import dates_locale as dates_locale
+from handlers.views.dates import format_day as format_day
 from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason, routing_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -67,11 +71,6 @@ def _shown(value: object) -> object:
     return escape(shorten(value, PARAM_LIMIT))
 
 
-def current_locale() -> str:
-    i18n = I18n.get_current(no_error=True)
-    return i18n.current_locale if i18n else "en"
-
-
 def locale_for(customer: Customer | None, user: User | None, i18n: I18n) -> str:
     """The language someone reads: their stored choice, else their Telegram app's, else the
     default; only a language with a catalog (``i18n.available_locales``)."""
@@ -86,21 +85,6 @@ def locale_for(customer: Customer | None, user: User | None, i18n: I18n) -> str:
 @lru_cache(maxsize=64)
 def _babel_locale(name: str) -> Locale:
     return Locale.parse(name)
-
-
-@lru_cache(maxsize=256)
-def dates_locale(language: str, timezone: str) -> Locale:
-    """How the reader's language writes dates in the shop's country, where Babel knows the pair: English in a
-    Europe/London shop is en_GB's 02/07/2026, 10:00 (plain ``en`` is the US's 7/2/26, 10:00 AM, a February to a
-    Briton); a language the country's data lacks (Russian in London) keeps its own."""
-    locale = Locale.parse(language)
-    country = get_global("zone_territories").get(timezone)
-    if locale.territory or not country or not country.isalpha():  # "001": the world, UTC's
-        return locale
-    try:
-        return Locale(locale.language, country, script=locale.script)
-    except UnknownLocaleError:
-        return locale
 
 
 @lru_cache(maxsize=64)
@@ -139,14 +123,6 @@ def format_number(value: float | int, digits: int = 0) -> str:
     shown = format_decimal(value, pattern, locale=_babel_locale(current_locale()))
     # A hair below zero rounds to "-0.0" (the forecast's safety stock): nothing is less than none.
     return shown if re.search("[1-9]", shown) else shown.lstrip("-\u2212")
-
-
-def format_day(day: date, timezone: str | None = None) -> str:
-    """A calendar day the reader's way ("Dec 1, 2024", "1 дек. 2024 г."); given the shop's ``timezone``, as its
-    country writes the reader's language ("1 Dec 2024" in English in a London shop, see ``dates_locale``)."""
-    language = current_locale()
-    locale = dates_locale(language, timezone) if timezone else _babel_locale(language)
-    return format_date(day, "medium", locale=locale)
 
 
 def format_plain_decimal(value: Decimal) -> str:
@@ -313,8 +289,8 @@ class Renderer:
         self.env.filters["first_day"] = lambda x: shop_day(x.starts_at, self.timezone)  # the shop's day it starts
         self.env.filters["short"] = shorten  # {{ stored_text|short(80) }}: typed text kept to a line
         # Dates and moments stored in notification parameters arrive as ISO text.
-        self.env.filters["date"] = lambda d: format_date(
-            date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=self.dates_locale()
+        self.env.filters["date"] = lambda d: format_day(
+            date.fromisoformat(d) if isinstance(d, str) else d, self.timezone.key
         )
         self.env.globals["money_of"] = Money
         self.env.filters["chosen_options"] = chosen_options  # {{ names | chosen_options(values) }}
@@ -325,7 +301,7 @@ class Renderer:
         self.env.filters["percent"] = format_share  # {{ 0.95 | percent }}: "95%" / "95 %"
         self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
         self.env.filters["movement_reason"] = movement_reason
-        self.env.filters["history_reason"] = history_reason
+        self.env.filters["history_reason"] = lambda reason: history_reason(reason, self.timezone.key)
         self.env.filters["routing_reason"] = routing_reason
         self.env.filters["actor"] = actor_name
         self.env.filters["price_reason"] = price_reason  # {{ line.price_rule | price_reason }}

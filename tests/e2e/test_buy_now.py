@@ -294,3 +294,28 @@ async def test_a_charge_owed_back_because_the_unit_went_comes_with_a_credit_note
         notes = (await session.execute(select(m.CreditNoteRow.number, m.CreditNoteRow.amount_minor))).all()
         reasons = (await session.scalars(select(m.CreditNoteRow.reason))).all()
     assert [tuple(n) for n in notes] == [(1, 455)] and list(reasons) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("timezone", "language", "by", "until"),
+    [
+        ("Europe/London", "en", ", by 27 Nov 2026", "on preorder until 20 Dec 2026:"),  # en_GB, as the chat's card
+        ("Europe/London", "ru", ", до 27 нояб. 2026\u202fг.", "по предзаказу до 20 дек. 2026\u202fг.:"),
+        ("America/New_York", "en", ", by Nov 27, 2026", "on preorder until Dec 20, 2026:"),
+    ],
+)
+async def test_buy_nows_delivery_days_and_release_day_read_as_the_shops_country_writes_the_readers_language(
+    tmp_path: Path, clock: FakeClock, timezone: str, language: str, by: str, until: str
+) -> None:
+    """A London shop's Buy now offered "Royal Mail Tracked 48, by Nov 27, 2026" and refused "until Dec 20, 2026"."""
+    settings = {"payment_provider_token": "sandbox:provider", "shipping_countries": "GB,IE", "timezone": timezone}
+    async with staff_shop(tmp_path, clock, **settings) as shop:
+        gil = SandboxUser(shop.server, 907, "Gil", language_code=language)
+        card = (await gil.send("/start p_22197")).last
+        invoice = await _buy_now_invoice(gil, "22197")
+        offered = await gil.enter_shipping_address(invoice, **LONDON)
+        await _on_preorder(shop, "22197", date(2026, 12, 20))
+        stale = await gil.press(card, "⚡")
+    assert offered.shipping_answer is not None and stale.callback_answer is not None
+    assert offered.shipping_answer["options"][0]["title"].endswith(by)  # Royal Mail Tracked 48's
+    assert until in stale.callback_answer["text"]

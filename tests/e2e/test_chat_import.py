@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiogram.types import Update
 from babel.dates import format_date
 from sqlalchemy import func, select
@@ -14,8 +15,11 @@ from bot.harness import RunningBot
 from domain.usecases.imports import history_start
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import count
+from tests.e2e.miniapp import miniapp, tma
+from tests.e2e.test_catalog_admin_web import upload
+from tests.fakes import FakeClock
 
 SHEETS = Path(__file__).parent.parent / "fixtures" / "spreadsheets"
 
@@ -57,6 +61,37 @@ async def test_a_windows_1251_file_is_read_and_named_and_bad_rows_come_back_in_r
         "остатки <1>.csv:2: склада MSK нет — сначала загрузите склады (warehouses)",
         "остатки <1>.csv:3: quantity: нужно целое число, а указано «x»",
     ]
+
+
+@pytest.mark.parametrize(
+    ("timezone", "language", "ignored"),
+    [
+        ("Europe/London", "en", "2 rows before 25 Nov 2024 ignored: forecasts keep 104 weeks."),  # en_GB
+        ("Europe/London", "ru", "2 строки до 25 нояб. 2024\u202fг. пропущены: прогноз хранит 104 недели."),
+        ("America/New_York", "en", "2 rows before Nov 25, 2024 ignored: forecasts keep 104 weeks."),
+    ],
+)
+async def test_the_import_summarys_first_kept_day_reads_as_the_shops_country_writes_the_readers_language(
+    tmp_path: Path, clock: FakeClock, timezone: str, language: str, ignored: str
+) -> None:
+    """A London shop's import summary read "before Nov 25, 2024", the US's way, in chat and on the Mini App's page."""
+    today = clock.now().date()
+    rows = "sku,warehouse,date,quantity\n22197,LON,2001-01-02,4\n22197,LON,2001-01-03,4\n"
+    rows += f"22197,LON,{today - timedelta(days=14)},3\n"
+    async with staff_shop(tmp_path, clock, timezone=timezone) as shop:
+        admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+        if language == "ru":  # an admin's chosen language, as a customer's
+            await admin.press((await admin.send("/language")).last, "Русский")
+        reply = await admin.send_document(rows.encode(), "demand.csv", caption="/import")
+        assert reply.last.text.endswith(" " + ignored)
+        async with miniapp(shop) as client:
+            done = await client.post(
+                "/app/api/catalog/import",
+                data=upload("demand.csv", rows.encode(), "file", kind="demand"),
+                headers=tma(shop, ADMIN, language=language),
+            )
+            assert done.status == 200
+            assert (await done.json())["summary"].endswith(" " + ignored)
 
 
 async def test_demand_older_than_the_kept_history_is_counted_in_the_readers_date_format(shop: RunningBot) -> None:

@@ -29,12 +29,12 @@ def test_known_movement_reasons_are_translated_and_others_shown_as_they_are(i18n
 
 def test_an_order_s_history_reasons_are_translated_and_the_status_itself_is_not_repeated(i18n: I18n) -> None:
     with i18n.use_locale("ru"):
-        assert history_reason("placed") == ""
-        assert history_reason("cash on delivery") == "наличными при получении"
-        assert history_reason("customer") == "покупателем"
-        assert history_reason("DPD") == "DPD"  # a carrier's name, as it is
+        assert history_reason("placed", "UTC") == ""
+        assert history_reason("cash on delivery", "UTC") == "наличными при получении"
+        assert history_reason("customer", "UTC") == "покупателем"
+        assert history_reason("DPD", "UTC") == "DPD"  # a carrier's name, as it is
     with i18n.use_locale("en"):
-        assert history_reason("card") == "card payment"
+        assert history_reason("card", "UTC") == "card payment"
 
 
 def test_routing_reasons_are_shown_in_the_reader_s_language_with_russian_plurals(i18n: I18n) -> None:
@@ -58,16 +58,25 @@ def test_routing_reasons_are_shown_in_the_reader_s_language_with_russian_plurals
         assert routing_reason("nearest to the pickup point: LON 268 km") == "nearest to the pickup point: LON 268 km"
 
 
-def test_a_due_date_in_an_order_s_history_reads_as_the_reader_writes_dates(i18n: I18n) -> None:
-    with i18n.use_locale("ru"):
-        assert history_reason("due 2027-01-02") == "срок 2 янв. 2027\u202fг."
-    with i18n.use_locale("en"):
-        assert history_reason("due 2027-01-02") == "due Jan 2, 2027"
+@pytest.mark.parametrize(
+    ("timezone", "language", "shown"),
+    [
+        ("Europe/London", "en", "due 2 Jan 2027"),  # en_GB: day first, read the chat's and paper's way
+        ("Europe/London", "ru", "срок 2 янв. 2027\u202fг."),
+        ("America/New_York", "en", "due Jan 2, 2027"),
+    ],
+)
+def test_a_due_date_in_an_order_s_history_reads_as_the_shops_country_writes_the_readers_language(
+    i18n: I18n, timezone: str, language: str, shown: str
+) -> None:
+    """The order screen's timeline (chat and the Mini App's dashboard) read "due Jan 2, 2027" in a London shop."""
+    with i18n.use_locale(language):
+        assert history_reason("due 2027-01-02", timezone) == shown
 
 
 def test_shortages_and_handovers_in_an_order_s_history_and_stock_movements_read_in_russian(i18n: I18n) -> None:
     with i18n.use_locale("ru"):
-        assert history_reason("short pick: 21212") == "недостача при сборке: 21212"
-        assert history_reason("short: 85123A") == "нехватка при упаковке: 85123A"
-        assert history_reason("handed over") == "выдан покупателю"
+        assert history_reason("short pick: 21212", "UTC") == "недостача при сборке: 21212"
+        assert history_reason("short: 85123A", "UTC") == "нехватка при упаковке: 85123A"
+        assert history_reason("handed over", "UTC") == "выдан покупателю"
         assert movement_reason("short pick AB12CD34") == "недостача при сборке AB12CD34"
