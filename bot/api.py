@@ -431,7 +431,11 @@ async def _stock_changes(request: web.Request, secret: str) -> web.Response:
         raise query_problem("changed_since", "not with sku or cursor: the token says where the feed stands")
     point = feed_point(request.query["changed_since"], secret)
     if point is None:
-        raise query_problem("changed_since", "send back a changes_token or next_cursor this API gave, as it came")
+        raise query_problem(
+            "changed_since",
+            "send back a changes_token or next_cursor this API gave, as it came; one refused as it came (the bot's "
+            "token was replaced since) is not taken again: read every product again (?limit=) for a new one",
+        )
     limit = page_query(request, limit=MAX_STOCK_SKUS, most=MAX_STOCK_SKUS)["limit"]
     changes = await api_stock_changes(_uow(request), key=_key(request), point=point, limit=limit)
     token = feed_token(changes.point, secret)

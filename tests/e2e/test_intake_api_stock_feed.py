@@ -181,3 +181,17 @@ async def test_a_malformed_edited_or_foreign_token_is_a_problem_naming_changed_s
     document = await (await market.get("/api/v1/openapi.json")).json()
     names = [p["name"] for p in document["paths"]["/api/v1/stock/levels"]["get"]["parameters"]]
     assert names == ["sku", "limit", "cursor", "changed_since"]
+
+
+async def test_a_token_signed_before_the_bot_token_changed_is_refused_saying_a_whole_read_gives_a_new_one(
+    shop_on_each_engine: RunningBot, market: Client
+) -> None:
+    """Tokens are signed with BOT_TOKEN: after it is replaced, a channel's kept token is refused for good, and the
+    refusal said only "send back a token as it came", which it had; a whole read's first page hands out a new one."""
+    kept = feed_token(FeedPoint(StockMark(1)), "the bot token before it was replaced")
+    refused = await market.get("/api/v1/stock/levels", params={"changed_since": kept})
+    problem = await refused.json()
+    assert (refused.status, problem["field"]) == (422, "changed_since"), problem
+    assert "read every product again" in problem["detail"], problem
+    fresh = (await (await market.get("/api/v1/stock/levels", params={"limit": "100"})).json())["changes_token"]
+    assert (await market.get("/api/v1/stock/levels", params={"changed_since": fresh})).status == 200
