@@ -15,7 +15,7 @@ from domain.shop import ShopIdentity
 from domain.usecases.shop import shop_identity
 from handlers.callbacks import PolicyChoice, rows_of
 from handlers.views.pressed import show_in_place
-from handlers.views.rendering import Renderer, language_name
+from handlers.views.rendering import Renderer, language_named_in
 
 router = Router(name=__name__)
 
@@ -69,7 +69,7 @@ async def show_policy(
         "shop/policy.html.j2",
         title=str(POLICY_TITLES[callback_data.kind]),
         text=text,
-        other_language=language_name(written_in) if written_in != language else "",
+        other_language=language_named_in(written_in, language) if written_in != language else "",
         **shop_context(identity, language),
     )
     await show_in_place(query, page, policy_buttons(identity, language, callback_data.kind))

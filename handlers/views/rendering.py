@@ -98,6 +98,15 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_named_in(code: str, reader: str) -> str:
+    """A language's name as ``reader``'s language writes it mid-sentence ("Russian", «английский»): a
+    sentence the reader reads names it in their words, not the language's own (``language_name``)."""
+    try:
+        return Locale.parse(code).get_display_name(reader) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 def format_money(money: Money, locale: str | None = None) -> str:
     return _format_money(money.amount, money.currency, locale or current_locale())
 

@@ -75,7 +75,7 @@ async def test_an_admin_sets_the_identity_and_customers_see_it_in_start_help_and
     assert policies_ru.last.button_texts() == ["↩️ Возврат", "🔒 Конфиденциальность"]
     assert RETURNS_RU in (await boris.press(policies_ru.last, "↩️ Возврат")).last.text
     privacy_ru = (await boris.press(policies_ru.last, "🔒 Конфиденциальность")).last.text
-    assert "На вашем языке этого текста пока нет; вот он на языке: English." in privacy_ru
+    assert "На вашем языке этого текста пока нет; вот он на языке: английский." in privacy_ru
     assert "We keep your address only to deliver." in privacy_ru
 
 
