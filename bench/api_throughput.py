@@ -3,10 +3,12 @@
 Each setting starts real ``ordergram serve`` processes (long polling against the sandbox Bot
 API; the API on its own port), with the demo catalog and plenty of stock, and has
 ``--clients`` concurrent clients POST ``--orders`` orders (one line, cash on delivery, pickup,
-a fresh Idempotency-Key each). Two processes share PostgreSQL and Redis behind a round-robin
-proxy (``sandbox/proxy.py``). Ratios are measured in one run, since the machine is noisy.
+a fresh Idempotency-Key each), then the same number again in POST /orders/batch requests of
+``--batch`` orders from a quarter as many clients (a connector catching up). Two processes
+share PostgreSQL and Redis behind a round-robin proxy (``sandbox/proxy.py``). Ratios are measured
+in one run, since the machine is noisy.
 
-    python bench/api_throughput.py [--orders 400] [--clients 16]
+    python bench/api_throughput.py [--orders 400] [--clients 16] [--batch 50]
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres) and Redis at 127.0.0.1:6379 for the
 PostgreSQL rows; the SQLite row runs anywhere.
@@ -104,29 +106,41 @@ async def start(server: SandboxServer, url: str, port: int, workdir: Path, redis
     )
 
 
-async def load(port: int, token: str, skus: list[str], orders: int, clients: int) -> tuple[float, int]:
-    """Orders per second, and how many were not 201."""
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(orders):
-        queue.put_nowait(i)
+async def load(port: int, token: str, skus: list[str], orders: int, clients: int, batch: int = 0) -> tuple[float, int]:
+    """Orders per second, and how many were not placed; ``batch``: that many orders a POST
+    /orders/batch (0: one POST /orders each)."""
+    queue: asyncio.Queue[list[int]] = asyncio.Queue()
+    size = max(batch, 1)
+    for first in range(0, orders, size):
+        queue.put_nowait(list(range(first, min(first + size, orders))))
     failed = 0
     run = secrets.token_hex(4)
 
+    def body(i: int) -> dict[str, Any]:
+        # A hundred customers a load, new each load: none reaches the shop's cap of unpaid (cash on delivery) orders.
+        return {
+            "customer": {"name": "Bench", "email": f"bench{i % 100}.{run}@example.com"},
+            "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
+            "currency": "GBP",
+            "payment": "cod",
+            "pickup_point": "MAN",
+        }
+
     async def client(http: aiohttp.ClientSession) -> None:
         nonlocal failed
+        root, auth = f"http://127.0.0.1:{port}/api/v1/orders", {"Authorization": f"Bearer {token}"}
         while not queue.empty():
-            i = queue.get_nowait()
-            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"{run}-{i}"}
-            body = {
-                "customer": {"name": "Bench", "email": f"bench{i % 50}@example.com"},
-                "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
-                "currency": "GBP",
-                "payment": "cod",
-                "pickup_point": "MAN",
-            }
-            async with http.post(f"http://127.0.0.1:{port}/api/v1/orders", json=body, headers=headers) as answer:
-                await answer.read()
-                failed += answer.status != 201
+            numbers = queue.get_nowait()
+            if not batch:
+                headers = {**auth, "Idempotency-Key": f"{run}-{numbers[0]}"}
+                async with http.post(root, json=body(numbers[0]), headers=headers) as answer:
+                    await answer.read()
+                    failed += answer.status != 201
+                continue
+            entries = [{"idempotency_key": f"{run}-{i}", "order": body(i)} for i in numbers]
+            async with http.post(f"{root}/batch", json={"orders": entries}, headers=auth) as answer:
+                results = (await answer.json())["results"] if answer.status == 200 else []
+                failed += len(numbers) - sum(r["status"] == 201 for r in results)
 
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector) as http:
@@ -154,6 +168,8 @@ async def setting(
             target = proxy.port
         await load(target, token, skus, max(20, args.orders // 10), args.clients)  # warm-up
         rate, failed = await load(target, token, skus, args.orders, args.clients)
+        # The same orders in batches, as a connector catching up sends them: fewer clients, as it has.
+        batched, batch_failed = await load(target, token, skus, args.orders, max(1, args.clients // 4), args.batch)
     finally:
         if proxy is not None:
             await proxy.stop()
@@ -163,6 +179,10 @@ async def setting(
             await process.wait()
         await server.stop()
     print(f"{label:<34} {rate:8.1f} orders/s   ({args.orders} orders, {args.clients} clients, {failed} not 201)")
+    print(
+        f"{'  … in batches of ' + str(args.batch):<34} {batched:8.1f} orders/s   "
+        f"({args.orders} orders, {max(1, args.clients // 4)} clients, {batch_failed} not 201)"
+    )
     return rate
 
 
@@ -191,6 +211,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=400)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--batch", type=int, default=50, help="orders a POST /orders/batch (at most 100)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ordergram-api-bench-") as folder:
         tmp = Path(folder)

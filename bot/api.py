@@ -9,19 +9,20 @@ Requests are authenticated with a channel's API key (``Authorization: Bearer og_
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
 
+from bot.api_batch import MAX_BATCH_BODY, batch_entries, place_batch
+from bot.api_body import digest, idempotency_key, read_json, validated
 from bot.api_feed_tokens import feed_point, feed_token
 from bot.api_limits import KeyRates
 from bot.api_lockout import FailedKeys
 from bot.api_models import (
+    MAX_BATCH,
+    BatchEntryIn,
     LineOut,
     OrderIn,
     OrderOut,
@@ -83,10 +84,8 @@ from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
-JSON = "application/json"
 MAX_BODY = 256 * 1024
 KEY = web.RequestKey("api_key", ApiKey)  # the authenticated key, on the request
-M = TypeVar("M", bound=BaseModel)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -171,53 +170,6 @@ def _uow(request: web.Request) -> SqlUnitOfWork:
     return SqlUnitOfWork(request.app[SESSIONS])
 
 
-async def _json(request: web.Request) -> tuple[Any, str]:
-    """The parsed body and a hash of its canonical form (key order and spacing do not matter)."""
-    if request.content_type != JSON:
-        raise ApiProblem(415, "Unsupported Media Type", f"Send the body as {JSON}.", field="Content-Type")
-    raw = await request.read()
-    try:
-        parsed = json.loads(raw, parse_constant=_not_json)
-        canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    except RecursionError:  # nesting deeper than the parser's stack: no request of ours looks like it
-        raise ApiProblem(400, "Malformed JSON", "body: nested too deeply.", field="body") from None
-    except ValueError as exc:  # bad syntax or UTF-8, NaN, an integer of more digits than Python converts
-        raise ApiProblem(400, "Malformed JSON", f"body: not valid JSON: {exc}", field="body") from None
-    # A lone surrogate escape ("\\ud800") parses; the field holding it is named by validation.
-    return parsed, hashlib.sha256(canonical.encode(errors="surrogatepass")).hexdigest()
-
-
-def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not a JSON value")
-
-
-_AMOUNT = 'a decimal amount as a string, like "3.70": digits, at most 4 after the point, no sign'
-# What to send, said in words, for a field whose form its schema gives as a pattern: pydantic's
-# message is the regular expression itself.
-_FORMS = {"currency": "an ISO 4217 code in capitals, like GBP", "shipping": _AMOUNT, "credit_limit": _AMOUNT}
-
-
-def _said(error: Any) -> str:
-    name = str(error["loc"][-1]) if error["loc"] else ""
-    if name in _FORMS and error["type"] in ("string_pattern_mismatch", "string_type"):
-        return _FORMS[name]
-    return str(error["msg"])
-
-
-def _validate(model: type[M], data: Any) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as invalid:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]) or "body", "detail": _said(e)}
-            for e in invalid.errors(include_url=False, include_input=False)
-        ]
-        first = errors[0]
-        raise ApiProblem(
-            422, INVALID, f"{first['field']}: {first['detail']}", field=first["field"], errors=errors
-        ) from None
-
-
 def _amount(money: Money) -> str:
     return format(money.to_decimal(), "f")
 
@@ -281,26 +233,41 @@ def _code(request: web.Request) -> str:
 # ---- endpoints ----
 
 
-def _idempotency_key(request: web.Request, *, required: bool) -> str | None:
-    """The request's Idempotency-Key; None only where it may be left out (a stock receipt)."""
-    if "Idempotency-Key" not in request.headers and not required:
-        return None
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise ApiProblem(
-            400,
-            "Idempotency-Key required",
-            "Send an Idempotency-Key header (1–255 characters).",
-            field="Idempotency-Key",
-        )
-    return key
-
-
 async def post_order(request: web.Request) -> web.Response:
-    key = _idempotency_key(request, required=True)
+    key = idempotency_key(request, required=True)
     assert key is not None
-    data, body_hash = await _json(request)
-    body = _validate(OrderIn, data)
+    data, body_hash = await read_json(request)
+    order, created, url = await _place_order(request, key, validated(OrderIn, data), body_hash)
+    headers = {"Location": f"{PREFIX}/orders/{order.code}"}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return web.json_response(await _order_out(request, order, url), status=201 if created else 200, headers=headers)
+
+
+async def post_orders_batch(request: web.Request) -> web.Response:
+    data, _ = await read_json(request.clone(client_max_size=MAX_BATCH_BODY))
+    rates = request.app.get(RATES)
+    most = min(MAX_BATCH, rates.most()) if rates is not None else MAX_BATCH
+    entries = batch_entries(data, most, "API_RATE_LIMIT" if most < MAX_BATCH else "the API's limit")
+    key = _key(request)
+    # Counted an order each (the request itself was, by api_key_auth): a batch is no way round the limit.
+    refused = await rates.refusal(key.id or 0, key.name, cost=len(entries) - 1) if rates and len(entries) > 1 else None
+    if refused is not None:
+        detail = f"A batch of {len(entries)} orders goes over {refused.limit} (API_RATE_LIMIT); send again in "
+        return _too_many("Too many requests", f"{detail}{refused.retry_after} s.", refused.retry_after)
+
+    async def place(entry: Any) -> tuple[dict[str, Any], bool]:
+        sent = validated(BatchEntryIn, entry)
+        order, created, url = await _place_order(
+            request, sent.idempotency_key, validated(OrderIn, sent.order), digest(sent.order)
+        )
+        return await _order_out(request, order, url), created
+
+    return web.json_response(await place_batch(entries, place))
+
+
+async def _place_order(request: web.Request, key: str, body: OrderIn, body_hash: str) -> tuple[Order, bool, str | None]:
+    """The order placed (or found: a repeat of ``key``), whether this request made it, and its payment link."""
     links: InvoiceLinks | None = request.app.get(LINKS)
     if body.payment == "link" and links is None:
         raise ApiProblem(422, INVALID, str(CardPaymentsOff()), field="payment")
@@ -336,15 +303,12 @@ async def post_order(request: web.Request) -> web.Response:
         body_hash=body_hash,
         request=api_request,
     )
-    headers = {"Location": f"{PREFIX}/orders/{order.code}"}
-    if not created:
-        headers["Idempotent-Replayed"] = "true"
     url = None
     if body.payment == "link" and payable(order):  # a repeat gets a link too (the chat is told once)
         with contextlib.suppress(NothingToPay):  # paid since: no link
             link = await payment_link(_uow(request), request.app[CLOCK], links, code=order.code, tell_customer=created)
             url = link.url
-    return web.json_response(await _order_out(request, order, url), status=201 if created else 200, headers=headers)
+    return order, created, url
 
 
 async def get_order(request: web.Request) -> web.Response:
@@ -451,9 +415,9 @@ async def _stock_changes(request: web.Request, secret: str) -> web.Response:
 async def post_receipt(request: web.Request) -> web.Response:
     # Optional, unlike an order's (integrations that send none go on as before): with it, a
     # retry after a timeout is told the first receipt instead of counting the goods again.
-    idempotency_key = _idempotency_key(request, required=False)
-    data, body_hash = await _json(request)
-    body = _validate(ReceiptIn, data)
+    receipt_key = idempotency_key(request, required=False)
+    data, body_hash = await read_json(request)
+    body = validated(ReceiptIn, data)
     receipt, created = await with_fresh_tries(
         api_receipt,
         lambda: _uow(request),
@@ -464,7 +428,7 @@ async def post_receipt(request: web.Request) -> web.Response:
         quantity=body.quantity,
         bin_code=body.bin,
         reason=body.reason,
-        idempotency_key=idempotency_key,
+        idempotency_key=receipt_key,
         body_hash=body_hash,
     )
     out = ReceiptOut(sku=receipt.sku, warehouse=receipt.warehouse, bin=receipt.bin, quantity=receipt.quantity)
@@ -473,8 +437,8 @@ async def post_receipt(request: web.Request) -> web.Response:
 
 
 async def post_shipment_event(request: web.Request) -> web.Response:
-    data, _ = await _json(request)
-    body = _validate(ShipmentEventIn, data)
+    data, _ = await read_json(request)
+    body = validated(ShipmentEventIn, data)
     tracking = request.match_info["tracking"]
     no_parcel = not_found("tracking", f"no parcel has the tracking number {ascii(tracking)[1:-1]}")
     if not 1 <= len(tracking) <= 64 or not tracking.isprintable():
@@ -513,6 +477,7 @@ PROXIES: web.AppKey[tuple[Network, ...]] = web.AppKey("trusted_proxies")
 # OpenAPI document all come from here.
 ENDPOINTS: tuple[tuple[str, str, Handler, Scope], ...] = (
     ("POST", f"{PREFIX}/orders", post_order, Scope.ORDERS),
+    ("POST", f"{PREFIX}/orders/batch", post_orders_batch, Scope.ORDERS),
     ("GET", f"{PREFIX}/orders", get_orders, Scope.ORDERS),
     ("GET", f"{PREFIX}/orders/{{code}}", get_order, Scope.ORDERS),
     ("POST", f"{PREFIX}/orders/{{code}}/cancel", post_cancel, Scope.ORDERS),

@@ -36,20 +36,25 @@ class KeyRates:
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.logged: dict[str, float] = {}
 
-    async def refusal(self, key_id: int, key_name: str) -> Refusal | None:
-        """None while the key is within every limit (this request is counted); else the
-        limit it is over. Redis unreachable: the request is let through (logged): a limit
-        protects the shop, it is no reason to refuse its orders."""
+    def most(self) -> int:
+        """The most requests any one window lets a key send: a batch of more orders never fits."""
+        return min(item.amount for item in self.items)
+
+    async def refusal(self, key_id: int, key_name: str, cost: int = 1) -> Refusal | None:
+        """None while the key is within every limit (this request is counted, as ``cost``
+        requests: a batch's orders each); else the limit it is over. Redis unreachable: the
+        request is let through (logged): a limit protects the shop, it is no reason to refuse
+        its orders."""
         who = str(key_id)
         try:
             # Every limit is asked before any is counted: a request one limit refuses uses up none
             # of the others (counted in a longer window, a client's refused retries kept it locked
             # out long after its own requests would have).
             for item in self.items:
-                if not await self.limiter.test(item, who):
+                if not await self.limiter.test(item, who, cost=cost):
                     return await self._over(item, who, key_name)
             for item in self.items:
-                if not await self.limiter.hit(item, who):  # another request took the last place meanwhile
+                if not await self.limiter.hit(item, who, cost=cost):  # another request took the last place meanwhile
                     return await self._over(item, who, key_name)
         except Exception as error:  # noqa: BLE001 - the storage's own errors (Redis away): let the request through
             self._log(key_name, "API rate limit not checked (%s): the request goes through", type(error).__name__)

@@ -285,3 +285,46 @@ class Problem(BaseModel):
     retry_after: int | None = Field(
         default=None, description="with 429: seconds until the key may send again (the Retry-After header's value)"
     )
+    max_orders: int | None = Field(default=None, description="with a batch's 413: the most orders a batch may hold")
+
+
+MAX_BATCH = 100  # orders a batch: a connector catching up sends the rest in the next
+
+
+class BatchOrderIn(_Strict):
+    idempotency_key: str = Field(
+        min_length=1,
+        max_length=255,
+        description="this order's own key, as the Idempotency-Key header of POST /orders: a retry places nothing twice",
+    )
+    order: OrderIn
+
+
+class BatchEntryIn(BatchOrderIn):
+    """An entry as read: its order checked apart (as POST /orders checks a body), so a fault names its field alike."""
+
+    order: dict[str, Any]  # type: ignore[assignment]
+
+
+class BatchIn(_Strict):
+    orders: list[BatchOrderIn] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description=f"up to {MAX_BATCH} orders (fewer where API_RATE_LIMIT allows fewer), each placed on its own",
+    )
+
+
+class BatchResultOut(BaseModel):
+    index: int = Field(description="the order's place in the request, from 0")
+    idempotency_key: str | None
+    outcome: Literal["created", "already_placed", "refused"]
+    status: int = Field(description="what POST /orders would have answered for this order alone: 201, 200 or 4xx")
+    order: OrderOut | None = Field(default=None, description="with created and already_placed: the order")
+    problem: Problem | None = Field(default=None, description="with refused: the problem POST /orders gives")
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResultOut] = Field(description="one for each order sent, in the request's order")
+    created: int
+    already_placed: int
+    refused: int

@@ -9,6 +9,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from bot.api_models import (
+    MAX_BATCH,
+    BatchIn,
+    BatchOut,
     CallbackEvent,
     OrderIn,
     OrderOut,
@@ -35,9 +38,11 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
     scope each (method, path) needs, as ``bot.api.ENDPOINTS`` routes and checks them."""
     models: list[type[BaseModel]] = [
         OrderIn,
+        BatchIn,
         ReceiptIn,
         ShipmentEventIn,
         OrderOut,
+        BatchOut,
         OrderPageOut,
         StockOut,
         StockPageOut,
@@ -136,6 +141,21 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
                     "parameters": list_parameters,
                     "responses": {"200": answer("OrderPageOut", "a page"), **errors},
                 },
+            },
+            f"{PREFIX}/orders/batch": {
+                "post": {
+                    "summary": f"Place up to {MAX_BATCH} orders in one request, each on its own",
+                    "description": "For a channel catching up (after an outage, say). Each order is placed as "
+                    "POST /orders places it, in its own transaction, under its own idempotency_key: one refused "
+                    "(an unknown SKU, no stock) refuses none of the others, and a batch sent again places nothing "
+                    "twice. Answered 200 once the batch is read, listing in the request's order each order's "
+                    "outcome (created 201, already_placed 200, or refused with the problem POST /orders gives) "
+                    f"and status. More than {MAX_BATCH} orders, or more than API_RATE_LIMIT lets a key send in "
+                    "its shortest window, is refused whole (413, max_orders naming the limit); each order counts "
+                    "as a request against API_RATE_LIMIT.",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("BatchIn")}}},
+                    "responses": {"200": answer("BatchOut", "each order's outcome"), **errors},
+                }
             },
             f"{PREFIX}/orders/{{code}}": {
                 "get": {

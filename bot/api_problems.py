@@ -27,14 +27,18 @@ class ApiProblem(Exception):
         self.status, self.title, self.detail, self.field, self.extra = status, title, detail, field, extra
 
 
-def problem_response(p: ApiProblem, headers: dict[str, str] | None = None) -> web.Response:
-    body = {"type": "about:blank", "title": p.title, "status": p.status, "detail": p.detail}
+def problem_body(p: ApiProblem) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": p.title, "status": p.status, "detail": p.detail}
     if p.field is not None:
         # Schema errors list every field; a check after it names one: the same list either way.
         body["field"] = p.field
         body["errors"] = [{"field": p.field, "detail": p.detail.removeprefix(f"{p.field}: ")}]
     body.update(p.extra)
-    return web.json_response(body, status=p.status, content_type=PROBLEM, headers=headers)
+    return body
+
+
+def problem_response(p: ApiProblem, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(problem_body(p), status=p.status, content_type=PROBLEM, headers=headers)
 
 
 def readable(error: DomainError) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from babel import Locale
 
 from bot.dbtools import shown
+from bot.demo_api_batch import connector_catches_up
 from bot.demo_api_callbacks import order_feed_and_callback
 from bot.demo_backorders import preorder_filled_by_a_purchase_order, short_pick_split, split_by_the_customer
 from bot.demo_campaigns import campaign_scene
@@ -346,6 +347,7 @@ async def _scheduled_jobs(
     await paused_forecast(running, ada, transcript, scene)
     token = await web_shop(running, alice, transcript, scene)
     await order_feed_and_callback(running, token, ADMIN_ID, transcript, scene)
+    await connector_catches_up(running, token, transcript, scene)
     await mini_app(running, (alice.id, alice.first_name), (ada.id, ada.first_name), transcript, scene, keep)
     await catalog_admin(running, alice, (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")

@@ -254,6 +254,15 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     fed += r"    \(the warehouse starts picking order \2; .*\)\n"
     fed += r"\$ ordergram apikey callback 'web shop' --remove   → removed, 1 waiting event dropped\n"
     assert re.search(fed, out)
+    # A connector catching up: its orders in one batch, one refused alone; the batch again places nothing twice.
+    batch = r"🌐 marketplace: POST /api/v1/orders/batch \(3 orders\) → 200\n"
+    batch += r"    mkt-501: 201 created · (\w{8})\n    mkt-502: 422 refused · lines\.0\.sku: .*\n"
+    batch += r"    mkt-503: 201 created · (\w{8})\n"
+    batch += r"🌐 marketplace: POST /api/v1/orders/batch again \(3 orders\) → 200\n"
+    batch += (
+        r"    mkt-501: 200 already_placed · \1\n    mkt-502: 422 refused · .*\n    mkt-503: 200 already_placed · \2\n"
+    )
+    assert re.search(batch, out), out[out.find("marketplace") - 200 :][:1500]
 
 
 def _pence(amount: str) -> int:

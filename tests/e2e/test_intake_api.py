@@ -108,6 +108,8 @@ def _request_for(method: str, path: str, attempt: int) -> tuple[str, str, dict[s
     url = path.replace("{code}", "NOPE1234").replace("{tracking}", "NOPE-TRACK")
     if url.endswith("/orders"):
         return method, url, ORDER, {"Idempotency-Key": f"scope-{attempt}"}
+    if url.endswith("/orders/batch"):
+        return method, url, {"orders": [{"idempotency_key": f"scope-{attempt}", "order": ORDER}]}, {}
     if url.endswith("/stock"):
         return method, url + "?sku=85123A", None, {}
     if url.endswith("/receipts"):
