@@ -389,7 +389,11 @@ async def receipt_command(
     # Staff who may see orders get any order's receipt here, in their own language (support
     # send one to its customer from /order); everyone else their own orders' only.
     staff_id = message.from_user.id if message.from_user else None
-    papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code, staff_id=staff_id)
+    try:
+        papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code, staff_id=staff_id)
+    except NotFound:  # a mistyped code, as /track's: the right one is among their orders, a tap away
+        await _unknown_code(message, code, uow, customer, settings)
+        return
     await message.answer_document(await receipt_file(papers, uow, i18n, settings))
     for note in papers.credit_notes:  # what corrects it goes with it, for the buyer's accountant
         document = await credit_note_file(papers, note, uow, i18n, settings)

@@ -87,7 +87,8 @@ async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop:
     assert receipt.last.file is not None
     assert "Receipt — order" in pdf_text(receipt.last.file.content)
     other = SandboxUser(shop.server, 201, "Eve")
-    assert (await other.send(f"/receipt {code}")).last.text == "Nothing was found."
+    not_hers = (await other.send(f"/receipt {code}")).last  # another's code: as any code not hers, nothing of it
+    assert not_hers.text == f"There is no order {code} among yours. You have no orders yet.", not_hers.text
     manager = await hire(shop, 72, "Mia", "manager")  # staff read any order's receipt, in their language
     staff_copy = await manager.send(f"/receipt {code}")
     assert staff_copy.last.file is not None and staff_copy.last.file.file_name == f"receipt-{code}.pdf"
