@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from aiohttp import FormData
 from PIL import Image
 from sqlalchemy import select
 
@@ -37,3 +38,11 @@ def png(width: int = 40, height: int = 30) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
     return out.getvalue()
+
+
+def upload(name: str, content: bytes, field: str = "photo", **fields: str) -> FormData:
+    form = FormData()
+    for key, value in fields.items():
+        form.add_field(key, value)
+    form.add_field(field, content, filename=name, content_type="application/octet-stream")
+    return form

@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import FormData
 from PIL import Image
 from sqlalchemy import select
 
 from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.catalog_admin_web import changes, png, product_id
+from tests.e2e.catalog_admin_web import changes, png, product_id, upload
 from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.journeys import name_in_russian
 from tests.e2e.miniapp import miniapp, tma
@@ -32,14 +31,6 @@ URL = "https://shop.example.com"
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
     async with staff_shop(tmp_path, clock, webapp_url=URL) as bot:
         yield bot
-
-
-def upload(name: str, content: bytes, field: str = "photo", **fields: str) -> FormData:
-    form = FormData()
-    for key, value in fields.items():
-        form.add_field(key, value)
-    form.add_field(field, content, filename=name, content_type="application/octet-stream")
-    return form
 
 
 async def test_a_manager_edits_a_price_and_the_chat_card_shows_it_audited_as_in_chat(shop: RunningBot) -> None:

@@ -15,10 +15,10 @@ from bot.harness import RunningBot
 from domain.usecases.imports import history_start
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.catalog_admin_web import upload
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import count
 from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.test_catalog_admin_web import upload
 from tests.fakes import FakeClock
 
 SHEETS = Path(__file__).parent.parent / "fixtures" / "spreadsheets"
