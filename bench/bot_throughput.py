@@ -57,7 +57,9 @@ from aiogram.types import Message
 
 from bot.config import load_settings
 from bot.runtime import start_runtime
-from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_carriers, import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxServer, SandboxUser
 from sandbox.server import BotMessage
 

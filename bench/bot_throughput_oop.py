@@ -69,7 +69,9 @@ async def prepare_shop(database: Path, products: int, variants: int = 1) -> list
     from bot.config import load_settings
     from bot.runtime import open_database
     from domain.ports import SystemClock
-    from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+    from domain.usecases.imports.lists import import_carriers, import_warehouses
+    from domain.usecases.imports.products import import_products
+    from domain.usecases.imports.stock import import_stock
     from storage.uow import SqlUnitOfWork
 
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{database}", default_currency="GBP")

@@ -38,7 +38,9 @@ import bot.runtime
 from bot.config import load_settings
 from bot.polling import DurableDispatcher
 from bot.telegram_session import JsonBodySession, json_text, request_body
-from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_carriers, import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from handlers.views.outgoing import OutgoingGuard
 from sandbox import SandboxServer, SandboxUser
 

@@ -34,7 +34,9 @@ from bot.config import Settings  # noqa: E402
 from domain.apikeys import Scope  # noqa: E402
 from domain.ports import SystemClock  # noqa: E402
 from domain.usecases.api_keys import create_api_key  # noqa: E402
-from domain.usecases.imports import import_products, import_stock, import_warehouses  # noqa: E402
+from domain.usecases.imports.lists import import_warehouses  # noqa: E402
+from domain.usecases.imports.products import import_products  # noqa: E402
+from domain.usecases.imports.stock import import_stock  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402

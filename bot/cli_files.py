@@ -14,7 +14,7 @@ from bot.config import Settings
 from domain.errors import ImportRejected
 
 if TYPE_CHECKING:
-    from domain.usecases.imports import ImportReport
+    from domain.usecases.imports.report import ImportReport
 
 IMPORT_KINDS = (
     "products",
@@ -96,7 +96,8 @@ def import_summary(kind: str, report: ImportReport) -> str:
     """ "products: 3 created, 1 updated, 2 unchanged" (a stock count: the bins it set), what was
     skipped and why, and the encoding when the file was not UTF-8."""
     from domain.csvfiles import UTF8, UTF8_BOM
-    from domain.usecases.imports import HISTORY_WEEKS, STOCK_COUNTED
+    from domain.usecases.imports.report import STOCK_COUNTED
+    from domain.usecases.imports.stock import HISTORY_WEEKS
 
     text = f"{kind}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     if report.units is not None:  # a stock count, worded as the bot words it (in English, without its full stop)

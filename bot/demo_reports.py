@@ -55,7 +55,7 @@ async def manager_reports(
 async def paused_forecast(
     running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
-    from domain.usecases.imports import import_demand
+    from domain.usecases.imports.stock import import_demand
     from domain.weeks import week_start
 
     scene("Out of stock at MAN for 30 weeks, as once before: a pause, forecast at the rate before it")

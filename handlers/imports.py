@@ -19,7 +19,8 @@ from domain.csvfiles import UTF8, UTF8_BOM, shown_problems
 from domain.errors import DomainError, ImportRejected, Reason
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.import_files import KINDS, import_file, import_permission
-from domain.usecases.imports import HISTORY_WEEKS, STOCK_COUNTED, ImportReport
+from domain.usecases.imports.report import STOCK_COUNTED, ImportReport
+from domain.usecases.imports.stock import HISTORY_WEEKS
 from domain.usecases.staff import require
 from handlers.category_moves import moves_note
 from handlers.context import ShopSettings

@@ -181,7 +181,9 @@ async def demo_shop(workdir: Path) -> None:
     from bot.harness import DEMO_DATA
     from bot.runtime import open_database
     from domain.ports import SystemClock
-    from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+    from domain.usecases.imports.lists import import_carriers, import_warehouses
+    from domain.usecases.imports.products import import_products
+    from domain.usecases.imports.stock import import_stock
     from storage.uow import SqlUnitOfWork
 
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{workdir / 'run.sqlite3'}", default_currency="GBP")

@@ -38,7 +38,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.fx import shop_rates
-from domain.usecases.imports import available_by_product, notify_back_in_stock
+from domain.usecases.imports.stock import available_by_product, notify_back_in_stock
 from domain.usecases.revaluation import revaluing
 from domain.usecases.staff import require, staff_names
 from domain.variants import check_words_apart, sibling_translated

@@ -21,7 +21,7 @@ from domain.usecases.forecasts import (
     promotions_over,
     suggest,
 )
-from domain.usecases.imports import HISTORY_WEEKS
+from domain.usecases.imports.stock import HISTORY_WEEKS
 from domain.weeks import NotEnoughHistory, week_start
 
 BATCH_PRODUCTS = 500  # products read, forecast and written per step: memory stays flat with the catalogue

@@ -10,8 +10,11 @@ from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRICES, REORDER, 
 from domain.ports import Clock, UnitOfWork
 from domain.product_file import PRODUCTS
 from domain.staff import Permission
-from domain.usecases import imports, pricing, purchasing
-from domain.usecases.imports import ImportReport
+from domain.usecases import pricing, purchasing
+from domain.usecases.imports.lists import import_boxes, import_carriers, import_customers, import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.report import ImportReport
+from domain.usecases.imports.stock import import_demand, import_stock
 from domain.usecases.inventory import actor_of
 from domain.usecases.staff import require
 
@@ -58,25 +61,23 @@ async def import_file(
     text = await asyncio.to_thread(decode_csv, data)  # seconds for megabytes: the bot serves others meanwhile
     report: ImportReport
     if kind == "products":
-        report = await imports.import_products(
-            uow, clock, text.text, resolve_path, languages, actor=actor, source=source
-        )
+        report = await import_products(uow, clock, text.text, resolve_path, languages, actor=actor, source=source)
     elif kind == "warehouses":
-        report = await imports.import_warehouses(uow, text.text)
+        report = await import_warehouses(uow, text.text)
     elif kind == "stock":
-        report = await imports.import_stock(uow, clock, text.text, actor=actor)
+        report = await import_stock(uow, clock, text.text, actor=actor)
     elif kind == "carriers":
-        report = await imports.import_carriers(uow, text.text)
+        report = await import_carriers(uow, text.text)
     elif kind == "boxes":
-        report = await imports.import_boxes(uow, text.text)
+        report = await import_boxes(uow, text.text)
     elif kind == "suppliers":
         report = await purchasing.import_suppliers(uow, text.text)
     elif kind == "reorder":
         report = await purchasing.import_reorder(uow, clock, text.text)
     elif kind == "demand":
-        report = await imports.import_demand(uow, clock, text.text)
+        report = await import_demand(uow, clock, text.text)
     elif kind == "customers":
-        report = await imports.import_customers(uow, clock, text.text)
+        report = await import_customers(uow, clock, text.text)
     elif kind == "prices":
         report = await pricing.import_prices(uow, text.text)
     else:

@@ -22,7 +22,7 @@ from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import staff_product_by_sku
-from domain.usecases.imports import notify_back_in_stock
+from domain.usecases.imports.stock import notify_back_in_stock
 from domain.usecases.shelf_holds import in_rounds, in_totes
 from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require, staff_names
 from domain.warehouse import BinCode, Warehouse, receiving_bin

@@ -23,7 +23,7 @@ from domain.pricing import (
 )
 from domain.staff import Permission
 from domain.usecases.fx import CurrencyNotOffered, shop_rates
-from domain.usecases.imports import ImportReport
+from domain.usecases.imports.report import ImportReport
 from domain.usecases.insight import find_customer
 from domain.usecases.staff import require
 

@@ -35,14 +35,8 @@ from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.stock import ReorderLevel, StockLevel
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.imports import (
-    SKU_MISSING,
-    SUPPLIER_MISSING,
-    WAREHOUSE_MISSING,
-    ImportReport,
-    no_such,
-    notify_back_in_stock,
-)
+from domain.usecases.imports.report import SKU_MISSING, SUPPLIER_MISSING, WAREHOUSE_MISSING, ImportReport, no_such
+from domain.usecases.imports.stock import notify_back_in_stock
 from domain.usecases.revaluation import Receipt, revaluing
 from domain.usecases.staff import require
 from domain.warehouse import BinCode, receiving_bin

@@ -45,7 +45,7 @@ from domain.usecases.bookkeeping import (
 from domain.usecases.callbacks import return_moved
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
-from domain.usecases.imports import available_by_product, notify_back_in_stock
+from domain.usecases.imports.stock import available_by_product, notify_back_in_stock
 from domain.usecases.return_money import give_back
 from domain.usecases.revaluation import book_revaluation
 from domain.usecases.staff import require

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from bot.harness import RunningBot
 from domain.orders import MAX_ORDER_LINES
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 
 SKUS = [f"W-{i:03d}" for i in range(MAX_ORDER_LINES + 1)]  # one more than a cart holds

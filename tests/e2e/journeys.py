@@ -12,7 +12,8 @@ from sqlalchemy import func, select, update
 from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from sandbox.driver import Reply, SandboxGroup
 from sandbox.forums import ForumTopic

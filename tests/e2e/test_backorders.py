@@ -202,7 +202,7 @@ async def test_a_customer_cancels_the_waiting_part_from_the_order_screen(shop: R
 
 async def test_a_products_file_sets_backorder_terms_and_bad_ones_refuse_the_file(shop: RunningBot) -> None:
     from domain.errors import ImportRejected
-    from domain.usecases.imports import import_products
+    from domain.usecases.imports.products import import_products
 
     header = "sku,name,category,price,currency,backorder\n"
     await import_products(

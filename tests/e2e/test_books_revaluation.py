@@ -6,7 +6,7 @@ import pytest
 
 from bot.harness import RunningBot
 from domain.money import Money
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from tests.e2e.accounting import balances
 from tests.e2e.books_stock_arrivals import INVENTORY, WITHOUT_ORDER, _bought_on_an_order, _entries, new_moon_lamp

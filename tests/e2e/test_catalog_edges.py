@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_stock
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.catalog_management import _changes, _price, _product

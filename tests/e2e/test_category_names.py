@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire

@@ -12,7 +12,7 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import history_start
+from domain.usecases.imports.stock import history_start
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.catalog_admin_web import upload

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot, running_bot
-from domain.usecases.imports import import_stock
+from domain.usecases.imports.stock import import_stock
 from handlers.callbacks import PaymentChoice
 from sandbox import SandboxUser
 from sandbox.limits import bad_request

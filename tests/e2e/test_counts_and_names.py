@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_demand
+from domain.usecases.imports.stock import import_demand
 from domain.weeks import week_start
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_boxes
+from domain.usecases.imports.lists import import_boxes
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from sandbox.server import BotMessage

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_stock
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire

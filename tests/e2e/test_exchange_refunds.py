@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from bot.harness import RunningBot
 from domain.accounting import Account
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.return_handling import decide_return, inspect_line, mark_received, resolve_return
 from domain.usecases.returns import request_return
 from sandbox import SandboxUser

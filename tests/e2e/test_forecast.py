@@ -13,7 +13,7 @@ import pytest
 from bot.harness import RunningBot
 from domain.money import Money
 from domain.purchasing import PoLine, PoStatus, PurchaseOrder
-from domain.usecases.imports import import_demand, import_stock
+from domain.usecases.imports.stock import import_demand, import_stock
 from domain.weeks import week_start
 from sandbox import SandboxUser
 from storage import models as m

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from tests.e2e.journeys import down
 from tests.e2e.miniapp import miniapp, tma

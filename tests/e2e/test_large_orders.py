@@ -12,7 +12,8 @@ from domain.orders import MAX_ORDER_LINES, OrderStatus
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.api_keys import create_api_key
 from domain.usecases.dispatch import mark_delivered, ship_order
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.orders import transition_order
 from domain.usecases.returns import request_return
 from sandbox import SandboxUser

@@ -291,7 +291,7 @@ async def test_a_category_or_search_of_more_than_a_page_shows_every_product_page
     """30 socks: the grid showed the first 24 and no way to the other 6."""
     from playwright.async_api import expect
 
-    from domain.usecases.imports import import_products
+    from domain.usecases.imports.products import import_products
 
     rows = "".join(f"SOCK{n:02d},Wool sock {n:02d},Socks,3.00,GBP\n" for n in range(30))
     await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)
@@ -326,7 +326,7 @@ async def test_show_more_tapped_twice_while_its_page_comes_shows_that_page_once(
     its six socks twice."""
     from playwright.async_api import expect
 
-    from domain.usecases.imports import import_products
+    from domain.usecases.imports.products import import_products
 
     rows = "".join(f"SOCK{n:02d},Wool sock {n:02d},Socks,3.00,GBP\n" for n in range(30))
     await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)
@@ -490,7 +490,7 @@ async def test_a_category_inside_another_shows_its_trail_and_each_step_opens_tha
     """The grid named only the category it showed: three levels down, nothing said where it was."""
     from playwright.async_api import expect
 
-    from domain.usecases.imports import import_products
+    from domain.usecases.imports.products import import_products
 
     rows = "HOOD,Hoodie,Clothing > Tops > Hoodies,30.00,GBP\nCAP,Cap,Clothing > Hats,9.00,GBP\n"
     await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)

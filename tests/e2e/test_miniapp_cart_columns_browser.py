@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from tests.e2e.browser import DARK, browser_page
 from tests.e2e.journeys import add_to_cart

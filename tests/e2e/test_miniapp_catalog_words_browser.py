@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from tests.e2e.browser import browser_page
 from tests.e2e.miniapp import init_data, miniapp
 

@@ -15,7 +15,8 @@ from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from domain.fx import FxRate
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.browser import DARK, browser_page, need_browser

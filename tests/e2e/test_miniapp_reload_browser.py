@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.browser import browser_page

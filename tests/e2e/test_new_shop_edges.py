@@ -11,7 +11,9 @@ import pytest
 
 from bot.harness import RunningBot
 from domain.money import Money
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from handlers.views.rendering import format_money
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire, staff_shop

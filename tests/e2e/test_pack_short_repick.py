@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_stock
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.stock import stock_drift
 from storage import models as m
 from tests.e2e.conftest import hire

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from handlers.output.barcodes import barcode_png
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import STEP, jars, order, status, stock

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from storage import models as m

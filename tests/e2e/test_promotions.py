@@ -188,7 +188,8 @@ async def test_a_code_for_the_wholesale_group_is_refused_to_retail_and_applies_o
 async def test_a_promotion_for_product_code_discounts_every_size_and_a_sku_only_its_own(shop: RunningBot) -> None:
     """TEE's first variant (S/White) is coded TEE too: ``products=TEE`` is that variant alone,
     ``products=product:TEE`` every variant of the product, one added after the promotion too."""
-    from domain.usecases.imports import import_products, import_stock
+    from domain.usecases.imports.products import import_products
+    from domain.usecases.imports.stock import import_stock
     from tests.e2e.variants import tshirts
 
     await tshirts(shop)

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.purchasing import import_reorder, reorder_scan
 from sandbox import SandboxUser
 from storage import models as m

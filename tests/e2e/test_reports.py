@@ -18,7 +18,8 @@ from bot.harness import RunningBot
 from domain.money import Money
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.orders import cancel_my_order, transition_order
 from domain.usecases.reports import report
 from handlers.output.charts import sales_chart, sales_figure

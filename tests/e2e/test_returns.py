@@ -214,7 +214,7 @@ async def test_a_restocked_return_of_a_sold_out_product_tells_those_waiting_for_
 ) -> None:
     """The last unit sold, a customer asked to hear when it is back; the unit came back and was
     restocked, and they were never told (receipts and counts tell them)."""
-    from domain.usecases.imports import import_stock
+    from domain.usecases.imports.stock import import_stock
 
     await import_stock(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,bin,quantity\n85099B,LON,A-01-01-1,1\n")
     code = await delivered(shop, 410, {"85099B": 1})

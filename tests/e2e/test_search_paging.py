@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 

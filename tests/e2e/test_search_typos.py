@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from tests.e2e.conftest import staff_shop
 from tests.e2e.miniapp import miniapp, tma

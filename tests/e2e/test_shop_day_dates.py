@@ -15,7 +15,7 @@ from domain.catalog import Product
 from domain.errors import ImportRejected
 from domain.money import Money
 from domain.usecases.backorder_fill import fill_due_backorders
-from domain.usecases.imports import import_demand
+from domain.usecases.imports.stock import import_demand
 from domain.usecases.purchasing import approve_po, reorder_scan
 from sandbox import SandboxUser
 from storage import models as m

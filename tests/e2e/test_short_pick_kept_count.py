@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_stock
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.stock import stock_drift
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import jars, order, status, stock

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.purchasing import import_reorder
 from sandbox import SandboxUser
 from storage import models as m

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import order, pick_everything, status, two_jars_in_a_tote
 from tests.e2e.stock_in_totes import bins_of

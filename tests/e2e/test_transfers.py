@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import count, order, pick_everything, status, stock

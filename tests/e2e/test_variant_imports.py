@@ -103,7 +103,8 @@ async def test_a_file_moving_one_row_of_a_product_moves_its_stored_variants_too_
 async def test_every_variant_of_an_imported_parent_is_named_in_the_readers_language(
     shop: RunningBot, language: str, name: str, description: str
 ) -> None:
-    from domain.usecases.imports import import_products, import_stock
+    from domain.usecases.imports.products import import_products
+    from domain.usecases.imports.stock import import_stock
     from sandbox import SandboxUser
 
     runtime = shop.runtime

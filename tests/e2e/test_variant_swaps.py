@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.returns import ReplacementShort, ReturnKind, ReturnMethod, ReturnReason
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.returns import request_return
 from sandbox import SandboxUser
 from sandbox.server import BotMessage

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import update
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire

@@ -7,7 +7,8 @@ import re
 from sqlalchemy import func, select
 
 from bot.harness import DEMO_DATA, RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire

@@ -10,7 +10,8 @@ from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
 from domain.orders import Order, OrderLine
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.return_handling import decide_return, inspect_line, mark_received
 from domain.usecases.returns import request_return
 from domain.warehouse import Warehouse

@@ -176,7 +176,7 @@ async def test_a_preorder_is_not_sold_from_early_stock_before_release_nor_beyond
 async def test_a_stock_count_import_fills_the_oldest_waiting_in_its_transaction(
     engine: AsyncEngine, clock: FakeClock
 ) -> None:
-    from domain.usecases.imports import import_stock
+    from domain.usecases.imports.stock import import_stock
 
     _, shop_id = await _shop(engine, clock, on_hand=0)
     customers = await _customers(engine, clock, [2, 2])

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from storage.db import session_factory
 from storage.repositories.sql import ANALYZE_AFTER_ROWS, fetch
 from storage.uow import SqlUnitOfWork

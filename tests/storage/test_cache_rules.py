@@ -23,7 +23,9 @@ from domain.fx import FxRate
 from domain.ports import SystemClock
 from domain.usecases.cart import set_cart_quantity
 from domain.usecases.customers import ensure_customer
-from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_carriers, import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from storage import models as m
 from storage.cache import SECTIONS_FED_BY, TTL_OF
 from storage.db import WriteInReadOnlyWork, session_factory

@@ -13,7 +13,9 @@ from domain.usecases.cart import set_cart_quantity, view_cart
 from domain.usecases.catalog_admin import set_status
 from domain.usecases.checkout import CheckoutPolicy, shipping_options
 from domain.usecases.customers import ensure_customer
-from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_carriers, import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.staff import make_admins
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork

@@ -10,7 +10,7 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.usecases.imports import import_warehouses
+from domain.usecases.imports.lists import import_warehouses
 from storage import models as m
 from storage.db import session_factory
 from storage.fsm import DatabaseStorage

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import Product
 from domain.ports import SystemClock
 from domain.stock import StockLevel
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.variants import Sibling
 from storage import cache as cache_module
 from storage import models as m

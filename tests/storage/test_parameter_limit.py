@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.backorders import BackorderTerms
 from domain.money import Money
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork

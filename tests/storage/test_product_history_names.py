@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import ProductStatus
 from domain.customers import Customer, Role, StaffMember
 from domain.usecases.catalog_admin import product_history, set_status
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock

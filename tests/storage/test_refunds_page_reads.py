@@ -11,7 +11,7 @@ from domain.orders import Order, OrderLine
 from domain.payments import Payment, PaymentKind
 from domain.ports import UnitOfWork
 from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from domain.usecases.owed_back import OwedBackPage, owed_back_page
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork

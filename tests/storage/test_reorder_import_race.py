@@ -12,7 +12,7 @@ from domain.accounting import Account
 from domain.catalog import Product
 from domain.money import Money
 from domain.purchasing import Supplier
-from domain.usecases.imports import ImportReport
+from domain.usecases.imports.report import ImportReport
 from domain.usecases.purchasing import import_reorder
 from domain.warehouse import Warehouse
 from storage import models as m

@@ -20,7 +20,9 @@ from domain.money import Money
 from domain.orders import HistoryEntry, Order, OrderLine, OrderStatus
 from domain.ports import SystemClock
 from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.orders import transition_order
 from domain.warehouse import Warehouse
 from storage import models as m

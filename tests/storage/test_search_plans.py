@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.ports import SystemClock
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from storage.db import create_engine, session_factory
 from storage.migrate import script_heads, upgrade_to_head
 from storage.uow import SqlUnitOfWork

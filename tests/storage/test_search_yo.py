@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.ports import SystemClock
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 

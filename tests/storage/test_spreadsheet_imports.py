@@ -17,7 +17,9 @@ from domain.orders import Order
 from domain.ports import SystemClock
 from domain.usecases.bookkeeping import book_cost_of_goods
 from domain.usecases.import_files import import_file
-from domain.usecases.imports import import_demand, import_products, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_demand
 from domain.usecases.reports import _stock_values
 from storage import models as m
 from storage.cache import ALL_ROWS

@@ -13,7 +13,9 @@ from domain.apikeys import ApiKey, Scope
 from domain.ports import SystemClock
 from domain.stock import StockLevel
 from domain.usecases.api_keys import create_api_key
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from domain.usecases.intake_stock import FeedPoint, StockChanges, api_stock_changes, api_stock_feed
 from storage import models as m
 from storage.db import session_factory

@@ -9,7 +9,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import make_i18n
 from domain.ports import SystemClock
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 

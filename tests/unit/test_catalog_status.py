@@ -22,7 +22,9 @@ from domain.ports import SystemClock
 from domain.product_file import parse_products
 from domain.usecases.cart import NotForSale, add_to_cart, view_cart
 from domain.usecases.catalog import product_card, product_card_by_sku
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 HEADER = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description"

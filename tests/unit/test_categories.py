@@ -14,7 +14,7 @@ from domain.categories import (
 from domain.errors import ImportRejected
 from domain.ports import SystemClock
 from domain.usecases.catalog import browse_category
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from tests.fakes import FakeUnitOfWork
 
 HEADER = "sku,name,category,price,currency\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.catalog import Product
 from domain.money import Money
 from domain.usecases.catalog import browse_category, search_products
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from domain.variants import Sibling
 from tests.fakes import FakeClock, FakeUnitOfWork
 

@@ -8,7 +8,9 @@ from domain.imports import parse_stock, parse_warehouses
 from domain.money import Money
 from domain.ports import SystemClock
 from domain.product_file import parse_products
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 HEADER = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
@@ -185,7 +187,7 @@ async def test_stock_and_demand_files_are_read_outside_the_event_loop(
     """Reading a 500,000-row file takes seconds: on the loop's thread, every chat waited for it."""
     import threading
 
-    from domain.usecases import imports as use_cases
+    from domain.usecases.imports import stock as use_cases
 
     uow = FakeUnitOfWork()
     await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")

@@ -7,7 +7,7 @@ from domain.catalog import Product
 from domain.catalog_edits import file_changes
 from domain.ports import SystemClock
 from domain.product_file import parse_products
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from domain.variants import OptionRow, Sibling, option_rows, rows_in_language, sibling_words
 from tests.fakes import FakeUnitOfWork
 

@@ -256,7 +256,7 @@ async def test_a_bad_price_file_is_refused_whole_with_line_numbers(shop: FakeUni
 
 
 async def add_stock(uow: FakeUnitOfWork, product_id: int, quantity: int) -> None:
-    from domain.usecases.imports import import_stock
+    from domain.usecases.imports.stock import import_stock
 
     sku = uow.state.products[product_id].sku
     await import_stock(uow, FakeClock(), f"sku,warehouse,bin,quantity\n{sku},LON,A-01-01-9,{quantity}\n")

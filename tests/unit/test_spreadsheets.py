@@ -14,7 +14,9 @@ from domain.money import Money
 from domain.ports import SystemClock
 from domain.product_file import parse_products
 from domain.usecases.import_files import import_file
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports.lists import import_warehouses
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 SHEETS = Path(__file__).parent.parent / "fixtures" / "spreadsheets"
