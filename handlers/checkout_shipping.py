@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
+from babel.dates import format_skeleton
 
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
@@ -18,7 +18,7 @@ from handlers.callbacks import ShippingChoice, rows_of
 from handlers.checkout_payment import ask_payment
 from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, quoted, save
 from handlers.context import ShopSettings
-from handlers.views.rendering import current_locale, format_money
+from handlers.views.rendering import current_locale, dates_locale, format_money
 
 router = Router(name=__name__)
 
@@ -39,13 +39,14 @@ async def ask_shipping(
         await state.clear()
         return
     await state.set_state(Checkout.shipping)
-    buttons = [(shipping_label(q), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
+    buttons = [(shipping_label(q, settings.timezone), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
     await message.answer(_("Step 3 of 5. Choose a delivery option:"), reply_markup=rows_of(*buttons))
 
 
-def shipping_label(quote: ShippingQuote) -> str:
-    """A courier's option as the customer chooses it (the chat's button, the Mini App's list): price and arrival."""
-    eta = format_date(quote.eta, "d MMM", locale=current_locale())
+def shipping_label(quote: ShippingQuote, timezone: str) -> str:
+    """A courier's option as the customer chooses it (the chat's button, the Mini App's list): price and arrival,
+    the day as the shop's country (``timezone``'s) writes the reader's language, as the review after it does."""
+    eta = format_skeleton("MMMd", quote.eta, locale=dates_locale(current_locale(), timezone))
     return _("{service} — {price}, arrives {eta}").format(service=quote.label, price=format_money(quote.price), eta=eta)
 
 

@@ -70,7 +70,7 @@ async def get_checkout(request: web.Request) -> web.Response:
                     "label": q.label,
                     "price": money(q.price),
                     "eta": q.eta.isoformat(),
-                    "text": shipping_label(q),
+                    "text": shipping_label(q, settings.timezone),
                     "total": money(goods + q.price),  # what the order comes to with it
                 }
                 for q in options.quotes
