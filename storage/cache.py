@@ -40,6 +40,7 @@ work per reload shrank.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -156,6 +157,13 @@ class ReadCache:
     _sections: dict[str, _Section] = field(default_factory=dict)
     hits: int = 0  # lookups answered (the process's /metrics shows them)
     misses: int = 0  # lookups sent to the database
+    _builders: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    def one_builder(self, section: str) -> asyncio.Lock:
+        """Held by the reader building ``section``'s one costly entry (the search's words: seconds of
+        CPU at 100,000 products): readers missing it meanwhile wait, then find it kept, rather than
+        each building it again beside the others on the event loop's thread."""
+        return self._builders.setdefault(section, asyncio.Lock())
 
     def get(self, section: str, key: Hashable) -> Any | None:
         """The cached value, ``ABSENT`` when a complete section does not have the key, or
@@ -362,6 +370,9 @@ class CacheView:
 
     def put(self, section: str, key: Hashable, value: Any) -> None:
         self.cache.put(section, key, value, read_at_generation=self.generation)
+
+    def one_builder(self, section: str) -> asyncio.Lock:
+        return self.cache.one_builder(section)
 
     def wants_snapshot(self, section: str) -> bool:
         return self.cache.wants_snapshot(section)

@@ -162,8 +162,9 @@ async def _read(
 # ``words``) by the same rule as a text's matches: any committed write to products, their
 # translations or categories clears it whole, so a new product's words correct the next search in
 # this process at once, another process's within the catalog's minute (``TTL_OF``). One entry:
-# a 100,000-product catalog's words take seconds to build (2.7-3.8 s, README's bench/search_typos.py
-# figures), paid by the first mistyped search after a catalog change, not by each one.
+# a 100,000-product catalog's words take seconds to build (README's bench/search_typos.py figures:
+# reading the names, then ``SearchWords.of``), paid by the first mistyped search after a catalog
+# change, not by each one, and by one search at a time: the others asking meanwhile wait for it.
 _C, _CT = m.CategoryRow, m.CategoryTranslationRow
 _NAMES = fills(
     "words",
@@ -177,11 +178,20 @@ _NAMES = fills(
 
 
 async def words(session: AsyncSession, cache: CacheView | None) -> SearchWords:
-    """The catalog's words, from the read cache when read-only work has them."""
-    if cache is not None and (kept := cache.get("words", "")) is not None:
+    """The catalog's words, from the read cache when read-only work has them. Built by one reader at
+    a time: mistyped searches arriving while they are built wait for them (``one_builder``)."""
+    if cache is None:
+        return await _built(session)
+    if (kept := cache.get("words", "")) is not None:
         return cast(SearchWords, kept)
+    async with cache.one_builder("words"):
+        if (kept := cache.get("words", "")) is not None:  # built while this one waited
+            return cast(SearchWords, kept)
+        found = await _built(session)
+        cache.put("words", "", found)  # not kept if the catalog changed meanwhile: the next one builds anew
+        return found
+
+
+async def _built(session: AsyncSession) -> SearchWords:
     names = [row[0] for row in await fetch(session, _NAMES, {})]
-    found = await asyncio.to_thread(SearchWords.of, names)  # seconds for 100,000 names: others' updates go on
-    if cache is not None:
-        cache.put("words", "", found)
-    return found
+    return await asyncio.to_thread(SearchWords.of, names)  # a second for 100,000 names: others' updates go on
