@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.ports import SystemClock
 from domain.search_words import SearchWords
-from domain.usecases.imports import import_products
+from domain.usecases.imports.products import import_products
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 
