@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import bindparam, func, literal_column, select, union
+from sqlalchemy import Integer, String, bindparam, column, exists, func, literal_column, select, table, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import ProductStatus
 from domain.search_words import SearchWords
 from storage import models as m
 from storage.cache import CacheView
+from storage.db import DIALECT
 from storage.repositories.cached import fills
 from storage.repositories.sql import fetch
 
@@ -53,10 +54,23 @@ _SHOWN = _P.status != ProductStatus.HIDDEN.value  # hidden products are not foun
 _EXACT = (_P.sku == bindparam("sku")) | (_P.barcode == bindparam("needle"))
 
 
-def _named(name: str) -> Any:
+# On SQLite, an FTS5 trigram table (migration 0072, kept by triggers on every write to a name)
+# holds each product's folded names: a text of ``INDEXED_FROM`` characters or more takes its
+# candidates from it, each checked by the very LIKE PostgreSQL runs, so results, order and counts
+# are the scan's; a shorter text has no trigram to look up and reads every name as before.
+INDEXED_FROM = 3
+_SEARCH = table("product_search", column("rowid", Integer), column("names", String))
+
+
+def _named(name: str, indexed: bool = False) -> Any:
     """Whether a product's name, in any language, holds parameter ``name``'s pattern. The ids of
     each table's matches united, not ``name LIKE … OR id IN (…)``: PostgreSQL reaches each side by
-    its trigram index (migration 0071), where an OR with a subquery reads every product."""
+    its trigram index (migration 0071), where an OR with a subquery reads every product.
+    ``indexed``: SQLite's candidates from ``product_search`` (parameter ``name_phrase``)."""
+    if indexed:
+        candidates = select(_SEARCH.c.rowid).where(_SEARCH.c.names.match(bindparam(f"{name}_phrase")))
+        translated = exists().where(_T.product_id == _P.id, _contains(_T.name, name))
+        return _P.id.in_(candidates) & (_contains(_P.name, name) | translated)
     return _P.id.in_(
         union(
             select(_P.id).where(_contains(_P.name, name)),
@@ -69,17 +83,25 @@ def _contains(column: Any, name: str) -> Any:
     return folded(column).like(bindparam(name), escape="\\")
 
 
-_FIRST_NAMED = select(func.min(_P.id)).where(_SHOWN, _named("pattern")).group_by(_P.group_id)  # one hit per parent
-_WHERE = (_SHOWN, _P.id.in_(union(select(_P.id).where(_EXACT), _FIRST_NAMED)))
-_COUNT = fills("search", select(func.count()).select_from(_P).where(*_WHERE))
-_PAGE = fills(
-    "search",
-    select(_P.id)
-    .where(*_WHERE)
-    .order_by(_EXACT.desc(), _P.name, _P.id)
-    .offset(bindparam("offset"))
-    .limit(bindparam("limit")),
-)
+def _phrase(text: str) -> str:
+    """``text`` (folded) as an FTS5 phrase: every character literal, a substring for the trigram tokenizer."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+@cache
+def _as_typed(indexed: bool) -> tuple[Any, Any]:
+    """The count and page statements finding the text as typed: SKU, barcode or name."""
+    first = select(func.min(_P.id)).where(_SHOWN, _named("pattern", indexed)).group_by(_P.group_id)  # one per parent
+    where = (_SHOWN, _P.id.in_(union(select(_P.id).where(_EXACT), first)))
+    counted = fills("search", select(func.count()).select_from(_P).where(*where))
+    page = (
+        select(_P.id)
+        .where(*where)
+        .order_by(_EXACT.desc(), _P.name, _P.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return counted, fills("search", page)
 
 
 # When the text as typed finds nothing, each word is looked for by its stem, in any order: a
@@ -103,9 +125,9 @@ def stems_of(needle: str) -> list[str]:
 
 
 @cache
-def _by_stems(count: int) -> tuple[Any, Any]:
+def _by_stems(count: int, indexed: bool) -> tuple[Any, Any]:
     """The count and page statements finding every one of ``count`` stems (``s0``, ``s1``…) in a name."""
-    every = (_named(f"s{i}") for i in range(count))
+    every = (_named(f"s{i}", indexed) for i in range(count))
     first = select(func.min(_P.id)).where(_SHOWN, *every).group_by(_P.group_id)  # one hit per parent
     where = (_SHOWN, _P.id.in_(first))
     counted = fills("search", select(func.count()).select_from(_P).where(*where))
@@ -113,8 +135,9 @@ def _by_stems(count: int) -> tuple[Any, Any]:
     return counted, fills("search", page)
 
 
-def _params(needle: str) -> dict[str, object]:
-    return {"sku": needle.upper(), "needle": needle, "pattern": pattern_of(needle)}
+def _indexed(session: AsyncSession, texts: Sequence[str]) -> bool:
+    """Whether SQLite's trigram table can give the candidates for every one of ``texts`` (folded)."""
+    return session.info[DIALECT] == "sqlite" and all(len(t) >= INDEXED_FROM for t in texts)
 
 
 async def matching(
@@ -146,12 +169,15 @@ async def first_matches(
 async def _read(
     session: AsyncSession, needle: str, offset: int, limit: int, word_forms: bool = True
 ) -> tuple[list[int], int]:
-    params = _params(needle)
-    counted, page = _COUNT, _PAGE
+    typed = needle.lower().replace("ё", "е")
+    indexed = _indexed(session, [typed])
+    params = {"sku": needle.upper(), "needle": needle, "pattern": pattern_of(needle), "pattern_phrase": _phrase(typed)}
+    counted, page = _as_typed(indexed)
     total = (await fetch(session, counted, params))[0][0] or 0
     if not total and word_forms and (stems := stems_of(needle)):
-        counted, page = _by_stems(len(stems))
+        counted, page = _by_stems(len(stems), _indexed(session, stems))
         params = {f"s{i}": pattern_of(stem) for i, stem in enumerate(stems)}
+        params |= {f"s{i}_phrase": _phrase(stem) for i, stem in enumerate(stems)}
         total = (await fetch(session, counted, params))[0][0] or 0
     ids = [row[0] for row in await fetch(session, page, {**params, "offset": offset, "limit": limit})] if total else []
     return ids, total
