@@ -26,9 +26,10 @@ from domain.usecases.accounts import (
 from domain.usecases.statements import customer_statement
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv, spreadsheet_date_format
+from handlers.views.dates import current_locale
 from handlers.views.labels import label
 from handlers.views.memos import entry_memo
-from handlers.views.rendering import Renderer, current_locale
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 # Open invoices /ar lists, the earliest due first; the rest are counted (a wholesaler's hundreds

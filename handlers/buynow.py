@@ -30,7 +30,7 @@ from handlers.context import OutboxSender, ShopSettings
 from handlers.errors import domain_message
 from handlers.paylinks import invoice_links
 from handlers.payments import payment_failed
-from handlers.views.rendering import format_day
+from handlers.views.dates import format_day
 
 router = Router(name=__name__)
 MAX_OPTION_TITLE = 64

@@ -18,7 +18,8 @@ from handlers.callbacks import ShippingChoice, rows_of
 from handlers.checkout_payment import ask_payment
 from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, quoted, save
 from handlers.context import ShopSettings
-from handlers.views.rendering import current_locale, dates_locale, format_money
+from handlers.views.dates import current_locale, dates_locale
+from handlers.views.rendering import format_money
 
 router = Router(name=__name__)
 

@@ -18,18 +18,10 @@ from domain.money import Money
 from domain.staff import NotAllowed, WrongRole
 from handlers.callbacks import shorten_name
 from handlers.context import HandlerData
+from handlers.views.dates import format_day
 from handlers.views.labels import ERROR_PARAM_LABELS, label
 from handlers.views.outgoing import answered
-from handlers.views.rendering import (
-    PARAM_LIMIT,
-    fill,
-    fill_text,
-    format_day,
-    format_money,
-    format_number,
-    locale_for,
-    shorten,
-)
+from handlers.views.rendering import PARAM_LIMIT, fill, fill_text, format_money, format_number, locale_for, shorten
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)

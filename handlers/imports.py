@@ -25,8 +25,9 @@ from domain.usecases.staff import require
 from handlers.category_moves import moves_note
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.views.dates import format_day
 from handlers.views.labels import label
-from handlers.views.rendering import fill, fill_text, format_day, format_number
+from handlers.views.rendering import fill, fill_text, format_number
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)

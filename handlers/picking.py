@@ -35,8 +35,9 @@ from domain.warehouse import Warehouse
 from handlers.callbacks import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, readings
+from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in
-from handlers.views.rendering import Renderer, current_locale, fill, format_number
+from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
 

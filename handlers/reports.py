@@ -17,7 +17,8 @@ from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_
 from domain.usecases.support import support_figures
 from handlers.context import ShopSettings
 from handlers.output.charts import ChartText, sales_chart
-from handlers.views.rendering import Renderer, current_locale
+from handlers.views.dates import current_locale
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 

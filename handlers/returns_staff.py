@@ -25,8 +25,9 @@ from domain.usecases.return_handling import (
 )
 from handlers.callbacks import RmaCb
 from handlers.context import ShopSettings
+from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in
-from handlers.views.rendering import Renderer, current_locale
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 # Lines with their ↩️ / 🗑 buttons at once: a return of a 100-line order was 200 buttons,

@@ -39,8 +39,9 @@ from handlers.errors import MAX_ALERT, domain_message
 from handlers.flood import patiently
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
+from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in
-from handlers.views.rendering import Renderer, current_locale
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries (what copyMessage copies)

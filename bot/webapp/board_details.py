@@ -24,8 +24,9 @@ from domain.usecases.inventory import low_stock
 from domain.usecases.return_handling import open_returns
 from domain.usecases.staff import require
 from domain.usecases.staff_order import order_for_staff
+from handlers.views.dates import format_day
 from handlers.views.labels import actor_name, history_reason, label
-from handlers.views.rendering import Renderer, format_day, format_number
+from handlers.views.rendering import Renderer, format_number
 from storage.ops import unsent_messages
 
 MAX_CODE = 64

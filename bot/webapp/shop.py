@@ -18,7 +18,8 @@ from domain.shop_days import shop_day
 from domain.text import typed
 from domain.usecases.catalog import ProductCard, browse_category, product_card, search_products
 from handlers.catalog import customer_currency, reading_language
-from handlers.views.rendering import format_day, format_money, price_reason
+from handlers.views.dates import format_day
+from handlers.views.rendering import format_money, price_reason
 
 PAGE_SIZE = 24
 MAX_CATEGORIES = 500  # a category tree's level in one answer (chips, not a paged list)

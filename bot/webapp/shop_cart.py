@@ -16,7 +16,8 @@ from domain.contention import with_fresh_tries
 from domain.customers import Customer
 from domain.usecases.cart import set_cart_quantity, subscribe_back_in_stock, view_cart
 from handlers.catalog import customer_currency, reading_language
-from handlers.views.rendering import format_day, format_money, price_reason
+from handlers.views.dates import format_day
+from handlers.views.rendering import format_money, price_reason
 
 MAX_QUANTITY = 999
 

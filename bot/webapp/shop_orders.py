@@ -22,8 +22,9 @@ from domain.usecases.shop import order_tax_numbers
 from domain.usecases.tracking import OrderTracking, ReturnState, my_order_tracking
 from handlers.callbacks import pickup_label
 from handlers.catalog import reading_language
+from handlers.views.dates import format_day
 from handlers.views.labels import label
-from handlers.views.rendering import Renderer, format_day, format_money, shorten
+from handlers.views.rendering import Renderer, format_money, shorten
 
 LINES_SHOWN = 100  # a business's long order is listed whole, as its receipt is
 

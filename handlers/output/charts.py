@@ -13,7 +13,8 @@ from babel.dates import format_skeleton
 
 from domain.money import Money
 from domain.reports import PeriodName, SalesReport
-from handlers.views.rendering import current_locale, dates_locale, format_number, shorten
+from handlers.views.dates import current_locale, dates_locale
+from handlers.views.rendering import format_number, shorten
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -27,16 +27,9 @@ from domain.payments import Payment, invoice_owed
 from domain.shop import ShopIdentity
 from domain.tax_numbers import as_placed
 from domain.usecases.dispatch import OrderPaperwork
+from handlers.views.dates import current_locale, dates_locale, format_day
 from handlers.views.labels import label
-from handlers.views.rendering import (
-    current_locale,
-    dates_locale,
-    format_day,
-    format_grams,
-    format_money,
-    format_share,
-    shorten,
-)
+from handlers.views.rendering import format_grams, format_money, format_share, shorten
 
 FONTS = Path(__file__).parent / "fonts"
 # reportlab (with Pillow) is imported where a document is drawn, not with the bot: ~17 MB a

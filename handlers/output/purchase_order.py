@@ -8,8 +8,9 @@ from domain.purchasing import PoStatus
 from domain.shop import ShopIdentity
 from domain.usecases.po_paperwork import PoPaperwork
 from handlers.output.documents import A4, MARGIN, _when, _Writer
+from handlers.views.dates import format_day
 from handlers.views.labels import label
-from handlers.views.rendering import format_day, format_money, format_number, shorten
+from handlers.views.rendering import format_money, format_number, shorten
 
 EXPECTED = (PoStatus.APPROVED, PoStatus.PARTIAL)  # goods still on their way
 

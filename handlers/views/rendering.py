@@ -27,11 +27,7 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.pricing import PriceRule
 from domain.shop_days import shop_day
-
-# Re-exported: callers take every reader's-way formatter from here.
-from handlers.views.dates import current_locale as current_locale
-from handlers.views.dates import dates_locale as dates_locale
-from handlers.views.dates import format_day as format_day
+from handlers.views.dates import current_locale, dates_locale, format_day
 from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason, routing_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
