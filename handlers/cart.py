@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.cart import Cart
 from domain.customers import Customer
-from domain.errors import InvalidQuantity
+from domain.errors import InvalidQuantity, NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.cart import (
     MAX_CART_QUANTITY,
@@ -211,15 +211,20 @@ async def add_by_sku(
     if len(parts) == 2 and not parts[1].isdecimal():
         raise InvalidQuantity(maximum=MAX_CART_QUANTITY)
     quantity = int(parts[1]) if len(parts) == 2 else 1
-    added = await add_sku_to_cart(
-        uow,
-        clock,
-        customer_id=customer.id or 0,
-        sku=parts[0],
-        quantity=quantity,
-        hold_minutes=settings.hold_minutes,
-        language=reading_language(),
-    )
+    try:
+        added = await add_sku_to_cart(
+            uow,
+            clock,
+            customer_id=customer.id or 0,
+            sku=parts[0],
+            quantity=quantity,
+            hold_minutes=settings.hold_minutes,
+            language=reading_language(),
+        )
+    except NotFound:  # a mistyped code: say which, and where to look instead of a bare "Nothing was found."
+        sentence = _("No product has the SKU {sku}. /search finds one by its name, /catalog lists them all.")
+        await message.answer(fill(sentence, sku=parts[0]))
+        return
     if added.in_all == added.of_it:
         text = _("Added {name} × {quantity}. In your cart: {total}. /cart")
     else:  # another size or product is there too: "In your cart: 1" read as the whole cart

@@ -251,11 +251,24 @@ async def test_more_than_available_is_refused_with_the_number(running: RunningBo
     assert await count(running, m.CartLineRow) == 0
 
 
+async def test_an_unknown_sku_at_add_is_named_with_where_to_look_instead_escaped_and_shortened(
+    running: RunningBot,
+) -> None:
+    boris = SandboxUser(running.server, 6091, "Борис", language_code="ru")
+    said = (await boris.send("/add <b>NOPE</b>")).last.text
+    assert said == "Нет товара с артикулом <b>NOPE</b>. /search найдёт его по названию, /catalog покажет все."
+    long = (await boris.send("/add " + "X" * 5000)).last.text
+    assert long.startswith("Нет товара с артикулом XXX") and "…" in long and len(long) < 400
+    assert await count(running, m.CartLineRow) == 0
+
+
 async def test_bad_input_gets_a_clear_message_and_changes_nothing(running: RunningBot) -> None:
     alice = SandboxUser(running.server, 609, "Alice")
     for command in ("/add 85123A 0", "/add 85123A -2", "/add 85123A lots", "/add 85123A 10000"):
         assert (await alice.send(command)).last.text == "Quantity must be a whole number from 1 to 9999."
-    assert (await alice.send("/add NOPE-1")).last.text == "Nothing was found."
+    assert (await alice.send("/add NOPE-1")).last.text == (
+        "No product has the SKU NOPE-1. /search finds one by its name, /catalog lists them all."
+    )
     await add_to_cart(alice, "85123A")
     await alice.send("/checkout")
     assert "does not look like a phone number" in (await alice.send("call me maybe")).last.text
@@ -370,7 +383,7 @@ async def test_a_product_withdrawn_from_sale_is_explained_everywhere(running: Ru
     pressed = await alice.press(card.last, "Add to cart")
     assert pressed.callback_answer is not None
     assert pressed.callback_answer["text"] == "This product is not for sale any more."
-    assert (await alice.send("/add 22197")).last.text == "Nothing was found."
+    assert (await alice.send("/add 22197")).last.text.startswith("No product has the SKU 22197.")
     cart = await alice.send("/cart")
     assert "Popcorn Holder is no longer sold and was left out." in cart.last.text
     assert "White Hanging Heart" in cart.last.text
