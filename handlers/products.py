@@ -360,11 +360,17 @@ async def sent_photo(message: Message, uow: UnitOfWork, clock: Clock, state: FSM
 
 @router.message(StateFilter(Editing.photos), Command("import"), F.document)
 async def import_at_photos(
-    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, i18n: I18n, state: FSMContext
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18n,
+    state: FSMContext,
+    settings: ShopSettings,
 ) -> None:
     """A file captioned /import is what its caption says, not a photo sent as a file: imported,
     then the step, still open, said again."""
-    await import_document(message, command, uow, clock, i18n)
+    await import_document(message, command, uow, clock, i18n, settings)
     data = await state.get_data()
     done = InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Done"), ProductSheetCb(product_id=data["product_id"]))]])
     sku = shorten(str(data.get("sku", "")), 64)
@@ -559,7 +565,7 @@ async def import_at_new_photo(
 ) -> None:
     """The manager meant to import: the file is imported, and the new product, its answers kept,
     asked for its photo again (its SKU named: the import's result came between)."""
-    await import_document(message, command, uow, clock, i18n)
+    await import_document(message, command, uow, clock, i18n, settings)
     sku = shorten(str((await state.get_data()).get("sku", "")), 64)
     await _next_step(message, state, Creating.photo, settings, fill(_("You are still adding {sku}."), sku=sku) + " ")
 
