@@ -19,6 +19,7 @@ from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_demand, import_stock
 from domain.usecases.purchasing import import_reorder, import_suppliers
 from sandbox.server import SandboxServer
+from storage.migrate import start_migrated
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
@@ -72,6 +73,7 @@ async def running_bot(
         bot_token=server.token, telegram_api_url=url, database_url=database_url, **settings
     )
     try:
+        await start_migrated(database_url)
         runtime = await start_runtime(config, clock)
     except BaseException:
         await server.stop()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 import bot  # noqa: F401  (first: aiogram's types are built on first use, as in production)
 from storage.db import create_engine
-from storage.migrate import upgrade_to_head
+from storage.migrate import start_migrated, upgrade_to_head
 from storage.models import Base
 from tests.cli import Result
 from tests.fakes import FakeClock
@@ -70,6 +70,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
 
 async def empty_database(url: str) -> AsyncEngine:
     """An engine on a migrated database with no rows (the PostgreSQL one is emptied)."""
+    if not url.startswith("postgresql"):
+        await start_migrated(url)  # a copy of a database migrated once in this run
     engine = create_engine(url)
     if engine.dialect.name == "postgresql":
         await _truncate_all(engine)
