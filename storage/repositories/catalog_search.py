@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.catalog import ProductStatus
 from domain.search_words import SearchWords
 from storage import models as m
-from storage.cache import CacheView
+from storage.cache import CacheView, feeds
 from storage.db import DIALECT
 from storage.repositories.cached import fills
 from storage.repositories.sql import fetch
@@ -60,6 +60,9 @@ _EXACT = (_P.sku == bindparam("sku")) | (_P.barcode == bindparam("needle"))
 # are the scan's; a shorter text has no trigram to look up and reads every name as before.
 INDEXED_FROM = 3
 _SEARCH = table("product_search", column("rowid", Integer), column("names", String))
+# Not a model's table, so ``fills`` does not see it: declared here. Only its triggers write it, on
+# writes to products and translations, which clear ``search`` themselves; the rule holds either way.
+feeds("search", {"product_search"})
 
 
 def _named(name: str, indexed: bool = False) -> Any:
