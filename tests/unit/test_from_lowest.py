@@ -43,7 +43,7 @@ async def test_a_chat_search_does_not_read_the_family_for_a_lowest_it_does_not_s
     jumper = await uow.products.get_by_sku("JUMPER-S")
     assert jumper is not None
 
-    async def search(text: str, offset: int, limit: int) -> tuple[list[Product], int]:
+    async def search(text: str, offset: int, limit: int, *, word_forms: bool = True) -> tuple[list[Product], int]:
         return [jumper], 1  # the fakes search nothing: a search finds a family once, by its first variant
 
     uow.products.search = search  # type: ignore[attr-defined]
