@@ -39,7 +39,7 @@ from handlers.callbacks import (
 from handlers.catalog import customer_currency
 from handlers.checkout_payment import ask_payment
 from handlers.checkout_shipping import ask_shipping
-from handlers.checkout_state import Checkout, draft_of, out_of_date, save
+from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, save
 from handlers.context import ShopSettings
 from handlers.menu import main_menu
 from handlers.views.pressed import Target, pressed_in
@@ -96,13 +96,14 @@ async def ask_phone(
     if customer.phone:
         rows.append([KeyboardButton(text=customer.phone)])
     keyboard = ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
-    await message.answer(
+    first = await message.answer(
         _(
             "Checkout, step 1 of 5. How can the courier or the shop reach you? Share your number or type it "
             "with the country code. /cancel to stop."
         ),
         reply_markup=keyboard,
     )
+    await save(state, CheckoutDraft(started_message_id=first.message_id))
 
 
 # ------------------------------------------------------------------------------ contact

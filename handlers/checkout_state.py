@@ -53,6 +53,9 @@ class CheckoutDraft:
     po_number: str = ""  # a business's purchase order number, typed at review: the order's reference
     reviewed_minor: int | None = None  # the goods' total the review showed: the order is placed only at it
     reviewed_currency: str = ""
+    # The first message of this checkout (its step 1). A chat's message ids only grow, so a step's message with a
+    # lower id was an earlier checkout's: none when the checkout began before this was kept.
+    started_message_id: int | None = None
 
     @property
     def delivery_method(self) -> DeliveryMethod:
@@ -97,11 +100,22 @@ async def quoted(
 
 async def out_of_date(query: CallbackQuery, state: FSMContext) -> bool:
     """A step's button on a message over 48 hours old (True): its hold may have lapsed and its prices moved, so the
-    checkout is not taken on from there; the customer is told where the cart is and how to start again."""
-    if isinstance(query.message, Message):
+    checkout is not taken on from there; the customer is told where the cart is and how to start again. A step of an
+    earlier checkout ends nothing more: the one started since is kept and goes on from its own latest step."""
+    message = query.message
+    if isinstance(message, Message):
         return False
-    await state.clear()
     await query.answer()
+    started = (await draft_of(state)).started_message_id
+    if message is not None and started is not None and message.message_id < started:
+        await pressed_in(query).answer(
+            _(
+                "This step is from an earlier checkout and is out of date. The checkout you started since is kept: "
+                "go on from its latest step above, or /cancel to stop it."
+            )
+        )
+        return True
+    await state.clear()
     await pressed_in(query).answer(
         _(
             "This checkout step was shown over two days ago and is out of date. Your cart is kept: /cart — "

@@ -298,3 +298,10 @@ async def down(user: SandboxUser, message: BotMessage, name: str) -> BotMessage:
     while not any(t.startswith(name + " (") for t in message.button_texts()):
         message = (await user.press(message, "▶")).last
     return (await user.press(message, name + " (")).last
+
+
+def shown_anew(pressed: Reply) -> str:
+    """The text the press sent as a new message (nothing edited, the press answered, no error said)."""
+    assert pressed.callback_answer is not None and not pressed.callback_answer.get("show_alert"), pressed
+    assert pressed.edited == [] and len(pressed.new) == 1, pressed.messages
+    return pressed.new[0].text

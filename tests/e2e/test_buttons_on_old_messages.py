@@ -14,7 +14,6 @@ from domain.usecases.jobs import follow_up_deliveries, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 from handlers.callbacks import ReturnLineCb, UnsubscribeCb
 from sandbox import SandboxUser
-from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import (
@@ -27,6 +26,7 @@ from tests.e2e.journeys import (
     picked_order,
     place_cod_order,
     scalar,
+    shown_anew,
     status,
 )
 from tests.e2e.returns import ask_return, deliver, delivered, rma_of
@@ -112,13 +112,6 @@ WORDS = {
         "/subscribe вернёт новости.",
     },
 }
-
-
-def shown_anew(pressed: Reply) -> str:
-    """The text the press sent as a new message (nothing edited, the press answered, no error said)."""
-    assert pressed.callback_answer is not None and not pressed.callback_answer.get("show_alert"), pressed
-    assert pressed.edited == [] and len(pressed.new) == 1, pressed.messages
-    return pressed.new[0].text
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
