@@ -70,7 +70,7 @@ from domain.usecases.intake import (
 )
 from domain.usecases.intake_stock import (
     MAX_STOCK_SKUS,
-    FeedPoint,
+    READ_AGAIN,
     api_carrier_event,
     api_receipt,
     api_stock,
@@ -384,7 +384,7 @@ async def get_stock_levels(request: web.Request) -> web.Response:
         stock=[_stock_out(sku, levels) for sku, levels in feed.stock],
         unknown=feed.unknown,
         next_cursor=str(feed.after) if feed.after is not None else None,
-        changes_token=feed_token(FeedPoint(feed.mark), secret) if feed.mark is not None else None,
+        changes_token=feed_token(feed.point, secret) if feed.point is not None else None,
     )
     return web.json_response(page.model_dump())
 
@@ -398,7 +398,7 @@ async def _stock_changes(request: web.Request, secret: str) -> web.Response:
         raise query_problem(
             "changed_since",
             "send back a changes_token or next_cursor this API gave, as it came; one refused as it came (the bot's "
-            "token was replaced since) is not taken again: read every product again (?limit=) for a new one",
+            f"token was replaced since) is not taken again: {READ_AGAIN}",
         )
     limit = page_query(request, limit=MAX_STOCK_SKUS, most=MAX_STOCK_SKUS)["limit"]
     changes = await api_stock_changes(_uow(request), key=_key(request), point=point, limit=limit)

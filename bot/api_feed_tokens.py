@@ -11,10 +11,14 @@ import re
 from domain.stock import StockMark
 from domain.usecases.intake_stock import FeedPoint
 
-_VERSION = "f1"
+# f2 names the database the token's marks are in. An f1 token (none did) is refused as a
+# malformed one is, saying to read every product again: the stock feed came out with f2 (f1
+# was never in a release), and a channel holding one loses one whole read, never a change.
+_VERSION = "f2"
 _NUMBER = r"\d{1,19}"
 _MARK = rf"({_NUMBER})((?:-{_NUMBER})*)"
-_PAYLOAD = re.compile(rf"{_VERSION}:{_MARK}:(?:{_MARK})?:({_NUMBER})")
+_ORIGIN = r"([0-9a-z.]{0,96})"
+_PAYLOAD = re.compile(rf"{_VERSION}:{_ORIGIN}:{_MARK}:(?:{_MARK})?:({_NUMBER})")
 _MAX = 2_000  # characters: a mark lists at most MAX_RUNNING running transactions
 
 
@@ -34,7 +38,7 @@ def _signature(payload: bytes, secret: str) -> str:
 
 def feed_token(point: FeedPoint, secret: str) -> str:
     upto = _mark(point.upto) if point.upto is not None else ""
-    payload = f"{_VERSION}:{_mark(point.since)}:{upto}:{point.after}".encode()
+    payload = f"{_VERSION}:{point.origin}:{_mark(point.since)}:{upto}:{point.after}".encode()
     return f"{base64.urlsafe_b64encode(payload).decode().rstrip('=')}.{_signature(payload, secret)}"
 
 
@@ -52,9 +56,9 @@ def feed_point(token: str, secret: str) -> FeedPoint | None:
     found = _PAYLOAD.fullmatch(payload.decode("ascii", "replace"))
     if found is None:
         return None
-    since_next, since_running, upto_next, upto_running, after = found.groups()
+    origin, since_next, since_running, upto_next, upto_running, after = found.groups()
     upto = StockMark(int(upto_next), _running(upto_running)) if upto_next is not None else None
-    return FeedPoint(StockMark(int(since_next), _running(since_running)), upto, int(after))
+    return FeedPoint(StockMark(int(since_next), _running(since_running)), upto, int(after), origin)
 
 
 def _running(listed: str | None) -> tuple[int, ...]:

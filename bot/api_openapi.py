@@ -212,7 +212,9 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
                             "description": "a changes_token (or, while more changes wait, a next_cursor) a stock "
                             "levels answer gave, as it came: only the products whose available quantity moved "
                             "since; not with sku or cursor. One refused (422) as it came, the bot's token having "
-                            "been replaced since, is not taken again: a whole read's first page gives a new one",
+                            "been replaced since, or given by another database (the shop's restored from a backup or "
+                            "copied since) or past this one's numbering, is not taken again: a whole read's first "
+                            "page gives a new one",
                             "schema": {"type": "string", "maxLength": 2000},
                         },
                     ],

@@ -354,6 +354,11 @@ def _copy(source: Path, dest: Path) -> tuple[str, dict[str, int]]:
     try:
         reading.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        # Put back, the copy rewinds the change numbering: its own name makes it refuse the stock
+        # feed tokens the shop gave since, instead of reading them as points in its numbering.
+        from storage.identity import renamed
+
+        renamed(copy)
         integrity = "; ".join(row[0] for row in copy.execute("PRAGMA integrity_check"))
         counts = {table: int(copy.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in COUNTED}
     finally:

@@ -239,9 +239,15 @@ def _new_template_path() -> Path:
 
 
 def _copy_database(template: Path, path: Path) -> None:
+    import contextlib
     import shutil
+    import sqlite3
+
+    from storage.identity import renamed
 
     shutil.copyfile(template, path)
     wal = template.with_name(template.name + "-wal")
     if wal.exists() and wal.stat().st_size:  # a log not folded in yet goes with it
         shutil.copyfile(wal, path.with_name(path.name + "-wal"))
+    with contextlib.closing(sqlite3.connect(path)) as made:  # a database of its own, as migrating makes one
+        renamed(made)

@@ -10,6 +10,7 @@ The unit of work snapshots its state on entry and restores it unless committed, 
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -70,6 +71,7 @@ class State:
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
     stock: dict[tuple[int, int], StockLevel] = field(default_factory=dict)
     stock_marks: StockMarks = field(default_factory=lambda: StockMarks())
+    origin: str = field(default_factory=lambda: secrets.token_hex(16))  # the database's own name (0073)
     bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
     movements: list[tuple[int, int, str, int, str]] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
@@ -399,6 +401,9 @@ class FakeStock(_Repo):
         # What each counter had available then; a mark is its place in the list, from 1
         self.st.stock_marks.append({key: lv.available for key, lv in self.st.stock.items()})
         return StockMark(len(self.st.stock_marks))
+
+    async def feed_origin(self) -> str:
+        return self.st.origin
 
     async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
         then = self.st.stock_marks[since.next - 1] if since.next else {}

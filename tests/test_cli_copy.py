@@ -86,6 +86,28 @@ def test_copy_moves_every_row_of_a_sqlite_shop_into_postgresql(pg_database: str,
     assert following == largest + 1  # the next order gets a new id, not a copied one's
 
 
+async def _identity(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return str((await connection.execute(text("SELECT value FROM database_identity"))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+def test_the_copy_keeps_a_name_of_its_own_so_the_sources_stock_feed_tokens_are_refused_there(
+    pg_database: str, tmp_path: Path, ordergram
+) -> None:
+    source = asyncio.run(_sqlite_shop(tmp_path / "shop.sqlite3"))
+    asyncio.run(_empty_target(pg_database))
+    named = asyncio.run(_identity(source)), asyncio.run(_identity(pg_database))
+
+    assert ordergram("copy", str(tmp_path / "shop.sqlite3"), env={"DATABASE_URL": pg_database}).returncode == 0
+
+    assert (asyncio.run(_identity(source)), asyncio.run(_identity(pg_database))) == named
+    assert named[0] != named[1] and all(len(name) == 32 for name in named)
+
+
 def test_copy_refuses_a_target_that_already_holds_a_shop_and_changes_nothing(
     pg_database: str, tmp_path: Path, ordergram
 ) -> None:

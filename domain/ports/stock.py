@@ -20,6 +20,11 @@ class StockRepository(Protocol):
         ``storage.repositories.stock_changes``)."""
         ...
 
+    async def feed_origin(self) -> str:
+        """Whose change numbering ``feed_mark``'s marks are in: a name this database keeps, which
+        another one (a copy, a restored backup) does not have, so a mark of one is never read in it."""
+        ...
+
     async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
         """Products (id, SKU) past id ``after`` whose available quantity (a counter's on_hand -
         reserved) moved since the mark ``since`` was taken, by id, ``limit`` at most (a product may

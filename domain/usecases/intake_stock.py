@@ -44,14 +44,14 @@ MAX_STOCK_SKUS = 100  # products an answer of the stock feed holds at most: a pa
 @dataclass(frozen=True, slots=True)
 class StockFeed:
     """Several products' stock, each as ``api_stock`` gives one's; ``unknown``: SKUs asked that no
-    product has; ``after``: where the next page starts (None: this was the last); ``mark``: stock
+    product has; ``after``: where the next page starts (None: this was the last); ``point``: stock
     as of before this was read (a whole catalog's first page's covers all its pages; None on the
     others), for ``api_stock_changes`` next time."""
 
     stock: list[tuple[str, list[tuple[str, StockLevel]]]]
     unknown: list[str]
     after: int | None
-    mark: StockMark | None = None
+    point: FeedPoint | None = None
 
 
 async def api_stock_feed(
@@ -72,7 +72,9 @@ async def api_stock_feed(
     unknown: list[str] = []
     async with uow.read_only():
         # Before anything is read; a later page's levels are as new as the first page's mark too
-        mark = await uow.stock.feed_mark() if asked or not after else None
+        point = None
+        if asked or not after:
+            point = FeedPoint(await uow.stock.feed_mark(), origin=await uow.stock.feed_origin())
         if asked:
             ids = await uow.products.ids_by_sku(list(asked))
             page, more = [(ids[sku], sku) for sku in asked if sku in ids], False
@@ -81,7 +83,7 @@ async def api_stock_feed(
             page = await uow.products.sku_page(after=after, limit=limit + 1)  # one more: is there a next page?
             page, more = page[:limit], len(page) > limit
         stock = await _stock_of(uow, page)
-    return StockFeed(stock, unknown, page[-1][0] if more else None, mark)
+    return StockFeed(stock, unknown, page[-1][0] if more else None, point)
 
 
 async def _stock_of(uow: UnitOfWork, page: list[tuple[int, str]]) -> list[tuple[str, list[tuple[str, StockLevel]]]]:
@@ -96,11 +98,18 @@ async def _stock_of(uow: UnitOfWork, page: list[tuple[int, str]]) -> list[tuple[
 @dataclass(frozen=True, slots=True)
 class FeedPoint:
     """Where a channel's stock feed stands: changes since the mark ``since``; in the middle of a
-    read of them, that read's own mark ``upto`` and the last product it gave (``after``)."""
+    read of them, that read's own mark ``upto`` and the last product it gave (``after``);
+    ``origin``: the database whose numbering the marks are in (``StockRepository.feed_origin``)."""
 
     since: StockMark
     upto: StockMark | None = None
     after: int = 0
+    origin: str = ""
+
+
+# What a channel does about a point this database cannot read: the same as for a token the bot
+# can no longer check (its BOT_TOKEN replaced), so one remedy serves every refused token.
+READ_AGAIN = "read every product again (?limit=) for a new one"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +131,27 @@ async def api_stock_changes(
     already given, comes next time (the rule: ``storage.repositories.stock_changes``)."""
     key.require(Scope.STOCK_READ)
     async with uow.read_only():
-        upto = point.upto or await uow.stock.feed_mark()
+        now, origin = await uow.stock.feed_mark(), await uow.stock.feed_origin()
+        _check_readable(point, now, origin)
+        upto = point.upto or now
         page = await uow.stock.changed_since(point.since, after=point.after, limit=limit + 1)
         page, more = page[:limit], len(page) > limit
         stock = await _stock_of(uow, page)
-    return StockChanges(stock, FeedPoint(point.since, upto, page[-1][0]) if more else FeedPoint(upto), more)
+    following = FeedPoint(point.since, upto, page[-1][0], origin) if more else FeedPoint(upto, origin=origin)
+    return StockChanges(stock, following, more)
+
+
+def _check_readable(point: FeedPoint, now: StockMark, origin: str) -> None:
+    """A point of another database (a copy, a restored backup), or one past this database's
+    numbering (a backup put back by hand: the same name, its numbering rewound), says nothing of
+    what moved here: read in it, changes would be skipped until the numbering caught up."""
+    if point.origin != origin:
+        why = "this token was given by another database (a copy, or a backup put back since)"
+    elif max(point.since.next, point.upto.next if point.upto else 0) > now.next:
+        why = "this token names stock newer than the database has (a backup was put back since)"
+    else:
+        return
+    raise InvalidField(field="changed_since", reason=f"{why}: it cannot tell what moved; {READ_AGAIN}")
 
 
 @dataclass(frozen=True, slots=True)

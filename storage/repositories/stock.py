@@ -25,6 +25,7 @@ from domain.stock import (
     StockMark,
 )
 from domain.stock_counts import BinCount
+from storage import identity
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
 from storage.repositories import changes, stock_changes, stock_counts
@@ -172,6 +173,9 @@ class SqlStock:
 
     async def feed_mark(self) -> StockMark:
         return await stock_changes.mark(self.s)
+
+    async def feed_origin(self) -> str:
+        return await identity.origin(self.s)
 
     async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
         return await stock_changes.changed_since(self.s, since, after, limit)

@@ -299,3 +299,11 @@ async def test_the_feed_lists_a_product_whose_available_quantity_moved_after_the
         assert await uow.stock.levels_now([shelf.product]) == [StockLevel(shelf.product, shelf.warehouse, 10, 2)]
         assert await uow.stock.levels_now([]) == []
         assert await uow.stock.changed_since(await uow.stock.feed_mark(), after=0, limit=10) == []
+
+
+async def test_the_feed_names_its_database_the_same_on_every_read(uow: UnitOfWork) -> None:
+    async with uow.read_only():
+        first = await uow.stock.feed_origin()
+    async with uow.read_only():
+        again = await uow.stock.feed_origin()
+    assert first and again == first

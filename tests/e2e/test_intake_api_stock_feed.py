@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.api import make_api_app
-from bot.api_feed_tokens import feed_token
+from bot.api_feed_tokens import feed_point, feed_token
 from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.stock import StockMark
@@ -195,3 +196,25 @@ async def test_a_token_signed_before_the_bot_token_changed_is_refused_saying_a_w
     assert "read every product again" in problem["detail"], problem
     fresh = (await (await market.get("/api/v1/stock/levels", params={"limit": "100"})).json())["changes_token"]
     assert (await market.get("/api/v1/stock/levels", params={"changed_since": fresh})).status == 200
+
+
+async def test_a_token_of_another_database_or_past_this_ones_numbering_is_refused_saying_to_read_everything_again(
+    shop_on_each_engine: RunningBot, market: Client
+) -> None:
+    """A restored backup or a copy rewinds the numbering a kept token points into: read there, it hid what moved
+    until the numbering caught up. Signed as the shop's own, it is refused all the same, naming the remedy."""
+    secret = shop_on_each_engine.runtime.settings.bot_token
+    token = (await (await market.get("/api/v1/stock/levels", params={"sku": "85123A"})).json())["changes_token"]
+    point = feed_point(token, secret)
+    assert point is not None and point.origin
+    beyond = StockMark(point.since.next + 10**6)
+    for other, said in (
+        (replace(point, origin="0123abcd"), "another database"),
+        (replace(point, since=beyond), "newer than the database has"),
+        (FeedPoint(point.since, beyond, 1, point.origin), "newer than the database has"),
+    ):
+        answer = await market.get("/api/v1/stock/levels", params={"changed_since": feed_token(other, secret)})
+        problem = await answer.json()
+        assert (answer.status, problem["field"], problem["title"]) == (422, "changed_since", "Invalid request"), problem
+        assert said in problem["detail"] and "read every product again (?limit=)" in problem["detail"], problem
+    assert (await market.get("/api/v1/stock/levels", params={"changed_since": token})).status == 200

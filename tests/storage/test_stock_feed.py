@@ -69,12 +69,12 @@ async def test_a_move_after_the_token_comes_and_one_before_does_not_nor_a_write_
     uow, key, ids = await _shop(engine)
     await _hold(uow, ids["F-01"], 3)  # before the token
     first = await api_stock_feed(uow, key=key, skus=SKUS)
-    assert first.mark is not None and _seen(first.stock)["F-01"][0] == ("LON", 50, 3)
+    assert first.point is not None and _seen(first.stock)["F-01"][0] == ("LON", 50, 3)
     await _hold(uow, ids["F-05"], 2)
     async with uow:  # a reorder point: the counter is written, its available quantity stays
         await uow.inventory.set_reorder(ids["F-02"], 1, 10, 40)
         await uow.commit()
-    seen, point = await _read(uow, key, FeedPoint(first.mark))
+    seen, point = await _read(uow, key, first.point)
     assert seen == {"F-05": [("LON", 50, 2), ("MAN", 50, 0)]}
     assert (await _read(uow, key, point))[0] == {}  # nothing moved since
     await _hold(uow, ids["F-01"], 4)
@@ -84,10 +84,10 @@ async def test_a_move_after_the_token_comes_and_one_before_does_not_nor_a_write_
 async def test_a_read_pages_by_product_and_its_last_page_hands_on_its_own_mark(engine: AsyncEngine) -> None:
     uow, key, ids = await _shop(engine)
     first = await api_stock_feed(uow, key=key, skus=["F-00"])
-    assert first.mark is not None
+    assert first.point is not None
     for sku in ("F-06", "F-01", "F-03", "F-04", "F-07"):
         await _hold(uow, ids[sku], 1)
-    page = await api_stock_changes(uow, key=key, point=FeedPoint(first.mark), limit=2)
+    page = await api_stock_changes(uow, key=key, point=first.point, limit=2)
     assert [sku for sku, _ in page.stock] == ["F-01", "F-03"] and page.more
     await _hold(uow, ids["F-01"], 1)  # on a page already given: the next read brings it
     await _hold(uow, ids["F-07"], 1)  # on a page still to come: this read brings it
@@ -105,7 +105,7 @@ async def test_a_writer_that_commits_after_a_read_took_its_token_comes_in_the_ne
     read: the read's token still calls it new."""
     uow, key, ids = await _shop(engine)
     first = await api_stock_feed(uow, key=key, skus=SKUS)
-    assert first.mark is not None
+    assert first.point is not None
     written, go = asyncio.Event(), asyncio.Event()
 
     async def slow_writer() -> None:
@@ -120,7 +120,7 @@ async def test_a_writer_that_commits_after_a_read_took_its_token_comes_in_the_ne
     await written.wait()
     if engine.dialect.name == "postgresql":  # SQLite's writers take turns: this one would wait for the first
         await _hold(uow, ids["F-06"], 1)
-    during, point = await _read(uow, key, FeedPoint(first.mark))
+    during, point = await _read(uow, key, first.point)
     assert "F-02" not in during or during["F-02"][0] == ("LON", 50, 0)
     go.set()
     await task
@@ -133,9 +133,9 @@ async def test_writers_committing_while_the_feed_is_read_leave_the_client_with_e
 ) -> None:
     uow, key, ids = await _shop(engine)
     first = await api_stock_feed(uow, key=key, skus=SKUS)
-    assert first.mark is not None
+    assert first.point is not None
     client = _seen(first.stock)
-    point = FeedPoint(first.mark)
+    point = first.point
     rng = random.Random(70)
     done, committed = asyncio.Event(), asyncio.Event()
 
@@ -182,8 +182,8 @@ async def test_0070_starts_every_counter_below_any_token_handed_out_after_it(eng
         starts = {(p, w): seq for p, w, seq in await connection.execute(select(*counter, m.StockRow.available_seq))}
     assert len(starts) == 16 and starts == before  # its last write's number
     first = await api_stock_feed(uow, key=key, skus=SKUS)
-    assert first.mark is not None
-    assert (await _read(uow, key, FeedPoint(first.mark)))[0] == {}
+    assert first.point is not None
+    assert (await _read(uow, key, first.point))[0] == {}
     async with engine.begin() as connection:  # a write by any path after it is numbered
         await connection.execute(update(m.StockRow).where(m.StockRow.product_id == ids["F-04"]).values(reserved=1))
-    assert list((await _read(uow, key, FeedPoint(first.mark)))[0]) == ["F-04"]
+    assert list((await _read(uow, key, first.point))[0]) == ["F-04"]
