@@ -279,9 +279,10 @@ class PromoCode:
         if self.groups and group not in self.groups:
             raise PromoNotForGroup(code=self.code, groups=", ".join(sorted(self.groups)))
         if now < self.starts_at:
-            raise PromoNotYet(code=self.code, start=shop_day(self.starts_at, zone).isoformat())
+            # Days, not text: each screen writes them as the shop's country writes the reader's language.
+            raise PromoNotYet(code=self.code, start=shop_day(self.starts_at, zone))
         if now >= self.until:
-            raise PromoExpired(code=self.code, end=self.last_day(zone).isoformat())
+            raise PromoExpired(code=self.code, end=self.last_day(zone))
         if self.max_uses is not None and self.uses >= self.max_uses:
             raise PromoUsedUp(code=self.code)
         if self.per_customer is not None and used_by_customer >= self.per_customer:

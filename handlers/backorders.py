@@ -133,7 +133,7 @@ async def cancel_waiting(
     except (NothingWaiting, NotCancellable, CancelledAlready) as late:
         # The order changed while the screen was open (the part arrived, a picker started it):
         # said, and the screen drawn again as the order is now, its stale buttons gone.
-        await query.answer(domain_message(late, html=False), show_alert=True)
+        await query.answer(domain_message(late, html=False, timezone=settings.timezone), show_alert=True)
         await _show_again(query, uow, clock, customer, renderer, callback_data.backorder_id)
         return
     await query.answer(_("Cancelled: %(count)s no longer awaited.") % {"count": units}, show_alert=True)
@@ -156,11 +156,12 @@ async def choose(
     clock: Clock,
     customer: Customer,
     renderer: Renderer,
+    settings: ShopSettings,
 ) -> None:
     try:
         await choose_split(uow, customer_id=customer.id or 0, code=callback_data.code, ship_now=callback_data.ship_now)
     except NoSplit as late:
-        await query.answer(domain_message(late, html=False), show_alert=True)
+        await query.answer(domain_message(late, html=False, timezone=settings.timezone), show_alert=True)
     else:
         chosen = (
             _("What is here will be sent now, the rest later.")
@@ -191,7 +192,7 @@ async def answer_short(
             staff_chat_id=settings.staff_chat_id,
         )
     except ChoiceGone as gone:
-        await query.answer(domain_message(gone, html=False), show_alert=True)
+        await query.answer(domain_message(gone, html=False, timezone=settings.timezone), show_alert=True)
         return
     chosen = {
         ShortChoice.SPLIT: _("What is here will be sent now; the rest follows in a second parcel when it arrives."),

@@ -255,7 +255,9 @@ async def notify_me(
             uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id, language=reading_language()
         )
     except InStockNow as back:  # an old card's button: say so, and show the card as it is now
-        await query.answer(shorten(domain_message(back, html=False), MAX_ALERT), show_alert=True)
+        await query.answer(
+            shorten(domain_message(back, html=False, timezone=settings.timezone), MAX_ALERT), show_alert=True
+        )
         await _draw(
             query,
             await customer_card(callback_data.product_id, uow, clock, customer, settings),

@@ -90,7 +90,7 @@ async def payment_chosen(
         return
     method = PaymentMethod(callback_data.method)
     if method not in payment_methods(customer, settings.checkout_policy):  # a button from before the shop stopped it
-        await query.answer(domain_message(PaymentNotOffered(), html=False), show_alert=True)
+        await query.answer(domain_message(PaymentNotOffered(), html=False, timezone=settings.timezone), show_alert=True)
         return
     draft = replace(await draft_of(state), payment=method, key=secrets.token_urlsafe(9))
     await back_to_review(query.message, state, draft, customer, uow, clock, settings, renderer)
@@ -124,7 +124,10 @@ async def show_review(
             return
         total = choice.cart.subtotal + quote.price
     payment = payment_terms(draft.payment, draft.delivery_method)
-    discounts, refused = choice.discounts, domain_message(choice.refused) if choice.refused else ""
+    discounts, refused = (
+        choice.discounts,
+        domain_message(choice.refused, timezone=settings.timezone) if choice.refused else "",
+    )
     if refused:  # the code stopped applying (expired, used up, the cart changed): shown without it
         draft = replace(draft, promo_code="")
     text = renderer.render(
@@ -229,13 +232,13 @@ async def confirmed(
         try:
             order, reply = await place_order_replying(uow, clock, settings.checkout_policy, request)
         except PromoRefused as refused:  # told why; the review again, without the code, to confirm
-            await query.answer(domain_message(refused, html=False)[:200], show_alert=True)
+            await query.answer(domain_message(refused, html=False, timezone=settings.timezone)[:200], show_alert=True)
             draft = replace(draft, promo_code="")
             await save(state, draft)
             await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
             return
         except CartTotalChanged as changed:  # a price changed after the review: the new one shown, to confirm
-            await query.answer(domain_message(changed, html=False)[:200], show_alert=True)
+            await query.answer(domain_message(changed, html=False, timezone=settings.timezone)[:200], show_alert=True)
             await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
             return
         await state.clear()

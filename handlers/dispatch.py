@@ -88,7 +88,9 @@ async def pack(
     await message.answer(renderer.render("staff/pack_start.html.j2", job=job))
 
 
-async def _scan(message: Message, typed: list[Scan], uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+async def _scan(
+    message: Message, typed: list[Scan], uow: UnitOfWork, renderer: Renderer, state: FSMContext, timezone: str
+) -> None:
     data = await state.get_data()
     job = await start_packing(uow, staff_id=_who(message), code=data["code"])
     scan, *others = typed
@@ -104,7 +106,11 @@ async def _scan(message: Message, typed: list[Scan], uow: UnitOfWork, renderer: 
     except NoBoxFits as too_big:  # no box to offer: the one way on is without a box
         await state.update_data(boxes=[], without_box=True)
         shown = renderer.render(
-            "staff/pack_boxes.html.j2", plans=[], job=job, boxes=[], too_big=domain_message(too_big, html=False)
+            "staff/pack_boxes.html.j2",
+            plans=[],
+            job=job,
+            boxes=[],
+            too_big=domain_message(too_big, html=False, timezone=timezone),
         )
         await message.answer(shown, reply_markup=_boxes_keyboard(job.order.code, [], 0, proposed=False))
         return
@@ -154,16 +160,20 @@ async def boxes_page(query: CallbackQuery, callback_data: PackBoxPageCb, state: 
 
 
 @router.message(StateFilter(Packing.scanning), F.text, ~F.text.startswith("/"))
-async def pack_scan_text(message: Message, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
-    await _scan(message, readings(message.text or ""), uow, renderer, state)
+async def pack_scan_text(
+    message: Message, uow: UnitOfWork, renderer: Renderer, state: FSMContext, settings: ShopSettings
+) -> None:
+    await _scan(message, readings(message.text or ""), uow, renderer, state, settings.timezone)
 
 
 @router.message(StateFilter(Packing.scanning), F.photo)
-async def pack_scan_photo(message: Message, bot: Bot, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+async def pack_scan_photo(
+    message: Message, bot: Bot, uow: UnitOfWork, renderer: Renderer, state: FSMContext, settings: ShopSettings
+) -> None:
     code = await code_in_photo(bot, message)
     if code is None:
         return
-    await _scan(message, [Scan(code, 1)], uow, renderer, state)
+    await _scan(message, [Scan(code, 1)], uow, renderer, state, settings.timezone)
 
 
 @router.callback_query(PackBoxCb.filter())

@@ -35,7 +35,7 @@ COUNTS = frozenset(
 )
 
 
-def domain_message(error: DomainError, *, html: bool = True, timezone: str = "UTC") -> str:
+def domain_message(error: DomainError, *, timezone: str, html: bool = True) -> str:
     """Translate the error's message key and fill in its parameters; parameters that carry a
     code (a status, a role) are shown by their name in the reader's language. Parameters are
     often what someone typed: shortened, and escaped for a message (``html``); an alert

@@ -89,10 +89,10 @@ async def _import(
             lambda: import_file(uow, clock, kind, data, staff_id=staff_id, languages=languages, source=name)
         )
     except ImportRejected as rejected:
-        await message.answer(_rejection(name, rejected))
+        await message.answer(_rejection(name, rejected, timezone))
         return
     except DomainError as error:  # the role changed meanwhile
-        await message.answer(domain_message(error))
+        await message.answer(domain_message(error, timezone=timezone))
         return
     except Exception:
         log.exception("import of %s by %s failed", kind, message.from_user.id)
@@ -106,7 +106,7 @@ async def import_usage(message: Message) -> None:
     await message.answer(_usage())
 
 
-def reason_text(reason: Reason, *, html: bool = True) -> str:
+def reason_text(reason: Reason, *, timezone: str, html: bool = True) -> str:
     """A problem in the reader's language; ``what`` names a kind of thing (a message id). Escaped for
     a message (``html``); a page shows plain text."""
     error = reason.error
@@ -115,11 +115,11 @@ def reason_text(reason: Reason, *, html: bool = True) -> str:
         error.params = {**error.params, "what": _(str(error.params["what"]))}
     if reason.column:  # a header's name, the same in every language
         column = (fill if html else fill_text)("{column}:", column=reason.column)
-        return f"{column} {domain_message(error, html=html)}"
-    return domain_message(error, html=html)
+        return f"{column} {domain_message(error, html=html, timezone=timezone)}"
+    return domain_message(error, html=html, timezone=timezone)
 
 
-def _rejection(name: str, rejected: ImportRejected) -> str:
+def _rejection(name: str, rejected: ImportRejected, timezone: str) -> str:
     shown, more = shown_problems(rejected.problems)
     rows = len({line for line, _ in rejected.problems})
     lines = [
@@ -132,7 +132,10 @@ def _rejection(name: str, rejected: ImportRejected) -> str:
             rows=rows,
         )
     ]
-    lines += [f"{fill('{name}:{line}:', name=name, line=line)} {reason_text(reason)}" for line, reason in shown]
+    lines += [
+        f"{fill('{name}:{line}:', name=name, line=line)} {reason_text(reason, timezone=timezone)}"
+        for line, reason in shown
+    ]
     if more:
         lines.append(fill(ngettext("… and {n} more problem.", "… and {n} more problems.", more), n=format_number(more)))
     return "\n".join(lines)

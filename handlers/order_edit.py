@@ -442,7 +442,7 @@ async def pay_difference(
 
 
 @router.pre_checkout_query()
-async def difference_pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork) -> None:
+async def difference_pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork, settings: ShopSettings) -> None:
     if not query.invoice_payload.startswith(EDIT_PAYLOAD_PREFIX):
         raise SkipHandler()  # an order's own invoice: handlers.payments
     try:
@@ -450,7 +450,7 @@ async def difference_pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork) -> N
             uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency
         )
     except DomainError as refused:
-        await query.answer(ok=False, error_message=domain_message(refused, html=False))
+        await query.answer(ok=False, error_message=domain_message(refused, html=False, timezone=settings.timezone))
         return
     await query.answer(ok=True)
 

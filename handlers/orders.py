@@ -278,7 +278,9 @@ async def _refused_in_place(
     clock: Clock,
     tracking: OrderTracking,
 ) -> None:
-    await query.answer(shorten(domain_message(refused, html=False), MAX_ALERT), show_alert=True)
+    await query.answer(
+        shorten(domain_message(refused, html=False, timezone=settings.timezone), MAX_ALERT), show_alert=True
+    )
     await _show_in_place(query, tracking.order, settings, renderer, clock, tracking)
 
 

@@ -26,8 +26,8 @@ async def pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork, settings: ShopS
     try:
         await check_pre_checkout(uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency)
     except DomainError as refused:
-        await query.answer(ok=False, error_message=domain_message(refused, html=False))
-        await payment_failed(query, settings, domain_message(refused))
+        await query.answer(ok=False, error_message=domain_message(refused, html=False, timezone=settings.timezone))
+        await payment_failed(query, settings, domain_message(refused, timezone=settings.timezone))
         return
     await query.answer(ok=True)
 

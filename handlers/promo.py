@@ -123,7 +123,11 @@ async def _apply(
         except PromoRefused as refused:
             if isinstance(refused, PromoUnknown):  # a right code refused for its terms never counts
                 await promo_guesses.failed(customer.id or 0)
-            await message.answer(domain_message(refused) + "\n" + _("Try another code, or confirm without one."))
+            await message.answer(
+                domain_message(refused, timezone=settings.timezone)
+                + "\n"
+                + _("Try another code, or confirm without one.")
+            )
             return
         draft = replace(draft, promo_code=discounts.code.code if discounts.code else "")
         await save(state, draft)

@@ -442,7 +442,9 @@ async def ask_person_instead(
     try:
         opened = await _relay_in(original, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
     except MessageGone as gone:  # deleted since (or a button naming none): nothing reached the shop
-        await query.answer(shorten(domain_message(gone, html=False), MAX_ALERT), show_alert=True)
+        await query.answer(
+            shorten(domain_message(gone, html=False, timezone=settings.timezone), MAX_ALERT), show_alert=True
+        )
         return
     await query.answer()
     away = _away_note(settings, clock) if opened else ""

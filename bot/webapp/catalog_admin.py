@@ -378,7 +378,8 @@ async def post_import(request: web.Request) -> web.Response:
                 "detail": detail,
                 "file": name[:120],
                 "problems": [
-                    {"line": line, "reason": reason_text(r, html=False)} for line, r in ordered[:MAX_PROBLEMS_SHOWN]
+                    {"line": line, "reason": reason_text(r, html=False, timezone=runtime.settings.timezone)}
+                    for line, r in ordered[:MAX_PROBLEMS_SHOWN]
                 ],
                 "more": max(len(ordered) - MAX_PROBLEMS_SHOWN, 0),
             },

@@ -87,9 +87,9 @@ async def actions_of(request: web.Request, tracking: OrderTracking) -> dict[str,
     }
 
 
-def _stale(refused: DomainError) -> WebProblem:
+def _stale(refused: DomainError, timezone: str) -> WebProblem:
     """The order moved on since its screen was drawn: why, in the chat's words; nothing was done."""
-    return WebProblem(409, "Conflict", domain_message(refused, html=False))
+    return WebProblem(409, "Conflict", domain_message(refused, html=False, timezone=timezone))
 
 
 async def post_cancel(request: web.Request) -> web.Response:
@@ -104,7 +104,7 @@ async def post_cancel(request: web.Request) -> web.Response:
             staff_chat_id=runtime.settings.staff_chat_id,
         )
     except STALE as refused:
-        raise _stale(refused) from None
+        raise _stale(refused, runtime.settings.timezone) from None
     return web.json_response({"said": _("Order {code} is cancelled.").format(code=order.code)})
 
 
@@ -116,7 +116,7 @@ async def post_pay(request: web.Request) -> web.Response:
         links = invoice_links(runtime.bot, runtime.i18n, runtime.settings.payment_provider_token)
         link = await payment_link(runtime.uow(), runtime.clock, links, code=order.code, tell_customer=False)
     except STALE as refused:
-        raise _stale(refused) from None
+        raise _stale(refused, runtime.settings.timezone) from None
     return web.json_response({"invoice_link": link.url})
 
 
@@ -126,7 +126,7 @@ async def post_pay_difference(request: web.Request) -> web.Response:
     try:
         order, due = await difference_to_pay(runtime.uow(), code=path_code(request), customer_id=customer.id or 0)
     except STALE as refused:  # settled meanwhile (or cancelled): nothing is asked for
-        raise _stale(refused) from None
+        raise _stale(refused, runtime.settings.timezone) from None
     link = await difference_invoice_link(runtime.bot, order, due, _settings(request))
     return web.json_response({"invoice_link": link})
 

@@ -151,7 +151,7 @@ async def test_an_expired_code_at_confirmation_is_dropped_and_the_order_confirms
     clock.advance(days=1)  # the code expires while the review waits
     pressed = await cy.press(applied.last, "Confirm order")
     assert pressed.callback_answer is not None
-    assert pressed.callback_answer["text"] == "Promo code LASTDAY expired on 2026-11-25."
+    assert pressed.callback_answer["text"] == "Promo code LASTDAY expired on Nov 25, 2026."
     assert "Total: £5.90" in pressed.last.text and await scalar(shop, select(m.OrderRow.id)) is None
     placed = await cy.press(pressed.last, "Confirm order")
     code = order_code(placed)
