@@ -46,6 +46,7 @@ from bot.config import Settings
 from bot.logs import quoted
 from domain.apikeys import ApiKey, Scope
 from domain.backorders import BACKORDER_FLAG
+from domain.catalog import ProductStatus
 from domain.contention import with_fresh_tries
 from domain.errors import DomainError, NotFound
 from domain.money import Money
@@ -353,18 +354,20 @@ async def get_stock(request: web.Request) -> web.Response:
     if not 1 <= len(sku) <= 64:
         raise ApiProblem(422, INVALID, "sku: give a SKU in the query (?sku=…).", field="sku")
     try:
-        found, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
+        found, status, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
     except NotFound:
         raise not_found("sku", f"no product {sku}") from None
-    return web.json_response(_stock_out(found, levels).model_dump())
+    return web.json_response(_stock_out(found, levels, status).model_dump())
 
 
-def _stock_out(sku: str, levels: list[tuple[str, StockLevel]]) -> StockOut:
+def _stock_out(sku: str, levels: list[tuple[str, StockLevel]], status: ProductStatus) -> StockOut:
     warehouses = [
         WarehouseStockOut(warehouse=code, on_hand=lv.on_hand, reserved=lv.reserved, available=max(lv.available, 0))
         for code, lv in levels
     ]
-    return StockOut(sku=sku, available=sum(w.available for w in warehouses), warehouses=warehouses)
+    # Off sale, nothing can be ordered (``intake`` refuses it): a channel reading only this stops selling it
+    available = sum(w.available for w in warehouses) if status is ProductStatus.ACTIVE else 0
+    return StockOut(sku=sku, status=status, available=available, warehouses=warehouses)
 
 
 async def get_stock_levels(request: web.Request) -> web.Response:
@@ -381,7 +384,7 @@ async def get_stock_levels(request: web.Request) -> web.Response:
         _uow(request), key=_key(request), skus=skus, **page_query(request, limit=MAX_STOCK_SKUS, most=MAX_STOCK_SKUS)
     )
     page = StockPageOut(
-        stock=[_stock_out(sku, levels) for sku, levels in feed.stock],
+        stock=[_stock_out(sku, levels, feed.status[sku]) for sku, levels in feed.stock],
         unknown=feed.unknown,
         next_cursor=str(feed.after) if feed.after is not None else None,
         changes_token=feed_token(feed.point, secret) if feed.point is not None else None,
@@ -404,7 +407,7 @@ async def _stock_changes(request: web.Request, secret: str) -> web.Response:
     changes = await api_stock_changes(_uow(request), key=_key(request), point=point, limit=limit)
     token = feed_token(changes.point, secret)
     page = StockPageOut(
-        stock=[_stock_out(sku, levels) for sku, levels in changes.stock],
+        stock=[_stock_out(sku, levels, changes.status[sku]) for sku, levels in changes.stock],
         unknown=[],
         next_cursor=token if changes.more else None,
         changes_token=token,

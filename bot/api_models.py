@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from domain.catalog import ProductStatus
 from domain.orders import MAX_ORDER_LINES, OrderStatus, PaymentMethod
 from domain.stock import MAX_LINE_QUANTITY
 from domain.text import BIDI_CONTROLS
@@ -198,7 +199,11 @@ class WarehouseStockOut(BaseModel):
 
 class StockOut(BaseModel):
     sku: str
-    available: int
+    status: ProductStatus = Field(
+        description="active: for sale; hidden or discontinued: taken off sale (an order for it is refused), its "
+        "stock kept as counted. Products are never deleted: one taken off sale, or back on, comes in changed_since"
+    )
+    available: int = Field(description="what an order can take now: the warehouses' together, 0 when not active")
     warehouses: list[WarehouseStockOut]
 
 

@@ -52,6 +52,9 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
+_STATUSES = list(ProductStatus)  # ACTIVE first: a product made after a mark was active then
+
+
 class StockMarks(list[dict[tuple[int, int], int]]):
     """What each counter had available at each stock feed mark: taking a mark reads, so a
     rollback keeps it (one list however the state is copied)."""
@@ -399,7 +402,9 @@ class FakeStock(_Repo):
 
     async def feed_mark(self) -> StockMark:
         # What each counter had available then; a mark is its place in the list, from 1
-        self.st.stock_marks.append({key: lv.available for key, lv in self.st.stock.items()})
+        marked = {key: lv.available for key, lv in self.st.stock.items()}
+        marked |= {(pid, -1): _STATUSES.index(p.status) for pid, p in self.st.products.items()}  # a status's place
+        self.st.stock_marks.append(marked)
         return StockMark(len(self.st.stock_marks))
 
     async def feed_origin(self) -> str:
@@ -408,6 +413,11 @@ class FakeStock(_Repo):
     async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
         then = self.st.stock_marks[since.next - 1] if since.next else {}
         moved = {k[0] for k, lv in self.st.stock.items() if not since.next or then.get(k) != lv.available}
+        moved |= {
+            pid
+            for pid, p in self.st.products.items()
+            if since.next and then.get((pid, -1), 0) != _STATUSES.index(p.status)
+        }
         return [(p, self.st.products[p].sku) for p in sorted(moved) if p > after and p in self.st.products][:limit]
 
     def _level(self, product_id: int, warehouse_id: int) -> StockLevel:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from domain.apikeys import ApiKey, FirstUse, NoCarrierOnKey, Scope
-from domain.catalog import normalize_sku
+from domain.catalog import ProductStatus, normalize_sku
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.orders import Order
 from domain.ports import Clock, UnitOfWork
@@ -18,7 +18,9 @@ from domain.usecases.inventory import goods_received
 from domain.warehouse import InvalidBinCode
 
 
-async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
+async def api_stock(
+    uow: UnitOfWork, *, key: ApiKey, sku: str
+) -> tuple[str, ProductStatus, list[tuple[str, StockLevel]]]:
     """Available per warehouse (what can still be sold), for a channel's product page."""
     key.require(Scope.STOCK_READ)
     try:
@@ -31,7 +33,7 @@ async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, lis
             raise NotFound()
         codes = {w.id: w.code for w in await uow.warehouses.all()}
         levels = await uow.stock.levels([product.id])
-    return product.sku, _per_warehouse(codes, levels)
+    return product.sku, product.status, _per_warehouse(codes, levels)
 
 
 def _per_warehouse(codes: Mapping[int | None, str], levels: Iterable[StockLevel]) -> list[tuple[str, StockLevel]]:
@@ -52,6 +54,7 @@ class StockFeed:
     unknown: list[str]
     after: int | None
     point: FeedPoint | None = None
+    status: dict[str, ProductStatus] = field(default_factory=dict)  # each listed SKU's, as it is now
 
 
 async def api_stock_feed(
@@ -82,17 +85,22 @@ async def api_stock_feed(
         else:
             page = await uow.products.sku_page(after=after, limit=limit + 1)  # one more: is there a next page?
             page, more = page[:limit], len(page) > limit
-        stock = await _stock_of(uow, page)
-    return StockFeed(stock, unknown, page[-1][0] if more else None, point)
+        stock, status = await _stock_of(uow, page)
+    return StockFeed(stock, unknown, page[-1][0] if more else None, point, status)
 
 
-async def _stock_of(uow: UnitOfWork, page: list[tuple[int, str]]) -> list[tuple[str, list[tuple[str, StockLevel]]]]:
-    """Each product's levels per warehouse, from the database (a cached copy may be older than a mark)."""
+async def _stock_of(
+    uow: UnitOfWork, page: list[tuple[int, str]]
+) -> tuple[list[tuple[str, list[tuple[str, StockLevel]]]], dict[str, ProductStatus]]:
+    """Each product's levels per warehouse and its status, from the database (a cached copy may
+    be older than a mark): products are never deleted, and one taken off sale keeps its stock."""
+    ids = [product_id for product_id, _ in page]
     codes = {w.id: w.code for w in await uow.warehouses.all()}
     of: dict[int, list[StockLevel]] = {}
-    for level in await uow.stock.levels_now([product_id for product_id, _ in page]):
+    for level in await uow.stock.levels_now(ids):
         of.setdefault(level.product_id, []).append(level)
-    return [(sku, _per_warehouse(codes, of.get(product_id, ()))) for product_id, sku in page]
+    status = {p.sku: p.status for p in await uow.products.get_many(ids, fresh=True)}
+    return [(sku, _per_warehouse(codes, of.get(product_id, ()))) for product_id, sku in page], status
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +128,7 @@ class StockChanges:
     stock: list[tuple[str, list[tuple[str, StockLevel]]]]
     point: FeedPoint
     more: bool
+    status: dict[str, ProductStatus] = field(default_factory=dict)
 
 
 async def api_stock_changes(
@@ -136,9 +145,9 @@ async def api_stock_changes(
         upto = point.upto or now
         page = await uow.stock.changed_since(point.since, after=point.after, limit=limit + 1)
         page, more = page[:limit], len(page) > limit
-        stock = await _stock_of(uow, page)
+        stock, status = await _stock_of(uow, page)
     following = FeedPoint(point.since, upto, page[-1][0], origin) if more else FeedPoint(upto, origin=origin)
-    return StockChanges(stock, following, more)
+    return StockChanges(stock, following, more, status)
 
 
 def _check_readable(point: FeedPoint, now: StockMark, origin: str) -> None:

@@ -45,9 +45,16 @@ _PG_MARK = select(
 _MOVED = or_(
     _STOCK.c.available_seq >= bindparam("next"), _STOCK.c.available_seq.in_(bindparam("running", expanding=True))
 )
+# A product's status is numbered alike (0074): one taken off sale, or back on, comes by the same rule.
+_STATUS_MOVED = or_(
+    _PRODUCTS.c.status_seq >= bindparam("next"), _PRODUCTS.c.status_seq.in_(bindparam("running", expanding=True))
+)
 _CHANGED = (
     select(_PRODUCTS.c.id, _PRODUCTS.c.sku)
-    .where(_PRODUCTS.c.id.in_(select(_STOCK.c.product_id).where(_MOVED)), _PRODUCTS.c.id > bindparam("after"))
+    .where(
+        or_(_PRODUCTS.c.id.in_(select(_STOCK.c.product_id).where(_MOVED)), _STATUS_MOVED),
+        _PRODUCTS.c.id > bindparam("after"),
+    )
     .order_by(_PRODUCTS.c.id)
     .limit(bindparam("limit"))
 )

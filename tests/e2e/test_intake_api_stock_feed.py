@@ -14,6 +14,7 @@ from bot.api import make_api_app
 from bot.api_feed_tokens import feed_point, feed_token
 from bot.harness import RunningBot
 from domain.apikeys import Scope
+from domain.catalog import ProductStatus
 from domain.stock import StockMark
 from domain.usecases.api_keys import create_api_key
 from domain.usecases.intake_stock import FeedPoint
@@ -218,3 +219,25 @@ async def test_a_token_of_another_database_or_past_this_ones_numbering_is_refuse
         assert (answer.status, problem["field"], problem["title"]) == (422, "changed_since", "Invalid request"), problem
         assert said in problem["detail"] and "read every product again (?limit=)" in problem["detail"], problem
     assert (await market.get("/api/v1/stock/levels", params={"changed_since": token})).status == 200
+
+
+async def test_a_product_taken_off_sale_comes_in_the_changes_with_nothing_available_and_its_status(
+    shop_on_each_engine: RunningBot, market: Client
+) -> None:
+    """Products are never deleted; one hidden or discontinued keeps its stock, so nothing moved and a channel went
+    on selling what every API order for it was refused."""
+    token = (await (await market.get("/api/v1/stock/levels", params={"sku": "85123A"})).json())["changes_token"]
+    before = await _one(market, "85123A")
+    assert before["status"] == "active" and before["available"] > 0
+    runtime = shop_on_each_engine.runtime
+    async with runtime.uow() as uow:
+        product = await uow.products.get_by_sku("85123A")
+        assert product is not None
+        await uow.products.upsert(replace(product, status=ProductStatus.DISCONTINUED))
+        await uow.commit()
+    moved, _ = await _changes(market, token)
+    assert moved == [await _one(market, "85123A")]
+    assert (moved[0]["status"], moved[0]["available"]) == ("discontinued", 0)
+    assert moved[0]["warehouses"] == before["warehouses"]  # its stock as counted
+    placed = await market.post("/api/v1/orders", json=ORDER, headers={"Idempotency-Key": "feed-off-sale"})
+    assert placed.status == 422 and "85123A" in (await placed.json())["detail"]

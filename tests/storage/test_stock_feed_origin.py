@@ -20,7 +20,7 @@ from domain.usecases.intake_stock import FeedPoint, api_stock_changes, api_stock
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.conftest import _pg_admin, empty_database
-from tests.storage.test_stock_feed import SKUS, _hold, _read, _shop
+from tests.storage.stock_feed_shop import SKUS, feed_shop, hold, read_feed
 
 
 async def _refused(uow: SqlUnitOfWork, key: ApiKey, point: FeedPoint) -> str:
@@ -39,24 +39,24 @@ async def _point(uow: SqlUnitOfWork, key: ApiKey) -> FeedPoint:
 
 
 async def test_a_point_of_another_database_or_past_this_ones_numbering_is_refused(engine: AsyncEngine) -> None:
-    uow, key, ids = await _shop(engine)
+    uow, key, ids = await feed_shop(engine)
     point = await _point(uow, key)
-    await _hold(uow, ids["F-01"], 1)
+    await hold(uow, ids["F-01"], 1)
     assert "another database" in await _refused(uow, key, replace(point, origin="0123abcd"))
     assert "another database" in await _refused(uow, key, replace(point, origin=""))
     beyond = StockMark(point.since.next + 10**6)
     assert "newer than the database has" in await _refused(uow, key, replace(point, since=beyond))
     assert "newer than the database has" in await _refused(uow, key, FeedPoint(point.since, beyond, 1, point.origin))
-    assert list((await _read(uow, key, point))[0]) == ["F-01"]  # its own database's point is read as before
+    assert list((await read_feed(uow, key, point))[0]) == ["F-01"]  # its own database's point is read as before
 
 
 async def test_a_backup_put_back_refuses_the_tokens_the_shop_gave_and_a_whole_read_starts_again(tmp_path: Path) -> None:
     """The copy a backup keeps is renamed: put back, the stock it rewound is not hidden behind a later token."""
     live = f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"
     engine = await empty_database(live)
-    uow, key, ids = await _shop(engine)
+    uow, key, ids = await feed_shop(engine)
     assert backup(live, tmp_path / "kept.sqlite3") == 0
-    await _hold(uow, ids["F-01"], 5)  # after the backup: putting it back undoes it
+    await hold(uow, ids["F-01"], 5)  # after the backup: putting it back undoes it
     after = await _point(uow, key)
     await engine.dispose()
     shutil.copyfile(tmp_path / "kept.sqlite3", tmp_path / "shop.sqlite3")
@@ -68,7 +68,7 @@ async def test_a_backup_put_back_refuses_the_tokens_the_shop_gave_and_a_whole_re
         assert "another database" in await _refused(uow, key, after)
         fresh = await _point(uow, key)
         assert fresh.origin != after.origin
-        assert (await _read(uow, key, fresh))[0] == {}
+        assert (await read_feed(uow, key, fresh))[0] == {}
     finally:
         await restored.dispose()
 
@@ -77,11 +77,11 @@ async def test_a_file_put_back_by_hand_refuses_a_token_past_its_numbering(tmp_pa
     """A file copied aside by hand keeps the name; its numbering is behind the live tokens: they are refused."""
     live = f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"
     engine = await empty_database(live)
-    uow, key, ids = await _shop(engine)
+    uow, key, ids = await feed_shop(engine)
     await engine.dispose()  # the log folded into the file: the copy is whole
     shutil.copyfile(tmp_path / "shop.sqlite3", tmp_path / "aside.sqlite3")
     for sku in ("F-01", "F-02", "F-03"):
-        await _hold(uow, ids[sku], 1)
+        await hold(uow, ids[sku], 1)
     after = await _point(uow, key)
     await engine.dispose()
     put_back = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'aside.sqlite3'}")
@@ -96,7 +96,7 @@ async def test_a_file_put_back_by_hand_refuses_a_token_past_its_numbering(tmp_pa
 async def test_a_postgresql_database_made_from_another_has_a_name_of_its_own(pg_database: str) -> None:
     """CREATE DATABASE … TEMPLATE copies every row, the identity's too: the new database's own id tells them apart."""
     engine = await empty_database(pg_database)
-    uow, key, _ = await _shop(engine)
+    uow, key, _ = await feed_shop(engine)
     point = await _point(uow, key)
     await engine.dispose()
     name = f"ordergram_copy_{secrets.token_hex(4)}"
