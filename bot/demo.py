@@ -411,7 +411,8 @@ async def _tshirt_variants(
 async def _tshirt_in_russian(ada: SandboxUser, boris: SandboxUser, scene: Callable[[str], None]) -> None:
     scene(
         "The T-shirt's options in Russian: a products file's options_ru for its sizes (its summary names TEE and"
-        " TEE-XXL-NVY, left without words), /product ✏️ Options (ru) for TEE; Boris chooses «Размер» and «Цвет»"
+        " TEE-XXL-NVY, left without words), /product ✏️ Options (ru) for TEE; Boris chooses «Размер» and «Цвет»; TEE,"
+        " which the file gives no name_ru, is named in Russian by its sizes' shared name"
     )
     name = "tshirts-ru.csv"
     await ada.send_document((DEMO_DATA / name).read_bytes(), name, "/import products")

@@ -70,8 +70,9 @@ async def picking_rules(folder: Path, transcript: list[str], scene: Callable[[st
         transcript.append("🔔 Пётр's chat: " + pyotr.messages()[-1].text)
 
         scene(
-            "Al's phone: a barcode photo with no round open says what a photo is for (never the customers' «Contact"
-            " us»); «⏭ Skip this line» leaves a line for the end of the round; «2x 12» is 2 of item 12"
+            "Al's phone: a barcode photo after his round ended counts nothing and says the round is finished, with"
+            " ▶️ Next round (not a customer's search); «⏭ Skip this line» leaves a line for the end of the round;"
+            " «2x 12» is 2 of item 12"
         )
         await al.send_photo(barcode_png("22197"))
         await ada.send_document(b"sku,warehouse,bin,quantity\n12,LON,A-05-05-1,40\n", "lids.csv", "/import stock")

@@ -166,6 +166,10 @@ class Sibling(NamedTuple):
     orderable: bool = True
     # Its values per language its options are translated into, (language, values) each: its button's label there
     words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Its own name and description per language translated into, (language, name, description) each ("" where
+    # only the other is): what a variant translated in neither takes from (``domain.family_names``)
+    texts: tuple[tuple[str, str, str], ...] = ()
+    parent: bool = False  # the variant coded as the parent (a parent is its own first variant)
 
 
 def sibling_words(product: Product) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -208,7 +212,7 @@ def _one_option(chosen: Product, usable: Sequence[Sibling], available: Mapping[i
     choices = tuple(
         [
             OptionChoice(options[0], pid, options[0] == mine, not orderable or available.get(pid, 0) <= 0)
-            for pid, options, listed, orderable, _words in usable
+            for pid, options, listed, orderable, _words, _texts, _parent in usable
             if listed
         ]
     )

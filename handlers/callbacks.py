@@ -85,6 +85,13 @@ class CartView(CallbackData, prefix="cv"):
     pass
 
 
+class CartLineName(CallbackData, prefix="cln"):
+    """A cart line's name: the cart shown; the line gone from it since (🗑 elsewhere, checkout), said so."""
+
+    product_id: Number
+    page: Number
+
+
 class CartPage(CallbackData, prefix="ck"):
     """Another page of the /cart screen, drawn when the cart had ``lines`` different products."""
 

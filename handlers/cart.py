@@ -22,7 +22,7 @@ from domain.usecases.cart import (
 )
 from domain.usecases.catalog import ProductCard, example_sku
 from domain.usecases.promotions import cart_discounts
-from handlers.callbacks import CartChange, CartPage, CartView, NotifyMe, StartCheckout, shorten_name
+from handlers.callbacks import CartChange, CartLineName, CartPage, CartView, NotifyMe, StartCheckout, shorten_name
 from handlers.catalog import (
     card_keyboard,
     customer_card,
@@ -59,16 +59,16 @@ def cart_keyboard(cart: Cart, page: int = 0) -> InlineKeyboardMarkup | None:
     # Made as aiogram's builder makes them, without validating each button
     # (``handlers.views.markup``): a page of 10 lines is 43 buttons, and the builder's copies
     # and validation were a third of a /cart.
-    view = packed(CartView)
     page, pages = cart_page(cart, page)
     rows = []
     for line in cart.lines[page * CART_LINES_PER_PAGE : (page + 1) * CART_LINES_PER_PAGE]:
         pid, qty = line.product.id or 0, line.quantity
         less, more = line.terms.down(qty), line.terms.up(qty)  # whole packs, not under the minimum
         short = shorten_name(line.product.display_name, 12)  # each button says which line it changes
+        name = packed(CartLineName, pid, page)  # a line removed since says so when its name is pressed
         rows.append(
             [
-                callback_button(f"{shorten_name(line.product.display_name, 32)} ×{qty}", view),
+                callback_button(f"{shorten_name(line.product.display_name, 32)} ×{qty}", name),
                 callback_button(f"➖ {short}", packed(CartChange, pid, qty, less, "cart", page)),
                 callback_button(f"➕ {short}", packed(CartChange, pid, qty, more, "cart", page)),
                 callback_button(f"🗑 {short}", packed(CartChange, pid, qty, 0, "cart", page)),
@@ -122,6 +122,29 @@ async def show_cart_from_button(
     await query.answer()
     text = await cart_text(uow, clock, customer, renderer, cart)
     await pressed_in(query).answer(text, reply_markup=cart_keyboard(cart))  # a reminder's button, days later too
+
+
+@router.callback_query(CartLineName.filter())
+async def line_name_pressed(
+    query: CallbackQuery,
+    callback_data: CartLineName,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    """The cart, as the name's button always showed it; a line removed since (🗑 on a newer message, the Mini
+    App, checkout) is said gone and the pressed message redrawn as the cart is now, not left showing it."""
+    cart = await customer_cart(uow, clock, customer, settings)
+    if any(line.product.id == callback_data.product_id for line in cart.lines):
+        await query.answer()
+        text = await cart_text(uow, clock, customer, renderer, cart)
+        await pressed_in(query).answer(text, reply_markup=cart_keyboard(cart))
+        return
+    await query.answer(_("That item is no longer in your cart."), show_alert=True)
+    page = callback_data.page
+    await show_in_place(query, await cart_text(uow, clock, customer, renderer, cart, page), cart_keyboard(cart, page))
 
 
 @router.callback_query(CartPage.filter())

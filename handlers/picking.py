@@ -12,6 +12,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.customers import Customer
+from domain.errors import DomainError
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.picking import (
@@ -35,6 +37,7 @@ from domain.warehouse import Warehouse
 from handlers.callbacks import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, readings
+from handlers.search import search_typed
 from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill, format_number
@@ -52,6 +55,7 @@ METHOD_LABELS = {
 class Picking(StatesGroup):
     scanning = State()
     short = State()
+    finished = State()  # the round just ended: a scan now is one too many, not a customer's search
 
 
 def _method_keyboard(warehouse: Warehouse) -> InlineKeyboardMarkup:
@@ -96,7 +100,8 @@ async def show_step(target: Target, current: PickRound, renderer: Renderer, stat
     """The next line of the round, or the round's summary when it is over."""
     line = current.pick_list.next_line
     if line is None:
-        await state.clear()
+        await state.set_state(Picking.finished)
+        await state.set_data({"finished_round": current.pick_list.id, "warehouse": current.pick_list.warehouse_id})
         await target.answer(renderer.render("staff/pick_done.html.j2", round=current))
         return
     await state.set_state(Picking.scanning)
@@ -244,6 +249,60 @@ async def scanned_photo(
         return
     current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=code, language=current_locale())
     await show_step(message, current, renderer, state)
+
+
+async def _scanned_item(uow: UnitOfWork, text: str) -> str | None:
+    """The code as typed when ``text`` reads as a scan of an item in the catalog (``22197``, ``22197 2``), else
+    None: words (``popcorn holder``) are a search."""
+    try:
+        scans = readings(text)
+    except DomainError:
+        return None
+    for scan in scans:
+        if await coded_item(uow, scan.code) is not None:
+            return scan.code
+    return None
+
+
+async def _round_finished(message: Message, state: FSMContext, code: str) -> None:
+    """A scan after the last line: an extra unit, or the next item out of habit. Nothing is counted; the
+    picker is told the round is over and offered the next one in the same warehouse."""
+    data = await state.get_data()
+    said = _("Round {id} is finished: {code} was not counted. /pick starts the next round.")
+    nxt = InlineKeyboardButton(
+        text=_("▶️ Next round"), callback_data=PickWarehouseCb(warehouse=data.get("warehouse", 0)).pack()
+    )
+    await message.answer(
+        fill(said, id=data.get("finished_round", 0), code=code),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[nxt]]),
+    )
+
+
+@router.message(StateFilter(Picking.finished), F.photo)
+async def photo_after_round(message: Message, bot: Bot, state: FSMContext) -> None:
+    code = await code_in_photo(bot, message)  # no barcode in it: the picker is told so
+    if code is not None:
+        await _round_finished(message, state, code)
+
+
+@router.message(StateFilter(Picking.finished), F.text, ~F.text.startswith("/"))
+async def text_after_round(
+    message: Message,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    """An item's code is a scan one too many; anything else is searched, as outside a round (the state left)."""
+    text = message.text or ""
+    code = await _scanned_item(uow, text)
+    if code is not None:
+        await _round_finished(message, state, code)
+        return
+    await state.clear()
+    await search_typed(message, uow, customer, settings, renderer, state, clock)
 
 
 @router.callback_query(PickShortCb.filter(), F.from_user)

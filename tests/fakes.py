@@ -25,6 +25,7 @@ from domain.credit_notes import CreditNote
 from domain.customers import Customer
 from domain.debit_notes import DebitNote
 from domain.errors import IllegalTransition, InsufficientStock
+from domain.family_names import sibling_texts
 from domain.fx import FxRate
 from domain.issued_invoices import IssuedInvoice
 from domain.money import Money
@@ -292,7 +293,11 @@ class FakeProducts(_Repo):
 
     async def siblings(self, parent_code: str) -> list[Sibling]:
         variants = await self.variants(parent_code)
-        return [Sibling(p.id, p.options, p.listed, p.orderable, sibling_words(p)) for p in variants if p.id is not None]
+        return [
+            Sibling(p.id, p.options, p.listed, p.orderable, sibling_words(p), sibling_texts(p), not p.parent)
+            for p in variants
+            if p.id is not None
+        ]
 
     async def lock_parent(self, parent_code: str) -> None:
         return None  # one task at a time touches the fake

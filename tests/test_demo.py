@@ -129,8 +129,11 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(
         r"🔔 Пётр's chat: 📦 Заказ \w{8} теперь можно упаковать: .*Отнесите контейнер 1 обхода \d+ с полки", out
     )
-    # A staff photo with no round open, a line skipped to the end of the round, «2x 12» read as 2 of item 12.
-    assert "👤 Al sends a photo\n🤖 bot: 📷 A photo of a barcode scans the item of your picking round's line." in out
+    # TEE has no name_ru of its own (the Russian file leaves it out): its sizes' shared Russian name, not English.
+    assert "👤 Борис: /start p_TEE\n🤖 bot: Футболка из органического хлопка\n    Размер: S · Цвет: Белый" in out
+    # A scan after the round ended, a line skipped to the end of the round, «2x 12» read as 2 of item 12.
+    after = r"👤 Al sends a photo\n🤖 bot: Round \d+ is finished: 22197 was not counted\. /pick starts the next round\."
+    assert re.search(after + r"\n    \[▶️ Next round\]", out)
     skipped = r"📦 2 × 12 Storage jar lid\n(?:.*\n){3}    \[⚠️ Short pick\] \[⏭ Skip this line\]\n👤 Al presses \[⏭ Skip"
     assert re.search(
         skipped + r" this line\]\n🤖 bot: Round \d+ · single order · LON\n(?:.*\n){3}    📦 1 × 85123A", out

@@ -16,7 +16,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.pricing import RETAIL, PricedItem, PriceList
 from domain.stock import check_quantity
 from domain.usecases.backorders import hold_and_wait, with_waiting_parts
-from domain.usecases.catalog import find_by_sku
+from domain.usecases.catalog import find_by_sku, named_in
 from domain.usecases.fx import shop_rates
 from domain.usecases.price_lists import customer_price_list, price_list_for
 from domain.usecases.stock import give_back, release_expired_holds_and_find, take_holds
@@ -218,7 +218,9 @@ async def add_sku_to_cart(
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
     of_it, in_all = await _add(uow, clock, customer_id, product.id or 0, quantity, hold_minutes, language)
-    return Added(product.in_language(language), of_it, in_all)
+    async with uow.read_only():
+        named = await named_in(uow, product, language)
+    return Added(named, of_it, in_all)
 
 
 async def _sold(uow: UnitOfWork, product: Product) -> bool:
@@ -307,10 +309,21 @@ async def view_cart(
     language: str = "",
     price_group: str | None = None,
 ) -> Cart:
-    """The cart as its owner reads it: products named in ``language`` where translated."""
+    """The cart as its owner reads it: products named in ``language`` where translated, a variant
+    translated in none by its family (``named_in``)."""
     async with uow.read_only():
         cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group, language)
-    return in_language(cart, language)
+        return await family_named(uow, cart, language)
+
+
+async def family_named(uow: UnitOfWork, cart: Cart, language: str) -> Cart:
+    """``in_language`` with a variant translated in none named by its family (``named_in``), in ``uow``'s
+    open transaction: the screens that show the cart (``/cart``, the Mini App's, the checkout's review)."""
+    if not language:
+        return cart
+    return replace(
+        cart, lines=[replace(line, product=await named_in(uow, line.product, language)) for line in cart.lines]
+    )
 
 
 def in_language(cart: Cart, language: str) -> Cart:

@@ -9,6 +9,7 @@ from datetime import date
 from domain.catalog import Category, Product, normalize_sku
 from domain.categories import tree_of
 from domain.errors import DomainError, NotFound
+from domain.family_names import in_family_language, needs_family
 from domain.fx import Rates
 from domain.money import Money
 from domain.ports import UnitOfWork
@@ -132,7 +133,7 @@ async def _cards(
     priced differently its lowest price ("from", ``_from_lowest``)."""
     available = await _available(uow, [p.id for p in products if p.id is not None])
     rates = await shop_rates(uow)
-    cards = [_card(p, currency, fallback, rates, language, available) for p in products]
+    cards = [_card(await named_in(uow, p, language), currency, fallback, rates, available) for p in products]
     if today is not None:
         cards = await _with_offers(uow, cards, today)
     prices = await price_list_for(uow, price_group)
@@ -203,20 +204,27 @@ def _on_preorder(preorders: Mapping[int, date], product_id: int, today: date) ->
     return (release := preorders.get(product_id)) is not None and release > today
 
 
+async def named_in(uow: UnitOfWork, product: Product, language: str) -> Product:
+    """``product`` named and described in ``language``, what it lacks there its family's
+    (``domain.family_names``): its siblings read (the catalog snapshot's family entry) only then."""
+    if not needs_family(product, language):
+        return product.in_language(language)
+    return in_family_language(product, language, await uow.products.siblings(product.parent_code))
+
+
 def _card(
     product: Product,
     currency: str,
     fallback: str,
     rates: Rates,
-    language: str,
     available: Mapping[int, int],
     in_cart: int = 0,
     options: tuple[OptionRow, ...] = (),
 ) -> ProductCard:
-    """A product's card as a list and its own page both show it: named in ``language``, priced
-    in the shown currency, with what is available."""
+    """A product's card as a list and its own page both show it: ``product`` named in the reader's
+    language already, priced in the shown currency, with what is available."""
     return ProductCard(
-        product.in_language(language),
+        product,
         _price_for(product, currency, fallback, rates),
         available.get(product.id or 0, 0),
         in_cart,
@@ -322,7 +330,8 @@ async def _card_of(
         if siblings
         else ()
     )
-    card = _card(product, currency, fallback, await shop_rates(uow), language, available, held, options)
+    named = in_family_language(product, language, siblings)  # the siblings read for the buttons: no read more
+    card = _card(named, currency, fallback, await shop_rates(uow), available, held, options)
     if (
         today is not None
         and product.id is not None

@@ -36,7 +36,7 @@ from domain.shop import ShopIdentity
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
-from domain.usecases.cart import in_language, load_cart, release_customer_holds
+from domain.usecases.cart import family_named, in_language, load_cart, release_customer_holds
 from domain.usecases.invoice_terms import check_credit, invoice_due_date, number_invoice
 from domain.usecases.placing import place_cart
 from domain.usecases.promotions import count_code_use, discounts_for
@@ -195,6 +195,7 @@ async def shipping_options(
         decision, warehouses = await route_or_explain(uow, routable, customer_id, point, language=language)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
+        named = await family_named(uow, cart, language)  # the review's lines
         discounts, refused = None, None
         if promo_code is not None:
             try:
@@ -210,7 +211,7 @@ async def shipping_options(
         processing_days=policy.processing_days,
         fx=cart.rates,
     )
-    return ShippingOptions(in_language(cart, language), zone, found, discounts, refused)
+    return ShippingOptions(named, zone, found, discounts, refused)
 
 
 async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:

@@ -181,7 +181,8 @@ class SqlProducts:
         database when they are not cached.
 
         Every variant's card asks for this. The family entry is each variant's (id, options,
-        listed, orderable, translated values) in catalog order, made by the load from the rows it
+        listed, orderable, translated values, names and descriptions, whether it is the parent) in catalog
+        order, made by the load from the rows it
         read; reading it touches one entry instead of each variant's cached product and its entry,
         which with a big catalog are far apart in memory (~13 → ~6 µs a card, 10,000 products × 4
         variants). It is tuples of numbers, strings and booleans only, which the garbage collector stops
@@ -394,7 +395,7 @@ class SqlProducts:
 
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
 # A family entry's member as a ``Sibling``: ``tuple.__new__`` itself, where ``Sibling._make``
-# adds a Python call and a length check per variant (each member is the five fields the load
+# adds a Python call and a length check per variant (each member is the seven fields the load
 # wrote, ``catalog_snapshot``), four of them on every variant's card.
 _as_sibling = tuple.__new__
 _CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))

@@ -7,12 +7,13 @@ from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Any
 
 from domain.catalog import Product
+from domain.family_names import sibling_texts
 from domain.variants import sibling_words
 from storage.cache import ABSENT
 
 # What the snapshot holds, for each product: ``id -> Product``, ``("sku", sku) -> id``; for each
 # parent code: ``("parent", code) -> ids`` and, when a variant has options, ``("family", code) ->
-# (id, options, listed, orderable, words)`` each (``domain.variants.Sibling``), both in id order.
+# (id, options, listed, orderable, words, texts, parent)`` each (``domain.variants.Sibling``), both in id order.
 #
 # The rule an incremental reload relies on (``changes``): every entry is derived from the
 # products it names, and from nothing else. A product's own two entries depend on that product
@@ -24,12 +25,15 @@ from storage.cache import ABSENT
 # ``tests/storage/test_incremental_reload.py`` checks the two against each other.
 
 Entries = dict[Hashable, Any]
-Member = tuple[int, tuple[str, ...], bool, bool, tuple[tuple[str, tuple[str, ...]], ...]]
+Member = tuple[
+    int, tuple[str, ...], bool, bool, tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, str, str], ...], bool
+]
 
 
 def member(product: Product) -> Member:
     """A product's place in its family's entry: a ``Sibling``'s fields, plain tuples (untracked by the collector)."""
-    return (product.id or 0, product.options, product.listed, product.orderable, sibling_words(product))
+    words, texts = sibling_words(product), sibling_texts(product)
+    return (product.id or 0, product.options, product.listed, product.orderable, words, texts, not product.parent)
 
 
 def whole(products: Iterable[Product]) -> Entries:

@@ -20,7 +20,7 @@ from domain.pricing import OrderingTerms
 from handlers.callbacks import (
     BuyNowCb,
     CartChange,
-    CartView,
+    CartLineName,
     CategoryPageCb,
     NotifyMe,
     ProductCb,
@@ -133,7 +133,8 @@ def test_the_cart_keyboard_is_the_one_aiogram_s_builder_makes() -> None:
     builder = InlineKeyboardBuilder()
     for line, less, more in ((cart.lines[0], 1, 3), (cart.lines[1], 10, 30)):
         pid, qty = line.product.id or 0, line.quantity
-        builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=CartView())
+        name = CartLineName(product_id=pid, page=0)
+        builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=name)
         short = shorten(line.product.display_name, 12)
         builder.button(
             text=f"➖ {short}",

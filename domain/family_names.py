@@ -1,0 +1,60 @@
+"""A variant's name and description in a language it has no translation into of its own: its family's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from domain.catalog import Product
+from domain.variants import Sibling
+
+
+def sibling_texts(product: Product) -> tuple[tuple[str, str, str], ...]:
+    """A ``Sibling``'s ``texts``: the product's own name and description in each language it is translated into."""
+    languages = sorted(
+        {*(k for k, v in product.names.items() if v), *(k for k, v in product.descriptions.items() if v)}
+    )
+    return tuple(
+        (language, product.names.get(language, ""), product.descriptions.get(language, "")) for language in languages
+    )
+
+
+def family_text(siblings: Sequence[Sibling], language: str) -> tuple[str, str]:
+    """The name and the description the family gives in ``language`` ("" for none), each on its own: the parent's,
+    else the one every sibling translated into it shares. Siblings translated differently (each size its own
+    words) give none: a name picked from one of them would name another variant."""
+    found: list[str] = ["", ""]
+    for at in (1, 2):
+        given = {text[at] for s in siblings for text in s.texts if text[0] == language and text[at]}
+        parents = [text[at] for s in siblings if s.parent for text in s.texts if text[0] == language and text[at]]
+        found[at - 1] = parents[0] if parents else (given.pop() if len(given) == 1 else "")
+    return found[0], found[1]
+
+
+def needs_family(product: Product, language: str) -> bool:
+    """Whether ``product`` named in ``language`` may take its family's words: a variant missing its own name or
+    description there. (A product without options has no family to take them from.)"""
+    return bool(language and product.option_names) and not (
+        product.names.get(language) and product.descriptions.get(language)
+    )
+
+
+def in_family_language(product: Product, language: str, siblings: Sequence[Sibling]) -> Product:
+    """``product.in_language(language)`` with a name and a description it lacks in ``language`` taken from its
+    family (``family_text``) before falling back to the default language's: a Russian reader choosing a size
+    without ``name_ru`` sees the Russian name its sizes share, not the card turning English."""
+    named = product.in_language(language)
+    if not needs_family(product, language):
+        return named
+    for sibling in siblings:  # a loop, not ``any()``: a family nobody translated (most) costs one look at each
+        if sibling.texts:
+            break
+    else:
+        return named
+    name, description = family_text(siblings, language)
+    own_name, own_description = product.names.get(language), product.descriptions.get(language)
+    if (own_name or not name) and (own_description or not description):
+        return named
+    return replace(
+        named, name=own_name or name or named.name, description=own_description or description or named.description
+    )
