@@ -278,7 +278,8 @@ async def _scheduled_jobs(
     reply = await alice.press(reply.last, "White Hanging Heart")
     reply = await alice.send("1")
     reply = await alice.press(reply.last, "Continue")
-    reply = await alice.press(reply.last, "damaged")
+    reply = await alice.press(reply.last, "Damaged")
+    reply = await alice.send("The glass arrived cracked")  # kept with the request: support read it on /rma
     reply = await alice.send_photo(barcode_png("85123A"))
     reply = await alice.press(reply.last, "Done")
     reply = await alice.press(reply.last, "bring it to a store")
@@ -398,7 +399,7 @@ async def _tshirt_variants(
     reply = await chloe.press(reply.last, "(M / Navy)")
     reply = await chloe.press(reply.last, "Continue")
     reply = await chloe.press(reply.last, "L / Navy")
-    reply = await chloe.press(reply.last, "changed my mind")
+    reply = await chloe.press(reply.last, "Doesn't fit")  # offered first for a size swap: not the shop's fault
     reply = await chloe.press(reply.last, "Skip")
     rma = re.findall(r"\bR[2-9B-Z]{7}\b", (await chloe.press(reply.last, "store")).last.text)[0]
     shown = await ada.send(f"/rma {rma}")

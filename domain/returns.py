@@ -25,11 +25,24 @@ class ReturnReason(StrEnum):
     DAMAGED = "damaged"
     WRONG_ITEM = "wrong_item"
     NOT_AS_DESCRIBED = "not_as_described"
+    DOESNT_FIT = "doesnt_fit"  # the size (or fit) chosen was not right
     CHANGED_MIND = "changed_mind"
     OTHER = "other"
 
 
+# The shop refunds shipping only for its own faults. A size that does not fit was the customer's choice of a
+# correct item, so it is treated as a change of mind: the goods refunded, no shipping, no fee kept back.
 SHOP_FAULT = frozenset({ReturnReason.DAMAGED, ReturnReason.WRONG_ITEM, ReturnReason.NOT_AS_DESCRIBED})
+
+
+def reasons_offered(*, size_swap: bool) -> list[ReturnReason]:
+    """The reasons a customer chooses from, in order: an exchange for another variant of the same product (a size
+    swap) is most often one that did not fit, so that comes first there (and is not filed as "wrong item")."""
+    reasons = list(ReturnReason)
+    if size_swap:
+        reasons.remove(ReturnReason.DOESNT_FIT)
+        reasons.insert(0, ReturnReason.DOESNT_FIT)
+    return reasons
 
 
 class ReturnKind(StrEnum):

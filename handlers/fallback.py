@@ -27,7 +27,6 @@ BUTTON_STEPS = frozenset(
         Checkout.review,
         Returning.lines,
         Returning.reason,
-        Returning.photos,
         Returning.method,
     )
 )

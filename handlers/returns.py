@@ -1,6 +1,6 @@
 """A customer returns or exchanges delivered goods: from the order view (↩️ Return, 🔁 Exchange)
-or ``/return CODE``. Steps: which lines and how many, the reason, photos (optional), how the
-goods come back; then the RMA code. ``/cancel`` leaves at any step."""
+or ``/return CODE``. Steps: which lines and how many, the reason, photos (optional; words typed there are kept as
+the request's note), how the goods come back; then the RMA code. ``/cancel`` leaves at any step."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from domain.errors import InvalidQuantity
 from domain.orders import OrderLine
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
-from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
+from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason, reasons_offered
 from domain.text import MAX_NOTE, typed
 from domain.usecases.returns import request_return, returnable_lines, swap_choices
 from handlers.callbacks import (
@@ -211,9 +211,10 @@ async def start_typed(
     await start_return(message, args[0], kind, uow, clock, customer, settings, state)
 
 
-async def _reason_step(target: Target, state: FSMContext) -> None:
+async def _reason_step(target: Target, state: FSMContext, draft: ReturnDraft) -> None:
     await state.set_state(Returning.reason)
-    rows = [[button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
+    reasons = reasons_offered(size_swap=any(draft.swaps.values()))
+    rows = [[button(label("return_reason_button", r.value), ReturnReasonCb(reason=r.value))] for r in reasons]
     await target.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -243,7 +244,7 @@ async def _swap_or_reason_step(
             text, keyboard = _swap_screen(draft, line_id, others, 0)
             await target.answer(text, reply_markup=keyboard)
             return
-    await _reason_step(target, state)
+    await _reason_step(target, state, draft)
 
 
 # Variants offered a page: a product in 130 shades was a button each, over Telegram's 100.
@@ -339,10 +340,14 @@ async def _photos_step(target: Target, state: FSMContext) -> None:
     await state.set_state(Returning.photos)
     await target.answer(
         _("Photos help us decide quickly: send up to {n} now, or press Skip.").format(n=MAX_PHOTOS),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[button(_("Skip ➡️"), ReturnMethodCb(method="photos_done"))]]
-        ),
+        reply_markup=_go_on(done=False),
     )
+
+
+def _go_on(*, done: bool) -> InlineKeyboardMarkup:
+    """The photo step's way on: Skip while nothing was sent there, Done once something was."""
+    text = _("Done ➡️") if done else _("Skip ➡️")
+    return InlineKeyboardMarkup(inline_keyboard=[[button(text, ReturnMethodCb(method="photos_done"))]])
 
 
 @router.callback_query(StateFilter(Returning.reason), ReturnReasonCb.filter())
@@ -373,12 +378,33 @@ async def photo_added(message: Message, state: FSMContext) -> None:
         return
     photos = (*draft.photos, message.photo[-1].file_id)
     await save_return(state, replace(draft, photos=photos))
+    await message.answer(_("Photo {n} received.").format(n=len(photos)), reply_markup=_go_on(done=True))
+
+
+@router.message(StateFilter(Returning.photos), F.text, ~F.text.startswith("/"))
+async def described_at_photos(message: Message, state: FSMContext) -> None:
+    """Words where photos are asked for describe the problem ("it is torn"): kept as the request's note (after the
+    words an "other" reason asked for), which staff read on /rma, rather than refused."""
+    draft = await return_draft_of(state)
+    said = typed(message.text or "", MAX_NOTE)
+    note = typed("\n".join(part for part in (draft.note, said) if part), MAX_NOTE)
+    await save_return(state, replace(draft, note=note))
     await message.answer(
-        _("Photo {n} received.").format(n=len(photos)),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[button(_("Done ➡️"), ReturnMethodCb(method="photos_done"))]]
-        ),
+        _("📝 Added to your request: staff will read it. Send photos too, or press ➡️ to go on."),
+        reply_markup=_go_on(done=True),
     )
+
+
+@router.message(StateFilter(Returning.photos), ~F.text.startswith("/"))
+async def not_a_photo(message: Message, state: FSMContext) -> None:
+    """A file (a PDF, a picture sent uncompressed), a sticker or a voice message where photos are asked for: staff
+    see photos only, so the customer is told how to send one, with the step's way on under it."""
+    draft = await return_draft_of(state)
+    if message.document is not None:
+        text = _("Please send it as a photo, not as a file — or press ➡️ to go on.")
+    else:
+        text = _("Send a photo or a few words about the problem — or press ➡️ to go on.")
+    await message.answer(text, reply_markup=_go_on(done=bool(draft.photos or draft.note)))
 
 
 @router.callback_query(ReturnMethodCb.filter(F.method == "photos_done"), StateFilter(Returning.photos))

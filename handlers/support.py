@@ -143,6 +143,12 @@ def _away_note(settings: ShopSettings, clock: Clock) -> str:
     )
 
 
+def _sent() -> str:
+    """What every message that reached the shop is answered with, text or photo, first or later: one wording, so
+    a customer never wonders whether a photo went somewhere else than their words."""
+    return _("✅ Sent. We will answer here; write more any time.")
+
+
 @router.message(SupportChat.writing, _private, ~F.text.startswith("/"))
 async def first_message(
     message: Message,
@@ -162,7 +168,7 @@ async def first_message(
     await state.clear()
     opened = await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=order_code)
     away = _away_note(settings, clock) if opened else ""
-    await message.answer(_("✅ Sent. We will answer here; write more any time.") + away)
+    await message.answer(_sent() + away)
 
 
 async def _question_or_open(message: Message, uow: UnitOfWork, customer: Customer) -> bool:
@@ -193,7 +199,7 @@ async def typed_to_support(
         _("💬 That looks like a question, so I passed it to a person at the shop; they answer here.")
         + _away_note(settings, clock)
         if opened
-        else _("📨 Sent to the shop.")
+        else _sent()
     )
     await message.answer(
         text,
@@ -221,7 +227,7 @@ async def media_to_support(
     i18n: I18n,
 ) -> None:
     await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
-    await message.answer(_("📨 Sent to the shop."))
+    await message.answer(_sent())
 
 
 def not_relayed(message: Message) -> bool:
@@ -448,7 +454,7 @@ async def ask_person_instead(
         return
     await query.answer()
     away = _away_note(settings, clock) if opened else ""
-    await pressed.answer(_("✅ Sent to a person at the shop. They answer here.") + away)
+    await pressed.answer(_sent() + away)
 
 
 @router.callback_query(SupportRateCb.filter())

@@ -81,8 +81,18 @@ LABELS: dict[str, dict[str, str]] = {
         "damaged": N_("damaged"),
         "wrong_item": N_("wrong item"),
         "not_as_described": N_("not as described"),
+        "doesnt_fit": N_("doesn't fit"),
         "changed_mind": N_("changed my mind"),
         "other": N_("other"),
+    },
+    # The same reasons as the customer's buttons: capitalised, as buttons read.
+    "return_reason_button": {
+        "damaged": N_("Damaged"),
+        "wrong_item": N_("Wrong item"),
+        "not_as_described": N_("Not as described"),
+        "doesnt_fit": N_("Doesn't fit"),
+        "changed_mind": N_("Changed my mind"),
+        "other": N_("Other"),
     },
     "return_kind": {"refund": N_("refund"), "exchange": N_("exchange")},
     "product_status": {"active": N_("active"), "hidden": N_("hidden"), "discontinued": N_("discontinued")},

@@ -68,7 +68,7 @@ async def ask_return(
 async def refunded_return(shop: RunningBot, customer_id: int, code: str, sku: str) -> str:
     """One unit of ``sku`` of the delivered order ``code`` returned for a change of mind, taken
     back into stock and refunded by support (support member 91): the return's code."""
-    rma = await ask_return(shop, SandboxUser(shop.server, customer_id, f"C{customer_id}"), code, sku, "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, customer_id, f"C{customer_id}"), code, sku, "Changed my mind")
     support = await hire(shop, 91, "Sam", "support")
     shown = await support.send(f"/rma {rma}")
     for step in ("Approve", "Parcel received", f"Restock {sku}", "Refund"):

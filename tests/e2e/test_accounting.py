@@ -43,7 +43,7 @@ async def test_sales_purchases_and_refunds_post_balanced_entries(shop: RunningBo
     books = await balances(shop)
     assert books["2000 Accounts payable"] == (0, po.total.amount)
 
-    rma = await ask_return(shop, SandboxUser(shop.server, 500, "C500"), code, "85123A", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 500, "C500"), code, "85123A", "Changed my mind")
     shown = await manager.send(f"/rma {rma}")
     for button in ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back"):
         shown = await manager.press(shown.last, button)

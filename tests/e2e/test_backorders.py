@@ -249,7 +249,7 @@ async def test_a_count_adjustment_and_a_restocked_return_fill_the_waiting_oldest
     assert await scalar(shop, waiting) == 1
     await _counters_match_rows(shop)
 
-    rma = await ask_return(shop, SandboxUser(shop.server, 980, "Rita"), returned, "85123A", "damaged")
+    rma = await ask_return(shop, SandboxUser(shop.server, 980, "Rita"), returned, "85123A", "Damaged")
     support = await hire(shop, 98, "Sue", "support")
     approved = await support.press((await support.send(f"/rma {rma}")).last, "Approve")
     received = await support.press(approved.last, "Parcel received")

@@ -103,7 +103,7 @@ async def test_a_taxed_rouble_order_returned_unit_by_unit_takes_back_exactly_the
         sold = await moves(shop, before)
         assert sold[TAX] == -148 - 70 and sold[CASH] == 1305  # £1.48 in the goods, 70p in the shipping
         for _ in range(3):
-            await settle_return(manager, await ask_return(shop, ivan, code, "85123A", "changed my mind"), *REFUNDED)
+            await settle_return(manager, await ask_return(shop, ivan, code, "85123A", "Changed my mind"), *REFUNDED)
         back = await moves(shop, before)
         assert back[TAX] == -70 and back[CASH] == 420  # the shipping's tax stays, the goods' is all back
         assert back[SALES] + back[RETURNS] == 0

@@ -73,7 +73,7 @@ async def test_a_shop_fault_return_gives_the_shipping_back_out_of_shipping_incom
     before = await balances(shop)
     code = await delivered(shop, 700, {"85123A": 2})  # COD: 2 × £2.95 + £3.70 shipping; £1.10 a unit
     assert await moves(shop, before) == {CASH: 960, SALES: -590, SHIPPING: -370, COGS: 220, INVENTORY: -220}
-    rma = await ask_return(shop, SandboxUser(shop.server, 700, "C700"), code, "85123A", "damaged")
+    rma = await ask_return(shop, SandboxUser(shop.server, 700, "C700"), code, "85123A", "Damaged")
     manager = await hire(shop, 97, "Mo", "manager")
     await settle_return(manager, rma, "Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")
     # £2.95 of goods back, and the £3.70 shipping (the shop's fault) it never earned: net sales
@@ -137,7 +137,7 @@ async def test_a_promo_coded_order_returned_unit_by_unit_refunds_what_was_paid_a
     assert await moves(shop, before) == sold
     manager = await hire(shop, 97, "Mo", "manager")
     steps = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")
-    await settle_return(manager, await ask_return(shop, bea, code, "85123A", "changed my mind"), *steps)
+    await settle_return(manager, await ask_return(shop, bea, code, "85123A", "Changed my mind"), *steps)
     # ⌊£5.31 × 1/2⌋ = £2.65 back: not the list £2.95, nor the shipping (not the shop's fault).
     # Taken back as an edit takes sales back: the unit at its list £2.95 in returns, and the 30p
     # it was given off leaves 4800 (returns held the £2.65 paid and 4800 the whole 59p).
@@ -149,7 +149,7 @@ async def test_a_promo_coded_order_returned_unit_by_unit_refunds_what_was_paid_a
         COGS: 110,
         INVENTORY: -110,
     }
-    await settle_return(manager, await ask_return(shop, bea, code, "85123A", "changed my mind"), *steps)
+    await settle_return(manager, await ask_return(shop, bea, code, "85123A", "Changed my mind"), *steps)
     # The last unit brings the refunds to exactly the £5.31 paid: sales less discounts less
     # returns is nothing (returns at the list £5.90, no discount left), the shipping income
     # stays, no cost of goods is left.
@@ -187,7 +187,7 @@ async def test_a_wholesale_order_on_its_price_list_returned_refunds_the_list_pri
     assert sold[CASH] == 870 and sold[SALES] + sold.get(DISCOUNTS, 0) == -500 and sold[SHIPPING] == -370
     manager = await hire(shop, 97, "Mo", "manager")
     steps = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")
-    rma = await ask_return(shop, SandboxUser(shop.server, 704, "W"), code, "85123A", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 704, "W"), code, "85123A", "Changed my mind")
     await settle_return(manager, rma, *steps)
     back = await moves(shop, before)
     assert back == {**sold, CASH: 870 - 250, RETURNS: 250, COGS: 110, INVENTORY: -110}
@@ -304,7 +304,7 @@ async def test_a_taxed_order_returned_unit_by_unit_takes_back_exactly_the_tax_it
         assert await moves(shop, before) == sold
         manager = await hire(shop, 97, "Mo", "manager")
         for _ in range(3):  # £2.95 a unit back, each with the tax its share of the sale carried
-            rma = await ask_return(shop, SandboxUser(shop.server, 709, "C709"), code, "85123A", "changed my mind")
+            rma = await ask_return(shop, SandboxUser(shop.server, 709, "C709"), code, "85123A", "Changed my mind")
             await settle_return(
                 manager, rma, "Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back"
             )
@@ -343,7 +343,7 @@ async def test_a_rouble_order_at_an_odd_rate_returned_unit_by_unit_nets_its_poun
     await shop.runtime.notifier.drain()
     assert await moves(shop, before) == {CASH: 1305, SALES: -885, SHIPPING: -420, COGS: 330, INVENTORY: -330}
     for _ in range(3):  # each refund converted at the order's rate; the last one clears to the penny
-        await settle_return(manager, await ask_return(shop, ivan, code, "85123A", "changed my mind"), *REFUNDED)
+        await settle_return(manager, await ask_return(shop, ivan, code, "85123A", "Changed my mind"), *REFUNDED)
     assert await moves(shop, before) == {CASH: 420, SALES: -885, RETURNS: 885, SHIPPING: -420}
 
 

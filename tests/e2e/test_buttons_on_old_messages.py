@@ -43,7 +43,7 @@ WORDS = {
         "which": "Which items? Tap each one to return; you can choose several.",
         "continue": "Continue ➡️",
         "why": "Why?",
-        "changed": "changed my mind",
+        "changed": "Changed my mind",
         "skip": "Skip ➡️",
         "how": "How will the goods come back?",
         "store": "🏬 I will bring it to a store",
@@ -80,7 +80,7 @@ WORDS = {
         "which": "Какие товары? Нажмите на каждый, который хотите вернуть; можно выбрать несколько.",
         "continue": "Далее ➡️",
         "why": "Почему?",
-        "changed": "передумал(а)",
+        "changed": "Передумал(а)",
         "skip": "Пропустить ➡️",
         "how": "Как товар вернётся к нам?",
         "store": "🏬 Принесу в магазин",
@@ -154,7 +154,7 @@ async def test_a_returns_approve_and_a_packings_buttons_pressed_on_old_messages_
 ) -> None:
     w = WORDS[language]
     code = await delivered(shop, 5702, {"85123A": 1})
-    rma = await ask_return(shop, SandboxUser(shop.server, 5702, "Ilya"), code, "85123A", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 5702, "Ilya"), code, "85123A", "Changed my mind")
     sam = await hire(shop, 5703, "Sam", "support", language=language)
     opened = await sam.send(f"/rma {rma}")
     approved = await sam.press(opened.last, w["approve"], too_old=True)

@@ -113,7 +113,7 @@ async def _paid_then_goodwill(
 
 async def _return_one(customer: SandboxUser, code: str, language: str) -> str:
     """One unit of 85123A asked back for a change of mind, in the customer's language: the RMA."""
-    words = {"en": ("Return", "Continue", "changed my mind"), "ru": ("Вернуть", "Далее", "передумал(а)")}[language]
+    words = {"en": ("Return", "Continue", "Changed my mind"), "ru": ("Вернуть", "Далее", "Передумал(а)")}[language]
     lines = await customer.press((await customer.send(f"/track {code}")).last, words[0])
     picked = await customer.press(lines.last, "White Hanging Heart")
     if picked.last.text.startswith(("How many?", "Сколько")):

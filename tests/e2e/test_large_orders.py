@@ -191,7 +191,7 @@ async def test_staff_inspect_a_return_of_100_lines_a_screen_of_lines_at_a_time(s
         else:
             break
     reasons = await bea.press(which, "Continue ➡️")
-    photos = await bea.press(reasons.last, "damaged")
+    photos = await bea.press(reasons.last, "Damaged")
     method = await bea.press(photos.last, "Skip ➡️")
     registered = (await bea.press(method.last, "🏬 I will bring it to a store")).last.text
     rma = registered.split("request ")[1].split()[0]

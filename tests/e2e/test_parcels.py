@@ -181,7 +181,7 @@ async def test_a_returned_line_names_the_parcel_it_left_in(shop: RunningBot) -> 
     assert "📦 1 · DPD · TRK-R1 · delivered · 1 × 22197" in staff_view
     assert "📦 2 · Royal Mail · TRK-R2 · delivered · 2 × 85123A" in staff_view
 
-    rma = await ask_return(shop, customer, code, "22197", "damaged")
+    rma = await ask_return(shop, customer, code, "22197", "Damaged")
     shown = (await SandboxUser(shop.server, ADMIN, "Ada").send(f"/rma {rma}")).last.text
     assert "left in parcel 1 (DPD, TRK-R1)" in shown and "TRK-R2" not in shown
 

@@ -62,7 +62,7 @@ async def test_the_day_s_report_counts_orders_money_fulfilment_and_returns(shop:
     clock.advance(hours=2)
     await _ship(shop, second)  # 16:00: six hours
     await runtime.notifier.drain()
-    await ask_return(shop, SandboxUser(shop.server, 500, "C500"), first, "85123A", "changed my mind")
+    await ask_return(shop, SandboxUser(shop.server, 500, "C500"), first, "85123A", "Changed my mind")
 
     async with runtime.sessions() as session:
         totals = (
@@ -287,8 +287,8 @@ async def test_the_return_rate_counts_delivered_orders_with_a_return_never_over_
     await mark_delivered(runtime.uow(), clock, staff_id=ADMIN, code=first)
     await runtime.notifier.drain()
     customer = SandboxUser(shop.server, 500, "C500")
-    await ask_return(shop, customer, first, "85123A", "changed my mind")
-    await ask_return(shop, customer, first, "85123A", "changed my mind")
+    await ask_return(shop, customer, first, "85123A", "Changed my mind")
+    await ask_return(shop, customer, first, "85123A", "Changed my mind")
     async with runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(m.ReturnRow)) == 2
 

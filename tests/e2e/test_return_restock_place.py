@@ -39,7 +39,7 @@ async def test_a_returned_item_goes_back_into_the_inspectors_warehouse_and_the_a
 ) -> None:
     await tshirts(shop)
     code = await delivered(shop, 961, {"TEE-M-NVY": 1})  # left London: 3 → 2
-    rma = await ask_return(shop, SandboxUser(shop.server, 961, "Ann"), code, "TEE-M-NVY", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 961, "Ann"), code, "TEE-M-NVY", "Changed my mind")
     clerk = await hire(shop, 98, "Cy", "support", store, language=language)
     shown = await clerk.send(f"/rma {rma}")
     for step in STEPS[language]:
@@ -65,7 +65,7 @@ async def test_an_item_restocked_at_a_store_whose_cost_differs_keeps_inventory_a
     await import_reorder(shop.runtime.uow(), shop.runtime.clock, terms)
     assert await inventory(shop) == await stock_value(shop)
     code = await delivered(shop, 961, {"TEE-M-NVY": 1})  # left London at its £5.00
-    rma = await ask_return(shop, SandboxUser(shop.server, 961, "Ann"), code, "TEE-M-NVY", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 961, "Ann"), code, "TEE-M-NVY", "Changed my mind")
     clerk = await hire(shop, 98, "Cy", "support", "MAN")
     shown = await clerk.send(f"/rma {rma}")
     for step in STEPS["en"]:

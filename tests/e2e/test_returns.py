@@ -32,7 +32,7 @@ async def test_a_full_return_is_restocked_written_off_and_refunded(shop: Running
         "✅ Popcorn Holder · 1 of 1",
     }
     reasons = await customer.press(lines.last, "Continue")
-    photos = await customer.press(reasons.last, "damaged")
+    photos = await customer.press(reasons.last, "Damaged")
     photo = await customer.send_photo(barcode_png("85123A"))
     assert photo.last.text == "Photo 1 received."
     method = await customer.press(photo.last, "Done")
@@ -80,7 +80,7 @@ async def test_a_partial_return_leaves_the_rest_returnable_and_more_is_refused(s
     await customer.press(lines.last, "White Hanging Heart")
     lines = await customer.send("1")
     reasons = await customer.press(lines.last, "Continue")
-    photos = await customer.press(reasons.last, "changed my mind")
+    photos = await customer.press(reasons.last, "Changed my mind")
     method = await customer.press(photos.last, "Skip")
     done = await customer.press(method.last, "courier")
     first = rma_of(done.last.text)
@@ -113,7 +113,7 @@ async def test_an_exchange_makes_a_free_replacement_that_is_queued_first(shop: R
     lines = await customer.press(detail.last, "Exchange")
     lines = await customer.press(lines.last, "White Hanging Heart")
     reasons = await customer.press(lines.last, "Continue")
-    photos = await customer.press(reasons.last, "wrong item")
+    photos = await customer.press(reasons.last, "Wrong item")
     method = await customer.press(photos.last, "Skip")
     rma = rma_of((await customer.press(method.last, "store")).last.text)
     manager = await hire(shop, 92, "Meg", "manager")
@@ -135,7 +135,7 @@ async def test_a_rejected_return_changes_nothing(shop: RunningBot) -> None:
     lines = await customer.send(f"/return {code}")
     lines = await customer.press(lines.last, "White Hanging Heart")
     reasons = await customer.press(lines.last, "Continue")
-    other = await customer.press(reasons.last, "other")
+    other = await customer.press(reasons.last, "Other")
     assert other.last.text == "Tell us in a few words what is wrong."
     photos = await customer.send("it is <b>too</b> bright")
     method = await customer.press(photos.last, "Skip")
@@ -194,7 +194,7 @@ async def test_a_vip_customer_s_orders_are_flagged_first_and_found_by_their_spec
 
 async def test_staff_find_an_order_by_the_rma_code_of_its_return(shop: RunningBot) -> None:
     code = await delivered(shop, 460, {"85123A": 1})
-    rma = await ask_return(shop, SandboxUser(shop.server, 460, "Ann"), code, "85123A", "damaged")
+    rma = await ask_return(shop, SandboxUser(shop.server, 460, "Ann"), code, "85123A", "Damaged")
     sue = await hire(shop, 95, "Sol", "support")
     assert f"Order {code}" in (await sue.send(f"/order {rma}")).last.text
 
@@ -203,7 +203,7 @@ async def test_the_daily_report_counts_the_day_s_return_requests(shop: RunningBo
     from domain.usecases.jobs import daily_digest
 
     code = await delivered(shop, 470, {"85123A": 2})
-    await ask_return(shop, SandboxUser(shop.server, 470, "Una"), code, "85123A", "changed my mind")
+    await ask_return(shop, SandboxUser(shop.server, 470, "Una"), code, "85123A", "Changed my mind")
     clock.advance(days=1)
     digest = await daily_digest(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
     assert digest is not None and digest.returns == 1
@@ -226,7 +226,7 @@ async def test_a_restocked_return_of_a_sold_out_product_tells_those_waiting_for_
             (await customer.send("/start p_85099B")).last, "Notify me" if language == "en" else "Сообщить"
         )
         waiting[language] = (customer, len(customer.messages()))
-    rma = await ask_return(shop, SandboxUser(shop.server, 410, "Rita"), code, "85099B", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 410, "Rita"), code, "85099B", "Changed my mind")
     sue = await hire(shop, 91, "Sue", "support")
     approved = await sue.press((await sue.send(f"/rma {rma}")).last, "Approve")
     received = await sue.press(approved.last, "Parcel received")

@@ -14,8 +14,8 @@ from tests.e2e.variants import swap, tshirts
 from tests.fakes import FakeClock
 
 LISTED = {
-    "en": "• {rma} — {code} — refund — refund approved — 11/25/26, 9:00\u202fAM — 💸 £13.00",
-    "ru": "• {rma} — {code} — возврат денег — возврат денег одобрен — 25.11.2026, 09:00 — 💸 13,00\xa0£",
+    "en": "• {rma} — {code} — refund · changed my mind — refund approved — 11/25/26, 9:00\u202fAM — 💸 £13.00",
+    "ru": "• {rma} — {code} — возврат денег · передумал(а) — возврат денег одобрен — 25.11.2026, 09:00 — 💸 13,00\xa0£",
 }
 NONE = {"en": "No open returns.", "ru": "Открытых возвратов нет."}
 STEPS = {
@@ -28,7 +28,7 @@ STEPS = {
 async def test_a_refund_owed_stays_on_returns_until_it_is_paid_back(shop: RunningBot, language: str) -> None:
     await tshirts(shop)
     code = await delivered(shop, 963, {"TEE-L-NVY": 1})
-    rma = await ask_return(shop, SandboxUser(shop.server, 963, "Ann"), code, "TEE-L-NVY", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 963, "Ann"), code, "TEE-L-NVY", "Changed my mind")
     manager = await hire(shop, 99, "Mo", "manager", language=language)
     shown = await manager.send(f"/rma {rma}")
     for step in STEPS[language][:4]:
@@ -63,7 +63,7 @@ async def test_rma_offers_refund_paid_back_only_to_a_role_that_may_record_it(sho
     """Support may settle a return but not record a payment: the button it could not use is not drawn."""
     await tshirts(shop)
     code = await delivered(shop, 963, {"TEE-L-NVY": 1})
-    rma = await ask_return(shop, SandboxUser(shop.server, 963, "Ann"), code, "TEE-L-NVY", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 963, "Ann"), code, "TEE-L-NVY", "Changed my mind")
     support = await hire(shop, 91, "Sam", "support", language=language)
     shown = await support.send(f"/rma {rma}")
     for step in STEPS[language][:4]:

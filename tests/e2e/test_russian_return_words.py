@@ -29,8 +29,8 @@ WORDS = {
     },
 }
 REASONS = {
-    "en": ["damaged", "wrong item", "not as described", "changed my mind", "other"],
-    "ru": ["повреждён", "не тот товар", "не соответствует описанию", "передумал(а)", "другое"],
+    "en": ["Damaged", "Wrong item", "Not as described", "Doesn't fit", "Changed my mind", "Other"],
+    "ru": ["Повреждён", "Не тот товар", "Не соответствует описанию", "Не подошёл размер", "Передумал(а)", "Другое"],
 }
 SUPPORT = {
     "en": [
@@ -56,7 +56,7 @@ async def test_a_return_s_reasons_counts_and_the_report_s_shares_read_naturally(
     assert reasons.last.button_texts() == REASONS[language]
 
     manager = await hire(shop, 971, "Мария", "manager", language=language)
-    photos = await customer.press(reasons.last, REASONS[language][3])
+    photos = await customer.press(reasons.last, REASONS[language][4])
     method = await customer.press(photos.last, "➡️")
     placed = (await customer.press(method.last, "🏬")).last.text
     rma = next(word.rstrip(".") for word in placed.split() if word.startswith("R") and len(word.rstrip(".")) == 8)

@@ -129,15 +129,38 @@ async def test_a_search_still_searches_and_offers_a_person(tmp_path: Path, clock
         assert "found" in found.last.text and "Ask a person instead" in found.last.button_texts()[-1]
         assert await count(shop, m.SupportConversationRow) == 0
         asked = await dave.press(found.last, "Ask a person instead")
-        assert "Sent to a person" in asked.last.text
+        assert asked.last.text == "✅ Sent. We will answer here; write more any time."
         assert await count(shop, m.SupportConversationRow) == 1
         again = await dave.send("heart")  # while the conversation is open, everything goes to support
         assert (
-            again.last.text == "📨 Sent to the shop." and "Search the catalog instead" in again.last.button_texts()[0]
+            again.last.text == "✅ Sent. We will answer here; write more any time."
+            and "Search the catalog instead" in again.last.button_texts()[0]
         )
         searched = await dave.press(again.last, "Search the catalog instead")
         assert "found" in searched.last.text
         assert (await _conversations(shop))[0].messages_in == 2
+
+
+SENT = {
+    "en": "✅ Sent. We will answer here; write more any time.",
+    "ru": "✅ Отправлено. Мы ответим здесь; пишите ещё, когда захотите.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_every_message_that_reaches_support_is_acknowledged_with_the_same_words(
+    tmp_path: Path, clock: FakeClock, language: str
+) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        erin = SandboxUser(shop.server, 505, "Erin", language_code=language)
+        await erin.send("/support")
+        first = await erin.send("My parcel is late")
+        photo = await erin.send_photo(b"\x89PNG box", caption="the box")
+        document = await erin.send_document(b"%PDF-1.4 receipt", "receipt.pdf")
+        text = await erin.send("and the label is torn")
+        assert [r.last.text for r in (first, photo, document, text)] == [SENT[language]] * 4
+        assert (await _conversations(shop))[0].messages_in == 4
 
 
 async def test_hostile_and_long_staff_replies_are_escaped_and_split(tmp_path: Path, clock: FakeClock) -> None:
@@ -293,7 +316,7 @@ OLD = {
         "contact": "Contact us",
         "write": "💬 Write your message about order {code}",
         "ask": "💬 Ask a person instead",
-        "asked": "✅ Sent to a person at the shop. They answer here.",
+        "asked": "✅ Sent. We will answer here; write more any time.",
         "search": "🔎 Search the catalog instead",
         "found": "Search: heart",
     },
@@ -301,7 +324,7 @@ OLD = {
         "contact": "Написать нам",
         "write": "💬 Напишите сообщение о заказе {code}",
         "ask": "💬 Спросить сотрудника",
-        "asked": "✅ Отправлено сотруднику магазина. Ответ придёт сюда.",
+        "asked": "✅ Отправлено. Мы ответим здесь; пишите ещё, когда захотите.",
         "search": "🔎 Искать в каталоге",
         "found": "Поиск: heart",
     },

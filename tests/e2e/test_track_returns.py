@@ -109,7 +109,7 @@ async def test_a_return_names_its_lines_in_the_reader_s_language(shop: RunningBo
     above an order whose lines were in Russian, and the support's /rma named it in English too."""
     await name_in_russian(shop, "85123A", "Подвесной подсвечник «Сердце», белый")
     code = await delivered(shop, 963, {"85123A": 1})
-    rma = await ask_return(shop, SandboxUser(shop.server, 963, "C963"), code, "85123A", "changed my mind")
+    rma = await ask_return(shop, SandboxUser(shop.server, 963, "C963"), code, "85123A", "Changed my mind")
     heart = {"en": "White Hanging Heart T-Light Holder", "ru": "Подвесной подсвечник «Сердце», белый"}[language]
     customer = SandboxUser(shop.server, 963, "C963", language_code=language)
     shown = tracked_lines((await customer.send(f"/track {code}")).last.text)

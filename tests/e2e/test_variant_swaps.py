@@ -191,7 +191,7 @@ async def refunded(shop: RunningBot, customer_id: int, replacement: str) -> None
     await deliver(shop, replacement)
     await shop.runtime.notifier.drain()
     rma = await ask_return(
-        shop, SandboxUser(shop.server, customer_id, "Eli"), replacement, "TEE-M-NVY", "changed my mind"
+        shop, SandboxUser(shop.server, customer_id, "Eli"), replacement, "TEE-M-NVY", "Changed my mind"
     )
     manager = await hire(shop, 97, "Mo", "manager")
     shown = await manager.send(f"/rma {rma}")

@@ -16,10 +16,10 @@ from tests.e2e.returns import delivered, press_line, rma_of
 
 WORDS = {
     "en": {"add": "🛒 Add to cart", "13": "£13.00", "12": "£12.00", "exchange": "Exchange", "continue": "Continue"}
-    | {"same": "The same again", "reason": "changed my mind", "skip": "Skip", "store": "store"}
+    | {"same": "The same again", "reason": "Changed my mind", "skip": "Skip", "store": "store"}
     | {"replacement": r"replacement is order (\w+)"},
     "ru": {"add": "🛒 В корзину", "13": "13,00", "12": "12,00", "exchange": "Обменять", "continue": "Далее"}
-    | {"same": "Такой же", "reason": "передумал", "skip": "Пропустить", "store": "магазин"}
+    | {"same": "Такой же", "reason": "Передумал", "skip": "Пропустить", "store": "магазин"}
     | {"replacement": r"Замена — заказ (\w+)"},
 }
 

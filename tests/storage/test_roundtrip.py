@@ -211,6 +211,26 @@ async def test_a_returned_unit_sent_in_exchange_is_worth_its_list_price_not_its_
     assert loaded is not None and [x.unit_price for x in loaded.lines] == [Money(450, "EUR")]
 
 
+async def test_every_return_reason_fits_its_column_and_comes_back_with_the_customer_s_note(
+    engine: AsyncEngine,
+) -> None:
+    uow = uow_for(engine)
+    placed = await _replacement(uow, 1, 400)
+    line = placed.lines[0]
+    codes = {reason: "R" + "BCDFGHJKLM"[n] * 7 for n, reason in enumerate(ReturnReason)}
+    async with uow:
+        for reason, rma in codes.items():
+            back = ReturnLine(line.id or 0, line.product_id, "S", "N", 1, line.unit_price)
+            request = ReturnRequest(
+                rma, placed.id or 0, placed.customer_id, ReturnKind.EXCHANGE, reason, ReturnMethod.DROP_OFF, [back], NOW
+            )
+            await uow.returns.add(replace(request, note=f"{reason.value}: it is torn"), NOW)
+        await uow.commit()
+    async with uow:
+        loaded = {reason: await uow.returns.get_by_code(rma) for reason, rma in codes.items()}
+    assert {r: (x.reason, x.note) for r, x in loaded.items() if x} == {r: (r, f"{r.value}: it is torn") for r in codes}
+
+
 async def test_a_failed_import_leaves_the_database_untouched(engine: AsyncEngine, clock: FakeClock) -> None:
     uow = uow_for(engine)
     await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
