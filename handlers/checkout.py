@@ -1,7 +1,8 @@
 """Checkout, a conversation: contact → delivery → shipping → payment → review → order.
 
 This module enters and leaves it, takes the contact and where the order goes (a courier's
-address and location, or a pickup point); the shipping choice is ``handlers.checkout_shipping``,
+address and location, or a pickup point); the shipping options are ``handlers.checkout_options``, the choice
+among them ``handlers.checkout_shipping``,
 payment, review and Confirm ``handlers.checkout_payment``. ``/cancel`` leaves at any step and
 keeps the cart. Every answer is validated here for shape only; the rules (phone format,
 routing, prices, idempotency) live in the domain.
@@ -37,8 +38,8 @@ from handlers.callbacks import (
     shorten,
 )
 from handlers.catalog import customer_currency
+from handlers.checkout_options import ask_shipping
 from handlers.checkout_payment import ask_payment
-from handlers.checkout_shipping import ask_shipping
 from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, save
 from handlers.context import ShopSettings
 from handlers.menu import main_menu
@@ -212,13 +213,27 @@ async def saved_address_chosen(
     await query.answer()
 
 
+@router.message(Checkout.address, F.location)
+async def location_before_address(message: Message, state: FSMContext) -> None:
+    """A location sent first: kept as where the courier goes (it prices the delivery), but a point names no
+    door or flat, so the address is still asked for; the location step after it is then not asked again."""
+    assert message.location is not None
+    location = message.location
+    await save(state, replace(await draft_of(state), latitude=location.latitude, longitude=location.longitude))
+    await message.answer(_("Location saved. Now type the delivery address (street, house, flat, city, postcode)."))
+
+
 @router.message(Checkout.address, F.text, ~F.text.startswith("/"))
-async def address_typed(message: Message, state: FSMContext) -> None:
+async def address_typed(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
     text = typed(message.text or "", MAX_ADDRESS)
     if len(text) < 5 or text.startswith("/"):
         await message.answer(_("Please type the full address, for example: 12 Baker Street, flat 3, London NW1 6XE."))
         return
-    await save(state, replace(await draft_of(state), address=text))
+    draft = replace(await draft_of(state), address=text)
+    await save(state, draft)
+    if draft.point is not None:  # the location came first
+        await ask_shipping(message, state, draft, customer, **deps)
+        return
     await state.set_state(Checkout.location)
     await _ask_location(message, _("Share your location for a precise delivery estimate, or press Skip."))
 

@@ -26,6 +26,7 @@ from domain.usecases.checkout import (
     CartTotalChanged,
     CheckoutRequest,
     PaymentNotOffered,
+    ShippingUnavailable,
     order_placed_params,
     payment_methods,
     pickup_points,
@@ -37,6 +38,7 @@ from domain.usecases.paylinks import line_summary, payment_link
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import Confirm, GiftChoice, PaymentChoice, PoNumberAsk, rows_of
 from handlers.catalog import customer_currency, reading_language
+from handlers.checkout_options import ask_shipping, gone
 from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, quoted, save
 from handlers.context import OutboxSender, ShopSettings
 from handlers.errors import domain_message
@@ -113,16 +115,18 @@ async def show_review(
     assert choice.discounts is not None  # asked for with the code
     pickup = None
     quote = None
+    shipping_was = None  # the courier's price when chosen, when the cart has changed it since
     if draft.delivery_method is DeliveryMethod.PICKUP:
         pickup = next((w for w in await pickup_points(uow) if w.id == draft.pickup_id), None)
         total = choice.cart.subtotal
     else:
         quote = next((q for q in choice.quotes if q.rate.id == draft.rate_id), None)
-        if quote is None:
-            await state.set_state(Checkout.shipping)
-            await message.answer(_("That shipping option is no longer available. Please choose again."))
+        if quote is None:  # the cart outgrew it (or its zone moved): the options for the cart as it is now
+            await ask_shipping(message, state, draft, customer, uow, clock, settings, why=gone())
             return
         total = choice.cart.subtotal + quote.price
+        if draft.shipping_minor is not None and quote.price != Money(draft.shipping_minor, draft.shipping_currency):
+            shipping_was = Money(draft.shipping_minor, draft.shipping_currency)
     payment = payment_terms(draft.payment, draft.delivery_method)
     discounts, refused = (
         choice.discounts,
@@ -136,6 +140,7 @@ async def show_review(
         shown=REVIEW_LINES,
         pickup=pickup,
         quote=quote,
+        shipping_was=shipping_was,
         address=draft.address,
         phone=draft.phone,
         payment=payment,
@@ -236,6 +241,10 @@ async def confirmed(
             draft = replace(draft, promo_code="")
             await save(state, draft)
             await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
+            return
+        except ShippingUnavailable as gone_now:  # the cart is the one reviewed, the option gone (the shop's rates)
+            await query.answer(domain_message(gone_now, html=False, timezone=settings.timezone)[:200], show_alert=True)
+            await ask_shipping(pressed_in(query), state, draft, customer, uow, clock, settings, why=gone())
             return
         except CartTotalChanged as changed:  # a price changed after the review: the new one shown, to confirm
             await query.answer(domain_message(changed, html=False, timezone=settings.timezone)[:200], show_alert=True)

@@ -1,63 +1,67 @@
-"""Checkout's shipping step: the carriers' quotes for the address given, and the customer's choice."""
+"""Checkout's shipping step: the customer's choice among the quotes, taken only while it still holds."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_skeleton
 
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import ShippingQuote
-from handlers.callbacks import ShippingChoice, rows_of
+from handlers.callbacks import ShippingChoice
+from handlers.checkout_options import ask_shipping, gone, shipping_label
 from handlers.checkout_payment import ask_payment
-from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, out_of_date, quoted, save
+from handlers.checkout_state import Checkout, draft_of, out_of_date, quoted, save
 from handlers.context import ShopSettings
-from handlers.views.dates import current_locale, dates_locale
-from handlers.views.rendering import format_money
 
 router = Router(name=__name__)
 
 
-async def ask_shipping(
-    message: Message,
+@router.callback_query(Checkout.shipping, ShippingChoice.filter())
+async def shipping_chosen(
+    query: CallbackQuery,
+    callback_data: ShippingChoice,
     state: FSMContext,
-    draft: CheckoutDraft,
     customer: Customer,
     uow: UnitOfWork,
     clock: Clock,
     settings: ShopSettings,
-    **_unused: Any,
 ) -> None:
-    choice = await quoted(draft, customer, uow, clock, settings)
-    if not choice.quotes:
-        await message.answer(_("Sorry, no carrier delivers this cart to that address. Try pickup: /checkout"))
-        await state.clear()
+    message = query.message
+    if await out_of_date(query, state) or not isinstance(message, Message):
         return
-    await state.set_state(Checkout.shipping)
-    buttons = [(shipping_label(q, settings.timezone), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
-    await message.answer(_("Step 3 of 5. Choose a delivery option:"), reply_markup=rows_of(*buttons))
-
-
-def shipping_label(quote: ShippingQuote, timezone: str) -> str:
-    """A courier's option as the customer chooses it (the chat's button, the Mini App's list): price and arrival,
-    the day as the shop's country (``timezone``'s) writes the reader's language, as the review after it does."""
-    eta = format_skeleton("MMMd", quote.eta, locale=dates_locale(current_locale(), timezone))
-    return _("{service} — {price}, arrives {eta}").format(service=quote.label, price=format_money(quote.price), eta=eta)
-
-
-@router.callback_query(Checkout.shipping, ShippingChoice.filter())
-async def shipping_chosen(
-    query: CallbackQuery, callback_data: ShippingChoice, state: FSMContext, customer: Customer, settings: ShopSettings
-) -> None:
-    if await out_of_date(query, state) or not isinstance(query.message, Message):
+    draft = await draft_of(state)
+    choice = await quoted(draft, customer, uow, clock, settings)
+    quote = next((q for q in choice.quotes if q.rate.id == callback_data.rate_id), None)
+    why = _no_longer_holds(quote, _pressed_label(query), settings.timezone)
+    if why or quote is None:  # a list shown for the cart as it was (items added since): the options for it now
+        await query.answer(why)
+        await ask_shipping(message, state, draft, customer, uow, clock, settings, why=why)
         return
     await query.answer()
-    draft = replace(await draft_of(state), rate_id=callback_data.rate_id, pickup_id=None)
+    price = quote.price  # what the button said: the review tells the customer if the cart moves it
+    draft = replace(draft, rate_id=quote.rate.id, pickup_id=None, shipping_minor=price.amount)
+    draft = replace(draft, shipping_currency=price.currency)
     await save(state, draft)
-    await ask_payment(query.message, state, draft, customer, settings)
+    await ask_payment(message, state, draft, customer, settings)
+
+
+def _pressed_label(query: CallbackQuery) -> str | None:
+    """The words on the button pressed: the quote as the customer saw it."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    rows = markup.inline_keyboard if markup else []
+    return next((b.text for row in rows for b in row if b.callback_data == query.data), None)
+
+
+def _no_longer_holds(quote: ShippingQuote | None, pressed: str | None, timezone: str) -> str:
+    """Why the option pressed cannot be taken as shown ("" when it can): gone for this cart, or its price or
+    day moved (a button's words are what the customer agreed to)."""
+    if quote is None:
+        return gone()
+    if pressed is not None and pressed != shipping_label(quote, timezone):
+        return _("Delivery prices or days have changed since that list was shown.")
+    return ""

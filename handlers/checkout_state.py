@@ -44,6 +44,8 @@ class CheckoutDraft:
     longitude: float | None = None
     pickup_id: int | None = None  # the pickup point (a warehouse) chosen instead of a courier
     rate_id: int | None = None  # the courier's shipping rate
+    shipping_minor: int | None = None  # its price when chosen: the review says so when the cart has moved it
+    shipping_currency: str = ""
     payment: PaymentMethod | None = None
     key: str | None = None  # the order's idempotency key, made with the payment choice; Confirm carries it
     gift: bool = False

@@ -26,7 +26,7 @@ from domain.usecases.checkout import (
 from domain.usecases.paylinks import payment_link
 from handlers.callbacks import pickup_label
 from handlers.catalog import customer_currency, reading_language
-from handlers.checkout_shipping import shipping_label
+from handlers.checkout_options import shipping_label
 from handlers.paylinks import invoice_links
 from handlers.views.rendering import shorten
 
