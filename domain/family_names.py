@@ -23,12 +23,20 @@ def family_text(siblings: Sequence[Sibling], language: str) -> tuple[str, str]:
     """The name and the description the family gives in ``language`` ("" for none), each on its own: the parent's,
     else the one every sibling translated into it shares. Siblings translated differently (each size its own
     words) give none: a name picked from one of them would name another variant."""
-    found: list[str] = ["", ""]
-    for at in (1, 2):
-        given = {text[at] for s in siblings for text in s.texts if text[0] == language and text[at]}
-        parents = [text[at] for s in siblings if s.parent for text in s.texts if text[0] == language and text[at]]
-        found[at - 1] = parents[0] if parents else (given.pop() if len(given) == 1 else "")
-    return found[0], found[1]
+    names: set[str] = set()
+    descriptions: set[str] = set()
+    parents = ("", "")
+    for sibling in siblings:  # one pass, no generators: a Russian card without description_ru comes here
+        for translated, name, description in sibling.texts:
+            if translated == language:
+                if sibling.parent:
+                    parents = (name, description)
+                if name:
+                    names.add(name)
+                if description:
+                    descriptions.add(description)
+    name = parents[0] or (names.pop() if len(names) == 1 else "")
+    return name, parents[1] or (descriptions.pop() if len(descriptions) == 1 else "")
 
 
 def needs_family(product: Product, language: str) -> bool:

@@ -217,9 +217,8 @@ async def add_sku_to_cart(
     translated, as a refusal names it."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
+        named = await named_in(uow, product, language)  # read with it: no unit of work more
     of_it, in_all = await _add(uow, clock, customer_id, product.id or 0, quantity, hold_minutes, language)
-    async with uow.read_only():
-        named = await named_in(uow, product, language)
     return Added(named, of_it, in_all)
 
 
