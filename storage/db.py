@@ -447,6 +447,7 @@ def session_factory(
         BASE_CURRENCY: base_currency,
         SHOP_TIMEZONE: timezone,
         DIALECT: engine.dialect.name,
+        SEARCH_TABLE: {},  # filled by the first search (``catalog_search``), shared by every session of the factory
         WRITE_TURNS: WRITE_TURNS_OF.get(engine.sync_engine),
     }
     return async_sessionmaker(
@@ -461,6 +462,8 @@ BASE_CURRENCY = "ordergram_base_currency"
 SHOP_TIMEZONE = "ordergram_shop_timezone"
 
 DIALECT = "ordergram_dialect"  # "sqlite" or "postgresql": statements built once per dialect pick theirs
+
+SEARCH_TABLE = "ordergram_search_table"  # whether SQLite's trigram table exists, once known
 
 READ_ONLY_BIND = "ordergram_read_only_bind"
 

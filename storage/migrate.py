@@ -143,10 +143,15 @@ async def stamped_revisions(engine: AsyncEngine) -> frozenset[str]:
 async def upgrade_to_head(engine: AsyncEngine) -> None:
     """Run pending migrations on an engine's connection (works inside a running loop). A
     database a newer version migrated is left as it is (with a warning): Alembic cannot go
-    there from here, and migrations being additive, this version works on it."""
+    there from here, and migrations being additive, this version works on it. On SQLite, the
+    search's trigram table is made too when migration 0072 could not make it and the library now
+    can (``storage.search_table.ensure``): a library upgraded after the shop's needs no new revision."""
+    from storage import search_table
+
     stamped = await stamped_revisions(engine)
     heads = script_heads()
     if heads and stamped == heads:
+        await search_table.ensure(engine)
         return
     if newer_than_scripts(stamped):
         logging.getLogger(__name__).warning(
@@ -167,6 +172,7 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         await connection.run_sync(_upgrade)
         await connection.commit()
+    await search_table.ensure(engine)
 
 
 async def missing_from_schema(engine: AsyncEngine) -> list[str]:

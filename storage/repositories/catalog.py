@@ -295,19 +295,10 @@ class SqlProducts:
     async def staff_list(
         self, text: str, status: str | None, category_id: int | None, offset: int, limit: int
     ) -> tuple[list[Product], int]:
-        p, t = m.ProductRow, m.ProductTranslationRow
+        p = m.ProductRow
         where: list[ColumnElement[bool]] = []
-        needle = text.strip()
-        if needle:
-            pattern = catalog_search.pattern_of(needle)  # "елка" finds "Ёлка", as a customer's search does
-            where.append(
-                func.lower(p.sku).like(pattern, escape="\\")
-                | catalog_search.folded(p.name).like(pattern, escape="\\")
-                | (p.barcode == needle)
-                | p.id.in_(  # its name in another language, as a customer's search finds it
-                    select(t.product_id).where(catalog_search.folded(t.name).like(pattern, escape="\\"))
-                )
-            )
+        if needle := text.strip():
+            where.append(catalog_search.staff_match(needle, await catalog_search.has_table(self.s)))
         if status is not None:
             where.append(p.status == status)
         if category_id is not None:  # and every category inside it, as the storefront's page leads to them

@@ -8,14 +8,28 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Integer, String, bindparam, column, exists, func, literal_column, select, table, union
+from sqlalchemy import (
+    Integer,
+    LargeBinary,
+    String,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+    union,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import ProductStatus
 from domain.search_words import SearchWords
 from storage import models as m
 from storage.cache import CacheView, feeds
-from storage.db import DIALECT
+from storage.db import DIALECT, SEARCH_TABLE
 from storage.repositories.cached import fills
 from storage.repositories.sql import fetch
 
@@ -57,12 +71,18 @@ _EXACT = (_P.sku == bindparam("sku")) | (_P.barcode == bindparam("needle"))
 # On SQLite, an FTS5 trigram table (migration 0072, kept by triggers on every write to a name)
 # holds each product's folded names: a text of ``INDEXED_FROM`` characters or more takes its
 # candidates from it, each checked by the very LIKE PostgreSQL runs, so results, order and counts
-# are the scan's; a shorter text has no trigram to look up and reads every name as before.
+# are the scan's; a shorter text has no trigram to look up and reads every name as before. A
+# library older than SQLite 3.34 (or without FTS5) cannot make the table (``storage.search_table``):
+# then every text reads every name, as before 0072. Whether it exists is asked once per session
+# factory (``has_table``): a process's database does not gain or lose it while the process runs
+# (``ordergram migrate`` or start-up makes it once the library can).
 INDEXED_FROM = 3
 _SEARCH = table("product_search", column("rowid", Integer), column("names", String))
 # Not a model's table, so ``fills`` does not see it: declared here. Only its triggers write it, on
 # writes to products and translations, which clear ``search`` themselves; the rule holds either way.
-feeds("search", {"product_search"})
+# ``sqlite_master`` too: the first search asks it whether the table exists (``has_table``); the
+# table is made outside any unit of work (``storage.search_table``), so nothing clears ``search`` by it.
+feeds("search", {"product_search", "sqlite_master"})
 
 
 def _named(name: str, indexed: bool = False) -> Any:
@@ -86,9 +106,30 @@ def _contains(column: Any, name: str) -> Any:
     return folded(column).like(bindparam(name), escape="\\")
 
 
-def _phrase(text: str) -> str:
-    """``text`` (folded) as an FTS5 phrase: every character literal, a substring for the trigram tokenizer."""
-    return '"' + text.replace('"', '""') + '"'
+def phrase(typed: str) -> str:
+    """``typed`` (folded) as an FTS5 phrase: every character literal, a substring for the trigram tokenizer."""
+    return '"' + typed.replace('"', '""') + '"'
+
+
+def staff_match(needle: str, present: bool) -> Any:
+    """The staff list's match for ``needle``: a substring of the SKU, the barcode exactly, or a
+    substring of a name in any language ("елка" finds "Ёлка", as a customer's search does). Names
+    come through SQLite's trigram table when ``present`` and the text is long enough: the matching
+    SKUs then read the SKU index, not every product's row, and the results are the scan's. On
+    PostgreSQL, and for a shorter text, it is the statement the staff list always ran."""
+    pattern, typed = pattern_of(needle), needle.lower().replace("ё", "е")
+    sku = func.lower(_P.sku).like(pattern, escape="\\")
+    if indexed(present, [typed]):
+        # SQLite's LIKE ignores ASCII case itself, and the pattern is lower case: a SKU it matches, the
+        # app's lower() matches too. That lower() (a Python function, ~10× the cost of the rest a
+        # row) is then called only for a SKU not in ASCII: more bytes than characters.
+        ascii_only = func.length(sql_cast(_P.sku, LargeBinary)) == func.length(_P.sku)
+        cheap_sku = _P.sku.like(pattern, escape="\\") | (~ascii_only & sku)
+        named = select(_P.id).where(_named("staff", indexed=True))
+        by_code = select(_P.id).where(cheap_sku), select(_P.id).where(_P.barcode == needle)
+        return _P.id.in_(union(*by_code, named).params(staff=pattern, staff_phrase=phrase(typed)))
+    translated = select(_T.product_id).where(folded(_T.name).like(pattern, escape="\\"))
+    return sku | folded(_P.name).like(pattern, escape="\\") | (_P.barcode == needle) | _P.id.in_(translated)
 
 
 @cache
@@ -138,9 +179,24 @@ def _by_stems(count: int, indexed: bool) -> tuple[Any, Any]:
     return counted, fills("search", page)
 
 
-def _indexed(session: AsyncSession, texts: Sequence[str]) -> bool:
-    """Whether SQLite's trigram table can give the candidates for every one of ``texts`` (folded)."""
-    return session.info[DIALECT] == "sqlite" and all(len(t) >= INDEXED_FROM for t in texts)
+async def has_table(session: AsyncSession) -> bool:
+    """Whether this database is SQLite with the trigram table, asked once per session factory."""
+    known: dict[str, bool] = session.info[SEARCH_TABLE]
+    if "present" not in known:
+        found = False
+        if session.info[DIALECT] == "sqlite":
+            rows = await fetch(session, _TABLE_PRESENT, {})
+            found = bool(rows)
+        known["present"] = found
+    return known["present"]
+
+
+_TABLE_PRESENT = text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'product_search'")
+
+
+def indexed(present: bool, texts: Sequence[str]) -> bool:
+    """Whether SQLite's trigram table (``present``) can give the candidates for every one of ``texts`` (folded)."""
+    return present and all(len(t) >= INDEXED_FROM for t in texts)
 
 
 async def matching(
@@ -173,14 +229,14 @@ async def _read(
     session: AsyncSession, needle: str, offset: int, limit: int, word_forms: bool = True
 ) -> tuple[list[int], int]:
     typed = needle.lower().replace("ё", "е")
-    indexed = _indexed(session, [typed])
-    params = {"sku": needle.upper(), "needle": needle, "pattern": pattern_of(needle), "pattern_phrase": _phrase(typed)}
-    counted, page = _as_typed(indexed)
+    present = await has_table(session)
+    params = {"sku": needle.upper(), "needle": needle, "pattern": pattern_of(needle), "pattern_phrase": phrase(typed)}
+    counted, page = _as_typed(indexed(present, [typed]))
     total = (await fetch(session, counted, params))[0][0] or 0
     if not total and word_forms and (stems := stems_of(needle)):
-        counted, page = _by_stems(len(stems), _indexed(session, stems))
+        counted, page = _by_stems(len(stems), indexed(present, stems))
         params = {f"s{i}": pattern_of(stem) for i, stem in enumerate(stems)}
-        params |= {f"s{i}_phrase": _phrase(stem) for i, stem in enumerate(stems)}
+        params |= {f"s{i}_phrase": phrase(stem) for i, stem in enumerate(stems)}
         total = (await fetch(session, counted, params))[0][0] or 0
     ids = [row[0] for row in await fetch(session, page, {**params, "offset": offset, "limit": limit})] if total else []
     return ids, total

@@ -5,14 +5,19 @@ Revises: 0071
 Create Date: 2026-12-07 12:00:00.000000
 """
 
+import logging
+import sqlite3
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0072"
 down_revision: str | None = "0071"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+log = logging.getLogger("alembic.runtime.migration")
 
 # One row a product (rowid = products.id): its name and every translation's, each as
 # storage.repositories.catalog_search.folded folds it (the app's Unicode lower(), "ё" as "е"),
@@ -51,9 +56,32 @@ TRIGGERS = {
 }
 
 
+def _trigram_possible(bind: sa.Connection) -> bool:
+    """Whether the library can make an FTS5 trigram table (SQLite 3.34 or newer, FTS5 compiled in):
+    one is made in the temporary schema inside a savepoint, always rolled back."""
+    savepoint = bind.begin_nested()
+    try:
+        bind.execute(sa.text("CREATE VIRTUAL TABLE temp.trigram_probe USING fts5(x, tokenize = 'trigram')"))
+    except sa.exc.DBAPIError:
+        return False
+    finally:
+        savepoint.rollback()
+    return True
+
+
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
         return  # PostgreSQL: pg_trgm's indexes (0071)
+    # An older library refused the table, and the whole upgrade with it: the shop could not start.
+    # The search then reads every name as before; storage.search_table makes the table at a later
+    # migrate or start once the library can.
+    if not _trigram_possible(bind):
+        log.warning(
+            "SQLite %s cannot make an FTS5 trigram table (3.34 or newer, with FTS5): product search stays unindexed",
+            sqlite3.sqlite_version,
+        )
+        return
     # case_sensitive 0 folds what the app's lower() did not (a row written by another tool).
     op.execute("CREATE VIRTUAL TABLE product_search USING fts5(names, tokenize = 'trigram case_sensitive 0')")
     op.execute(f"INSERT INTO product_search (rowid, names) SELECT p.id, {_NAMES} FROM products p")
@@ -64,6 +92,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER {name}")
-    op.execute("DROP TABLE product_search")
+    for name in TRIGGERS:  # IF EXISTS: not made where the library could not
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.execute("DROP TABLE IF EXISTS product_search")
