@@ -181,9 +181,9 @@ class SqlProducts:
         database when they are not cached.
 
         Every variant's card asks for this. The family entry is each variant's (id, options,
-        listed, orderable, translated values, names and descriptions, whether it is the parent) in catalog
-        order, made by the load from the rows it
-        read; reading it touches one entry instead of each variant's cached product and its entry,
+        listed, orderable, translated values, translated names and descriptions, whether it is the
+        parent) in catalog order, made by the load from the rows it read; reading it touches one
+        entry instead of each variant's cached product and its entry,
         which with a big catalog are far apart in memory (~13 → ~6 µs a card, 10,000 products × 4
         variants). It is tuples of numbers, strings and booleans only, which the garbage collector stops
         tracking within their first few collections: 40,000 of them then cost no collection a

@@ -9,6 +9,7 @@ import pytest
 from bot.harness import DEMO_DATA, RunningBot
 from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
+from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.variants import tshirts
 
 NAME = {"en": "Organic cotton T-shirt", "ru": "Футболка из органического хлопка"}
@@ -39,3 +40,17 @@ async def test_a_size_without_its_own_translation_is_named_as_its_family_in_the_
     assert name in card.text, card.text
     navy = (await vera.press(card, "Navy" if language == "en" else "Синий")).last
     assert name in navy.text, navy.text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_mini_app_names_a_size_without_its_own_translation_as_its_family(
+    shop: RunningBot, language: str
+) -> None:
+    await _russian_sizes(shop)
+    headers = tma(shop, 984, language=language)
+    async with miniapp(shop) as client:
+        found = await (await client.get("/app/api/shop/products", params={"q": "TEE"}, headers=headers)).json()
+        tee = found["products"][0]
+        assert tee["name"].startswith(NAME[language]), tee
+        page = await (await client.get(f"/app/api/shop/products/{tee['id']}", headers=headers)).json()
+        assert page["name"].startswith(NAME[language]), page
