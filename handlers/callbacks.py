@@ -70,14 +70,17 @@ class CartChange(CallbackData, prefix="cq"):
     expected: Number
     quantity: Number
     view: Literal["card", "cart"]  # which screen to redraw
-    page: Number  # the cart's page the button was on (0 on a card)
+    page: Number  # the cart's page the button was on; on a card, the category's page it was opened from
+    category_id: Number  # on a card, the category it was opened from (0: none), so its way back is kept
 
     @classmethod
     def unpack(cls, value: str) -> CartChange:
-        """A button sent before carts were paged has no page: it was on the first and only
-        one (an open cart's ➖ ➕ 🗑 keep working across the deploy that added pages)."""
-        if value.count(cls.__separator__) == len(cls.model_fields) - 1:
-            value += cls.__separator__ + "0"
+        """A button sent before carts were paged has no page (it was on the first and only one), and
+        one sent before cards kept their way back no category: an open cart's ➖ ➕ 🗑 and an old
+        card's keep working across the deploys that added them."""
+        missing = len(cls.model_fields) - value.count(cls.__separator__)
+        if 0 < missing <= 2:
+            value += (cls.__separator__ + "0") * missing
         return super().unpack(value)
 
 
@@ -100,7 +103,18 @@ class CartPage(CallbackData, prefix="ck"):
 
 
 class NotifyMe(CallbackData, prefix="nm"):
+    """Ask for a back-in-stock message; the card's category and page, to redraw it with its way back."""
+
     product_id: Number
+    category_id: Number
+    page: Number
+
+    @classmethod
+    def unpack(cls, value: str) -> NotifyMe:
+        """A button sent before cards kept their way back carries the product alone."""
+        if value.count(cls.__separator__) == 1:
+            value += (cls.__separator__ + "0") * 2
+        return super().unpack(value)
 
 
 class StartCheckout(CallbackData, prefix="co"):

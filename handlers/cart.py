@@ -14,6 +14,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.cart import (
     MAX_CART_QUANTITY,
     InStockNow,
+    OutOfStock,
     StaleCartButton,
     add_sku_to_cart,
     change_cart_line,
@@ -69,9 +70,9 @@ def cart_keyboard(cart: Cart, page: int = 0) -> InlineKeyboardMarkup | None:
         rows.append(
             [
                 callback_button(f"{shorten_name(line.product.display_name, 32)} ×{qty}", name),
-                callback_button(f"➖ {short}", packed(CartChange, pid, qty, less, "cart", page)),
-                callback_button(f"➕ {short}", packed(CartChange, pid, qty, more, "cart", page)),
-                callback_button(f"🗑 {short}", packed(CartChange, pid, qty, 0, "cart", page)),
+                callback_button(f"➖ {short}", packed(CartChange, pid, qty, less, "cart", page, 0)),
+                callback_button(f"➕ {short}", packed(CartChange, pid, qty, more, "cart", page, 0)),
+                callback_button(f"🗑 {short}", packed(CartChange, pid, qty, 0, "cart", page, 0)),
             ]
         )
     rows += pager(page, pages, lambda n: packed(CartPage, n, len(cart.lines)))
@@ -213,7 +214,7 @@ async def change_line(
         return
     card = await customer_card(callback_data.product_id, uow, clock, customer, settings)
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
-    await _draw(query, card, settings, renderer, uow)
+    await _draw(query, card, settings, renderer, uow, callback_data.category_id, callback_data.page)
 
 
 @router.message(Command("add"))
@@ -247,6 +248,12 @@ async def add_by_sku(
     except NotFound:  # a mistyped code: say which, and where to look instead of a bare "Nothing was found."
         sentence = _("No product has the SKU {sku}. /search finds one by its name, /catalog lists them all.")
         await message.answer(fill(sentence, sku=parts[0]))
+        return
+    except OutOfStock as none:  # what a card offers instead of adding: a message once it is back
+        notify = callback_button(
+            _("🔔 Notify me when back in stock"), packed(NotifyMe, none.params["product_id"], 0, 0)
+        )
+        await message.answer(domain_message(none, timezone=settings.timezone), reply_markup=inline_keyboard([[notify]]))
         return
     if added.in_all == added.of_it:
         text = _("Added {name} × {quantity}. In your cart: {total}. /cart")
@@ -287,15 +294,24 @@ async def notify_me(
             settings,
             renderer,
             uow,
+            callback_data.category_id,
+            callback_data.page,
         )
         return
     await query.answer(_("We will message you once it is back in stock."), show_alert=True)
 
 
 async def _draw(
-    query: CallbackQuery, card: ProductCard, settings: ShopSettings, renderer: Renderer, uow: UnitOfWork
+    query: CallbackQuery,
+    card: ProductCard,
+    settings: ShopSettings,
+    renderer: Renderer,
+    uow: UnitOfWork,
+    category_id: int,
+    page: int,
 ) -> None:
-    keyboard = card_keyboard(card, buy_now=settings.buy_now, shop_url=settings.webapp_url)
+    """The card redrawn after a press on it, with its way back to the category ``page`` it came from."""
+    keyboard = card_keyboard(card, category_id, page, buy_now=settings.buy_now, shop_url=settings.webapp_url)
     message = pressed_in(query)
     if isinstance(message, Message):
         await redraw_card(message, card, keyboard, renderer)

@@ -165,19 +165,19 @@ def card_keyboard(
         # The buttons step through the quantities the customer's price list allows (packs).
         terms, held = card.terms, card.in_cart
         row = [
-            _press("➖", CartChange, pid, held, terms.down(held), "card", 0),
+            _press("➖", CartChange, pid, held, terms.down(held), "card", page, category_id),
             button(_("🛒 %(count)s in cart") % {"count": held}, CartView()),
         ]
         if (card.in_stock or card.can_wait) and card.price is not None:
-            row.append(_press("➕", CartChange, pid, held, terms.up(held), "card", 0))
+            row.append(_press("➕", CartChange, pid, held, terms.up(held), "card", page, category_id))
         rows.append(row)
     elif card.in_stock and card.price is not None:
-        rows.append([_press(_("🛒 Add to cart"), CartChange, pid, 0, card.terms.first, "card", 0)])
+        rows.append([_press(_("🛒 Add to cart"), CartChange, pid, 0, card.terms.first, "card", page, category_id)])
     elif card.backorder is not None and card.can_wait and card.price is not None:
         label = _("🗓 Preorder") if card.backorder.preorder else _("🛒 Order now, ships when it arrives")
-        rows.append([_press(label, CartChange, pid, 0, card.terms.first, "card", 0)])
+        rows.append([_press(label, CartChange, pid, 0, card.terms.first, "card", page, category_id)])
     elif card.can_notify:
-        rows.append([_press(_("🔔 Notify me when back in stock"), NotifyMe, pid)])
+        rows.append([_press(_("🔔 Notify me when back in stock"), NotifyMe, pid, category_id, page)])
     if buy_now and card.product.orderable and card.in_stock and card.price is not None:
         rows.append([_press(_("⚡ Buy now"), BuyNowCb, pid)])
     if shop_url and pid:  # the storefront Mini App (WEBAPP_URL) opened on this product's page

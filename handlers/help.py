@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.ports import UnitOfWork
 from domain.staff import can
 from domain.usecases.catalog import example_sku
+from domain.usecases.fx import offered_currencies
 from domain.usecases.staff import staff_member
 from handlers.menu import HELP_BUTTON, STAFF_COMMANDS
 from handlers.shop import identity_of_shop, shop_context
@@ -27,4 +28,6 @@ async def show_help(message: Message, renderer: Renderer, uow: UnitOfWork, i18n:
     shop = shop_context(await identity_of_shop(uow, i18n), i18n.current_locale)
     role = member.role.value if member else ""
     example = await example_sku(uow)
-    await message.answer(renderer.render("help.html.j2", staff=staff, role=role, example_sku=example, **shop))
+    several = len(await offered_currencies(uow)) > 1  # /currency has nothing to change in a one-currency shop
+    text = renderer.render("help.html.j2", staff=staff, role=role, example_sku=example, currencies=several, **shop)
+    await message.answer(text)

@@ -14,6 +14,7 @@ from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.inventory import (
     MAX_RECEIPT,
+    StockLookup,
     StockView,
     adjust,
     low_stock,
@@ -70,8 +71,8 @@ async def show_stock(
     if not query:
         await message.answer(_("Usage: /stock SKU, barcode or part of a name"))
         return
-    views = await stock_view(uow, staff_id=_who(message), query=query, hidden=True)  # staff count hidden ones too
-    text, keyboard, pages = _stock_screen(views, 0, query, renderer)
+    found = await stock_view(uow, staff_id=_who(message), query=query, hidden=True)  # staff count hidden ones too
+    text, keyboard, pages = _stock_screen(found, 0, query, renderer)
     if pages > 1:  # its ◀ / ▶ look it up again: the text would not fit in a button's 64 bytes
         await state.update_data({STOCK_DATA: query})
     await message.answer(text, reply_markup=keyboard)
@@ -86,8 +87,8 @@ async def stock_page(
     if not isinstance(text, str) or search_key(text) != callback_data.key:
         await query.answer(_("This stock list is out of date. Please send /stock again."), show_alert=True)
         return
-    views = await stock_view(uow, staff_id=query.from_user.id, query=text, hidden=True)
-    screen, keyboard, pages = _stock_screen(views, callback_data.page, text, renderer)
+    found = await stock_view(uow, staff_id=query.from_user.id, query=text, hidden=True)
+    screen, keyboard, pages = _stock_screen(found, callback_data.page, text, renderer)
     # Variants delisted since: the last page, and why it is not the one asked for.
     moved = callback_data.page >= pages
     await query.answer(_("The list has changed since: this is its last page now.") if moved else None)
@@ -96,9 +97,10 @@ async def stock_page(
 
 
 def _stock_screen(
-    views: list[StockView], page: int, query: str, renderer: Renderer
+    found: StockLookup, page: int, query: str, renderer: Renderer
 ) -> tuple[str, InlineKeyboardMarkup | None, int]:
     """The page's text (past the last: the last), its ◀ / ▶, and how many pages there are."""
+    views = found.views
     pages = _variant_pages(views)
     page = min(page, len(pages) - 1)
     shown, totals, firsts = [], [], []
@@ -114,7 +116,14 @@ def _stock_screen(
             totals.append(len(view.variants))
             firsts.append(start + 1)
     text = renderer.render(
-        "staff/stock.html.j2", views=shown, totals=totals, firsts=firsts, page=page + 1, pages=len(pages)
+        "staff/stock.html.j2",
+        views=shown,
+        totals=totals,
+        firsts=firsts,
+        page=page + 1,
+        pages=len(pages),
+        typed=query,
+        corrected=found.corrected,
     )
     key = search_key(query)
     nav = pager(page, len(pages), lambda n: packed(StockPageCb, n, key))

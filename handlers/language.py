@@ -76,6 +76,9 @@ async def choose_language(
 async def ask_currency(message: Message, uow: UnitOfWork) -> None:
     assert message.from_user is not None
     current, offered = await currency_choice(uow, telegram_id=message.from_user.id)
+    if len(offered) == 1:  # a lone "✅ GBP" offered no choice: say what the prices are in
+        await message.answer(_("Prices in this shop are in {currency} only.").format(currency=current))
+        return
     rows = [
         [
             InlineKeyboardButton(

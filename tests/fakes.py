@@ -247,6 +247,11 @@ class FakeProducts(_Repo):
     async def first_active_sku(self) -> str | None:
         return min((p.sku for p in self.st.products.values() if p.status is ProductStatus.ACTIVE), default=None)
 
+    async def first_sku_in_stock(self, least: int) -> str | None:
+        stocked = {product for (product, _), level in self.st.stock.items() if level.available >= least}
+        on_sale = self.st.products.values()
+        return min((p.sku for p in on_sale if p.status is ProductStatus.ACTIVE and p.id in stocked), default=None)
+
     def _inside(self, category_id: int | None, ancestor: int) -> bool:
         seen: set[int] = set()
         while category_id is not None and category_id not in seen:

@@ -82,6 +82,10 @@ class ProductRepository(Protocol):
         ...
 
     async def first_active_sku(self) -> str | None: ...  # the first SKU on sale, by SKU (help's example)
+    async def first_sku_in_stock(self, least: int) -> str | None:
+        """The first SKU on sale, by SKU, with at least ``least`` available in one warehouse (help's example)."""
+        ...
+
     async def sku_with_barcode(self, barcode: str) -> str | None: ...  # the SKU carrying it, if any
     async def skus_with_barcodes(self, barcodes: Sequence[str]) -> dict[str, str]: ...  # barcode → SKU, stored ones
 

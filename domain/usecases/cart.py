@@ -40,6 +40,16 @@ class ProductUnavailable(InsufficientStock):
     key = N_("Sorry, only {available} available.")
 
 
+class OutOfStock(ProductUnavailable):
+    """None to be had and none in the cart: "only 0 available" read as a riddle. It carries the
+    product, so a chat can offer the back-in-stock message a card offers."""
+
+    key = N_("Sorry, {name} is out of stock.")
+
+    def __init__(self, *, name: str, product_id: int) -> None:
+        super().__init__(available=0, name=name, product_id=product_id)
+
+
 class NoPrice(DomainError):
     key = N_("Sorry, {name} has no price in a currency we take at the moment, so it cannot be ordered.")
 
@@ -133,6 +143,9 @@ async def _set_quantity(
             most = await hold_and_wait(
                 uow, customer_id=customer_id, product_id=product_id, quantity=quantity, now=now, until=until
             )
+            if most == 0 and not lines.get(product_id):
+                name = (await _named(uow, product, language)).display_name
+                raise OutOfStock(name=name, product_id=product_id) from None
             if most is not None:
                 raise ProductUnavailable(available=most) from None
     elif quantity < held:

@@ -248,13 +248,16 @@ async def list_categories(uow: UnitOfWork) -> list[Category]:
 
 
 EXAMPLE_SKU = "SKU"  # in the examples of a shop that sells nothing yet
+EXAMPLE_QUANTITY = 12  # the quantity the examples add (``/add SKU 12``)
 
 
 async def example_sku(uow: UnitOfWork) -> str:
     """An SKU the shop sells, for the examples customers and staff read (``/add SKU 12``): the demo's
-    ``85123A`` is nobody else's; a placeholder while the catalog is empty."""
+    ``85123A`` is nobody else's; one with that many in stock, so the example tried is added (the first
+    on sale was the demo's sold-out fan, refused); else the first on sale; a placeholder while the
+    catalog is empty."""
     async with uow.read_only():
-        found = await uow.products.first_active_sku()
+        found = await uow.products.first_sku_in_stock(EXAMPLE_QUANTITY) or await uow.products.first_active_sku()
     return found or EXAMPLE_SKU
 
 
@@ -486,10 +489,9 @@ async def search_products(
         products, total = await uow.products.search(text, page * page_size, page_size, word_forms=False)
         corrected = said = ""
         if not total:
-            words = await uow.products.search_words()
-            if corrected := words.corrected(text):
+            corrected, said = await correction(uow, text)
+            if corrected:
                 products, total = await uow.products.search(corrected, page * page_size, page_size)
-                said = "" if words.only_word_forms(text, corrected) else corrected
         if not total:  # nothing corrected, or the correction found nothing: the words' stems as typed
             corrected = said = ""
             products, total = await uow.products.search(text, page * page_size, page_size)
@@ -500,6 +502,16 @@ async def search_products(
             shown, pages = _pages(total, shown, page_size)
         cards = await _cards(uow, products, currency, fallback_currency, language, price_group, today, lowest)
         return SearchResults(cards, total, shown, pages, said)
+
+
+async def correction(uow: UnitOfWork, text: str) -> tuple[str, str]:
+    """Inside an open unit of work, for a ``text`` that found nothing as typed: the text to search instead
+    (its misspelt words corrected to the catalog's, ``domain.search_words``; "" when none is) and the
+    correction to say ("" when only a word's form changed: "mugs" is no typo). The customer search and
+    staff's /stock correct alike."""
+    words = await uow.products.search_words()
+    corrected = words.corrected(text)
+    return corrected, "" if not corrected or words.only_word_forms(text, corrected) else corrected
 
 
 async def orderable_matches(uow: UnitOfWork, *, text: str, limit: int, language: str = "") -> list[Product]:

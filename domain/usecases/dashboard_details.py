@@ -37,7 +37,7 @@ async def product_stock(uow: UnitOfWork, *, staff_id: int, sku: str) -> StockVie
     """One product's stock per warehouse and bin, as ``/stock SKU`` shows it (VIEW_STOCK); a
     product hidden from customers too (the low-stock list names it: its row must open)."""
     wanted = normalize_sku(sku)
-    for view in await stock_view(uow, staff_id=staff_id, query=wanted, variants=False, hidden=True):
+    for view in (await stock_view(uow, staff_id=staff_id, query=wanted, variants=False, hidden=True)).views:
         if view.product.sku == wanted:
             return view
     raise NotFound()

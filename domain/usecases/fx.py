@@ -26,6 +26,12 @@ async def shop_rates(uow: UnitOfWork) -> Rates:
     return Rates.from_latest(uow.base_currency, await uow.fx.latest_against(uow.base_currency))
 
 
+async def offered_currencies(uow: UnitOfWork) -> list[str]:
+    """What the shop prices in: its base currency and each one a manager set a rate for."""
+    async with uow.read_only():
+        return (await shop_rates(uow)).currencies
+
+
 def wanted_currency(customer: Customer) -> str | None:
     """The customer's own choice (/currency), else their language's usual currency."""
     return customer.currency or locale_currency(customer.language or customer.telegram_language)

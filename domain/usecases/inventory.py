@@ -21,7 +21,7 @@ from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
-from domain.usecases.catalog import staff_product_by_sku
+from domain.usecases.catalog import correction, staff_product_by_sku
 from domain.usecases.imports.stock import notify_back_in_stock
 from domain.usecases.shelf_holds import in_rounds, in_totes
 from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require, staff_names
@@ -129,23 +129,33 @@ def actor_of(telegram_id: int) -> str:
     return f"staff:{telegram_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class StockLookup:
+    views: list[StockView]
+    corrected: str = ""  # the name looked up instead of a misspelt one, said as the customer search says it
+
+
 async def stock_view(
     uow: UnitOfWork, *, staff_id: int, query: str, variants: bool = True, hidden: bool = False
-) -> list[StockView]:
+) -> StockLookup:
     """``query`` is a SKU, a barcode or part of a name; up to five products are shown. With
     ``variants``, a product with variants found by its name or its code (its first variant's
     SKU) is shown with every listed variant's stock; another variant's own SKU or barcode shows
-    that variant. With ``hidden``, a SKU finds a product hidden from customers too."""
+    that variant. With ``hidden``, a SKU finds a product hidden from customers too. A misspelt name is
+    corrected as the customer search corrects it (``catalog.correction``), in the same order."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         # A SKU (what staff type most) from the catalog snapshot; search reads the database.
         sku = query.strip().upper()  # a name (spaces, other letters) is no SKU: searched, not refused
         exact = await uow.products.get_by_sku(sku) if SKU_PATTERN.match(sku) else None
         products = [exact] if exact is not None and (exact.listed or hidden) else []
+        said = ""
         if not products:
-            products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)
-            if hidden:  # customers' search leaves hidden products out; staff count their shelves too
-                products = await _and_hidden(uow, query, products)
+            products = await _found(uow, query, hidden, word_forms=False)
+        if not products and (instead := await correction(uow, query))[0]:
+            products, said = await _found(uow, instead[0], hidden), instead[1]
+        if not products:  # nothing corrected, or the correction found nothing: the words' stems as typed
+            products, said = await _found(uow, query, hidden), ""
         if not products:
             raise NotFound()
         families: dict[str, list[Product]] = {}
@@ -217,7 +227,13 @@ async def stock_view(
                 views.append(
                     StockView(product, per_warehouse(product), movements, names, [], siblings.get(product.sku, 0), who)
                 )
-        return views
+        return StockLookup(views, said)
+
+
+async def _found(uow: UnitOfWork, text: str, hidden: bool, *, word_forms: bool = True) -> list[Product]:
+    products, _ = await uow.products.search(text, 0, STOCK_LOOKUP_LIMIT, word_forms=word_forms)
+    # customers' search leaves hidden products out; staff count their shelves too
+    return await _and_hidden(uow, text, products) if hidden else products
 
 
 async def _and_hidden(uow: UnitOfWork, query: str, found: list[Product]) -> list[Product]:

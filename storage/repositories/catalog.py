@@ -314,6 +314,12 @@ class SqlProducts:
         p = m.ProductRow  # one row by the SKU index: /help reads it, so no count of the catalog
         return await self.s.scalar(select(p.sku).where(p.status == ProductStatus.ACTIVE.value).order_by(p.sku).limit(1))
 
+    async def first_sku_in_stock(self, least: int) -> str | None:
+        p, s = m.ProductRow, m.StockRow  # by the SKU index, each product's counters by their key, to the first found
+        stocked = select(s.product_id).where(s.product_id == p.id, s.on_hand - s.reserved >= least).exists()
+        active = p.status == ProductStatus.ACTIVE.value
+        return await self.s.scalar(select(p.sku).where(active, stocked).order_by(p.sku).limit(1))
+
     async def sku_with_barcode(self, barcode: str) -> str | None:
         return await self.s.scalar(select(m.ProductRow.sku).where(m.ProductRow.barcode == barcode).limit(1))
 

@@ -10,7 +10,7 @@ from domain.categories import CategoryTree
 from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.variants import Sibling
-from tests.contracts.conftest import a_product
+from tests.contracts.conftest import NOW, a_product, a_warehouse
 
 EUR, GBP = Money(500, "EUR"), Money(450, "GBP")
 
@@ -522,3 +522,27 @@ async def test_search_words_are_the_words_of_names_a_search_finds_and_of_categor
     assert all(w in words for w in ("wool", "jumper", "свитер", "knitwear"))
     assert "lantern" not in words and "hidden" not in words  # a search never finds a hidden product
     assert words.corrected("jumpr") == "jumper"
+
+
+async def test_the_first_sku_in_stock_is_the_first_on_sale_with_that_many_available_in_a_warehouse(
+    uow: UnitOfWork,
+) -> None:
+    """/help's example (/add SKU 12): the demo's first SKU, a fan with none in stock, was refused."""
+    _none, few, many, hidden = [await a_product(uow, sku) for sku in ("A-1", "B-1", "C-1", "0-HIDDEN")]
+    london, manchester = await a_warehouse(uow, "LON"), await a_warehouse(uow, "MAN")
+    async with uow:
+        assert await uow.products.first_sku_in_stock(12) is None  # nothing counted yet
+        product = await uow.products.get_by_sku("0-HIDDEN")
+        assert product is not None
+        await uow.products.upsert(replace(product, status=ProductStatus.HIDDEN))
+        for product_id, warehouse, count in ((hidden, london, 50), (few, london, 8), (few, manchester, 8)):
+            await uow.stock.set_bin_quantity(product_id, warehouse, "A-01-01-1", count, "count", "staff:1", NOW)
+        await uow.stock.set_bin_quantity(many, london, "A-01-01-1", 13, "count", "staff:1", NOW)
+        await uow.commit()
+    async with uow:
+        assert await uow.products.first_sku_in_stock(12) == "C-1"  # B-1's 16 are 8 a warehouse; 0-HIDDEN not on sale
+        assert await uow.products.first_sku_in_stock(1) == "B-1"  # A-1 has none
+        assert await uow.stock.try_reserve(many, london, 2)
+        await uow.commit()
+    async with uow:
+        assert await uow.products.first_sku_in_stock(12) is None  # 11 of C-1's 13 left: what is held is not there

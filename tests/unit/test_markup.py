@@ -74,9 +74,12 @@ def test_anything_but_a_str_label_or_data_is_validated_as_before() -> None:
     [
         ((VariantCb, 12, 3, 4), VariantCb(product_id=12, category_id=3, page=4)),
         ((ProductCb, NUMBER_MAX, 0, 0), ProductCb(product_id=NUMBER_MAX, category_id=0, page=0)),
-        ((CartChange, 7, 0, 6, "card", 0), CartChange(product_id=7, expected=0, quantity=6, view="card", page=0)),
+        (
+            (CartChange, 7, 0, 6, "card", 2, 5),
+            CartChange(product_id=7, expected=0, quantity=6, view="card", page=2, category_id=5),
+        ),
         ((CategoryPageCb, 5, 2, 0, 0), CategoryPageCb(category_id=5, page=2)),
-        ((NotifyMe, 9), NotifyMe(product_id=9)),
+        ((NotifyMe, 9, 5, 2), NotifyMe(product_id=9, category_id=5, page=2)),
         ((BuyNowCb, 9), BuyNowCb(product_id=9)),
     ],
 )
@@ -99,8 +102,8 @@ def test_packing_refuses_what_the_callback_data_would_not_take(values: tuple[Any
     [
         (VariantCb, (3, 4)),
         (VariantCb, (0, 0)),
-        (CartChange, (0, 6, "card", 0)),
-        (NotifyMe, ()),
+        (CartChange, (0, 6, "card", 0, 0)),
+        (NotifyMe, (0, 0)),
         (ProductCb, (NUMBER_MAX, 99)),
     ],
 )
@@ -138,14 +141,15 @@ def test_the_cart_keyboard_is_the_one_aiogram_s_builder_makes() -> None:
         short = shorten(line.product.display_name, 12)
         builder.button(
             text=f"➖ {short}",
-            callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart", page=0),
+            callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart", page=0, category_id=0),
         )
         builder.button(
             text=f"➕ {short}",
-            callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart", page=0),
+            callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart", page=0, category_id=0),
         )
         builder.button(
-            text=f"🗑 {short}", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart", page=0)
+            text=f"🗑 {short}",
+            callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart", page=0, category_id=0),
         )
     builder.button(text="✅ Checkout", callback_data=StartCheckout())
     builder.adjust(4, 4, 1)
@@ -157,3 +161,19 @@ def test_the_cart_keyboard_is_the_one_aiogram_s_builder_makes() -> None:
     for row in made.inline_keyboard:
         for button in row:
             same(button, InlineKeyboardButton(text=button.text, callback_data=button.callback_data))
+
+
+@pytest.mark.parametrize(
+    ("sent", "understood"),
+    [
+        ("cq:1:1:2:cart", CartChange(product_id=1, expected=1, quantity=2, view="cart", page=0, category_id=0)),
+        ("cq:1:0:1:card:0", CartChange(product_id=1, expected=0, quantity=1, view="card", page=0, category_id=0)),
+        ("cq:1:1:2:cart:3", CartChange(product_id=1, expected=1, quantity=2, view="cart", page=3, category_id=0)),
+        ("nm:9", NotifyMe(product_id=9, category_id=0, page=0)),
+    ],
+)
+def test_a_button_sent_before_cards_kept_their_way_back_is_still_understood(
+    sent: str, understood: CallbackData
+) -> None:
+    """A card or cart on a customer's screen across the deploy: its press works, the card just has no way back."""
+    assert type(understood).unpack(sent) == understood
