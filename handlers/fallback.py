@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.checkout_state import Checkout
 from handlers.context import ShopSettings
+from handlers.picking import Picking
 from handlers.returns import Returning
 
 router = Router(name=__name__)
@@ -66,6 +67,8 @@ async def unexpected(message: Message, state: FSMContext, settings: ShopSettings
     sticker… sent where nothing asked for one. A photo, file or voice message outside a
     conversation is what a customer means for the shop (a damaged item): how to send it there."""
     current = await state.get_state()
+    if current == Picking.finished.state:  # a round just ended asks nothing: answered as outside any step
+        current = None
     for_the_shop = message.photo or message.document or message.voice
     if current is None and settings.support_chat_id is not None and for_the_shop:
         await message.answer(_("To send this to the shop, press 💬 Contact us first, then send it again."))

@@ -20,6 +20,7 @@ WORDS = {
         "said": "Round {id} is finished: {code} was not counted. /pick starts the next round.",
         "next": "▶️ Next round",
         "how": "How do you want to pick?",
+        "sticker": "I cannot use this here. Type what you are looking for to search, or /help.",
     },
     "ru": {
         "single": "Один заказ",
@@ -27,6 +28,7 @@ WORDS = {
         "said": "Обход {id} завершён: {code} не засчитан. /pick — следующий обход.",
         "next": "▶️ Следующий обход",
         "how": "Как будете собирать?",
+        "sticker": "Здесь мне это ни к чему. Напишите, что ищете, — я найду; или /help.",
     },
 }
 
@@ -63,3 +65,16 @@ async def test_words_typed_after_the_round_ended_are_searched_as_before(shop: Ru
     await picker.send("22197")
     searched = (await picker.send("popcorn holder")).last.text
     assert "Popcorn Holder" in searched and not re.search(words["done"], searched), searched
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_sticker_after_the_round_ended_is_not_told_to_answer_a_question(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    await order(shop, 150 + len(language), {"22197": 1})
+    picker = await hire(shop, 90 + len(language), "Pia", "picker", "LON", language=language)
+    await picker.press((await picker.send("/pick")).last, words["single"])
+    await picker.send("22197")
+    said = (await picker.send_sticker()).last.text
+    assert said == words["sticker"], said
