@@ -69,6 +69,7 @@ async def run_demo(keep: Path | None = None) -> int:
             database_url,
             clock=MovableClock(),
             default_currency="GBP",
+            timezone="Europe/London",  # a UK shop: its days turn at London's midnight, its dates read as a Briton's
             payment_provider_token="sandbox:provider",
             shipping_countries="GB,IE",  # where "Buy now" delivers
             staff_chat_id=STAFF_CHAT,
@@ -354,7 +355,7 @@ async def _scheduled_jobs(
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
     await sales_summary(running, transcript)
-    await daily_digest(runtime.uow(), clock, staff_chat_id=STAFF_CHAT, timezone="UTC", hour=0)
+    await daily_digest(runtime.uow(), clock, staff_chat_id=STAFF_CHAT, timezone=runtime.settings.timezone, hour=0)
     await runtime.notifier.drain()
     report = running.server.chat_messages(STAFF_CHAT)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))

@@ -101,7 +101,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"so your invoice is reduced by £54\.00: it now asks for £22\.50\.", out)  # Hal's credit note
     # Beside its file, the invoice the credit note corrects, by its number (the second invoice: Acme's is the first).
     hal = r"👤 Hal Ltd presses \[📄 Credit note (CN-\d{6}) \(PDF\)\]\n🤖 bot: 📄 credit-note-\1\.pdf \(\d+ KB\) — "
-    assert re.search(hal + r"Corrects invoice INV-000002 of \w{3} \d+, \d{4}\n", out)
+    assert re.search(hal + r"Corrects invoice INV-000002 of \d+ \w{3} \d{4}\n", out)
     assert "cancel the missing part (you will not pay for it)." in out  # Finn pays on delivery
     assert "cancel the missing part (it comes off your invoice)." in out  # Hal's order is on invoice
     assert "Statement of account — Acme Ltd" in out and "Total owed: £3.50" in out  # after the first part

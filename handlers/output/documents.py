@@ -16,7 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date, format_time
 
 from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of
 from domain.debit_notes import DebitNote
@@ -27,7 +26,7 @@ from domain.payments import Payment, invoice_owed
 from domain.shop import ShopIdentity
 from domain.tax_numbers import as_placed
 from domain.usecases.dispatch import OrderPaperwork
-from handlers.views.dates import current_locale, dates_locale, format_day
+from handlers.views.dates import current_locale, format_day, format_moment
 from handlers.views.labels import label
 from handlers.views.rendering import format_grams, format_money, format_share, shorten
 
@@ -116,14 +115,7 @@ def _day(value: datetime | None, timezone: str) -> str:
 
 def _when(value: datetime | None, timezone: str) -> str:
     """A moment in the shop's time zone, written the reader's way ("4 Dec 2026, 09:30", "4 дек. 2026 г., 09:30")."""
-    if value is None:
-        return ""
-    moment = value.astimezone(ZoneInfo(timezone))
-    locale = dates_locale(current_locale(), timezone)
-    # The locale's own date-and-time joining, with the time to the minute (seconds are noise on paper).
-    return str(locale.datetime_formats["medium"]).format(
-        format_time(moment, "short", locale=locale), format_date(moment, "medium", locale=locale)
-    )
+    return format_moment(value, timezone) if value is not None else ""
 
 
 def _box(package: Package) -> str:

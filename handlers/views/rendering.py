@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from aiogram.types import User
 from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_decimal_symbol
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
@@ -27,7 +26,7 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.pricing import PriceRule
 from domain.shop_days import shop_day
-from handlers.views.dates import current_locale, dates_locale, format_day
+from handlers.views.dates import current_locale, format_day, format_moment
 from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason, routing_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -316,12 +315,8 @@ class Renderer:
             self.env.filters[kind] = partial(_label_filter, kind)
 
     def format_when(self, value: datetime | str) -> str:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return format_datetime(moment.astimezone(self.timezone), "short", locale=self.dates_locale())
-
-    def dates_locale(self) -> Locale:
-        """The reader's language as the shop's country (its ``TIMEZONE``'s) writes dates in it."""
-        return dates_locale(current_locale(), self.timezone.key)
+        """A moment as ``format_moment`` writes it ("25 Nov 2026, 09:30"), as a day beside it is ("27 Nov 2026")."""
+        return format_moment(datetime.fromisoformat(value) if isinstance(value, str) else value, self.timezone.key)
 
     def render(self, template: str, **context: object) -> str:
         return self._environment().get_template(template).render(**context).strip()

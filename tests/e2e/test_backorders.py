@@ -25,16 +25,16 @@ from tests.fakes import FakeClock
 WORDS = {
     "en": {
         "on": "Backorders: on",
-        "waits": "2 not in stock: they will wait for the next delivery, expected by Dec 2, 2026",
+        "waits": "2 not in stock: they will wait for the next delivery, expected by 2 Dec 2026",
         "told": "Good news: 2 × White Hanging Heart T-Light Holder of your order",
-        "placed": "⏳ 2 × White Hanging Heart T-Light Holder wait for stock, expected by Dec 2, 2026",
-        "preorder": "Preorder: released on Dec 20, 2026.",
-        "preordered": "3 on preorder, expected by Dec 20, 2026",
+        "placed": "⏳ 2 × White Hanging Heart T-Light Holder wait for stock, expected by 2 Dec 2026",
+        "preorder": "Preorder: released on 20 Dec 2026.",
+        "preordered": "3 on preorder, expected by 20 Dec 2026",
         "arrived": "Good news: 3 × Moon Lamp of your order",
-        "one_preordered": "1 on preorder, expected by Dec 20, 2026",
+        "one_preordered": "1 on preorder, expected by 20 Dec 2026",
         "in_stock": "In stock",
         "preorder_button": "🗓 Preorder",
-        "placed_preorder": "🗓 3 × Moon Lamp on preorder, expected by Dec 20, 2026",
+        "placed_preorder": "🗓 3 × Moon Lamp on preorder, expected by 20 Dec 2026",
     },
     "ru": {
         "on": "Backorders: on",
@@ -124,7 +124,7 @@ async def test_a_preorder_arriving_early_is_held_until_its_release_day_then_allo
         await uow.commit()
     manager = await hire(shop, 92, "Max", "manager")
     terms = (await manager.send("/backorder MOON-1 preorder 2026-12-20")).last.text  # the manager reads English
-    assert "Preorder: released on Dec 20, 2026." in terms and "0 units are waiting now." in terms
+    assert "Preorder: released on 20 Dec 2026." in terms and "0 units are waiting now." in terms
     number = await _approved_po(shop, "MOON-1", 10, date(2026, 12, 1))
     bob = SandboxUser(shop.server, 93, "Bob", language_code=language)
     card = await bob.send("/start p_MOON-1")
@@ -210,7 +210,7 @@ async def test_a_products_file_sets_backorder_terms_and_bad_ones_refuse_the_file
     )
     manager = await hire(shop, 96, "Mia", "manager")
     shown = (await manager.send("/backorder LAMP-2")).last.text
-    assert "Preorder: released on Jan 15, 2027." in shown and "At most 40 units may wait at once." in shown
+    assert "Preorder: released on 15 Jan 2027." in shown and "At most 40 units may wait at once." in shown
     with pytest.raises(ImportRejected):
         await import_products(
             shop.runtime.uow(), shop.runtime.clock, header + "LAMP-2,Star Lamp,Lighting,20.00,GBP,sometimes\n"

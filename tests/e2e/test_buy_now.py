@@ -243,7 +243,7 @@ async def _on_preorder(shop: RunningBot, sku: str, release: date) -> None:
 @pytest.mark.parametrize(
     ("language", "refusal"),
     [
-        ("en", "Popcorn Holder is on preorder until Dec 20, 2026: preorder it with its card's 🗓 Preorder."),
+        ("en", "Popcorn Holder is on preorder until 20 Dec 2026: preorder it with its card's 🗓 Preorder."),
         ("ru", "«Popcorn Holder» продаётся по предзаказу до 20 дек. 2026\u202fг.: оформите его кнопкой 🗓 Предзаказ."),
     ],
 )

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.usecases.imports.stock import history_start
+from handlers.views.dates import dates_locale
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.catalog_admin_web import upload
@@ -100,16 +101,16 @@ async def test_demand_older_than_the_kept_history_is_counted_in_the_readers_date
     rows += f"22197,LON,{today - timedelta(days=14)},3\n"
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     reply = await admin.send_document(rows.encode(), "demand.csv", caption="/import")
-    start = history_start(today)
+    start, zone = history_start(today), shop.runtime.settings.timezone
+    day = {language: format_date(start, "medium", locale=dates_locale(language, zone)) for language in ("en", "ru")}
     assert reply.last.text == (
-        "demand: 1 created, 0 updated, 0 unchanged. "
-        f"2 rows before {format_date(start, 'medium', locale='en')} ignored: forecasts keep 104 weeks."
+        f"demand: 1 created, 0 updated, 0 unchanged. 2 rows before {day['en']} ignored: forecasts keep 104 weeks."
     )
     await hire(shop, 804, "Olga", "manager")
     olga = SandboxUser(shop.server, 804, "Olga", language_code="ru")
     await olga.send("/language ru")
     reply = await olga.send_document(rows.encode(), "demand.csv", caption="/import")
-    assert f"2 строки до {format_date(start, 'medium', locale='ru')} пропущены" in reply.last.text, reply.last.text
+    assert f"2 строки до {day['ru']} пропущены" in reply.last.text, reply.last.text
 
 
 async def test_a_picker_may_not_import_and_a_customer_is_not_told_how(shop: RunningBot) -> None:

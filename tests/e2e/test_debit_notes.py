@@ -25,10 +25,10 @@ WORDS = {
     "en": {
         "button": "📄 Debit note DN-000001 (PDF)",
         "title": "Debit note DN-000001",
-        "adds": "Adds to invoice INV-000001 of Nov 25, 2026",
+        "adds": "Adds to invoice INV-000001 of 25 Nov 2026",
         "debited": "Debited: £{amount}",
         "invoice": "🧾 Invoice (PDF)",
-        "beside": "Debit note DN-000001 of Nov 25, 2026: +£{amount}",
+        "beside": "Debit note DN-000001 of 25 Nov 2026: +£{amount}",
     },
     "ru": {
         "button": "📄 Дебет-нота DN-000001 (PDF)",

@@ -270,7 +270,7 @@ async def test_weeks_a_product_was_on_promotion_are_left_out_so_its_forecast_sta
     text = (await manager.send("/forecast 22197")).last.text
     said = {
         "en": "3 weeks on promotion left out of the history (what a discount sold is no ordinary demand): "
-        "Nov 30, 2026 – Dec 20, 2026 (Summer <sale>)",
+        "30 Nov 2026 – 20 Dec 2026 (Summer <sale>)",
         "ru": "3 недели акций исключены из истории (продажи по скидке — не обычный спрос): "
         "30 нояб. 2026\u202fг. – 20 дек. 2026\u202fг. (Summer <sale>)",
     }

@@ -19,11 +19,11 @@ from tests.e2e.journeys import business_customer, order_code, place_invoice_orde
 WORDS = {
     "en": {
         "button": "🧾 Invoice (PDF)",
-        "invoice": "Invoice INV-00000{n} of Nov 25, 2026",
+        "invoice": "Invoice INV-00000{n} of 25 Nov 2026",
         "order": "Order {code}",
         "before": "Invoice — order {code}",
         "note": "📄 Credit note CN-000001 (PDF)",
-        "corrects": "Corrects invoice INV-000001 of Nov 25, 2026",
+        "corrects": "Corrects invoice INV-000001 of 25 Nov 2026",
     },
     "ru": {
         "button": "🧾 Счёт (PDF)",

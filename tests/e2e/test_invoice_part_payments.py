@@ -44,11 +44,11 @@ SAID = {
 }
 
 SCREEN = {  # what the customer's order screen says then
-    "en": "🧾 Invoice due by Dec 9, 2026 · Still to pay: £2.16",
+    "en": "🧾 Invoice due by 9 Dec 2026 · Still to pay: £2.16",
     "ru": "🧾 Оплатить до 9 дек. 2026 г. · Осталось оплатить: 2,16 £",
 }
 DOCUMENT = {  # what the invoice's PDF says once £5.00 of its £7.16 came in
-    "en": ["Invoice INV-000001 of", "Order {code}", "Invoice due by Dec 9, 2026", "Still to pay: £2.16"],
+    "en": ["Invoice INV-000001 of", "Order {code}", "Invoice due by 9 Dec 2026", "Still to pay: £2.16"],
     "ru": ["Счёт № INV-000001 от", "Заказ {code}", "Оплатить до 9 дек. 2026 г.", "Осталось оплатить: 2,16 £"],
 }
 

@@ -122,7 +122,7 @@ async def test_the_daily_report_goes_to_the_staff_chat_once_a_day(shop: RunningB
     assert first is not None and await report() is None  # once a day
     text = shop.server.chat_messages(-100500)[-1].text
     assert (
-        "Daily report for Nov 25, 2026" in text and "Orders: 2" in text and "Revenue: £14.15" in text
+        "Daily report for 25 Nov 2026" in text and "Orders: 2" in text and "Revenue: £14.15" in text
     )  # goods and shipping
     assert "Shipped: 1" in text and "Return requests: 0" in text
     # Royal Mail Tracked 48 had to leave on the 25th to arrive on the 27th; the shipped one is fine

@@ -14,11 +14,11 @@ from tests.e2e.conftest import hire
 
 LISTED: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
-        "preorder": "• Moon Lamp (MOON-1) — £25.00 · preorder, released on Dec 20, 2026",
+        "preorder": "• Moon Lamp (MOON-1) — £25.00 · preorder, released on 20 Dec 2026",
         "backorder": "• Moon Lamp Mini (MOON-2) — £15.00 · out of stock, can be ordered now",
         "sold out": "• Moon Lamp Max (MOON-3) — £35.00 · out of stock",
         "page": (
-            "• Moon Lamp — £25.00 · preorder, released on Dec 20, 2026",
+            "• Moon Lamp — £25.00 · preorder, released on 20 Dec 2026",
             "• Moon Lamp Max — £35.00 · out of stock",
         ),
     },

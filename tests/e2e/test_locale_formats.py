@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from babel.dates import format_datetime
-
 from bot.harness import RunningBot, running_bot
 from domain.money import Money
+from handlers.views.dates import format_moment
 from handlers.views.rendering import format_money, format_number, format_share
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN
@@ -46,8 +45,9 @@ async def test_key_screens_in_english_and_russian_show_no_glued_codes_and_local_
     await admin.send("/fx KZT 600")  # a currency with no symbol in either language
     await admin.send("/fx RUB 100")
     placed_at = shop.runtime.clock.now()
-    expected_dates = {"en": format_datetime(placed_at, "short", locale="en"), "ru": "25.11.2026, 09:00"}
-    assert expected_dates["en"] == "11/25/26, 9:00\u202fAM"
+    # TIMEZONE unset (UTC, no country): English day first, as the world writes it, not the US's 11/25/26, 9:00 AM.
+    expected_dates = {"en": format_moment(placed_at, "UTC", "en"), "ru": "25 нояб. 2026\u202fг., 09:00"}
+    assert expected_dates["en"] == "25 Nov 2026, 9:00\u202fam"
     for user_id, language, currency in ((820, "en", "KZT"), (821, "ru", "KZT"), (822, "en", "RUB")):
         user = SandboxUser(shop.server, user_id, "Kim", language_code=language)
         menu = await user.send("/currency")
@@ -74,7 +74,7 @@ async def test_a_pdf_receipt_dates_the_order_in_the_shops_time_zone_the_readers_
         default_currency="GBP",
     ) as bot:
         for user_id, language, when in (
-            (830, "en", "Nov 25, 2026, 12:00\u202fPM"),  # to the minute
+            (830, "en", "25 Nov 2026, 12:00\u202fpm"),  # to the minute; World English: Babel has no en_RU
             (831, "ru", "25 нояб. 2026 г., 12:00"),
         ):
             user = SandboxUser(bot.server, user_id, "Kim", language_code=language)

@@ -302,7 +302,7 @@ async def test_a_discontinued_variant_in_stock_is_said_so_and_offers_no_add_in_t
     [
         ("en", "on", "Out of stock, but you can order it now: it ships when the next delivery arrives."),
         ("ru", "on", "Нет в наличии, но можно заказать сейчас"),
-        ("en", "preorder 2026-12-20", "Preorder: released on Dec 20, 2026."),
+        ("en", "preorder 2026-12-20", "Preorder: released on 20 Dec 2026."),
         ("ru", "preorder 2026-12-20", "Предзаказ: выходит 20 дек. 2026\u202fг."),
     ],
 )
@@ -392,8 +392,8 @@ async def test_a_variant_hidden_since_its_button_was_shown_opens_what_is_sold_an
 @pytest.mark.parametrize(
     ("language", "held", "expired"),
     [
-        ("en", "Items are held for you until 11/25/26", "Some holds have expired; availability is checked again"),
-        ("ru", "Товары зарезервированы для вас до 25.11.2026", "Резерв истёк у товаров с ⏳"),
+        ("en", "Items are held for you until 25 Nov 2026", "Some holds have expired; availability is checked again"),
+        ("ru", "Товары зарезервированы для вас до 25 нояб. 2026", "Резерв истёк у товаров с ⏳"),
     ],
 )
 async def test_the_storefronts_cart_says_until_when_it_is_held_and_when_a_hold_expired(

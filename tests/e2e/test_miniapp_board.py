@@ -268,7 +268,7 @@ async def test_the_same_day_last_week_ends_at_the_same_hour_of_the_shop_s_clock_
 
 
 ON_ORDER = {
-    "en": ("Approve", "on order: 42, expected Nov 30, 2026"),
+    "en": ("Approve", "on order: 42, expected 30 Nov 2026"),
     "ru": ("Утвердить", "заказано: 42, ожидается 30 нояб. 2026\u202fг."),
 }
 

@@ -392,8 +392,8 @@ async def test_a_sold_out_variant_in_the_storefront_takes_a_back_in_stock_reques
         (
             "preorder 2026-12-20",
             "🗓 Preorder",
-            "Preorder: released on Dec 20, 2026. Expected by Dec 20, 2026.",
-            "1 on preorder, expected by Dec 20, 2026",
+            "Preorder: released on 20 Dec 2026. Expected by 20 Dec 2026.",
+            "1 on preorder, expected by 20 Dec 2026",
         ),
     ],
 )

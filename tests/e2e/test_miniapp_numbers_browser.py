@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from babel.dates import format_datetime
 from sqlalchemy import insert, select, update
 
 from bot.harness import RunningBot
+from handlers.views.dates import format_moment
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.browser import browser_page
@@ -58,7 +58,7 @@ async def test_the_catalog_admin_says_its_counts_times_and_actors_in_the_readers
         )
         change = {"product_id": pid, "at": AT, "actor": "import", "field": "barcode", "before": "", "after": "5012"}
         await session.execute(insert(m.ProductChangeRow), [change] * (CHANGES - had))
-    when = format_datetime(AT.astimezone(shop.runtime.dp["renderer"].timezone), "short", locale=language)
+    when = format_moment(AT, shop.runtime.dp["renderer"].timezone.key, language)
     async with miniapp(shop) as client, browser_page(f"catalog-numbers-{language}",
                                                     init_data(shop, ADMIN, language=language)) as page:  # fmt: skip
         sheet = await (await client.get(f"/app/api/catalog/products/{pid}", headers=tma(shop, ADMIN))).json()

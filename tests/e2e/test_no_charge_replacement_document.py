@@ -69,7 +69,7 @@ async def test_a_no_charge_replacement_on_account_prints_a_delivery_note_not_an_
 
 
 INVOICED = {
-    "en": {"button": "🧾 Invoice (PDF)", "title": "Invoice INV-000002 of Nov 25, 2026", "total": "Total: £{}"},
+    "en": {"button": "🧾 Invoice (PDF)", "title": "Invoice INV-000002 of 25 Nov 2026", "total": "Total: £{}"},
     "ru": {"button": "🧾 Счёт (PDF)", "title": "Счёт № INV-000002 от 25 нояб. 2026 г.", "total": "Итого: {} £"},
 }
 
@@ -103,9 +103,9 @@ async def test_a_no_charge_replacement_edited_up_takes_an_invoice_number_and_its
 
 ISSUED_LATER = {
     "en": {
-        "title": "Invoice INV-000002 of Nov 28, 2026",
+        "title": "Invoice INV-000002 of 28 Nov 2026",
         "button": "📄 Debit note DN-000001 (PDF)",
-        "adds": "Adds to invoice INV-000002 of Nov 28, 2026",
+        "adds": "Adds to invoice INV-000002 of 28 Nov 2026",
     },
     "ru": {
         "title": "Счёт № INV-000002 от 28 нояб. 2026 г.",

@@ -151,7 +151,7 @@ async def test_an_expired_code_at_confirmation_is_dropped_and_the_order_confirms
     clock.advance(days=1)  # the code expires while the review waits
     pressed = await cy.press(applied.last, "Confirm order")
     assert pressed.callback_answer is not None
-    assert pressed.callback_answer["text"] == "Promo code LASTDAY expired on Nov 25, 2026."
+    assert pressed.callback_answer["text"] == "Promo code LASTDAY expired on 25 Nov 2026."
     assert "Total: £5.90" in pressed.last.text and await scalar(shop, select(m.OrderRow.id)) is None
     placed = await cy.press(pressed.last, "Confirm order")
     code = order_code(placed)
@@ -290,7 +290,7 @@ async def test_a_negative_minimum_or_threshold_is_refused_in_the_managers_langua
 @pytest.mark.parametrize(
     ("language", "promotion", "code"),
     [
-        ("en", "−10% · 85123A · through Dec 31, 2026", "used 0 of ∞ · through Jan 15, 2027"),
+        ("en", "−10% · 85123A · through 31 Dec 2026", "used 0 of ∞ · through 15 Jan 2027"),
         (
             "ru",
             "−10% · 85123A · по 31 дек. 2026\u202fг. включительно",
@@ -303,7 +303,7 @@ async def test_the_listings_name_the_last_day_a_promotion_or_code_runs_as_until_
 ) -> None:
     manager = await hire(shop, 724, "Olga", "manager", language=language)
     listed = (await manager.send("/promotion new Sale percent=10 products=85123A until=2026-12-31")).last.text
-    assert promotion in listed  # not "until 1/1/27, 12:00 AM": the midnight after its last day
+    assert promotion in listed  # not "until 1 Jan 2027, 12:00 am": the midnight after its last day
     codes = (await manager.send("/promocode new WINTER percent=5 until=2027-01-15")).last.text
     assert code in codes
 

@@ -118,7 +118,7 @@ async def test_a_held_order_hears_when_the_missing_stock_is_expected(shop: Runni
     shown = await manager.send(f"/po {po.id}")
     await manager.press(shown.last, "Approve")
     told = shop.server.chat_messages(350)[-1].text
-    assert f"Part of your order {code} is out of stock" in told and "Nov 30, 2026" in told  # 5 days after approval
+    assert f"Part of your order {code} is out of stock" in told and "30 Nov 2026" in told  # 5 days after approval
 
     runtime.clock.advance(days=1)  # type: ignore[attr-defined]
     await daily_digest(runtime.uow(), runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
@@ -291,7 +291,7 @@ async def test_a_purchase_order_says_when_goods_are_expected_only_while_some_sti
     (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
     manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
     await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
-    expected = {"en": "expected Nov 30, 2026", "ru": "ожидается 30 нояб. 2026\u202fг."}[language]
+    expected = {"en": "expected 30 Nov 2026", "ru": "ожидается 30 нояб. 2026\u202fг."}[language]
     assert expected in (await manager.send(f"/po {po.id}")).last.text
     await manager.send(f"/po receive {po.id} 84077 1")
     assert expected in (await manager.send("/po")).last.text  # partly received: the rest is on its way
@@ -383,7 +383,7 @@ async def test_a_purchase_order_is_sent_to_its_supplier_as_a_pdf_in_the_buyers_l
     assert shown.button_texts() == [{"en": "📄 PDF for the supplier", "ru": "📄 PDF для поставщика"}[language]]
     text = pdf_text((await manager.press(shown, pdf_button)).last.file.content)  # type: ignore[union-attr]
     expected = {
-        "en": ["Received", "Expected by Nov 30, 2026", "received £10.00 of it"],  # 40 × £0.25
+        "en": ["Received", "Expected by 30 Nov 2026", "received £10.00 of it"],  # 40 × £0.25
         "ru": ["Получено", "Ожидается к 30 нояб. 2026", "получено на 10,00"],
     }
     assert all(word in text for word in expected[language]), text
@@ -460,8 +460,8 @@ async def test_an_over_delivery_is_refused_on_the_order_in_russian_with_how_to_k
 ON_ORDER = {
     "en": {
         "draft": "· 42 on a draft purchase order: approve it in /po",
-        "sent": "· on order: 42, expected Nov 30, 2026",
-        "part": "· on order: 40, expected Nov 30, 2026",
+        "sent": "· on order: 42, expected 30 Nov 2026",
+        "part": "· on order: 40, expected 30 Nov 2026",
     },
     "ru": {
         "draft": "· 42 в черновике заказа поставщику: утвердите его в /po",

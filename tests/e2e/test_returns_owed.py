@@ -14,8 +14,9 @@ from tests.e2e.variants import swap, tshirts
 from tests.fakes import FakeClock
 
 LISTED = {
-    "en": "• {rma} — {code} — refund · changed my mind — refund approved — 11/25/26, 9:00\u202fAM — 💸 £13.00",
-    "ru": "• {rma} — {code} — возврат денег · передумал(а) — возврат денег одобрен — 25.11.2026, 09:00 — 💸 13,00\xa0£",
+    "en": "• {rma} — {code} — refund · changed my mind — refund approved — 25 Nov 2026, 9:00\u202fam — 💸 £13.00",
+    "ru": "• {rma} — {code} — возврат денег · передумал(а) — возврат денег одобрен — "
+    "25 нояб. 2026\u202fг., 09:00 — 💸 13,00\xa0£",
 }
 NONE = {"en": "No open returns.", "ru": "Открытых возвратов нет."}
 STEPS = {

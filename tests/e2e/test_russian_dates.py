@@ -15,7 +15,7 @@ async def test_a_sentence_ending_in_a_russian_date_has_one_point(shop: RunningBo
     card = await SandboxUser(shop.server, 530, "Вера", language_code="ru").send("/start p_85099B")
     assert "выходит 15 янв. 2027\u202fг." in card.last.text and "г.." not in card.last.text, card.last.text
     english = await SandboxUser(shop.server, 531, "Vera").send("/start p_85099B")
-    assert "released on Jan 15, 2027." in english.last.text, english.last.text
+    assert "released on 15 Jan 2027." in english.last.text, english.last.text
 
 
 async def test_a_preorder_released_already_is_refused_saying_so(shop: RunningBot) -> None:

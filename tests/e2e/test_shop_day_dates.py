@@ -35,7 +35,7 @@ async def test_a_preorder_opens_at_the_shops_midnight_on_its_release_day(tmp_pat
             await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
             await uow.commit()
         manager = await hire(shop, 92, "Max", "manager")
-        assert "released on Dec 10, 2026" in (await manager.send("/backorder MOON-1 preorder 2026-12-10")).last.text
+        assert "released on 10 Dec 2026" in (await manager.send("/backorder MOON-1 preorder 2026-12-10")).last.text
         await manager.send("/receive MOON-1 10 LON")  # early: not sold before the 10th
         bob = SandboxUser(shop.server, 93, "Bob")
         card = (await bob.send("/start p_MOON-1")).last

@@ -62,8 +62,8 @@ async def test_an_invitation_makes_a_picker_once_and_the_menu_follows_the_role(
 @pytest.mark.parametrize(
     ("language", "expiry"),
     [
-        ("en", "Send this link to the person. It works once and expires 02/07/2026, 10:00."),
-        ("ru", "Отправьте эту ссылку человеку. Она сработает один раз и истекает 02.07.2026, 10:00."),
+        ("en", "Send this link to the person. It works once and expires 2 Jul 2026, 10:00."),
+        ("ru", "Отправьте эту ссылку человеку. Она сработает один раз и истекает 2 июл. 2026\u202fг., 10:00."),
     ],
 )
 async def test_an_invitations_expiry_reads_as_the_shops_country_writes_it_in_the_readers_language_and_time(

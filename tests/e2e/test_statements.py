@@ -19,9 +19,9 @@ from tests.fakes import FakeClock
 SAID = {
     "en": {
         "title": "Statement of account — Café Buyer",
-        "as_of": "As of Dec 30, 2026",
-        "late": "{code} — {owed} — due Dec 25, 2026 — ⚠️ 5 days overdue",
-        "current": "{code} — {owed} — due Jan 14, 2027",
+        "as_of": "As of 30 Dec 2026",
+        "late": "{code} — {owed} — due 25 Dec 2026 — ⚠️ 5 days overdue",
+        "current": "{code} — {owed} — due 14 Jan 2027",
         "total": "Total owed: {amount}",
         "overdue": "⚠️ Of which overdue: {amount}",
         "credit": "Credit limit: {limit} · still available for invoices: {left}",
@@ -98,7 +98,7 @@ async def test_receivables_aging_names_whose_each_open_invoice_is(
     code = order_code(await place_invoice_order(buyer, "85123A", 3, pickup=True))
     manager = await hire(shop, 804, "Mia", "manager", language=language)
     aging = (await manager.send("/ar")).last.text.replace("\u202f", " ")
-    due = {"en": "due Dec 25, 2026 — current", "ru": "срок 25 дек. 2026 г. — в срок"}[language]
+    due = {"en": "due 25 Dec 2026 — current", "ru": "срок 25 дек. 2026 г. — в срок"}[language]
     assert f"• {code} · INV-000001 — Café Buyer — {shown(885, language)} — {due}" in aging.splitlines(), aging
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_currency
 from sqlalchemy import func, select
 
@@ -17,6 +16,7 @@ from bot.harness import RunningBot
 from domain.money import Money
 from domain.purchasing import PurchaseOrder
 from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
+from handlers.views.dates import dates_locale, format_moment
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.accounting import _by_source, balances
@@ -203,7 +203,7 @@ async def test_each_payment_to_a_supplier_is_listed_on_the_order_and_its_pdf(
     assert paid == po.total.amount == sum(r.amount_minor for r in rows)
 
     def when(at: datetime) -> str:
-        return format_datetime(at, "short", tzinfo=ZoneInfo(shop.runtime.settings.timezone), locale=language)
+        return format_moment(at, shop.runtime.settings.timezone, language)
 
     shown = (await manager.send(f"/po {po.id}")).last
     first, second = _money(Money(1001, "GBP"), language), _money(rest, language)
@@ -214,7 +214,7 @@ async def test_each_payment_to_a_supplier_is_listed_on_the_order_and_its_pdf(
     assert document is not None
     text = pdf_text(document.content)
     assert title in text and "\n".join(columns) in text
-    assert format_date(first_at, "medium", locale=language) in text
+    assert format_date(first_at, "medium", locale=dates_locale(language, shop.runtime.settings.timezone)) in text
     text = text.replace("\xa0", " ")  # a no-break space reads back as a space
     first, second = first.replace("\xa0", " "), second.replace("\xa0", " ")
     assert f"\n{first}\nMo\nwire <77>\n" in text and f"\n{second}\nMo\n" in text
