@@ -220,8 +220,13 @@ async def test_option_words_per_language_are_kept_a_later_upsert_replaces_its_la
     assert loaded.names == {"ru": "Футболка"} and untranslated.option_translations == ()
     assert loaded.in_language("ru").display_name == "Футболка (S / Алый)"
     assert large is not None and large.option_translations == ()  # a new one given none: nothing stored
-    assert siblings == [  # TEE-M-BLUE's Russian removed: given without values
-        Sibling(ids["TEE-S-RED"], ("S", "Red"), words=(("de", ("S", "Rot")), ("ru", ("S", "Алый")))),
+    assert siblings == [  # TEE-M-BLUE's Russian removed: given without values; TEE-S-RED's name is its family's
+        Sibling(
+            ids["TEE-S-RED"],
+            ("S", "Red"),
+            words=(("de", ("S", "Rot")), ("ru", ("S", "Алый"))),
+            texts=(("ru", "Футболка", ""),),
+        ),
         Sibling(ids["TEE-M-BLUE"], ("M", "Blue")),
         Sibling(ids["TEE-L-RED"], ("L", "Red")),
     ]
