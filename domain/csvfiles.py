@@ -252,17 +252,83 @@ def unknown_columns(text: str, columns: Columns) -> list[str]:
     return [n for n in names if n not in columns.all and not n.startswith(known)]
 
 
+UNCLOSED_QUOTE = N_(
+    'the quote (") opened on line {line} is not closed: close it, or write a quote inside a cell as two ("")'
+)
+
+
+def _unclosed_quote(raw: str, delimiter: str) -> int | None:
+    """The line (0 for ``raw``'s first; ``raw`` is one row's lines) a quoted cell opens on that is never
+    closed, or goes over a line break up to a quote with more after it: another row's quote, which the csv
+    module (not strict) takes as its end. A cell on one line with more after its quote (``"Big" lamp``) is
+    read as it always was. Jumps from quote to quote in C: the row may be the rest of a 10 MB file."""
+    ends = re.compile(f"[{re.escape(delimiter)}\n]")
+    at = 0
+    while at < len(raw):
+        if raw[at] == '"':
+            close = raw.find('"', at + 1)
+            while close != -1 and raw.startswith('""', close):  # a doubled quote is one quote in the cell
+                close = raw.find('"', close + 2)
+            if close == -1:
+                return raw.count("\n", 0, at)
+            after = raw[close + 1 : close + 2]
+            if after in ("", delimiter, "\n"):
+                at = close + 2
+                continue
+            if "\n" in raw[at:close]:
+                return raw.count("\n", 0, at)
+            at = close + 1  # the rest of the cell: its quotes are characters of it
+        found = ends.search(raw, at)
+        at = found.end() if found else len(raw)
+    return None
+
+
+class _Quotes:
+    """Rows over several lines, and the last, looked at for a quote left open (most files have no such row
+    but the last): a row as spreadsheets write it matched whole in C, only another scanned (``_unclosed_quote``)."""
+
+    def __init__(self, text: str, delimiter: str) -> None:
+        self.text, self.delimiter = text, delimiter
+        self.last = text.count("\n")  # the file's last line: a quote opened on it takes in only its line break
+        self.lines: list[str] | None = None  # split at the first row looked at
+        d = re.escape(delimiter)
+        cell = f'(?:"(?:[^"]++|"")*+"|[^"{d}\n][^{d}\n]*+)?+'
+        self.written = re.compile(f"{cell}(?:{d}{cell})*+")
+
+    def unclosed(self, first: int, last: int) -> int | None:
+        """The line a quote left open in the row read from lines ``first`` to ``last`` opened on."""
+        if first == last < self.last:  # one line: only a quoted cell goes on over a line break
+            return None
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        raw = "\n".join(self.lines[first - 1 : last])
+        if self.written.fullmatch(raw):
+            return None
+        opened = _unclosed_quote(raw, self.delimiter)
+        return None if opened is None else first + opened
+
+
 def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[Row]:
     """The file's rows with their line numbers. A header without a required column is
     the only problem reported: without it no row can be read. A line break typed in a cell is
-    a newline, as a chat message's is: Notepad and Excel write it as CRLF, which was kept."""
+    a newline, as a chat message's is: Notepad and Excel write it as CRLF, which was kept.
+    A quote left open (``UNCLOSED_QUOTE``) is said on the line it opened, not as the problems of
+    the one row the csv module makes of everything after it."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):  # a quote left open on the last line takes its line break, as any other's
+        text += "\n"
     header_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(header_line)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    quotes = _Quotes(text, delimiter)
     header: list[str] = []
+    read = 0
     for cells in reader:
+        line, read = read + 1, reader.line_num
         if any(c.strip() for c in cells):
+            if (opened := quotes.unclosed(line, read)) is not None:
+                problems.append((opened, problem(UNCLOSED_QUOTE, line=opened)))
+                return
             header = [columns.name(c) for c in cells]
             break
     header_at = reader.line_num
@@ -278,6 +344,9 @@ def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[
         line, read = read + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue  # blank line
+        if (opened := quotes.unclosed(line, read)) is not None:
+            problems.append((opened, problem(UNCLOSED_QUOTE, line=opened)))
+            continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             problems.append((line, problem(N_("more values than columns"))))
             continue

@@ -28,6 +28,19 @@ class TooManyOptions(DomainError):
     key = N_("a product has at most 3 options, got {count}")
 
 
+# The three above as typed in chat, whole sentences: a file's line keeps the short problem.
+class OptionsWrittenAs(DomainError):
+    key = N_("Options are written as Name=value; Name=value (up to 3), not “{value}”.")
+
+
+class OptionWordTooLong(DomainError):
+    key = N_("An option's name or value is up to 64 characters; “{value}…” has {count}.")
+
+
+class TooManyOptionsTyped(DomainError):
+    key = N_("A product has at most 3 options, not {count}.")
+
+
 def parse_options(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``Size=M;Colour=Red`` (``|`` separates too) as option names and values, in order."""
     text = text.strip()
@@ -85,7 +98,24 @@ _IN_CHAT: dict[str, type[DomainError]] = {
     INCONSISTENT_OPTIONS: OptionsUnlikeSiblings,
     DUPLICATE_COMBINATION: VariantTaken,
     PARENT_WITHOUT_OPTIONS: VariantsNeedOptions,
+    BadOptions.key: OptionsWrittenAs,
+    OptionTooLong.key: OptionWordTooLong,
+    TooManyOptions.key: TooManyOptionsTyped,
 }
+
+
+def in_chat(error: DomainError) -> DomainError:
+    """``error`` as chat says it: a file's short problem as its whole sentence."""
+    sentence = _IN_CHAT.get(error.key)
+    return sentence(**error.params) if sentence else error
+
+
+def typed_options(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``parse_options`` of what was typed in chat, refused in whole sentences."""
+    try:
+        return parse_options(text)
+    except DomainError as error:
+        raise in_chat(error) from None
 
 
 def _names(names: Sequence[str]) -> str:
@@ -290,6 +320,21 @@ class OptionsExpected(DomainError):
     key = N_("Give a value for each option of {parent} ({names}), e.g. {example}.")
 
 
+class NotAnOption(DomainError):
+    key = N_("{option} is not an option of this product; its options are {names} and {last}.")
+
+
+class NotTheOnlyOption(DomainError):
+    key = N_("{option} is not an option of this product; its only option is {only}.")
+
+
+def _not_an_option(typed: str, options: Sequence[str]) -> DomainError:
+    """Fit, typed for a product of Size and Colour: named with the product's options as it writes them."""
+    if len(options) == 1:
+        return NotTheOnlyOption(option=typed, only=options[0])
+    return NotAnOption(option=typed, names=", ".join(options[:-1]), last=options[-1])
+
+
 class OptionNamesExpected(DomainError):
     key = N_("Give one new name for each option ({names}), separated by ;, each up to 64 characters, all different.")
 
@@ -306,14 +351,17 @@ def values_for(product: Product, text: str) -> tuple[tuple[str, ...], tuple[str,
     """Typed ``Size=L; Colour=Navy`` as ``product``'s option names and values, in the
     parent's order (any order and case of names is accepted). A product without options is
     given its option names here (whether it may is the caller's rule: one variant only)."""
-    names, values = parse_options(text)
+    names, values = typed_options(text)
     if not names:
-        raise BadOptions(value=text[:100])
+        raise OptionsWrittenAs(value=text[:100])
     expected = product.option_names
     if not expected:
         return names, values
     typed = {name.casefold(): value for name, value in zip(names, values, strict=True)}
-    if sorted(typed) != sorted(n.casefold() for n in expected):
+    known = {n.casefold() for n in expected}
+    if unknown := next((name for name in names if name.casefold() not in known), None):
+        raise _not_an_option(unknown, expected)
+    if sorted(typed) != sorted(known):
         example = "; ".join(f"{name}={value}" for name, value in zip(expected, product.options, strict=True))
         raise OptionsExpected(parent=product.parent_code, names=_names(expected), example=example)
     return expected, tuple(typed[name.casefold()] for name in expected)
@@ -333,8 +381,8 @@ def translate_options(
         return others
     try:
         names, values = parse_options(text)
-    except OptionTooLong:
-        raise
+    except OptionTooLong as error:
+        raise in_chat(error) from None
     except DomainError:
         names, values = (), ()
     if not names or len(names) != len(product.option_names):
@@ -411,6 +459,4 @@ def check_variant(candidate: Product, siblings: Sequence[Product]) -> None:
     """The CSV's rules for one variant set or added among the stored ones: raise the first broken."""
     others = [(0, sibling) for sibling in siblings if sibling.sku != candidate.sku]
     for _, reason in check_variants([*others, (1, candidate)]):  # stored first: the new one is the duplicate
-        error = reason.error
-        sentence = _IN_CHAT.get(error.key)
-        raise sentence(**error.params) if sentence else error
+        raise in_chat(reason.error)

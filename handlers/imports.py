@@ -12,7 +12,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from domain.contention import again_on_contention
 from domain.csvfiles import UTF8, UTF8_BOM, shown_problems
@@ -42,6 +42,11 @@ def _usage() -> str:
     ).format(kinds=", ".join(KINDS))
 
 
+def _unknown_kind(kind: str) -> str:
+    """A kind typed that is none: named (escaped, cut short), with those there are."""
+    return fill(_("There is no import of “{kind}”. Kinds: {kinds}."), kind=kind, kinds=Markup(", ".join(KINDS)))
+
+
 @router.message(Command("import"), F.document)
 async def import_document(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, i18n: I18n, settings: ShopSettings
@@ -49,9 +54,10 @@ async def import_document(
     assert message.from_user is not None and message.document is not None and message.bot is not None
     document = message.document
     name = document.file_name or "file.csv"
-    kind = (command.args or PurePath(name).stem).strip().lower()
-    if kind not in KINDS:
-        await message.answer(_usage())
+    typed = (command.args or "").strip().lower()
+    kind = typed or PurePath(name).stem.strip().lower()
+    if kind not in KINDS:  # a file's name that is no kind was not typed as one: told how to say the kind
+        await message.answer(_unknown_kind(kind) if typed else _usage())
         return
     if (document.file_size or 0) > MAX_FILE_BYTES:
         await message.answer(_("This file is over 10 MB: import it with the ordergram import command instead."))
@@ -102,8 +108,9 @@ async def _import(
 
 
 @router.message(Command("import"))
-async def import_usage(message: Message) -> None:
-    await message.answer(_usage())
+async def import_usage(message: Message, command: CommandObject) -> None:
+    kind = (command.args or "").strip().lower()
+    await message.answer(_unknown_kind(kind) if kind and kind not in KINDS else _usage())
 
 
 def reason_text(reason: Reason, *, timezone: str, html: bool = True) -> str:

@@ -33,7 +33,7 @@ from domain.orders import HistoryEntry, Order, reference_key
 from domain.pricing import RETAIL, PriceRule
 from domain.promotion_weeks import CodeSale
 from domain.promotions import Promotion
-from domain.purchasing import OnOrder, SupplyTerms
+from domain.purchasing import OnOrder, Supplier, SupplyTerms
 from domain.search_words import SearchWords
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel, StockMark
 from domain.stock_counts import BinCount, plan_bin_counts
@@ -560,6 +560,9 @@ class FakeJournal(_Repo):
 
 class FakePurchasing(_Repo):
     """A shop that buys nothing on terms or on purchase orders: stock is booked at its products' own cost."""
+
+    async def suppliers(self) -> list[Supplier]:
+        return []  # from no one
 
     async def terms(self, product_ids: Sequence[int] | None = None) -> list[SupplyTerms]:
         return []

@@ -125,11 +125,13 @@ async def test_bad_options_are_refused_and_change_nothing(shop: RunningBot) -> N
     taken = await manager.send("colour=navy; size=m")  # any order, any case: still M / Navy
     assert taken.last.text == "TEE already has a variant m / navy (SKU TEE-M-NVY)."
     unknown = await manager.send("Fit=Slim")
-    assert unknown.last.text == "Give a value for each option of TEE (Size, Colour), e.g. Size=L; Colour=Navy."
+    assert unknown.last.text == "Fit is not an option of this product; its options are Size and Colour."
+    some = await manager.send("Size=M")
+    assert some.last.text == "Give a value for each option of TEE (Size, Colour), e.g. Size=L; Colour=Navy."
     too_many = await manager.send("A=1;B=2;C=3;D=4")
     assert "at most 3 options" in too_many.last.text
     hostile = await manager.send("Size=<b>" + "x" * 5000)
-    assert hostile.last.text == "an option's name or value is up to 64 characters; “<b>xxxxxxxxxxxxxxxxx…” has 5003"
+    assert hostile.last.text == "An option's name or value is up to 64 characters; “<b>xxxxxxxxxxxxxxxxx…” has 5003."
     await manager.send("/cancel")
     await manager.press(sheet.last, "Add variant")
     assert (await manager.send("TEE-M-NVY")).last.text == "SKU TEE-M-NVY is already in the catalog."

@@ -6,10 +6,13 @@ from aiogram.utils.i18n import I18n
 from domain.catalog import Product
 from domain.errors import DomainError
 from domain.variants import (
-    BadOptions,
+    NotAnOption,
+    NotTheOnlyOption,
     OptionNamesExpected,
     OptionsExpected,
-    TooManyOptions,
+    OptionsWrittenAs,
+    OptionWordTooLong,
+    TooManyOptionsTyped,
     check_variant,
     parse_option_names,
     values_for,
@@ -34,18 +37,36 @@ def test_values_are_taken_in_the_parents_order_whatever_the_typed_order_and_case
     assert values_for(SIBLINGS[1], "colour = Red; SIZE=XL") == (("Size", "Colour"), ("XL", "Red"))
 
 
-@pytest.mark.parametrize("text", ["Size=L", "Size=L; Colour=Navy; Fit=Slim", "Fit=Slim; Colour=Navy"])
-def test_values_for_other_options_than_the_parents_are_refused_with_an_example(text: str) -> None:
+def test_values_for_some_of_the_parents_options_are_refused_with_an_example() -> None:
     with pytest.raises(OptionsExpected) as refused:
-        values_for(SIBLINGS[1], text)
+        values_for(SIBLINGS[1], "size=L")
     assert refused.value.params == {"parent": "TEE", "names": "Size, Colour", "example": "Size=M; Colour=Navy"}
+
+
+@pytest.mark.parametrize("text", ["Fit=Slim", "Size=L; Colour=Navy; Fit=Slim", "colour=Navy; Fit=Slim"])
+def test_an_option_the_product_does_not_have_is_named_with_the_options_it_has(text: str) -> None:
+    with pytest.raises(NotAnOption) as refused:
+        values_for(SIBLINGS[1], text)
+    assert str(refused.value) == "Fit is not an option of this product; its options are Size and Colour."
+
+
+def test_an_option_a_product_of_one_option_does_not_have_is_named_with_that_one() -> None:
+    polo = Product("POLO", "Polo", "Clothes", option_names=("Size",), options=("M",))
+    with pytest.raises(NotTheOnlyOption) as refused:
+        values_for(polo, "size=L; Fit=Slim")
+    assert str(refused.value) == "Fit is not an option of this product; its only option is Size."
 
 
 @pytest.mark.parametrize(
     ("text", "error"),
-    [("", BadOptions), ("L", BadOptions), ("<b>=" + "x" * 5000, BadOptions), ("A=1;B=2;C=3;D=4", TooManyOptions)],
+    [
+        ("", OptionsWrittenAs),
+        ("L", OptionsWrittenAs),
+        ("Size=<b>" + "x" * 5000, OptionWordTooLong),
+        ("A=1;B=2;C=3;D=4", TooManyOptionsTyped),
+    ],
 )
-def test_malformed_values_are_refused(text: str, error: type[DomainError]) -> None:
+def test_malformed_values_are_refused_in_whole_sentences(text: str, error: type[DomainError]) -> None:
     with pytest.raises(error):
         values_for(SIBLINGS[1], text)
 
