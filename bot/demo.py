@@ -286,6 +286,9 @@ async def _scheduled_jobs(
     reply = await alice.press(reply.last, "bring it to a store")
     rma = re.search(r"\b(R[2-9B-Z]{7})\b", reply.last.text)
     assert rma is not None
+    await runtime.notifier.drain()  # the staff chat hears of it with what she wrote
+    told = next(m for m in running.server.chat_messages(STAFF_CHAT) if rma.group(1) in m.text)
+    transcript.append("🏢 staff chat: " + "\n    ".join(told.text.splitlines()))
     sam = SandboxUser(running.server, 1003, "Sam", language_code="en", transcript=transcript)
     reply = await sam.send(f"/rma {rma.group(1)}")
     for button in ("Approve", "Parcel received", "Restock 85123A", "Refund"):

@@ -17,7 +17,7 @@ from sandbox.driver import SandboxUser
 async def manager_reports(
     ada: SandboxUser, transcript: list[str], scene: Callable[[str], None], keep: Path | None
 ) -> None:
-    scene("Reports: the week's figures with a chart, stock value, slow movers")
+    scene("Reports: the week's figures with a chart, why goods came back (returns by reason), stock value, slow movers")
     reply = await ada.send("/report week")
     chart = reply.last.file
     if chart is not None and keep is not None:  # `ordergram demo --keep DIR` keeps the chart to look at

@@ -18,6 +18,7 @@ from domain.accounting import to_base
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money
+from domain.return_figures import ReasonFigures, ReturnedProduct, shop_fault_share
 from domain.shipping import CarrierRate, ship_by_date
 
 
@@ -105,6 +106,13 @@ class SalesReport:
     returned_orders: int = 0
     # Base minor: cash orders' parts given up, never collected; owed to nobody, so not among the refunds.
     uncollected: int = 0
+    # Why goods come back: the period's return requests per reason, and the products most units came back of.
+    reasons: list[ReasonFigures] = field(default_factory=list)
+    returned: list[ReturnedProduct] = field(default_factory=list)
+
+    @property
+    def shop_fault_share(self) -> float | None:
+        return shop_fault_share(self.reasons)
 
     @property
     def refunds(self) -> Money:

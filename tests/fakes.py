@@ -29,11 +29,13 @@ from domain.family_names import sibling_texts
 from domain.fx import FxRate
 from domain.issued_invoices import IssuedInvoice
 from domain.money import Money
-from domain.orders import HistoryEntry, Order, reference_key
+from domain.orders import HistoryEntry, Order, ReturnStatus, reference_key
 from domain.pricing import RETAIL, PriceRule
 from domain.promotion_weeks import CodeSale
 from domain.promotions import Promotion
 from domain.purchasing import OnOrder, Supplier, SupplyTerms
+from domain.return_figures import ReasonTally, ReturnedUnits
+from domain.returns import ReturnReason, ReturnRequest
 from domain.search_words import SearchWords
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel, StockMark
 from domain.stock_counts import BinCount, plan_bin_counts
@@ -93,6 +95,7 @@ class State:
     code_sales: list[CodeSale] = field(default_factory=list)  # shipped on orders with a product-limited code
     credit_notes: list[CreditNote] = field(default_factory=list)
     debit_notes: list[DebitNote] = field(default_factory=list)
+    returns: list[ReturnRequest] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -817,6 +820,39 @@ class FakeDebitNotes(_Repo):
         return _per_order(self.st.debit_notes, order_ids)
 
 
+class FakeReturns(_Repo):
+    async def add(self, request: ReturnRequest, at: datetime) -> ReturnRequest:
+        request.id = self.st.new_id()
+        for line in request.lines:
+            line.id = self.st.new_id()
+        self.st.returns.append(copy.deepcopy(request))
+        return request
+
+    async def save(self, request: ReturnRequest, at: datetime) -> None:
+        self.st.returns = [copy.deepcopy(request) if r.id == request.id else r for r in self.st.returns]
+
+    def _between(self, start: datetime, end: datetime) -> list[ReturnRequest]:
+        return [r for r in self.st.returns if start <= r.created_at < end]
+
+    async def reasons_between(self, start: datetime, end: datetime) -> list[ReasonTally]:
+        orders = {o.id: o for o in self.st.orders.values()}
+        found: dict[tuple[str, str, str], tuple[int, int, int]] = {}
+        for r in self._between(start, end):
+            key = (r.reason.value, orders[r.order_id].currency, orders[r.order_id].fx_rate)
+            returns, units, refunded = found.get(key, (0, 0, 0))
+            resolved = r.status in (ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED) and r.refund is not None
+            given = r.refund.amount if resolved and r.refund is not None else 0
+            found[key] = (returns + 1, units + sum(line.quantity for line in r.lines), refunded + given)
+        return [ReasonTally(ReturnReason(k[0]), k[1], k[2], *found[k]) for k in sorted(found)]
+
+    async def units_between(self, start: datetime, end: datetime) -> list[ReturnedUnits]:
+        found: dict[tuple[int, str], int] = {}
+        for r in self._between(start, end):
+            for line in r.lines:
+                found[line.product_id, r.reason.value] = found.get((line.product_id, r.reason.value), 0) + line.quantity
+        return [ReturnedUnits(k[0], ReturnReason(k[1]), found[k]) for k in sorted(found)]
+
+
 Note = TypeVar("Note", CreditNote, DebitNote)
 
 
@@ -852,6 +888,7 @@ class FakeUnitOfWork:
         self.promotions = FakePromotions(self)
         self.credit_notes = FakeCreditNotes(self)
         self.debit_notes = FakeDebitNotes(self)
+        self.returns = FakeReturns(self)
 
     if TYPE_CHECKING:  # the ports with no fake: at run time, AttributeError
 

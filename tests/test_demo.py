@@ -35,6 +35,18 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"Order \w+: PO number PO-4417\. Invoices and packing slips printed from now on carry it\.", out)
     assert "SKU: TEE-XXL-NVY · active" in out and "[XL ✖] [XXL ✖]" in out  # a variant added in chat, on the card
     assert "Размер: S · Цвет: Синий" in out and "[✔ Синий]" in out  # options in Russian: file and chat
+    assert re.search(
+        r"🏢 staff chat: ↩️ New return R\w{7} for order \w+ \(refund, damaged\)\. /rma R\w{7}\n {4}"
+        r"“The glass arrived cracked”",
+        out,
+    )
+    # The week's report says why goods came back: the damaged heart (the shop's fault) and the T-shirt that didn't fit.
+    assert re.search(
+        r"Returns by reason\n {4}damaged: 1 return, 1 unit · refunded £\d+\.\d\d\n {4}doesn't fit: 1 return, 1 unit\n"
+        r" {4}The shop's fault: 50%\n.*\n {4}Most returned\n {4}1\. 85123A .* — 1 unit · damaged\n"
+        r" {4}2\. TEE-M-NVY .* — 1 unit · doesn't fit\n",
+        out,
+    )
     assert "TEE: options_ru gives no words to its stored variants TEE, TEE-XXL-NVY, which the file leaves out" in out
     # An option hidden while its card was open; a product a products file put back on sale, announced.
     assert "🤖 bot answers the press (an alert): That option is no longer sold; the card shows what is." in out

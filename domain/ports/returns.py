@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from domain.return_figures import ReasonTally, ReturnedUnits
 from domain.returns import ReturnRequest
 
 
@@ -24,4 +25,13 @@ class ReturnRepository(Protocol):
     async def requested_between(self, start: datetime, end: datetime) -> int: ...
     async def delivered_with_request(self, start: datetime, end: datetime) -> int:
         """Orders delivered in the period that have a return request (ever, once each)."""
+        ...
+
+    async def reasons_between(self, start: datetime, end: datetime) -> list[ReasonTally]:
+        """The return requests opened in the period per reason and per their order's currency and rate (sorted so):
+        how many, their units, and the refunds decided on them (refunded or exchanged), minor units."""
+        ...
+
+    async def units_between(self, start: datetime, end: datetime) -> list[ReturnedUnits]:
+        """Units in the return requests opened in the period per product and reason (sorted so)."""
         ...

@@ -4,13 +4,14 @@ and the slow movers (stock that has not sold for a while: overstock, liquidation
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.fx import Rates
 from domain.money import Money
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.reports import SalesReport, SlowMover, StockValue, TopProduct, period, sales_report
+from domain.return_figures import ReturnedProduct, by_reason, most_returned
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import StockLevel
@@ -38,6 +39,8 @@ async def report(
         returns = await uow.returns.requested_between(when.start, when.end)
         returned_orders = await uow.returns.delivered_with_request(when.start, when.end)
         refunds = await uow.jobs.refunded_figures(when.start, when.end)
+        reasons = await uow.returns.reasons_between(when.start, when.end)
+        returned = await _most_returned(uow, when.start, when.end, language)
         rates = await uow.carriers.all()
         stock = await _stock_values(uow)
     made = sales_report(
@@ -67,7 +70,18 @@ async def report(
     if language and named:
         async with uow.read_only():
             named = await _named_in(uow, named, language)
-    return replace(made, top=named)
+    return replace(made, top=named, reasons=by_reason(reasons, uow.base_currency), returned=returned)
+
+
+async def _most_returned(uow: UnitOfWork, start: datetime, end: datetime, language: str) -> list[ReturnedProduct]:
+    """The products most units came back of in the period, each with its main reason, named in ``language``."""
+    ranked = most_returned(await uow.returns.units_between(start, end))
+    products = {p.id: p.in_language(language) for p in await uow.products.get_many([p for p, _, _ in ranked])}
+    return [
+        ReturnedProduct(products[p].sku, products[p].display_name, units, reason)
+        for p, units, reason in ranked
+        if p in products
+    ]
 
 
 async def _named_in(uow: UnitOfWork, top: list[TopProduct], language: str) -> list[TopProduct]:

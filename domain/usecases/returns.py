@@ -145,7 +145,7 @@ async def request_return(
                     staff_chat_id,
                     "staff_return_requested",
                     "",
-                    {"rma": rma, "code": order.code, "kind": kind.value, "reason": reason.value},
+                    {"rma": rma, "code": order.code, "kind": kind.value, "reason": reason.value, "note": note},
                 ),
                 now,
             )

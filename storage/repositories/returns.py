@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.money import Money
 from domain.orders import OrderStatus, ReturnStatus
 from domain.payments import PaymentKind
+from domain.return_figures import ReasonTally, ReturnedUnits
 from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
 from storage import models as m
 from storage.repositories.sql import _chunks
@@ -163,6 +164,35 @@ class SqlReturns:
         t = m.ReturnRow
         found = await self.s.scalar(select(func.count()).where(t.created_at >= start, t.created_at < end))
         return int(found or 0)
+
+    async def reasons_between(self, start: datetime, end: datetime) -> list[ReasonTally]:
+        t, rl, o = m.ReturnRow, m.ReturnLineRow, m.OrderRow
+        # A request's units summed apart: joined to its lines, its refund would count once a line.
+        units = select(func.sum(rl.quantity)).where(rl.return_id == t.id).scalar_subquery()
+        resolved = t.status.in_([ReturnStatus.REFUNDED.value, ReturnStatus.EXCHANGED.value])
+        refunded = func.sum(case((resolved, func.coalesce(t.refund_minor, 0)), else_=0))
+        found = await self.s.execute(
+            select(t.reason, o.currency, o.fx_rate, func.count(), func.sum(units), refunded)
+            .join(o, o.id == t.order_id)
+            .where(t.created_at >= start, t.created_at < end)
+            .group_by(t.reason, o.currency, o.fx_rate)
+            .order_by(t.reason, o.currency, o.fx_rate)
+        )
+        return [
+            ReasonTally(ReturnReason(reason), currency, fx_rate, int(count), int(summed or 0), int(given or 0))
+            for reason, currency, fx_rate, count, summed, given in found
+        ]
+
+    async def units_between(self, start: datetime, end: datetime) -> list[ReturnedUnits]:
+        t, rl = m.ReturnRow, m.ReturnLineRow
+        found = await self.s.execute(
+            select(rl.product_id, t.reason, func.sum(rl.quantity))
+            .join(t, t.id == rl.return_id)
+            .where(t.created_at >= start, t.created_at < end)
+            .group_by(rl.product_id, t.reason)
+            .order_by(rl.product_id, t.reason)
+        )
+        return [ReturnedUnits(product, ReturnReason(reason), int(units)) for product, reason, units in found]
 
     async def delivered_with_request(self, start: datetime, end: datetime) -> int:
         h, t = m.OrderHistoryRow, m.ReturnRow

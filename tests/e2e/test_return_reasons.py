@@ -108,6 +108,26 @@ async def test_text_at_the_photo_step_is_kept_as_the_request_s_note_and_a_file_i
     rma = rma_of((await customer.press(method.last, words["store"])).last.text)
 
     assert await _stored(shop, rma) == ("damaged", "it is <b>torn</b> at the seam\nand a hole")
+    await shop.runtime.notifier.drain()
+    told = [t.text for t in shop.server.chat_messages(-100500) if rma in t.text]
+    assert told and told[-1].endswith("“it is <b>torn</b> at the seam\nand a hole”")  # the staff chat reads it
     manager = await hire(shop, 987, "Mo", "manager", language=language)
     shown = await manager.send(f"/rma {rma}")
     assert "“it is <b>torn</b> at the seam\nand a hole”" in shown.last.text  # escaped: shown as typed
+
+
+async def test_a_long_note_reaches_the_staff_chat_shortened(shop: RunningBot) -> None:
+    code = await delivered(shop, 988, {"85123A": 1})
+    customer = SandboxUser(shop.server, 988, "Uma")
+    lines = await customer.send(f"/return {code}")
+    reasons = await customer.press((await customer.press(lines.last, "White Hanging Heart")).last, "Continue")
+    photos = await customer.press(reasons.last, "Damaged")
+    said = " ".join(["cracked"] * 60)  # 479 characters: kept whole (500 at most), shown shortened
+    await customer.send(said)
+    method = await customer.press(photos.last, "Skip")
+    rma = rma_of((await customer.press(method.last, "store")).last.text)
+
+    await shop.runtime.notifier.drain()
+    [told] = [t.text for t in shop.server.chat_messages(-100500) if rma in t.text]
+    note = told[told.index("“") + 1 : told.rindex("”")]
+    assert note.endswith("…") and said.startswith(note[:-1].rstrip()) and 250 < len(note) <= 300
