@@ -20,10 +20,10 @@ from domain.money import Money
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock, UnitOfWork
 from domain.promotions import PromoRefused
+from domain.shown_total import ShippingChanged, ShownTotal, ShownTotalChanged
 from domain.text import typed
 from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
-    CartTotalChanged,
     CheckoutRequest,
     PaymentNotOffered,
     ShippingUnavailable,
@@ -164,8 +164,9 @@ async def show_review(
     review = await message.answer(
         text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons)
     )
-    shown = choice.cart.subtotal
+    shown, shipping = choice.cart.subtotal, quote.price.amount if quote else 0
     draft = replace(draft, reviewed_minor=shown.amount, reviewed_currency=shown.currency)
+    draft = replace(draft, reviewed_shipping_minor=shipping, reviewed_total_minor=(total - discounts.total).amount)
     await save(state, replace(draft, review_message_id=review.message_id))
 
 
@@ -246,8 +247,12 @@ async def confirmed(
             await query.answer(domain_message(gone_now, html=False, timezone=settings.timezone)[:200], show_alert=True)
             await ask_shipping(pressed_in(query), state, draft, customer, uow, clock, settings, why=gone())
             return
-        except CartTotalChanged as changed:  # a price changed after the review: the new one shown, to confirm
+        except ShownTotalChanged as changed:  # a price or a rate moved after the review: the new total, to confirm
             await query.answer(domain_message(changed, html=False, timezone=settings.timezone)[:200], show_alert=True)
+            if isinstance(changed, ShippingChanged):  # the review names it against the price last shown
+                was = changed.params["was"]
+                draft = replace(draft, shipping_minor=was.amount, shipping_currency=was.currency)
+                await save(state, draft)
             await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
             return
         await state.clear()
@@ -303,8 +308,20 @@ def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -
         promo_code=draft.promo_code,
         reference=draft.po_number,
         language=reading_language(),  # a refusal names products in it; the order lines keep the shop's
-        reviewed=Money(draft.reviewed_minor, draft.reviewed_currency) if draft.reviewed_minor is not None else None,
+        reviewed=_shown(draft),
     )
+
+
+def _shown(draft: CheckoutDraft) -> ShownTotal | None:
+    """The total the review showed, as much of it as the draft kept (a checkout begun before a part was kept)."""
+    if draft.reviewed_minor is None:
+        return None
+
+    def amount(minor: int | None) -> Money | None:
+        return None if minor is None else Money(minor, draft.reviewed_currency)
+
+    goods = Money(draft.reviewed_minor, draft.reviewed_currency)
+    return ShownTotal(goods, amount(draft.reviewed_shipping_minor), amount(draft.reviewed_total_minor))
 
 
 async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: ShopSettings) -> None:

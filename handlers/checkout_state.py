@@ -55,6 +55,8 @@ class CheckoutDraft:
     po_number: str = ""  # a business's purchase order number, typed at review: the order's reference
     reviewed_minor: int | None = None  # the goods' total the review showed: the order is placed only at it
     reviewed_currency: str = ""
+    reviewed_shipping_minor: int | None = None  # its delivery's price (0: a pickup) and total, compared too
+    reviewed_total_minor: int | None = None
     # The first message of this checkout (its step 1). A chat's message ids only grow, so a step's message with a
     # lower id was an earlier checkout's: none when the checkout began before this was kept.
     started_message_id: int | None = None

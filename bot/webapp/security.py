@@ -21,8 +21,9 @@ from domain.contention import with_fresh_tries
 from domain.customers import Customer, pick_language
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.ports import Clock
+from domain.shown_total import ShownTotalChanged
 from domain.staff import NotAllowed, WrongRole
-from domain.usecases.checkout import CartChanged, CartTotalChanged
+from domain.usecases.checkout import CartChanged, ShippingUnavailable
 from domain.usecases.customers import ensure_customer, known_customer, languages_of
 from domain.usecases.dashboard import session_owner, use_stream_ticket
 from handlers.errors import domain_message
@@ -222,7 +223,9 @@ def _status(error: DomainError) -> int:
         return 403
     if isinstance(error, NotFound):
         return 404
-    if isinstance(error, InsufficientStock | CartChanged | CartTotalChanged):  # the app reads again what it showed
+    # The app reads again what it showed: a price, the cart, a delivery rate changed or gone since (a gone one
+    # offered again was a dead end).
+    if isinstance(error, InsufficientStock | CartChanged | ShownTotalChanged | ShippingUnavailable):
         return 409
     return 422
 

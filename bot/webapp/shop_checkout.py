@@ -15,6 +15,7 @@ from domain.discounts import AppliedDiscount
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import MAX_REFERENCE, Delivery, DeliveryMethod, Order, PaymentMethod, order_reference
+from domain.shown_total import ShownTotal
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.checkout import (
     CheckoutRequest,
@@ -123,7 +124,7 @@ async def post_checkout(request: web.Request) -> web.Response:
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         language=reading_language(),  # a refusal names products in it
-        reviewed=_shown(data.get("subtotal")),
+        reviewed=_shown_total(data),
         reference=order_reference(po_number),  # too long: refused with the limit, nothing placed
     )
     # Given up by the database (a deadlock's victim): placed again from the start, nothing seen yet.
@@ -141,9 +142,16 @@ def _discount_label(applied: AppliedDiscount) -> str:
     return _("Promo code %(code)s") % {"code": applied.code} if applied.code else shorten(applied.label, 80)
 
 
+def _shown_total(data: dict[str, Any]) -> ShownTotal | None:
+    """What the checkout page showed: the goods' total, and the delivery's price and the total with it (a page
+    opened before they were sent sends none of them, or only the goods): the order is placed only at them, as the
+    chat's review is."""
+    goods = _shown(data.get("subtotal"))
+    return None if goods is None else ShownTotal(goods, _shown(data.get("shipping")), _shown(data.get("total")))
+
+
 def _shown(value: object) -> Money | None:
-    """The goods' total the checkout page showed (``money()``'s minor and currency): the order is
-    placed only at it, as the chat's review is. A page opened before it sent one sends none."""
+    """An amount the checkout page showed, as ``money()`` wrote it (minor and currency); None: not sent."""
     if value is None:
         return None
     minor = value.get("minor") if isinstance(value, dict) else None

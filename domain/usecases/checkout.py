@@ -33,6 +33,7 @@ from domain.promotions import PromoRefused
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.shop import ShopIdentity
+from domain.shown_total import ShownTotal
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
@@ -52,13 +53,6 @@ class EmptyCart(DomainError):
 
 class CartChanged(DomainError):
     key = N_("{name}: only {available} available now. Your cart was not changed; please adjust it.")
-
-
-class CartTotalChanged(DomainError):
-    key = N_(
-        "Prices or your cart changed since the review: the goods now come to {subtotal}. Nothing was ordered: "
-        "check the order again and confirm."
-    )
 
 
 class ShippingUnavailable(DomainError):
@@ -114,9 +108,9 @@ class CheckoutRequest:
     promo_code: str = ""  # entered at review; checked again and counted in the order's transaction
     reference: str = ""  # the buyer's purchase order number, typed at review: on the order and its invoice
     language: str = ""  # the reader's: a refusal names products in it where translated (the line keeps the shop's)
-    # The goods' total the review showed (before discounts): a price or the cart changed since
-    # (a manager's edit, the Mini App on another device) refuses the order, not charges it.
-    reviewed: Money | None = None
+    # The total the review showed: a price, the cart, a shipping rate or a discount changed since (a manager's
+    # edit, the Mini App on another device, the shop's rate table) refuses the order, not charges it.
+    reviewed: ShownTotal | None = None
 
 
 MAX_GIFT_MESSAGE = 200
@@ -311,8 +305,8 @@ async def _place(
         )
         if cart.is_empty:
             raise EmptyCart()
-        if request.reviewed is not None and cart.subtotal != request.reviewed:
-            raise CartTotalChanged(subtotal=cart.subtotal)
+        if request.reviewed is not None:
+            request.reviewed.check_goods(cart.subtotal)
         # Before any stock row: checkouts of a product with a backorder limit take turns, so
         # two never both see room for the last units allowed to wait.
         await uow.backorders.lock_terms([line.product.id or 0 for line in cart.lines])
@@ -365,6 +359,8 @@ async def _place(
             gift_message=request.gift_message.strip()[:MAX_GIFT_MESSAGE] if request.gift else "",
             reference=order_reference(request.reference),
         )
+        if request.reviewed is not None:  # the whole total as it would be charged; refused, the reservations roll back
+            request.reviewed.check(order)
         _first_steps(order, request.payment_method, now)
         await check_credit(uow, customer, order)
         shop = await keep_tax_numbers(uow, order, customer)

@@ -17,9 +17,8 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from sandbox.server import BotMessage
 from storage import models as m
+from tests.e2e.checkout_shipping import BAKER_STREET, chosen, to_delivery_options
 from tests.e2e.journeys import add_to_cart, count, order_code, order_row
-
-BAKER_STREET = (51.5237, -0.1585)
 
 WORDS = {
     "en": {
@@ -31,7 +30,7 @@ WORDS = {
         "dpd_21": "DPD Next Day — £14.70",
         "review_dpd_21": "Delivery: DPD Next Day — £14.70",
         "total_21": "Total: £32.55",
-        "now": "Shipping is now £7.50 for your cart (was £6.70).",
+        "now": "Shipping is now £7.50 (was £6.70).",
         "total_3": "Total: £10.05",
         "located": "Location saved. Now type the delivery address (street, house, flat, city, postcode).",
         "refused": "That is not what I asked for",
@@ -48,7 +47,7 @@ WORDS = {
         "dpd_21": "DPD Next Day — 14,70\xa0£",
         "review_dpd_21": "Доставка: DPD Next Day — 14,70\xa0£",
         "total_21": "Итого: 32,55\xa0£",
-        "now": "Доставка теперь стоит 7,50\xa0£ для вашей корзины (было 6,70\xa0£).",
+        "now": "Доставка теперь стоит 7,50\xa0£ (было 6,70\xa0£).",
         "total_3": "Итого: 10,05\xa0£",
         "located": "Геопозиция сохранена. Теперь введите адрес доставки (улица, дом, квартира, город, индекс).",
         "refused": "Это не то, о чём я спросил",
@@ -58,21 +57,6 @@ WORDS = {
     },
 }
 LANGUAGES = pytest.mark.parametrize("language", ["en", "ru"])
-
-
-async def to_delivery_options(user: SandboxUser) -> BotMessage:
-    """/checkout, the contact, 🚚, the address, the location: the step-3 list."""
-    await user.send("/checkout")
-    reply = await user.share_contact("+44 7911 123456")
-    await user.press(reply.last, "🚚")
-    await user.send("221B Baker Street, London NW1 6XE")
-    return (await user.send_location(*BAKER_STREET)).last
-
-
-async def chosen(user: SandboxUser, option: str) -> BotMessage:
-    """One bag in the cart and ``option`` chosen for it: the payment question."""
-    await add_to_cart(user, "22355", 1)
-    return (await user.press(await to_delivery_options(user), option)).last
 
 
 async def cash_order(shop: RunningBot, user: SandboxUser, payment: BotMessage) -> m.OrderRow:

@@ -15,6 +15,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.browser import DARK, browser_page
+from tests.e2e.checkout_shipping import raise_dpd
 from tests.e2e.journeys import add_to_cart, count
 from tests.e2e.miniapp import init_data, miniapp
 
@@ -40,6 +41,7 @@ WORDS = {
     },
 }
 THEMES = [("en", None), ("ru", DARK)]
+RAISED = {"en": "Shipping is now ", "ru": "Доставка теперь стоит "}  # a courier rate changed since the page
 # The contrast of an element's words with what is drawn under them (WCAG's ratio; 4.5 for body text).
 CONTRAST = """(node) => {
   const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 4).map(Number);
@@ -241,3 +243,34 @@ async def test_a_single_courier_rate_is_chosen_with_its_price_said(
         await expect(rates.locator("input:checked")).to_have_count(1)
         await expect(page.locator(".delivery-cost")).to_be_visible()
         await expect(page.locator("p.total")).to_be_visible()
+
+
+@pytest.mark.parametrize(("language", "theme"), THEMES)
+async def test_a_courier_rate_raised_while_the_checkout_page_is_open_is_said_and_the_new_price_offered(
+    shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    """“Place order” placed at a delivery price the page never showed; now it orders nothing, says the change and
+    reads the page again, the rate at its new price, at which the order is then placed."""
+    from playwright.async_api import expect
+
+    async with at_checkout(shop, f"rate-raised-{language}", language, theme) as page:
+        rates = await courier_to(page)
+        dpd = rates.locator("label.choice", has_text="DPD")
+        shown = await dpd.inner_text()
+        await dpd.locator("input").check()
+        await page.locator('input[name="payment"][value="cod"]').check()
+        await raise_dpd(shop, 100)
+        await page.locator("#place-order").click()
+        await expect(page.locator("#error")).to_contain_text(RAISED[language])
+        await expect(dpd).not_to_have_text(shown)  # the page read again: the rate at its price now
+        assert await count(shop, m.OrderRow) == 0
+        now = await dpd.inner_text()
+        await dpd.locator("input").check()
+        await page.locator("#place-order").click()
+        await expect(page.locator(".placed")).to_be_visible()
+    async with shop.runtime.sessions() as session:
+        carrier, shipping = (await session.execute(select(m.OrderRow.carrier, m.OrderRow.shipping_minor))).one()
+    price = (
+        f"£{shipping // 100}.{shipping % 100:02d}" if language == "en" else f"{shipping // 100},{shipping % 100:02d}"
+    )
+    assert carrier == "DPD" and price in now, (price, now)  # placed at the price the page said the second time

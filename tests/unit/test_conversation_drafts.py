@@ -68,10 +68,11 @@ async def test_a_saved_draft_is_the_json_dict_the_previous_release_reads() -> No
     stored = await state.get_data()
     # Plus the promo code and a business's PO number (none here) and the total the review showed
     # (none yet), the checkout's first message (not known of a checkout begun before it was kept) and the courier's
-    # price when chosen (not known of one chosen before it was kept): the previous release ignores keys it does not
-    # know.
+    # price when chosen (not known of one chosen before it was kept), and the review's shipping and total (none yet):
+    # the previous release ignores keys it does not know.
     added = {"promo_code": "", "reviewed_minor": None, "reviewed_currency": "", "po_number": ""}
     added |= {"started_message_id": None, "shipping_minor": None, "shipping_currency": ""}
+    added |= {"reviewed_shipping_minor": None, "reviewed_total_minor": None}
     assert json.loads(json.dumps(stored)) == stored == PREVIOUS_RELEASE_REVIEW | added
 
 

@@ -548,6 +548,11 @@ async function checkoutPage(read) {
     // Only what the way chosen takes: a pickup point left unchosen is refused, not sent to an address.
     if (how === "pickup") order.pickup_id = data.get("pickup") ? Number(data.get("pickup")) : null;
     else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
+    // The delivery's price and the total the page said, ordered only at them: a rate changed since is a 409.
+    const rate = how === "courier" && options.shipping.find((q) => String(q.id) === data.get("rate"));
+    const sum = how === "pickup" ? options.total : rate ? rate.total : null;
+    if (rate) order.shipping = { minor: rate.price.minor, currency: rate.price.currency };
+    if (sum) order.total = { minor: sum.minor, currency: sum.currency };
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
       .catch(async (error) => {
         done();  // refused or not sent: the customer may tap again

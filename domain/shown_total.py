@@ -1,0 +1,55 @@
+"""The total a customer was shown before placing (the chat's review, the Mini App's page): an order is placed at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.money import Money
+from domain.orders import Order
+
+
+class ShownTotalChanged(DomainError):
+    """Something in the total shown moved before the order was placed: nothing is placed; the customer sees it anew."""
+
+
+class CartTotalChanged(ShownTotalChanged):
+    key = N_(
+        "Prices or your cart changed since the review: the goods now come to {subtotal}. Nothing was ordered: "
+        "check the order again and confirm."
+    )
+
+
+class ShippingChanged(ShownTotalChanged):
+    key = N_("Shipping is now {price} (was {was}). Nothing was ordered: check the order again and confirm.")
+
+
+class TotalChanged(ShownTotalChanged):
+    key = N_("Your order now comes to {total} (was {was}). Nothing was ordered: check the order again and confirm.")
+
+
+@dataclass(frozen=True, slots=True)
+class ShownTotal:
+    """What the customer confirmed: the goods before discounts and, where the screen sent them, the delivery's price
+    (zero for a pickup) and the total (goods less discounts plus delivery; the tax is inside the prices). None: not
+    sent (a page or a checkout begun before they were), so not compared."""
+
+    goods: Money
+    shipping: Money | None = None
+    total: Money | None = None
+
+    def check_goods(self, subtotal: Money) -> None:
+        """Before anything is locked: a cart or a price changed since refuses at once."""
+        if subtotal != self.goods:
+            raise CartTotalChanged(subtotal=subtotal)
+
+    def check(self, order: Order) -> None:
+        """The order as it would be placed, against what was shown: its shipping named when that moved (a rate the
+        shop changed), else its total (a promotion ended); an order is charged only what the customer saw."""
+        self.check_goods(order.subtotal)
+        shipping = order.shipping or Money.zero(order.currency)
+        if self.shipping is not None and shipping != self.shipping:
+            raise ShippingChanged(price=shipping, was=self.shipping)
+        if self.total is not None and order.total != self.total:
+            raise TotalChanged(total=order.total, was=self.total)
