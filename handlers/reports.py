@@ -12,12 +12,14 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
 from domain.reports import PeriodName, SalesReport
+from domain.returns import ReturnReason
 from domain.shop_days import shop_day
 from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_report
 from domain.usecases.support import support_figures
 from handlers.context import ShopSettings
 from handlers.output.charts import ChartText, sales_chart
 from handlers.views.dates import current_locale
+from handlers.views.labels import label
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -42,6 +44,8 @@ def chart_text(found: SalesReport) -> ChartText:
         revenue=_("Revenue, {currency}").format(currency=found.base),
         top=_("Top products"),
         empty=_("No sales in this period"),
+        returns=_("Returns by reason"),
+        reasons={reason.value: label("return_reason", reason.value) for reason in ReturnReason},
     )
 
 

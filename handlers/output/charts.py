@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -31,6 +32,8 @@ class ChartText:
     revenue: str  # e.g. "Revenue, GBP"
     top: str
     empty: str  # what the top products' panel says when nothing sold
+    returns: str = ""  # the returns-by-reason panel's title
+    reasons: Mapping[str, str] = field(default_factory=dict)  # a return reason's code → its words
 
 
 def sales_chart(report: SalesReport, text: ChartText) -> bytes:
@@ -47,11 +50,15 @@ def sales_figure(report: SalesReport, text: ChartText) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(8, 6), dpi=100, layout="constrained")
-    # Two sub-figures laid out apart: the top products' names take the width they need on the
+    # A period with returns gets a third panel, why they came back, below: the others keep their height.
+    rows = (3, 2, 2) if report.reasons else (3, 2)
+    figure = Figure(figsize=(8, 6 * sum(rows) / 5), dpi=100, layout="constrained")
+    # Sub-figures laid out apart: the top products' names take the width they need on the
     # left without narrowing the days' axis above (one layout gave both the same left edge).
-    upper, lower = figure.subfigures(2, 1, height_ratios=(3, 2), squeeze=False)[:, 0]
-    over_time, best = upper.subplots(), lower.subplots()
+    panels = figure.subfigures(len(rows), 1, height_ratios=rows, squeeze=False)[:, 0]
+    over_time, best = panels[0].subplots(), panels[1].subplots()
+    if report.reasons:
+        _returns_panel(panels[2].subplots(), report, text)
     hourly = report.period.name is PeriodName.TODAY
     zone = report.period.start.tzinfo  # the shop's, the period's days are its
     # Hours and days the reader's way ("09:00"; "4 Dec" / "4 дек."), from CLDR skeletons, as the shop's
@@ -83,6 +90,18 @@ def sales_figure(report: SalesReport, text: ChartText) -> Figure:
     best.set_xlabel(text.revenue)
     _money_axis(best, "x", max(revenues))
     return figure
+
+
+def _returns_panel(axes: Axes, report: SalesReport, text: ChartText) -> None:
+    """Return requests per reason, the most at the top."""
+    from matplotlib.ticker import MaxNLocator
+
+    shown = list(reversed(report.reasons))
+    counts = [r.returns for r in shown]
+    axes.barh([text.reasons.get(r.reason.value, r.reason.value) for r in shown], counts, height=0.6, color="#C44E52")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # no half returns
+    axes.set_xlim(0, max(counts) * 1.05)  # the longest bar short of the frame
+    axes.set_title(text.returns)
 
 
 def _money_axis(axes: Axes, which: str, top: float) -> None:

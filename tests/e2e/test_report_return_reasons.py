@@ -4,10 +4,15 @@ currency), the shop-fault share, and the products most units came back of with t
 from __future__ import annotations
 
 import pytest
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.money import Money
+from domain.usecases.reports import report
+from handlers.output.charts import sales_chart, sales_figure
+from handlers.reports import chart_text
 from handlers.views.rendering import format_money
 from sandbox import SandboxUser
 from storage import models as m
@@ -34,6 +39,19 @@ SAID = {
         "second": "2. 22197 ",
     },
 }
+ON_CHART = {"en": ("doesn't fit", "damaged"), "ru": ("не подошёл размер", "повреждён")}  # most returns at the top
+
+
+async def _returns_panel(shop: RunningBot, staff_id: int, language: str, sent: bytes) -> Axes | None:
+    """The chart the manager was sent, drawn again: its returns-by-reason panel, if it has one."""
+    runtime = shop.runtime
+    found = await report(runtime.uow(), runtime.clock, staff_id=staff_id, name="today", timezone="UTC")
+    with runtime.i18n.context(), runtime.i18n.use_locale(language):
+        text = chart_text(found)
+        figure = sales_figure(found, text)
+        assert sales_chart(found, text) == sent
+    FigureCanvasAgg(figure).draw()
+    return next((a for sub in figure.subfigs for a in sub.axes if a.get_title() == text.returns), None)
 
 
 async def _refunded(shop: RunningBot, rma: str, steps: tuple[str, ...]) -> int:
@@ -65,7 +83,8 @@ async def test_the_report_counts_returns_units_and_refunds_per_reason_and_the_mo
     assert fits_refund == 295 and damaged_refund > 85  # the shop's fault: the shipping refunded too
 
     manager = await hire(shop, 97, "Mo", "manager", language=language)
-    text = (await manager.send("/report today")).new[0].text
+    shown = await manager.send("/report today")
+    text = shown.new[0].text
     words = SAID[language]
     money = {
         "fits": format_money(Money(fits_refund, "GBP"), language),
@@ -84,5 +103,7 @@ async def test_the_report_counts_returns_units_and_refunds_per_reason_and_the_mo
 async def test_a_report_without_returns_says_nothing_of_their_reasons(shop: RunningBot) -> None:
     await delivered(shop, 603, {"85123A": 1})
     manager = await hire(shop, 97, "Mo", "manager")
-    text = (await manager.send("/report today")).new[0].text
+    shown = await manager.send("/report today")
+    text = shown.new[0].text
     assert "Returns by reason" not in text and "Most returned" not in text and "The shop's fault" not in text
+    assert shown.last.file is not None and await _returns_panel(shop, 97, "en", shown.last.file.content) is None
