@@ -1,9 +1,10 @@
 """✅ Confirm places an order only at the total the review showed: a shipping rate the shop changed between the review
-and Confirm (the cart the same) orders nothing, names the change and shows the review again; confirmed then, the
-order is at the new total.
+and Confirm (the cart the same), or a promotion it ended, orders nothing, names the change and shows the review
+again; confirmed then, the order is at the new total.
 
 Demo data used: 22355 "Charlotte Bag Suki Design" £0.85, 1,001 g. DPD Next Day to Baker Street (the local zone):
-£5.90 + £0.40 a started kilogram, one bag £6.70; raised by £1 here, £7.70."""
+£5.90 + £0.40 a started kilogram, one bag £6.70; raised by £1 here, £7.70. 85123A "White Hanging Heart T-Light
+Holder" £2.95."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.checkout_shipping import chosen, raise_dpd
-from tests.e2e.journeys import count, order_code, order_row
+from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, order_row
 
 WORDS = {
     "en": {
@@ -22,6 +24,9 @@ WORDS = {
         "delivery": "Delivery: DPD Next Day — £7.70",
         "total_before": "Total: £7.55",
         "total": "Total: £8.55",
+        "ended": "Your order now comes to £5.90 (was £5.70). Nothing was ordered: check the order again and confirm.",
+        "discounted": "Total: £5.70",
+        "undiscounted": "Total: £5.90",
     },
     "ru": {
         "alert": "Доставка теперь стоит 7,70\xa0£ (было 6,70\xa0£). Ничего не заказано: проверьте заказ ещё раз и "
@@ -30,6 +35,10 @@ WORDS = {
         "delivery": "Доставка: DPD Next Day — 7,70\xa0£",
         "total_before": "Итого: 7,55\xa0£",
         "total": "Итого: 8,55\xa0£",
+        "ended": "Ваш заказ теперь стоит 5,90\xa0£ (было 5,70\xa0£). Ничего не заказано: проверьте заказ ещё раз и "
+        "подтвердите.",
+        "discounted": "Итого: 5,70\xa0£",
+        "undiscounted": "Итого: 5,90\xa0£",
     },
 }
 
@@ -57,3 +66,26 @@ async def test_a_shipping_rate_changed_after_the_review_orders_nothing_and_shows
     order = await order_row(running, order_code(placed))
     assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.total_minor) == (85, 0, 770, 855)
     assert order.carrier == "DPD"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_promotion_ended_after_the_review_orders_nothing_and_says_the_new_total(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send('/promotion new "Hearts week" off=0.10 products=85123A until=2026-12-31')
+    assert "Hearts week" in made.last.text
+    hana = SandboxUser(shop.server, 672, "Hana", language_code=language)
+    await add_to_cart(hana, "85123A", 2)  # £5.90, 10p off each
+    review = await hana.press((await checkout_to_payment(hana, pickup=True)).last, "💵")
+    assert words["discounted"] in review.last.text
+    assert "Hearts week" in (await admin.send("/promotion end 1")).last.text
+
+    refused = await hana.press(review.last, "✅")
+    assert refused.callback_answer is not None and refused.callback_answer["text"] == words["ended"]
+    assert await count(shop, m.OrderRow) == 0
+    assert words["undiscounted"] in refused.last.text and "Hearts week" not in refused.last.text
+
+    order = await order_row(shop, order_code(await hana.press(refused.last, "✅")))
+    assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.total_minor) == (590, 0, 0, 590)
