@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.catalog import Product
+from domain.family_names import line_names
 from domain.fx import Rates
 from domain.money import Money, sum_money
 from domain.orders import OrderLine
 from domain.pricing import NO_TERMS, OrderingTerms, PriceRule
+from domain.variants import Sibling
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +79,9 @@ class Cart:
     def has_waiting_lines(self) -> bool:
         return any(line.waiting for line in self.lines)
 
-    def order_lines(self) -> list[OrderLine]:
-        """The lines as an order keeps them: SKU, name (with its translations) and price copied at placement."""
+    def order_lines(self, families: Mapping[str, Sequence[Sibling]]) -> list[OrderLine]:
+        """The lines as an order keeps them: SKU, name (with its translations, a variant's its family's where it has
+        none of its own: ``families``, each parent code's siblings) and price copied at placement."""
         return [
             OrderLine(
                 line.product.id or 0,
@@ -85,7 +89,7 @@ class Cart:
                 line.product.display_name,
                 line.quantity,
                 line.unit_price,
-                names=line.product.translated_names,
+                names=line_names(line.product, families.get(line.product.parent_code, ())),
             )
             for line in self.lines
         ]

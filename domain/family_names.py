@@ -66,3 +66,17 @@ def in_family_language(product: Product, language: str, siblings: Sequence[Sibli
     return replace(
         named, name=own_name or name or named.name, description=own_description or description or named.description
     )
+
+
+def line_names(product: Product, siblings: Sequence[Sibling]) -> dict[str, str]:
+    """What an order line keeps of ``product``'s names per language (``Product.translated_names``), with its family's
+    (``in_family_language``) in each language the family names it in and it has no name of its own: copied once, at
+    placement, so the confirmation, /track, receipts and returns read as its card and cart did."""
+    names = product.translated_names
+    if not product.option_names:
+        return names
+    languages = {text[0] for sibling in siblings for text in sibling.texts}
+    for language in sorted(languages - {k for k, v in product.names.items() if v}):
+        if family_text(siblings, language)[0]:
+            names[language] = in_family_language(product, language, siblings).display_name
+    return names

@@ -161,11 +161,13 @@ async def record_backorders(uow: UnitOfWork, order: Order, waiting: Mapping[int,
     await uow.orders.set_flags(order.id or 0, order.flags)
 
 
-def waiting_params(cart: Cart, waiting: Mapping[int, int]) -> list[dict[str, object]]:
-    """The waiting parts as the "order placed" message shows them (plain JSON: it waits in the outbox)."""
+def waiting_params(cart: Cart, waiting: Mapping[int, int], order: Order) -> list[dict[str, object]]:
+    """The waiting parts as the "order placed" message shows them (plain JSON: it waits in the outbox), each named
+    as ``order`` (named in the reader's language) names its line."""
+    names = {line.product_id: line.name for line in order.lines}
     return [
         {
-            "name": line.product.display_name,
+            "name": names.get(line.product.id or 0, line.product.display_name),
             "quantity": waiting[line.product.id or 0],
             "expected": line.expected.isoformat() if line.expected else "",
             "preorder": line.preorder,

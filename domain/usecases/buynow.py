@@ -41,7 +41,7 @@ from domain.usecases.checkout import (
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.payments import AmountChanged
-from domain.usecases.placing import place_cart
+from domain.usecases.placing import Families, families_of, place_cart
 from domain.usecases.promotions import discounts_for
 from domain.usecases.shop import keep_tax_numbers
 from domain.usecases.stock import release_expired_holds
@@ -296,6 +296,7 @@ async def place_bought_order(
     since the pre-checkout: the charge is recorded on an order cancelled at once, owed back
     (``(order, False)``)."""
     key = f"buy:{paid.telegram_charge_id}"[:64]
+    families = await families_of(uow, [product_of_payload(paid.payload)])
     async with uow:
         # The customer before the counters, as a checkout takes them: the order written below
         # names the customer, and on PostgreSQL waited for a checkout's lock on them while
@@ -313,7 +314,9 @@ async def place_bought_order(
         except DomainError:  # withdrawn since the pre-checkout: the money is still never lost
             cart = await _withdrawn_unit(uow, product_of_payload(paid.payload), paid)
             discounts = await _promoted(uow, now, cart, paid.customer_id)
-            order = await _paid_but_not_filled(uow, clock, policy, paid, cart, discounts, key, Unfilled.WITHDRAWN)
+            order = await _paid_but_not_filled(
+                uow, clock, policy, paid, cart, discounts, key, Unfilled.WITHDRAWN, families
+            )
             await uow.commit()
             return order, False
         discounts = await _promoted(uow, now, cart, paid.customer_id)
@@ -324,7 +327,9 @@ async def place_bought_order(
             decision, _ = await route_or_explain(uow, cart, None, None)
             await reserve_routed(uow, cart, decision)
         except (CartChanged, NoDeliveryOption):
-            order = await _paid_but_not_filled(uow, clock, policy, paid, cart, discounts, key, Unfilled.SOLD_OUT)
+            order = await _paid_but_not_filled(
+                uow, clock, policy, paid, cart, discounts, key, Unfilled.SOLD_OUT, families
+            )
             await uow.commit()
             return order, False
         order = await place_cart(
@@ -348,6 +353,7 @@ async def place_bought_order(
             contact_phone=customer.phone or "",
             routing=[*decision.warehouse_codes, *decision.reasons],
             checkout_key=key,
+            families=families,
             flags=frozenset({"VIP"} if customer.is_vip else set()),
         )
         shop = await keep_tax_numbers(uow, order, customer)
@@ -410,6 +416,7 @@ async def _paid_but_not_filled(
     discounts: Discounts,
     key: str,
     why: Unfilled,
+    families: Families,
 ) -> Order:
     """The unit went, or was withdrawn from sale, in the seconds between the pre-checkout and
     the charge: the money is never lost. An order records the charge (booked as a sale), is
@@ -434,6 +441,7 @@ async def _paid_but_not_filled(
         payment_method=PaymentMethod.CARD,
         delivery=Delivery(DeliveryMethod.COURIER, address=paid.address.text),
         checkout_key=key,
+        families=families,
     )
     customer = await uow.customers.get(paid.customer_id)
     await keep_tax_numbers(uow, order, customer)

@@ -9,7 +9,7 @@ from datetime import date
 from domain.catalog import Category, Product, normalize_sku
 from domain.categories import tree_of
 from domain.errors import DomainError, NotFound
-from domain.family_names import in_family_language, needs_family
+from domain.family_names import in_family_language, line_names, needs_family
 from domain.fx import Rates
 from domain.money import Money
 from domain.ports import UnitOfWork
@@ -210,6 +210,13 @@ async def named_in(uow: UnitOfWork, product: Product, language: str) -> Product:
     if not needs_family(product, language):
         return product.in_language(language)
     return in_family_language(product, language, await uow.products.siblings(product.parent_code))
+
+
+async def line_names_of(uow: UnitOfWork, product: Product) -> dict[str, str]:
+    """What an order line of ``product`` made outside a placing keeps of its names (``line_names``: a variant's
+    family's where it has none of its own): an exchange's replacement, a line an edit adds. One family, read
+    only for a variant."""
+    return line_names(product, await uow.products.siblings(product.parent_code) if product.option_names else ())
 
 
 def _card(

@@ -37,9 +37,9 @@ from domain.shown_total import ShownTotal
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
-from domain.usecases.cart import family_named, in_language, load_cart, release_customer_holds
+from domain.usecases.cart import family_named, load_cart, release_customer_holds
 from domain.usecases.invoice_terms import check_credit, invoice_due_date, number_invoice
-from domain.usecases.placing import place_cart
+from domain.usecases.placing import families_of, place_cart
 from domain.usecases.promotions import count_code_use, discounts_for
 from domain.usecases.shop import keep_tax_numbers
 from domain.usecases.stock import release_expired_holds
@@ -284,6 +284,7 @@ async def _place(
     uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, request: CheckoutRequest, *, reply: bool
 ) -> tuple[Order, Notification | None]:
     phone = normalize_phone(request.phone)
+    families = await families_of(uow, cart_of=request.customer_id)
     async with uow:
         # A customer's checkouts take turns (a double tap, a script's tabs): the next one reads
         # the order the first placed, its emptied cart and its count of unpaid orders.
@@ -352,6 +353,7 @@ async def _place(
             contact_phone=phone,
             routing=[*decision.warehouse_codes, *decision.reasons],
             checkout_key=request.checkout_key,
+            families=families,
             invoice_due=(
                 invoice_due_date(now, policy, customer) if request.payment_method is PaymentMethod.INVOICE else None
             ),
@@ -413,8 +415,8 @@ async def _place(
             told = for_customer(customer, "order_placed_for_you", {"code": order.code})
         elif request.channel is Channel.TELEGRAM:
             language = customer.notification_language
-            waits = waiting_params(in_language(cart, language), waiting)
-            params = order_placed_params(order.in_language(language), shop) | {"waiting": waits}
+            named = order.in_language(language)  # its lines as sold, a variant by its family (``place_cart``)
+            params = order_placed_params(named, shop) | {"waiting": waiting_params(cart, waiting, named)}
             told = for_customer(customer, "order_placed", params)
         replying = reply and request.channel is Channel.TELEGRAM  # a customer's own order, in their chat
         if told is not None and replying:

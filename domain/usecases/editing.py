@@ -42,6 +42,7 @@ from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_held, tax_step
+from domain.usecases.catalog import line_names_of
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.credit_notes import credit_invoice, debit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin
@@ -238,9 +239,8 @@ async def _priced(
             raise NotForSaleNow(name=product.in_language(language).display_name if product else str(product_id))
         item = prices.item(product.sku, product.parent_code, product.category_id)
         unit = prices.price(item, base, quantity).unit
-        priced[product_id] = OrderLine(
-            product_id, product.sku, product.display_name, 1, unit, names=product.translated_names
-        )
+        names = await line_names_of(uow, product)
+        priced[product_id] = OrderLine(product_id, product.sku, product.display_name, 1, unit, names=names)
     return priced
 
 

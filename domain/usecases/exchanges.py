@@ -22,6 +22,7 @@ from domain.shop_days import shop_day
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.callbacks import replacement_placed
+from domain.usecases.catalog import line_names_of
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.fx import shop_rates
 from domain.usecases.invoice_terms import invoice_due_date, number_invoice
@@ -205,7 +206,7 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
                 wanted.display_name,
                 line.quantity,
                 charged,
-                names=wanted.translated_names,
+                names=await line_names_of(uow, wanted),
                 replaces_line_id=replaced.id,
                 paid_minor=(taken + moved).amount,  # what was paid, plus charged, less owed back
                 list_price_minor=(paid.price + max(difference, -unit, key=lambda m: m.amount)).amount,

@@ -51,7 +51,7 @@ from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.fx import shop_rates
 from domain.usecases.invoice_terms import check_credit, invoice_due_date, number_invoice
 from domain.usecases.orders import apply_transition, cancel_before_picking
-from domain.usecases.placing import place_cart
+from domain.usecases.placing import Families, families_of, place_cart
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import count_code_use, discounts_for
 from domain.usecases.shop import keep_tax_numbers
@@ -142,12 +142,13 @@ async def place_api_order(
     """The order, and whether this request made it (False: a repeat of an earlier one)."""
     assert key.id is not None
     key.require(Scope.ORDERS)
+    families = await families_of(uow, skus=(sku for sku, _ in request.lines))
     async with uow:
         now = clock.now()
         first = await uow.api.claim(key.id, idempotency_key, body_hash, now)
         if first is not None:
             return await _repeat(uow, first, body_hash), False
-        order = await _place(uow, clock, policy, key, request, now)
+        order = await _place(uow, clock, policy, key, request, now, families)
         assert order.id is not None
         await uow.api.settle(key.id, idempotency_key, order_id=order.id)
         await order_placed(uow, order, clock)  # now the channel's: its first event, as it stands
@@ -165,7 +166,13 @@ async def _repeat(uow: UnitOfWork, first: FirstUse, body_hash: str) -> Order:
 
 
 async def _place(
-    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, key: ApiKey, request: ApiOrderRequest, now: datetime
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    key: ApiKey,
+    request: ApiOrderRequest,
+    now: datetime,
+    families: Families,
 ) -> Order:
     customer = await _customer(uow, request.customer, now, key)
     if request.payment is PaymentState.INVOICE and not customer.is_business:
@@ -213,6 +220,7 @@ async def _place(
         now=now,
         actor=f"api:{key.name}",
         shipping=shipping,
+        families=families,
         channel=Channel.API,
         payment_method=payment,
         delivery=delivery,

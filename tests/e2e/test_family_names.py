@@ -4,13 +4,19 @@ on the card, in search, in the cart and in the Mini App while its other sizes re
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import select
 
 from bot.harness import DEMO_DATA, RunningBot
 from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.journeys import order_code, pdf_text, place_cod_order, scalar
 from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.variants import tshirts
+from tests.e2e.returns import delivered
+from tests.e2e.variants import exchange, tshirts
 
 NAME = {"en": "Organic cotton T-shirt", "ru": "Футболка из органического хлопка"}
 
@@ -54,3 +60,38 @@ async def test_the_mini_app_names_a_size_without_its_own_translation_as_its_fami
         assert tee["name"].startswith(NAME[language]), tee
         page = await (await client.get(f"/app/api/shop/products/{tee['id']}", headers=headers)).json()
         assert page["name"].startswith(NAME[language]), page
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_order_names_a_size_without_its_own_translation_as_its_family_wherever_its_customer_reads_it(
+    shop: RunningBot, language: str
+) -> None:
+    await _russian_sizes(shop)
+    named = f"{NAME[language]} (S / White)"
+    vera = SandboxUser(shop.server, 985, "Вера", language_code=language)
+    await vera.send("/add TEE")
+    placed = await place_cod_order(vera)
+    code = order_code(placed)
+    confirmation = next(msg for msg in placed.new if code in msg.text and "×" in msg.text)
+    assert f"{named} × 1" in confirmation.text, confirmation.text
+    stored = select(m.OrderLineRow.names).join(m.OrderRow).where(m.OrderRow.code == code)
+    assert json.loads(await scalar(shop, stored)).get("ru") == f"{NAME['ru']} (S / White)"  # kept as sold
+    tracked = (await vera.send(f"/track {code}")).last.text
+    assert f"{named} × 1" in tracked, tracked
+    shown = (await vera.press((await vera.send("/orders")).last, code)).last.text  # /orders, then the order
+    assert f"{named} × 1" in shown, shown
+    receipt = (await vera.send(f"/receipt {code}")).last
+    assert receipt.file is not None
+    assert f"TEE  {named}" in " ".join(pdf_text(receipt.file.content).split("\n")), pdf_text(receipt.file.content)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_exchange_for_a_size_without_its_own_translation_names_the_replacement_as_its_family(
+    shop: RunningBot, language: str
+) -> None:
+    await _russian_sizes(shop)
+    code = await delivered(shop, 986, {"TEE-M-WHT": 1})
+    eli = SandboxUser(shop.server, 986, "Эли", language_code=language)
+    replacement = await exchange(eli, shop, code, "TEE-M-WHT", "S / White", language)  # to the parent's own size
+    tracked = (await eli.send(f"/track {replacement}")).last.text
+    assert f"{NAME[language]} (S / White) × 1" in tracked, tracked

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.catalog import Product
-from domain.family_names import family_text, in_family_language
+from domain.family_names import family_text, in_family_language, line_names
 from domain.variants import Sibling
 
 SHIRT = Product(sku="TEE", name="T-shirt", category="Clothing", option_names=("Size",), options=("S",), id=1)
@@ -38,3 +38,13 @@ def test_a_variants_own_translation_is_kept_over_its_familys() -> None:
     family = [_sibling(1, "Футболка", parent=True), _sibling(2, "Футболка M")]
     assert in_family_language(own, "ru", family).name == "Футболка M"
     assert in_family_language(own, "en", family).name == "T-shirt"
+
+
+def test_an_order_line_keeps_its_familys_name_where_it_has_none_of_its_own_and_its_own_elsewhere() -> None:
+    family = [_sibling(1, parent=True), _sibling(2, "Футболка", "Хлопок"), _sibling(3, "Футболка")]
+    assert line_names(SHIRT, family) == {"ru": "Футболка (S)"}
+    own = Product(sku="TEE-M", name="T-shirt", category="Clothing", option_names=("Size",), options=("M",), id=2)
+    own.names["ru"] = "Майка"
+    assert line_names(own, family) == {"ru": "Майка (M)"}
+    assert line_names(SHIRT, [_sibling(1, parent=True), _sibling(2, "Футболка"), _sibling(3, "Майка")]) == {}
+    assert line_names(SHIRT, []) == {}  # a family nobody translated (or not read): its own names only
