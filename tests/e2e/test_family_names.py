@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.harness import DEMO_DATA, RunningBot
 from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.journeys import order_code, pdf_text, place_cod_order, scalar
+from tests.e2e.journeys import checkout_to_payment, order_code, pdf_text, place_cod_order, scalar
 from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.returns import delivered
 from tests.e2e.variants import exchange, tshirts
@@ -95,3 +95,27 @@ async def test_an_exchange_for_a_size_without_its_own_translation_names_the_repl
     replacement = await exchange(eli, shop, code, "TEE-M-WHT", "S / White", language)  # to the parent's own size
     tracked = (await eli.send(f"/track {replacement}")).last.text
     assert f"{NAME[language]} (S / White) × 1" in tracked, tracked
+
+
+async def test_placing_an_order_reads_no_family_from_the_database_while_the_cards_have_it_cached(
+    shop: RunningBot,
+) -> None:
+    await _russian_sizes(shop)
+    vera = SandboxUser(shop.server, 987, "Вера", language_code="ru")
+    for sku in ("TEE", "TEE-M-WHT", "TEE-L-NVY"):  # three lines of one family
+        await vera.send(f"/add {sku}")
+    payment = await checkout_to_payment(vera)
+    confirm = await vera.press(payment.last, "💵")
+    statements: list[str] = []
+
+    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    engine = shop.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", sent)
+    try:
+        placed = await vera.press(confirm.last, "✅")
+    finally:
+        event.remove(engine, "before_cursor_execute", sent)
+    assert f"{NAME['ru']} (S / White) × 1" in placed.last.text, placed.last.text
+    assert [s for s in statements if "product_groups.code =" in s] == []  # no family read, per line or at all
