@@ -29,6 +29,11 @@ class RowError(DomainError):
     """A reason a row is bad: a message key with its parameters, read in the reader's language."""
 
 
+class RowStopped(RowError):
+    """A row that cannot go on for a problem it recorded already: said only if it recorded none (a
+    reorder file's unit_cost of 0.333 was told as "is not a valid amount" and "is required" both)."""
+
+
 def problem(key: str, /, **params: Any) -> Reason:
     return Reason.of(RowError(key, **params))
 
@@ -362,6 +367,9 @@ def parse_all(text: str, columns: Columns, parse: Callable[[Row], T]) -> tuple[l
     for row in read_rows(text, columns, problems):
         try:
             result = parse(row)
+        except RowStopped as exc:
+            if not row.problems:
+                row.problems.append(Reason.of(exc))
         except DomainError as exc:  # a check that cannot carry on
             row.problems.append(Reason.of(exc))
         if row.problems:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import normalize_sku
-from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, money, parse_all
+from domain.csvfiles import Columns, Problem, Row, RowError, RowStopped, flag_duplicates, money, parse_all
 from domain.customers import business_terms, is_email, normalize_phone
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
@@ -175,7 +175,7 @@ def _carrier(row: Row) -> CarrierRate:
         row.fail(N_("tracking_url must be an https:// address containing {placeholder}"), placeholder="{tracking}")
     transit = row.int("transit_days", required=True)
     if base is None or per_kg is None:
-        raise RowError(N_("base_price is required"))  # only reached with its problem already recorded
+        raise RowStopped(N_("base_price is required"))
     return CarrierRate(
         row["carrier"], row["service"], zone, base, per_kg, transit, cutoff, weight, tracking_url=tracking_url
     )
@@ -248,7 +248,7 @@ def _reorder(row: Row) -> ReorderRow:
     least = row.int("min_order_qty")
     cost = money(row, "unit_cost", row["currency"])
     if cost is None:
-        raise RowError(N_("unit_cost is required"))  # only reached with its problem already recorded
+        raise RowStopped(N_("unit_cost is required"))
     return ReorderRow(row.line, sku, row["warehouse"].upper(), point, top, row["supplier"].upper(), pack, least, cost)
 
 

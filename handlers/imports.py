@@ -8,7 +8,8 @@ from collections.abc import Container
 from pathlib import PurePath
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
@@ -21,7 +22,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.import_files import KINDS, import_file, import_permission
 from domain.usecases.imports.report import STOCK_COUNTED, ImportReport
 from domain.usecases.imports.stock import HISTORY_WEEKS
-from domain.usecases.staff import require
+from domain.usecases.staff import require, staff_member
 from handlers.category_moves import moves_note
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
@@ -105,6 +106,24 @@ async def _import(
         await message.answer(_("Sorry, something went wrong on our side. Please try again in a minute."))
         return
     await message.answer(summary(kind, report, timezone))
+
+
+async def _staff_in_private(message: Message, uow: UnitOfWork) -> bool:
+    sender = message.from_user
+    return (
+        message.chat.type == ChatType.PRIVATE and sender is not None and await staff_member(uow, sender.id) is not None
+    )
+
+
+@router.message(StateFilter(None), F.document, _staff_in_private)
+async def uncaptioned_file(message: Message) -> None:
+    """A file staff send without /import: the customers' «press 💬 Contact us» is not for them, and a
+    staff message never reaches support; what imports it is the caption."""
+    said = _(
+        "This file was not imported: send it again with the caption /import KIND, KIND one of: {kinds}. "
+        "A file named after its kind (products.csv) needs only /import."
+    )
+    await message.answer(said.format(kinds=", ".join(KINDS)))
 
 
 @router.message(Command("import"))

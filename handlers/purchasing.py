@@ -46,6 +46,14 @@ PO_LINES_SHOWN = 50
 PAYMENTS_SHOWN = 10  # /po N lists the latest payments to the supplier; the PDF lists them all
 THOUSANDS = re.compile(r"\d{3}([.,]\d{1,2})?")
 SUBCOMMANDS = frozenset({"qty", "receive", "close", "pay"})
+# "/po create" was read as /po N with N "create": "Nothing was found". Purchase orders are drafted, not typed.
+MADE_BY_THE_SCAN = frozenset({"create", "new", "add", "make"})
+HOW_POS_ARE_MADE = N_(
+    "Purchase orders are drafted by the reorder scan, every hour, for what is at or under its reorder point (set"
+    " with /reorder SKU WAREHOUSE POINT [MAX], or many at once with a reorder file: /import reorder, which also"
+    " names each product's supplier). A draft comes to the staff chat and to /po: edit it with /po qty N SKU QTY,"
+    " approve it on /po N."
+)
 
 
 def _number(text: str) -> int:
@@ -120,6 +128,8 @@ async def po_command(
         orders, suppliers, warehouses = await purchase_orders(uow, staff_id=staff_id)
         listed = renderer.render("staff/po_list.html.j2", orders=orders, suppliers=suppliers, warehouses=warehouses)
         await message.answer(listed)
+    elif args[0].lower() in MADE_BY_THE_SCAN:
+        await message.answer(_(HOW_POS_ARE_MADE))
     elif len(args) == 1 and args[0] not in SUBCOMMANDS:  # "/po receive" alone names no order: the usage
         await _show(message, uow, renderer, staff_id, _po_number(args[0]))
     elif args[0] == "qty" and len(args) == 4:

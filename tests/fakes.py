@@ -510,6 +510,12 @@ class FakeStock(_Repo):
             key=lambda r: r.id or 0,
         )
 
+    async def position_reservations(self, product_id: int, warehouse_id: int) -> list[Reservation]:
+        return sorted(
+            (r for r in self.st.reservations.values() if (r.product_id, r.warehouse_id) == (product_id, warehouse_id)),
+            key=lambda r: r.id or 0,
+        )
+
     async def reserve_where_most(self, product_id: int, quantity: int) -> int | None:
         levels = sorted(await self.levels([product_id]), key=lambda lv: (-lv.available, lv.warehouse_id))
         if not levels or levels[0].available < quantity:

@@ -81,6 +81,9 @@ class StockRepository(Protocol):
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None: ...
     async def order_reservations(self, order_id: int) -> list[Reservation]: ...
+    async def position_reservations(self, product_id: int, warehouse_id: int) -> list[Reservation]:
+        """Every reservation at one (product, warehouse), oldest first: what holds its ``reserved``."""
+        ...
 
 
 class WarehouseRepository(Protocol):

@@ -362,14 +362,25 @@ async def set_po_quantity(uow: UnitOfWork, *, staff_id: int, number: int, sku: s
         return po
 
 
+class NotOnPo(NotFound):
+    """A SKU the purchase order has no line of: named with those it has (was "Nothing was found.")."""
+
+    key = N_("{sku} is not on purchase order {number}: its lines are {skus}.")
+
+
+PO_SKUS_NAMED = 10  # a draft of a whole catalog has thousands of lines: the first few, then "…"
+
+
 def _line(po: PurchaseOrder, sku: str) -> PoLine:
     try:
         wanted = normalize_sku(sku)
     except DomainError:
-        raise NotFound() from None
+        wanted = None
     line = next((line for line in po.lines if line.sku == wanted), None)
     if line is None:
-        raise NotFound()
+        skus = [line.sku for line in po.lines[:PO_SKUS_NAMED]]
+        named = ", ".join(skus) + (", …" if len(po.lines) > PO_SKUS_NAMED else "")
+        raise NotOnPo(sku=(wanted or sku.strip())[:40], number=po.id, skus=named or "—")
     return line
 
 

@@ -33,6 +33,12 @@ class HeldForOrders(DomainError):
     )
 
 
+class OnlySoMany(DomainError):
+    """More than the warehouse has and nothing held: "but 0 of them are held" said nothing."""
+
+    key = N_("Only {free} of {sku} can be transferred from {warehouse}.")
+
+
 class HeldOnShelves(DomainError):
     key = N_(
         "{warehouse}'s bins hold {on_hand} of {sku}, but {held} of them are picked or being picked for orders"
@@ -84,6 +90,8 @@ async def transfer(
         )
         if level.available < quantity:
             free = max(level.available, 0)
+            if not level.reserved:
+                raise OnlySoMany(free=free, sku=product.sku, warehouse=here.code)
             raise HeldForOrders(
                 warehouse=here.code, on_hand=level.on_hand, sku=product.sku, reserved=level.reserved, free=free
             )
@@ -103,6 +111,8 @@ async def transfer(
             raise NotInBin(bin=from_bin, quantity=on_shelves, sku=product.sku)
         if free < quantity:
             spoken = on_shelves - free
+            if not spoken:
+                raise OnlySoMany(free=free, sku=product.sku, warehouse=here.code)
             if from_bin is not None:
                 raise HeldInBin(bin=from_bin, quantity=on_shelves, sku=product.sku, held=spoken, free=free)
             raise HeldOnShelves(warehouse=here.code, on_hand=on_shelves, sku=product.sku, held=spoken, free=free)

@@ -32,6 +32,15 @@ LABELS: dict[str, dict[str, str]] = {
         "cancelled": N_("cancelled"),
         "on_hold": N_("on hold"),
     },
+    # An order's flags, after its status on /order and /queue (they were shown as stored: "BACKORDER").
+    "order_flag": {
+        "BACKORDER": N_("waiting for stock"),
+        "GIFT": N_("gift"),
+        "REPLACEMENT": N_("replacement"),
+        "SHORT": N_("short: awaiting the customer's answer"),
+        "SPLIT": N_("sent in parts"),
+        "VIP": N_("VIP"),
+    },
     "payment": {  # said after "Payment:" (chat, receipts, the Mini App): not "Payment: pay at pickup"
         "card": N_("card, paid in Telegram"),
         "cod": N_("cash on delivery"),

@@ -144,6 +144,12 @@ _ORDER_RESERVATIONS = (
     .order_by(_RES.c.product_id, _RES.c.warehouse_id, _RES.c.id)
 )
 
+_POSITION_RESERVATIONS = (
+    select(_RES)
+    .where(_RES.c.product_id == bindparam("product_id"), _RES.c.warehouse_id == bindparam("warehouse_id"))
+    .order_by(_RES.c.id)
+)
+
 
 class SqlStock:
     """Counters change only through conditional UPDATEs whose row count decides success:
@@ -383,6 +389,9 @@ class SqlStock:
 
     async def order_reservations(self, order_id: int) -> list[Reservation]:
         return await self._reservations(_ORDER_RESERVATIONS, order_id=order_id)
+
+    async def position_reservations(self, product_id: int, warehouse_id: int) -> list[Reservation]:
+        return await self._reservations(_POSITION_RESERVATIONS, product_id=product_id, warehouse_id=warehouse_id)
 
     async def drift(self) -> list[StockDrift]:
         r = m.ReservationRow

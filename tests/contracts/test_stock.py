@@ -190,6 +190,24 @@ async def test_a_products_holds_are_the_expired_ones_and_the_customers_own(uow: 
         assert await uow.stock.product_holds(shelf.product, shelf.customer, NOW) == [due, mine_due, mine, mine_open]
 
 
+async def test_a_positions_reservations_are_its_holds_and_allocations_oldest_first(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    elsewhere = await a_warehouse(uow, "MAN")
+    other_product = await a_product(uow, "CUP-1")
+    async with uow:
+        first = await uow.stock.add_reservation(hold(shelf, 1))
+        allocated = await uow.stock.add_reservation(
+            Reservation(shelf.product, shelf.warehouse, 2, ReservationKind.ALLOCATION, shelf.customer, None, None, NOW)
+        )
+        await uow.stock.add_reservation(hold(Shelf(shelf.product, elsewhere, shelf.customer), 3))
+        await uow.stock.add_reservation(hold(Shelf(other_product, shelf.warehouse, shelf.customer), 4))
+        await uow.commit()
+    async with uow:
+        assert await uow.stock.position_reservations(shelf.product, shelf.warehouse) == [first, allocated]
+        assert await uow.stock.position_reservations(shelf.product, elsewhere + 1000) == []
+
+
 async def test_reserving_where_most_takes_the_warehouse_with_the_most_when_it_has_it_all(
     uow: UnitOfWork, shelf: Shelf
 ) -> None:

@@ -140,7 +140,7 @@ async def test_the_queue_puts_flagged_orders_first_and_order_shows_routing_and_p
     queue = await manager.send("/queue")
     lines = queue.last.text.splitlines()
     assert lines[0] == "Orders to fulfil in LON · 2 orders"
-    assert lines[1].startswith(f"1. ⭐ {gift}") and "2 units" in lines[1] and "GIFT" in lines[1]
+    assert lines[1].startswith(f"1. ⭐ {gift}") and "2 units" in lines[1] and lines[1].endswith(" — gift")
     assert lines[2].startswith(f"2. {plain}")
 
     detail = await manager.send(f"/order {plain.lower()}")

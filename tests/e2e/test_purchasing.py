@@ -351,8 +351,8 @@ async def test_goods_are_received_on_a_purchase_order_by_barcode_into_the_bin_na
         }[language]
     )
     assert (await manager.send(f"/po receive {po.id} 9999999999999 1")).last.text == {
-        "en": "Nothing was found.",
-        "ru": "Ничего не найдено.",
+        "en": f"9999999999999 is not on purchase order {po.id}: its lines are 84077, 22616.",
+        "ru": f"9999999999999 нет в заказе поставщику {po.id}: в нём 84077, 22616.",
     }[language]
     assert dict((b, q) for w, b, q in await bins(shop, "84077") if w == "MAN") == in_man  # refusals change nothing
 

@@ -123,7 +123,7 @@ async def test_an_exchange_makes_a_free_replacement_that_is_queued_first(shop: R
     told = shop.server.chat_messages(420)[-1].text
     replacement = re.search(r"replacement is order (\w+)", told).group(1)  # type: ignore[union-attr]
     queue = (await manager.send("/queue LON")).last.text.splitlines()
-    assert queue[1].startswith(f"1. ⭐ {replacement}") and "REPLACEMENT" in queue[1]
+    assert queue[1].startswith(f"1. ⭐ {replacement}") and queue[1].endswith(" — replacement")
     full = (await manager.send(f"/order {replacement}")).last.text
     assert "Total: £0.00" in full and f"replacement for {code}" in full
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from domain.csvfiles import Problem, problem
+from domain.csvfiles import MAX_PROBLEMS_SHOWN, Problem, problem
 from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
 from domain.i18n import N_
 from domain.imports import StockRow, parse_demand, parse_stock
@@ -18,6 +18,7 @@ from domain.shop_days import shop_day
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_changes
+from domain.usecases.held_stock import below_held
 from domain.usecases.imports.report import SKU_MISSING, WAREHOUSE_MISSING, ImportReport, no_such
 from domain.warehouse import DEFAULT_BIN, normal_bin
 from domain.weeks import week_start
@@ -97,10 +98,17 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         try:  # all rows in a few statements, decided row by row as single counts would be
             deltas = await uow.stock.set_bin_quantities(counts, "stock import", actor, now)
         except CountsRefused as refused:
+            # Each refusal names the orders and carts holding its units and what to do (was "Only 1 available.").
+            told: dict[tuple[int, int], DomainError | None] = {}  # read once a position; past the shown ones, briefly
+            problems = []
+            for i, available in refused.refused:
+                row = rows[i]
+                place = (products[row.sku], warehouses[row.warehouse])
+                if place not in told and len(told) < MAX_PROBLEMS_SHOWN:
+                    told[place] = await below_held(uow, *place, row.sku, row.warehouse)
+                problems.append((row.line, Reason.of(told.get(place) or InsufficientStock(available=available))))
             await uow.rollback()
-            raise ImportRejected(
-                [(rows[i].line, Reason.of(InsufficientStock(available=available))) for i, available in refused.refused]
-            ) from None
+            raise ImportRejected(problems) from None
         changed = sum(1 for delta in deltas if delta)
         arrived: dict[int, int] = {}  # product → a warehouse that counted more than it had
         counted: dict[tuple[int, int], int] = {}  # what each position gained or lost, over its bins
