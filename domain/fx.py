@@ -64,6 +64,15 @@ class PairWithoutBase(DomainError):
     key = N_("Rates are set against the base currency {base}: for example /fx {base} {quote} 1.25.")
 
 
+class OwnCurrencyRate(DomainError):
+    """ "/fx GBP 2" in a shop selling in pounds: the example it was shown, "/fx GBP GBP 1.25", was as impossible."""
+
+    key = N_(
+        "{base} is the shop's own currency: 1 {base} is always 1 {base}. Other currencies get a rate against it, "
+        "e.g. /fx {example} 1.25."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Rates:
     """The shop's latest rates against its base currency: what customers may pay in and how
@@ -134,6 +143,8 @@ class Rates:
 def rate_against_base(base: str, first: str, second: str, value: str, at: datetime) -> FxRate:
     """``/fx GBP RUB 105.20`` or ``/fx RUB 105.20`` (the base implied): one side must be the base."""
     rate = FxRate(first, second, parse_rate(value), at)
+    if rate.base == rate.quote == base:
+        raise OwnCurrencyRate(base=base, example="USD" if base == "EUR" else "EUR")
     if base not in (rate.base, rate.quote) or rate.base == rate.quote:
         raise PairWithoutBase(base=base, quote=rate.quote if rate.base == base else rate.base)
     return rate

@@ -73,6 +73,43 @@ def decimal_mark(text: str) -> str:
     return text.replace(",", ".")
 
 
+class AmountEndUnclear(DomainError):
+    """ "/refund CODE 2 50 late": £2 and "50 late", or £250? Read as the first number, the
+    customer was told £2; a number is never guessed at."""
+
+    key = N_(
+        "Where does the amount end in “{typed}”? Write it with its decimals ({amount}.00) or its "
+        "thousands in groups of three digits (1 000). Nothing was recorded."
+    )
+
+
+_FIRST_GROUP = re.compile(r"[-+]?\d{1,3}")
+_GROUP = re.compile(r"\d{3}")
+_LAST_GROUP = re.compile(r"\d{3}[.,]\d+")
+_WHOLE = re.compile(r"[-+]?\d+")
+
+
+def split_typed_amount(text: str) -> tuple[str, str]:
+    """A staff command's ``AMOUNT [free text]`` (/refund, /paid, /po pay) as (the amount, the text
+    after it). The amount is its first word and the words that go on grouping its thousands by
+    three digits, the last may carry the decimals: "1 000 wire" is 1000 and "wire", "1 234,50" is
+    1234,50. An amount without decimals followed by a word that begins with a digit ("2 50 late",
+    "1000 000") could be read two ways: ``AmountEndUnclear``, rather than the smaller number."""
+    words = text.split()
+    if not words:
+        return "", ""
+    taken = 1
+    if _FIRST_GROUP.fullmatch(words[0]):
+        while taken < len(words) and _GROUP.fullmatch(words[taken]):
+            taken += 1
+        if taken < len(words) and _LAST_GROUP.fullmatch(words[taken]):
+            taken += 1
+    amount, rest = "".join(words[:taken]), words[taken:]
+    if rest and rest[0][0].isdigit() and _WHOLE.fullmatch(amount):
+        raise AmountEndUnclear(typed=" ".join(words[: taken + 1])[:40], amount=amount)
+    return amount, " ".join(rest)
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class Money:
     amount: int  # minor units (cents, kopecks, yen)

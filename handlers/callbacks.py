@@ -27,6 +27,7 @@ Number = Annotated[int, Field(ge=0, le=2**31 - 1)]  # an id, a page, a count: wh
 # What the shop itself makes up (order and RMA codes, zones, currency and language codes, an
 # action's name, a checkout's key): ASCII, so a character is a byte; as long as its column allows.
 Code = Annotated[str, Field(max_length=16, pattern=r"^[0-9A-Za-z_-]*$")]
+Currency = Annotated[str, Field(max_length=3, pattern=r"^[0-9A-Za-z]*$")]  # an ISO 4217 code
 Page = Annotated[int, Field(ge=0, le=99)]  # a page of a screen's lines, where a Number would not fit
 
 BUTTON_TEXT_LIMIT = 60  # longer button labels are cut off by Telegram clients anyway
@@ -578,3 +579,14 @@ class UnsubscribeCb(CallbackData, prefix="uns"):
     """Under every campaign message: no more campaigns (0: a manager's test)."""
 
     campaign_id: Number
+
+
+class FxRateCb(CallbackData, prefix="fxr"):
+    """A rate far off the current one, confirmed (``set``) or left (``no``): ``rate``, its exact text with
+    "_" for the point; ``seen``, the token of the rate it was asked against (the question is stale otherwise)."""
+
+    first: Currency
+    second: Currency
+    rate: Annotated[str, Field(max_length=25, pattern=r"^[0-9A-Za-z_]*$")]  # 12 digits each side of the point
+    seen: Number
+    action: Literal["set", "no"]

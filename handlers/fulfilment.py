@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer, pick_language
-from domain.money import Money
+from domain.money import Money, split_typed_amount
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import paperwork_to_send
@@ -144,13 +144,14 @@ async def owed_back_paid(
 @router.message(Command("paid"))
 async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user is not None
-    words = (command.args or "").split()
-    if not 1 <= len(words) <= 2:
+    order_code, typed = [*(command.args or "").split(maxsplit=1), "", ""][:2]
+    amount_text, rest = split_typed_amount(typed)  # "1 000,50": as /po pay and /refund read it
+    if not order_code or rest:
         await message.answer(_("Usage: /paid ORDER-CODE [AMOUNT] (without an amount: all that is left to pay)"))
         return
     try:
         order, paid, left = await record_invoice_payment(
-            uow, clock, staff_id=message.from_user.id, code=words[0], amount=words[1] if len(words) == 2 else ""
+            uow, clock, staff_id=message.from_user.id, code=order_code, amount=amount_text
         )
     except PaymentRepeated as repeated:  # a /paid sent twice by mistake is not a second part-payment
         code, amount = str(repeated.params["code"]), repeated.params["amount"]

@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.money import split_typed_amount
 from domain.orders import PaymentMethod
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.goodwill import give_goodwill
@@ -52,17 +53,13 @@ async def refunds_turn(
 async def goodwill(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     """Money back without a return: recorded as owed back, paid from /order by whoever records payments."""
     assert message.from_user is not None
-    parts = (command.args or "").split(maxsplit=2)
+    parts = (command.args or "").split(maxsplit=1)
     if len(parts) < 2:
         await message.answer(_("Usage: /refund CODE AMOUNT reason — money back on an order without a return."))
         return
+    amount_text, reason = split_typed_amount(parts[1])  # "1 000 wrong size": 1000, as /po pay reads it
     order, amount = await give_goodwill(
-        uow,
-        clock,
-        staff_id=message.from_user.id,
-        code=parts[0],
-        amount_text=parts[1],
-        reason=parts[2] if len(parts) > 2 else "",
+        uow, clock, staff_id=message.from_user.id, code=parts[0], amount_text=amount_text, reason=reason
     )
     if order.payment_method is PaymentMethod.COD:  # paid in cash at the door or the counter: no card to refund
         said = _(

@@ -4,8 +4,6 @@ draft with buttons), /po qty N SKU QTY edits a draft, /po receive N [SKU|BARCODE
 
 from __future__ import annotations
 
-import re
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -14,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.errors import InvalidQuantity, NotFound
 from domain.i18n import N_
+from domain.money import split_typed_amount
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import PoReceipt, PoStatus, PurchaseOrder, off_terms
 from domain.usecases.po_paperwork import po_paperwork
@@ -44,7 +43,6 @@ USAGE = N_(
 # a hundred messages). /po qty and /po receive take any of its SKUs.
 PO_LINES_SHOWN = 50
 PAYMENTS_SHOWN = 10  # /po N lists the latest payments to the supplier; the PDF lists them all
-THOUSANDS = re.compile(r"\d{3}([.,]\d{1,2})?")
 SUBCOMMANDS = frozenset({"qty", "receive", "close", "pay"})
 # "/po create" was read as /po N with N "create": "Nothing was found". Purchase orders are drafted, not typed.
 MADE_BY_THE_SCAN = frozenset({"create", "new", "add", "make"})
@@ -163,12 +161,7 @@ async def _pay(message: Message, uow: UnitOfWork, clock: Clock, staff_id: int, t
     """/po pay N AMOUNT [NOTE]: the amount may be typed with a space between thousands ("1 234,50")
     (the reader's way); the words after it are the note, kept in the journal's memo."""
     _pay_word, number, rest = text.split(maxsplit=2)
-    words = rest.split()
-    # "1 234,50 wire 77": the amount goes on over groups of three digits (the last with its decimals).
-    taken = 1
-    while taken < len(words) and THOUSANDS.fullmatch(words[taken]):
-        taken += 1
-    amount, note = "".join(words[:taken]), " ".join(words[taken:])
+    amount, note = split_typed_amount(rest)  # "1 234,50 wire 77": 1234,50 and the note "wire 77"
     po = await pay_po(uow, clock, staff_id=staff_id, number=_po_number(number), amount=amount, note=note)
     if po.owed.amount:
         text = _("Paid to the supplier of purchase order {number}. Paid {paid} of {received}; still owed {owed}.")

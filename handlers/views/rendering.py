@@ -140,6 +140,17 @@ def format_exact_decimal(text: str) -> str:
     return text.replace(".", get_decimal_symbol(_babel_locale(current_locale())))
 
 
+def format_rate(value: Decimal) -> str:
+    """An exchange rate the reader's way, grouped and with every place it has ("99,999,999", "0,0095"):
+    a digit too many shows."""
+    return format_decimal(value, locale=_babel_locale(current_locale()), decimal_quantization=False)
+
+
+def format_change(value: Decimal) -> str:
+    """A relative change (1.5) as a signed percentage the reader's way ("+150%", "-90 %")."""
+    return ("+" if value > 0 else "") + format_share(float(value))
+
+
 def format_share(value: float, digits: int = 0) -> str:
     """A fraction (0.25) as a percentage the reader's way ("25%", "25 %"): the locale's own
     pattern (where the sign goes, and the space), with ``digits`` decimals."""

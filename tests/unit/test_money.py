@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from domain.errors import CurrencyMismatch, UnknownCurrency
 from domain.fx import FxRate, InvalidRate, parse_rate
-from domain.money import AmountInExponent, AmountTooLarge, InvalidAmount, Money, sum_money
+from domain.money import (
+    AmountEndUnclear,
+    AmountInExponent,
+    AmountTooLarge,
+    InvalidAmount,
+    Money,
+    split_typed_amount,
+    sum_money,
+)
 
 
 def test_amounts_are_integer_minor_units_with_babel_precision() -> None:
@@ -137,3 +145,30 @@ def test_a_rate_in_exponent_notation_or_beyond_what_is_stored_is_refused(text: s
     with pytest.raises(InvalidRate):
         parse_rate(text)
     assert parse_rate("105.20") == Decimal("105.20") and parse_rate("0.000012") == Decimal("0.000012")
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount", "rest"),
+    [
+        ("1 000 ошибка", "1000", "ошибка"),
+        ("1 000,50 wire 77", "1000,50", "wire 77"),
+        ("12 345 678.9", "12345678.9", ""),
+        ("2.00 50 late", "2.00", "50 late"),
+        ("2,5 3 boxes", "2,5", "3 boxes"),
+        ("5 late delivery", "5", "late delivery"),
+        ("-1 000 x", "-1000", "x"),
+        ("abc 123", "abc", "123"),
+        ("", "", ""),
+    ],
+)
+def test_a_typed_amount_goes_on_over_groups_of_three_digits_and_ends_at_its_decimals(
+    typed: str, amount: str, rest: str
+) -> None:
+    assert split_typed_amount(typed) == (amount, rest)
+
+
+@pytest.mark.parametrize("typed", ["2 50 late", "1 000 5 boxes", "1000 000", "12345 678", "7 2nd time"])
+def test_a_whole_amount_followed_by_a_number_is_refused_not_read_as_the_smaller_one(typed: str) -> None:
+    """ "/refund CODE 2 50 late" recorded £2 with the reason "50 late": £250 may have been meant."""
+    with pytest.raises(AmountEndUnclear):
+        split_typed_amount(typed)
