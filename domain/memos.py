@@ -15,6 +15,10 @@ def _english(key: str) -> str:
     return key
 
 
+def _as_written(name: str, value: str) -> str:
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """One part of a memo: a message key (``N_``: English, its values named in braces) and its
@@ -24,8 +28,13 @@ class Part:
     key: str
     values: tuple[tuple[str, str | Part], ...] = ()
 
-    def text(self, translate: Callable[[str], str] = _english) -> str:
-        values = {name: value if isinstance(value, str) else value.text(translate) for name, value in self.values}
+    def text(self, translate: Callable[[str], str] = _english, show: Callable[[str, str], str] = _as_written) -> str:
+        """The part in ``translate``'s language, each text value as ``show`` writes it (name, value):
+        a reader's numbers and words, the journal's as kept."""
+        values = {
+            name: show(name, value) if isinstance(value, str) else value.text(translate, show)
+            for name, value in self.values
+        }
         try:
             return translate(self.key).format(**values)
         except (KeyError, IndexError, ValueError):  # a translation naming a value the key lacks: the English
@@ -57,10 +66,15 @@ class Memo:
     def key(self) -> str:
         return self.parts[0].key
 
-    def text(self, translate: Callable[[str], str] = _english, limit: int | None = None) -> str:
-        """The memo in ``translate``'s language; within ``limit`` characters the first part is
-        shortened so the notes after it still show."""
-        first, *notes = (part.text(translate) for part in self.parts)
+    def text(
+        self,
+        translate: Callable[[str], str] = _english,
+        limit: int | None = None,
+        show: Callable[[str, str], str] = _as_written,
+    ) -> str:
+        """The memo in ``translate``'s language, its values as ``show`` writes them; within ``limit``
+        characters the first part is shortened so the notes after it still show."""
+        first, *notes = (part.text(translate, show) for part in self.parts)
         whole = "; ".join([first, *notes])
         if limit is None or len(whole) <= limit:
             return whole

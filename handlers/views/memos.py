@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from aiogram.utils.i18n import gettext as _
 
 from domain.accounting import JournalEntry
 from domain.i18n import N_
+from handlers.views.labels import actor_name
+from handlers.views.rendering import format_number
 
 # For entries without a memo key only (the journal is append-only: old entries stay as written).
 # One memo is parts joined by "; " (what happened, then notes: the order's rate, its promo code,
@@ -92,9 +95,26 @@ KINDS: tuple[tuple[str, str], ...] = (
 _COMPILED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), key) for p, key in KINDS)
 
 
+# A memo's value that is an amount ("3650.44 RUB") or a rate ("105.20") is written as the reader
+# writes numbers; a bare whole number stays as kept: it may be a SKU or an order's number.
+_NUMBER = re.compile(r"(?P<number>[+-]?\d+(?:\.(?P<places>\d+))?)(?P<currency> [A-Z]{3})?")
+
+
+def shown_value(name: str, value: str) -> str:
+    """A memo's value as the reader writes it: numbers their way, who did it in their words."""
+    if name == "actor":
+        return actor_name(value)
+    found = _NUMBER.fullmatch(value)
+    if found is None or not (found["places"] or found["currency"]):
+        return value
+    return format_number(Decimal(found["number"]), len(found["places"] or "")) + (found["currency"] or "")
+
+
 def entry_memo(entry: JournalEntry, translate: Callable[[str], str] = _) -> str:
     """An entry's memo in the reader's language: from its keys, else from its English."""
-    return entry.keyed.text(translate) if entry.keyed is not None else journal_memo(entry.memo, translate)
+    if entry.keyed is not None:
+        return entry.keyed.text(translate, show=shown_value)
+    return journal_memo(entry.memo, translate)
 
 
 def journal_memo(memo: str, translate: Callable[[str], str] = _) -> str:
@@ -107,7 +127,7 @@ def _part(part: str, translate: Callable[[str], str]) -> str:
         found = pattern.fullmatch(part)
         if found is None:
             continue
-        values = {name: value or "" for name, value in found.groupdict().items()}
+        values = {name: shown_value(name, value or "") for name, value in found.groupdict().items()}
         if "rest" in values:
             values["rest"] = _part(values["rest"], translate)
         return translate(key).format(**values)

@@ -118,7 +118,7 @@ def _format_money(minor: int, currency: str, locale: str) -> str:
     return _GLUED_CODE.sub("\u00a0", format_currency(money.to_decimal(), currency, locale=_babel_locale(locale)))
 
 
-def format_number(value: float | int, digits: int = 0) -> str:
+def format_number(value: float | int | Decimal, digits: int = 0) -> str:
     """A number the reader's way, with ``digits`` decimals ("1,234.5", "1 234,5"); a count
     grouped ("119,784,314 units", "119 784 314 единиц")."""
     if type(value) is int and -1000 < value < 1000 and not digits:
