@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.ports import UnitOfWork
@@ -38,27 +40,68 @@ class HeldInCarts(DomainError):
     )
 
 
-async def below_held(
-    uow: UnitOfWork, product_id: int, warehouse_id: int, sku: str, warehouse: str
-) -> DomainError | None:
-    """The refusal of a count under what ``(product_id, warehouse_id)`` holds, read in the caller's
-    transaction: how many are held, by which orders (oldest first) and in carts, and what to do; None
-    when no reservation explains the counter (it drifted: the plain "only N available" is all there is)."""
+class BelowReserved(DomainError):
+    # With the way on: what can go now, and how units an order holds leave (a night's broken jars
+    # were refused with two numbers and nothing to do).
+    key = N_(
+        "Refused: {on_hand} would be left on hand, but {reserved} are reserved for orders and carts. "
+        "At most {free} can be taken off now; units an order holds come off when its picker reports them short."
+    )
+
+
+class BelowOrdersHold(DomainError):
+    # BelowReserved naming the orders holding the units and each way they leave (the night manager
+    # had to find the orders himself, and a packer's /short was not said).
+    key = N_(
+        "Refused: {on_hand} would be left on hand, but {reserved} are reserved, {in_orders} of them for orders"
+        " ({orders}). At most {free} can be taken off now; units an order holds come off when it is reported short"
+        " at picking or packing (/pick, Short pick, or /short) or edited or cancelled (/order CODE)."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Holders:
+    """Who holds a position's reserved units: orders (the oldest few named) and carts."""
+
+    in_orders: int
+    in_carts: int
+    orders: str  # "HJFP5WGR, AB12CD34, …"
+
+    @property
+    def reserved(self) -> int:
+        return self.in_orders + self.in_carts
+
+
+async def holders(uow: UnitOfWork, product_id: int, warehouse_id: int) -> Holders:
+    """Read in the caller's transaction, oldest reservation first."""
     held = await uow.stock.position_reservations(product_id, warehouse_id)
     allocations = [r for r in held if r.kind is ReservationKind.ALLOCATION and r.order_id is not None]
     in_orders = sum(r.quantity for r in allocations)
-    in_carts = sum(r.quantity for r in held) - in_orders
-    if not held:
-        return None
     order_ids = list(dict.fromkeys(r.order_id for r in allocations if r.order_id is not None))
     found = await uow.orders.by_ids(order_ids[:ORDERS_NAMED])
     codes = [found[i].code for i in order_ids[:ORDERS_NAMED] if i in found]
     orders = ", ".join(codes) + (", …" if len(order_ids) > ORDERS_NAMED else "")
-    reserved = in_orders + in_carts
-    if not in_orders:
-        return HeldInCarts(reserved=reserved, sku=sku, warehouse=warehouse)
-    if not in_carts:
-        return HeldForOrders(reserved=reserved, sku=sku, warehouse=warehouse, orders=orders)
+    return Holders(in_orders, sum(r.quantity for r in held) - in_orders, orders)
+
+
+async def below_held(
+    uow: UnitOfWork, product_id: int, warehouse_id: int, sku: str, warehouse: str
+) -> DomainError | None:
+    """The refusal of a count under what ``(product_id, warehouse_id)`` holds: how many are held, by
+    which orders and in carts, and what to do; None when no reservation explains the counter (it
+    drifted: the plain "only N available" is all there is)."""
+    held = await holders(uow, product_id, warehouse_id)
+    if not held.reserved:
+        return None
+    if not held.in_orders:
+        return HeldInCarts(reserved=held.reserved, sku=sku, warehouse=warehouse)
+    if not held.in_carts:
+        return HeldForOrders(reserved=held.reserved, sku=sku, warehouse=warehouse, orders=held.orders)
     return HeldForOrdersAndCarts(
-        reserved=reserved, sku=sku, warehouse=warehouse, in_orders=in_orders, in_carts=in_carts, orders=orders
+        reserved=held.reserved,
+        sku=sku,
+        warehouse=warehouse,
+        in_orders=held.in_orders,
+        in_carts=held.in_carts,
+        orders=held.orders,
     )

@@ -22,6 +22,7 @@ from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import correction, staff_product_by_sku
+from domain.usecases.held_stock import BelowOrdersHold, BelowReserved, holders
 from domain.usecases.imports.stock import notify_back_in_stock
 from domain.usecases.shelf_holds import in_rounds, in_totes
 from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require, staff_names
@@ -31,15 +32,6 @@ MAX_RECEIPT = 1_000_000
 STOCK_LOOKUP_LIMIT = 5
 HIDDEN_PER_FAMILY = 10  # hidden rows read per product shown: variants of one family come in a row
 RECENT_MOVEMENTS = 5
-
-
-class BelowReserved(DomainError):
-    # With the way on: what can go now, and how units an order holds leave (a night's broken jars
-    # were refused with two numbers and nothing to do).
-    key = N_(
-        "Refused: {on_hand} would be left on hand, but {reserved} are reserved for orders and carts. "
-        "At most {free} can be taken off now; units an order holds come off when its picker reports them short."
-    )
 
 
 class MaxUnderPoint(DomainError):
@@ -405,8 +397,14 @@ async def adjust(
         if level.on_hand + delta < 0:
             raise NotOnHand(on_hand=level.on_hand, sku=product.sku, warehouse=warehouse.code)
         if level.on_hand + delta < level.reserved:
-            free = max(level.on_hand - level.reserved, 0)
-            raise BelowReserved(on_hand=max(level.on_hand + delta, 0), reserved=level.reserved, free=free)
+            free, remains = max(level.on_hand - level.reserved, 0), max(level.on_hand + delta, 0)
+            holding = await holders(uow, product.id, warehouse.id)
+            if holding.in_orders:
+                in_orders, orders = holding.in_orders, holding.orders
+                raise BelowOrdersHold(
+                    on_hand=remains, reserved=level.reserved, in_orders=in_orders, orders=orders, free=free
+                )
+            raise BelowReserved(on_hand=remains, reserved=level.reserved, free=free)
         here = sorted(
             (b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id),
             key=lambda b: (-b.quantity, b.bin_code),

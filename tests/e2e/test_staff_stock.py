@@ -437,12 +437,14 @@ async def test_goods_sent_where_the_product_never_lay_name_the_default_bin_as_st
 
 HELD_BACK = {
     "en": (
-        "Refused: 2 would be left on hand, but 4 are reserved for orders and carts. At most 1 can be taken "
-        "off now; units an order holds come off when its picker reports them short."
+        "Refused: 2 would be left on hand, but 4 are reserved, 4 of them for orders ({code}). At most 1 can be"
+        " taken off now; units an order holds come off when it is reported short at picking or packing (/pick,"
+        " Short pick, or /short) or edited or cancelled (/order CODE)."
     ),
     "ru": (
-        "Отклонено: в наличии осталось бы 2, а в резерве для заказов и корзин 4. Сейчас можно списать "
-        "не больше 1; единицы, отложенные под заказ, списываются, когда сборщик отмечает их недостачу."
+        "Отклонено: в наличии осталось бы 2, а в резерве 4, из них 4 под заказы ({code}). Сейчас можно списать"
+        " не больше 1; единицы, отложенные под заказ, списываются, когда при сборке или упаковке отмечена их"
+        " недостача (/pick, «Недостача» или /short) или когда заказ изменён либо отменён (/order КОД)."
     ),
 }
 
@@ -452,14 +454,15 @@ async def test_a_write_off_beyond_what_orders_leave_says_how_many_can_go_and_how
     shop: RunningBot, language: str
 ) -> None:
     """Three jars broke on the night shift while an order held 4 of 5: the write-off was refused
-    with the two numbers and no way on (how many could go now, what to do about the rest)."""
+    with the two numbers and no way on (how many could go now, what to do about the rest, and
+    which orders hold it)."""
     from tests.e2e.journeys import jars, order, stock
 
     await jars(shop, 3, 2)
-    await order(shop, 371, {"JAR-1": 4})
+    code = await order(shop, 371, {"JAR-1": 4})
     manager = await hire(shop, 94, "Mo", "manager", "LON", language=language)
     before = await stock(shop, "JAR-1")
-    assert (await manager.send("/adjust JAR-1 LON -3 broken")).last.text == HELD_BACK[language]
+    assert (await manager.send("/adjust JAR-1 LON -3 broken")).last.text == HELD_BACK[language].format(code=code)
     assert await stock(shop, "JAR-1") == before
 
 
