@@ -37,6 +37,7 @@ from bot.api_models import (
     StockPageOut,
     WaitingOut,
     WarehouseStockOut,
+    payment_out,
 )
 from bot.api_openapi import PREFIX, openapi_document
 from bot.api_problems import INVALID, ApiProblem, domain_problem, not_found, problem_response, query_problem
@@ -111,6 +112,9 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
             allow = http.headers["Allow"]
             detail = f"{request.method} is not allowed on {request.path}; it takes {allow.replace(',', ', ')}."
             return problem_response(ApiProblem(405, http.reason or "Method Not Allowed", detail), {"Allow": allow})
+        if http.status == 413:  # named as a body that is not JSON is ("body"), the limit in the detail
+            detail = f"body: {http.text or 'too large'}."
+            return problem_response(ApiProblem(413, "Body too large", detail, field="body"))
         return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""))
     except Exception:
         log.exception("API request failed: %s %s", request.method, quoted(request.path))
@@ -211,7 +215,7 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
         invoice_due=order.invoice_due.isoformat() if order.invoice_due else None,
         invoice_number=order.invoice_label,
         still_to_pay=_amount(owed) if (owed := await api_still_to_pay(_uow(request), order)) is not None else None,
-        payment=order.payment_method,
+        payment=payment_out(order),
         tracking_number=order.tracking_number,
         lines=[
             LineOut(sku=x.sku, name=x.name, quantity=x.quantity, unit_price=_amount(x.unit_price)) for x in order.lines

@@ -13,6 +13,7 @@ from bot.api_problems import INVALID, ApiProblem
 
 JSON = "application/json"
 M = TypeVar("M", bound=BaseModel)
+MAX_IDEMPOTENCY_KEY = 255
 
 
 def idempotency_key(request: web.Request, *, required: bool) -> str | None:
@@ -20,13 +21,13 @@ def idempotency_key(request: web.Request, *, required: bool) -> str | None:
     if "Idempotency-Key" not in request.headers and not required:
         return None
     key = request.headers.get("Idempotency-Key", "").strip()
-    if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise ApiProblem(
-            400,
-            "Idempotency-Key required",
-            "Send an Idempotency-Key header (1–255 characters).",
-            field="Idempotency-Key",
-        )
+    if not key:
+        detail = f"Send an Idempotency-Key header (1–{MAX_IDEMPOTENCY_KEY} characters)."
+        raise ApiProblem(400, "Idempotency-Key required", detail, field="Idempotency-Key")
+    if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():  # sent, but not one a retry could repeat
+        what = f"{len(key)} characters" if len(key) > MAX_IDEMPOTENCY_KEY else "a character that is not printable"
+        detail = f"Idempotency-Key: at most {MAX_IDEMPOTENCY_KEY} printable characters; this one has {what}."
+        raise ApiProblem(400, "Invalid Idempotency-Key", detail, field="Idempotency-Key")
     return key
 
 

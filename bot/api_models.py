@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from domain.catalog import ProductStatus
-from domain.orders import MAX_ORDER_LINES, OrderStatus, PaymentMethod
+from domain.orders import MAX_ORDER_LINES, Order, OrderStatus, PaymentMethod
 from domain.stock import MAX_LINE_QUANTITY
 from domain.text import BIDI_CONTROLS
 
@@ -155,8 +155,9 @@ class OrderOut(BaseModel):
         default=None,
         description="payment invoice: its total less what was paid and credited so far (0 once settled)",
     )
-    payment: PaymentMethod = Field(
-        description='how it is paid: card (the request\'s "paid" at the channel, or "link"), cod or invoice'
+    payment: Literal["paid", "card", "cod", "invoice"] = Field(
+        description='how it is paid: paid (the channel took the payment, as the request said "paid"), card (paid or '
+        'to be paid by card in Telegram: a "link"), cod (cash on delivery or at pickup) or invoice'
     )
     tracking_number: str = Field(description="the last parcel's tracking number (every parcel's is in parcels)")
     buyer_tax_number: str | None = Field(
@@ -333,3 +334,18 @@ class BatchOut(BaseModel):
     created: int
     already_placed: int
     refused: int
+
+
+API_PAYMENTS: dict[PaymentMethod, Literal["card", "cod", "invoice"]] = {
+    PaymentMethod.CARD: "card",
+    PaymentMethod.COD: "cod",
+    PaymentMethod.INVOICE: "invoice",
+}
+
+
+def payment_out(order: Order) -> Literal["paid", "card", "cod", "invoice"]:
+    """The request's own "paid" for an order the channel took payment for: "card" sent its staff
+    looking for a Telegram charge to refund."""
+    if order.paid_at:
+        return "paid"
+    return API_PAYMENTS[order.payment_method]

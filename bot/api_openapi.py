@@ -66,11 +66,18 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
     problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
     statuses = ("400", "401", "403", "404", "405", "409", "413", "415", "422", "429")
     errors = {status: problem for status in statuses}
+    errors["413"] = {  # aiohttp's own refusal, before any handler: documented, as it names the body as a field
+        "description": "a problem (RFC 9457): a body over 256 KB (4 MB for a batch) is Body too large, field "
+        "body, the limit in bytes in the detail; a batch of too many orders is Too many orders, field orders",
+        "content": {PROBLEM: {"schema": ref("Problem")}},
+    }
     idempotency_key = {
         "name": "Idempotency-Key",
         "in": "header",
         "required": True,
         "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": "the order's key for retries: missing or empty is 400 Idempotency-Key required; over 255 "
+        "characters or not printable, 400 Invalid Idempotency-Key (the limit and its length in the detail)",
     }
     receipt_key = (
         "optional: with it, a retry with the same body is answered 200 with the first receipt and counts "

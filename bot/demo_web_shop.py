@@ -68,7 +68,8 @@ async def _orders(alice: SandboxUser, token: str, root: str, transcript: list[st
         async def call(method: str, path: str, note: str, **kwargs: Any) -> dict[str, Any]:
             async with http.request(method, base + path, **kwargs) as answer:
                 body: dict[str, Any] = await answer.json()
-            shown = {k: body[k] for k in ("code", "status", "total", "available", "field", "detail") if k in body}
+            keys = ("code", "status", "total", "payment", "available", "field", "detail")
+            shown = {k: body[k] for k in keys if k in body}  # "payment": "paid": taken at the web shop
             transcript.append(f"🌐 web shop: {method} /api/v1{path} ({note}) → {answer.status} {shown}")
             return body
 

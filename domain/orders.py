@@ -97,9 +97,12 @@ class DeliveryMethod(StrEnum):
     PICKUP = "pickup"
 
 
-def payment_terms(method: PaymentMethod, delivery: DeliveryMethod | None) -> str:
+def payment_terms(method: PaymentMethod, delivery: DeliveryMethod | None, paid_at: str | None = None) -> str:
     """The code of how an order is paid, as people read it: "cash on delivery" is paid at
-    the counter when the order is picked up."""
+    the counter when the order is picked up; "channel": another sales channel took the money
+    (``paid_at`` names it), so there is no Telegram charge to refund."""
+    if paid_at is not None:
+        return "channel"
     if method is PaymentMethod.COD and delivery is DeliveryMethod.PICKUP:
         return "cod_pickup"
     return method.value
@@ -423,7 +426,17 @@ class Order:
 
     @property
     def payment_terms(self) -> str:
-        return payment_terms(self.payment_method, self.delivery.method if self.delivery else None)
+        return payment_terms(self.payment_method, self.delivery.method if self.delivery else None, self.paid_at)
+
+    @property
+    def paid_at(self) -> str | None:
+        """The sales channel that took the payment itself (an API order sent paid: its key's name), else None.
+        Read from the step to paid it recorded (actor "api:NAME"): the method stays card for the books and
+        edits, while a payment link's order is paid in Telegram (its step's actor is the system)."""
+        if self.channel is not Channel.API or self.payment_method is not PaymentMethod.CARD:
+            return None
+        step = next((h for h in self.history if h.to_status is S.PAID), None)
+        return step.actor.removeprefix("api:") if step is not None and step.actor.startswith("api:") else None
 
     @property
     def cancellable_by_customer(self) -> bool:

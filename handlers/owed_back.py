@@ -66,9 +66,14 @@ async def goodwill(message: Message, command: CommandObject, uow: UnitOfWork, cl
             "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
             "The order was paid in cash: pay it back in cash, then press 💸 Refund paid back on /order {code}."
         )
+    elif order.paid_at:  # another channel took the money: no Telegram charge to refund here
+        said = _(
+            "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
+            "The order was paid at {channel}: refund it there, then press 💸 Refund paid back on /order {code}."
+        )
     else:
         said = _(
             "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
             "It is paid back from /order {code} (💸 Refund paid back)."
         )
-    await message.answer(fill(said, amount=format_money(amount), code=order.code))
+    await message.answer(fill(said, amount=format_money(amount), code=order.code, channel=order.paid_at or ""))

@@ -200,7 +200,7 @@ async def post_login(request: web.Request) -> web.Response:
     except DomainError:
         said = _("This sign-in link is invalid, expired or already used.")
         if "text/html" not in request.headers.get("Accept", ""):
-            raise WebProblem(401, "Unauthorized", said) from None
+            raise WebProblem(401, said) from None
         page = request.app[RENDER]("login.html.j2", token="", error=said)  # the form posted: a page answers
         page.set_status(401)
         return page

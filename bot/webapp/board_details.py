@@ -56,7 +56,7 @@ def _when(runtime: Runtime, value: Any) -> str:
 def _part(request: web.Request, name: str) -> str:
     value = request.match_info.get(name, "")
     if not value or len(value) > MAX_CODE:
-        raise WebProblem(404, "Not found", _("Nothing was found."))
+        raise WebProblem(404, _("Nothing was found."))
     return value
 
 
@@ -236,7 +236,7 @@ LISTS: dict[str, Lister] = {
 async def get_list(request: web.Request) -> web.Response:
     lister = LISTS.get(request.match_info.get("name", ""))
     if lister is None:
-        raise WebProblem(404, "Not found", _("Nothing was found."))
+        raise WebProblem(404, _("Nothing was found."))
     warehouse = request.query.get("warehouse", "")[:MAX_CODE]
     items = await lister(_runtime(request), viewer(request).telegram_id, warehouse)
     return web.json_response({"items": items, "limit": LIST_LIMIT})

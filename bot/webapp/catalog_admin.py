@@ -113,7 +113,7 @@ def _query_int(request: web.Request, name: str) -> int | None:
     if not raw:
         return None
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" passes isdigit; int() refuses it
-        raise WebProblem(422, "Invalid request", _("“{field}” must be a whole number.").format(field=name))
+        raise WebProblem(422, _("“{field}” must be a whole number.").format(field=name))
     return int(raw)
 
 
@@ -121,7 +121,7 @@ async def get_products(request: web.Request) -> web.Response:
     runtime, who = _runtime(request), viewer(request)
     status = request.query.get("status", "")
     if status and status not in {s.value for s in ProductStatus}:
-        raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
+        raise WebProblem(422, _("That field cannot be edited."))
     found = await catalog_list(
         runtime.uow(),
         staff_id=who.telegram_id,
@@ -230,9 +230,9 @@ async def post_field(request: web.Request) -> web.Response:
     data = await body(request)
     field, value = data.get("field"), data.get("value")
     if not isinstance(field, str) or not isinstance(value, str) or len(field) > 32:
-        raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
+        raise WebProblem(422, _("That field cannot be edited."))
     if field in ("status", "photos"):  # their own endpoints, as the chat has its own buttons
-        raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
+        raise WebProblem(422, _("That field cannot be edited."))
     sheet = await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
         edit_product,
         runtime.uow,
@@ -250,7 +250,7 @@ async def post_status(request: web.Request) -> web.Response:
     runtime, who = _runtime(request), viewer(request)
     status = (await body(request)).get("status")
     if status not in {s.value for s in ProductStatus}:
-        raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
+        raise WebProblem(422, _("That field cannot be edited."))
     sheet = await with_fresh_tries(
         set_status,
         runtime.uow,
@@ -265,7 +265,7 @@ async def post_status(request: web.Request) -> web.Response:
 async def _upload(request: web.Request, limit: int) -> tuple[dict[str, str], bytes, str]:
     """A multipart form's text fields and its one file (its bytes and name), at most ``limit`` bytes."""
     if not request.content_type.startswith("multipart/"):
-        raise WebProblem(415, "Unsupported Media Type", "Send the file as multipart/form-data.")
+        raise WebProblem(415, "Send the file as multipart/form-data.")
     reader = await request.multipart()
     fields: dict[str, str] = {}
     content, name = b"", ""
@@ -284,7 +284,7 @@ async def _read_limited(part: BodyPartReader, limit: int) -> bytes:
     while chunk := await part.read_chunk():
         buffer += chunk
         if len(buffer) > limit:
-            raise WebProblem(413, "Too large", _("This file is too large: at most {mb} MB.").format(mb=limit >> 20))
+            raise WebProblem(413, _("This file is too large: at most {mb} MB.").format(mb=limit >> 20))
     return bytes(buffer)
 
 
@@ -318,7 +318,6 @@ async def post_photo(request: web.Request) -> web.Response:
     except TelegramAPIError as error:
         raise WebProblem(
             502,
-            "Bad Gateway",
             _("Telegram did not take the photo ({reason}); nothing was saved.").format(reason=str(error)[:120]),
         ) from None
     if not sent.photo:
@@ -351,9 +350,9 @@ async def post_import(request: web.Request) -> web.Response:
     kind = fields.get("kind", "").strip().lower()
     if kind not in KINDS:
         kinds = ", ".join(KINDS)
-        raise WebProblem(422, "Invalid request", _("Choose what the file holds: {kinds}.").format(kinds=kinds))
+        raise WebProblem(422, _("Choose what the file holds: {kinds}.").format(kinds=kinds))
     if not content:
-        raise WebProblem(422, "Invalid request", _("Choose a CSV file to import."))
+        raise WebProblem(422, _("Choose a CSV file to import."))
     try:
         report = await with_fresh_tries(
             import_file,

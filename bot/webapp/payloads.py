@@ -30,29 +30,29 @@ def query_int(request: web.Request, name: str, default: int | None = None, *, lo
         return default
     # isascii: "²" passes isdigit, and int() refuses it (a 500).
     if raw is None or not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise WebProblem(422, "Invalid request", _("“{field}” must be a whole number.").format(field=name))
+        raise WebProblem(422, _("“{field}” must be a whole number.").format(field=name))
     return int(raw)
 
 
 async def body(request: web.Request) -> dict[str, Any]:
     if request.content_type != "application/json":
-        raise WebProblem(415, "Unsupported Media Type", _("The app sent something it cannot read: reopen the app."))
+        raise WebProblem(415, _("The app sent something it cannot read: reopen the app."))
     raw = await request.content.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
-        raise WebProblem(413, "Too large", _("That is too long to send: shorten what you typed."))
+        raise WebProblem(413, _("That is too long to send: shorten what you typed."))
     try:
         parsed = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise WebProblem(400, "Malformed JSON", _("The app sent something it cannot read: reopen the app.")) from None
+        raise WebProblem(400, _("The app sent something it cannot read: reopen the app.")) from None
     if not isinstance(parsed, dict):
-        raise WebProblem(400, "Malformed JSON", _("The app sent something it cannot read: reopen the app."))
+        raise WebProblem(400, _("The app sent something it cannot read: reopen the app."))
     return parsed
 
 
 def path_id(request: web.Request) -> int:
     raw = request.match_info.get("id", "")
     if not raw.isdecimal() or len(raw) > 12 or int(raw) > MAX_ID:  # past it PostgreSQL fails the query
-        raise WebProblem(404, "Not found", _("Nothing was found."))
+        raise WebProblem(404, _("Nothing was found."))
     return int(raw)
 
 
@@ -71,5 +71,5 @@ def path_code(request: web.Request) -> str:
     """An order's code in the path: anything no code looks like is not found, before a query is made."""
     code = request.match_info.get("code", "")
     if not code or len(code) > MAX_CODE or not code.replace("-", "").isalnum() or not code.isascii():
-        raise WebProblem(404, "Not found", _("Nothing was found."))
+        raise WebProblem(404, _("Nothing was found."))
     return code

@@ -95,9 +95,7 @@ class Photos:
         except Unavailable as failed:
             if failed.status == 404:
                 raise web.HTTPNotFound() from None
-            raise WebProblem(
-                502, "Bad Gateway", _("Telegram did not send the photo. Please try again later.")
-            ) from None
+            raise WebProblem(502, _("Telegram did not send the photo. Please try again later.")) from None
         return web.Response(body=content, content_type=kind, headers=headers)
 
     async def _photo(self, runtime: Runtime, reference: str, product_id: int) -> tuple[bytes, str]:

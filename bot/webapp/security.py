@@ -20,6 +20,7 @@ from bot.webapp.initdata import InvalidInitData, validate
 from domain.contention import with_fresh_tries
 from domain.customers import Customer, pick_language
 from domain.errors import DomainError, InsufficientStock, NotFound
+from domain.i18n import N_
 from domain.ports import Clock
 from domain.shown_total import ShownTotalChanged
 from domain.staff import NotAllowed, WrongRole
@@ -57,14 +58,33 @@ class Viewer:
     session: str = ""  # the cookie's value, for the CSRF token
 
 
+# A problem's title by its status, in the reader's language as its detail is (a class name,
+# "WrongRole", told them nothing); a client tells problems apart by the status.
+TITLES = {
+    400: N_("Malformed request"),
+    401: N_("Not signed in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Changed meanwhile"),
+    413: N_("Too large"),
+    415: N_("Unsupported format"),
+    422: N_("Invalid request"),
+    500: N_("Internal error"),
+    502: N_("Telegram did not answer"),
+}
+
+
 class WebProblem(Exception):
-    def __init__(self, status: int, title: str, detail: str) -> None:
+    def __init__(self, status: int, detail: str) -> None:
         super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
+        self.status, self.detail = status, detail
 
 
-def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> web.Response:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, title: str | None = None) -> web.Response:
+    """A problem document (RFC 9457) titled by ``title`` (an ``N_`` text) or its status, in the reader's language."""
+    named = title or TITLES.get(status, N_("Error"))
+    body = {"type": "about:blank", "title": _(named), "status": status, "detail": detail}
     return web.json_response(body, status=status, content_type=PROBLEM, headers=headers)
 
 
@@ -100,7 +120,7 @@ class Signer:
 def viewer(request: web.Request) -> Viewer:
     found = request.get(VIEWER)
     if not isinstance(found, Viewer):
-        raise WebProblem(401, "Unauthorized", _("Open this page from Telegram."))
+        raise WebProblem(401, _("Open this page from Telegram."))
     return found
 
 
@@ -116,7 +136,7 @@ async def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) 
                 max_age_seconds=settings.webapp_auth_max_age_seconds,
             )
         except InvalidInitData as invalid:
-            raise WebProblem(401, "Unauthorized", _(str(invalid))) from None
+            raise WebProblem(401, _(str(invalid))) from None
         u = data.user
         return Viewer(u.id, "initdata", u.first_name, u.last_name, u.username, u.language_code)
     ticket = request.query.get("ticket", "")
@@ -127,7 +147,7 @@ async def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) 
         if telegram_id is None or telegram_id != await with_fresh_tries(
             use_stream_ticket, runtime.uow, runtime.clock, ticket=ticket
         ):
-            raise WebProblem(401, "Unauthorized", _("The live updates' ticket is invalid or expired: reload the page."))
+            raise WebProblem(401, _("The live updates' ticket is invalid or expired: reload the page."))
         return Viewer(telegram_id, "ticket")
     cookie = request.cookies.get(SESSION_COOKIE, "")
     if cookie:
@@ -151,21 +171,20 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
         try:
             response = await _authenticated(request, handler, code)
         except WebProblem as p:
-            response = problem(p.status, p.title, p.detail)
+            response = problem(p.status, p.detail)
         except DomainError as error:
-            response = problem(
-                _status(error),
-                type(error).__name__,
-                domain_message(error, html=False, timezone=runtime.settings.timezone),
-            )
+            status = _status(error)
+            detail = domain_message(error, html=False, timezone=runtime.settings.timezone)
+            # A refusal of what was asked (an order past cancelling), not a field the app sent wrong.
+            response = problem(status, detail, title=N_("Not accepted") if status == 422 else None)
         except web.HTTPException as http:
             if http.status < 400:
                 raise
             detail = _("Nothing was found.") if http.status == 404 else http.reason or ""
-            response = problem(http.status, http.reason or "Error", detail)
+            response = problem(http.status, detail)
         except Exception:
             log.exception("Mini App request failed: %s %s", request.method, quoted(request.path))
-            response = problem(500, "Internal error", _("The request could not be completed."))
+            response = problem(500, _("The request could not be completed."))
         finally:
             i18n.ctx_locale.reset(language)
             I18n.reset_current(catalog)
@@ -180,20 +199,16 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
         if request.method not in ("GET", "HEAD"):
             origin = request.headers.get("Origin")
             if origin is not None and origin != f"{request.scheme}://{request.host}" and origin != _public(runtime):
-                raise WebProblem(403, "Forbidden", _("A request from another site was refused."))
+                raise WebProblem(403, _("A request from another site was refused."))
         who = None
         if request.path.startswith("/app/api/"):
             who = await _from_headers(request, runtime, signer)
             if who is None:
-                raise WebProblem(
-                    401, "Unauthorized", _("Open this page from Telegram, or sign in with /dashboard in the chat.")
-                )
+                raise WebProblem(401, _("Open this page from Telegram, or sign in with /dashboard in the chat."))
             if who.via == "cookie" and request.method not in ("GET", "HEAD"):
                 token = request.headers.get(CSRF_HEADER, "")
                 if not hmac.compare_digest(token.encode("utf-8", "surrogateescape"), signer.csrf(who.session).encode()):
-                    raise WebProblem(
-                        403, "Forbidden", _("This page's security token is missing or wrong: reload the page.")
-                    )
+                    raise WebProblem(403, _("This page's security token is missing or wrong: reload the page."))
             request[VIEWER] = who
             # The chat's order: their own choice, then their Telegram app's (a browser session's
             # as last seen in chat), then the browser's.

@@ -113,7 +113,6 @@ async def put_cart_line(request: web.Request) -> web.Response:
     if product_id is None or type(quantity) is not int or not 0 <= quantity <= MAX_QUANTITY:
         raise WebProblem(
             422,
-            "Invalid request",
             _("Quantity must be a whole number from 1 to {maximum}.").format(maximum=MAX_QUANTITY),
         )
     await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
@@ -134,7 +133,7 @@ async def post_notify(request: web.Request) -> web.Response:
     runtime, customer = runtime_of(request), await customer_of(request)
     product_id = body_id((await body(request)).get("product_id"))
     if product_id is None:
-        raise WebProblem(422, "Invalid request", _("Nothing was found."))
+        raise WebProblem(422, _("Nothing was found."))
     await with_fresh_tries(
         subscribe_back_in_stock,
         runtime.uow,

@@ -98,11 +98,11 @@ async def post_checkout(request: web.Request) -> web.Response:
     data = await body(request)
     key, phone, payment = data.get("key"), data.get("phone"), data.get("payment")
     if not isinstance(key, str) or not 8 <= len(key) <= 64 or not key.isascii():
-        raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
+        raise WebProblem(422, _("The app sent something it cannot read: reopen the app."))
     if not isinstance(phone, str) or not phone.strip():
-        raise WebProblem(422, "Invalid request", _("Please share your phone number or type it with the country code."))
+        raise WebProblem(422, _("Please share your phone number or type it with the country code."))
     if payment not in {m.value for m in WEB_PAYMENTS}:
-        raise WebProblem(422, "Invalid request", _("This payment method is not offered for this order."))
+        raise WebProblem(422, _("This payment method is not offered for this order."))
     pickup, address, rate = body_id(data.get("pickup_id")), data.get("address"), body_id(data.get("rate_id"))
     if pickup is not None:
         delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=pickup)
@@ -110,10 +110,10 @@ async def post_checkout(request: web.Request) -> web.Response:
     elif isinstance(address, str) and address.strip() and rate is not None:
         delivery = Delivery(DeliveryMethod.COURIER, address=typed(address, MAX_ADDRESS))
     else:
-        raise WebProblem(422, "Invalid request", _("Choose a pickup point, or give an address and a shipping option."))
+        raise WebProblem(422, _("Choose a pickup point, or give an address and a shipping option."))
     po_number = data.get("po_number", "")
     if not isinstance(po_number, str) or (po_number.strip() and not customer.is_business):
-        raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
+        raise WebProblem(422, _("The app sent something it cannot read: reopen the app."))
     checkout = CheckoutRequest(
         customer_id=customer.id or 0,
         checkout_key=f"web:{customer.id}:{key}",
@@ -161,7 +161,7 @@ def _shown(value: object) -> Money | None:
             return Money(minor, currency)
         except (DomainError, ValueError):
             pass
-    raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
+    raise WebProblem(422, _("The app sent something it cannot read: reopen the app."))
 
 
 def _order(order: Order) -> dict[str, Any]:

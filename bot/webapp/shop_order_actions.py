@@ -89,7 +89,7 @@ async def actions_of(request: web.Request, tracking: OrderTracking) -> dict[str,
 
 def _stale(refused: DomainError, timezone: str) -> WebProblem:
     """The order moved on since its screen was drawn: why, in the chat's words; nothing was done."""
-    return WebProblem(409, "Conflict", domain_message(refused, html=False, timezone=timezone))
+    return WebProblem(409, domain_message(refused, html=False, timezone=timezone))
 
 
 async def post_cancel(request: web.Request) -> web.Response:
@@ -147,7 +147,7 @@ async def _reader(request: web.Request, signed: str) -> Customer:
     runtime = runtime_of(request)
     telegram_id = request.app[SIGNER].read(signed, request.query.get("t", ""))
     if telegram_id is None:
-        raise WebProblem(404, "Not found", _("Nothing was found."))
+        raise WebProblem(404, _("Nothing was found."))
     customer = await with_fresh_tries(known_customer, runtime.uow, runtime.clock, telegram_id=telegram_id)
     use_language(runtime, customer.language, customer.telegram_language or "")
     return customer

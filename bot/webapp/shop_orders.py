@@ -23,7 +23,7 @@ from domain.usecases.tracking import OrderTracking, ReturnState, my_order_tracki
 from handlers.callbacks import pickup_label
 from handlers.catalog import reading_language
 from handlers.views.dates import format_day
-from handlers.views.labels import label
+from handlers.views.labels import label, order_payment
 from handlers.views.rendering import Renderer, format_money, shorten
 
 LINES_SHOWN = 100  # a business's long order is listed whole, as its receipt is
@@ -74,7 +74,7 @@ async def post_po_number(request: web.Request) -> web.Response:
     code, data = path_code(request), await body(request)
     typed = data.get("po_number")
     if not isinstance(typed, str):
-        raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
+        raise WebProblem(422, _("The app sent something it cannot read: reopen the app."))
     order, was = await change_my_order_reference(
         runtime.uow(), runtime.clock, customer_id=customer.id or 0, code=code, reference=order_reference(typed)
     )
@@ -111,7 +111,7 @@ async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, An
         "shipping": money(order.shipping) if order.shipping and order.shipping.amount else None,
         "total": money(order.total),
         "delivery": await _delivery(request, order),
-        "payment": label("payment", order.payment_terms),
+        "payment": order_payment(order),
         "payment_state": _payment_state(request, order, tracking, actions["pay"]),
         "tax_numbers": await _tax_numbers(request, order),
         "actions": actions,

@@ -434,6 +434,8 @@ async def _announce(
             "total_minor": order.total.amount,
             "currency": order.currency,
             "payment": order.payment_terms,
+            "paid_at": order.paid_at,  # "paid at web shop (WEB-1001)": no Telegram charge to refund
+            "reference": order.reference,
             "channel": f"{order.channel.value} ({key.name})",
             "warehouses": ", ".join(order.routing[:1]),
             "vip": customer.is_vip,

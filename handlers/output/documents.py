@@ -27,7 +27,7 @@ from domain.shop import ShopIdentity
 from domain.tax_numbers import as_placed
 from domain.usecases.dispatch import OrderPaperwork
 from handlers.views.dates import current_locale, format_day, format_moment
-from handlers.views.labels import label
+from handlers.views.labels import label, order_payment
 from handlers.views.rendering import format_grams, format_money, format_share, shorten
 
 FONTS = Path(__file__).parent / "fonts"
@@ -337,7 +337,7 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
         )
     _totals(w, order)
     if not free:  # nothing to pay
-        w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
+        w.line(_("Payment: %(method)s") % {"method": order_payment(order)})
     for payment in docs.payments:
         kind = label("payment_kind", payment.kind.value)
         note = note_of(payment, docs.credit_notes)  # the part of a note listed below, not a note of its own

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import ngettext
 from babel.numbers import format_decimal
 
 from domain.i18n import N_
+from domain.orders import Order
 from domain.routing import WAITS_FOR_STOCK
 from handlers.views.dates import current_locale, format_day
 
@@ -46,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cod": N_("cash on delivery"),
         "cod_pickup": N_("on pickup at the store"),
         "invoice": N_("invoice"),
+        "channel": N_("paid at the sales channel"),  # its name, where known, by payment_said
     },
     "payment_kind": {
         "payment": N_("payment"),
@@ -198,6 +200,20 @@ def label(kind: str, code: str) -> str:
     return _(LABELS[kind].get(code, code))
 
 
+def payment_said(code: str, paid_at: str | None = None, reference: str = "") -> str:
+    """How an order is paid, after "Payment:": one another channel took payment for is "paid at
+    web shop (WEB-1001)", so nobody looks for a Telegram charge to refund."""
+    if code == "channel" and paid_at:
+        said = _("paid at %(channel)s") % {"channel": paid_at[:64]}
+        return f"{said} ({reference[:64]})" if reference else said
+    return label("payment", code)
+
+
+def order_payment(order: Order) -> str:
+    """``payment_said`` of an order: ``{{ order | order_payment }}``."""
+    return payment_said(order.payment_terms, order.paid_at, order.reference)
+
+
 # Stock movements keep their reason as the text the use case wrote ("shipment AB12CD34");
 # the known shapes are shown in the reader's language, anything else (an API client's own
 # reason) as it is. A parameter named after a LABELS kind is shown by its label.
@@ -246,9 +262,15 @@ def movement_reason(reason: str) -> str:
     return reason
 
 
-def history_reason(reason: str, timezone: str) -> str:
+# Said to the customer instead: "through the API" means nothing to them (staff read which key).
+CUSTOMER_REASONS = {"api": N_("by the shop")}
+
+
+def history_reason(reason: str, timezone: str, *, customer: bool = False) -> str:
     if reason == "placed":
         return ""
+    if customer and reason in CUSTOMER_REASONS:
+        return _(CUSTOMER_REASONS[reason])
     for pattern, text in HISTORY_REASONS:
         if found := pattern.fullmatch(reason):
             params = found.groupdict()

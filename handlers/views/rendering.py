@@ -27,7 +27,16 @@ from domain.money import Money
 from domain.pricing import PriceRule
 from domain.shop_days import shop_day
 from handlers.views.dates import current_locale, format_day, format_moment
-from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason, routing_reason
+from handlers.views.labels import (
+    LABELS,
+    actor_name,
+    history_reason,
+    label,
+    movement_reason,
+    order_payment,
+    payment_said,
+    routing_reason,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PARAM_LIMIT = 100  # characters of one value put into a sentence: a typed word, a name, a list of codes
@@ -316,9 +325,13 @@ class Renderer:
         self.env.filters["percent"] = format_share  # {{ 0.95 | percent }}: "95%" / "95 %"
         self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
         self.env.filters["movement_reason"] = movement_reason
-        self.env.filters["history_reason"] = lambda reason: history_reason(reason, self.timezone.key)
+        self.env.filters["history_reason"] = lambda reason, customer=False: history_reason(
+            reason, self.timezone.key, customer=customer
+        )
         self.env.filters["routing_reason"] = routing_reason
         self.env.filters["actor"] = actor_name
+        self.env.filters["order_payment"] = order_payment  # {{ order | order_payment }}: "paid at web shop (WEB-1)"
+        self.env.globals["payment_said"] = payment_said  # a notification's: payment_said(payment, paid_at, reference)
         self.env.filters["price_reason"] = price_reason  # {{ line.price_rule | price_reason }}
         # {{ (product | translated).display_name }}: named in the reader's language where it has a name in it.
         self.env.filters["translated"] = lambda product: product.in_language(current_locale())

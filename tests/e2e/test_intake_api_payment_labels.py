@@ -1,0 +1,111 @@
+"""What staff and customers read of an order another channel sent: paid there (not "card, paid in
+Telegram": there is no Telegram charge to refund), and a cancel through the API said to the customer
+as the shop's; in English and Russian."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.usecases.api_keys import create_api_key
+from handlers.paylinks import invoice_links
+from sandbox import SandboxUser
+from tests.e2e.conftest import ADMIN, refused_calls, staff_shop
+from tests.e2e.intake_api import ORDER
+from tests.fakes import FakeClock
+
+STAFF_CHAT = -100500
+PAID_AT = {"en": "paid at web shop (WEB-1001)", "ru": "оплачен в web shop (WEB-1001)"}
+TELEGRAM_CARD = {"en": "card, paid in Telegram", "ru": "картой через Telegram"}
+
+
+@pytest.fixture(params=["en", "ru"])
+async def shop(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """A staffed shop taking card payments, its staff chat in the language of the test."""
+    async with staff_shop(
+        tmp_path, clock, payment_provider_token="sandbox:provider", default_locale=request.param
+    ) as bot:
+        yield bot
+        assert refused_calls(bot) == []
+
+
+@pytest.fixture
+async def client(shop: RunningBot) -> AsyncIterator[TestClient[Any, Any]]:
+    runtime = shop.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset({Scope.ORDERS}))
+    links = invoice_links(runtime.bot, runtime.i18n, "sandbox:provider")
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock, links)
+    async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as api:
+        yield api
+
+
+def _language(shop: RunningBot) -> str:
+    return shop.runtime.settings.default_locale
+
+
+async def _place(client: TestClient[Any, Any], key: str, **changes: Any) -> dict[str, Any]:
+    answer = await client.post("/api/v1/orders", json={**ORDER, **changes}, headers={"Idempotency-Key": key})
+    body: dict[str, Any] = await answer.json()
+    assert answer.status == 201, body
+    return body
+
+
+async def test_an_order_paid_at_the_channel_is_said_paid_there_wherever_staff_read_it(
+    shop: RunningBot, client: TestClient[Any, Any]
+) -> None:
+    language = _language(shop)
+    placed = await _place(client, "paid-1")
+    code = placed["code"]
+    assert placed["payment"] == "paid"  # the request's own word: not "card", which sent staff to Telegram
+    assert (await (await client.get(f"/api/v1/orders/{code}")).json())["payment"] == "paid"
+    await shop.runtime.notifier.drain()
+    told = next(x.text for x in shop.server.chat_messages(STAFF_CHAT) if code in x.text)
+    assert PAID_AT[language] in told and TELEGRAM_CARD[language] not in told
+
+    admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+    shown = (await admin.send(f"/order {code}")).last.text
+    assert PAID_AT[language] in shown and TELEGRAM_CARD[language] not in shown
+
+    # Money owed back on it is refunded where it was paid: nothing points at a Telegram charge.
+    refund = (await admin.send(f"/refund {code} 1.00 scuffed box")).last.text
+    where = {"en": "paid at web shop: refund it there", "ru": "оплачен в web shop: верните деньги там"}
+    assert where[language] in refund
+    owed = (await admin.send("/refunds")).last.text
+    there = {"en": "at web shop, where it was paid", "ru": "в web shop, где он оплачен"}
+    assert code in owed and there[language] in owed
+
+
+async def test_an_order_sent_with_a_payment_link_is_a_card_order_in_telegram(
+    shop: RunningBot, client: TestClient[Any, Any]
+) -> None:
+    language = _language(shop)
+    placed = await _place(client, "link-1", payment="link", reference="WEB-1002")
+    assert placed["payment"] == "card" and placed["payment_link"]
+    admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+    shown = (await admin.send(f"/order {placed['code']}")).last.text
+    assert TELEGRAM_CARD[language] in shown and PAID_AT[language].split(" (")[0] not in shown
+
+
+async def test_a_cancel_through_the_api_is_the_shops_to_the_customer_and_the_keys_to_staff(
+    shop: RunningBot, client: TestClient[Any, Any]
+) -> None:
+    language = _language(shop)
+    alice = SandboxUser(shop.server, 1001, "Alice", language_code=language)
+    await alice.send("/start")
+    customer = {"name": "Alice", "telegram_id": 1001, "email": "alice@example.com"}
+    code = (await _place(client, "cancel-1", customer=customer))["code"]
+    assert (await client.post(f"/api/v1/orders/{code}/cancel")).status == 200
+    await shop.runtime.notifier.drain()
+    said = [x.text for x in alice.messages() if x.text.startswith("📦") and code in x.text][-1]
+    by_shop = {"en": "by the shop", "ru": "магазином"}
+    assert by_shop[language] in said and "API" not in said
+    staff = next(x.text for x in reversed(shop.server.chat_messages(STAFF_CHAT)) if code in x.text)
+    through = {"en": "through the API (key web shop)", "ru": "через API (ключ web shop)"}
+    assert through[language] in staff
