@@ -8,7 +8,7 @@ from datetime import datetime
 
 from domain.i18n import N_
 from domain.memos import Memo
-from domain.money import Money
+from domain.money import Money, allocated, sum_money
 from domain.payments import Payment, PaymentKind
 
 # Money given back, or an invoice taken down, on a sale that stands: each needs its own document.
@@ -40,6 +40,15 @@ def invoice_reduction(owed_back: Money, taken_off: Money) -> Money:
     that was paid (``owed_back``) plus what is taken off what it still asked (``taken_off``), one
     note for both. Nothing reduced, no note: a cash order cancelled unpaid was never invoiced."""
     return owed_back + taken_off
+
+
+def tax_credited(invoice_total: Money, invoice_tax: Money, notes: list[CreditNote], note: CreditNote) -> Money:
+    """The tax inside ``note``, one of the invoice's ``notes``: its share of the invoice's own tax (``invoice_tax`` in
+    ``invoice_total``) from the notes' cumulative totals (``domain.money.allocated``), so notes adding up to the
+    whole invoice give back exactly its tax and net, as the journal takes them back (the tax of the note's amount
+    taken whole gave £5.78 where the invoice's goods and shipping held £5.79)."""
+    before = sum_money([n.amount for n in notes if n.number < note.number], note.amount.currency)
+    return allocated(invoice_tax, invoice_total, before, note.amount)
 
 
 def credit_note_memo(memo: Memo, notes: list[Issued]) -> Memo:

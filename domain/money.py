@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from fractions import Fraction
 from functools import lru_cache
 
 from babel.numbers import get_currency_precision, list_currencies
@@ -210,3 +211,20 @@ def sum_money(items: list[Money], currency: str) -> Money:
     for item in items:
         total += item
     return total
+
+
+def share_through(whole: int, upto: int, total: int) -> int:
+    """What parts of ``total`` adding up to ``upto`` carry of ``whole``, in proportion, rounded half-even (no
+    total, no share)."""
+    # Exact (a Decimal's 28 digits round a product of two large amounts before it is divided).
+    return round(Fraction(whole * upto, total)) if total else 0
+
+
+def allocated(whole: Money, total: Money, before: Money, part: Money) -> Money:
+    """The share of ``whole`` (an invoice's tax, a payable in the base currency) that ``part`` of ``total`` carries
+    when ``before`` of it was taken already: the share of all taken so far less the share of what was taken
+    before, each rounded from the cumulative totals. Parts taken one after another so add up to ``whole``
+    exactly once they add up to ``total`` (each part's own share rounded apart left a penny over or short)."""
+    _ = total + before + part  # one currency: raises CurrencyMismatch otherwise
+    through = share_through(whole.amount, before.amount + part.amount, total.amount)
+    return Money(through - share_through(whole.amount, before.amount, total.amount), whole.currency)

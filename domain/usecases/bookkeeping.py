@@ -103,6 +103,7 @@ async def book_refund(
     goods_tax: Money | None = None,
     shipping_tax: Money | None = None,
     tax_in_base: int | None = None,
+    shipping_in_base: int | None = None,
 ) -> None:
     """A refund owed: the sale it undoes (net, to sales returns, or ``goods``: 4950 for goodwill)
     and the tax inside it (back from tax payable, at the order's own tax rate) against refunds
@@ -116,7 +117,8 @@ async def book_refund(
     each part (a return's or an edit's, taken so that an order's refunds take back exactly the tax
     its sale booked). ``tax_in_base``, when given, is that tax in the base currency as the books
     hold it (``tax_step``): an order in another currency takes back the tax its books hold, not
-    the difference converted on its own, which could leave a unit in 2200."""
+    the difference converted on its own, which could leave a unit in 2200. ``shipping_in_base``, likewise, the
+    shipping income it takes back as the books hold it."""
     base = uow.base_currency
     whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
     carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else refund * 0
@@ -131,7 +133,9 @@ async def book_refund(
         (A.TAX_PAYABLE, goods_tax + shipping_tax),
     ]
     fits = tax_in_base is not None and _fits(tax_in_base, refund, order.fx_rate, base)
-    fixed = {A.TAX_PAYABLE: tax_in_base} if fits and tax_in_base is not None else None
+    fixed = {A.TAX_PAYABLE: tax_in_base} if fits and tax_in_base is not None else {}
+    if shipping_in_base is not None and _fits(shipping_in_base, carried, order.fx_rate, base):
+        fixed[A.SHIPPING_INCOME] = shipping_in_base
     debits = _in_parts(refund, parts, order.fx_rate, base, whole, fixed)
     posted = entry(at, source, fx_note(memo, refund, order.fx_rate, base), base, *((d, credit, v) for d, v in debits))
     if posted is not None:

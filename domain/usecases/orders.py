@@ -11,7 +11,7 @@ from domain.credit_notes import ORDER_CANCELLED, OUT_OF_STOCK, Issued, credit_no
 from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
-from domain.money import Money
+from domain.money import Money, allocated
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.payments import Payment, PaymentKind, invoice_owed, paid_and_kept
@@ -19,7 +19,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.usecases.backorder_fill import fill_backorders
-from domain.usecases.bookkeeping import book_discount_change, book_refund
+from domain.usecases.bookkeeping import book_discount_change, book_refund, tax_held
 from domain.usecases.callbacks import order_moved
 from domain.usecases.credit_notes import credit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin
@@ -150,6 +150,13 @@ def _refunded_tax(order: Order, refund: Money, shipping: Money | None) -> Money:
     return order.included_tax(refund - carried) + order.included_tax(carried) if refund.amount else zero
 
 
+def _shares(uow: UnitOfWork, *splits: tuple[int, Money, Money, Money]) -> list[int]:
+    """For each (what the books hold in the base currency, of what whole, taken before, this part): the part's
+    share of it (``domain.money.allocated``), so the parts of a cancellation take back exactly what was booked."""
+    base = uow.base_currency
+    return [allocated(Money(held, base), whole, before, part).amount for held, whole, before, part in splits]
+
+
 def check_cancellable(order: Order) -> None:
     """Refused with what the order is now: a button from an old message asks about the order
     as it was then (a "Cancel" pressed months later, the order delivered since)."""
@@ -225,10 +232,6 @@ async def cancel_before_picking(
     # Nothing left, so the shipping the sale booked as income is given back as such (paid first).
     unshipped = order.shipping or Money.zero(order.currency)
     source, refund = f"order:{order.code}", paid + given if paid.amount or given.amount else None
-    if paid.amount:
-        memo = Memo.of(N_("{code} cancelled"), code=order.code).within(N_("refund owed, {rest}"))
-        await book_refund(uow, order, paid, clock.now(), source=source, memo=memo, shipping=unshipped)
-        unshipped -= min(unshipped, paid)
     payments = await uow.payments.for_order(order.id or 0)
     # The sale was booked as a receivable when the invoice went out (checkout, intake), or, for a
     # card order, what its charge did not pay (an invoice paid after an edit raised the order).
@@ -236,6 +239,31 @@ async def cancel_before_picking(
         await uow.journal.credit_balance(source, Account.RECEIVABLE.value, uow.base_currency) < 0
     )
     unpaid = invoice_owed(order.total, payments) if on_account else Money.zero(order.currency)
+    # Paid and unpaid parts together undo the whole sale: each takes back its share of the tax the
+    # books hold, allocated from the cumulative total, so the two add up to it (each part's tax
+    # converted apart left a penny in 2200).
+    whole = paid + unpaid == order.total
+    booked_tax = (await tax_held(uow, order))[1] if whole else 0
+    # Likewise the shipping income (its part of each, paid first), so sales less returns is nothing too.
+    shipping = order.shipping or Money.zero(order.currency)
+    income = await uow.journal.credit_balance(source, Account.SHIPPING_INCOME.value, uow.base_currency) if whole else 0
+    if paid.amount:
+        memo = Memo.of(N_("{code} cancelled"), code=order.code).within(N_("refund owed, {rest}"))
+        shares = _shares(
+            uow, (booked_tax, order.total, paid * 0, paid), (income, shipping, paid * 0, min(shipping, paid))
+        )
+        await book_refund(
+            uow,
+            order,
+            paid,
+            clock.now(),
+            source=source,
+            memo=memo,
+            shipping=unshipped,
+            tax_in_base=shares[0] if whole else None,
+            shipping_in_base=shares[1] if whole else None,
+        )
+        unshipped -= min(unshipped, paid)
     # The invoice falls by all it was: what was paid and what it still asked, on one document (a
     # short pick's hold cancelled: out of stock), which the entry taking it off the receivable names.
     why = OUT_OF_STOCK if held else ORDER_CANCELLED
@@ -248,10 +276,11 @@ async def cancel_before_picking(
         invoice = order.payment_method is PaymentMethod.INVOICE
         memo = Memo.of(N_("invoice {code} cancelled") if invoice else N_("{code} cancelled"), code=order.code)
         memo = credit_note_memo(memo, own)
-        # Paid and unpaid parts together undo the whole sale: the last takes back the tax the
-        # first did not (each part's own tax rounded apart left a penny in 2200).
+        # The last part takes back the tax the first did not, in the order's currency as in the books.
         tax = shipping_tax = None
-        if paid + unpaid == order.total:
+        carried = shipping - unshipped
+        shares = _shares(uow, (booked_tax, order.total, paid, unpaid), (income, shipping, carried, unshipped))
+        if whole:
             shipping_tax = order.included_tax(unshipped)
             tax = order.tax - _refunded_tax(order, paid, order.shipping) - shipping_tax
         await book_refund(
@@ -265,6 +294,8 @@ async def cancel_before_picking(
             shipping=unshipped,
             goods_tax=tax,
             shipping_tax=shipping_tax,
+            tax_in_base=shares[0] if whole else None,
+            shipping_in_base=shares[1] if whole else None,
         )
     notes = own + notes
     customer = await uow.customers.get(order.customer_id)

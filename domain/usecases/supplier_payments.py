@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.accounting import Account, JournalEntry, entry
 from domain.i18n import N_
 from domain.memos import Memo
-from domain.money import Money
+from domain.money import Money, allocated
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import (
     PO_PAYMENT_NOTE,
@@ -83,13 +83,17 @@ async def _book(uow: UnitOfWork, clock: Clock, po: PurchaseOrder, paid: Money, o
     if rest <= 0:
         return
     # The payable as the receipts converted it, less what payments took off it, cleared in
-    # the share this payment is of what the converted receipts still owe.
+    # the share this payment is of what the converted receipts still owe (rounded, not down:
+    # a penny short was booked as an exchange loss); the last payment takes what is left.
     payable = await uow.journal.credit_balance(source, payable_account, base)
-    cleared = payable if rest >= converted_owed else payable * rest // converted_owed
+    left, part = Money(converted_owed, po.currency), Money(rest, po.currency)
+    cleared = allocated(Money(payable, base), left, part * 0, part).amount
     rates = await shop_rates(uow)
-    part = Money(rest, po.currency)
     cash = rates.convert(part, base)
-    if cash is None:  # no rate today (none can be taken away; kept for safety): no difference to tell
+    # What is left costs today what it was booked at: the rate has not moved, no difference to tell
+    # (its parts converted apart could still differ by a penny). No rate today (none can be taken away;
+    # kept for safety): none either.
+    if cash is None or rates.convert(left, base) == Money(payable, base):
         cash = Money(cleared, base)
     memo = fx_note(memo, part, rates.rate_text(po.currency), base) if cash.amount != cleared else memo
     if cash.amount <= cleared:  # the currency fell: the supplier cost less than booked, a gain

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of
+from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of, tax_credited
 from domain.debit_notes import DebitNote
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
@@ -398,11 +398,12 @@ def _note_head(docs: OrderPaperwork, shop: ShopIdentity | None, title: str, issu
     return w
 
 
-def _note_amount(w: _Writer, order: Order, said: str, amount: Money) -> bytes:
-    """A note's bottom: its amount (``said``: "Credited: …" or "Debited: …"), the tax inside it; the PDF."""
+def _note_amount(w: _Writer, order: Order, said: str, amount: Money, tax: Money | None = None) -> bytes:
+    """A note's bottom: its amount (``said``: "Credited: …" or "Debited: …"), the tax inside it (``tax``, else
+    the order's rate's share of it); the PDF."""
     w.line(said % {"amount": format_money(amount)}, bold=True)
     if order.tax.amount:
-        tax = order.included_tax(amount)
+        tax = order.included_tax(amount) if tax is None else tax
         w.line(_("Including tax: %(amount)s") % {"amount": format_money(tax)})
         w.line(_("Total without tax: %(amount)s") % {"amount": format_money(amount - tax)})
     return w.pdf()
@@ -427,7 +428,9 @@ def credit_note(
         reason = _("RMA %(rma)s") % {"rma": returned.group(1)}
     w.line(_("Reason: %(reason)s") % {"reason": shorten(reason, 90)})
     w.space()
-    return _note_amount(w, order, _("Credited: %(amount)s"), note.amount)
+    invoiced = docs.invoice.printed(order) if docs.invoice is not None else order  # the tax it was issued with
+    tax = tax_credited(invoiced.total, invoiced.tax, docs.credit_notes or [note], note)
+    return _note_amount(w, order, _("Credited: %(amount)s"), note.amount, tax)
 
 
 def adds_to(docs: OrderPaperwork, timezone: str = "UTC") -> str:

@@ -109,7 +109,7 @@ async def test_a_dollar_order_paid_after_the_rate_moved_clears_its_payable_and_b
     shop: RunningBot,
 ) -> None:
     """$12.50 received at 1.30 is £9.62 payable; paid at 1.50 in two parts, the parts take off
-    £9.62 in proportion ($5 of $12.50: £3.84, the rest £5.78), so 2000 is back to zero, while
+    £9.62 in proportion ($5 of $12.50: £3.85, the rest £5.77), so 2000 is back to zero, while
     cash pays what the dollars cost at 1.50 ($5: £3.33, $7.50: £5.00): the £1.29 between them
     is an exchange gain, credited to 5500 (a payable's realised exchange difference, not a
     revaluation of stock: nothing of it in 5200)."""
@@ -125,11 +125,31 @@ async def test_a_dollar_order_paid_after_the_rate_moved_clears_its_payable_and_b
         f"Paid to the supplier of purchase order {number}. Paid $5.00 of $12.50; still owed $7.50."
     )
     books = await _by_source(shop, f"po:{number}")
-    assert books[PAYABLE] == (384, 962) and books[CASH] == (0, 333) and books[FX] == (0, 51)
+    assert books[PAYABLE] == (385, 962) and books[CASH] == (0, 333) and books[FX] == (0, 52)
     await ada.send(f"/po pay {number} 7.50")
     books = await _by_source(shop, f"po:{number}")
     assert books[PAYABLE] == (962, 962) and books[CASH] == (0, 833) and books[FX] == (0, 129)
     assert REVALUATION not in books
+    assert await _balanced(shop)
+
+
+async def test_a_euro_order_paid_in_parts_at_an_unchanged_rate_books_no_exchange_difference(shop: RunningBot) -> None:
+    """€33.00 received at 1.1712 is £28.18 payable; €10.00 of it at the same rate is £8.54 of cash, and takes £8.54
+    off the payable (its share of £28.18 rounded, not rounded down to £8.53): no 5500 line, and the €23.00 left,
+    £19.64, clears the payable to zero."""
+    ada = SandboxUser(shop.server, ADMIN, "Ada")
+    await ada.send("/fx EUR 1.1712")
+    await new_moon_lamp(shop)
+    number = await _sent(shop, "MOON-1", 10, Money(330, "EUR"))
+    await receive_po(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, number=number)
+    assert (await _by_source(shop, f"po:{number}"))[PAYABLE] == (0, 2818)
+    await ada.send(f"/po pay {number} 10,00")
+    books = await _by_source(shop, f"po:{number}")
+    assert books[PAYABLE] == (854, 2818) and books[CASH] == (0, 854) and FX not in books
+    assert "5500" not in (await ada.send("/trial")).last.text
+    await ada.send(f"/po pay {number} 23")
+    books = await _by_source(shop, f"po:{number}")
+    assert books[PAYABLE] == (2818, 2818) and books[CASH] == (0, 2818) and FX not in books
     assert await _balanced(shop)
 
 
