@@ -3,9 +3,12 @@ to it exactly, whatever the split."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.credit_notes import CreditNote, tax_credited
 from domain.money import Money, allocated, share_through
 
 
@@ -54,3 +57,12 @@ def test_large_amounts_are_shared_exactly() -> None:
 def test_nothing_to_share_shares_nothing() -> None:
     assert share_through(579, 100, 0) == 0
     assert shares(0, 3470, [1000, 2470]) == [0, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(cuts=st.lists(st.integers(min_value=1, max_value=5000), min_size=1, max_size=8))
+def test_credit_notes_adding_up_to_the_invoice_carry_exactly_its_tax(cuts: list[int]) -> None:
+    at = datetime(2026, 12, 7, tzinfo=UTC)
+    notes = [CreditNote(1, n, Money(amount, "GBP"), "order changed", at) for n, amount in enumerate(cuts, start=1)]
+    total, tax = Money(sum(cuts), "GBP"), Money(sum(cuts) // 6, "GBP")
+    assert sum(tax_credited(total, tax, notes, note).amount for note in notes) == tax.amount
