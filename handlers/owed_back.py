@@ -11,16 +11,17 @@ from aiogram.utils.i18n import gettext as _
 from domain.money import split_typed_amount
 from domain.orders import PaymentMethod
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.goodwill import give_goodwill
+from domain.usecases.goodwill import give_goodwill, goodwill_reason
 from domain.usecases.owed_back import OwedBackPage, owed_back_page
 from handlers.callbacks import OwedBackPageCb
 from handlers.views.markup import packed
 from handlers.views.pager import pager
 from handlers.views.pressed import show_in_place
-from handlers.views.rendering import Renderer, fill, format_money
+from handlers.views.rendering import Renderer, fill, format_money, shorten
 
 router = Router(name=__name__)
 PAGE = 20  # orders a page
+REASON_SHOWN = 60  # characters of a goodwill's reason its reply repeats (the timeline keeps it whole)
 
 
 def _screen(found: OwedBackPage, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -63,17 +64,20 @@ async def goodwill(message: Message, command: CommandObject, uow: UnitOfWork, cl
     )
     if order.payment_method is PaymentMethod.COD:  # paid in cash at the door or the counter: no card to refund
         said = _(
-            "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
-            "The order was paid in cash: pay it back in cash, then press 💸 Refund paid back on /order {code}."
+            "💸 Goodwill refund of {amount} on order {code} for “{reason}” recorded as owed back; the customer is "
+            "told. The order was paid in cash: pay it back in cash, then press 💸 Refund paid back on /order {code}."
         )
     elif order.paid_at:  # another channel took the money: no Telegram charge to refund here
         said = _(
-            "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
-            "The order was paid at {channel}: refund it there, then press 💸 Refund paid back on /order {code}."
+            "💸 Goodwill refund of {amount} on order {code} for “{reason}” recorded as owed back; the customer is "
+            "told. The order was paid at {channel}: refund it there, then press 💸 Refund paid back on /order {code}."
         )
     else:
         said = _(
-            "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
-            "It is paid back from /order {code} (💸 Refund paid back)."
+            "💸 Goodwill refund of {amount} on order {code} for “{reason}” recorded as owed back; the customer is "
+            "told. It is paid back from /order {code} (💸 Refund paid back)."
         )
-    await message.answer(fill(said, amount=format_money(amount), code=order.code, channel=order.paid_at or ""))
+    # The amount and the reason as read, side by side: staff see at once where the amount ended.
+    reason_read = shorten(goodwill_reason(reason), REASON_SHOWN)
+    channel = order.paid_at or ""
+    await message.answer(fill(said, amount=format_money(amount), code=order.code, reason=reason_read, channel=channel))

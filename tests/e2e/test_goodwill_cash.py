@@ -22,15 +22,17 @@ from tests.fakes import FakeClock
 GOODWILL, TAX = "4950 Goodwill refunds and allowances", "2200 Sales tax payable"
 WORDS = {
     "en": {
-        "given": "💸 Goodwill refund of £2.00 on order {code} recorded as owed back; the customer is told. "
-        "The order was paid in cash: pay it back in cash, then press 💸 Refund paid back on /order {code}.",
+        "given": "💸 Goodwill refund of £2.00 on order {code} for “late delivery” recorded as owed back; "
+        "the customer is told. The order was paid in cash: pay it back in cash, "
+        "then press 💸 Refund paid back on /order {code}.",
         "too_much": "At most £7.60 can be given back on order {code}",
         "listed": "/order {code} — delivered — £2.00 — 💵 in cash",
         "button": "💸 Refund paid back: £2.00",
     },
     "ru": {
-        "given": "💸 Компенсация 2,00\xa0£ по заказу {code} записана к выплате; покупателю сообщили. "
-        "Заказ оплачен наличными: верните их наличными и нажмите «💸 Деньги возвращены» в /order {code}.",
+        "given": "💸 Компенсация 2,00\xa0£ по заказу {code} за «late delivery» записана к выплате; "
+        "покупателю сообщили. Заказ оплачен наличными: верните их наличными "
+        "и нажмите «💸 Деньги возвращены» в /order {code}.",
         "too_much": "Вернуть по заказу {code} можно не больше 7,60\xa0£",
         "listed": "/order {code} — доставлен — 2,00\xa0£ — 💵 наличными",
         "button": "💸 Деньги возвращены: 2,00\xa0£",

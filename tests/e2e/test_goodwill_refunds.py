@@ -31,8 +31,8 @@ async def test_support_gives_a_goodwill_refund_booked_to_goodwill_and_a_manager_
 
         done = await agent.send(f"/refund {code.lower()} 1.20 late delivery <b>")
         assert done.last.text == (
-            f"💸 Goodwill refund of £1.20 on order {code} recorded as owed back; the customer is told. "
-            f"It is paid back from /order {code} (💸 Refund paid back)."
+            f"💸 Goodwill refund of £1.20 on order {code} for “late delivery <b>” recorded as owed back; "
+            f"the customer is told. It is paid back from /order {code} (💸 Refund paid back)."
         )
         assert await payments(shop, code) == [("payment", 665), ("goodwill", 120)]
         told = boris.messages()[-1].text

@@ -18,8 +18,8 @@ from tests.fakes import FakeClock
 
 SAID = {
     "en": {
-        "given": "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
-        "It is paid back from /order {code} (💸 Refund paid back).",
+        "given": "💸 Goodwill refund of {amount} on order {code} for “{reason}” recorded as owed back; "
+        "the customer is told. It is paid back from /order {code} (💸 Refund paid back).",
         "thousand": "£1,000.00",
         "two": "£2.00",
         "unclear": "Where does the amount end in “{typed}”? Write it with its decimals ({amount}.00) or its "
@@ -28,7 +28,7 @@ SAID = {
         "paid": "Payment of £2.50 recorded for order {code}; £4.66 is still to pay.",
     },
     "ru": {
-        "given": "💸 Компенсация {amount} по заказу {code} записана к выплате; покупателю сообщили. "
+        "given": "💸 Компенсация {amount} по заказу {code} за «{reason}» записана к выплате; покупателю сообщили. "
         "Выплата отмечается в /order {code} (💸 Деньги возвращены).",
         "thousand": "1\xa0000,00\xa0£",
         "two": "2,00\xa0£",
@@ -59,7 +59,7 @@ async def test_a_goodwill_amount_with_a_thousands_space_is_read_whole_and_an_unc
         assert await payments(shop, code) == [("payment", 118000)]
 
         done = await agent.send(f"/refund {code} 1 000 ошибка")
-        assert done.last.text == said["given"].format(amount=said["thousand"], code=code)
+        assert done.last.text == said["given"].format(amount=said["thousand"], code=code, reason="ошибка")
         assert await payments(shop, code) == [("payment", 118000), ("goodwill", 100000)]
         assert "£1,000.00" in anna.messages()[-1].text  # the customer is told the amount typed
         screen = (await agent.send(f"/order {code}")).last.text
@@ -78,9 +78,12 @@ async def test_a_goodwill_amount_with_a_thousands_space_is_read_whole_and_an_unc
 
         # Its decimals end the amount: the reason may then begin with a number.
         done = await agent.send(f"/refund {code} 2.00 50 late")
-        assert done.last.text == said["given"].format(amount=said["two"], code=code)
+        assert done.last.text == said["given"].format(amount=said["two"], code=code, reason="50 late")
         assert await payments(shop, code) == [("payment", 118000), ("goodwill", 100000), ("goodwill", 200)]
         assert "(50 late)" in (await agent.send(f"/order {code}")).last.text
+        long = (await agent.send(f"/refund {code} 3 " + "box crushed " * 20)).last.text  # the reply repeats 60 of it
+        assert ("“box crushed box crushed" in long or "«box crushed box crushed" in long) and "crushed…" in long, long
+        assert len(long) < len(said["given"]) + 80
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
