@@ -1,6 +1,6 @@
 """What staff and customers read of an order another channel sent: paid there (not "card, paid in
-Telegram": there is no Telegram charge to refund), and a cancel through the API said to the customer
-as the shop's; in English and Russian."""
+Telegram": there is no Telegram charge to refund) in chat, on receipts and in the Mini App, and a cancel
+through the API said to the customer as the shop's; in English and Russian."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from handlers.paylinks import invoice_links
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, refused_calls, staff_shop
 from tests.e2e.intake_api import ORDER
+from tests.e2e.journeys import pdf_text
+from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
 
 STAFF_CHAT = -100500
@@ -109,3 +111,25 @@ async def test_a_cancel_through_the_api_is_the_shops_to_the_customer_and_the_key
     staff = next(x.text for x in reversed(shop.server.chat_messages(STAFF_CHAT)) if code in x.text)
     through = {"en": "through the API (key web shop)", "ru": "через API (ключ web shop)"}
     assert through[language] in staff
+
+
+async def test_the_customer_reads_where_they_paid_on_track_the_receipt_and_the_mini_app(
+    shop: RunningBot, client: TestClient[Any, Any]
+) -> None:
+    language = _language(shop)
+    alice = SandboxUser(shop.server, 1001, "Alice", language_code=language)
+    await alice.send("/start")
+    customer = {"name": "Alice", "telegram_id": 1001, "email": "alice@example.com"}
+    code = (await _place(client, "track-1", customer=customer))["code"]
+    await shop.runtime.notifier.drain()  # "your order from web shop is confirmed" first
+    screen = (await alice.send(f"/track {code}")).last
+    assert PAID_AT[language] in screen.text and TELEGRAM_CARD[language] not in screen.text, screen.text
+    receipt = await alice.press(screen, {"en": "🧾 Receipt", "ru": "🧾 Чек"}[language])
+    [document] = [x for x in receipt.new if x.kind == "document"]
+    assert document.file is not None
+    printed = " ".join(pdf_text(document.file.content).split())
+    assert PAID_AT[language] in printed and TELEGRAM_CARD[language] not in printed, printed
+    async with miniapp(shop) as app:
+        answer = await app.get(f"/app/api/shop/orders/{code}", headers=tma(shop, 1001, language=language))
+        shown = await answer.json()
+    assert answer.status == 200 and shown["payment"] == PAID_AT[language], shown
