@@ -50,8 +50,9 @@ async def _ask(message: Message, far: RateFarOff) -> None:
     p = far.params
     rate = format_rate(p["rate"])
     change = format_change(p["change"])
+    old = format_rate(p["old"])
     text = fill(
-        _(RateFarOff.key), base=p["base"], quote=p["quote"], rate=rate, old=format_rate(p["old"]), change=change
+        _(RateFarOff.key), base=p["base"], quote=p["quote"], currency=p["currency"], rate=rate, old=old, change=change
     )
     packed = {"first": p["base"], "second": p["quote"], "rate": format(p["rate"], "f").replace(".", "_")}
     keyboard = rows_of(

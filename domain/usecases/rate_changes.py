@@ -24,7 +24,7 @@ class RateFarOff(DomainError):
 
     key = N_(
         "⚠️ 1 {base} = {rate} {quote} is a change of {change} from the current rate, 1 {base} = {old} {quote}. "
-        "Every price in {quote} and the stock costed in it move with the rate. Set it?"
+        "Every price in {currency} and the stock costed in it move with the rate. Set it?"
     )
 
 
@@ -101,5 +101,11 @@ def _check_change(current: Decimal | None, rate: FxRate, currency: str, base: st
     # inverse is an endless fraction.
     old = Context(prec=12).create_decimal(current if rate.base == base else 1 / current).normalize()
     raise RateFarOff(
-        base=rate.base, quote=rate.quote, rate=rate.rate, old=old, change=rate.rate / old - 1, seen=rate_seen(current)
+        base=rate.base,
+        quote=rate.quote,
+        currency=currency,
+        rate=rate.rate,
+        old=old,
+        change=rate.rate / old - 1,
+        seen=rate_seen(current),
     )

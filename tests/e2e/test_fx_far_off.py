@@ -33,6 +33,9 @@ SAID = {
         "up": "+150%",
         "down": "-90%",
         "tenth": "10.5",
+        "inverse": "⚠️ 1 RUB = 0.01 GBP is a change of +300% from the current rate, 1 RUB = 0.0025 GBP. "
+        "Every price in RUB and the stock costed in it move with the rate. Set it?",
+        "inverse_confirm": "✅ Set 1 RUB = 0.01 GBP",
     },
     "ru": {
         "set": "✅ Курс задан: 1 GBP = {rate} RUB.",
@@ -49,16 +52,18 @@ SAID = {
         "up": "+150\xa0%",
         "down": "-90\xa0%",
         "tenth": "10,5",
+        "inverse": "⚠️ 1 RUB = 0,01 GBP — это изменение на +300\xa0% к текущему курсу 1 RUB = 0,0025 GBP. "
+        "Все цены в RUB и запасы с себестоимостью в этой валюте пересчитываются по курсу. Задать его?",
+        "inverse_confirm": "✅ Задать 1 RUB = 0,01 GBP",
     },
 }
 
 
 async def _rates(shop: RunningBot) -> list[str]:
-    """The RUB rates kept, oldest first."""
+    """The rates kept of the pound and the rouble (either way round), oldest first."""
+    pair = m.FxRateRow.base.in_(["GBP", "RUB"]) & m.FxRateRow.quote.in_(["GBP", "RUB"])
     async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.FxRateRow.rate).where(m.FxRateRow.quote == "RUB").order_by(m.FxRateRow.id)
-        )
+        rows = await session.execute(select(m.FxRateRow.rate).where(pair).order_by(m.FxRateRow.id))
         return [str(rate) for (rate,) in rows]
 
 
@@ -107,3 +112,9 @@ async def test_a_rate_far_off_the_current_one_is_asked_about_and_changes_nothing
         assert (await manager.send("/fx GBP 2")).last.text == said["own"]
         assert (await manager.send("/fx GBP GBP 2")).last.text == said["own"]
         assert await _rates(shop) == [*kept, "250", "400"]
+
+        # Typed the other way round (1 RUB = 0.01 GBP, i.e. 100 RUB a pound): compared, and said, that way.
+        inverse = (await manager.send("/fx RUB GBP 0.01")).last
+        assert inverse.text == said["inverse"], inverse.text
+        await manager.press(inverse, said["inverse_confirm"])
+        assert await _rates(shop) == [*kept, "250", "400", "0.01"]
