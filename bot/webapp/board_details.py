@@ -25,7 +25,7 @@ from domain.usecases.return_handling import open_returns
 from domain.usecases.staff import require
 from domain.usecases.staff_order import order_for_staff
 from handlers.views.dates import format_day
-from handlers.views.labels import actor_name, history_reason, label
+from handlers.views.labels import actor_name, history_reason, label, order_payment
 from handlers.views.rendering import Renderer, format_number
 from storage.ops import unsent_messages
 
@@ -81,6 +81,7 @@ async def get_order(request: web.Request) -> web.Response:
         {
             **_order_row(runtime, order),
             "customer": view.customer.display_name if view.customer else None,
+            "payment": order_payment(order),  # as /order says it: "paid at web shop (WEB-1001)", not a card
             "lines": [
                 {"sku": x.sku, "name": x.name, "quantity": x.quantity, "total": money(x.total)} for x in order.lines
             ],

@@ -74,6 +74,9 @@ async def test_an_order_paid_at_the_channel_is_said_paid_there_wherever_staff_re
     admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
     shown = (await admin.send(f"/order {code}")).last.text
     assert PAID_AT[language] in shown and TELEGRAM_CARD[language] not in shown
+    async with miniapp(shop) as app:  # the dashboard's order, as /order says it
+        answer = await app.get(f"/app/api/dashboard/orders/{code}", headers=tma(shop, ADMIN, language=language))
+        assert answer.status == 200 and (await answer.json())["payment"] == PAID_AT[language]
 
     # Money owed back on it is refunded where it was paid: nothing points at a Telegram charge.
     refund = (await admin.send(f"/refund {code} 1.00 scuffed box")).last.text

@@ -218,6 +218,7 @@ async def test_dashboard_tiles_open_their_detail_views_and_back_returns_to_the_l
         await row.locator("a").first.click()
         await expect(page.locator(f'#detail h2[data-order="{code}"]')).to_be_visible()
         await expect(page.locator('#detail .timeline li[data-status="allocated"]')).to_have_count(1)
+        await expect(page.locator('#detail [data-part="payment"]')).to_have_text("Payment: cash on delivery")
         await page.locator("#detail").get_by_role("link", name="23843").click()
         await expect(page.locator('#detail h2[data-sku="23843"]')).to_be_visible()
         await expect(page.locator('#detail [data-warehouse="LON"] table')).to_be_visible()
