@@ -46,6 +46,25 @@ def _distance(warehouse: Warehouse, point: tuple[float, float] | None) -> float:
 WAITS_FOR_STOCK = "every line waits for stock: allocated when it arrives"
 
 
+def restated(routing: list[str], shipping: dict[str, int], waiting: int) -> list[str]:
+    """An order's routing once stock set aside later (a waiting part filled) changed where it ships
+    from: ``shipping`` the units each warehouse (by code) holds for it now, ``waiting`` the units still
+    waiting. Its warehouses first (those it was routed to in their order, then the others by code),
+    then what is true now: "MAN can ship every line", "MAN ships 5" and "2 still wait for stock",
+    or "split: LON ships 2, MAN ships 5"; the reasons it was placed with no longer hold."""
+    codes = [c for c in routing if c in shipping] + sorted(c for c in shipping if c not in routing)
+    parts = ", ".join(f"{code} ships {shipping[code]}" for code in sorted(shipping))
+    if len(shipping) > 1:
+        reasons = [f"split: {parts}"]
+    elif shipping and not waiting:
+        reasons = [f"{codes[0]} can ship every line"]
+    else:
+        reasons = [parts] if shipping else [WAITS_FOR_STOCK]
+    if shipping and waiting:
+        reasons.append(f"{waiting} still wait for stock")
+    return [*dict.fromkeys(codes), *reasons]
+
+
 def route(
     lines: dict[int, int],
     available: dict[tuple[int, int], int],

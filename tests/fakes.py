@@ -634,6 +634,9 @@ class FakeOrders(_Repo):
             stored.delivery = replace(stored.delivery, carrier=order.delivery.carrier if order.delivery else "")
         stored.history.append(entry)
 
+    async def set_routing(self, order_id: int, routing: list[str]) -> None:
+        next(o for o in self.st.orders.values() if o.id == order_id).routing = list(routing)
+
     async def set_reference(self, order: Order, entry: HistoryEntry) -> None:
         stored = self.st.orders[order.code]
         stored.reference = order.reference

@@ -52,6 +52,11 @@ class OrderRepository(Protocol):
         ...
 
     async def set_flags(self, order_id: int, flags: frozenset[str]) -> None: ...
+
+    async def set_routing(self, order_id: int, routing: list[str]) -> None:
+        """Where the order ships from and why, restated after it was placed (a waiting part filled)."""
+        ...
+
     async def taken_off_for(self, customer_id: int) -> dict[int, int]:
         """Order id → what it no longer earns, for the customer's orders that have any: the refunds owed on
         it (not those of what was paid over an edited-down total) and, of a cash order, the parts its

@@ -11,6 +11,7 @@ from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus
 from domain.payments import Payment, amount_due
 from domain.ports import Clock, UnitOfWork
+from domain.routing import restated
 from domain.shop_days import shop_day
 from domain.shortages import SHORT_FLAG
 from domain.stock import Reservation, ReservationKind
@@ -104,6 +105,9 @@ async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units:
     still = [b for b in await uow.backorders.for_order(backorder.order_id) if b.status is BackorderStatus.WAITING]
     if not still:
         await uow.orders.set_flags(order.id or 0, order.flags - {BACKORDER_FLAG})
+    await _restate_routing(uow, order, sum(b.quantity for b in still))
+    # "On its way" only while a sent purchase order brings the product; else it waits for stock.
+    coming = bool(still) and bool(await uow.purchasing.on_order([backorder.product_id]))
     line = next((x for x in order.lines if x.product_id == backorder.product_id), None)
     customer = await uow.customers.get(order.customer_id)
     params = {
@@ -112,10 +116,24 @@ async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units:
         "quantity": got,
         "left": backorder.quantity - got,
         "complete": not still,
+        "coming": coming,
     }
     if (told := for_customer(customer, "backorder_filled", params)) is not None:
         await uow.outbox.add(told, now)
     return got
+
+
+async def _restate_routing(uow: UnitOfWork, order: Order, waiting: int) -> None:
+    """The order's routing as the fill left it: the reasons it was placed with ("MAN can ship every
+    line") no longer say where it ships from once stock set aside elsewhere joins it."""
+    codes = {w.id: w.code for w in await uow.warehouses.all()}
+    shipping: dict[str, int] = {}
+    for reservation in await uow.stock.order_reservations(order.id or 0):
+        code = codes.get(reservation.warehouse_id, str(reservation.warehouse_id))
+        shipping[code] = shipping.get(code, 0) + reservation.quantity
+    routing = restated(order.routing, shipping, waiting)
+    if routing != order.routing:
+        await uow.orders.set_routing(order.id or 0, routing)
 
 
 async def held_back(uow: UnitOfWork, order: Order) -> dict[int, int]:

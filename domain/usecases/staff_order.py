@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from domain.catalog import Product
 from domain.credit_notes import CreditNote, note_of
@@ -88,9 +88,15 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
         if order is None or order.id is None:
             raise NotFound()
         warehouses = {w.id: w.code for w in await uow.warehouses.all()}
+        # One row a SKU and warehouse: a part filled later from the same warehouse is summed with the rest.
         allocations: dict[str, list[Reservation]] = defaultdict(list)
         for reservation in await uow.stock.order_reservations(order.id):
-            allocations[warehouses.get(reservation.warehouse_id, "?")].append(reservation)
+            rows = allocations[warehouses.get(reservation.warehouse_id, "?")]
+            same = next((i for i, r in enumerate(rows) if r.product_id == reservation.product_id), None)
+            if same is None:
+                rows.append(reservation)
+            else:
+                rows[same] = replace(rows[same], quantity=rows[same].quantity + reservation.quantity)
         products = {p.id or 0: p for p in await uow.products.get_many([line.product_id for line in order.lines])}
         payments = await uow.payments.for_order(order.id)
         return StaffOrderView(

@@ -292,6 +292,10 @@ _PLACE = re.compile(r"(?P<code>\S+) (?P<km>\d+) km")
 _ONE = re.compile(r"(?P<code>\S+) can ship every line")
 _SEVERAL = re.compile(r"no single warehouse has every line; (?P<n>\d+) warehouses needed")
 _AMONG = re.compile(r"chosen among (?P<n>\d+) possible (?P<what>warehouses|combinations)")
+# Restated after a waiting part was filled (``domain.routing.restated``).
+_SPLIT = re.compile(r"(?P<split>split: )?(?P<parts>.+)")
+_SHIPS = re.compile(r"(?P<code>\S+) ships (?P<n>\d+)")
+_STILL = re.compile(r"(?P<n>\d+) still wait for stock")
 
 
 def routing_reason(reason: str) -> str:
@@ -313,6 +317,13 @@ def routing_reason(reason: str) -> str:
         else:
             text = ngettext("chosen among %(n)s possible combination", "chosen among %(n)s possible combinations", n)
         return text % {"n": n}
+    if found := _STILL.fullmatch(reason):
+        n = int(found["n"])
+        return ngettext("%(n)s still waits for stock", "%(n)s still wait for stock", n) % {"n": n}
+    if (found := _SPLIT.fullmatch(reason)) and all(_SHIPS.fullmatch(p) for p in found["parts"].split(", ")):
+        shipping = [_SHIPS.fullmatch(part) for part in found["parts"].split(", ")]
+        parts = ", ".join(_("%(code)s ships %(n)s") % {"code": p["code"], "n": p["n"]} for p in shipping if p)
+        return _("split: %(parts)s") % {"parts": parts} if found["split"] else parts
     if (found := _NEAREST.fullmatch(reason)) and all(_PLACE.fullmatch(p) for p in found["places"].split(", ")):
         places = [_PLACE.fullmatch(place) for place in found["places"].split(", ")]
         shown = ", ".join(

@@ -304,6 +304,14 @@ class SqlOrders:
             .execution_options(synchronize_session=False)
         )
 
+    async def set_routing(self, order_id: int, routing: list[str]) -> None:
+        await self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(routing=json.dumps(routing, ensure_ascii=False))
+            .execution_options(synchronize_session=False)
+        )
+
     async def get_by_id(self, order_id: int) -> Order | None:
         return await self._first(_ORDER_BY_ID, id=order_id)
 

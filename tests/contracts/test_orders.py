@@ -338,3 +338,16 @@ async def test_an_issued_invoice_reads_back_as_kept_whatever_its_order_becomes(u
     assert kept == issued and none is None
     assert (kept.total, kept.tax, kept.buyer_tax_number) == (Money(1250, "EUR"), Money(208, "EUR"), "")
     assert kept.printed(order, "ru").lines[0].name == "Кружка"
+
+
+async def test_a_restated_routing_reads_back_and_changes_nothing_else_of_the_order(uow: UnitOfWork) -> None:
+    order = await placed(uow, routing=["MAN", "MAN can ship every line"])
+    assert order.id is not None
+    async with uow:
+        await uow.orders.set_routing(order.id, ["MAN", "LON", "split: LON ships 2, MAN ships 5"])
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_id(order.id)
+    assert loaded is not None and loaded.routing == ["MAN", "LON", "split: LON ships 2, MAN ships 5"]
+    unchanged = replace(loaded, routing=order.routing, lines=[replace(line, id=None) for line in loaded.lines])
+    assert unchanged == replace(order, shipping=Money(0, "EUR"))

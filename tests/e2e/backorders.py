@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.harness import RunningBot
+from domain.money import Money
+from domain.purchasing import PoLine, PoStatus, PurchaseOrder
 from sandbox import SandboxUser
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
 
@@ -31,3 +35,26 @@ async def beyond_stock(shop: RunningBot, customer: SandboxUser, waiting: int) ->
     available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
     await add_to_cart(customer, "85123A", available + waiting)
     return order_code(await place_cod_order(customer, pickup=True))
+
+
+async def approved_po(shop: RunningBot, sku: str, quantity: int, expected: date) -> int:
+    """A purchase order sent (approved) to the supplier for LON, bringing ``quantity`` of ``sku`` by ``expected``."""
+    uow = shop.runtime.uow()
+    async with uow:
+        product = await uow.products.get_by_sku(sku)
+        warehouse = await uow.warehouses.get_by_code("LON")
+        supplier = (await uow.purchasing.suppliers())[0]
+        assert product and product.id and warehouse and warehouse.id and supplier.id
+        po = PurchaseOrder(
+            supplier.id,
+            warehouse.id,
+            "GBP",
+            PoStatus.APPROVED,
+            [PoLine(product.id, sku, quantity, Money(100, "GBP"))],
+            shop.runtime.clock.now(),
+            expected,
+        )
+        await uow.purchasing.add(po, "test")
+        await uow.commit()
+    assert po.id is not None
+    return po.id

@@ -12,12 +12,11 @@ from sqlalchemy import func, select
 from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
-from domain.purchasing import PoLine, PoStatus, PurchaseOrder
 from domain.usecases.backorder_fill import fill_due_backorders
 from domain.usecases.stock import stock_drift
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.backorders import CANCELLING, beyond_stock
+from tests.e2e.backorders import CANCELLING, approved_po, beyond_stock
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar, stock
 from tests.fakes import FakeClock
@@ -52,28 +51,6 @@ WORDS = {
 }
 
 
-async def _approved_po(shop: RunningBot, sku: str, quantity: int, expected: date) -> int:
-    uow = shop.runtime.uow()
-    async with uow:
-        product = await uow.products.get_by_sku(sku)
-        warehouse = await uow.warehouses.get_by_code("LON")
-        supplier = (await uow.purchasing.suppliers())[0]
-        assert product and product.id and warehouse and warehouse.id and supplier.id
-        po = PurchaseOrder(
-            supplier.id,
-            warehouse.id,
-            "GBP",
-            PoStatus.APPROVED,
-            [PoLine(product.id, sku, quantity, Money(100, "GBP"))],
-            shop.runtime.clock.now(),
-            expected,
-        )
-        await uow.purchasing.add(po, "test")
-        await uow.commit()
-    assert po.id is not None
-    return po.id
-
-
 async def _counters_match_rows(shop: RunningBot) -> None:
     assert await stock_drift(shop.runtime.uow()) == []
 
@@ -85,7 +62,7 @@ async def test_an_order_beyond_stock_waits_with_its_date_and_a_receipt_fills_it(
     words = WORDS[language]
     manager = await hire(shop, 90, "Mia", "manager")
     assert words["on"] in (await manager.send("/backorder 85123A on 10")).last.text
-    await _approved_po(shop, "85123A", 24, date(2026, 12, 2))
+    await approved_po(shop, "85123A", 24, date(2026, 12, 2))
     available = sum(on_hand - reserved for code, on_hand, reserved in await stock(shop, "85123A"))
     alice = SandboxUser(shop.server, 91, "Alice", language_code=language)
     await add_to_cart(alice, "85123A", available + 2)
@@ -125,7 +102,7 @@ async def test_a_preorder_arriving_early_is_held_until_its_release_day_then_allo
     manager = await hire(shop, 92, "Max", "manager")
     terms = (await manager.send("/backorder MOON-1 preorder 2026-12-20")).last.text  # the manager reads English
     assert "Preorder: released on 20 Dec 2026." in terms and "0 units are waiting now." in terms
-    number = await _approved_po(shop, "MOON-1", 10, date(2026, 12, 1))
+    number = await approved_po(shop, "MOON-1", 10, date(2026, 12, 1))
     bob = SandboxUser(shop.server, 93, "Bob", language_code=language)
     card = await bob.send("/start p_MOON-1")
     assert words["preorder"] in card.last.text

@@ -80,3 +80,12 @@ def test_shortages_and_handovers_in_an_order_s_history_and_stock_movements_read_
         assert history_reason("short: 85123A", "UTC") == "нехватка при упаковке: 85123A"
         assert history_reason("handed over", "UTC") == "выдан покупателю"
         assert movement_reason("short pick AB12CD34") == "недостача при сборке AB12CD34"
+
+
+def test_a_routing_restated_after_a_fill_reads_in_the_reader_s_language(i18n: I18n) -> None:
+    with i18n.use_locale("ru"):
+        assert routing_reason("split: LON ships 2, MAN ships 5") == "разделён: LON отгружает 2, MAN отгружает 5"
+        assert routing_reason("MAN ships 5") == "MAN отгружает 5"
+        assert routing_reason("1 still wait for stock") == "ещё 1 ждёт поставки"
+        assert routing_reason("2 still wait for stock") == "ещё 2 ждут поставки"
+        assert routing_reason("split: a note, not a warehouse") == "split: a note, not a warehouse"

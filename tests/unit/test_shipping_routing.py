@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.money import Money
-from domain.routing import RoutingImpossible, route
+from domain.routing import WAITS_FOR_STOCK, RoutingImpossible, restated, route
 from domain.shipping import CarrierRate, Zone, add_business_days, dispatch_date, haversine_km, quotes, zone_for
 from domain.warehouse import Warehouse
 
@@ -133,3 +133,12 @@ def test_a_pickup_order_s_reason_speaks_of_the_pickup_point_not_a_delivery_addre
     assert not any("delivery point" in r for r in to_pickup.reasons)
     delivered = route({10: 1}, available, [LONDON, MANCHESTER], NEAR_MANCHESTER)
     assert any(r.startswith("nearest to the delivery point: MAN") for r in delivered.reasons), delivered.reasons
+
+
+def test_a_routing_restated_after_a_fill_says_where_the_order_ships_from_now() -> None:
+    placed = ["MAN", "MAN can ship every line", "nearest to the delivery point: MAN 260 km"]
+    assert restated(placed, {"MAN": 5}, 2) == ["MAN", "MAN ships 5", "2 still wait for stock"]
+    assert restated(placed, {"MAN": 5, "LON": 2}, 0) == ["MAN", "LON", "split: LON ships 2, MAN ships 5"]
+    assert restated(placed, {"MAN": 7}, 0) == ["MAN", "MAN can ship every line"]
+    assert restated([WAITS_FOR_STOCK], {"LON": 3}, 0) == ["LON", "LON can ship every line"]
+    assert restated([WAITS_FOR_STOCK], {}, 3) == [WAITS_FOR_STOCK]
