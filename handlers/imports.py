@@ -26,6 +26,7 @@ from domain.usecases.staff import require, staff_member
 from handlers.category_moves import moves_note
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.picking import Picking
 from handlers.views.dates import format_day
 from handlers.views.labels import label
 from handlers.views.rendering import fill, fill_text, format_number
@@ -115,7 +116,9 @@ async def _staff_in_private(message: Message, uow: UnitOfWork) -> bool:
     )
 
 
-@router.message(StateFilter(None), F.document, _staff_in_private)
+# A finished pick round asks nothing (``handlers.fallback`` answers there as outside any step): a file sent then is
+# one outside any step too, not the customers' «press 💬 Contact us».
+@router.message(StateFilter(None, Picking.finished), F.document, _staff_in_private)
 async def uncaptioned_file(message: Message) -> None:
     """A file staff send without /import: the customers' «press 💬 Contact us» is not for them, and a
     staff message never reaches support; what imports it is the caption."""

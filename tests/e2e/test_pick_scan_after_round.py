@@ -78,3 +78,24 @@ async def test_a_sticker_after_the_round_ended_is_not_told_to_answer_a_question(
     await picker.send("22197")
     said = (await picker.send_sticker()).last.text
     assert said == words["sticker"], said
+
+
+UNCAPTIONED = {
+    "en": "This file was not imported: send it again with the caption /import KIND",
+    "ru": "Файл не загружен: отправьте его снова с подписью /import ВИД",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_file_sent_without_a_caption_after_a_round_is_answered_as_staff_not_told_to_contact_the_shop(
+    shop: RunningBot, language: str
+) -> None:
+    """The finished round asks nothing, so a file then is a staff member's file outside any step: how to import it,
+    never the customers' «press 💬 Contact us» (the state the round left kept it from the staff's answer)."""
+    words = WORDS[language]
+    await order(shop, 160 + len(language), {"22197": 1})
+    manager = await hire(shop, 100 + len(language), "Mo", "manager", "LON", language=language)
+    await manager.press((await manager.send("/pick LON")).last, words["single"])
+    assert re.search(words["done"], (await manager.send("22197")).last.text)
+    reply = (await manager.send_document(b"sku,warehouse,bin,quantity\n85123A,LON,,3\n", "counts.csv")).last.text
+    assert reply.startswith(UNCAPTIONED[language]), reply
