@@ -82,15 +82,22 @@ def warn_unindexed() -> None:
 
 
 def create(connection: Connection) -> None:
-    """The table, filled from every product, and the triggers that keep it (0072's statements)."""
+    """The table, filled from every product, and the triggers that keep it (0072's statements). The
+    caller holds the write lock and has just seen the table missing; IF NOT EXISTS is a second guard
+    (SQLite stores the statements without it, so the schema is 0072's)."""
     # case_sensitive 0 folds what the app's lower() did not (a row written by another tool).
-    connection.execute(text(f"CREATE VIRTUAL TABLE {TABLE} USING fts5(names, tokenize = 'trigram case_sensitive 0')"))
+    connection.execute(
+        text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(names, tokenize = 'trigram case_sensitive 0')")
+    )
     connection.execute(text(f"INSERT INTO {TABLE} (rowid, names) SELECT p.id, {_NAMES} FROM products p"))
     for name, definition in TRIGGERS.items():
-        connection.execute(text(f"CREATE TRIGGER {name} {definition}"))
+        connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {definition}"))
 
 
 def _ensure(connection: Connection) -> None:
+    # Two processes can start at once after a library upgrade: the check, the fill and the triggers are
+    # one transaction that began IMMEDIATE (``storage.db``'s begin for any work not read-only), so the
+    # second waits for the first's commit, then finds the table and leaves it (filled once).
     if present(connection):
         return
     if not possible(connection):

@@ -3,9 +3,13 @@ and a library upgraded later gets the trigram table at the next migrate or start
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import re
 import sqlite3
+import sys
+import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -277,3 +281,68 @@ async def test_whether_the_trigram_table_exists_is_asked_once_per_session_factor
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", record)
         assert len(asked) == 1, asked
+
+
+REPOSITORY = str(Path(__file__).resolve().parents[2])  # this worktree's code, not the installed one
+
+# One start-up, as a separate process runs it: the engine the app makes, waiting for the go file so that
+# every process reaches ``upgrade_to_head`` at the same moment.
+_STARTING = textwrap.dedent(
+    """
+    import asyncio, logging, sys, time
+    from pathlib import Path
+    from storage.db import create_engine
+    from storage.migrate import upgrade_to_head
+
+    async def main() -> None:
+        logging.basicConfig(level=logging.INFO)
+        engine = create_engine(f"sqlite+aiosqlite:///{sys.argv[1]}")
+        go = Path(sys.argv[2])
+        deadline = time.monotonic() + 60
+        while not go.exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        await upgrade_to_head(engine)
+        await engine.dispose()
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_two_processes_starting_at_once_after_a_library_upgrade_both_start_and_fill_the_table_once(
+    tmp_path: Path,
+) -> None:
+    path, go = tmp_path / "shop.sqlite3", tmp_path / "go"
+    old = await _migrated(path, old_library=True)
+    await import_products(_uow(old), SystemClock(), PRODUCTS)
+    await old.dispose()
+    environment = {**os.environ, "PYTHONPATH": REPOSITORY}
+    starting = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _STARTING,
+            str(path),
+            str(go),
+            env=environment,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    go.touch()
+    finished = [await process.communicate() for process in starting]
+    assert [process.returncode for process in starting] == [0, 0, 0], [err.decode()[-2000:] for _, err in finished]
+    made = sum("the SQLite trigram table was made" in err.decode() for _, err in finished)
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    fresh = await _migrated(tmp_path / "fresh.sqlite3", old_library=False)
+    try:
+        assert await _tables(engine) == await _tables(fresh) != {}
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT rowid FROM product_search ORDER BY rowid"))).scalars().all()
+            products = (await connection.execute(text("SELECT id FROM products ORDER BY id"))).scalars().all()
+        assert rows == products and len(rows) == len(ROWS)
+        assert made == 1  # one process made and filled it; the others found it made
+    finally:
+        await engine.dispose()
+        await fresh.dispose()
