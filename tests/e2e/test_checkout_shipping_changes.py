@@ -202,3 +202,29 @@ async def test_a_location_sent_at_the_address_step_is_kept_and_the_address_asked
     assert (order.latitude, order.longitude) == BAKER_STREET
     assert (order.shipping_minor, order.total_minor) == (420, 505)
     assert order.address == "221B Baker Street, London NW1 6XE"
+
+
+@pytest.mark.parametrize(("drawn", "now"), [("en", "ru"), ("ru", "en")])
+async def test_an_option_pressed_after_the_customers_telegram_changed_language_is_taken_when_nothing_else_changed(
+    running: RunningBot, drawn: str, now: str
+) -> None:
+    """The button's words are in the list's language; the quote it shows still holds, so it is taken (no
+    "prices or days have changed"), and the next step speaks the language chosen since."""
+    gwen = SandboxUser(running.server, 667, "Gwen", language_code=drawn)
+    await add_to_cart(gwen, "22355", 1)
+    drawn_list = await to_delivery_options(gwen)
+    # /language restarts a checkout (the old list's buttons are then stale); a Telegram app switched to
+    # another language does not: the chat speaks it from the next update on.
+    gwen.user["language_code"] = now
+
+    pressed = await gwen.press(drawn_list, "DPD")
+    assert pressed.callback_answer is not None and pressed.callback_answer["text"] in ("", None), (
+        pressed.callback_answer
+    )
+    assert not any(WORDS[language]["repriced"] in pressed.text for language in WORDS)
+    assert (
+        pressed.last.text
+        == {"en": "Step 4 of 5. How would you like to pay?", "ru": "Шаг 4 из 5. Как вы хотите оплатить?"}[now]
+    )
+    order = await cash_order(running, gwen, pressed.last)
+    assert (order.carrier, order.shipping_minor, order.total_minor) == ("DPD", 670, 755)
