@@ -10,10 +10,10 @@ from aiogram.utils.i18n import gettext as _
 from domain.fx import FxRate
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.fx import rate_board
-from domain.usecases.rate_changes import RateFarOff, set_rate
+from domain.usecases.rate_changes import RateAlreadySet, RateFarOff, set_rate
 from handlers.callbacks import FxRateCb, rows_of
 from handlers.views.pressed import show_in_place
-from handlers.views.rendering import Renderer, fill, format_change, format_rate
+from handlers.views.rendering import Renderer, fill, fill_text, format_change, format_rate
 
 router = Router(name=__name__)
 
@@ -76,6 +76,13 @@ async def fx_confirmed(
         await show_in_place(query, _("✖️ The {currency} rate is unchanged; see /fx {currency}.").format(currency=quote))
         return
     args = [callback_data.first, callback_data.second, callback_data.rate.replace("_", ".")]
-    rate = await set_rate(uow, clock, staff_id=query.from_user.id, args=args, seen=callback_data.seen)
+    try:
+        rate = await set_rate(uow, clock, staff_id=query.from_user.id, args=args, seen=callback_data.seen)
+    except RateAlreadySet as done:  # a second tap before the first's edit showed: its own change, not "out of date"
+        p = done.params
+        await query.answer(
+            fill_text(_(RateAlreadySet.key), base=p["base"], rate=format_rate(p["rate"]), quote=p["quote"])
+        )
+        return
     await query.answer()
     await show_in_place(query, _rate_set(renderer, rate))

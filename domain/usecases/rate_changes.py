@@ -34,6 +34,13 @@ class RateQuestionOutOfDate(DomainError):
     )
 
 
+class RateAlreadySet(DomainError):
+    """✅ tapped again before the question was edited: the rate moved since it was asked, but to this very
+    rate (the first tap), so nothing is out of date; nothing is set twice."""
+
+    key = N_("Already set: 1 {base} = {rate} {quote}")
+
+
 def rate_seen(rate: Decimal) -> int:
     """A short token of the rate a question was asked against: confirmed, the rate must still be it."""
     return zlib.crc32(format(rate, "f").encode()) & 0x7FFFFFFF
@@ -88,13 +95,15 @@ async def set_rate(uow: UnitOfWork, clock: Clock, *, staff_id: int, args: list[s
 
 def _check_change(current: Decimal | None, rate: FxRate, currency: str, base: str, seen: int | None) -> None:
     """``current``: 1 ``base`` in ``currency`` now (None: its first rate, nothing to compare with)."""
+    against_base = rate.rate if rate.base == base else 1 / rate.rate
     if seen is not None:  # confirmed: only while the rate is still the one it was asked against
+        if current is not None and seen != rate_seen(current) and against_base == current:
+            raise RateAlreadySet(base=rate.base, quote=rate.quote, rate=rate.rate)
         if current is None or seen != rate_seen(current):
             raise RateQuestionOutOfDate(currency=currency)
         return
     if current is None:
         return
-    against_base = rate.rate if rate.base == base else 1 / rate.rate
     if 1 / FAR_OFF <= against_base / current <= FAR_OFF:
         return
     # The current rate the way it was typed (1 RUB = x GBP for "/fx RUB GBP x"), to twelve digits: an

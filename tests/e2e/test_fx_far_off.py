@@ -25,6 +25,7 @@ SAID = {
         "confirm": "✅ Set 1 GBP = {rate} RUB",
         "cancel": "✖️ Cancel",
         "cancelled": "✖️ The RUB rate is unchanged; see /fx RUB.",
+        "already": "Already set: 1 GBP = {rate} RUB",
         "stale": "This question is out of date: the RUB rate changed since. Nothing was changed; see /fx RUB.",
         "own": "GBP is the shop's own currency: 1 GBP is always 1 GBP. Other currencies get a rate against it, "
         "e.g. /fx EUR 1.25.",
@@ -44,6 +45,7 @@ SAID = {
         "confirm": "✅ Задать 1 GBP = {rate} RUB",
         "cancel": "✖️ Отмена",
         "cancelled": "✖️ Курс RUB не изменён; см. /fx RUB.",
+        "already": "Уже задан: 1 GBP = {rate} RUB",
         "stale": "Вопрос устарел: курс RUB с тех пор изменился. Ничего не изменено; см. /fx RUB.",
         "own": "GBP — собственная валюта магазина: 1 GBP всегда равен 1 GBP. Курсы задаются для других валют "
         "к ней, например /fx EUR 1,25.",
@@ -118,3 +120,33 @@ async def test_a_rate_far_off_the_current_one_is_asked_about_and_changes_nothing
         assert inverse.text == said["inverse"], inverse.text
         await manager.press(inverse, said["inverse_confirm"])
         assert await _rates(shop) == [*kept, "250", "400", "0.01"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_second_tap_on_set_before_the_question_is_edited_says_the_rate_is_already_set(
+    tmp_path: Path, clock: FakeClock, language: str
+) -> None:
+    """The rate changed since the question only by the first tap: not "out of date", the rate as set."""
+    said = SAID[language]
+    async with staff_shop(tmp_path, clock) as shop:
+        manager = await hire(shop, 593, "Max", "manager", language=language)
+        await manager.send("/fx RUB 100")
+        asked = (await manager.send("/fx RUB 99999999")).last
+        confirm = said["confirm"].format(rate=said["huge"])
+        [data] = [b["callback_data"] for b in asked.buttons() if b["text"] == confirm]
+        await manager.press_data(asked, data)
+        kept = await _rates(shop)
+        assert kept[-1] == "99999999"
+        entries = await scalar(shop, select(func.count()).select_from(m.JournalEntryRow))
+
+        again = await manager.press_data(asked, data)  # the snapshot still had its buttons: a double tap
+        assert again.callback_answer is not None
+        assert again.callback_answer["text"] == said["already"].format(rate=said["huge"])
+        assert await _rates(shop) == kept
+        assert await scalar(shop, select(func.count()).select_from(m.JournalEntryRow)) == entries
+
+        # Set to something else since: that question is out of date, as before.
+        await manager.send("/fx RUB 99999998")
+        stale = await manager.press_data(asked, data)
+        assert stale.callback_answer is not None and stale.callback_answer["text"] == said["stale"]
+        assert (await _rates(shop))[-1] == "99999998"
