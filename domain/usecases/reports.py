@@ -16,6 +16,7 @@ from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import StockLevel
 from domain.usecases.bookkeeping import UnitCosts, supply_costs
+from domain.usecases.catalog import named_in
 from domain.usecases.fx import shop_rates
 from domain.usecases.sales import period_sales
 from domain.usecases.staff import require
@@ -74,9 +75,12 @@ async def report(
 
 
 async def _most_returned(uow: UnitOfWork, start: datetime, end: datetime, language: str) -> list[ReturnedProduct]:
-    """The products most units came back of in the period, each with its main reason, named in ``language``."""
+    """The products most units came back of in the period, each with its main reason, named in ``language`` as
+    the catalog names them (``named_in``: a size without its own name takes its family's). At most
+    ``TOP_RETURNED`` of them; a family is read only for a variant lacking a name (the catalog cache has it)."""
     ranked = most_returned(await uow.returns.units_between(start, end))
-    products = {p.id: p.in_language(language) for p in await uow.products.get_many([p for p, _, _ in ranked])}
+    found = await uow.products.get_many([p for p, _, _ in ranked])
+    products = {p.id: await named_in(uow, p, language) for p in found}
     return [
         ReturnedProduct(products[p].sku, products[p].display_name, units, reason)
         for p, units, reason in ranked

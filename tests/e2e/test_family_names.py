@@ -13,9 +13,10 @@ from bot.harness import DEMO_DATA, RunningBot
 from domain.usecases.imports.products import import_products
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.conftest import hire
 from tests.e2e.journeys import checkout_to_payment, order_code, pdf_text, place_cod_order, scalar
 from tests.e2e.miniapp import miniapp, tma
-from tests.e2e.returns import delivered
+from tests.e2e.returns import ask_return, delivered
 from tests.e2e.variants import exchange, tshirts
 
 NAME = {"en": "Organic cotton T-shirt", "ru": "Футболка из органического хлопка"}
@@ -119,3 +120,16 @@ async def test_placing_an_order_reads_no_family_from_the_database_while_the_card
         event.remove(engine, "before_cursor_execute", sent)
     assert f"{NAME['ru']} (S / White) × 1" in placed.last.text, placed.last.text
     assert [s for s in statements if "product_groups.code =" in s] == []  # no family read, per line or at all
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_reports_most_returned_names_a_size_without_its_own_translation_as_its_family(
+    shop: RunningBot, language: str
+) -> None:
+    await _russian_sizes(shop)
+    code = await delivered(shop, 988, {"TEE": 1})
+    await ask_return(shop, SandboxUser(shop.server, 988, "C988"), code, "TEE", "Doesn't fit")
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    text = (await manager.send("/report today")).new[0].text
+    most = text[text.index({"en": "Most returned", "ru": "Чаще всего возвращали"}[language]) :]
+    assert f"1. TEE {NAME[language]}" in most, most
