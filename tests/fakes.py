@@ -30,6 +30,7 @@ from domain.fx import FxRate
 from domain.issued_invoices import IssuedInvoice
 from domain.money import Money
 from domain.orders import HistoryEntry, Order, ReturnStatus, reference_key
+from domain.payments import Payment
 from domain.pricing import RETAIL, PriceRule
 from domain.promotion_weeks import CodeSale
 from domain.promotions import Promotion
@@ -872,6 +873,20 @@ def _per_order(notes: list[Note], order_ids: Sequence[int]) -> dict[int, list[No
         if note.order_id in order_ids:
             found.setdefault(note.order_id, []).append(note)
     return found
+
+
+class FakePaymentRows:
+    """Enough of the payments port for a use case that reads an order's payments and adds one (``give_back``,
+    ``give_goodwill``); a test puts it on a ``FakeUnitOfWork`` of its own, as the rest is not called."""
+
+    def __init__(self) -> None:
+        self.rows: list[Payment] = []
+
+    async def for_order(self, order_id: int) -> list[Payment]:
+        return [p for p in self.rows if p.order_id == order_id]
+
+    async def add(self, payment: Payment) -> None:
+        self.rows.append(payment)
 
 
 class FakeUnitOfWork:

@@ -6,6 +6,7 @@ from domain.accounting import Account
 from domain.credit_notes import MAX_REASON
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.issued_invoices import note_tax
 from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import for_customer
@@ -81,7 +82,12 @@ async def give_goodwill(
         await uow.payments.add(Payment(order.id, PaymentKind.GOODWILL, "goodwill", amount, now, credit_note_id=note.id))
         memo = Memo.of(N_("goodwill refund owed, {code}: {why}"), code=order.code, why=why)
         memo = memo.note(N_("credit note {note}"), note=note.label)  # the entry names its document
-        await book_refund(uow, order, amount, now, source=f"order:{order.code}", memo=memo, goods=Account.GOODWILL)
+        # The tax its credit note prints, and no other figure: its share of the invoice's tax (``note_tax``).
+        tax = note_tax(
+            order, await uow.orders.issued_invoice(order.id), await uow.credit_notes.for_order(order.id), note
+        )
+        source = f"order:{order.code}"
+        await book_refund(uow, order, amount, now, source=source, memo=memo, goods=Account.GOODWILL, goods_tax=tax)
         entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, TIMELINE_MARK + why, amount)
         await uow.orders.record_transition(order, entry)
         order.history.append(entry)

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of, tax_credited
+from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of
 from domain.debit_notes import DebitNote
+from domain.issued_invoices import note_tax
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.packing import Package
@@ -428,8 +429,7 @@ def credit_note(
         reason = _("RMA %(rma)s") % {"rma": returned.group(1)}
     w.line(_("Reason: %(reason)s") % {"reason": shorten(reason, 90)})
     w.space()
-    invoiced = docs.invoice.printed(order) if docs.invoice is not None else order  # the tax it was issued with
-    tax = tax_credited(invoiced.total, invoiced.tax, docs.credit_notes or [note], note)
+    tax = note_tax(order, docs.invoice, docs.credit_notes, note)  # as its journal entry booked it
     return _note_amount(w, order, _("Credited: %(amount)s"), note.amount, tax)
 
 

@@ -21,7 +21,7 @@ from domain.usecases.bookkeeping import BooksCurrencyChanged, book, book_refund,
 from domain.usecases.owed_back import confirm_paid_back
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.return_money import give_back
-from tests.fakes import FakeClock, FakeUnitOfWork
+from tests.fakes import FakeClock, FakePaymentRows, FakeUnitOfWork
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
 T1 = datetime(2026, 11, 3, 9, tzinfo=UTC)
@@ -221,28 +221,15 @@ async def test_a_foreign_currency_invoice_credited_in_part_then_paid_leaves_noth
     assert balances[Account.SALES_RETURNS] == 442  # the credit note: 8.85 owed before, 4.43 after
 
 
-class _Payments:
-    """The payments port, enough for ``give_back``: what an order's payments are, and adding one."""
-
-    def __init__(self) -> None:
-        self.rows: list[Payment] = []
-
-    async def for_order(self, order_id: int) -> list[Payment]:
-        return [p for p in self.rows if p.order_id == order_id]
-
-    async def add(self, payment: Payment) -> None:
-        self.rows.append(payment)
-
-
 class _UowWithPayments(FakeUnitOfWork):
-    def __init__(self, payments: _Payments) -> None:
+    def __init__(self, payments: FakePaymentRows) -> None:
         super().__init__()
         self.payments = cast(PaymentRepository, payments)  # the rest of the port is not called
         self.parcels = AsyncMock()  # /paid takes the order's lock: one fake unit of work runs at a time
 
 
 async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leaves_nothing_receivable() -> None:
-    payments = _Payments()
+    payments = FakePaymentRows()
     uow = _UowWithPayments(payments)  # base EUR
     order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.85 EUR receivable
     order.id, order.payment_method = 7, PaymentMethod.INVOICE
@@ -267,7 +254,7 @@ async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leave
 
 
 async def test_a_foreign_currency_invoice_paid_in_parts_leaves_nothing_receivable() -> None:
-    payments = _Payments()
+    payments = FakePaymentRows()
     uow = _UowWithPayments(payments)  # base EUR
     order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.85 EUR receivable
     order.payment_method = PaymentMethod.INVOICE
@@ -286,7 +273,7 @@ class _UowPayingBack(_UowWithPayments):
     """Enough for ``confirm_paid_back``: no returns on the order, no lock, no customer to tell."""
 
     def __init__(self) -> None:
-        super().__init__(_Payments())
+        super().__init__(FakePaymentRows())
         self.returns = AsyncMock(**{"for_order.return_value": []})
         self.parcels = AsyncMock()
         self.outbox = AsyncMock()
