@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from domain.catalog import Product
 from domain.fx import Rates
 from domain.money import Money
 from domain.orders import OrderStatus
@@ -89,13 +90,16 @@ async def _most_returned(uow: UnitOfWork, start: datetime, end: datetime, langua
 
 
 async def _named_in(uow: UnitOfWork, top: list[TopProduct], language: str) -> list[TopProduct]:
-    """``top`` named in ``language`` where its product has a name in it; the rest as sold."""
+    """``top`` named in ``language`` where its product has a name in it, its own or (a size) its family's
+    (``named_in``); the rest as sold."""
     ids = await uow.products.ids_by_sku([product.sku for product in top])
-    translated = {p.sku: p.in_language(language) for p in await uow.products.get_many(list(ids.values()))}
+    translated: dict[str, Product] = {}
+    for found in await uow.products.get_many(list(ids.values())):
+        named = await named_in(uow, found, language)
+        if found.names.get(language) or named.name != found.in_language(language).name:
+            translated[found.sku] = named
     return [
-        replace(product, name=translated[product.sku].display_name)
-        if product.sku in translated and translated[product.sku].names.get(language)
-        else product
+        replace(product, name=translated[product.sku].display_name) if product.sku in translated else product
         for product in top
     ]
 

@@ -123,7 +123,7 @@ async def test_placing_an_order_reads_no_family_from_the_database_while_the_card
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-async def test_the_reports_most_returned_names_a_size_without_its_own_translation_as_its_family(
+async def test_the_reports_top_and_most_returned_products_name_a_size_without_its_own_translation_as_its_family(
     shop: RunningBot, language: str
 ) -> None:
     await _russian_sizes(shop)
@@ -133,3 +133,5 @@ async def test_the_reports_most_returned_names_a_size_without_its_own_translatio
     text = (await manager.send("/report today")).new[0].text
     most = text[text.index({"en": "Most returned", "ru": "Чаще всего возвращали"}[language]) :]
     assert f"1. TEE {NAME[language]}" in most, most
+    top = text[text.index({"en": "Top products", "ru": "Лучшие товары"}[language]) :]
+    assert f"1. TEE {NAME[language]}" in top, top
