@@ -230,7 +230,7 @@ async def test_a_refused_add_far_up_a_long_grid_is_said_where_the_customer_is_lo
         available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, sku))
         await add_to_cart(SandboxUser(shop.server, 502, "Борис"), sku, available)  # the last ones, meanwhile
         await first.locator("button.add").click()
-        await expect(page.locator("#error")).to_contain_text("доступно только 0")
+        await expect(page.locator("#error")).to_contain_text("нет в наличии")  # none left for her
         await expect(page.locator("#error")).to_be_in_viewport()
         await expect(first.locator("button.add")).to_be_in_viewport()  # still where they were
         await page.locator("#error").tap()  # over the page: a tap puts it away
