@@ -46,8 +46,8 @@ async def test_a_question_at_night_is_told_when_a_person_answers_and_the_agent_a
         assert question.text == "Здравствуйте, где мой заказ?"
         assert "🌙 Written outside support hours; the customer was told: Thursday, 26 November, 09:00" in header.text
 
-        await ivan.send("Заказ 1042")  # the conversation is open: more arrives, told nothing again
-        assert ivan.messages()[-1].text == "📨 Отправлено в магазин."
+        await ivan.send("Заказ 1042")  # the conversation is open: more arrives, told only that it was sent
+        assert ivan.messages()[-1].text == "✅ Отправлено. Мы ответим здесь; пишите ещё, когда захотите."
         clock.current = THURSDAY_MORNING
         await forum.send(sofia, "Доброе утро! Заказ уже в пути.", thread_id=topic.thread_id)
         assert ivan.messages()[-1].text == "💬 Sofia\nДоброе утро! Заказ уже в пути."
