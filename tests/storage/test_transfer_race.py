@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import DomainError
 from domain.usecases.inventory import receive
-from domain.usecases.transfers import HeldForOrders, transfer
+from domain.usecases.transfers import OnlySoMany, transfer
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
@@ -61,7 +61,7 @@ async def test_two_transfers_of_the_last_units_at_once_move_them_once_and_refuse
     moved = [r for r in results if isinstance(r, str)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(moved) == 1 and len(refused) == 1, results
-    assert isinstance(refused[0], HeldForOrders) and refused[0].params["free"] == 0
+    assert isinstance(refused[0], OnlySoMany) and refused[0].params["free"] == 0  # none left, none held
     async with sessions() as session:
         rows = await session.execute(
             select(m.WarehouseRow.code, m.StockRow.on_hand).join(
