@@ -10,6 +10,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.ports import UnitOfWork
+from domain.usecases.staff import staff_member
 from handlers.checkout_state import Checkout
 from handlers.context import ShopSettings
 from handlers.picking import Picking
@@ -62,15 +64,20 @@ async def out_of_date(query: CallbackQuery) -> None:
 
 
 @router.message(_private, _not_a_command_or_search)
-async def unexpected(message: Message, state: FSMContext, settings: ShopSettings) -> None:
+async def unexpected(message: Message, state: FSMContext, settings: ShopSettings, uow: UnitOfWork) -> None:
     """Text at a step that wants something else, or a contact, a location, a photo, a
     sticker… sent where nothing asked for one. A photo, file or voice message outside a
-    conversation is what a customer means for the shop (a damaged item): how to send it there."""
+    conversation is what a customer means for the shop (a damaged item): how to send it there;
+    staff's never reaches support, so they are pointed at their commands instead."""
     current = await state.get_state()
     if current == Picking.finished.state:  # a round just ended asks nothing: answered as outside any step
         current = None
     for_the_shop = message.photo or message.document or message.voice
-    if current is None and settings.support_chat_id is not None and for_the_shop:
+    if current is None and message.from_user is not None and await staff_member(uow, message.from_user.id):
+        await message.answer(
+            _("This goes nowhere: staff messages are not passed to support. /help lists what you can do.")
+        )
+    elif current is None and settings.support_chat_id is not None and for_the_shop:
         await message.answer(_("To send this to the shop, press 💬 Contact us first, then send it again."))
     elif current in BUTTON_STEPS:
         await message.answer(_("Please use the buttons above, or /cancel to stop."))

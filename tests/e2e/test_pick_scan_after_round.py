@@ -20,7 +20,7 @@ WORDS = {
         "said": "Round {id} is finished: {code} was not counted. /pick starts the next round.",
         "next": "▶️ Next round",
         "how": "How do you want to pick?",
-        "sticker": "I cannot use this here. Type what you are looking for to search, or /help.",
+        "sticker": "This goes nowhere: staff messages are not passed to support. /help lists what you can do.",
     },
     "ru": {
         "single": "Один заказ",
@@ -28,7 +28,8 @@ WORDS = {
         "said": "Обход {id} завершён: {code} не засчитан. /pick — следующий обход.",
         "next": "▶️ Следующий обход",
         "how": "Как будете собирать?",
-        "sticker": "Здесь мне это ни к чему. Напишите, что ищете, — я найду; или /help.",
+        "sticker": "Это никуда не уходит: сообщения сотрудников не передаются в поддержку."
+        " /help — что вы можете сделать.",
     },
 }
 
