@@ -18,6 +18,17 @@ TELEGRAM_JS = "https://telegram.org/js/telegram-web-app.js"
 ARTIFACTS = Path(os.environ.get("ORDERGRAM_ARTIFACTS", "test-artifacts"))
 DARK = {"bg_color": "#17212b", "text_color": "#f5f5f5", "hint_color": "#708499", "button_color": "#5288c1",
         "button_text_color": "#ffffff", "secondary_bg_color": "#232e3c"}  # fmt: skip
+# The contrast of an element's words with what is drawn under them (WCAG's ratio; 4.5 for body text).
+CONTRAST = """(node) => {
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const linear = (c) => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  const light = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  let under = node;
+  while (under && (rgb(getComputedStyle(under).backgroundColor)[3] === 0)) under = under.parentElement;
+  const a = light(rgb(getComputedStyle(node).color));
+  const b = light(rgb(getComputedStyle(under || document.body).backgroundColor));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
 
 
 def need_browser() -> None:

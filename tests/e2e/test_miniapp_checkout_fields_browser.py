@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page
+from tests.e2e.browser import CONTRAST, DARK, browser_page
 from tests.e2e.checkout_shipping import raise_dpd
 from tests.e2e.journeys import add_to_cart, count
 from tests.e2e.miniapp import init_data, miniapp
@@ -42,17 +42,6 @@ WORDS = {
 }
 THEMES = [("en", None), ("ru", DARK)]
 RAISED = {"en": "Shipping is now ", "ru": "Доставка теперь стоит "}  # a courier rate changed since the page
-# The contrast of an element's words with what is drawn under them (WCAG's ratio; 4.5 for body text).
-CONTRAST = """(node) => {
-  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 4).map(Number);
-  const linear = (c) => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  const light = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
-  let under = node;
-  while (under && (rgb(getComputedStyle(under).backgroundColor)[3] === 0)) under = under.parentElement;
-  const a = light(rgb(getComputedStyle(node).color));
-  const b = light(rgb(getComputedStyle(under || document.body).backgroundColor));
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}"""
 
 
 @asynccontextmanager

@@ -15,22 +15,13 @@ import pytest
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page, need_browser
+from tests.e2e.browser import CONTRAST, DARK, browser_page, need_browser
 from tests.e2e.conftest import staff_shop
 from tests.e2e.journeys import add_to_cart, count
 from tests.e2e.miniapp import init_data, miniapp
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
-# WCAG's contrast ratio of an element's text colour against the background of the box behind it.
-CONTRAST = """(e) => {
-  const rgb = (c) => c.match(/[0-9.]+/g).slice(0, 3).map(Number);
-  const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255;
-    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  let box = e; while (getComputedStyle(box).backgroundColor === "rgba(0, 0, 0, 0)") box = box.parentElement;
-  const [a, b] = [lum(getComputedStyle(e).color), lum(getComputedStyle(box).backgroundColor)].sort((x, y) => y - x);
-  return (a + 0.05) / (b + 0.05);
-}"""
 
 
 @pytest.fixture
