@@ -26,8 +26,9 @@ from import_scale import products_csv, stock_csv, warehouses_csv  # noqa: E402
 
 from bot.runtime import settle_heap  # noqa: E402
 from domain.ports import SystemClock  # noqa: E402
-from domain.usecases.catalog import listed_photo, product_card  # noqa: E402
 from domain.usecases.import_files import import_file  # noqa: E402
+from domain.usecases.product_cards import product_card  # noqa: E402
+from domain.usecases.product_lookup import listed_photo  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402

@@ -21,7 +21,8 @@ from domain.usecases.cart import (
     subscribe_back_in_stock,
     view_cart,
 )
-from domain.usecases.catalog import ProductCard, example_sku
+from domain.usecases.product_cards import ProductCard
+from domain.usecases.product_lookup import example_sku
 from domain.usecases.promotions import cart_discounts
 from handlers.callbacks import CartChange, CartLineName, CartPage, CartView, NotifyMe, StartCheckout, shorten_name
 from handlers.catalog import (

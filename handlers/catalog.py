@@ -27,16 +27,10 @@ from domain.categories import breadcrumbs
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
-from domain.usecases.catalog import (
-    CatalogPage,
-    ProductCard,
-    browse_category,
-    product_card,
-    product_card_by_sku,
-    remember_product_photo,
-    search_products,
-)
+from domain.usecases.catalog import CatalogPage, browse_category, search_products
 from domain.usecases.fx import wanted_currency
+from domain.usecases.product_cards import ProductCard, product_card, product_card_by_sku
+from domain.usecases.product_lookup import remember_product_photo
 from domain.variants import OptionChoice
 from handlers.callbacks import (
     BuyNowCb,

@@ -10,8 +10,8 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.ports import UnitOfWork
 from domain.staff import can
-from domain.usecases.catalog import example_sku
 from domain.usecases.fx import offered_currencies
+from domain.usecases.product_lookup import example_sku
 from domain.usecases.staff import staff_member
 from handlers.menu import HELP_BUTTON, STAFF_COMMANDS
 from handlers.shop import identity_of_shop, shop_context

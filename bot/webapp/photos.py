@@ -27,7 +27,7 @@ from bot.runtime import Runtime
 from bot.webapp.payloads import path_id
 from bot.webapp.security import RUNTIME, WebProblem
 from domain.catalog import LOCAL_PHOTO_PREFIX
-from domain.usecases.catalog import listed_photo
+from domain.usecases.product_lookup import listed_photo
 
 log = logging.getLogger(__name__)
 

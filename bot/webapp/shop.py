@@ -16,7 +16,8 @@ from bot.webapp.shop_orders import add_order_routes
 from domain.catalog import Category
 from domain.shop_days import shop_day
 from domain.text import typed
-from domain.usecases.catalog import ProductCard, browse_category, product_card, search_products
+from domain.usecases.catalog import browse_category, search_products
+from domain.usecases.product_cards import ProductCard, product_card
 from handlers.catalog import customer_currency, reading_language
 from handlers.views.dates import format_day
 from handlers.views.rendering import format_money, price_reason

@@ -10,7 +10,7 @@ from domain.catalog import Product
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.staff import Permission
-from domain.usecases.catalog import staff_product_by_sku
+from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.staff import require
 
 

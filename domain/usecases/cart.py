@@ -16,9 +16,9 @@ from domain.ports import Clock, UnitOfWork
 from domain.pricing import RETAIL, PricedItem, PriceList
 from domain.stock import check_quantity
 from domain.usecases.backorders import hold_and_wait, with_waiting_parts
-from domain.usecases.catalog import find_by_sku, named_in
 from domain.usecases.fx import shop_rates
 from domain.usecases.price_lists import customer_price_list, price_list_for
+from domain.usecases.product_lookup import find_by_sku, named_in
 from domain.usecases.stock import give_back, release_expired_holds_and_find, take_holds
 
 MAX_CART_QUANTITY = 9999

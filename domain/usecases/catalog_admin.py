@@ -36,9 +36,9 @@ from domain.memos import Memo
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.fx import shop_rates
 from domain.usecases.imports.stock import available_by_product, notify_back_in_stock
+from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.revaluation import revaluing
 from domain.usecases.staff import require, staff_names
 from domain.variants import check_words_apart, sibling_translated

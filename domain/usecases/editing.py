@@ -42,13 +42,13 @@ from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_held, tax_step
-from domain.usecases.catalog import line_names_of
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.credit_notes import credit_invoice, debit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
 from domain.usecases.price_lists import price_list_for
+from domain.usecases.product_lookup import line_names_of
 from domain.usecases.promotions import labels, order_discounts
 from domain.usecases.staff import require
 from domain.usecases.stock import release_expired_holds

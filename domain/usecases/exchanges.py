@@ -22,12 +22,12 @@ from domain.shop_days import shop_day
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.callbacks import replacement_placed
-from domain.usecases.catalog import line_names_of
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.fx import shop_rates
 from domain.usecases.invoice_terms import invoice_due_date, number_invoice
 from domain.usecases.orders import apply_transition
 from domain.usecases.price_lists import customer_price_list
+from domain.usecases.product_lookup import line_names_of
 from domain.usecases.return_money import give_back
 
 MAX_REPLACEMENTS = 20  # replacements of replacements followed back, at most

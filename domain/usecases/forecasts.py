@@ -21,8 +21,8 @@ from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classe
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stockout_days import days_out_of
-from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports.stock import history_start
+from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.staff import require
 from domain.weeks import MIN_WEEKS, NotEnoughHistory, pause_start, week_start
 

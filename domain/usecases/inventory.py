@@ -21,9 +21,10 @@ from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
-from domain.usecases.catalog import correction, staff_product_by_sku
+from domain.usecases.catalog import correction
 from domain.usecases.held_stock import BelowOrdersHold, BelowReserved, holders
 from domain.usecases.imports.stock import notify_back_in_stock
+from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.shelf_holds import in_rounds, in_totes
 from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require, staff_names
 from domain.warehouse import BinCode, Warehouse, receiving_bin

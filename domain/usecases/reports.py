@@ -17,8 +17,8 @@ from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import StockLevel
 from domain.usecases.bookkeeping import UnitCosts, supply_costs
-from domain.usecases.catalog import named_in
 from domain.usecases.fx import shop_rates
+from domain.usecases.product_lookup import named_in
 from domain.usecases.sales import period_sales
 from domain.usecases.staff import require
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.ports import UnitOfWork
-from domain.usecases.catalog import EXAMPLE_SKU
+from domain.usecases.product_lookup import EXAMPLE_SKU
 
 EXAMPLE_WAREHOUSE = "WH"  # in the examples of a shop with no warehouse yet
 EXAMPLE_OTHER = "WH2"  # a transfer's target in a shop with one: the same warehouse is refused

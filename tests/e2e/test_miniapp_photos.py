@@ -141,7 +141,7 @@ async def test_a_photo_view_decides_on_the_listed_product_alone_without_building
 ) -> None:
     """A grid asks for a photo per product on every view: its card (variants, stock, rates, the
     price list) was built each time only for its photo."""
-    from domain.usecases import catalog
+    from domain.usecases import product_cards
 
     shown, hidden = await telegram_photo(shop, "85123A"), await telegram_photo(shop, "84077")
     async with shop.runtime.sessions() as session:
@@ -151,7 +151,7 @@ async def test_a_photo_view_decides_on_the_listed_product_alone_without_building
     async def no_card(*_: object, **__: object) -> None:
         raise AssertionError("a photo view built a product card")
 
-    monkeypatch.setattr(catalog, "_card_of", no_card)
+    monkeypatch.setattr(product_cards, "_card_of", no_card)
     async with miniapp(shop) as app:
         served = await app.get(f"/app/photo/{shown}")
         assert served.status == 200 and await served.read() == PICTURE

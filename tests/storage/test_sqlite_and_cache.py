@@ -25,11 +25,11 @@ from domain.errors import NotFound
 from domain.money import Money
 from domain.ports import SystemClock
 from domain.usecases.cart import set_cart_quantity
-from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports.lists import import_warehouses
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
+from domain.usecases.product_cards import product_card_by_sku
 from storage import db as storage_db
 from storage import models as m
 from storage import sqlite_inline, write_turns

@@ -21,10 +21,10 @@ from domain.money import InvalidAmount, Money
 from domain.ports import SystemClock
 from domain.product_file import parse_products
 from domain.usecases.cart import NotForSale, add_to_cart, view_cart
-from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports.lists import import_warehouses
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
+from domain.usecases.product_cards import product_card, product_card_by_sku
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 HEADER = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description"

@@ -24,9 +24,9 @@ from domain.pricing import (
     resolve_price,
 )
 from domain.usecases.cart import MAX_CART_QUANTITY, add_to_cart, change_cart_line, view_cart
-from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer
 from domain.usecases.pricing import import_prices
+from domain.usecases.product_cards import product_card_by_sku
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 EUR = "EUR"

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from domain.catalog import Product
 from domain.money import Money
-from domain.usecases.catalog import ProductCard
+from domain.usecases.product_cards import ProductCard
 from handlers.views.rendering import TEMPLATES_DIR, Renderer, chosen_options
 
 SAMPLE = (

@@ -10,11 +10,12 @@ from domain.money import Money
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.ports import SystemClock
 from domain.usecases.cart import add_to_cart, set_cart_quantity
-from domain.usecases.catalog import browse_category, product_card, product_card_by_sku
+from domain.usecases.catalog import browse_category
 from domain.usecases.customers import ensure_customer, set_language
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
 from domain.usecases.orders import transition_order
+from domain.usecases.product_cards import product_card, product_card_by_sku
 from domain.usecases.stock import stock_drift
 from tests.fakes import FakeClock, FakeUnitOfWork
 

@@ -9,10 +9,10 @@ from domain.errors import DomainError, ImportRejected
 from domain.money import Money
 from domain.ports import SystemClock
 from domain.product_file import parse_products
-from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports.lists import import_warehouses
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
+from domain.usecases.product_cards import product_card, product_card_by_sku
 from domain.variants import OptionChoice, Sibling, check_family_category, option_rows, parse_options
 from tests.fakes import FakeClock, FakeUnitOfWork
 
