@@ -46,7 +46,10 @@ def buyer_may_change_reference(order: Order) -> bool:
 
 def buyer_offered_reference(order: Order) -> bool:
     """Whether the buyer's order screen offers to add or change it: an order that has one, or is
-    on invoice (a business's), before it ships."""
+    on invoice (a business's), before it ships; never another channel's (its reference is that channel's order
+    number, which its callbacks name the order by)."""
+    if order.channel_name is not None:
+        return False
     return bool(order.reference or order.payment_method is PaymentMethod.INVOICE) and buyer_may_change_reference(order)
 
 

@@ -439,6 +439,15 @@ class Order:
         return step.actor.removeprefix("api:") if step is not None and step.actor.startswith("api:") else None
 
     @property
+    def channel_name(self) -> str | None:
+        """The sales channel an API order came from (its key's name, from the placing's actor "api:NAME"), else None:
+        its ``reference`` is then that channel's order number, not the buyer's PO number."""
+        if self.channel is not Channel.API:
+            return None
+        placed = next((h.actor for h in self.history if h.actor.startswith("api:")), None)
+        return placed.removeprefix("api:") if placed is not None else ""
+
+    @property
     def cancellable_by_customer(self) -> bool:
         return self.status in CANCELLABLE_BY_CUSTOMER
 

@@ -89,6 +89,13 @@ async def post_po_number(request: web.Request) -> web.Response:
     return web.json_response(screen | {"said": said.format(code=order.code, reference=order.reference)})
 
 
+def _po_title(order: Order) -> str | None:
+    """What the reference is called when it is not the buyer's PO number: another channel's order number there."""
+    if order.channel_name is None:
+        return None
+    return _("Order number at %(channel)s") % {"channel": shorten(order.channel_name, 64)}
+
+
 async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, Any]:
     order = tracking.order.in_language(reading_language())  # the lines as sold, named in the reader's language
     actions = await actions_of(request, tracking)
@@ -117,6 +124,7 @@ async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, An
         "actions": actions,
         "po_number": order.reference,
         "po_editable": buyer_offered_reference(order),
+        "po_title": _po_title(order),
         "po_limit": MAX_REFERENCE,
         "parcels": [
             {

@@ -28,6 +28,13 @@ class ReferenceCancelled(DomainError):
     key = N_("Order {code} is cancelled: its PO number stays as it was.")
 
 
+class ReferenceOfChannel(DomainError):
+    key = N_(
+        "Order {code} came from {channel}: {reference} is its order number there, not your PO number, so it cannot "
+        "be changed."
+    )
+
+
 async def change_my_order_reference(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, reference: str
 ) -> tuple[Order, str]:
@@ -37,6 +44,8 @@ async def change_my_order_reference(
         order = await _locked(uow, code)
         if order.customer_id != customer_id:
             raise NotFound()  # another customer's order: codes reveal nothing
+        if order.channel_name is not None:  # a button drawn before, or the Mini App's form sent anyway
+            raise ReferenceOfChannel(code=order.code, channel=order.channel_name, reference=order.reference)
         if not buyer_may_change_reference(order):
             raise (
                 ReferenceCancelled(code=order.code)

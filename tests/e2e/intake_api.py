@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.usecases.api_keys import create_api_key
+from handlers.paylinks import invoice_links
+from tests.e2e.conftest import refused_calls, staff_shop
+from tests.fakes import FakeClock
 
 ORDER: dict[str, Any] = {
     "customer": {"name": "Wendy Web", "phone": "+44 7700 900123", "email": "wendy@example.com"},
@@ -15,3 +28,32 @@ ORDER: dict[str, Any] = {
     "shipping": "3.70",
     "reference": "WEB-1001",
 }
+ALICE = {"name": "Alice", "telegram_id": 1001, "email": "alice@example.com"}  # a customer who uses the bot too
+
+
+@asynccontextmanager
+async def card_shop(tmp_path: Path, clock: FakeClock, language: str, **settings: Any) -> AsyncIterator[RunningBot]:
+    """A staffed shop taking card payments, its staff chat in ``language``; every call accepted."""
+    token = "sandbox:provider"
+    async with staff_shop(tmp_path, clock, payment_provider_token=token, default_locale=language, **settings) as bot:
+        yield bot
+        assert refused_calls(bot) == []
+
+
+@asynccontextmanager
+async def web_shop(shop: RunningBot) -> AsyncIterator[TestClient[Any, Any]]:
+    """The intake API as a channel named "web shop" calls it."""
+    runtime = shop.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset({Scope.ORDERS}))
+    links = invoice_links(runtime.bot, runtime.i18n, "sandbox:provider")
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock, links)
+    async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as api:
+        yield api
+
+
+async def place(client: TestClient[Any, Any], key: str, **changes: Any) -> dict[str, Any]:
+    """An order the channel sends (``ORDER`` with ``changes``), placed."""
+    answer = await client.post("/api/v1/orders", json={**ORDER, **changes}, headers={"Idempotency-Key": key})
+    body: dict[str, Any] = await answer.json()
+    assert answer.status == 201, body
+    return body

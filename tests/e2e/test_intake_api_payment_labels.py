@@ -9,16 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.api import make_api_app
 from bot.harness import RunningBot
-from domain.apikeys import Scope
-from domain.usecases.api_keys import create_api_key
-from handlers.paylinks import invoice_links
 from sandbox import SandboxUser
-from tests.e2e.conftest import ADMIN, refused_calls, staff_shop
-from tests.e2e.intake_api import ORDER
+from tests.e2e.conftest import ADMIN
+from tests.e2e.intake_api import card_shop, place, web_shop
 from tests.e2e.journeys import pdf_text
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
@@ -31,20 +27,13 @@ TELEGRAM_CARD = {"en": "card, paid in Telegram", "ru": "картой через 
 @pytest.fixture(params=["en", "ru"])
 async def shop(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
     """A staffed shop taking card payments, its staff chat in the language of the test."""
-    async with staff_shop(
-        tmp_path, clock, payment_provider_token="sandbox:provider", default_locale=request.param
-    ) as bot:
+    async with card_shop(tmp_path, clock, request.param) as bot:
         yield bot
-        assert refused_calls(bot) == []
 
 
 @pytest.fixture
 async def client(shop: RunningBot) -> AsyncIterator[TestClient[Any, Any]]:
-    runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset({Scope.ORDERS}))
-    links = invoice_links(runtime.bot, runtime.i18n, "sandbox:provider")
-    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock, links)
-    async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as api:
+    async with web_shop(shop) as api:
         yield api
 
 
@@ -52,18 +41,11 @@ def _language(shop: RunningBot) -> str:
     return shop.runtime.settings.default_locale
 
 
-async def _place(client: TestClient[Any, Any], key: str, **changes: Any) -> dict[str, Any]:
-    answer = await client.post("/api/v1/orders", json={**ORDER, **changes}, headers={"Idempotency-Key": key})
-    body: dict[str, Any] = await answer.json()
-    assert answer.status == 201, body
-    return body
-
-
 async def test_an_order_paid_at_the_channel_is_said_paid_there_wherever_staff_read_it(
     shop: RunningBot, client: TestClient[Any, Any]
 ) -> None:
     language = _language(shop)
-    placed = await _place(client, "paid-1")
+    placed = await place(client, "paid-1")
     code = placed["code"]
     assert placed["payment"] == "paid"  # the request's own word: not "card", which sent staff to Telegram
     assert (await (await client.get(f"/api/v1/orders/{code}")).json())["payment"] == "paid"
@@ -91,7 +73,7 @@ async def test_an_order_sent_with_a_payment_link_is_a_card_order_in_telegram(
     shop: RunningBot, client: TestClient[Any, Any]
 ) -> None:
     language = _language(shop)
-    placed = await _place(client, "link-1", payment="link", reference="WEB-1002")
+    placed = await place(client, "link-1", payment="link", reference="WEB-1002")
     assert placed["payment"] == "card" and placed["payment_link"]
     admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
     shown = (await admin.send(f"/order {placed['code']}")).last.text
@@ -105,7 +87,7 @@ async def test_a_cancel_through_the_api_is_the_shops_to_the_customer_and_the_key
     alice = SandboxUser(shop.server, 1001, "Alice", language_code=language)
     await alice.send("/start")
     customer = {"name": "Alice", "telegram_id": 1001, "email": "alice@example.com"}
-    code = (await _place(client, "cancel-1", customer=customer))["code"]
+    code = (await place(client, "cancel-1", customer=customer))["code"]
     assert (await client.post(f"/api/v1/orders/{code}/cancel")).status == 200
     await shop.runtime.notifier.drain()
     said = [x.text for x in alice.messages() if x.text.startswith("📦") and code in x.text][-1]
@@ -123,7 +105,7 @@ async def test_the_customer_reads_where_they_paid_on_track_the_receipt_and_the_m
     alice = SandboxUser(shop.server, 1001, "Alice", language_code=language)
     await alice.send("/start")
     customer = {"name": "Alice", "telegram_id": 1001, "email": "alice@example.com"}
-    code = (await _place(client, "track-1", customer=customer))["code"]
+    code = (await place(client, "track-1", customer=customer))["code"]
     await shop.runtime.notifier.drain()  # "your order from web shop is confirmed" first
     screen = (await alice.send(f"/track {code}")).last
     assert PAID_AT[language] in screen.text and TELEGRAM_CARD[language] not in screen.text, screen.text

@@ -50,7 +50,7 @@ export function orderScreens(shop) {
     if (!order.po_number && !order.po_editable) return null;
     const here = current();  // drawn with the order's screen: an answer after it was left redraws nothing
     const shown = el("p", { class: "po" }, order.po_number || "—");
-    if (!order.po_editable) return panel("po", t("po_number"), shown);
+    if (!order.po_editable) return panel("po", order.po_title || t("po_number"), shown);  // a channel's: its name
     const input = el("input", { name: "po_number", maxlength: order.po_limit, value: order.po_number,
       autocomplete: "off", "aria-label": t("po_number") });
     const form = el("form", { class: "po-edit stack", hidden: true },
