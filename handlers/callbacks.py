@@ -1,6 +1,7 @@
-"""Typed callback data: every button's factory, in one place. Ids, numbers and short codes
-only: a packed value is at most 64 bytes (tests/unit/test_callbacks.py proves it at each
-field's largest value, and that prefixes are unique).
+"""Typed callback data: the customer's buttons' factories, and the field types all factories take
+(staff's buttons are in ``handlers/callbacks_staff.py``). Ids, numbers and short codes only: a
+packed value is at most 64 bytes (tests/unit/test_callbacks.py proves it at each field's largest
+value, and that prefixes are unique).
 
 Fields are typed as narrowly as they are read (a count, a choice among codes): data a
 button never carried (a stale build, a modified client) fails to unpack, so no handler
@@ -14,10 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import Field
 
-from domain.campaigns import SegmentKind
-from domain.catalog import ProductStatus
 from domain.orders import DeliveryMethod, PaymentMethod
-from domain.picking import PickMethod
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
 from domain.shortages import ShortChoice
 from handlers.views.markup import callback_button, inline_keyboard
@@ -27,7 +25,6 @@ Number = Annotated[int, Field(ge=0, le=2**31 - 1)]  # an id, a page, a count: wh
 # What the shop itself makes up (order and RMA codes, zones, currency and language codes, an
 # action's name, a checkout's key): ASCII, so a character is a byte; as long as its column allows.
 Code = Annotated[str, Field(max_length=16, pattern=r"^[0-9A-Za-z_-]*$")]
-Currency = Annotated[str, Field(max_length=3, pattern=r"^[0-9A-Za-z]*$")]  # an ISO 4217 code
 Page = Annotated[int, Field(ge=0, le=99)]  # a page of a screen's lines, where a Number would not fit
 
 BUTTON_TEXT_LIMIT = 60  # longer button labels are cut off by Telegram clients anyway
@@ -144,13 +141,6 @@ class OrdersPageCb(CallbackData, prefix="ol"):
     page: Number
 
 
-class QueuePageCb(CallbackData, prefix="qp"):
-    """A page of a warehouse's fulfilment queue (staff ``/queue``)."""
-
-    warehouse_id: Number
-    page: Number
-
-
 class CancelOrderCb(CallbackData, prefix="oc"):
     code: Code
     confirmed: bool
@@ -219,46 +209,6 @@ class PayDifferenceCb(CallbackData, prefix="opd"):
     code: Code
 
 
-class PickStartCb(CallbackData, prefix="ps"):
-    method: PickMethod
-    warehouse: Number = 0  # its id; 0: the picker's own (or the only) warehouse
-    zone: Code = ""
-
-
-class PickWarehouseCb(CallbackData, prefix="pwh"):
-    warehouse: Number
-
-
-class PickResumeCb(CallbackData, prefix="pres"):
-    """Go on with the round the picker has open (asked for another while it was)."""
-
-
-class PickShortCb(CallbackData, prefix="pshort"):
-    line_id: Number
-
-
-class PickSkipCb(CallbackData, prefix="pskip"):
-    """Leave the round's current line for later: asked again at the end."""
-
-    line_id: Number
-
-
-class PackBoxCb(CallbackData, prefix="pb"):
-    code: Code
-    box: Number = 0  # 0: the proposed packages; n: the n-th box offered (a box's code may not fit)
-
-
-class PackBoxPageCb(CallbackData, prefix="pbg"):
-    """Another page of the boxes offered at packing: a shop's 130 sizes passed a message's 100 buttons."""
-
-    code: Code
-    page: Number
-
-
-class PackWeightCb(CallbackData, prefix="pw"):
-    code: Code
-
-
 class DocumentCb(CallbackData, prefix="doc"):
     code: Code
     kind: Code  # label, slip, receipt, or a credit/debit note's: CREDIT_NOTE_KIND or DEBIT_NOTE_KIND and its number
@@ -272,11 +222,6 @@ NOTE_KINDS = (CREDIT_NOTE_KIND, DEBIT_NOTE_KIND)  # the buyer's own documents, a
 class RateCb(CallbackData, prefix="rt"):
     code: Code
     stars: Number
-
-
-class PoCb(CallbackData, prefix="po"):
-    number: Number
-    action: Code  # view, approve, discard, pdf
 
 
 class ReturnStartCb(CallbackData, prefix="rs"):
@@ -316,38 +261,6 @@ class ReturnMethodCb(CallbackData, prefix="rm"):
     method: ReturnMethod | Literal["photos_done"]  # "photos_done" ends the photos step
 
 
-class RmaCb(CallbackData, prefix="rma"):
-    rma: Code
-    action: Code  # approve, reject, received, restock, writeoff, resolve, refund_instead, refund_paid
-    line_id: Number = 0
-
-
-class SendReceiptCb(CallbackData, prefix="srcp"):
-    """Staff send an order's receipt (PDF) to its customer's chat."""
-
-    code: Code
-
-
-class OwedBackCb(CallbackData, prefix="obk"):
-    """An order's refund owed confirmed paid back: ``seen``, the amount the button showed."""
-
-    code: Code
-    seen: Number
-
-
-class PaidAgainCb(CallbackData, prefix="pda"):
-    """Another payment of the same amount on an order confirmed (a /paid repeated): ``minor``, the amount
-    asked about; ``seen``, how many payments the order had when asked (the question is stale otherwise)."""
-
-    code: Code
-    minor: Number
-    seen: Number
-
-
-class OwedBackPageCb(CallbackData, prefix="obp"):
-    page: Number
-
-
 class CategoryList(CallbackData, prefix="cats"):
     pass
 
@@ -370,14 +283,6 @@ class SearchPageCb(CallbackData, prefix="sp"):
     key: Code
 
 
-class StockPageCb(CallbackData, prefix="stp"):
-    """A page of staff's last /stock: the text stays in the conversation's data as a search's
-    does; ``key`` tells a button of an older /stock from the current one."""
-
-    page: Number
-    key: Code
-
-
 class LanguageChoice(CallbackData, prefix="lang"):
     code: Code
 
@@ -388,64 +293,6 @@ class CurrencyChoice(CallbackData, prefix="cur"):
 
 class PolicyChoice(CallbackData, prefix="pol"):
     kind: Literal["returns", "delivery", "privacy"]
-
-
-class ApplyReorder(CallbackData, prefix="rop"):
-    product_id: Number
-    warehouse_id: Number
-    point: Number
-    top: Number  # order-up-to: the maximum level
-
-
-# ------------------------------------------------------------------ /product, /newproduct
-class ProductSheetCb(CallbackData, prefix="psh"):
-    """Show a product's sheet again (also leaves an edit in progress)."""
-
-    product_id: Number
-
-
-class ProductEditCb(CallbackData, prefix="pe"):
-    product_id: Number
-    field: Code  # name, price_EUR, name_ru … (domain.catalog_edits.field_value)
-
-
-class ProductStatusCb(CallbackData, prefix="pst"):
-    product_id: Number
-    status: ProductStatus
-
-
-class ProductCategoryCb(CallbackData, prefix="pcat"):
-    product_id: Number
-    category_id: Number
-
-
-class ProductPhotosCb(CallbackData, prefix="pph"):
-    product_id: Number
-    action: Literal["clear"]
-
-
-class NewProductSkip(CallbackData, prefix="pnx"):
-    """/newproduct: go on without the optional barcode or photo."""
-
-    step: Literal["barcode", "photo"]
-
-
-class ProductOptionsCb(CallbackData, prefix="pop"):
-    """/product: this variant's option values, the parent's option names, or a new variant."""
-
-    product_id: Number
-    action: Literal["values", "names", "add"]
-
-
-class VariantSkip(CallbackData, prefix="pvs"):
-    """➕ Add variant: go on without the optional barcode, or with the parent's price."""
-
-    step: Literal["barcode", "price"]
-
-
-class ProductHistoryCb(CallbackData, prefix="phi"):
-    product_id: Number
-    page: Number
 
 
 # ------------------------------------------------------------------ checkout's steps
@@ -563,30 +410,7 @@ class BuyNowCb(CallbackData, prefix="bn"):
     product_id: Number
 
 
-class CampaignCb(CallbackData, prefix="cpa"):
-    """A step of a campaign for the manager writing it."""
-
-    campaign_id: Number
-    action: Literal["noproduct", "test", "send", "schedule", "cancel", "report", "segments"]
-
-
-class CampaignSegmentCb(CallbackData, prefix="cps"):
-    campaign_id: Number
-    kind: SegmentKind
-
-
 class UnsubscribeCb(CallbackData, prefix="uns"):
     """Under every campaign message: no more campaigns (0: a manager's test)."""
 
     campaign_id: Number
-
-
-class FxRateCb(CallbackData, prefix="fxr"):
-    """A rate far off the current one, confirmed (``set``) or left (``no``): ``rate``, its exact text with
-    "_" for the point; ``seen``, the token of the rate it was asked against (the question is stale otherwise)."""
-
-    first: Currency
-    second: Currency
-    rate: Annotated[str, Field(max_length=25, pattern=r"^[0-9A-Za-z_]*$")]  # 12 digits each side of the point
-    seen: Number
-    action: Literal["set", "no"]

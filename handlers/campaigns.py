@@ -30,7 +30,8 @@ from domain.usecases.campaigns import (
     set_product,
     start_campaign,
 )
-from handlers.callbacks import CampaignCb, CampaignSegmentCb, button, rows_of
+from handlers.callbacks import button, rows_of
+from handlers.callbacks_staff import CampaignCb, CampaignSegmentCb
 from handlers.context import OutboxSender, ShopSettings
 from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer, fill, format_number

@@ -35,7 +35,8 @@ from domain.usecases.dispatch import (
 )
 from domain.usecases.parcels import deliver_parcel, ship_parcel
 from domain.usecases.pickup import hand_over
-from handlers.callbacks import NOTE_KINDS, DocumentCb, PackBoxCb, PackBoxPageCb, PackWeightCb, button
+from handlers.callbacks import NOTE_KINDS, DocumentCb, button
+from handlers.callbacks_staff import PackBoxCb, PackBoxPageCb, PackWeightCb
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.output.documents import packing_slip, parcel_label, shipping_label

@@ -13,7 +13,8 @@ from domain.staff import Permission, can
 from domain.usecases.forecasts import QUANTILES, apply_reorder_point, product_forecast
 from domain.usecases.staff import staff_member
 from domain.weeks import MIN_WEEKS
-from handlers.callbacks import ApplyReorder, button
+from handlers.callbacks import button
+from handlers.callbacks_staff import ApplyReorder
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer, format_number
 

@@ -23,7 +23,8 @@ from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_tax_number, set_vip
 from domain.usecases.staff_order import order_for_staff
 from domain.usecases.support import customer_conversations
-from handlers.callbacks import OwedBackCb, PaidAgainCb, PoEditCb, QueuePageCb, SendReceiptCb
+from handlers.callbacks import PoEditCb
+from handlers.callbacks_staff import OwedBackCb, PaidAgainCb, QueuePageCb, SendReceiptCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.orders import receipt_file

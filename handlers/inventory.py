@@ -25,7 +25,7 @@ from domain.usecases.inventory import (
 )
 from domain.usecases.stock_examples import stock_example
 from domain.usecases.transfers import transfer
-from handlers.callbacks import StockPageCb
+from handlers.callbacks_staff import StockPageCb
 from handlers.catalog import search_key
 from handlers.views.labels import label
 from handlers.views.markup import packed

@@ -13,7 +13,7 @@ from domain.orders import PaymentMethod
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.goodwill import give_goodwill, goodwill_reason
 from domain.usecases.owed_back import OwedBackPage, owed_back_page
-from handlers.callbacks import OwedBackPageCb
+from handlers.callbacks_staff import OwedBackPageCb
 from handlers.views.markup import packed
 from handlers.views.pager import pager
 from handlers.views.pressed import show_in_place

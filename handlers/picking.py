@@ -34,7 +34,7 @@ from domain.usecases.short_picks import (
     report_short,
 )
 from domain.warehouse import Warehouse
-from handlers.callbacks import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
+from handlers.callbacks_staff import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, readings
 from handlers.search import search_typed

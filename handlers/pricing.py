@@ -11,7 +11,8 @@ from domain.fx import FxRate
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.fx import rate_board
 from domain.usecases.rate_changes import RateAlreadySet, RateFarOff, set_rate
-from handlers.callbacks import FxRateCb, rows_of
+from handlers.callbacks import rows_of
+from handlers.callbacks_staff import FxRateCb
 from handlers.views.pressed import show_in_place
 from handlers.views.rendering import Renderer, fill, fill_text, format_change, format_rate
 

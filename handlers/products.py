@@ -38,7 +38,8 @@ from domain.usecases.catalog_admin import (
     set_category,
     set_status,
 )
-from handlers.callbacks import (
+from handlers.callbacks import button, shorten
+from handlers.callbacks_staff import (
     NewProductSkip,
     ProductCategoryCb,
     ProductEditCb,
@@ -47,8 +48,6 @@ from handlers.callbacks import (
     ProductPhotosCb,
     ProductSheetCb,
     ProductStatusCb,
-    button,
-    shorten,
 )
 from handlers.catalog import send_photos
 from handlers.category_moves import moves_note, trail_text

@@ -27,7 +27,7 @@ from domain.usecases.purchasing import (
     set_po_quantity,
 )
 from domain.usecases.supplier_payments import pay_po
-from handlers.callbacks import PoCb
+from handlers.callbacks_staff import PoCb
 from handlers.context import ShopSettings
 from handlers.output.purchase_order import purchase_order_pdf
 from handlers.shop import identity_of_shop

@@ -23,7 +23,7 @@ from domain.usecases.return_handling import (
     resolve_return,
     return_detail,
 )
-from handlers.callbacks import RmaCb
+from handlers.callbacks_staff import RmaCb
 from handlers.context import ShopSettings
 from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in

@@ -23,7 +23,8 @@ from domain.usecases.variant_admin import (
     set_options,
 )
 from domain.variants import NameOptionsFirst
-from handlers.callbacks import ProductOptionsCb, ProductSheetCb, VariantSkip, button, shorten
+from handlers.callbacks import button, shorten
+from handlers.callbacks_staff import ProductOptionsCb, ProductSheetCb, VariantSkip
 from handlers.context import ShopSettings
 from handlers.products import show_sheet
 from handlers.views.pressed import Target, pressed_in

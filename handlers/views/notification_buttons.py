@@ -21,12 +21,12 @@ from handlers.callbacks import (
     ContactCb,
     DocumentCb,
     PayDifferenceCb,
-    PoCb,
     RateCb,
     ShortChoiceCb,
     SupportRateCb,
     UnsubscribeCb,
 )
+from handlers.callbacks_staff import PoCb
 from handlers.menu import main_menu
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from handlers.callbacks import CategoryPageCb, QueuePageCb
+from handlers.callbacks import CategoryPageCb
+from handlers.callbacks_staff import QueuePageCb
 from handlers.views.markup import packed
 from handlers.views.pager import pager, with_page_number
 
