@@ -19,6 +19,7 @@ from domain.shown_total import ShownTotal
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.checkout import (
     CheckoutRequest,
+    EmptyCart,
     payment_methods,
     pickup_points,
     place_order,
@@ -128,7 +129,19 @@ async def post_checkout(request: web.Request) -> web.Response:
         reference=order_reference(po_number),  # too long: refused with the limit, nothing placed
     )
     # Given up by the database (a deadlock's victim): placed again from the start, nothing seen yet.
-    order = await with_fresh_tries(place_order, runtime.uow, runtime.clock, settings.checkout_policy(), checkout)
+    try:
+        order = await with_fresh_tries(place_order, runtime.uow, runtime.clock, settings.checkout_policy(), checkout)
+    except EmptyCart:
+        if checkout.reviewed is None:
+            raise
+        # The page showed goods, gone since: ordered from another tab or the chat (a 409 shows the cart as it is).
+        raise WebProblem(
+            409,
+            _(
+                "Your cart is empty now: an order placed in the chat or in another window took it. "
+                "Your orders are under 📦 My orders."
+            ),
+        ) from None
     placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language
     if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         # Paid in Telegram's own form (WebApp.openInvoice) through the same link staff send.
