@@ -12,18 +12,10 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.inventory import (
-    MAX_RECEIPT,
-    StockLookup,
-    StockView,
-    adjust,
-    low_stock,
-    move,
-    receive,
-    set_reorder_point,
-    stock_view,
-)
+from domain.usecases.inventory import MAX_RECEIPT, adjust, move, receive
+from domain.usecases.low_stock import low_stock, set_reorder_point
 from domain.usecases.stock_examples import stock_example
+from domain.usecases.stock_lookup import StockLookup, StockView, stock_view
 from domain.usecases.transfers import transfer
 from handlers.callbacks_staff import StockPageCb
 from handlers.catalog import search_key

@@ -20,7 +20,7 @@ from domain.purchasing import OnOrder
 from domain.staff import Permission
 from domain.usecases.dashboard import Hourly
 from domain.usecases.dashboard_details import LIST_LIMIT, every_queue, late_and_held, product_stock
-from domain.usecases.inventory import low_stock
+from domain.usecases.low_stock import low_stock
 from domain.usecases.return_handling import open_returns
 from domain.usecases.staff import require
 from domain.usecases.staff_order import order_for_staff

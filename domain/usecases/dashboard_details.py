@@ -10,9 +10,9 @@ from domain.errors import NotFound
 from domain.orders import Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.dashboard import dashboard_member
-from domain.usecases.inventory import StockView, stock_view
 from domain.usecases.jobs import LATE_STATUSES, is_late
 from domain.usecases.order_queue import QueueEntry, fulfilment_queue
+from domain.usecases.stock_lookup import StockView, stock_view
 from domain.warehouse import Warehouse
 
 LIST_LIMIT = 100  # a list behind a tile shows the first ones; the chat's commands page the rest

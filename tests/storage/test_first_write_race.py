@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.usecases.cart import subscribe_back_in_stock
-from domain.usecases.inventory import set_reorder_point
+from domain.usecases.low_stock import set_reorder_point
 from storage import models as m
 from storage.db import session_factory
 from storage.repositories.notifications import SqlSubscriptions
