@@ -219,7 +219,7 @@ def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False, int
     upgrade say) the copy is ``…-manual.sqlite3``, which no pruning removes, and nothing is removed."""
     source = sqlite_path(url)
     if source is None:
-        print(pg_dump_command(url, dest))
+        print(pg_dump_command(url, dest, into_folder=into_folder))
         print(
             "Run this on a machine with the PostgreSQL client tools; give the password in PGPASSWORD or "
             "~/.pgpass (shown as ***). Restore: pg_restore --clean --if-exists --dbname=… FILE.",
@@ -367,13 +367,14 @@ def _copy(source: Path, dest: Path) -> tuple[str, dict[str, int]]:
     return integrity, counts
 
 
-def pg_dump_command(url: str, dest: Path) -> str:
-    """The ``pg_dump`` command that backs up a PostgreSQL ``DATABASE_URL`` (password masked)."""
+def pg_dump_command(url: str, dest: Path, *, into_folder: bool = False) -> str:
+    """The ``pg_dump`` command that backs up a PostgreSQL ``DATABASE_URL`` (password masked). ``into_folder``
+    (``DEST/`` or ``--prune``): a dated dump in that folder, made here or not (the dump may run elsewhere)."""
     parsed = make_url(url)
-    if dest.suffix == "" and not dest.is_dir():
-        dest = dest.with_suffix(".dump")
-    elif dest.is_dir():
+    if dest.is_dir() or into_folder:
         dest = dest / f"{parsed.database or 'ordergram'}-{datetime.now(UTC):%Y%m%d-%H%M%S}.dump"
+    elif dest.suffix == "":
+        dest = dest.with_suffix(".dump")
     options = [f"--file={dest}", "--format=custom"]
     if parsed.host:
         options.append(f"--host={parsed.host}")

@@ -510,6 +510,18 @@ def test_backup_on_postgresql_prints_the_pg_dump_command_with_the_password_maske
     assert "pg_restore" in result.stderr
 
 
+@pytest.mark.parametrize("args", [("/srv/backups/",), ("--prune", "/srv/backups")], ids=["slash", "prune"])
+def test_backup_on_postgresql_into_a_folder_dumps_a_dated_file_inside_it(args: tuple[str, ...], ordergram) -> None:
+    """The nightly unit's ``backup --prune /srv/shop/backups/`` on a PostgreSQL shop: a folder not made here
+    (the dump is taken where the client tools are) is a folder still, not ``/srv/backups.dump`` beside it."""
+    url = "postgresql+asyncpg://shop@db.example/ordergram"
+    result = ordergram("backup", *args, env={"DATABASE_URL": url})
+    assert result.returncode == 0
+    dumped = result.stdout.split("--file=")[1].split()[0]
+    assert dumped.startswith("/srv/backups/ordergram-") and dumped.endswith(".dump")
+    datetime.strptime(dumped.removeprefix("/srv/backups/ordergram-").removesuffix(".dump"), "%Y%m%d-%H%M%S")
+
+
 def test_sample_writes_the_demo_files_with_their_import_order_and_never_overwrites(tmp_path: Path, ordergram) -> None:
     made = ordergram("sample", "samples")
     assert made.returncode == 0 and made.stderr == ""  # no database involved
