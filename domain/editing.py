@@ -319,3 +319,28 @@ def balance_due(order: Order, payments: list[Payment], charged: Money | None = N
     paid = amount_paid(payments, order.currency)
     owed = sum(p.amount.amount for p in payments if p.kind is PaymentKind.REFUND_OWED)
     return Money((charged or order.total).amount - paid.amount + owed, order.currency)
+
+
+class ChannelPaidRise(DomainError):
+    """The customer's edit of an order another channel took payment for, costing more: Telegram cannot take it."""
+
+    key = N_(
+        "Order {code} was paid at {channel}, so the {amount} more this change costs cannot be paid here. Nothing was "
+        "changed: ask us (💬 Contact us) and we will settle it with you."
+    )
+
+
+class ChannelPaidRiseStaff(DomainError):
+    key = N_(
+        "Order {code} was paid at {channel}: this change would leave {amount} to pay, which only {channel} can take. "
+        "Nothing was changed: have {channel} send what is added as a new order, or make a change that costs no more."
+    )
+
+
+def check_channel_paid(order: Order, settlement: Settlement, *, by_customer: bool) -> None:
+    """An order another channel took payment for is settled there: an edit that would leave money to pay is refused,
+    as neither Telegram's invoice nor staff's payment link may take it and nothing here records the channel's."""
+    if order.paid_at is None or not settlement.charge.amount:
+        return
+    refused = ChannelPaidRise if by_customer else ChannelPaidRiseStaff
+    raise refused(code=order.code, channel=order.paid_at, amount=settlement.charge)

@@ -22,6 +22,7 @@ from domain.editing import (
     OrderChanges,
     Settlement,
     changed_lines,
+    check_channel_paid,
     check_editable,
     check_terms,
     diff_orders,
@@ -164,6 +165,7 @@ async def edit_order(
         diff = replace(diff_orders(before, order, names), promo_dropped=dropped, promo_minimum=minimum)
         payments = await uow.payments.for_order(order.id)
         settlement = settle(order, before.total, payments)
+        check_channel_paid(order, settlement, by_customer=by_customer)  # its raise rolls back the holds taken
         entry = HistoryEntry(now, actor, order.status, order.status, diff.summary())
         order.history.append(entry)
         order.version = version + 1
