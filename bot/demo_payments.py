@@ -9,6 +9,23 @@ from collections.abc import Callable
 from sandbox import SandboxUser
 
 
+async def paid_pickup_in_russian(customer: SandboxUser, sku: str, quantity: int) -> str:
+    """A Russian-speaking customer adds a product by SKU, picks up in store and pays by card in Telegram: the code."""
+    await customer.send(f"/add {sku} {quantity}")
+    reply = await customer.send("/checkout")
+    reply = await customer.send("+7 916 123-45-67")
+    reply = await customer.press(reply.last, "Самовывоз")
+    reply = await customer.press(reply.last, reply.last.button_texts()[0])
+    reply = await customer.press(reply.last, "картой")
+    reply = await customer.press(reply.last, "Подтвердить")
+    placed = re.search(r"Заказ (\w{8}) оформлен", "\n".join(m.text for m in reply.messages))
+    assert placed is not None
+    invoice = next(m for m in reply.new if m.kind == "invoice")
+    await customer.pre_checkout(invoice)
+    await customer.pay(invoice)
+    return placed.group(1)
+
+
 def _shown(text: str) -> str:
     return "\n    ".join(text.splitlines())
 

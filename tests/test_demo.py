@@ -243,6 +243,27 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(journal + rf".*\n    │ .*,debit note DN-000001 for order {edited}: ", out)
     by_note = r"👤 Ada: /journal CN-000002\n🤖 bot: 📄 journal-(\w{8})\.csv .*\n    │ entry,.*\n"
     assert re.search(by_note + r"    │ .*goodwill refund owed, \1: .*; credit note CN-000002", out)
+    # A rate far off the current one is asked about first: the slip cancelled is never kept, the real fall is.
+    slip = "👤 Ada: /fx RUB 1005\n🤖 bot: ⚠️ 1 GBP = 1,005 RUB is a change of +900% from the current rate, 1 GBP = "
+    slip += "100.5 RUB. Every price in RUB and the stock costed in it move with the rate. Set it?\n"
+    slip += "    [✅ Set 1 GBP = 1,005 RUB] [✖️ Cancel]\n👤 Ada presses [✖️ Cancel]\n"
+    assert slip + "🤖 bot: ✖️ The RUB rate is unchanged; see /fx RUB.\n👤 Ada: /fx RUB 215\n🤖 bot: ⚠️ 1 GBP = 215" in out
+    assert "👤 Ada presses [✅ Set 1 GBP = 215 RUB]\n🤖 bot: ✅ Rate set: 1 GBP = 215 RUB." in out
+    history = re.search(r"    History of GBP/RUB\n((?:    .+\n)+)", out)
+    assert history is not None
+    assert re.findall(r"1 GBP = ([\d.,]+) RUB · Ada", history.group(1)) == ["215", "100.50"]  # 1,005 never kept
+    # Staff amounts in thousands: "1 000" read whole; a reason starting with a digit leaves the end unclear, refused.
+    unclear = r"👤 Sam: /refund (\w{8}) 1 000 2 days late\n🤖 bot: Where does the amount end in “1 000 2”\? .*"
+    unclear += r"Nothing was recorded\.\n👤 Sam: /refund \1 1 000 ready two days late\n"
+    unclear += (
+        r"🤖 bot: 💸 Goodwill refund of RUB\s1,000\.00 on order \1 for “ready two days late” recorded as owed back"
+    )
+    refund = re.search(unclear + r".*\n🔔 Борис's chat: 💸 В качестве извинения мы возвращаем вам 1.000,00.₽", out)
+    assert refund is not None
+    # One refund recorded, of the whole amount: the books pay back RUB 1,000.00, not 1.00 nor two of them.
+    owed = rf"👤 Ada: /order {refund.group(1)}\n(?:.*\n)*?    .* — 💸 Goodwill refund RUB\s1,000\.00 — Sam"
+    assert re.search(owed + r" \(ready two days late\)\n    \[💸 Refund paid back: RUB\s1,000\.00\]", out)
+    assert len(re.findall(rf"/order {refund.group(1)} — .*— RUB\s", out)) == 1
     # The intake API: a typo in a query is refused naming it; several SKUs' stock in one request.
     typo = r"🌐 web shop: GET /api/v1/stock\?skus=22197 \(.*\) → 422 "
     assert re.search(typo + r"\{'status': 422, 'field': 'skus', 'detail': 'skus: not a parameter of this", out)
@@ -269,6 +290,26 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     fed += r"    \(the warehouse starts picking order \2; .*\)\n"
     fed += r"\$ ordergram apikey callback 'web shop' --remove   → removed, 1 waiting event dropped\n"
     assert re.search(fed, out)
+    # The stock feed says a product's status: one hidden since the web shop's token comes with nothing available.
+    hidden = r"🌐 web shop: GET /api/v1/stock/levels\?limit=100 \(its sync\) → 200 … \('47566', (\d+), 'active'\) …\n"
+    hidden += (
+        r"👤 Ada: /product 47566\n(?:.*\n)*?👤 Ada presses \[hidden\]\n🤖 bot: Party Bunting\n    SKU: 47566 · hidden\n"
+    )
+    hidden += r"(?:    .*\n)*?🌐 web shop: GET /api/v1/stock/levels\?changed_since=… \(its next sync\) → 200 "
+    assert re.search(hidden + r"\[\('47566', 0, 'hidden'\)\]\n", out)
+    # The shop started on last night's backup refuses the token the live database gave, naming the remedy; the
+    # whole read it asks for finds the bunting on sale again (the backup's), and its token is good.
+    assert re.search(
+        r"\$ ordergram backup nightly-backup\.sqlite3   → backup: nightly-backup\.sqlite3 .*integrity ok", out
+    )
+    restored = r"🌐 web shop: GET /api/v1/stock/levels\?changed_since=… \(its kept token\) → 422 "
+    restored += r"\{'field': 'changed_since', 'detail': 'changed_since: this token was given by another database .*"
+    restored += r"read every product again \(\?limit=\) for a new one'\}\n"
+    restored += r"🌐 web shop: GET /api/v1/stock/levels\?limit=100 \(every product again: \d+, .*\) → 200 "
+    restored += r"… \('47566', (\d+), 'active'\) …\n"
+    restored += r"🌐 web shop: GET /api/v1/stock/levels\?changed_since=… \(its next sync\) → 200 \[\]\n"
+    found = re.search(restored, out)
+    assert found is not None and found.group(1) == re.search(hidden, out).group(1)  # type: ignore[union-attr]
     # A connector catching up: its orders in one batch, one refused alone; the batch again places nothing twice.
     batch = r"🌐 marketplace: POST /api/v1/orders/batch \(3 orders\) → 200\n"
     batch += r"    mkt-501: 201 created · (\w{8})\n    mkt-502: 422 refused · lines\.0\.sku: .*\n"
