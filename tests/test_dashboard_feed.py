@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
+
+import pytest
 
 from bot.webapp.events import CHANNEL, ChangeFeed
 from tests.services import redis_or_skip
@@ -74,3 +77,54 @@ async def test_a_refund_owed_or_a_part_given_up_wakes_the_dashboards_net_today()
         async with feed.subscription() as changed:
             feed.committed(frozenset({table}))
             assert changed.is_set(), table
+
+
+class _FlakyPubSub:
+    """Redis away for the first ``failures`` subscriptions, then a subscription that waits for messages."""
+
+    def __init__(self, owner: _FlakyRedis) -> None:
+        self.owner = owner
+
+    async def subscribe(self, channel: str) -> None:
+        self.owner.tries += 1
+        if self.owner.tries <= self.owner.failures:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connect call failed.")
+        self.owner.subscribed.set()
+
+    async def listen(self) -> Any:
+        await asyncio.Event().wait()  # no message: cancelled by the test
+        yield {}
+
+    async def aclose(self) -> None:
+        return None
+
+
+class _FlakyRedis:
+    def __init__(self, failures: int) -> None:
+        self.failures, self.tries, self.subscribed = failures, 0, asyncio.Event()
+
+    def pubsub(self) -> _FlakyPubSub:
+        return _FlakyPubSub(self)
+
+
+async def test_redis_away_is_logged_once_when_the_subscription_goes_and_once_when_it_is_back(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Retried every second, a Redis down for an hour wrote 3,600 warnings: one line when it goes, one when back."""
+    redis = _FlakyRedis(failures=5)
+    feed = ChangeFeed(redis)
+    feed.retry_seconds = 0
+    with caplog.at_level(logging.INFO, logger="bot.webapp.events"):
+        listener = asyncio.create_task(feed.listen())
+        try:
+            await asyncio.wait_for(redis.subscribed.wait(), 30)  # only against a hang
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+    assert redis.tries == 6
+    said = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert said == [
+        ("WARNING", "dashboard: Redis subscription lost (ConnectionError); retrying until Redis answers"),
+        ("INFO", "dashboard: Redis subscription back (failed tries: 5)"),
+    ]

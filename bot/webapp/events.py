@@ -32,6 +32,7 @@ class ChangeFeed:
         self._subscribers: set[asyncio.Event] = set()
         self._publishing = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self.retry_seconds = 1.0
 
     @property
     def subscribers(self) -> int:
@@ -72,10 +73,14 @@ class ChangeFeed:
         """Relay other processes' changes until cancelled (only with Redis)."""
         if self.redis is None:
             return
+        failed = 0  # tries since the subscription was lost: said when it goes and when it is back, not each try
         while True:
             pubsub = self.redis.pubsub()
             try:
                 await pubsub.subscribe(CHANNEL)
+                if failed:
+                    log.info("dashboard: Redis subscription back (failed tries: %d)", failed)
+                    failed = 0
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
@@ -86,8 +91,12 @@ class ChangeFeed:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - Redis restarted: subscribe again
-                log.warning("dashboard: Redis subscription lost (%s); retrying", type(error).__name__)
-                await asyncio.sleep(1)
+                if not failed:
+                    log.warning(
+                        "dashboard: Redis subscription lost (%s); retrying until Redis answers", type(error).__name__
+                    )
+                failed += 1
+                await asyncio.sleep(self.retry_seconds)
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
