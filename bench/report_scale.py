@@ -35,7 +35,7 @@ from sqlalchemy import text  # noqa: E402
 from domain.orders import OrderStatus  # noqa: E402
 from domain.usecases.insight import top_customers  # noqa: E402
 from domain.usecases.jobs import daily_digest  # noqa: E402
-from domain.usecases.purchasing import reorder_scan  # noqa: E402
+from domain.usecases.reorder_scan import reorder_scan  # noqa: E402
 from domain.usecases.reports import report  # noqa: E402
 from domain.usecases.sales import summarise_sales  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402

@@ -10,7 +10,7 @@ from bot.demo_reports import sales_summary
 from bot.demo_shop import STAFF_CHAT, MovableClock, order_code
 from bot.harness import RunningBot
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from handlers.output.barcodes import barcode_png
 from sandbox.driver import SandboxUser
 

@@ -16,8 +16,8 @@ from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.usecases.imports.lists import import_boxes, import_carriers, import_warehouses
 from domain.usecases.imports.products import import_products
+from domain.usecases.imports.purchasing import import_reorder, import_suppliers
 from domain.usecases.imports.stock import import_demand, import_stock
-from domain.usecases.purchasing import import_reorder, import_suppliers
 from sandbox.server import SandboxServer
 from storage.migrate import start_migrated
 

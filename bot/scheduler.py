@@ -36,7 +36,7 @@ from domain.usecases.jobs import (
     resign_scheduler,
     sweep_holds,
 )
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from domain.usecases.sales import summarise_sales
 
 log = logging.getLogger(__name__)

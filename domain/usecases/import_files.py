@@ -10,9 +10,10 @@ from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRICES, REORDER, 
 from domain.ports import Clock, UnitOfWork
 from domain.product_file import PRODUCTS
 from domain.staff import Permission
-from domain.usecases import pricing, purchasing
+from domain.usecases import pricing
 from domain.usecases.imports.lists import import_boxes, import_carriers, import_customers, import_warehouses
 from domain.usecases.imports.products import import_products
+from domain.usecases.imports.purchasing import import_reorder, import_suppliers
 from domain.usecases.imports.report import ImportReport
 from domain.usecases.imports.stock import import_demand, import_stock
 from domain.usecases.inventory import actor_of
@@ -71,9 +72,9 @@ async def import_file(
     elif kind == "boxes":
         report = await import_boxes(uow, text.text)
     elif kind == "suppliers":
-        report = await purchasing.import_suppliers(uow, text.text)
+        report = await import_suppliers(uow, text.text)
     elif kind == "reorder":
-        report = await purchasing.import_reorder(uow, clock, text.text)
+        report = await import_reorder(uow, clock, text.text)
     elif kind == "demand":
         report = await import_demand(uow, clock, text.text)
     elif kind == "customers":

@@ -1,19 +1,16 @@
-"""Purchasing: supplier and reorder terms from CSV, the reorder scan that drafts purchase
-orders, and managers approving, editing, discarding and receiving them."""
+"""Purchase orders: managers viewing, approving, editing, discarding, closing and receiving them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
-from domain.catalog import ProductStatus, normalize_sku
-from domain.csvfiles import Problem, problem
-from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
+from domain.catalog import normalize_sku
+from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
-from domain.imports import ReorderRow, parse_reorder, parse_suppliers
 from domain.memos import Memo
-from domain.notifications import Notification, for_customer
+from domain.notifications import for_customer
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import (
@@ -28,217 +25,17 @@ from domain.purchasing import (
     Supplier,
     SupplyTerms,
     not_open_for_goods,
-    order_quantity,
 )
 from domain.shop_days import shop_day
 from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
-from domain.stock import ReorderLevel, StockLevel
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.imports.report import SKU_MISSING, SUPPLIER_MISSING, WAREHOUSE_MISSING, ImportReport, no_such
 from domain.usecases.imports.stock import notify_back_in_stock
-from domain.usecases.revaluation import Receipt, revaluing
+from domain.usecases.revaluation import Receipt
 from domain.usecases.staff import require
 from domain.warehouse import BinCode, receiving_bin
 
 MAX_PO_QUANTITY = 1_000_000
-
-
-async def import_suppliers(uow: UnitOfWork, text: str) -> ImportReport:
-    suppliers, problems = parse_suppliers(text)
-    if problems:
-        raise ImportRejected(problems)
-    async with uow:
-        known = {s.code: replace(s, id=None) for s in await uow.purchasing.suppliers()}
-        await uow.purchasing.upsert_suppliers(suppliers)
-        await uow.commit()
-    created = sum(1 for s in suppliers if s.code not in known)
-    same = sum(1 for s in suppliers if known.get(s.code) == replace(s, id=None))
-    return ImportReport(created=created, updated=len(suppliers) - created - same, unchanged=same)
-
-
-async def import_reorder(uow: UnitOfWork, clock: Clock, text: str) -> ImportReport:
-    """Reorder point, maximum level and supply terms per product and warehouse."""
-    rows, problems = parse_reorder(text)  # the unknown codes below are named with these: one run names all
-    async with uow:
-        products = await uow.products.ids_by_sku(sorted({r.sku for r in rows}))
-        warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
-        suppliers = {s.code: s.id for s in await uow.purchasing.suppliers()}
-        for r in rows:
-            for known, code, missing in ((products, r.sku, SKU_MISSING), (warehouses, r.warehouse, WAREHOUSE_MISSING)):
-                if code not in known:
-                    problems.append((r.line, no_such(missing, code)))
-            if r.supplier not in suppliers:
-                problems.append((r.line, no_such(SUPPLIER_MISSING, r.supplier)))
-        if problems:
-            raise ImportRejected(sorted(problems))
-        before = {(t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms()}
-        keys = {r.line: (products[r.sku], warehouses[r.warehouse], suppliers[r.supplier]) for r in rows}
-        if problems := _mixed_currencies(rows, keys, before) or await _drafts_in_another_currency(uow, rows, keys):
-            raise ImportRejected(problems)
-        levels = {(r.level.product_id, r.level.warehouse_id): r for r in await uow.inventory.reorder_levels(None)}
-        terms = []
-        created = same = 0
-        # In the lock order (product, warehouse), not the file's: two files naming the same
-        # products in other orders, imported at once, each locked a counter the other wanted next.
-        for r in sorted(rows, key=lambda r: (products[r.sku], warehouses[r.warehouse])):
-            product, warehouse = products[r.sku], warehouses[r.warehouse]
-            await uow.inventory.set_reorder(product, warehouse, r.reorder_point, r.max_level)
-            supplier = suppliers[r.supplier]
-            assert supplier is not None
-            terms.append(SupplyTerms(product, warehouse, supplier, r.pack_size, r.min_order_qty, r.unit_cost))
-            level = levels.get((product, warehouse))
-            created += (product, warehouse) not in before
-            same += before.get((product, warehouse)) == terms[-1] and (
-                level is not None and (level.reorder_point, level.max_level) == (r.reorder_point, r.max_level)
-            )
-        recosted = [
-            t.product_id
-            for t in terms
-            if (old := before.get((t.product_id, t.warehouse_id))) is None or old.unit_cost != t.unit_cost
-        ]
-        memo = Memo.of(N_("reorder terms: stock on hand at its new supply cost"))
-        async with revaluing(uow, clock.now(), "import:reorder", memo, recosted):
-            await uow.purchasing.set_terms(terms)
-        await uow.commit()
-    return ImportReport(created=created, updated=len(rows) - created - same, unchanged=same)
-
-
-ONE_CURRENCY = N_(
-    "supplier {code} is bought from in {currency} for warehouse {warehouse}: a purchase order has one currency"
-)
-
-
-def _mixed_currencies(
-    rows: list[ReorderRow], keys: dict[int, tuple[int, int, int | None]], stored: dict[tuple[int, int], SupplyTerms]
-) -> list[Problem]:
-    """Rows that would buy from a supplier for a warehouse in a second currency (the file's
-    earlier rows and the stored terms it keeps decide the first): the scan drafts one purchase
-    order per supplier and warehouse, and its lines' costs must add up."""
-    replaced = {(product, warehouse) for product, warehouse, _ in keys.values()}
-    currency: dict[tuple[int | None, int], str] = {}
-    for (product, warehouse), terms in stored.items():
-        if (product, warehouse) not in replaced:
-            currency.setdefault((terms.supplier_id, warehouse), terms.unit_cost.currency)
-    problems: list[Problem] = []
-    for r in rows:
-        _, warehouse, supplier = keys[r.line]
-        first = currency.setdefault((supplier, warehouse), r.unit_cost.currency)
-        if r.unit_cost.currency != first:
-            problems.append((r.line, problem(ONE_CURRENCY, code=r.supplier, currency=first, warehouse=r.warehouse)))
-    return problems
-
-
-DRAFT_CURRENCY = N_(
-    "supplier {code} has draft purchase order {number} in {currency} for warehouse {warehouse}: "
-    "discard it first (/po {number})"
-)
-
-
-async def _drafts_in_another_currency(
-    uow: UnitOfWork, rows: list[ReorderRow], keys: dict[int, tuple[int, int, int | None]]
-) -> list[Problem]:
-    """Rows in another currency than the open draft of their supplier and warehouse: the scan
-    would add their lines to it (terms moved to another currency all at once pass the check above)."""
-    drafts: dict[tuple[int, int], PurchaseOrder | None] = {}
-    problems: list[Problem] = []
-    for r in rows:
-        _, warehouse, supplier = keys[r.line]
-        pair = (supplier or 0, warehouse)
-        if pair not in drafts:
-            drafts[pair] = await uow.purchasing.open_draft(*pair)
-        if (draft := drafts[pair]) is not None and draft.currency != r.unit_cost.currency:
-            params = {"code": r.supplier, "number": draft.id, "currency": draft.currency, "warehouse": r.warehouse}
-            problems.append((r.line, problem(DRAFT_CURRENCY, **params)))
-    return problems
-
-
-def _quantity(t: SupplyTerms, position: tuple[int, int, int], point: int, top: int | None) -> int:
-    """``order_quantity`` for these terms; ``position``: (available, incoming, owed to backorders)."""
-    available, incoming, owed = position
-    return order_quantity(
-        available=available,
-        incoming=incoming,
-        reorder_point=point,
-        max_level=top,
-        pack_size=t.pack_size,
-        min_order_qty=t.min_order_qty,
-        backordered=owed,
-    )
-
-
-async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | None) -> list[PurchaseOrder]:
-    """For each product and warehouse at or under its reorder point (counting what open
-    purchase orders will bring), add what is needed to the supplier's draft purchase order
-    for that warehouse. Running it again adds nothing: the draft is now incoming."""
-    now = clock.now()
-    async with uow:
-        # Only what is low can need ordering: what is on order only adds to its position.
-        low = await uow.inventory.reorder_levels(None, low_only=True)
-        low += await _backordered_levels(uow, {(r.level.product_id, r.level.warehouse_id) for r in low})
-        terms = {
-            (t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms([r.level.product_id for r in low])
-        }
-        levels = [r for r in low if (r.level.product_id, r.level.warehouse_id) in terms]
-        incoming = await uow.purchasing.incoming(sorted({r.level.product_id for r in levels}))
-        backordered = _owed_by_warehouse(await uow.backorders.waiting_units(sorted(incoming_ids(levels))), terms)
-        needed: list[tuple[SupplyTerms, int, tuple[int, int, int]]] = []
-        for reorder in levels:
-            key = (reorder.level.product_id, reorder.level.warehouse_id)
-            t = terms[key]
-            position = (reorder.level.available, incoming.get(key, 0), backordered.get(key, 0))
-            quantity = _quantity(t, position, reorder.reorder_point, reorder.max_level)
-            if quantity > 0:
-                needed.append((t, quantity, position))
-        # Only what is short is looked up: a big catalog is mostly above its reorder points.
-        products = {p.id: p for p in await uow.products.get_many(sorted({t.product_id for t, _, _ in needed}))}
-        drafts: dict[tuple[int, int], PurchaseOrder] = {}  # one per supplier and warehouse
-        for t, quantity, position in needed:
-            product = products.get(t.product_id)
-            if product is None:
-                continue
-            if product.status is ProductStatus.DISCONTINUED:  # no more is sold: only what is still owed
-                quantity = _quantity(t, position, 0, None)
-                if quantity <= 0:
-                    continue
-            key = (t.supplier_id, t.warehouse_id)
-            draft = drafts.get(key) or await uow.purchasing.open_draft(*key)
-            if draft is None:
-                draft = await uow.purchasing.add(
-                    PurchaseOrder(t.supplier_id, t.warehouse_id, t.unit_cost.currency, created_at=now), "system"
-                )
-            drafts[key] = draft
-            # A line the draft has already (cut by a manager since) grows: two lines of one SKU
-            # were beyond /po qty and /po receive, which take a SKU's first line.
-            line = next((line for line in draft.lines if line.product_id == t.product_id), None)
-            if line is None:
-                draft.lines.append(PoLine(t.product_id, product.sku, quantity, t.unit_cost))
-            else:
-                line.quantity += quantity
-        for draft in drafts.values():
-            await uow.purchasing.save(draft, "system")
-        if staff_chat_id is not None:
-            codes = {w.id: w.code for w in await uow.warehouses.all()} if drafts else {}
-            for po in drafts.values():
-                summary = {**_summary(po), "warehouse": codes.get(po.warehouse_id, "")}
-                await uow.outbox.add(Notification(staff_chat_id, "staff_po_draft", "", summary), now)
-        await uow.commit()
-    return list(drafts.values())
-
-
-# Lines a drafted order's note in the staff chat names; /po N shows them all. A catalog set under
-# its reorder points at once drafted orders of 20,000 lines: 185 messages in the staff chat.
-PO_LINES_TOLD = 20
-
-
-def _summary(po: PurchaseOrder) -> dict[str, object]:
-    return {
-        "number": po.id,
-        "lines": [[line.sku, line.quantity] for line in po.lines[:PO_LINES_TOLD]],
-        "more": max(len(po.lines) - PO_LINES_TOLD, 0),
-        "total_minor": po.total.amount,
-        "currency": po.currency,
-    }
 
 
 async def load_po(uow: UnitOfWork, number: int, *, lock: bool = False) -> PurchaseOrder:
@@ -475,36 +272,3 @@ async def _free_units(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]
     for level in await uow.stock.levels(product_ids) if product_ids else []:
         free[level.product_id] += max(level.available, 0)
     return free
-
-
-def incoming_ids(levels: list[ReorderLevel]) -> set[int]:
-    return {r.level.product_id for r in levels}
-
-
-async def _backordered_levels(uow: UnitOfWork, seen: set[tuple[int, int]]) -> list[ReorderLevel]:
-    """Products customers wait for, at the warehouses that buy them, that are not low already."""
-    owed = await uow.backorders.waiting_units(None)
-    if not owed:
-        return []
-    bought = {(t.product_id, t.warehouse_id) for t in await uow.purchasing.terms(sorted(owed))}
-    points = {(r.level.product_id, r.level.warehouse_id): r for r in await uow.inventory.reorder_levels(None)}
-    found = []
-    for level in await uow.stock.levels(sorted(owed)):
-        key = (level.product_id, level.warehouse_id)
-        if key in bought and key not in seen:
-            point = points.get(key)
-            found.append(ReorderLevel(level, point.reorder_point if point else 0, point.max_level if point else None))
-            seen.add(key)
-    for product_id, warehouse_id in sorted(bought - seen):  # bought there, never stocked yet
-        found.append(ReorderLevel(StockLevel(product_id, warehouse_id), 0, None))
-    return found
-
-
-def _owed_by_warehouse(owed: dict[int, int], terms: dict[tuple[int, int], SupplyTerms]) -> dict[tuple[int, int], int]:
-    """A product's waiting units count once: at the first warehouse (by id) that buys it."""
-    placed: dict[tuple[int, int], int] = {}
-    for product_id, units in owed.items():
-        warehouses = sorted(w for p, w in terms if p == product_id)
-        if warehouses:
-            placed[(product_id, warehouses[0])] = units
-    return placed

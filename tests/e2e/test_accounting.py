@@ -10,7 +10,8 @@ import io
 from sqlalchemy import event, func, select
 
 from bot.harness import RunningBot
-from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
+from domain.usecases.purchasing import approve_po, receive_po
+from domain.usecases.reorder_scan import reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.accounting import _by_source, balances

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.usecases.jobs import follow_up_deliveries, sweep_holds
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from handlers.callbacks import ReturnLineCb, UnsubscribeCb
 from sandbox import SandboxUser
 from storage import models as m

@@ -688,7 +688,7 @@ async def test_a_cart_of_100_lines_in_the_storefront_lists_them_all_and_changes_
 async def test_the_dashboards_low_stock_list_shows_what_is_on_order_in_russian(shop: RunningBot) -> None:
     from playwright.async_api import expect
 
-    from domain.usecases.purchasing import reorder_scan
+    from domain.usecases.reorder_scan import reorder_scan
 
     manager = await hire(shop, 96, "Мо", "manager", "MAN", language="ru")
     (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)

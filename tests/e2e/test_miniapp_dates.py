@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire, staff_shop
 from tests.e2e.miniapp import found_ids, miniapp, tma

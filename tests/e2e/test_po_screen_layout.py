@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from tests.e2e.conftest import hire
 
 WORDS = {

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.usecases.imports.products import import_products
+from domain.usecases.imports.purchasing import import_reorder
 from domain.usecases.imports.stock import import_stock
-from domain.usecases.purchasing import import_reorder, reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
@@ -94,8 +95,8 @@ async def test_purchase_orders_are_for_managers(shop: RunningBot) -> None:
 
 
 async def test_a_held_order_hears_when_the_missing_stock_is_expected(shop: RunningBot) -> None:
+    from domain.usecases.imports.purchasing import import_reorder
     from domain.usecases.jobs import daily_digest
-    from domain.usecases.purchasing import import_reorder
     from tests.e2e.journeys import order, status
 
     code = await order(shop, 350, {"21212": 2})

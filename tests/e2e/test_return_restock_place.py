@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.purchasing import import_reorder
+from domain.usecases.imports.purchasing import import_reorder
 from sandbox import SandboxUser
 from tests.e2e.accounting import balances
 from tests.e2e.books_stock_arrivals import _inventory as inventory

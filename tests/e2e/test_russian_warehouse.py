@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.harness import RunningBot
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import (

@@ -16,7 +16,8 @@ from domain.errors import ImportRejected
 from domain.money import Money
 from domain.usecases.backorder_fill import fill_due_backorders
 from domain.usecases.imports.stock import import_demand
-from domain.usecases.purchasing import approve_po, reorder_scan
+from domain.usecases.purchasing import approve_po
+from domain.usecases.reorder_scan import reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop

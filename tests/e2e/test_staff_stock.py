@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from domain.usecases.imports.products import import_products
+from domain.usecases.imports.purchasing import import_reorder
 from domain.usecases.imports.stock import import_stock
-from domain.usecases.purchasing import import_reorder
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, stock_row

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from bot.harness import RunningBot
 from domain.money import Money
 from domain.purchasing import PurchaseOrder
-from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
+from domain.usecases.purchasing import approve_po, receive_po
+from domain.usecases.reorder_scan import reorder_scan
 from handlers.views.dates import dates_locale, format_moment
 from sandbox import SandboxUser
 from storage import models as m

@@ -11,7 +11,7 @@ from domain.customers import Customer
 from domain.money import Money
 from domain.orders import Order, OrderLine
 from domain.purchasing import Supplier, SupplyTerms
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.reorder_scan import reorder_scan
 from domain.warehouse import Warehouse
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork

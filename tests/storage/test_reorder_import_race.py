@@ -12,8 +12,8 @@ from domain.accounting import Account
 from domain.catalog import Product
 from domain.money import Money
 from domain.purchasing import Supplier
+from domain.usecases.imports.purchasing import import_reorder
 from domain.usecases.imports.report import ImportReport
-from domain.usecases.purchasing import import_reorder
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
