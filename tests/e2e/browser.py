@@ -113,6 +113,14 @@ async def browser_page(
             await browser.close()
 
 
+async def open_checkout(page: Any, url: str) -> None:
+    """The storefront at ``url`` opened on ``page``, then its cart and its checkout, the form drawn."""
+    await page.goto(url)
+    await page.locator("#cart-button").click()
+    await page.locator("#to-checkout").click()
+    await page.locator("form.checkout").wait_for()
+
+
 # Each answer the page's JSON was read from, by its address, once the page's code has it (and has drawn what it
 # draws from it: that runs before anything the test asks of the page).
 ANSWERS_READ = """window.__read = [];

@@ -4,12 +4,14 @@ them, and nothing of the order just placed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.browser import DARK, browser_page
+from tests.e2e.browser import DARK, browser_page, open_checkout
 from tests.e2e.journeys import add_to_cart, count
 from tests.e2e.miniapp import init_data, miniapp
 
@@ -24,14 +26,9 @@ EMPTIED = {
 EMPTY = {"en": "Your cart is empty.", "ru": "Корзина пуста."}
 
 
-async def at_checkout(page: object, url: str) -> None:
+async def at_checkout(page: Any, url: str) -> None:
     """``page`` at the checkout, its phone typed, a pickup and cash chosen."""
-    from playwright.async_api import Page
-
-    assert isinstance(page, Page)
-    await page.goto(url)
-    await page.locator("#cart-button").click()
-    await page.locator("#to-checkout").click()
+    await open_checkout(page, url)
     await page.locator('input[name="phone"]').fill("+44 7911 123456")
     await page.locator('input[name="delivery"][value="pickup"]').check()
     await page.locator('input[name="payment"][value="cod"]').check()

@@ -81,6 +81,8 @@ export function showError(message) {
   const box = document.getElementById("error");
   box.textContent = message;
   box.hidden = false;
+  // The page's foot gets the room it covers (style.css): the last button scrolls clear of it, not under it for good.
+  document.documentElement.style.setProperty("--error-room", `${box.offsetHeight}px`);
   box.onclick = () => { box.hidden = true; };  // it floats over the page: a tap puts it away
 }
 
