@@ -12,6 +12,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent, InaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
+from markupsafe import escape
 
 from domain.errors import DomainError, NotFound
 from domain.money import Money
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 
 MAX_ALERT = 200  # characters Telegram shows in a button press's answer
+# Parameters that are a message key themselves (``N_``): a phrase several errors share, translated as a whole.
+PHRASES = frozenset({"release"})
 # A refusal's parameters that count units, written the reader's way ("only 2,500 available"):
 # not a typed limit ("from 1 to 1000000", typed back as shown) nor a code.
 COUNTS = frozenset(
@@ -55,8 +58,12 @@ def domain_message(error: DomainError, *, timezone: str, html: bool = True) -> s
         if name == "name" and isinstance(value, str)
         else value
         for name, value in error.params.items()
+        if name not in PHRASES
     }
     text = ngettext(error.key, error.plural, int(error.params[error.counted])) if error.plural else _(error.key)
+    for name in PHRASES & error.params.keys():  # ours, not typed: put in whole (never shortened), before the rest
+        phrase = _(str(error.params[name]))
+        text = text.replace("{" + name + "}", str(escape(phrase)) if html else phrase)
     if not params:
         return text
     if html:

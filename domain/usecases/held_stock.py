@@ -12,24 +12,36 @@ from domain.stock import ReservationKind
 ORDERS_NAMED = 5  # a position held by many orders names the oldest few, then "…"
 
 
-class HeldForOrders(DomainError):
+# How units an order holds leave it, said alike by every refusal that names such orders (a count, /adjust): one
+# translated phrase, put in as the ``release`` parameter (``handlers.errors`` translates it).
+RELEASE = N_(
+    "report them short at picking or packing (/pick, Short pick, or /short: the order is held and its customer "
+    "asked), or edit or cancel them (/order CODE)"
+)
+
+
+class HeldByOrders(DomainError):
+    """A refusal naming the orders that hold the units, and the way out of them (``RELEASE``)."""
+
+    def __init__(self, key: str | None = None, **params: object) -> None:
+        super().__init__(key, **{"release": RELEASE, **params})
+
+
+class HeldForOrders(HeldByOrders):
     # A count is a fact, but units an order holds leave only through the order (a short pick or
     # /short writes them off and asks the customer; an edit or cancel gives them back): on-hand
     # under reserved would promise goods that are not there. The refusal says so and names them.
     key = N_(
         "{reserved} of {sku} at {warehouse} are held for orders ({orders}); a count leaving fewer than {reserved}"
-        " there needs those orders changed first: report them short at picking or packing (/pick, Short pick, or"
-        " /short: the order is held and its customer asked), or edit or cancel them (/order CODE). Then import the"
-        " count again."
+        " there needs those orders changed first: {release}. Then import the count again."
     )
 
 
-class HeldForOrdersAndCarts(DomainError):
+class HeldForOrdersAndCarts(HeldByOrders):
     key = N_(
         "{reserved} of {sku} at {warehouse} are held: {in_orders} for orders ({orders}), {in_carts} in customers'"
-        " carts; a count leaving fewer than {reserved} there needs those orders changed first: report them short"
-        " at picking or packing (/pick, Short pick, or /short: the order is held and its customer asked), or edit"
-        " or cancel them (/order CODE); a cart's hold ends by itself. Then import the count again."
+        " carts; a count leaving fewer than {reserved} there needs those orders changed first: {release}; a cart's"
+        " hold ends by itself. Then import the count again."
     )
 
 
@@ -49,13 +61,12 @@ class BelowReserved(DomainError):
     )
 
 
-class BelowOrdersHold(DomainError):
+class BelowOrdersHold(HeldByOrders):
     # BelowReserved naming the orders holding the units and each way they leave (the night manager
     # had to find the orders himself, and a packer's /short was not said).
     key = N_(
         "Refused: {on_hand} would be left on hand, but {reserved} are reserved, {in_orders} of them for orders"
-        " ({orders}). At most {free} can be taken off now; units an order holds come off when it is reported short"
-        " at picking or packing (/pick, Short pick, or /short) or edited or cancelled (/order CODE)."
+        " ({orders}). At most {free} can be taken off now; to take off more, change those orders first: {release}."
     )
 
 

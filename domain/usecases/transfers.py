@@ -26,7 +26,10 @@ class SameWarehouse(DomainError):
     key = N_("Both places are in {warehouse}: /move moves stock between its bins.")
 
 
-class HeldForOrders(DomainError):
+class NotFreeToTransfer(DomainError):
+    """Units held for carts and orders leave fewer free than asked (a count's HeldForOrders names the orders; this says
+    what can move now)."""
+
     key = N_(
         "{warehouse} has {on_hand} of {sku}, but {reserved} of them are held for carts and orders:"
         " {free} can be transferred."
@@ -92,7 +95,7 @@ async def transfer(
             free = max(level.available, 0)
             if not level.reserved:
                 raise OnlySoMany(free=free, sku=product.sku, warehouse=here.code)
-            raise HeldForOrders(
+            raise NotFreeToTransfer(
                 warehouse=here.code, on_hand=level.on_hand, sku=product.sku, reserved=level.reserved, free=free
             )
         bins = await uow.inventory.bins([product.id])

@@ -438,13 +438,15 @@ async def test_goods_sent_where_the_product_never_lay_name_the_default_bin_as_st
 HELD_BACK = {
     "en": (
         "Refused: 2 would be left on hand, but 4 are reserved, 4 of them for orders ({code}). At most 1 can be"
-        " taken off now; units an order holds come off when it is reported short at picking or packing (/pick,"
-        " Short pick, or /short) or edited or cancelled (/order CODE)."
+        " taken off now; to take off more, change those orders first: report them short at picking or packing"
+        " (/pick, Short pick, or /short: the order is held and its customer asked), or edit or cancel them"
+        " (/order CODE)."
     ),
     "ru": (
         "Отклонено: в наличии осталось бы 2, а в резерве 4, из них 4 под заказы ({code}). Сейчас можно списать"
-        " не больше 1; единицы, отложенные под заказ, списываются, когда при сборке или упаковке отмечена их"
-        " недостача (/pick, «Недостача» или /short) или когда заказ изменён либо отменён (/order КОД)."
+        " не больше 1; чтобы списать больше, сначала разберитесь с этими заказами: отметьте их недостачу при"
+        " сборке или упаковке (/pick, «Недостача» или /short: заказ встанет на удержание, а покупателя спросят),"
+        " либо измените или отмените их (/order КОД)."
     ),
 }
 
