@@ -203,8 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings.require_token()
         from bot.dbtools import backup, database_ready
 
-        if not database_ready(settings.database_url, args.command, json_logs=settings.log_format == "json"):
-            return 2
+        refused = database_ready(settings.database_url, args.command, json_logs=settings.log_format == "json")
+        if refused:
+            return refused
         if args.command == "backup":
             return backup(
                 settings.database_url,

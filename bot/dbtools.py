@@ -42,10 +42,15 @@ def sqlite_path(url: URL | str) -> Path | None:
     return Path(parsed.database or "").resolve()
 
 
-def database_ready(url: str, command: str, *, json_logs: bool = False) -> bool:
+class Unreachable(str):
+    """A database server not reached (not up yet, the network down): waiting may mend it, unlike a refusal."""
+
+
+def database_ready(url: str, command: str, *, json_logs: bool = False) -> int:
     """Say on stderr which database ``command`` uses; for a command that needs a shop, refuse
-    (False, with what to do) a database that does not exist or has no schema. Checking a
-    SQLite file opens it read-only, so a wrong path never leaves an empty file behind."""
+    (exit code 2, with what to do) a database that does not exist or has no schema, and a server not
+    reached (3: a service manager starts it again later). Checking a SQLite file opens it read-only,
+    so a wrong path never leaves an empty file behind. 0: ready."""
     if json_logs:  # every line on stderr is then one JSON object, this one too
         logging.getLogger("ordergram.cli").info("database: %s", shown(url))
     else:
@@ -64,19 +69,22 @@ def database_ready(url: str, command: str, *, json_logs: bool = False) -> bool:
                 problem = f"there is no folder {path.parent} for the database; create it, or set DATABASE_URL"
         if problem is not None:
             print(f"ordergram {command}: {problem}", file=sys.stderr)
-        return problem is None
+        return _exit_code(problem)
     if command not in NEEDS_A_SHOP:
-        return True
+        return 0
     if path is not None:
         problem = _sqlite_problem(path, command)
     elif make_url(url).get_backend_name() == "sqlite" or command == "backup":
         problem = None  # in memory: nothing to find; PostgreSQL's backup is a command to run where it can connect
     else:
         problem = asyncio.run(_server_problem(url, command=command))
-    if problem is None:
-        return True
-    print(f"ordergram {command}: {problem}", file=sys.stderr)
-    return False
+    if problem is not None:
+        print(f"ordergram {command}: {problem}", file=sys.stderr)
+    return _exit_code(problem)
+
+
+def _exit_code(problem: str | None) -> int:
+    return 0 if problem is None else 3 if isinstance(problem, Unreachable) else 2
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -165,8 +173,13 @@ def _sql_name(name: str) -> str:
 def cannot_open(error: BaseException, *, user: str) -> str:
     """The server's refusal and its fix: a missing role or a wrong password is not mended by
     createdb (PostgreSQL's SQLSTATE says which it is)."""
-    reason = str(error).splitlines()[0]
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     code = getattr(error, "sqlstate", None)
+    if isinstance(error, OSError) or code == "57P03":  # refused, no such host, timed out; the server starting up
+        return Unreachable(
+            f"cannot reach the database ({reason}); check DATABASE_URL and that the server is up and accepts it "
+            "from here (exit code 3: a service manager starts Ordergram again)"
+        )
     if code == "28P01":
         hint = (
             "the password in DATABASE_URL is not this user's: correct it, or set it on the server "
@@ -179,7 +192,7 @@ def cannot_open(error: BaseException, *, user: str) -> str:
         )
     elif code == "3D000":
         hint = "a new database is made with createdb, then `ordergram migrate`"
-    else:  # refused from this host (pg_hba.conf), no server there, …: the reason says which
+    else:  # refused from this host (pg_hba.conf), …: the reason says which
         hint = "check DATABASE_URL and that the server accepts it from here"
     return f"cannot open the database ({reason}); {hint}"
 
@@ -395,7 +408,7 @@ def copy_shop(source: str, target: str) -> int:
     problem = _sqlite_problem(path) if path is not None else asyncio.run(_server_problem(url))
     if problem is not None:  # checked read-only first: a wrong path leaves no empty file behind
         print(f"ordergram copy: source {shown(url)}: {problem.split('; ')[0]}", file=sys.stderr)
-        return 2
+        return _exit_code(problem)
     print(f"copying from: {shown(url)}", file=sys.stderr)
     return asyncio.run(_copy_shop(url, target))
 

@@ -14,6 +14,7 @@ import pytest
 from bot.cli_files import IMPORT_KINDS
 from bot.config import ConfigError, load_settings
 from tests.cli import DEMO, ROOT, Result
+from tests.services import free_port
 
 REORDER_HEADER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
 
@@ -312,6 +313,20 @@ def test_an_unreachable_bot_api_is_one_clear_line(tmp_path: Path, ordergram) -> 
     assert result.returncode == 3
     assert result.stderr.strip().splitlines()[-1].startswith("cannot reach the Bot API at TELEGRAM_API_URL:")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "serve", "migrate", "import"])
+def test_a_database_server_not_reached_is_exit_code_3_so_the_service_is_started_again(
+    command: str, tmp_path: Path, ordergram
+) -> None:
+    """PostgreSQL not up yet at boot (or the network not): deploy/ordergram.service restarts exit 3, as for a Bot API
+    not reached, but never exit 2, a configuration error; run and serve stopped there for good."""
+    args = {"import": ("import", "warehouses", str(DEMO / "warehouses.csv"))}.get(command, (command,))
+    url = f"postgresql+asyncpg://shop:s3cret@127.0.0.1:{free_port()}/shop"  # nothing listens there
+    result = ordergram(*args, env={"DATABASE_URL": url, "BOT_TOKEN": "1:x"})
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"ordergram {command}: cannot reach the database (")
+    assert "Traceback" not in result.stderr and "s3cret" not in result.stderr
 
 
 def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergram) -> None:
