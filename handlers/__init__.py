@@ -31,6 +31,7 @@ from handlers import (
     language,
     marketing,
     miniapp,
+    new_product,
     order_edit,
     order_edit_address,
     order_edit_staff,
@@ -105,6 +106,7 @@ STAFF_MODULES = (
     pricing,
     price_lists,
     products,
+    new_product,  # /newproduct's steps, after /product's as when they were one router
     backorders_admin,
     variants_admin,
     reports,

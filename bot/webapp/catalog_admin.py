@@ -37,7 +37,7 @@ from domain.usecases.catalog_admin import (
 from domain.usecases.import_files import KINDS, import_file
 from domain.usecases.staff import require
 from handlers.imports import MAX_FILE_BYTES, reason_text, summary
-from handlers.products import field_hint, field_label, history_value, moved_note, other_languages
+from handlers.product_fields import field_hint, field_label, history_value, moved_note, other_languages
 from handlers.views.labels import actor_name, label
 from handlers.views.rendering import Renderer
 
