@@ -68,3 +68,12 @@ def test_prometheus_scrapes_every_bot_with_the_metrics_token() -> None:
     )
     assert "ports:" not in prometheus  # not published: the private network only
     assert re.search(r"^secrets:\n  metrics_token:\n    file: ", compose, flags=re.MULTILINE)
+
+
+def test_the_env_example_sets_no_webhook_secret_a_shop_could_keep_as_published() -> None:
+    """A secret copied as the template wrote it is known to everyone who read the template: updates could be forged
+    to the webhook. Left unset, every process derives the same one from the bot token, which only the shop has."""
+    example = (DEPLOY / "ordergram.env.example").read_text(encoding="utf-8")
+    active = dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#"))
+    assert "WEBHOOK_SECRET" not in active, active.get("WEBHOOK_SECRET")
+    assert re.search(r"^# WEBHOOK_SECRET=$", example, flags=re.MULTILINE)
