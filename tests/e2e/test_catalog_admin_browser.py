@@ -284,3 +284,28 @@ async def test_a_variants_options_in_russian_are_saved_from_the_page_and_a_refus
         await expect(page.locator('form[data-name="options_ru"] .ok')).to_have_text("Сохранено ✅")
         await expect(page.locator(".history li").first).to_contain_text("Размер=M; Цвет=Синий")
     assert await changes(shop, "TEE-M-NVY") == [(f"staff:{MANAGER}", "options_ru", "", "Размер=M; Цвет=Синий")]
+
+
+@pytest.mark.parametrize(("language", "saved"), [("en", "Saved ✅"), ("ru", "Сохранено ✅")])
+async def test_a_refused_change_takes_away_the_saved_said_under_its_field_before(
+    shop: RunningBot, language: str, saved: str
+) -> None:
+    """A price saved, then one mistyped ("abc"): the field said the refusal and, under it, still "Saved ✅" of the
+    change before, and a manager read that "abc" was saved. The refusal alone is said."""
+    from playwright.async_api import expect
+
+    await hire(shop, MANAGER, "Max", "manager")
+    reader = init_data(shop, MANAGER, language=language)
+    async with miniapp(shop) as client, browser_page(f"catalog-refused-{language}", reader) as page:
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#q").fill("23843")
+        await page.locator('#products li[data-sku="23843"] button.open').click()
+        price = page.locator('form[data-name="price_GBP"]')
+        await price.locator("input").fill("3.10")
+        await price.locator('button[type="submit"]').click()
+        await expect(price.locator(".ok")).to_have_text(saved)
+        await price.locator("input").fill("abc")
+        await price.locator('button[type="submit"]').click()
+        await expect(price.locator(".error")).to_contain_text("abc")
+        await expect(price.locator(".ok")).to_have_count(0)
+    assert await changes(shop, "23843") == [(f"staff:{MANAGER}", "price_GBP", "2.08 GBP", "3.10 GBP")]

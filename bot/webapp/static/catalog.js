@@ -79,6 +79,8 @@ async function change(form, path, options) {
   const mine = state.shown;
   const message = form.querySelector(".error");
   message.hidden = true;
+  // "Saved" of the change before goes: beside a refusal it read as if this one was saved.
+  form.querySelectorAll(".ok").forEach((said) => said.remove());
   try {
     const sheet = await api(path, { method: "POST", ...options });
     if (mine === state.shown) drawProduct(sheet, form.dataset.name);  // not over the list Back went to
