@@ -98,7 +98,8 @@ async def order_screen(
         data = packed(SendReceiptCb, view.order.code)
         rows.append([InlineKeyboardButton(text=_("📤 Send the receipt to the customer"), callback_data=data)])
     business = view.order.reference or (view.customer is not None and view.customer.is_business)
-    if business and view.edits_orders and view.order.status is not OrderStatus.CANCELLED:  # their AP desk asks
+    ours = view.order.channel_name is None  # another channel's order number is its own, as its updates name it
+    if business and ours and view.edits_orders and view.order.status is not OrderStatus.CANCELLED:  # AP desk asks
         data = packed(PoEditCb, view.order.code, 1)
         rows.append([InlineKeyboardButton(text=_("🧾 Change the PO number"), callback_data=data)])
     keyboard = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None

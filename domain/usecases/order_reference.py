@@ -35,6 +35,13 @@ class ReferenceOfChannel(DomainError):
     )
 
 
+class ChannelReferenceKept(DomainError):
+    key = N_(
+        "Order {code} came from {channel}: {reference} is its order number there, which its status updates name "
+        "the order by, so it is not changed here."
+    )
+
+
 async def change_my_order_reference(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, reference: str
 ) -> tuple[Order, str]:
@@ -67,6 +74,8 @@ async def change_order_reference(
         order = await _locked(uow, code)
         if order.status is OrderStatus.CANCELLED:
             raise ReferenceCancelled(code=order.code)
+        if order.channel_name is not None:  # a button drawn before: the channel would lose the order
+            raise ChannelReferenceKept(code=order.code, channel=order.channel_name, reference=order.reference)
         was = await _change(uow, clock, order, kept, f"staff:{staff_id}")
         if order.reference != was:  # the buyer's goods-in desk checks deliveries against it: not their change
             params = {"code": order.code, "was": was, "now": order.reference}

@@ -1,6 +1,6 @@
 """The order number a web shop sends with an order (WEB-1001) was offered to its customer in Telegram as their "PO
 number" to change: it is the channel's, shown as its order number there and changed neither in chat nor in the Mini
-App (en and ru); the channel's callbacks still name the order by it."""
+App, nor by staff (en and ru); the channel's callbacks still name the order by it."""
 
 from __future__ import annotations
 
@@ -9,20 +9,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 
 from bot.harness import RunningBot
+from handlers.callbacks import PoEditCb
+from handlers.views.markup import packed
 from sandbox import SandboxUser
+from tests.e2e.conftest import ADMIN
 from tests.e2e.intake_api import ALICE, card_shop, place, web_shop
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
 
 SHOWN = {"en": "Order number at web shop: WEB-1001", "ru": "Номер заказа в web shop: WEB-1001"}
+CUSTOMERS = {"en": "Customer's reference", "ru": "Номер заказа покупателя"}
 YOURS = {"en": "Your reference", "ru": "Ваш номер заказа"}
 REFUSED = {
     "en": "Order {code} came from web shop: WEB-1001 is its order number there, not your PO number, so it cannot be "
     "changed.",
     "ru": "Заказ {code} пришёл из web shop: WEB-1001 — его номер там, а не номер вашего заказа (PO), поэтому его нельзя"
     " изменить.",
+}
+KEPT = {
+    "en": "Order {code} came from web shop: WEB-1001 is its order number there, which its status updates name the order"
+    " by, so it is not changed here.",
+    "ru": "Заказ {code} пришёл из web shop: WEB-1001 — его номер там, по нему web shop узнаёт заказ в обновлениях"
+    " статуса, поэтому здесь он не меняется.",
 }
 
 
@@ -55,3 +66,24 @@ async def test_a_channels_reference_is_shown_as_its_order_number_and_not_offered
         assert refused.status == 422 and (await refused.json())["detail"] == REFUSED[language].format(code=code)
         order = await (await app.get(path, headers=headers)).json()
     assert order["po_number"] == "WEB-1001"
+
+
+async def test_staff_read_a_channels_reference_as_its_order_number_and_are_not_offered_to_change_it(
+    shop: RunningBot,
+) -> None:
+    language = shop.runtime.settings.default_locale
+    async with web_shop(shop) as client:
+        code = (await place(client, "ref-2"))["code"]
+        await _staff_read_it(shop, client, code, language)
+
+
+async def _staff_read_it(shop: RunningBot, client: TestClient[Any, Any], code: str, language: str) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+    shown = (await admin.send(f"/order {code}")).last
+    assert SHOWN[language] in shown.text and CUSTOMERS[language] not in shown.text, shown.text
+    assert not [text for text in shown.button_texts() if "PO" in text], shown.button_texts()
+    # A button drawn before (or data sent by hand) is refused when the number comes: the channel keeps its number.
+    await admin.press_data(shown, packed(PoEditCb, code, 1), label="🧾")
+    refused = (await admin.send("PO-9")).last.text
+    assert refused == KEPT[language].format(code=code), refused
+    assert (await (await client.get(f"/api/v1/orders/{code}")).json())["reference"] == "WEB-1001"
