@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.accounting import Account
 from domain.i18n import N_
 from domain.memos import Memo
 from domain.money import Money, allocated, sum_money
+from domain.orders import Order
 from domain.payments import Payment, PaymentKind
 
 # Money given back, or an invoice taken down, on a sale that stands: each needs its own document.
@@ -23,6 +25,10 @@ class CreditNote:
     amount: Money
     reason: str
     issued_at: datetime
+    # The tax inside it, kept as issued: what its event's journal entries took back from tax payable
+    # (``domain.usecases.bookkeeping.book_refund`` adds each part as it books it). Its PDF prints this and nothing
+    # worked out later, so a note reprinted after the order changed reads as the one sent.
+    tax: Money
     id: int | None = None
 
     @property
@@ -49,6 +55,23 @@ def tax_credited(invoice_total: Money, invoice_tax: Money, notes: list[CreditNot
     taken whole gave £5.78 where the invoice's goods and shipping held £5.79)."""
     before = sum_money([n.amount for n in notes if n.number < note.number], note.amount.currency)
     return allocated(invoice_tax, invoice_total, before, note.amount)
+
+
+def credited_tax(order: Order, tax: Money, debits: list[tuple[Account, int]], base: str) -> Money:
+    """The tax a credit note keeps for a part of its event that ``debits`` booked: the one rule of a note's tax.
+
+    A note tells the buyer's accountant what their VAT return takes back, and that must be what the shop's books
+    took back from tax payable for the same event: for an edit, the tax the order held before less what it holds
+    now (``domain.usecases.bookkeeping.tax_step``), which is what the VAT owed on the sale really fell by; for a
+    return or a short pick's part, the tax of the units taken back from the cumulative totals; for goodwill, its
+    share of the invoice's tax (``domain.issued_invoices.note_tax``). A note that worked its tax out when printed
+    (its share of the invoice's tax, from the order as it then was) printed £0.49 where an edit of 10 × £2.95 to 9
+    on £34.70 took £0.50 from VAT, and an old goodwill note's figure moved when the order was edited after. So the
+    note keeps, as it is issued, the very figure booked (``tax``: the parts' tax in the order's currency): in the
+    base currency the line debited to tax payable; in another, the tax in the order's currency that line converts."""
+    if order.currency != base:
+        return tax
+    return Money(sum(v for account, v in debits if account is Account.TAX_PAYABLE), order.currency)
 
 
 def credit_note_memo(memo: Memo, notes: list[Issued]) -> Memo:

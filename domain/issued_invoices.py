@@ -65,11 +65,11 @@ class IssuedInvoice:
 
 
 def note_tax(order: Order, invoice: IssuedInvoice | None, notes: list[CreditNote], note: CreditNote) -> Money:
-    """The tax inside ``note``, one of ``order``'s credit ``notes``: the one figure its PDF prints and its journal
-    entry takes back from tax payable. Its share of the tax of the invoice as issued (``invoice``; none kept, the
-    order as it is), from the notes' running total (``domain.credit_notes.tax_credited``), so notes adding up to
-    the invoice give back exactly its tax (the note's amount's own tax, which goodwill booked, was £0.16 where
-    the note printed £0.17)."""
+    """The tax a goodwill refund's ``note``, one of ``order``'s credit ``notes``, takes back from tax payable as it
+    is issued (its note keeps it: ``domain.credit_notes.credited_tax``). Its share of the tax of the invoice as
+    issued (``invoice``; none kept, the order as it is then), from the notes' running total
+    (``domain.credit_notes.tax_credited``), so notes adding up to the invoice give back exactly its tax (the
+    note's amount's own tax was £0.16 where its share was £0.17)."""
     invoiced = invoice.printed(order) if invoice is not None else order
     return tax_credited(invoiced.total, invoiced.tax, notes or [note], note)
 

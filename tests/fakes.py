@@ -799,8 +799,14 @@ class FakePromotions(_Repo):
 class FakeCreditNotes(_Repo):
     async def issue(self, order_id: int, amount: Money, reason: str, at: datetime) -> CreditNote:
         number = max((note.number for note in self.st.credit_notes), default=0) + 1
-        note = CreditNote(order_id, number, amount, reason, at, id=self.st.new_id())
+        note = CreditNote(order_id, number, amount, reason, at, amount * 0, id=self.st.new_id())
         self.st.credit_notes.append(note)
+        return note
+
+    async def add_tax(self, note_id: int, tax: Money) -> CreditNote:
+        at = next(i for i, n in enumerate(self.st.credit_notes) if n.id == note_id)
+        note = self.st.credit_notes[at]
+        self.st.credit_notes[at] = note = replace(note, tax=note.tax + tax)
         return note
 
     async def for_order(self, order_id: int) -> list[CreditNote]:

@@ -51,7 +51,13 @@ class CreditNoteRepository(Protocol):
         """Inside an open writing unit of work: a credit note with the next number of the shop's
         sequence, taken in this transaction (concurrent refunds queue for it; one rolled back gives
         its number back), so the numbers have no gaps and no repeats. The order's row is locked first
-        (an order before its number: ARCHITECTURE.md, "Lock order")."""
+        (an order before its number: ARCHITECTURE.md, "Lock order"). It holds no tax until its
+        entries book it (``add_tax``)."""
+        ...
+
+    async def add_tax(self, note_id: int, tax: Money) -> CreditNote:
+        """In the note's own transaction: ``tax`` one of its event's journal entries took back from tax
+        payable, added to the tax the note holds (``CreditNote.tax``). The note as it now is."""
         ...
 
     async def for_order(self, order_id: int) -> list[CreditNote]: ...  # oldest first

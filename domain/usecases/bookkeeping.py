@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.accounting import Account, entry, to_base
+from domain.credit_notes import CreditNote, credited_tax
 from domain.errors import DomainError
 from domain.fx import Rates
 from domain.i18n import N_
@@ -104,6 +105,7 @@ async def book_refund(
     shipping_tax: Money | None = None,
     tax_in_base: int | None = None,
     shipping_in_base: int | None = None,
+    note: CreditNote | None = None,
 ) -> None:
     """A refund owed: the sale it undoes (net, to sales returns, or ``goods``: 4950 for goodwill)
     and the tax inside it (back from tax payable, at the order's own tax rate) against refunds
@@ -118,7 +120,8 @@ async def book_refund(
     its sale booked). ``tax_in_base``, when given, is that tax in the base currency as the books
     hold it (``tax_step``): an order in another currency takes back the tax its books hold, not
     the difference converted on its own, which could leave a unit in 2200. ``shipping_in_base``, likewise, the
-    shipping income it takes back as the books hold it."""
+    shipping income it takes back as the books hold it. ``note``: the credit note issued for it, which keeps the tax
+    taken back here (``credited_tax``)."""
     base = uow.base_currency
     whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
     carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else refund * 0
@@ -140,6 +143,8 @@ async def book_refund(
     posted = entry(at, source, fx_note(memo, refund, order.fx_rate, base), base, *((d, credit, v) for d, v in debits))
     if posted is not None:
         await uow.journal.post(posted)
+    if note is not None and note.id is not None:
+        await uow.credit_notes.add_tax(note.id, credited_tax(order, goods_tax + shipping_tax, debits, base))
 
 
 async def book_difference(

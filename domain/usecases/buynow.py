@@ -474,7 +474,7 @@ async def _paid_but_not_filled(
     )
     await uow.payments.add(owed)  # the row of what is owed back names its note
     memo = gone.within(N_("refund owed, {rest}")).note(N_("credit note {note}"), note=note.label)
-    await book_refund(uow, order, charged, now, source=f"order:{order.code}", memo=memo)
+    await book_refund(uow, order, charged, now, source=f"order:{order.code}", memo=memo, note=note)
     template = "buy_now_sold_out" if why is Unfilled.SOLD_OUT else "buy_now_withdrawn"
     params: dict[str, object] = {"code": order.code, "amount_minor": paid.amount, "currency": paid.currency}
     product = cart.lines[0].product

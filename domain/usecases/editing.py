@@ -404,6 +404,10 @@ async def _settle(
     if settlement.emptied and not note.amount:  # all that was paid goes back: the tax the books still hold
         held, refund_tax_base = await tax_held(uow, order)
         refund_shipping, refund_shipping_tax, refund_tax = None, None, held
+    # What is owed back and what the invoice no longer asks: one credit note of all it fell by, issued before either
+    # part is booked so that it keeps the tax each takes back (``credited_tax``), its rows linked to it.
+    credited = await credit_invoice(uow, order, refund, note, ORDER_CHANGED, now)
+    notes = issued(order.code, credited)
     if refund.amount:
         memo = Memo.of(N_("{code} edited"), code=order.code).within(N_("refund owed, {rest}"))
         await book_refund(
@@ -417,11 +421,8 @@ async def _settle(
             goods_tax=refund_tax,
             shipping_tax=refund_shipping_tax,
             tax_in_base=refund_tax_base if refund_tax is not None else None,
+            note=credited,
         )
-    # What is owed back and what the invoice no longer asks: one credit note of all it fell by, its row linked to it.
-    credited = await credit_invoice(uow, order, refund, note, ORDER_CHANGED, now)
-    notes = issued(order.code, credited)
-    if refund.amount:
         kind, method = PaymentKind.REFUND_OWED, order.payment_method.value
         await uow.payments.add(Payment(order.id or 0, kind, method, refund, now, credit_note_id=link(credited)))
     if note.amount:
@@ -439,6 +440,7 @@ async def _settle(
             goods_tax=note_tax,
             shipping_tax=note_shipping_tax,
             tax_in_base=note_tax_base if note_tax is not None else None,
+            note=credited,
         )
     if refund.amount or note.amount or settlement.emptied:  # units back at list price, even with no money
         await book_discount_change(uow, order, now, Memo.of(N_("discount of {code} edited"), code=order.code))

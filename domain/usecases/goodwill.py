@@ -82,12 +82,14 @@ async def give_goodwill(
         await uow.payments.add(Payment(order.id, PaymentKind.GOODWILL, "goodwill", amount, now, credit_note_id=note.id))
         memo = Memo.of(N_("goodwill refund owed, {code}: {why}"), code=order.code, why=why)
         memo = memo.note(N_("credit note {note}"), note=note.label)  # the entry names its document
-        # The tax its credit note prints, and no other figure: its share of the invoice's tax (``note_tax``).
+        # Its share of the invoice's tax (``note_tax``), which its credit note keeps as booked (``credited_tax``).
         tax = note_tax(
             order, await uow.orders.issued_invoice(order.id), await uow.credit_notes.for_order(order.id), note
         )
         source = f"order:{order.code}"
-        await book_refund(uow, order, amount, now, source=source, memo=memo, goods=Account.GOODWILL, goods_tax=tax)
+        await book_refund(
+            uow, order, amount, now, source=source, memo=memo, goods=Account.GOODWILL, goods_tax=tax, note=note
+        )
         entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, TIMELINE_MARK + why, amount)
         await uow.orders.record_transition(order, entry)
         order.history.append(entry)

@@ -247,6 +247,12 @@ async def cancel_before_picking(
     # Likewise the shipping income (its part of each, paid first), so sales less returns is nothing too.
     shipping = order.shipping or Money.zero(order.currency)
     income = await uow.journal.credit_balance(source, Account.SHIPPING_INCOME.value, uow.base_currency) if whole else 0
+    # The invoice falls by all it was: what was paid and what it still asked, on one document (a
+    # short pick's hold cancelled: out of stock), which the entry taking it off the receivable names;
+    # issued before either part is booked, so that it keeps the tax each takes back (``credited_tax``).
+    why = OUT_OF_STOCK if held else ORDER_CANCELLED
+    credited = await credit_invoice(uow, order, paid, unpaid, why, clock.now())
+    own = issued(order.code, credited)
     if paid.amount:
         memo = Memo.of(N_("{code} cancelled"), code=order.code).within(N_("refund owed, {rest}"))
         shares = _shares(
@@ -262,14 +268,10 @@ async def cancel_before_picking(
             shipping=unshipped,
             tax_in_base=shares[0] if whole else None,
             shipping_in_base=shares[1] if whole else None,
+            note=credited,
         )
         unshipped -= min(unshipped, paid)
-    # The invoice falls by all it was: what was paid and what it still asked, on one document (a
-    # short pick's hold cancelled: out of stock), which the entry taking it off the receivable names.
-    why = OUT_OF_STOCK if held else ORDER_CANCELLED
-    credited = await credit_invoice(uow, order, paid, unpaid, why, clock.now())
-    own = issued(order.code, credited)
-    if paid.amount:  # what was paid is owed back: its row names the note
+        # What was paid is owed back: its row names the note.
         kind, method = PaymentKind.REFUND_OWED, order.payment_method.value
         await uow.payments.add(Payment(order.id or 0, kind, method, paid, clock.now(), credit_note_id=link(credited)))
     if unpaid.amount > 0:
@@ -296,6 +298,7 @@ async def cancel_before_picking(
             shipping_tax=shipping_tax,
             tax_in_base=shares[0] if whole else None,
             shipping_in_base=shares[1] if whole else None,
+            note=credited,
         )
     notes = own + notes
     customer = await uow.customers.get(order.customer_id)

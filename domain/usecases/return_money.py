@@ -65,6 +65,7 @@ async def give_back(
             credit=Account.RECEIVABLE,
             owed_before=asked,
             shipping=min(shipping, credit),
+            note=credited,
         )
         if goods_tax is not None:  # the credit note took the tax inside its goods; the rest is the owed part's
             goods_tax = max(goods_tax - order.included_tax(credit - min(shipping, credit)), goods_tax * 0)
@@ -86,5 +87,6 @@ async def give_back(
             shipping=carried,
             goods_tax=goods_tax,
             tax_in_base=tax_in_base if credit.amount == 0 or owed != amount - credit else None,
+            note=credited,
         )
     return owed, credit, notes

@@ -290,7 +290,15 @@ async def refund_part(
         memo = credit_note_memo(memo, notes)
         owed_before = invoice_owed(order.total, payments)
         await book_refund(
-            uow, order, credit, now, source=source, memo=memo, credit=Account.RECEIVABLE, owed_before=owed_before
+            uow,
+            order,
+            credit,
+            now,
+            source=source,
+            memo=memo,
+            credit=Account.RECEIVABLE,
+            owed_before=owed_before,
+            note=credited,
         )
         owed = invoice_owed(order.total, [*payments, note])
         customer = await uow.customers.get(order.customer_id)
@@ -315,7 +323,9 @@ async def refund_part(
     if refund == value:
         after, earlier = order.included_tax(order.net_of(gone)), order.included_tax(order.net_of(prior))
         tax, tax_in_base = after - earlier, tax_step(after, earlier, order.fx_rate, uow.base_currency)
-    await book_refund(uow, order, refund, now, source=source, memo=memo, goods_tax=tax, tax_in_base=tax_in_base)
+    await book_refund(
+        uow, order, refund, now, source=source, memo=memo, goods_tax=tax, tax_in_base=tax_in_base, note=credited
+    )
     params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "part": True}
     params["credit_notes"] = notes
     if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:

@@ -19,7 +19,6 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.credit_notes import ORDER_CHANGED, RETURNED, STANDARD_REASONS, CreditNote, note_of
 from domain.debit_notes import DebitNote
-from domain.issued_invoices import note_tax
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.packing import Package
@@ -403,7 +402,7 @@ def _note_amount(w: _Writer, order: Order, said: str, amount: Money, tax: Money 
     """A note's bottom: its amount (``said``: "Credited: …" or "Debited: …"), the tax inside it (``tax``, else
     the order's rate's share of it); the PDF."""
     w.line(said % {"amount": format_money(amount)}, bold=True)
-    if order.tax.amount:
+    if order.tax.amount or (tax is not None and tax.amount):  # an order edited to nothing holds no tax now
         tax = order.included_tax(amount) if tax is None else tax
         w.line(_("Including tax: %(amount)s") % {"amount": format_money(tax)})
         w.line(_("Total without tax: %(amount)s") % {"amount": format_money(amount - tax)})
@@ -429,8 +428,8 @@ def credit_note(
         reason = _("RMA %(rma)s") % {"rma": returned.group(1)}
     w.line(_("Reason: %(reason)s") % {"reason": shorten(reason, 90)})
     w.space()
-    tax = note_tax(order, docs.invoice, docs.credit_notes, note)  # as its journal entry booked it
-    return _note_amount(w, order, _("Credited: %(amount)s"), note.amount, tax)
+    # The tax it kept as issued, which its journal entries took back (``domain.credit_notes.credited_tax``).
+    return _note_amount(w, order, _("Credited: %(amount)s"), note.amount, note.tax)
 
 
 def adds_to(docs: OrderPaperwork, timezone: str = "UTC") -> str:

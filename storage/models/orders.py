@@ -146,6 +146,9 @@ class CreditNoteRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The tax inside it as its journal entries took it back from tax payable when it was issued (0075): a reprint
+    # after the order changed prints the same figure.
+    tax_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class DebitNoteRow(Base):

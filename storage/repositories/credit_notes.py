@@ -29,10 +29,18 @@ class SqlCreditNotes:
             currency=amount.currency,
             reason=reason,
             issued_at=at,
+            tax_minor=0,
         )
         self.s.add(row)
         await self.s.flush()
-        return CreditNote(order_id, number, amount, reason, at, id=row.id)
+        return CreditNote(order_id, number, amount, reason, at, amount * 0, id=row.id)
+
+    async def add_tax(self, note_id: int, tax: Money) -> CreditNote:
+        row = await self.s.get(m.CreditNoteRow, note_id)  # issued in this transaction: no one else writes it
+        assert row is not None and row.currency == tax.currency, note_id
+        row.tax_minor += tax.amount
+        await self.s.flush()
+        return _note(row)
 
     async def get_by_number(self, number: int) -> CreditNote | None:
         n = m.CreditNoteRow
@@ -53,4 +61,5 @@ class SqlCreditNotes:
 
 
 def _note(r: m.CreditNoteRow) -> CreditNote:
-    return CreditNote(r.order_id, r.number, Money(r.amount_minor, r.currency), r.reason, r.issued_at, id=r.id)
+    amount, tax = Money(r.amount_minor, r.currency), Money(r.tax_minor, r.currency)
+    return CreditNote(r.order_id, r.number, amount, r.reason, r.issued_at, tax, id=r.id)

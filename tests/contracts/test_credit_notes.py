@@ -107,3 +107,23 @@ async def test_credit_notes_are_read_for_many_orders_at_once_each_its_own_oldest
         second: [(1, Money(200, "EUR")), (3, Money(300, "EUR"))],
     }
     assert none == {}
+
+
+async def test_a_credit_note_keeps_the_tax_its_entries_add_and_reads_it_back(uow: UnitOfWork) -> None:
+    order = await placed(uow)
+    assert order.id is not None
+    async with uow:
+        issued = await uow.credit_notes.issue(order.id, Money(3470, "EUR"), "order cancelled", NOW)
+        assert issued.id is not None and issued.tax == Money(0, "EUR")  # nothing booked yet
+        await uow.credit_notes.add_tax(issued.id, Money(50, "EUR"))  # the paid part's entry
+        kept = await uow.credit_notes.add_tax(issued.id, Money(529, "EUR"))  # the unpaid part's
+        other = await uow.credit_notes.issue(order.id, Money(100, "EUR"), "late", NOW)
+        await uow.commit()
+    assert kept.tax == Money(579, "EUR")
+    async with uow:
+        read = await uow.credit_notes.for_order(order.id)
+        numbered = await uow.credit_notes.get_by_number(issued.number)
+        many = await uow.credit_notes.for_orders([order.id])
+    assert [n.tax for n in read] == [Money(579, "EUR"), Money(0, "EUR")] and other.tax == Money(0, "EUR")
+    assert numbered is not None and numbered.tax == Money(579, "EUR")
+    assert [n.tax for n in many[order.id]] == [Money(579, "EUR"), Money(0, "EUR")]

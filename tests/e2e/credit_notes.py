@@ -1,10 +1,12 @@
-"""Readers of credit notes that test modules share: a credit note's PDF as text, the notes issued, /receipt's files."""
+"""Readers of credit notes that test modules share: a credit note's PDF as text, the notes issued, /receipt's files,
+the tax they keep and what the journal took back from VAT."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.accounting import Account
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
@@ -40,3 +42,24 @@ async def credit_notes(shop: RunningBot) -> list[tuple[int, int, str]]:
 
 async def total_of(shop: RunningBot, code: str) -> int:
     return int(await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == code)))
+
+
+async def vat_taken_back(shop: RunningBot) -> int:
+    """What the whole journal took back from tax payable, net (debits less credits of 2200), in minor units."""
+    line = m.JournalLineRow
+    taken = select(func.coalesce(func.sum(line.debit_minor - line.credit_minor), 0)).where(
+        line.account == Account.TAX_PAYABLE.value
+    )
+    return int(await scalar(shop, taken))
+
+
+async def kept_taxes(shop: RunningBot) -> dict[int, int]:
+    """Every credit note's tax as kept: number → tax in minor units."""
+    row = m.CreditNoteRow
+    async with shop.runtime.sessions() as session:
+        return {number: tax for number, tax in await session.execute(select(row.number, row.tax_minor))}
+
+
+def printed_tax(document: str) -> str:
+    """The tax a credit note's PDF (as text) prints inside its amount: "£0.50"."""
+    return next(line.split(": ", 1)[1] for line in document.splitlines() if line.startswith("Including tax: "))

@@ -1,5 +1,5 @@
-"""A goodwill refund books, in tax payable, the tax its credit note prints: whatever its amount, and for every note
-after the first, so goodwill notes adding up to the invoice give back exactly its tax."""
+"""A goodwill refund books, in tax payable, the tax its credit note keeps and prints: whatever its amount, and for
+every note after the first, so goodwill notes adding up to the invoice give back exactly its tax."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import cast
 from unittest.mock import AsyncMock, patch
 
 from domain.accounting import Account
-from domain.issued_invoices import note_tax
 from domain.money import Money
 from domain.orders import Order, OrderLine
 from domain.payments import Payment, PaymentKind
@@ -55,7 +54,7 @@ async def _give(uow: FakeUnitOfWork, order: Order, amount: Money) -> tuple[int, 
         typed = str(amount.to_decimal())
         await give_goodwill(uow, FakeClock(T0), staff_id=MANAGER, code=order.code, amount_text=typed, reason="late")
     notes = await uow.credit_notes.for_order(order.id or 0)
-    printed = note_tax(order, await uow.orders.issued_invoice(order.id or 0), notes, notes[-1])
+    printed = notes[-1].tax  # kept as issued: what its PDF prints
     lines = uow.state.journal[-1].lines
     booked = sum(x.debit - x.credit for x in lines if x.account is Account.TAX_PAYABLE)
     return printed.amount, booked

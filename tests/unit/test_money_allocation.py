@@ -63,6 +63,9 @@ def test_nothing_to_share_shares_nothing() -> None:
 @given(cuts=st.lists(st.integers(min_value=1, max_value=5000), min_size=1, max_size=8))
 def test_credit_notes_adding_up_to_the_invoice_carry_exactly_its_tax(cuts: list[int]) -> None:
     at = datetime(2026, 12, 7, tzinfo=UTC)
-    notes = [CreditNote(1, n, Money(amount, "GBP"), "order changed", at) for n, amount in enumerate(cuts, start=1)]
+    notes = [
+        CreditNote(1, n, Money(amount, "GBP"), "order changed", at, Money(0, "GBP"))
+        for n, amount in enumerate(cuts, start=1)
+    ]
     total, tax = Money(sum(cuts), "GBP"), Money(sum(cuts) // 6, "GBP")
     assert sum(tax_credited(total, tax, notes, note).amount for note in notes) == tax.amount
