@@ -119,7 +119,8 @@ async function orderView(code) {
     el("h2", { "data-order": o.code }, `${t("order")} ${o.code} — ${o.status_label}`),
     o.customer ? el("p", {}, o.customer) : null,
     el("p", { "data-part": "payment" }, `${t("payment_title")}: ${o.payment}`),
-    table([t("sku"), t("product"), "×", ""], o.lines.map((x) => [productLink(x.sku), x.name, count(x.quantity), x.total.text])),
+    Object.assign(table([t("sku"), t("product"), "×", ""],
+      o.lines.map((x) => [productLink(x.sku), x.name, count(x.quantity), x.total.text])), { className: "list order-lines" }),
     el("p", { class: "price" }, o.total.text),
     Object.keys(o.allocations).length ? el("p", {}, Object.entries(o.allocations).map(([code, rows]) =>
       `🏬 ${code}: ${rows.map((r) => `${r.sku} × ${count(r.quantity)}`).join(", ")}`).join(" · ")) : null,

@@ -1,0 +1,49 @@
+"""The staff dashboard's order view on a 360×640 phone: a product named without a space to break at took the whole
+table, its SKU and each line's amount drawn a character or two a row ("EVI / L1", "1 / 0, / 5 / 0 / £")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import RunningBot
+from domain.catalog import Product
+from sandbox import SandboxUser
+from tests.e2e.browser import DARK, browser_page
+from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import add_to_cart, edit_product, order_code, place_cod_order
+from tests.e2e.miniapp import init_data, miniapp
+
+pytestmark = pytest.mark.browser
+
+ANN = 581
+# How many lines each of an element's texts is drawn on.
+LINES = """(node) => { const range = document.createRange(); range.selectNodeContents(node);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; }"""
+
+
+@pytest.mark.parametrize(("language", "theme"), [("en", None), ("ru", DARK)])
+async def test_an_order_lines_sku_and_amount_read_whole_beside_a_long_name_on_a_phone(
+    shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    from playwright.async_api import expect
+
+    def renamed(product: Product) -> None:
+        product.name = "Verylongword" * 20
+
+    await edit_product(shop, "23843", renamed)
+    ann = SandboxUser(shop.server, ANN, "Ann", language_code=language)
+    await ann.send("/start")
+    await add_to_cart(ann, "23843", 5)
+    code = order_code(await place_cod_order(ann, pickup=True))
+    reader = init_data(shop, ADMIN, language=language)
+    async with (
+        miniapp(shop) as client,
+        browser_page(f"dashboard-order-{language}", reader, theme=theme, viewport=(360, 640)) as page,
+    ):
+        await page.goto(str(client.make_url(f"/app/dashboard#order/{code}")))
+        cells = page.locator("#detail table.list tr").nth(1).locator("td")
+        await expect(cells.first).to_have_text("23843")
+        await expect(cells.last).to_have_text("£10.40" if language == "en" else "10,40\xa0£")
+        assert await cells.first.evaluate(LINES) == 1
+        assert await cells.last.evaluate(LINES) == 1
+        assert await page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
