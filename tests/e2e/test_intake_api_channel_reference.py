@@ -87,3 +87,12 @@ async def _staff_read_it(shop: RunningBot, client: TestClient[Any, Any], code: s
     refused = (await admin.send("PO-9")).last.text
     assert refused == KEPT[language].format(code=code), refused
     assert (await (await client.get(f"/api/v1/orders/{code}")).json())["reference"] == "WEB-1001"
+
+
+async def test_staff_read_a_customer_the_channel_sent_with_no_telegram_id_without_a_none(shop: RunningBot) -> None:
+    """Wendy ordered at the web shop and never used the bot: her line named her, then "None" for her Telegram id."""
+    async with web_shop(shop) as client:
+        code = (await place(client, "ref-3"))["code"]
+    admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=shop.runtime.settings.default_locale)
+    line = next(x for x in (await admin.send(f"/order {code}")).last.text.splitlines() if "Wendy Web" in x)
+    assert "None" not in line and line.endswith("Wendy Web · +447700900123"), line
