@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from bot.cli_apikeys import apikey, callback
 from bot.cli_files import IMPORT_KINDS, export_journal, import_csv
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, unknown_in_dotenv
 from bot.logs import configure as configure_logging
 from bot.serving import run_bot
 from domain.apikeys import Scope
@@ -199,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return write_sample(args.dir)
         settings = load_settings()
+        for unknown in unknown_in_dotenv():
+            logging.getLogger("ordergram.cli").warning(unknown)
         if args.command in ("run", "serve"):
             settings.require_token()
         from bot.dbtools import backup, database_ready

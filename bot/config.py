@@ -391,3 +391,27 @@ def _config_error(exc: ValidationError) -> ConfigError:
     name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
     message = str(error["msg"]).removeprefix("Value error, ")
     return ConfigError(f"{name}: {message}")
+
+
+# Names other bots' guides use for the token: a shop following one wrote them into .env.
+_TOKEN_NAMES = frozenset({"TELEGRAM_TOKEN", "TELEGRAM_BOT_TOKEN", "TOKEN", "API_TOKEN"})
+
+
+def unknown_in_dotenv(path: Path = Path(".env")) -> list[str]:
+    """What ``.env`` sets that no setting reads (``extra="ignore"`` drops it without a word), each with the
+    setting likely meant: a misspelt ``STAFF_CHAT`` left new orders going to no one, and nothing said why."""
+    import difflib
+
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        return []
+    names = sorted(name.upper() for name in Settings.model_fields)
+    said = []
+    for key in dotenv_values(path):
+        if key.upper() in names:
+            continue
+        meant = ["BOT_TOKEN"] if key.upper() in _TOKEN_NAMES else difflib.get_close_matches(key.upper(), names, 1, 0.75)
+        hint = f" (did you mean {meant[0]}?)" if meant else ""
+        said.append(f"{path}: {key} is not an Ordergram setting and is ignored{hint}")
+    return said

@@ -329,6 +329,25 @@ def test_a_database_server_not_reached_is_exit_code_3_so_the_service_is_started_
     assert "Traceback" not in result.stderr and "s3cret" not in result.stderr
 
 
+def test_a_misspelt_setting_in_dotenv_is_named_with_the_setting_meant_not_silently_ignored(
+    tmp_path: Path, ordergram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """STAFF_CHAT= in .env was dropped without a word: new orders then went to no one, and nothing said why."""
+    (tmp_path / ".env").write_text(
+        "DEFAULT_CURRENCY=GBP\nSTAFF_CHAT=-1001234567890\nTELEGRAM_TOKEN=1:x\nPGPASSWORD=kept-for-pg-dump\n",
+        encoding="utf-8",
+    )
+    result = ordergram("migrate", env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"})
+    assert result.returncode == 0
+    said = [record.getMessage() for record in caplog.records if record.name == "ordergram.cli"]
+    assert said == [
+        ".env: STAFF_CHAT is not an Ordergram setting and is ignored (did you mean STAFF_CHAT_ID?)",
+        ".env: TELEGRAM_TOKEN is not an Ordergram setting and is ignored (did you mean BOT_TOKEN?)",
+        ".env: PGPASSWORD is not an Ordergram setting and is ignored",
+    ]
+    assert "kept-for-pg-dump" not in result.stderr + caplog.text
+
+
 def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "books.sqlite3"
     url = f"sqlite+aiosqlite:///{db}"
