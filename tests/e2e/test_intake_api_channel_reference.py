@@ -90,9 +90,13 @@ async def _staff_read_it(shop: RunningBot, client: TestClient[Any, Any], code: s
 
 
 async def test_staff_read_a_customer_the_channel_sent_with_no_telegram_id_without_a_none(shop: RunningBot) -> None:
-    """Wendy ordered at the web shop and never used the bot: her line named her, then "None" for her Telegram id."""
+    """Wendy ordered at the web shop and never used the bot: /order, /customer and /top named her, then "None" for
+    her Telegram id."""
     async with web_shop(shop) as client:
         code = (await place(client, "ref-3"))["code"]
     admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=shop.runtime.settings.default_locale)
     line = next(x for x in (await admin.send(f"/order {code}")).last.text.splitlines() if "Wendy Web" in x)
     assert "None" not in line and line.endswith("Wendy Web · +447700900123"), line
+    for command in ("/customer wendy@example.com", "/top"):  # her profile, and the most valuable customers
+        line = next(x for x in (await admin.send(command)).last.text.splitlines() if "Wendy Web" in x)
+        assert "None" not in line, (command, line)
