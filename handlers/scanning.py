@@ -11,10 +11,18 @@ from aiogram import Bot
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.errors import InvalidQuantity
+from domain.errors import DomainError, InvalidQuantity
+from domain.i18n import N_
 from handlers.output.barcodes import read_barcode
 
 MAX_SCAN_QUANTITY = 9999
+
+
+class NotAScan(DomainError):
+    key = N_(
+        "“{typed}” is not a scan: send the item's SKU or barcode, or a photo of the barcode;"
+        " for more than one, the count after it (2 or x2)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +56,10 @@ def readings(text: str) -> list[Scan]:
     readable = first is not None and (first["bare"] is None or not first["code"].isdigit())
     if first is not None and readable and (count := _count(first["count"])) is not None:
         found.append(Scan(first["code"], count))
+    if not found and any(c.isdigit() for c in parts[1]):
+        raise InvalidQuantity(maximum=MAX_SCAN_QUANTITY)  # a number out of range or in a shape we do not read
     if not found:
-        raise InvalidQuantity(maximum=MAX_SCAN_QUANTITY)
+        raise NotAScan(typed=text.strip())  # words (a question, “JAR-1 two”): no number to call a quantity
     return found
 
 

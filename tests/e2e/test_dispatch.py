@@ -183,7 +183,10 @@ async def test_packing_takes_sku_and_quantity_as_picking_does(shop: RunningBot) 
     packer = await hire(shop, 71, "Pax", "packer", "LON")
     await packer.send(f"/pack {code}")
     assert (await packer.send("85123A 4")).last.text == "Only 3 more × 85123A are left to scan in this order."
-    assert (await packer.send("85123A two")).last.text == "Quantity must be a whole number from 1 to 9999."
+    assert (await packer.send("85123A two")).last.text == (
+        "“85123A two” is not a scan: send the item's SKU or barcode, or a photo of the barcode;"
+        " for more than one, the count after it (2 or x2)."
+    )
     assert (await packer.send("85123A 1 2")).last.text == "Quantity must be a whole number from 1 to 9999."
     progress = await packer.send("85123A 2")
     assert "Still to scan: 1 × 85123A, 1 × 22197" in progress.last.text or (

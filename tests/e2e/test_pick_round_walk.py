@@ -98,7 +98,7 @@ async def test_a_count_typed_as_a_phone_worker_writes_it_is_read_as_the_count(
 ) -> None:
     """Pia typed «JAR-1 2 шт» (or «JAR-1 x2») as people write counts and read «Quantity must be a whole number
     from 1 to 9999»: the number was there. «2 шт», «x2», «×3», «х3» (Cyrillic) and «1 pcs» are counts; a word is
-    still none."""
+    still none, and is told what a scan is."""
     await jars(shop, 6, 0)
     code = await order(shop, 585, {"JAR-1": 6})
     pia = await hire(shop, 101, "Pia", "picker", "LON", language=language)
@@ -107,8 +107,10 @@ async def test_a_count_typed_as_a_phone_worker_writes_it_is_read_as_the_count(
     assert (
         refused.last.text
         == {
-            "en": "Quantity must be a whole number from 1 to 9999.",
-            "ru": "Количество должно быть целым числом от 1 до 9999.",
+            "en": "“JAR-1 two” is not a scan: send the item's SKU or barcode, or a photo of the barcode;"
+            " for more than one, the count after it (2 or x2).",
+            "ru": "«JAR-1 two» — не скан: пришлите артикул или штрихкод товара либо фото штрихкода;"
+            " если штук несколько — число после него (2 или x2).",
         }[language]
     )
     for count, left in zip(counts, ("4", "1"), strict=False):

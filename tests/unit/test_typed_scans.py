@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import InvalidQuantity
-from handlers.scanning import MAX_SCAN_QUANTITY, Scan, readings
+from handlers.scanning import MAX_SCAN_QUANTITY, NotAScan, Scan, readings
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,6 @@ def test_a_marked_count_before_a_number_reads_both_ways_for_the_expected_item_to
         "0x JAR-1",
         f"JAR-1 {MAX_SCAN_QUANTITY + 1}",
         f"{MAX_SCAN_QUANTITY + 1}x JAR-1",
-        "JAR-1 two",
         "JAR-1 2.5",
         "JAR-1 -2",
         "JAR-1 x2x",
@@ -103,4 +102,10 @@ def test_a_marked_count_before_a_number_reads_both_ways_for_the_expected_item_to
 )
 def test_anything_else_is_refused_not_half_read(typed: str) -> None:
     with pytest.raises(InvalidQuantity):
+        readings(typed)
+
+
+@pytest.mark.parametrize("typed", ["JAR-1 two", "where is the ladder?", "<b>JAR-1</b> <i>x</i>"])
+def test_words_with_no_number_are_refused_as_no_scan_not_as_a_wrong_quantity(typed: str) -> None:
+    with pytest.raises(NotAScan):
         readings(typed)

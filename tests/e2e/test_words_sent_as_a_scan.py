@@ -1,0 +1,46 @@
+"""Words a picker or packer sends while scanning (a question, a pasted note, markup) are answered with what a scan
+is, not with «Quantity must be a whole number from 1 to 9999»: nobody typed a quantity (en and ru)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import RunningBot
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import order, picked_order, status
+
+SAID = {
+    "en": "“{typed}” is not a scan: send the item's SKU or barcode, or a photo of the barcode;"
+    " for more than one, the count after it (2 or x2).",
+    "ru": "«{typed}» — не скан: пришлите артикул или штрихкод товара либо фото штрихкода;"
+    " если штук несколько — число после него (2 или x2).",
+}
+SINGLE = {"en": "Single order", "ru": "Один заказ"}
+QUESTION = {"en": "where is the ladder?", "ru": "где стремянка?"}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_words_sent_while_picking_are_answered_with_what_a_scan_is(shop: RunningBot, language: str) -> None:
+    code = await order(shop, 160 + len(language), {"22197": 1})
+    picker = await hire(shop, 80 + len(language), "Pia", "picker", "LON", language=language)
+    await picker.press((await picker.send("/pick")).last, SINGLE[language])
+    asked = await picker.send(QUESTION[language])
+    assert asked.last.text == SAID[language].format(typed=QUESTION[language])
+    hostile = "<b>22197</b> <i>please</i> " + "Я" * 5000
+    refused = (await picker.send(hostile)).last.text
+    assert refused.startswith(SAID[language].split("{typed}")[0] + "<b>22197</b> <i>please</i> ЯЯЯ")
+    assert len(refused) < 400
+    assert (await picker.send("22197 two")).last.text == SAID[language].format(typed="22197 two")
+    assert (await picker.send("22197 0")).last.text.startswith(("Quantity must", "Количество должно"))
+    assert await status(shop, code) == "picking"  # nothing counted: the one scan left finishes the round
+    assert await picker.send("22197") and await status(shop, code) == "picked"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_words_sent_while_packing_are_answered_with_what_a_scan_is(shop: RunningBot, language: str) -> None:
+    code = await picked_order(shop, 170 + len(language), {"85123A": 2})
+    packer = await hire(shop, 90 + len(language), "Pax", "packer", "LON", language=language)
+    await packer.send(f"/pack {code}")
+    asked = await packer.send(QUESTION[language])
+    assert asked.last.text == SAID[language].format(typed=QUESTION[language])
+    assert await status(shop, code) == "picked"
