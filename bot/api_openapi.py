@@ -194,7 +194,8 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
                     "until it is null. Each product's figures are those GET /stock?sku= gives. An incremental "
                     "sync keeps the answer's changes_token and sends it back as ?changed_since=: the answer "
                     "lists only the products whose available quantity moved since (holds, orders, receipts, "
-                    "counts, returns) or whose status changed (taken off sale: available 0), with a new "
+                    "counts, returns), whose status changed (taken off sale: available 0) or that were added since "
+                    "(available 0 until stock is counted), with a new "
                     "changes_token; a change committing while it is read comes in it or in the next.",
                     "parameters": [
                         {

@@ -430,7 +430,7 @@ class FakeStock(_Repo):
         moved |= {
             pid
             for pid, p in self.st.products.items()
-            if since.next and then.get((pid, -1), 0) != _STATUSES.index(p.status)
+            if since.next and then.get((pid, -1)) != _STATUSES.index(p.status)  # created since: None
         }
         return [(p, self.st.products[p].sku) for p in sorted(moved) if p > after and p in self.st.products][:limit]
 

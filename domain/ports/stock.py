@@ -27,9 +27,9 @@ class StockRepository(Protocol):
 
     async def changed_since(self, since: StockMark, *, after: int, limit: int) -> list[tuple[int, str]]:
         """Products (id, SKU) past id ``after`` whose available quantity (a counter's on_hand -
-        reserved) or status (hidden, discontinued, active again) changed since the mark ``since``
-        was taken, by id, ``limit`` at most (a product may come that did not, never one that did
-        and is left out); ``StockMark(0)``: every product."""
+        reserved) or status (hidden, discontinued, active again) changed, or that were created (no
+        counter yet), since the mark ``since`` was taken, by id, ``limit`` at most (a product may
+        come that did not, never one that did and is left out); ``StockMark(0)``: every product."""
         ...
 
     async def levels_now(self, product_ids: Sequence[int]) -> list[StockLevel]:

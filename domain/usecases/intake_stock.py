@@ -134,10 +134,10 @@ class StockChanges:
 async def api_stock_changes(
     uow: UnitOfWork, *, key: ApiKey, point: FeedPoint, limit: int = MAX_STOCK_SKUS
 ) -> StockChanges:
-    """ "What changed since my last sync": the products whose available quantity moved after
-    ``point``'s mark, by id, a page at a time. A read's first page takes a new mark before it
-    reads; its last page hands that mark on, so what moved while the pages were read, on a page
-    already given, comes next time (the rule: ``storage.repositories.stock_changes``)."""
+    """ "What changed since my last sync": the products whose available quantity or status moved,
+    or that were added, after ``point``'s mark, by id, a page at a time. A read's first page takes
+    a new mark before it reads; its last page hands that mark on, so what moved while the pages
+    were read, on a page already given, comes next time (the rule: ``storage.repositories.stock_changes``)."""
     key.require(Scope.STOCK_READ)
     async with uow.read_only():
         now, origin = await uow.stock.feed_mark(), await uow.stock.feed_origin()

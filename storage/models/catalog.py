@@ -76,8 +76,9 @@ class ProductRow(Base):
     # (prices, translations, its category, its parent): the read cache reloads only the
     # products changed since its last load (``storage.repositories.changes``).
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
-    # The change number of the write that last changed status (migration 0074): the stock feed
-    # lists a product taken off sale, or back on, though its stock stayed (``stock_changes``).
+    # The change number of the write that last set status (migration 0074), its creation's
+    # included (0076): the stock feed lists a product taken off sale, or back on, though its
+    # stock stayed, and a new one, which has no stock yet (``stock_changes``).
     status_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # A category's page of products by name straight from the index, whatever the page number.
     __table_args__ = (

@@ -143,6 +143,7 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
                     "cost_minor": cost.amount if cost else None,
                     "cost_currency": cost.currency if cost else None,
                     "change_seq": seq,
+                    "status_seq": seq,  # its creation sets its status: the stock feed lists it (0076)
                 }
             )
             continue

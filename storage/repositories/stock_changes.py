@@ -45,7 +45,8 @@ _PG_MARK = select(
 _MOVED = or_(
     _STOCK.c.available_seq >= bindparam("next"), _STOCK.c.available_seq.in_(bindparam("running", expanding=True))
 )
-# A product's status is numbered alike (0074): one taken off sale, or back on, comes by the same rule.
+# A product's status is numbered alike (0074), and its creation (0076): one taken off sale, or back on,
+# and a new one, with no counter yet, come by the same rule.
 _STATUS_MOVED = or_(
     _PRODUCTS.c.status_seq >= bindparam("next"), _PRODUCTS.c.status_seq.in_(bindparam("running", expanding=True))
 )

@@ -319,6 +319,20 @@ async def test_the_feed_lists_a_product_whose_available_quantity_moved_after_the
         assert await uow.stock.changed_since(await uow.stock.feed_mark(), after=0, limit=10) == []
 
 
+async def test_a_product_created_after_the_mark_comes_in_the_feed_once_though_no_stock_of_it_moved(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    """A new product has no counter until stock is counted: its creation is its change, or a channel polling what
+    changed never learns of it."""
+    async with uow.read_only():
+        mark = await uow.stock.feed_mark()
+    created = await a_product(uow, "MUG-9")
+    async with uow.read_only():
+        assert await uow.stock.changed_since(mark, after=0, limit=10) == [(created, "MUG-9")]
+        assert await uow.stock.levels_now([created]) == []
+        assert await uow.stock.changed_since(await uow.stock.feed_mark(), after=0, limit=10) == []
+
+
 async def test_the_feed_names_its_database_the_same_on_every_read(uow: UnitOfWork) -> None:
     async with uow.read_only():
         first = await uow.stock.feed_origin()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -19,19 +20,27 @@ from domain.stock import StockMark
 from domain.usecases.api_keys import create_api_key
 from domain.usecases.intake_stock import FeedPoint
 from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, shop_on
 from tests.e2e.intake_api import ORDER
+from tests.fakes import FakeClock
 
 Client = TestClient[Any, Any]
 
 
-@pytest.fixture
-async def market(shop_on_each_engine: RunningBot) -> AsyncIterator[Client]:
+@asynccontextmanager
+async def marketplace(shop: RunningBot) -> AsyncIterator[Client]:
     """A marketplace's client: it reads stock and places orders."""
-    runtime = shop_on_each_engine.runtime
+    runtime = shop.runtime
     scopes = frozenset({Scope.STOCK_READ, Scope.ORDERS})
     token, _ = await create_api_key(runtime.uow(), runtime.clock, name="marketplace", scopes=scopes)
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as client:
+        yield client
+
+
+@pytest.fixture
+async def market(shop_on_each_engine: RunningBot) -> AsyncIterator[Client]:
+    async with marketplace(shop_on_each_engine) as client:
         yield client
 
 
@@ -241,3 +250,23 @@ async def test_a_product_taken_off_sale_comes_in_the_changes_with_nothing_availa
     assert moved[0]["warehouses"] == before["warehouses"]  # its stock as counted
     placed = await market.post("/api/v1/orders", json=ORDER, headers={"Idempotency-Key": "feed-off-sale"})
     assert placed.status == 422 and "85123A" in (await placed.json())["detail"]
+
+
+async def test_a_product_created_after_the_token_comes_in_the_next_poll_with_its_status_and_nothing_available(
+    database_url: str, clock: FakeClock
+) -> None:
+    """A new product has no stock until it is counted, so nothing of it moved: only a whole read showed it, and a
+    channel polling the changes never learnt of one a manager added with /newproduct."""
+    async with shop_on(database_url, clock, admin_ids=[ADMIN]) as shop, marketplace(shop) as market:
+        token = (await (await market.get("/api/v1/stock/levels", params={"sku": "85123A"})).json())["changes_token"]
+        manager = await hire(shop, 65, "Mia", "manager")
+        await manager.send("/newproduct")
+        for typed in ("mug-9", "Enamel mug", "Kitchen"):
+            await manager.send(typed)
+        barcode = await manager.send("7.50")
+        photo = await manager.press(barcode.last, "Skip")
+        assert "Saved." in (await manager.press(photo.last, "Skip")).last.text
+        moved, newer = await _changes(market, token)
+        assert moved == [await _one(market, "MUG-9")]
+        assert (moved[0]["status"], moved[0]["available"], moved[0]["warehouses"]) == ("active", 0, [])
+        assert (await _changes(market, newer))[0] == []  # brought once

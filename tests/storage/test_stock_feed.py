@@ -10,7 +10,10 @@ from dataclasses import replace
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog import ProductStatus
+from domain.catalog import Product, ProductStatus
+from domain.money import Money
+from domain.ports import SystemClock
+from domain.usecases.imports.products import import_products
 from domain.usecases.intake_stock import api_stock_changes, api_stock_feed
 from storage import models as m
 from storage.db import session_factory
@@ -170,3 +173,61 @@ async def test_a_product_hidden_or_discontinued_after_the_token_comes_as_not_for
         await uow.commit()
     back = await api_stock_changes(uow, key=key, point=page.point)
     assert back.status == {"F-02": ProductStatus.ACTIVE} and seen_levels(back.stock)["F-02"][0] == ("LON", 50, 0)
+
+
+FAMILY = "sku,name,category,price,currency,parent,options\n"
+
+
+async def test_a_product_or_variant_created_after_the_token_comes_in_the_next_read_with_its_status_and_no_stock(
+    engine: AsyncEngine,
+) -> None:
+    """A new product has no counter until stock is counted, so nothing of it moved: a channel polling the changes
+    never learnt of one a products file, /newproduct or the web catalog admin added; a full read alone showed it.
+    A file of 600 (numbered by the bulk write itself) and a single product come alike; each once."""
+    uow, key, _ = await feed_shop(engine)
+    clock = SystemClock()
+    first = await api_stock_feed(uow, key=key, skus=SKUS)
+    assert first.point is not None
+    bulk = [f"N-{n:03d}" for n in range(600)]
+    rows = "".join(f"{sku},New {sku},Feed,2.50,GBP,{sku},\n" for sku in bulk)
+    await import_products(uow, clock, FAMILY + rows + "J-S,Jumper,Feed,30.00,GBP,J,Size=S\n")
+    async with uow:  # one product alone, as /newproduct and the web catalog admin write it
+        await uow.products.upsert(
+            Product("ONE-1", "One", "Feed", {"GBP": Money(250, "GBP")}, status=ProductStatus.HIDDEN)
+        )
+        await uow.commit()
+    seen, point = await read_feed(uow, key, first.point)
+    assert seen == {sku: [] for sku in [*bulk, "J-S", "ONE-1"]}
+    statuses: dict[str, ProductStatus] = {}
+    at = first.point
+    while True:
+        page = await api_stock_changes(uow, key=key, point=at)
+        statuses |= page.status
+        at = page.point
+        if not page.more:
+            break
+    assert statuses == {**dict.fromkeys([*bulk, "J-S"], ProductStatus.ACTIVE), "ONE-1": ProductStatus.HIDDEN}
+    assert (await read_feed(uow, key, point))[0] == {}  # brought once
+    await import_products(uow, clock, FAMILY + "J-M,Jumper,Feed,30.00,GBP,J,Size=M\n")  # a new variant
+    added = await api_stock_changes(uow, key=key, point=point)
+    assert (added.stock, added.status) == ([("J-M", [])], {"J-M": ProductStatus.ACTIVE})
+
+
+async def test_0076_numbers_every_product_without_a_counter_so_a_token_from_before_it_brings_them(
+    engine: AsyncEngine,
+) -> None:
+    """Products created before 0076 with no stock were missed by every poll: the migration numbers them once."""
+    uow, key, _ = await feed_shop(engine)
+    async with engine.connect() as connection:
+        await connection.run_sync(migrate(engine, "0076-1", down=True))
+        await connection.commit()
+    await import_products(uow, SystemClock(), FAMILY + "OLD-1,Old,Feed,2.50,GBP,OLD-1,\n")
+    first = await api_stock_feed(uow, key=key, skus=SKUS)
+    assert first.point is not None
+    assert (await read_feed(uow, key, first.point))[0] == {}  # as before 0076: missed
+    async with engine.connect() as connection:
+        await connection.run_sync(migrate(engine, "head"))
+        await connection.commit()
+    seen, point = await read_feed(uow, key, first.point)
+    assert seen == {"OLD-1": []}  # the products with counters are not read again
+    assert (await read_feed(uow, key, point))[0] == {}
