@@ -79,7 +79,7 @@ class ProductRow(Base):
     # The change number of the write that last set status (migration 0074), its creation's
     # included (0076): the stock feed lists a product taken off sale, or back on, though its
     # stock stayed, and a new one, which has no stock yet (``stock_changes``).
-    status_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    status_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)  # 0077
     # A category's page of products by name straight from the index, whatever the page number.
     __table_args__ = (
         UniqueConstraint("group_id", "option1", "option2", "option3", name="uq_products_variant"),

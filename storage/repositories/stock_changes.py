@@ -24,7 +24,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Text, bindparam, cast, func, or_, select
+from sqlalchemy import BigInteger, BindParameter, Text, bindparam, cast, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.stock import StockLevel, StockMark
@@ -42,20 +42,23 @@ _PG_MARK = select(
     cast(cast(func.pg_snapshot_xmax(_SNAPSHOT), Text), BigInteger).label("xmax"),
     func.array_to_string(func.array(select(func.pg_snapshot_xip(_SNAPSHOT)).scalar_subquery()), ",").label("xip"),
 )
-_MOVED = or_(
-    _STOCK.c.available_seq >= bindparam("next"), _STOCK.c.available_seq.in_(bindparam("running", expanding=True))
-)
-# A product's status is numbered alike (0074), and its creation (0076): one taken off sale, or back on,
-# and a new one, with no counter yet, come by the same rule.
-_STATUS_MOVED = or_(
-    _PRODUCTS.c.status_seq >= bindparam("next"), _PRODUCTS.c.status_seq.in_(bindparam("running", expanding=True))
+# What changed, each number's arm apart (a counter's available quantity, 0070; a product's status,
+# 0074, and its creation, 0076: one taken off sale, or back on, and a new one, with no counter yet,
+# come by the same rule), so each reads its index (0077) from the mark on, past ``after``: a poll
+# reads what changed since the mark, not every counter and every product (an OR across them was
+# a scan of both). ``tests/storage/test_stock_feed_plans.py`` checks the plans on both engines.
+_NEXT: BindParameter[int] = bindparam("next")
+_RUNNING: BindParameter[list[int]] = bindparam("running", expanding=True)
+_AFTER: BindParameter[int] = bindparam("after")
+_CHANGED_IDS = union(
+    select(_STOCK.c.product_id).where(_STOCK.c.available_seq >= _NEXT, _STOCK.c.product_id > _AFTER),
+    select(_STOCK.c.product_id).where(_STOCK.c.available_seq.in_(_RUNNING), _STOCK.c.product_id > _AFTER),
+    select(_PRODUCTS.c.id).where(_PRODUCTS.c.status_seq >= _NEXT, _PRODUCTS.c.id > _AFTER),
+    select(_PRODUCTS.c.id).where(_PRODUCTS.c.status_seq.in_(_RUNNING), _PRODUCTS.c.id > _AFTER),
 )
 _CHANGED = (
     select(_PRODUCTS.c.id, _PRODUCTS.c.sku)
-    .where(
-        or_(_PRODUCTS.c.id.in_(select(_STOCK.c.product_id).where(_MOVED)), _STATUS_MOVED),
-        _PRODUCTS.c.id > bindparam("after"),
-    )
+    .where(_PRODUCTS.c.id.in_(_CHANGED_IDS), _PRODUCTS.c.id > _AFTER)
     .order_by(_PRODUCTS.c.id)
     .limit(bindparam("limit"))
 )
@@ -66,7 +69,7 @@ _LEVELS_OF = select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand
 
 async def mark(session: AsyncSession) -> StockMark:
     """Counters the mark calls new may have moved since now (the rule above); ``StockMark(0)``
-    when SQLite's counter row is gone, which makes the next feed read every product with stock."""
+    when SQLite's counter row is gone, which makes the next feed read every product."""
     if session.info[DIALECT] != "postgresql":
         return StockMark(await changes.marker(session) or 0)
     (row,) = await fetch(session, _PG_MARK)
