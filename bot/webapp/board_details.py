@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.webapp.chart import hourly_svg
-from bot.webapp.payloads import money
+from bot.webapp.payloads import money, order_sums
 from bot.webapp.security import RUNTIME, WebProblem, viewer
 from domain.money import Money
 from domain.orders import Order
@@ -85,6 +85,7 @@ async def get_order(request: web.Request) -> web.Response:
             "lines": [
                 {"sku": x.sku, "name": x.name, "quantity": x.quantity, "total": money(x.total)} for x in order.lines
             ],
+            **order_sums(order),  # between the lines and the total, as the customer's screen says them
             "total": money(order.total),
             "allocations": {
                 code: [{"sku": skus.get(r.product_id, str(r.product_id)), "quantity": r.quantity} for r in rows]

@@ -10,7 +10,8 @@ from aiohttp import web
 
 from bot.webapp.security import WebProblem
 from domain.money import Money
-from handlers.views.rendering import format_money
+from domain.orders import Order
+from handlers.views.rendering import format_money, shorten
 
 MAX_BODY = 16 * 1024
 MAX_ID = 2**31 - 1  # the largest id a table holds (PostgreSQL's integer): past it a query fails, not finds none
@@ -21,6 +22,22 @@ def money(value: Money | None) -> dict[str, Any] | None:
     if value is None:
         return None
     return {"minor": value.amount, "currency": value.currency, "text": format_money(value)}
+
+
+def order_sums(order: Order) -> dict[str, Any]:
+    """What lies between an order's lines and its total, as the customer's order screen and the staff's say it: each
+    discount (a promo code by its code) and the shipping paid (None: none)."""
+    return {
+        "discounts": [
+            {"label": _discount(order, name), "amount": format_money(Money(-minor, order.currency))}
+            for name, minor in order.discounts
+        ],
+        "shipping": money(order.shipping) if order.shipping and order.shipping.amount else None,
+    }
+
+
+def _discount(order: Order, name: str) -> str:
+    return _("Promo code %(code)s") % {"code": name} if name == order.promo_code else shorten(name, 80)
 
 
 def query_int(request: web.Request, name: str, default: int | None = None, *, low: int = 0, high: int = 10**9) -> int:

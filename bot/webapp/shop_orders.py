@@ -8,10 +8,9 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
-from bot.webapp.payloads import body, money, path_code, query_int
+from bot.webapp.payloads import body, money, order_sums, path_code, query_int
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from bot.webapp.shop_order_actions import actions_of, add_action_routes
-from domain.money import Money
 from domain.order_actions import buyer_offered_reference
 from domain.orders import MAX_REFERENCE, DeliveryMethod, Order, OrderStatus, PaymentMethod, order_reference
 from domain.returns import delivered_at
@@ -111,11 +110,7 @@ async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, An
         ],
         "more_lines": max(len(order.lines) - LINES_SHOWN, 0),
         "subtotal": money(order.subtotal),
-        "discounts": [
-            {"label": _discount(order, name), "amount": format_money(Money(-minor, order.currency))}
-            for name, minor in order.discounts
-        ],
-        "shipping": money(order.shipping) if order.shipping and order.shipping.amount else None,
+        **order_sums(order),
         "total": money(order.total),
         "delivery": await _delivery(request, order),
         "payment": order_payment(order),
@@ -151,10 +146,6 @@ def _timeline_text(tracking: OrderTracking, place: int) -> str:
     if (given := tracking.goodwill.get(place)) is not None:
         return "💸 " + _("Goodwill refund %(amount)s") % {"amount": format_money(given)}
     return "✏️ " + _("changed") if entry.from_status == entry.to_status else label("status", entry.to_status.value)
-
-
-def _discount(order: Order, name: str) -> str:
-    return _("Promo code %(code)s") % {"code": name} if name == order.promo_code else shorten(name, 80)
 
 
 async def _delivery(request: web.Request, order: Order) -> dict[str, str]:

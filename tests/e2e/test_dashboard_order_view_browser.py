@@ -47,3 +47,33 @@ async def test_an_order_lines_sku_and_amount_read_whole_beside_a_long_name_on_a_
         assert await cells.first.evaluate(LINES) == 1
         assert await cells.last.evaluate(LINES) == 1
         assert await page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("en", ["£10.40", "Shipping: £3.70", "Total: £14.10"]),
+        ("ru", ["10,40\xa0£", "Доставка: 3,70\xa0£", "Итого: 14,10\xa0£"]),
+    ],
+)
+async def test_an_orders_view_says_its_shipping_so_its_lines_add_up_to_its_total(
+    shop: RunningBot, language: str, lines: list[str]
+) -> None:
+    """A courier order's view listed its goods (£10.40) and a total of £14.10 with nothing between: the delivery
+    paid was nowhere, and the sum read wrong to staff. It is said, with the total named, as the customer's order
+    screen says them."""
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, ANN, "Ann", language_code=language)
+    await ann.send("/start")
+    await add_to_cart(ann, "23843", 5)
+    code = order_code(await place_cod_order(ann))  # by courier, its delivery £3.70
+    async with (
+        miniapp(shop) as client,
+        browser_page(f"dashboard-shipping-{language}", init_data(shop, ADMIN, language=language)) as page,
+    ):
+        await page.goto(str(client.make_url(f"/app/dashboard#order/{code}")))
+        goods, shipping, total = lines
+        await expect(page.locator("#detail table.list tr").nth(1).locator("td").last).to_have_text(goods)
+        await expect(page.locator("#detail p.shipping")).to_have_text(shipping)
+        await expect(page.locator("#detail p.price")).to_have_text(total)

@@ -121,7 +121,9 @@ async function orderView(code) {
     el("p", { "data-part": "payment" }, `${t("payment_title")}: ${o.payment}`),
     Object.assign(table([t("sku"), t("product"), "×", ""],
       o.lines.map((x) => [productLink(x.sku), x.name, count(x.quantity), x.total.text])), { className: "list order-lines" }),
-    el("p", { class: "price" }, o.total.text),
+    o.discounts.map((x) => el("p", { class: "discount muted" }, `🏷 ${x.label}: ${x.amount}`)),
+    o.shipping ? el("p", { class: "shipping" }, `${t("shipping")}: ${o.shipping.text}`) : null,
+    el("p", { class: "price" }, `${t("total")}: ${o.total.text}`),
     Object.keys(o.allocations).length ? el("p", {}, Object.entries(o.allocations).map(([code, rows]) =>
       `🏬 ${code}: ${rows.map((r) => `${r.sku} × ${count(r.quantity)}`).join(", ")}`).join(" · ")) : null,
     o.picking.length ? table([t("bin"), t("sku"), t("picked")],
