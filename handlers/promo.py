@@ -101,8 +101,8 @@ async def _apply(
     renderer: Renderer,
     promo_guesses: PromoGuessLimit,
 ) -> None:
-    """Checked against the cart now; refused with the exact reason, the review unchanged. Too many
-    unknown codes lately: none is checked (a guess that happens to be right is not told apart)."""
+    """Checked against the cart now; refused with the exact reason, the review unchanged and the next code awaited.
+    Too many unknown codes lately: none is checked (a guess that happens to be right is not told apart)."""
     draft = await draft_of(state)
     await state.set_state(Checkout.review)
     if text.strip():
@@ -123,10 +123,11 @@ async def _apply(
         except PromoRefused as refused:
             if isinstance(refused, PromoUnknown):  # a right code refused for its terms never counts
                 await promo_guesses.failed(customer.id or 0)
+            await state.set_state(Checkout.promo)  # the next text typed is the next code, as the answer says
             await message.answer(
                 domain_message(refused, timezone=settings.timezone)
                 + "\n"
-                + _("Try another code, or confirm without one.")
+                + _("Type another code, or /skip to go back to the review.")
             )
             return
         draft = replace(draft, promo_code=discounts.code.code if discounts.code else "")

@@ -19,9 +19,10 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 async def ask_at_review(query: CallbackQuery, key: str, state: FSMContext, step: State, prompt: str) -> None:
-    """A button from an older checkout, or pressed away from the review, is refused so it cannot edit this one."""
+    """A button from an older checkout, or pressed away from the review, is refused so it cannot edit this one;
+    pressed again while its own value is awaited (a promo code refused), it asks again."""
     draft = await draft_of(state)
-    if draft.key != key or await state.get_state() != Checkout.review.state:
+    if draft.key != key or await state.get_state() not in (Checkout.review.state, step.state):
         await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
         return
     await state.set_state(step)
