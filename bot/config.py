@@ -27,6 +27,7 @@ from domain.usecases.checkout import CheckoutPolicy
 PUBLIC_BOT_API = "https://api.telegram.org"
 # What ``ordergram serve`` answers beside the webhook: the intake API, the Mini App, the probes.
 TAKEN_PATHS = ("/api", "/app", "/healthz", "/readyz", "/metrics")
+EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")  # RFC 2606: documentation only
 
 
 class ConfigError(Exception):
@@ -262,6 +263,15 @@ class Settings(LogSettings):
         path = urlsplit(value or "").path.rstrip("/")
         if any(path == taken or path.startswith(taken + "/") for taken in TAKEN_PATHS):
             raise ValueError(f"{value!r}: {path} is served by Ordergram itself; choose another path, e.g. /telegram")
+        # A copy of an example left as it was: Telegram posts every update to a reserved domain and
+        # nothing says so (RFC 2606's example.com, .org and .net never reach a shop).
+        host = (urlsplit(value or "").hostname or "").rstrip(".")
+        if any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS):
+            raise ValueError(
+                f"{value!r} is an example address (a reserved documentation domain): Telegram would post every "
+                "update there and none would reach the bot; set your shop's own https:// address, or unset it "
+                "for long polling"
+            )
         return value or None
 
     @field_validator("webapp_url")

@@ -80,6 +80,31 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://shop.example.com/tg/hook",
+        "https://example.org/tg/hook",
+        "https://bot.shop.EXAMPLE.NET./tg/hook",
+        "https://example.com:8443/tg/hook",
+    ],
+)
+def test_a_webhook_url_on_a_documentation_domain_stops_start_up(url: str, ordergram) -> None:
+    """The env example's WEBHOOK_URL left as it was pointed Telegram's webhook at example.com: every update went to
+    a reserved documentation domain (RFC 2606) and was lost without a word. Refused at start, in one line."""
+    result = ordergram("run", env={"BOT_TOKEN": "1:x", "WEBHOOK_URL": url})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"configuration error: WEBHOOK_URL: {url!r} is an example address"), lines[0]
+    assert "your shop's own" in lines[0]
+
+
+def test_a_webhook_url_that_only_looks_like_an_example_domain_is_taken() -> None:
+    for url in ("https://myexample.com/tg/hook", "https://example.com.shop.io/tg/hook", "https://shop.example/tg"):
+        assert load_settings(bot_token="1:x", webhook_url=url).webhook_url == url
+
+
 def test_cash_on_delivery_switched_off_says_why_and_starts_with_card_payments() -> None:
     with pytest.raises(ConfigError) as refused:
         load_settings(cash_on_delivery="false", payment_provider_token=None)

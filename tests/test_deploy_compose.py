@@ -77,3 +77,12 @@ def test_the_env_example_sets_no_webhook_secret_a_shop_could_keep_as_published()
     active = dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#"))
     assert "WEBHOOK_SECRET" not in active, active.get("WEBHOOK_SECRET")
     assert re.search(r"^# WEBHOOK_SECRET=$", example, flags=re.MULTILINE)
+
+
+def test_the_env_example_sets_no_webhook_url_a_shop_could_keep_as_published() -> None:
+    """A copy left as the template wrote it pointed Telegram's webhook at shop.example.com: every update went to a
+    documentation domain and was lost without a word. Commented out, the shop writes its own address."""
+    example = (DEPLOY / "ordergram.env.example").read_text(encoding="utf-8")
+    active = dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#"))
+    assert "WEBHOOK_URL" not in active, active.get("WEBHOOK_URL")
+    assert re.search(r"^# WEBHOOK_URL=https://", example, flags=re.MULTILINE)
