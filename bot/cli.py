@@ -117,10 +117,16 @@ def _parser() -> argparse.ArgumentParser:
         "both included, as /journal takes them) as CSV: one row per journal line (entry, date, source "
         "document, memo, account, debit, credit, currency).",
     )
-    export.add_argument("what", choices=("journal",))
-    export.add_argument("--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD")
-    export.add_argument("--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD")
-    export.add_argument("--format", choices=("csv",), default="csv")
+    export.add_argument(
+        "what", choices=("journal",), help="what to export: journal, the accounting journal (the only one so far)"
+    )
+    export.add_argument(
+        "--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD", help="the first day, included"
+    )
+    export.add_argument(
+        "--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD", help="the last day, included"
+    )
+    export.add_argument("--format", choices=("csv",), default="csv", help="the file format (default: csv)")
     demo = sub.add_parser(
         "demo",
         help="offline demo: sandbox Bot API + bot + scripted customers",

@@ -41,6 +41,15 @@ def test_every_subcommand_has_help(command: list[str], ordergram) -> None:
     assert result.returncode == 0 and "usage: ordergram" in result.stdout
 
 
+def test_export_help_describes_what_it_exports_and_each_option(ordergram) -> None:
+    """`ordergram export --help` listed `{journal}`, `--from`, `--to` and `--format` with no word of what they are."""
+    out = ordergram("export", "--help").stdout
+    assert re.search(r"^  \{journal\}\s+what to export: journal, the accounting journal", out, flags=re.MULTILINE), out
+    assert re.search(r"^  --from YYYY-MM-DD\s+the first day", out, flags=re.MULTILINE), out
+    assert re.search(r"^  --to YYYY-MM-DD\s+the last day", out, flags=re.MULTILINE), out
+    assert re.search(r"^  --format \{csv\}\s+\S", out, flags=re.MULTILINE), out
+
+
 def test_the_help_and_readme_name_every_kind_import_takes(ordergram) -> None:
     """`ordergram --help` and README's commands table list what `ordergram import` accepts."""
     kinds = set(IMPORT_KINDS)
