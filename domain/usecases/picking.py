@@ -82,6 +82,10 @@ class WrongItem(DomainError):
     key = N_("Wrong item: “{scanned}”. Expected {sku} — {name}, from bin {bin}.")
 
 
+class WrongVariant(DomainError):
+    key = N_("Another variant: “{scanned}” is {other} ({options}). Expected {sku} — {name}, from bin {bin}.")
+
+
 class TooMany(DomainError):
     key = N_("Only {open} more of {sku} are needed on this line.")
 
@@ -324,6 +328,17 @@ def _matches(product: Product, scanned: str) -> bool:
     return bool(product.barcode) and text == product.barcode
 
 
+async def _scanned_product(uow: UnitOfWork, scanned: str) -> Product | None:
+    """The product ``scanned`` is the SKU or barcode of, if any."""
+    text = scanned.strip()
+    try:
+        product = await uow.products.get_by_sku(normalize_sku(text))
+    except DomainError:
+        product = None
+    sku = await uow.products.sku_with_barcode(text) if product is None else None
+    return await uow.products.get_by_sku(sku) if sku is not None else product
+
+
 async def confirm_pick(
     uow: UnitOfWork,
     clock: Clock,
@@ -350,12 +365,17 @@ async def confirm_pick(
         typed = [(scanned, quantity), *other_readings]
         scanned, quantity = next((r for r in typed if _matches(product, r[0])), typed[-1])
         if not _matches(product, scanned):
-            raise WrongItem(
-                scanned=scanned.strip()[:64],
-                sku=product.sku,
-                name=product.in_language(language).display_name,
-                bin=line.bin_code or "—",
-            )
+            expected = {
+                "sku": product.sku,
+                "name": product.in_language(language).display_name,
+                "bin": line.bin_code or "—",
+            }
+            shown = scanned.strip()[:64]
+            other = await _scanned_product(uow, scanned)
+            if other is not None and other.sku != product.sku and other.parent_code == product.parent_code:
+                options = other.in_language(language).variant_label  # the size in hand, told from the one needed
+                raise WrongVariant(scanned=shown, other=other.sku, options=options, **expected)
+            raise WrongItem(scanned=shown, **expected)
         if line.bin_code is None:
             raise NoBinForLine(sku=product.sku)
         if quantity > line.open:
