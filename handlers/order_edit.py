@@ -60,7 +60,6 @@ from handlers.views.pressed import Target, pressed_in, show_in_place
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
-MAX_ADDRESS = 300
 MAX_SEARCH = 100
 ADD_CHOICES = 24  # products (each size and colour of one) offered for one search
 EDIT_LINES_PER_PAGE = 20  # ➖ ➕ 🗑 each: a page and the screen's other buttons within Telegram's 100

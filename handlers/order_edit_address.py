@@ -12,12 +12,12 @@ from domain.customers import Customer
 from domain.editing import OrderChanges
 from domain.orders import Delivery, DeliveryMethod
 from domain.ports import Clock, UnitOfWork
-from domain.text import without_direction_controls
+from domain.text import MAX_ADDRESS, without_direction_controls
 from domain.usecases.editing import edit_order, order_to_edit
 from handlers.callbacks import EditAddressCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
-from handlers.order_edit import MAX_ADDRESS, after_edit, wait_for_text
+from handlers.order_edit import after_edit, wait_for_text
 from handlers.views.pressed import pressed_in
 from handlers.views.rendering import Renderer, fill
 

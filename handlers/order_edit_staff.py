@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, OrderChanges
 from domain.orders import Delivery, DeliveryMethod, normalize_order_code
 from domain.ports import Clock, UnitOfWork
-from domain.text import without_direction_controls
+from domain.text import MAX_ADDRESS, without_direction_controls
 from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
 from domain.usecases.orders import cancel_for_customer
 from domain.usecases.paylinks import payment_link
@@ -21,7 +21,6 @@ from handlers.callbacks import EditAddCb, EditLineCb, rows_of
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.order_edit import (
-    MAX_ADDRESS,
     edit_keyboard,
     edit_pressed,
     edit_screen,
