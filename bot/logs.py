@@ -107,6 +107,7 @@ class UpdateContext:
     user_id: int | None = None
     handler: str = ""
     statements: int = 0
+    duplicate: bool = False  # already taken by a process sharing Redis (this one, earlier, or another)
 
 
 CURRENT_UPDATE: ContextVar[UpdateContext | None] = ContextVar("ordergram_update", default=None)

@@ -112,6 +112,12 @@ _PLACED = "ordergram_orders_placed"  # in Connection.info: channels of orders in
 # ---- updates ----
 
 
+_UPDATE_LINE = "update %s (%s) from user %s: %s by %s in %.1f ms, %d statements"
+# A duplicate has no handler: "handled by -" read as if it had been handled.
+_DUPLICATE_LINE = "update %s (%s) from user %s: %s, already taken by %s, not handled again (%.1f ms, %d statements)"
+_TAKER = "another process or earlier"
+
+
 class UpdateMetrics(BaseMiddleware):
     """Outermost of Ordergram's update middlewares: times the update, counts it by type and
     outcome, with the database statements it ran, and logs one record for it (``bot.logs``
@@ -128,7 +134,7 @@ class UpdateMetrics(BaseMiddleware):
         outcome = "error"
         try:
             result = await handler(event, data)
-            outcome = "unhandled" if result is UNHANDLED else "handled"
+            outcome = "duplicate" if update.duplicate else "unhandled" if result is UNHANDLED else "handled"
             return result
         except asyncio.CancelledError:
             outcome = "cancelled"
@@ -141,12 +147,12 @@ class UpdateMetrics(BaseMiddleware):
             UPDATE_STATEMENTS.observe(update.statements)
             if updates_log.isEnabledFor(logging.INFO):
                 updates_log.info(
-                    "update %s (%s) from user %s: %s by %s in %.1f ms, %d statements",
+                    _DUPLICATE_LINE if update.duplicate else _UPDATE_LINE,
                     update.update_id,
                     kind,
                     update.user_id,
                     outcome,
-                    update.handler or "-",
+                    _TAKER if update.duplicate else update.handler or "-",
                     elapsed * 1000,
                     update.statements,
                     extra={

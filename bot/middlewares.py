@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.logs import CURRENT_UPDATE
 from domain.contention import ATTEMPTS, Contention, count_let_out
 from domain.ports import Clock
 from domain.usecases.assisted import assisted_customer
@@ -215,7 +216,11 @@ class DuplicateUpdateMiddleware(BaseMiddleware):
         if data.get("replayed"):  # recorded before a crash, counted as seen then, never handled
             return await handler(event, data)
         if bot is not None and update_id is not None and not await self.seen.first_time(bot.id, update_id):
-            log.info("update %s delivered again: ignored", update_id)
+            current = CURRENT_UPDATE.get()
+            if current is None:  # no UpdateMetrics around it to say so
+                log.info("update %s delivered again: ignored", update_id)
+            else:  # UpdateMetrics logs and counts it as a duplicate, not as handled
+                current.duplicate = True
             return None
         return await handler(event, data)
 

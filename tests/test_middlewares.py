@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import TelegramObject, Update, User
+from aiogram.types import Chat, Message, TelegramObject, Update, User
 
 from bot.middlewares import PerUserSerialMiddleware
 from tests.services import redis_or_skip
@@ -147,5 +150,50 @@ async def test_a_killed_processs_hold_on_a_user_lapses_and_the_users_next_update
         started = time.monotonic()
         await PerUserSerialMiddleware(redis, hold_s=0.8)(handler, TelegramObject(), _user(user_id))
         assert len(handled) == 1 and 0.5 < handled[0] - started < 3  # waited for the hold to lapse, not dropped
+    finally:
+        await redis.aclose()
+
+
+async def test_a_duplicate_dropped_by_redis_is_counted_and_logged_as_a_duplicate_not_as_handled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An update another process (or this one, earlier) already took was logged "handled by - in 0.8 ms,
+    0 statements" and counted as handled: the dashboard showed work that was never done."""
+    from bot.metrics import UPDATES, UpdateMetrics
+    from bot.middlewares import DuplicateUpdateMiddleware, SeenUpdates
+
+    redis = await redis_or_skip()
+    try:
+        bot_id = int(time.time() * 1000)
+        seen = SeenUpdates(redis)
+        metrics, duplicates = UpdateMetrics(), DuplicateUpdateMiddleware(seen)
+        handled: list[int] = []
+
+        async def handler(event: TelegramObject, data: dict[str, Any]) -> str:
+            handled.append(data["event_from_user"].id)
+            return "done"
+
+        async def chain(event: TelegramObject, data: dict[str, Any]) -> Any:
+            return await duplicates(handler, event, data)
+
+        alice = User(id=601, is_bot=False, first_name="Alice")
+        chat = Chat(id=601, type="private")
+        update = Update(
+            update_id=11, message=Message(message_id=1, date=datetime.now(UTC), chat=chat, from_user=alice, text="hi")
+        )
+        before = {o: UPDATES.labels("message", o)._value.get() for o in ("handled", "duplicate")}
+        with caplog.at_level(logging.INFO, logger="ordergram.updates"):
+            for _ in range(2):  # delivered, then delivered again
+                await metrics(chain, update, {"bot": type("FakeBot", (), {"id": bot_id})(), "event_from_user": alice})
+        assert handled == [601]
+        moved = {o: UPDATES.labels("message", o)._value.get() - before[o] for o in before}
+        assert moved == {"handled": 1, "duplicate": 1}
+        lines = [r.getMessage() for r in caplog.records if r.name == "ordergram.updates"]
+        assert lines[1].startswith(
+            "update 11 (message) from user 601: duplicate, already taken by another process or earlier, "
+            "not handled again"
+        ), lines
+        assert caplog.records[-1].outcome == "duplicate"  # type: ignore[attr-defined]
+        await seen.stop()
     finally:
         await redis.aclose()
