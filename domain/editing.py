@@ -337,10 +337,11 @@ class ChannelPaidRiseStaff(DomainError):
     )
 
 
-def check_channel_paid(order: Order, settlement: Settlement, *, by_customer: bool) -> None:
-    """An order another channel took payment for is settled there: an edit that would leave money to pay is refused,
-    as neither Telegram's invoice nor staff's payment link may take it and nothing here records the channel's."""
-    if order.paid_at is None or not settlement.charge.amount:
+def check_channel_paid(code: str, paid_at: str | None, charge: Money, *, by_customer: bool) -> None:
+    """An order another channel took payment for (``paid_at``: its name) is settled there: a change that would leave
+    ``charge`` to pay (an edit, an exchange for dearer, its difference's button) is refused, as neither Telegram's
+    invoice nor staff's payment link may take it and nothing here records the channel's."""
+    if paid_at is None or not charge.amount:
         return
     refused = ChannelPaidRise if by_customer else ChannelPaidRiseStaff
-    raise refused(code=order.code, channel=order.paid_at, amount=settlement.charge)
+    raise refused(code=code, channel=paid_at, amount=charge)

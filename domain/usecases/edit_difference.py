@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.editing import balance_due
+from domain.editing import balance_due, check_channel_paid
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -11,6 +11,7 @@ from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.backorder_fill import charged_total
+from domain.usecases.callbacks import paid_at_channel
 from domain.usecases.card_charges import book_balance_charge
 from domain.usecases.editing import find_order
 from domain.usecases.payments import record_duplicate, record_excess
@@ -40,12 +41,15 @@ def _parse_payload(payload: str) -> tuple[str, int]:
 
 
 async def difference_to_pay(uow: UnitOfWork, *, code: str, customer_id: int) -> tuple[Order, Money]:
-    """An edited, paid card order's difference still to pay."""
+    """An edited, paid card order's difference still to pay; refused on an order another channel took payment for
+    (a button sent before such a change was refused, an exchange's replacement of one): only that channel takes it."""
     async with uow.read_only():
         order = await find_order(uow, code, customer_id)
         due = balance_due(order, await uow.payments.for_order(order.id or 0), await charged_total(uow, order))
+        paid_at = await paid_at_channel(uow, order)
     if order.status is OrderStatus.CANCELLED or order.status is OrderStatus.AWAITING_PAYMENT or due.amount <= 0:
         raise NothingToPay(code=order.code)
+    check_channel_paid(order.code, paid_at, due, by_customer=True)
     return order, due
 
 
@@ -56,6 +60,8 @@ async def check_difference_pre_checkout(uow: UnitOfWork, *, payload: str, amount
         if order is None or order.status is OrderStatus.CANCELLED:
             raise NothingToPay(code=code)
         due = balance_due(order, await uow.payments.for_order(order.id or 0), await charged_total(uow, order))
+        paid_at = await paid_at_channel(uow, order)
+    check_channel_paid(order.code, paid_at, due, by_customer=True)  # an invoice sent before that rule: not charged
     if order.version != version or Money(amount, currency) != due:
         raise DifferenceChanged(code=order.code)
     return order

@@ -43,6 +43,7 @@ from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_held, tax_step
+from domain.usecases.callbacks import paid_at_channel
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.credit_notes import credit_invoice, debit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin
@@ -165,7 +166,8 @@ async def edit_order(
         diff = replace(diff_orders(before, order, names), promo_dropped=dropped, promo_minimum=minimum)
         payments = await uow.payments.for_order(order.id)
         settlement = settle(order, before.total, payments)
-        check_channel_paid(order, settlement, by_customer=by_customer)  # its raise rolls back the holds taken
+        paid_at = await paid_at_channel(uow, order)
+        check_channel_paid(order.code, paid_at, settlement.charge, by_customer=by_customer)  # rolls back the holds
         entry = HistoryEntry(now, actor, order.status, order.status, diff.summary())
         order.history.append(entry)
         order.version = version + 1

@@ -10,6 +10,7 @@ from decimal import Decimal
 from domain.accounting import Account
 from domain.catalog import Product
 from domain.credit_notes import EXCHANGE_DIFFERENCE, Issued
+from domain.editing import check_channel_paid
 from domain.errors import NotFound
 from domain.fx import Rates
 from domain.i18n import N_
@@ -21,7 +22,7 @@ from domain.returns import NotASwap, NotOnSale, ReplacementShort, ReturnRequest,
 from domain.shop_days import shop_day
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
-from domain.usecases.callbacks import replacement_placed
+from domain.usecases.callbacks import paid_at_channel, replacement_placed
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.fx import shop_rates
 from domain.usecases.invoice_terms import invoice_due_date, number_invoice
@@ -215,6 +216,18 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
     return lines, owed
 
 
+async def check_swap_charge(uow: UnitOfWork, order: Order, request: ReturnRequest, *, by_customer: bool) -> None:
+    """An exchange for dearer of an order another channel took payment for is refused as an edit making it dearer
+    is (``check_channel_paid``): its replacement's difference is not asked in Telegram. A cheaper swap is owed back
+    on the order, at the channel where it was paid (``/refunds`` says so), as the edit's is."""
+    paid_at = await paid_at_channel(uow, order)
+    if paid_at is None:
+        return
+    lines, _ = await _replacement_lines(uow, order, request)
+    charge = sum((line.unit_price * line.quantity for line in lines), Money(0, order.currency))
+    check_channel_paid(order.code, paid_at, charge, by_customer=by_customer)
+
+
 async def _due(uow: UnitOfWork, order: Order, policy: CheckoutPolicy, now: datetime) -> date | None:
     """When a replacement on account is due: as checkout dates an invoice (without a date, a
     dearer size's difference was never reminded, nor listed by /ar)."""
@@ -231,6 +244,7 @@ async def place_replacement(
     the replacement or owed back on the order — from the warehouse the order left. On account,
     the replacement is an invoice due on the business's terms (``policy``) from now. With it, the
     credit note of what the difference owed back or took off the order's unpaid invoice (none: nothing)."""
+    await check_swap_charge(uow, order, request, by_customer=False)  # a price risen since it was asked
     warehouse = await home_warehouse(uow, order)
     now = clock.now()
     code = new_order_code()

@@ -28,7 +28,7 @@ from domain.returns import (
 from domain.text import MAX_NOTE, typed
 from domain.usecases.backorder_fill import dropped
 from domain.usecases.callbacks import return_moved
-from domain.usecases.exchanges import home_warehouse, require_in_stock, require_on_sale, reservable
+from domain.usecases.exchanges import check_swap_charge, home_warehouse, require_in_stock, require_on_sale, reservable
 
 
 async def _own_order(uow: UnitOfWork, customer_id: int, code: str) -> Order:
@@ -137,6 +137,8 @@ async def request_return(
             rma, order.id or 0, customer_id, kind, reason, method, lines, now, note=note, photos=photos or []
         )
         request.order_code = order.code
+        if kind is ReturnKind.EXCHANGE:
+            await check_swap_charge(uow, order, request, by_customer=True)
         await uow.returns.add(request, now)
         await return_moved(uow, request, now)
         if staff_chat_id is not None:

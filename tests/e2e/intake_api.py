@@ -14,6 +14,7 @@ from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.usecases.api_keys import create_api_key
 from handlers.paylinks import invoice_links
+from sandbox import SandboxUser
 from tests.e2e.conftest import refused_calls, staff_shop
 from tests.fakes import FakeClock
 
@@ -57,3 +58,13 @@ async def place(client: TestClient[Any, Any], key: str, **changes: Any) -> dict[
     body: dict[str, Any] = await answer.json()
     assert answer.status == 201, body
     return body
+
+
+async def placed_for_alice(shop: RunningBot, key: str, **changes: Any) -> tuple[SandboxUser, str]:
+    """Alice, who uses the bot in the shop's language, and the order the web shop placed for her and paid (``ORDER``
+    with ``changes``): its code."""
+    alice = SandboxUser(shop.server, 1001, "Alice", language_code=shop.runtime.settings.default_locale)
+    await alice.send("/start")
+    async with web_shop(shop) as client:
+        code = (await place(client, key, customer=ALICE, **changes))["code"]
+    return alice, str(code)

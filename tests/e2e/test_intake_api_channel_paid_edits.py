@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.harness import RunningBot
-from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.intake_api import ALICE, card_shop, place, web_shop
+from tests.e2e.intake_api import card_shop, placed_for_alice
 from tests.e2e.journeys import line_quantities, order_books, payments
 from tests.fakes import FakeClock
 
@@ -54,10 +53,7 @@ async def test_a_dearer_edit_of_an_order_paid_at_the_channel_is_refused_and_noth
 ) -> None:
     language = shop.runtime.settings.default_locale
     words = WORDS[language]
-    alice = SandboxUser(shop.server, 1001, "Alice", language_code=language)
-    await alice.send("/start")
-    async with web_shop(shop) as client:
-        code = (await place(client, "edit-1", customer=ALICE))["code"]  # 2 × £2.95 and £3.70 shipping, paid there
+    alice, code = await placed_for_alice(shop, "edit-1")  # 2 × £2.95 and £3.70 shipping, paid there
     await shop.runtime.notifier.drain()
     books = await order_books(shop, code)
 
