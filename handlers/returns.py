@@ -5,6 +5,7 @@ the request's note), how the goods come back; then the RMA code. ``/cancel`` lea
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 
 from aiogram import F, Router
@@ -313,14 +314,24 @@ async def line_chosen(
     line_id = callback_data.line_id
     if line_id not in draft.left:
         raise NothingToReturn()
-    if draft.left[line_id] == 1:
-        draft = replace(draft, chosen={**draft.chosen, line_id: 1})
+    if draft.left[line_id] == 1:  # a tap chooses it, a second tap leaves it out again (a wrong tap is undone)
+        chosen = _without(draft.chosen, line_id) if line_id in draft.chosen else {**draft.chosen, line_id: 1}
+        draft = replace(draft, chosen=chosen)
         await save_return(state, draft)
         await _lines_step(target, state, draft, line_id)
         return
     await save_return(state, replace(draft, current=line_id))
     await state.set_state(Returning.quantity)
+    if line_id in draft.chosen:
+        await target.answer(
+            _("How many? Send a number from 1 to {n}, or 0 to leave it out.").format(n=draft.left[line_id])
+        )
+        return
     await target.answer(_("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id]))
+
+
+def _without(chosen: Mapping[int, int], line_id: int) -> dict[int, int]:
+    return {other: quantity for other, quantity in chosen.items() if other != line_id}
 
 
 @router.message(StateFilter(Returning.quantity), F.text, ~F.text.startswith("/"))
@@ -329,9 +340,10 @@ async def quantity_typed(message: Message, state: FSMContext) -> None:
     assert draft.current is not None  # set with this state
     most = draft.left[draft.current]
     text = (message.text or "").strip()
-    if not text.isdecimal() or not 1 <= int(text) <= most:
+    if not text.isdecimal() or not 0 <= int(text) <= most:
         raise InvalidQuantity(maximum=most)
-    draft = replace(draft, chosen={**draft.chosen, draft.current: int(text)})
+    chosen = {**draft.chosen, draft.current: int(text)} if int(text) else _without(draft.chosen, draft.current)
+    draft = replace(draft, chosen=chosen)
     await save_return(state, draft)
     await _lines_step(message, state, draft, draft.current)
 
