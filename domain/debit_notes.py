@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.credit_notes import Issued
+from domain.accounting import Account
+from domain.credit_notes import Issued, credited_tax
 from domain.i18n import N_
 from domain.memos import Memo
 from domain.money import Money
+from domain.orders import Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,10 @@ class DebitNote:
     number: int  # the shop's own sequence, gapless: 1, 2, 3… whatever the order
     amount: Money
     issued_at: datetime
+    # The tax inside it, kept as issued: what its rise's journal entry added to tax payable
+    # (``domain.usecases.bookkeeping.book_difference`` keeps it as it books it). Its PDF prints this and nothing
+    # worked out later, so a note reprinted after the order changed reads as the one sent.
+    tax: Money
     id: int | None = None
 
     @property
@@ -32,6 +38,16 @@ def invoice_rise(order_invoiced: bool, added: Money) -> Money | None:
     """When a numbered debit note is issued, and for how much — the one rule: an issued (numbered) invoice's total
     goes up on account (an edit adds to it). None: no note (nothing added, or no numbered invoice to add to)."""
     return added if order_invoiced and added.amount > 0 else None
+
+
+def debited_tax(order: Order, tax: Money, credits: list[tuple[Account, int]], base: str) -> Money:
+    """The tax a debit note keeps for the rise ``credits`` booked: the order's tax after the rise less before
+    (``domain.usecases.bookkeeping.book_difference``), which is what the VAT owed on the sale really rose by. Worked
+    out when printed as the rise's own tax at the order's rate, an edit of 9 × £2.95 to 10 on £31.75 printed £0.49
+    where the books added £0.50 to VAT. So the note keeps the very figure booked, by the credit notes' one rule
+    (``domain.credit_notes.credited_tax``): in the base currency the line credited to tax payable; in another, the
+    tax in the order's currency that line converts."""
+    return credited_tax(order, tax, credits, base)
 
 
 def debit_note_label(number: int) -> str:

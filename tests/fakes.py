@@ -822,8 +822,14 @@ class FakeCreditNotes(_Repo):
 class FakeDebitNotes(_Repo):
     async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
         number = max((note.number for note in self.st.debit_notes), default=0) + 1
-        note = DebitNote(order_id, number, amount, at, id=self.st.new_id())
+        note = DebitNote(order_id, number, amount, at, amount * 0, id=self.st.new_id())
         self.st.debit_notes.append(note)
+        return note
+
+    async def add_tax(self, note_id: int, tax: Money) -> DebitNote:
+        at = next(i for i, n in enumerate(self.st.debit_notes) if n.id == note_id)
+        note = self.st.debit_notes[at]
+        self.st.debit_notes[at] = note = replace(note, tax=note.tax + tax)
         return note
 
     async def for_order(self, order_id: int) -> list[DebitNote]:

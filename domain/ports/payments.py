@@ -32,7 +32,13 @@ class InvoiceLinks(Protocol):
 class DebitNoteRepository(Protocol):
     async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
         """The next number of the shop's debit-note sequence, in the caller's transaction (held until it ends), taken
-        after the order's row lock (an order before its number: ARCHITECTURE.md, "Lock order")."""
+        after the order's row lock (an order before its number: ARCHITECTURE.md, "Lock order"). It holds no tax
+        until its entry books it (``add_tax``)."""
+        ...
+
+    async def add_tax(self, note_id: int, tax: Money) -> DebitNote:
+        """In the note's own transaction: ``tax`` its rise's journal entry added to tax payable, added to the tax
+        the note holds (``DebitNote.tax``). The note as it now is."""
         ...
 
     async def for_order(self, order_id: int) -> list[DebitNote]: ...  # oldest first

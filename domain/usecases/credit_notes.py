@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.credit_notes import CreditNote, Issued, invoice_reduction
-from domain.debit_notes import invoice_rise
+from domain.credit_notes import CreditNote, invoice_reduction
+from domain.debit_notes import DebitNote, invoice_rise
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import UnitOfWork
@@ -27,17 +27,17 @@ async def credit_invoice(
 
 async def debit_invoice(
     uow: UnitOfWork, order: Order, added: Money, at: datetime, *, free_before: bool = False
-) -> list[Issued]:
+) -> DebitNote | None:
     """The next numbered debit note for what ``order``'s issued invoice rose by; none when it did not rise, or its
     invoice has no number (one issued before numbers, or none issued). A replacement that asked nothing before
     (``free_before``: a delivery note, ``Order.no_charge_replacement``) now sells something: its invoice is issued,
-    numbered, for the rise, and no note. Taken after the order's locks, before the rise is booked: its counter is
-    held until the transaction ends (ARCHITECTURE.md, "Lock order")."""
+    numbered, for the rise, and no note. Taken after the order's locks, before the rise is booked (its entry keeps
+    its tax in it, ``book_difference``): its counter is held until the transaction ends (ARCHITECTURE.md, "Lock
+    order")."""
     if free_before and added.amount > 0:
         await number_invoice(uow, order, at)
-        return []
+        return None
     amount = invoice_rise(order.invoice_number is not None, added)
     if amount is None:
-        return []
-    note = await uow.debit_notes.issue(order.id or 0, amount, at)
-    return [(order.code, note.number)]
+        return None
+    return await uow.debit_notes.issue(order.id or 0, amount, at)

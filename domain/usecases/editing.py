@@ -450,11 +450,12 @@ async def _settle(
     if settlement.receivable.amount:
         more = settlement.receivable
         # Its document first, as a credit note's is taken before the fall is booked, so the entry names it.
-        debits = await debit_invoice(uow, order, more, now, free_before=before.no_charge_replacement)
+        debited = await debit_invoice(uow, order, more, now, free_before=before.no_charge_replacement)
+        debits = [] if debited is None else [(order.code, debited.number)]
         memo = debit_note_memo(Memo.of(N_("invoice {code} edited: more sold"), code=order.code), debits)
-        tax_before = before.tax if more == order.total - before.total else None  # the whole rise on account
+        taxed = before.tax if more == order.total - before.total else None  # the whole rise on account: its tax before
         await book_difference(
-            uow, order, more, now, debit=Account.RECEIVABLE, memo=memo, owed_before=owed, tax_before=tax_before
+            uow, order, more, now, debit=Account.RECEIVABLE, memo=memo, owed_before=owed, tax_before=taxed, note=debited
         )
     return notes, debits
 

@@ -17,12 +17,12 @@ from domain.staff import Permission
 from domain.stock import StockLevel, check_quantity
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.held_stock import BelowOrdersHold, BelowReserved, holders
 from domain.usecases.imports.stock import notify_back_in_stock
 from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require
+from domain.usecases.stock_books import book_stock_change
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 
 MAX_RECEIPT = 1_000_000

@@ -32,9 +32,10 @@ from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_CODE, typed
 from domain.usecases.backorder_fill import dropped, due_on, held_back, not_collected
-from domain.usecases.bookkeeping import book_cost_of_goods, book_dropped_discount, book_refund, book_sale
+from domain.usecases.bookkeeping import book_dropped_discount, book_refund, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
+from domain.usecases.stock_books import book_cost_of_goods
 
 TRACKING_PATTERN = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 SHIPPABLE = frozenset({OrderStatus.PACKED, OrderStatus.PARTIALLY_SHIPPED})

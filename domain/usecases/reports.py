@@ -16,11 +16,11 @@ from domain.return_figures import ReturnedProduct, by_reason, most_returned
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import StockLevel
-from domain.usecases.bookkeeping import UnitCosts, supply_costs
 from domain.usecases.fx import shop_rates
 from domain.usecases.product_lookup import named_in
 from domain.usecases.sales import period_sales
 from domain.usecases.staff import require
+from domain.usecases.stock_books import UnitCosts, supply_costs
 
 SLOW_MOVER_DAYS = 90
 
@@ -147,7 +147,7 @@ async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
 
 def converted_positions(rates: Rates, currency: str, value: int, units: int) -> int | None:
     """``units`` at one unit cost, worth ``value`` in all, in the base currency at ``rates``: the unit
-    cost converted, then times the units, as every stock move is booked (``bookkeeping.cost_in_base``);
+    cost converted, then times the units, as every stock move is booked (``stock_books.cost_in_base``);
     None without a rate."""
     if currency == rates.base or not units:
         return value

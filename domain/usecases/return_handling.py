@@ -33,15 +33,7 @@ from domain.returns import (
 from domain.staff import Permission, can
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import (
-    UnitCosts,
-    book,
-    book_discount_back,
-    cost_in_base,
-    discount_in_base,
-    supply_costs,
-    tax_step,
-)
+from domain.usecases.bookkeeping import book, book_discount_back, discount_in_base, tax_step
 from domain.usecases.callbacks import return_moved
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
@@ -49,6 +41,7 @@ from domain.usecases.imports.stock import available_by_product, notify_back_in_s
 from domain.usecases.return_money import give_back
 from domain.usecases.revaluation import book_revaluation
 from domain.usecases.staff import require
+from domain.usecases.stock_books import UnitCosts, cost_in_base, supply_costs
 from domain.warehouse import DEFAULT_BIN
 
 A = Account

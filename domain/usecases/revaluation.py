@@ -11,13 +11,14 @@ from domain.fx import Rates
 from domain.memos import Memo
 from domain.money import Money
 from domain.ports import UnitOfWork
-from domain.usecases.bookkeeping import UnitCosts, fx_note, in_base, supply_costs
+from domain.usecases.bookkeeping import fx_note, in_base
 from domain.usecases.fx import shop_rates
+from domain.usecases.stock_books import UnitCosts, supply_costs
 
 A = Account
 
 # The rule this module keeps: ``1200 Inventory`` is what ``/stockvalue`` counts — each unit on
-# hand at its supply cost (``bookkeeping.UnitCosts``). Stock moves are booked at that cost, so
+# hand at its supply cost (``stock_books.UnitCosts``). Stock moves are booked at that cost, so
 # only a change of the cost itself can part them: a new cost in the catalog or the reorder
 # terms, or a purchase price becoming the last one. Each is booked here, in the transaction
 # that changes the cost:

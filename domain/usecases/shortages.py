@@ -21,11 +21,12 @@ from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, set
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
-from domain.usecases.bookkeeping import book_dropped_discount, book_refund, book_stock_change, tax_step
+from domain.usecases.bookkeeping import book_dropped_discount, book_refund, tax_step
 from domain.usecases.credit_notes import credit_invoice
 from domain.usecases.hold_shelf import bring_to_packing
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.parcels import deliver_order
+from domain.usecases.stock_books import book_stock_change
 
 
 async def hold_short(

@@ -14,11 +14,11 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import StockLevel, check_quantity
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import cost_in_base, supply_costs
 from domain.usecases.inventory import MAX_RECEIPT, HeldInBin, NotInBin, _change_bin, _warehouse, actor_of
 from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.staff import require
+from domain.usecases.stock_books import cost_in_base, supply_costs
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 
 

@@ -398,12 +398,11 @@ def _note_head(docs: OrderPaperwork, shop: ShopIdentity | None, title: str, issu
     return w
 
 
-def _note_amount(w: _Writer, order: Order, said: str, amount: Money, tax: Money | None = None) -> bytes:
-    """A note's bottom: its amount (``said``: "Credited: …" or "Debited: …"), the tax inside it (``tax``, else
-    the order's rate's share of it); the PDF."""
+def _note_amount(w: _Writer, order: Order, said: str, amount: Money, tax: Money) -> bytes:
+    """A note's bottom: its amount (``said``: "Credited: …" or "Debited: …"), the tax inside it as the note keeps
+    it (``tax``); the PDF."""
     w.line(said % {"amount": format_money(amount)}, bold=True)
-    if order.tax.amount or (tax is not None and tax.amount):  # an order edited to nothing holds no tax now
-        tax = order.included_tax(amount) if tax is None else tax
+    if order.tax.amount or tax.amount:  # an order edited to nothing holds no tax now
         w.line(_("Including tax: %(amount)s") % {"amount": format_money(tax)})
         w.line(_("Total without tax: %(amount)s") % {"amount": format_money(amount - tax)})
     return w.pdf()
@@ -451,4 +450,5 @@ def debit_note(docs: OrderPaperwork, note: DebitNote, shop: ShopIdentity | None 
     w.space(12)
     w.line(_("Reason: %(reason)s") % {"reason": _(ORDER_CHANGED)})
     w.space()
-    return _note_amount(w, order, _("Debited: %(amount)s"), note.amount)
+    # The tax it kept as issued, which its journal entry added to VAT (``domain.debit_notes.debited_tax``).
+    return _note_amount(w, order, _("Debited: %(amount)s"), note.amount, note.tax)

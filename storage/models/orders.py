@@ -160,6 +160,9 @@ class DebitNoteRow(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The tax inside it as its rise's journal entry added it to tax payable when it was issued (0078): a reprint
+    # after the order changed prints the same figure.
+    tax_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class IssuedInvoiceRow(Base):

@@ -23,11 +23,23 @@ class SqlDebitNotes:
     async def issue(self, order_id: int, amount: Money, at: datetime) -> DebitNote:
         number = await next_number(self.s, "debit_note", order_id)
         row = m.DebitNoteRow(
-            number=number, order_id=order_id, amount_minor=amount.amount, currency=amount.currency, issued_at=at
+            number=number,
+            order_id=order_id,
+            amount_minor=amount.amount,
+            currency=amount.currency,
+            issued_at=at,
+            tax_minor=0,
         )
         self.s.add(row)
         await self.s.flush()
-        return DebitNote(order_id, number, amount, at, id=row.id)
+        return DebitNote(order_id, number, amount, at, amount * 0, id=row.id)
+
+    async def add_tax(self, note_id: int, tax: Money) -> DebitNote:
+        row = await self.s.get(m.DebitNoteRow, note_id)  # issued in this transaction: no one else writes it
+        assert row is not None and row.currency == tax.currency, note_id
+        row.tax_minor += tax.amount
+        await self.s.flush()
+        return _note(row)
 
     async def for_order(self, order_id: int) -> list[DebitNote]:
         n = m.DebitNoteRow
@@ -47,4 +59,5 @@ class SqlDebitNotes:
 
 
 def _note(r: m.DebitNoteRow) -> DebitNote:
-    return DebitNote(r.order_id, r.number, Money(r.amount_minor, r.currency), r.issued_at, id=r.id)
+    amount, tax = Money(r.amount_minor, r.currency), Money(r.tax_minor, r.currency)
+    return DebitNote(r.order_id, r.number, amount, r.issued_at, tax, id=r.id)

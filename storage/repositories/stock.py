@@ -474,7 +474,7 @@ class SqlInventory:
 
     async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:
         s, t, p = m.StockRow, m.SupplyTermsRow, m.ProductRow
-        # The cost rule (``domain.usecases.bookkeeping.UnitCosts``): terms there, the catalog's
+        # The cost rule (``domain.usecases.stock_books.UnitCosts``): terms there, the catalog's
         # cost, the last purchase order line received there, at any warehouse.
         here, anywhere = last_received(by_warehouse=True), last_received(by_warehouse=False)
         currency = case(

@@ -62,3 +62,22 @@ async def test_debit_notes_are_read_for_many_orders_at_once_each_its_own(uow: Un
     async with uow:
         found = await uow.debit_notes.for_orders([first, second, third])
     assert {order: [n.number for n in notes] for order, notes in found.items()} == {first: [2], second: [1, 3]}
+
+
+async def test_a_debit_note_keeps_the_tax_its_entry_adds_and_reads_it_back(uow: UnitOfWork) -> None:
+    order = await placed(uow)
+    assert order.id is not None
+    async with uow:
+        issued = await uow.debit_notes.issue(order.id, Money(295, "EUR"), NOW)
+        assert issued.id is not None and issued.tax == Money(0, "EUR")  # nothing booked yet
+        kept = await uow.debit_notes.add_tax(issued.id, Money(50, "EUR"))  # what its rise's entry added to VAT
+        other = await uow.debit_notes.issue(order.id, Money(100, "EUR"), NOW)
+        await uow.commit()
+    assert kept.tax == Money(50, "EUR") and kept.number == issued.number
+    async with uow:
+        read = await uow.debit_notes.for_order(order.id)
+        numbered = await uow.debit_notes.get_by_number(issued.number)
+        many = await uow.debit_notes.for_orders([order.id])
+    assert [n.tax for n in read] == [Money(50, "EUR"), Money(0, "EUR")] and other.tax == Money(0, "EUR")
+    assert numbered is not None and numbered.tax == Money(50, "EUR")
+    assert [n.tax for n in many[order.id]] == [Money(50, "EUR"), Money(0, "EUR")]

@@ -19,3 +19,13 @@ def migrate(engine: AsyncEngine, to: str, *, down: bool = False) -> Callable[[Co
         (command.downgrade if down else command.upgrade)(config, to)
 
     return run
+
+
+async def down_and_up(engine: AsyncEngine, revision: str) -> None:
+    """The database taken down to ``revision`` and up to the head again: rows written before a later revision
+    that fills them in, as a shop's are when it upgrades."""
+    async with engine.connect() as connection:
+        await connection.run_sync(migrate(engine, revision, down=True))
+        await connection.commit()
+        await connection.run_sync(migrate(engine, "head"))
+        await connection.commit()

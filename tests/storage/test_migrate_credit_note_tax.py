@@ -14,7 +14,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up
 
 GBP = "GBP"
 
@@ -57,11 +57,7 @@ async def test_notes_from_before_keep_the_tax_their_pdf_printed(engine: AsyncEng
             invoice = await uow.orders.issued_invoice(order.id or 0)
             printed += [note_tax(order, invoice, notes, note).amount for note in notes]
     assert printed == [49, 530, 17, 17]
-    async with engine.connect() as connection:
-        await connection.run_sync(migrate(engine, "0074", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
-        await connection.commit()
+    await down_and_up(engine, "0074")
     n = m.CreditNoteRow
     async with engine.connect() as connection:
         kept = [row.tax_minor for row in await connection.execute(select(n.tax_minor).order_by(n.number))]

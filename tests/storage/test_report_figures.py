@@ -19,7 +19,6 @@ from domain.payments import PaymentKind
 from domain.reports import SalesReport, period
 from domain.sales import SETTLE
 from domain.shipping import ship_by_date
-from domain.usecases.bookkeeping import supply_costs
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.editing import EditPolicy, edit_order
 from domain.usecases.fx import shop_rates
@@ -28,6 +27,7 @@ from domain.usecases.jobs import daily_digest
 from domain.usecases.orders import transition_order
 from domain.usecases.reports import report
 from domain.usecases.sales import period_sales, summarise_sales
+from domain.usecases.stock_books import supply_costs
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock

@@ -15,12 +15,12 @@ from domain.errors import ImportRejected
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import SystemClock
-from domain.usecases.bookkeeping import book_cost_of_goods
 from domain.usecases.import_files import import_file
 from domain.usecases.imports.lists import import_warehouses
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_demand
 from domain.usecases.reports import _stock_values
+from domain.usecases.stock_books import book_cost_of_goods
 from storage import models as m
 from storage.cache import ALL_ROWS
 from storage.db import _CONNECTION_INFO, WRITTEN_TABLES, session_factory

@@ -21,7 +21,7 @@ AT = datetime(2026, 11, 25, tzinfo=UTC)
 def _notes(credits: int, debits: int) -> InvoiceNotes:
     return InvoiceNotes(
         tuple(CreditNote(1, n, Money(100, "GBP"), "order changed", AT, Money(0, "GBP")) for n in range(1, credits + 1)),
-        tuple(DebitNote(1, n, Money(100, "GBP"), AT) for n in range(1, debits + 1)),
+        tuple(DebitNote(1, n, Money(100, "GBP"), AT, Money(0, "GBP")) for n in range(1, debits + 1)),
     )
 
 

@@ -17,9 +17,9 @@ from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import book_stock_changes
 from domain.usecases.held_stock import below_held
 from domain.usecases.imports.report import SKU_MISSING, WAREHOUSE_MISSING, ImportReport, no_such
+from domain.usecases.stock_books import book_stock_changes
 from domain.warehouse import DEFAULT_BIN, normal_bin
 from domain.weeks import week_start
 

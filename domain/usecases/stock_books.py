@@ -1,0 +1,140 @@
+"""Stock's books: what a unit costs (``UnitCosts``), and goods shipped, brought in or lost booked at that cost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from domain.accounting import Account
+from domain.fx import Rates
+from domain.i18n import N_
+from domain.memos import Memo
+from domain.money import Money
+from domain.orders import Order
+from domain.ports import UnitOfWork
+from domain.usecases.bookkeeping import book, in_base
+from domain.usecases.fx import shop_rates
+
+A = Account
+
+
+class UnitCosts:
+    """What a unit of a product costs at a warehouse: its supplier terms there, else the
+    cost the catalog gives the product (the products file's ``cost``), else the last price
+    it was bought at (``received``: the purchase order line it was last received on there,
+    else at any warehouse), else unknown. Each in its own currency: converted to the base
+    at today's rate where used, as a purchase order's receipt is."""
+
+    def __init__(
+        self,
+        terms: dict[tuple[int, int], Money],
+        catalog: dict[int, Money],
+        received: Iterable[tuple[int, int, Money]] = (),
+    ) -> None:
+        self.terms, self.catalog = terms, catalog
+        self.received: dict[tuple[int, int], Money] = {}
+        self.received_anywhere: dict[int, Money] = {}
+        for product_id, warehouse_id, cost in received:  # the latest first: the first seen stays
+            self.received.setdefault((product_id, warehouse_id), cost)
+            self.received_anywhere.setdefault(product_id, cost)
+
+    def get(self, key: tuple[int, int]) -> Money | None:
+        for found in (self.terms.get(key), self.catalog.get(key[0]), self.received.get(key)):
+            if found is not None:
+                return found
+        return self.received_anywhere.get(key[0])
+
+
+async def supply_costs(uow: UnitOfWork, product_ids: Iterable[int]) -> UnitCosts:
+    """Unit costs of these products: read once per posting or report (purchase orders only
+    for the products without a catalog cost: terms are per warehouse, so they may lack some)."""
+    ids = sorted(set(product_ids))
+    terms = {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms(ids)}
+    products = await uow.products.get_many(ids)
+    catalog = {p.id: p.cost for p in products if p.id is not None and p.cost is not None}
+    uncosted = [product_id for product_id in ids if product_id not in catalog]
+    received = await uow.purchasing.last_received_costs(uncosted) if uncosted else []
+    return UnitCosts(terms, catalog, received)
+
+
+async def cost_in_base(uow: UnitOfWork, cost: Money, units: int, rates: Rates | None = None) -> tuple[Money, str]:
+    """``units`` at the unit ``cost`` in the base currency: the unit cost converted, then times
+    the units, as the stock value counts them (``reports.converted_positions``), so stock moved
+    in any steps leaves inventory at exactly the value of the units left (converting each
+    move's total would round apart from it)."""
+    unit, rate = await in_base(uow, cost, rates=rates)
+    return unit * units, rate
+
+
+async def book_cost_of_goods(
+    uow: UnitOfWork, order: Order, quantities: dict[tuple[int, int], int], at: datetime
+) -> None:
+    """Shipment: cost of goods sold against inventory. ``quantities`` per (product, warehouse)."""
+    unknown: list[str] = []
+    costs = await supply_costs(uow, [product_id for product_id, _ in quantities])
+    rates: Rates | None = None  # read once, and only when some cost is in another currency
+    by_currency: dict[str, Money] = {}
+    for (product_id, warehouse_id), quantity in quantities.items():
+        cost = costs.get((product_id, warehouse_id))
+        if cost is None:
+            unknown.append(next((line.sku for line in order.lines if line.product_id == product_id), str(product_id)))
+            continue
+        if cost.currency != uow.base_currency and rates is None:
+            rates = await shop_rates(uow)
+        line_cost, _ = await cost_in_base(uow, cost, quantity, rates=rates)
+        by_currency[line_cost.currency] = by_currency.get(line_cost.currency, line_cost * 0) + line_cost
+    memo = Memo.of(N_("shipment {code}"), code=order.code)
+    if unknown:
+        memo = memo.note(N_("no cost known for {skus}"), skus=", ".join(unknown))
+    for total in by_currency.values():
+        await book(uow, at, f"order:{order.code}", memo, total, A.COGS, A.INVENTORY)
+
+
+async def book_stock_change(
+    uow: UnitOfWork, at: datetime, source: str, memo: Memo, place: tuple[int, int], change: int
+) -> bool:
+    """Units of one product in (``change`` above zero) or lost (below) at a warehouse
+    (``place``): see ``book_stock_changes``. False when the product has no cost to book at."""
+    return not await book_stock_changes(uow, at, source, memo, {place: change})
+
+
+async def book_stock_changes(
+    uow: UnitOfWork,
+    at: datetime,
+    source: str,
+    memo: Memo,
+    changes: Mapping[tuple[int, int], int],
+    skus: Mapping[int, str] | None = None,
+) -> set[int]:
+    """Stock that came or went without a purchase order, per (product, warehouse): units in
+    (goods-in, an import, a count finding more) are inventory against 3000 at the supply cost,
+    as the stock value counts them; units lost are write-offs against inventory. A product
+    without a cost posts nothing, and the memo names it (by ``skus``); returns those products."""
+    moved = {place: change for place, change in changes.items() if change}  # a count: most rows agree
+    if not moved:
+        return set()
+    costs = await supply_costs(uow, [product_id for product_id, _ in moved])
+    gained: dict[str, Money] = {}
+    lost: dict[str, Money] = {}
+    unknown: set[str] = set()  # a product without a cost at two warehouses is named once
+    not_booked: set[int] = set()
+    rates: Rates | None = None  # read once, and only when some cost is in another currency
+    for place, change in moved.items():
+        cost = costs.get(place)
+        if cost is None:
+            unknown.add((skus or {}).get(place[0], str(place[0])))
+            not_booked.add(place[0])
+            continue
+        if cost.currency != uow.base_currency and rates is None:
+            rates = await shop_rates(uow)
+        value, _ = await cost_in_base(uow, cost, abs(change), rates)
+        side = gained if change > 0 else lost
+        side[value.currency] = side.get(value.currency, value * 0) + value
+    if unknown:
+        shown = ", ".join(sorted(unknown)[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        memo = memo.note(N_("no cost known for {skus}"), skus=shown)
+    for total in gained.values():
+        await book(uow, at, source, memo, total, A.INVENTORY, A.STOCK_WITHOUT_ORDER)
+    for total in lost.values():
+        await book(uow, at, source, memo, total, A.WRITE_OFFS, A.INVENTORY)
+    return not_booked
