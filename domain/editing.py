@@ -330,6 +330,15 @@ class ChannelPaidRise(DomainError):
     )
 
 
+class ChannelPaidRiseNoChat(DomainError):
+    """``ChannelPaidRise`` where the shop has no support chat, so no 💬 Contact us: asked where they paid."""
+
+    key = N_(
+        "Order {code} was paid at {channel}, so the {amount} more this change costs cannot be paid here. Nothing was "
+        "changed: contact us through {channel}, where you paid, and we will settle it with you."
+    )
+
+
 class ChannelPaidRiseStaff(DomainError):
     key = N_(
         "Order {code} was paid at {channel}: this change would leave {amount} to pay, which only {channel} can take. "
@@ -337,11 +346,14 @@ class ChannelPaidRiseStaff(DomainError):
     )
 
 
-def check_channel_paid(code: str, paid_at: str | None, charge: Money, *, by_customer: bool) -> None:
+def check_channel_paid(
+    code: str, paid_at: str | None, charge: Money, *, by_customer: bool, support: bool = True
+) -> None:
     """An order another channel took payment for (``paid_at``: its name) is settled there: a change that would leave
     ``charge`` to pay (an edit, an exchange for dearer, its difference's button) is refused, as neither Telegram's
-    invoice nor staff's payment link may take it and nothing here records the channel's."""
+    invoice nor staff's payment link may take it and nothing here records the channel's. ``support``: the shop has a
+    support chat, which the customer is pointed to (💬 Contact us); without one, to the channel they paid at."""
     if paid_at is None or not charge.amount:
         return
-    refused = ChannelPaidRise if by_customer else ChannelPaidRiseStaff
+    refused = ChannelPaidRiseStaff if not by_customer else ChannelPaidRise if support else ChannelPaidRiseNoChat
     raise refused(code=code, channel=paid_at, amount=charge)

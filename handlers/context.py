@@ -53,7 +53,7 @@ class ShopSettings:
 
     @property
     def edit_policy(self) -> EditPolicy:
-        return EditPolicy(self.checkout_policy, self.order_edit_window_minutes)
+        return EditPolicy(self.checkout_policy, self.order_edit_window_minutes, self.support_chat_id is not None)
 
 
 class OutboxSender(Protocol):

@@ -435,7 +435,8 @@ async def pay_difference(
     settings: ShopSettings,
     bot: Bot,
 ) -> None:
-    order, due = await difference_to_pay(uow, code=callback_data.code, customer_id=customer.id or 0)
+    support = settings.support_chat_id is not None
+    order, due = await difference_to_pay(uow, code=callback_data.code, customer_id=customer.id or 0, support=support)
     await query.answer()
     await send_difference_invoice(bot, query.from_user.id, order, due, settings)
 
@@ -446,7 +447,11 @@ async def difference_pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork, sett
         raise SkipHandler()  # an order's own invoice: handlers.payments
     try:
         await check_difference_pre_checkout(
-            uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency
+            uow,
+            payload=query.invoice_payload,
+            amount=query.total_amount,
+            currency=query.currency,
+            support=settings.support_chat_id is not None,
         )
     except DomainError as refused:
         await query.answer(ok=False, error_message=domain_message(refused, html=False, timezone=settings.timezone))

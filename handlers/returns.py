@@ -458,6 +458,7 @@ async def method_chosen(
         photos=list(draft.photos),
         staff_chat_id=settings.staff_chat_id,
         swaps={line_id: product_id for line_id, product_id in draft.swaps.items() if product_id},
+        support=settings.support_chat_id is not None,
     )
     await state.clear()
     await query.answer()

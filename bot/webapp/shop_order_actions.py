@@ -124,7 +124,9 @@ async def post_pay_difference(request: web.Request) -> web.Response:
     """The chat's 💳 Pay the difference: what an edit left to pay on the customer's own paid order, as an invoice."""
     runtime, customer = runtime_of(request), await customer_of(request)
     try:
-        order, due = await difference_to_pay(runtime.uow(), code=path_code(request), customer_id=customer.id or 0)
+        support = _settings(request).support_chat_id is not None  # the chat's rule for 💬 Contact us
+        code = path_code(request)
+        order, due = await difference_to_pay(runtime.uow(), code=code, customer_id=customer.id or 0, support=support)
     except STALE as refused:  # settled meanwhile (or cancelled): nothing is asked for
         raise _stale(refused, runtime.settings.timezone) from None
     link = await difference_invoice_link(runtime.bot, order, due, _settings(request))

@@ -40,7 +40,9 @@ def _parse_payload(payload: str) -> tuple[str, int]:
     return normalize_order_code(code), int(version)
 
 
-async def difference_to_pay(uow: UnitOfWork, *, code: str, customer_id: int) -> tuple[Order, Money]:
+async def difference_to_pay(
+    uow: UnitOfWork, *, code: str, customer_id: int, support: bool = True
+) -> tuple[Order, Money]:
     """An edited, paid card order's difference still to pay; refused on an order another channel took payment for
     (a button sent before such a change was refused, an exchange's replacement of one): only that channel takes it."""
     async with uow.read_only():
@@ -49,11 +51,13 @@ async def difference_to_pay(uow: UnitOfWork, *, code: str, customer_id: int) -> 
         paid_at = await paid_at_channel(uow, order)
     if order.status is OrderStatus.CANCELLED or order.status is OrderStatus.AWAITING_PAYMENT or due.amount <= 0:
         raise NothingToPay(code=order.code)
-    check_channel_paid(order.code, paid_at, due, by_customer=True)
+    check_channel_paid(order.code, paid_at, due, by_customer=True, support=support)
     return order, due
 
 
-async def check_difference_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, currency: str) -> Order:
+async def check_difference_pre_checkout(
+    uow: UnitOfWork, *, payload: str, amount: int, currency: str, support: bool = True
+) -> Order:
     code, version = _parse_payload(payload)
     async with uow.read_only():
         order = await uow.orders.get_by_code(code)
@@ -61,7 +65,8 @@ async def check_difference_pre_checkout(uow: UnitOfWork, *, payload: str, amount
             raise NothingToPay(code=code)
         due = balance_due(order, await uow.payments.for_order(order.id or 0), await charged_total(uow, order))
         paid_at = await paid_at_channel(uow, order)
-    check_channel_paid(order.code, paid_at, due, by_customer=True)  # an invoice sent before that rule: not charged
+    # An invoice sent before that rule: not charged.
+    check_channel_paid(order.code, paid_at, due, by_customer=True, support=support)
     if order.version != version or Money(amount, currency) != due:
         raise DifferenceChanged(code=order.code)
     return order

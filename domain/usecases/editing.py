@@ -77,6 +77,7 @@ class NotAPickupPoint(DomainError):
 class EditPolicy:
     checkout: CheckoutPolicy
     window_minutes: int = 30  # ORDER_EDIT_WINDOW_MINUTES: how long a customer may change their order
+    support: bool = True  # a support chat to point a refused customer to (💬 Contact us)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,8 @@ async def edit_order(
         payments = await uow.payments.for_order(order.id)
         settlement = settle(order, before.total, payments)
         paid_at = await paid_at_channel(uow, order)
-        check_channel_paid(order.code, paid_at, settlement.charge, by_customer=by_customer)  # rolls back the holds
+        # Its raise rolls back the holds taken.
+        check_channel_paid(order.code, paid_at, settlement.charge, by_customer=by_customer, support=policy.support)
         entry = HistoryEntry(now, actor, order.status, order.status, diff.summary())
         order.history.append(entry)
         order.version = version + 1

@@ -216,7 +216,9 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
     return lines, owed
 
 
-async def check_swap_charge(uow: UnitOfWork, order: Order, request: ReturnRequest, *, by_customer: bool) -> None:
+async def check_swap_charge(
+    uow: UnitOfWork, order: Order, request: ReturnRequest, *, by_customer: bool, support: bool = True
+) -> None:
     """An exchange for dearer of an order another channel took payment for is refused as an edit making it dearer
     is (``check_channel_paid``): its replacement's difference is not asked in Telegram. A cheaper swap is owed back
     on the order, at the channel where it was paid (``/refunds`` says so), as the edit's is."""
@@ -225,7 +227,7 @@ async def check_swap_charge(uow: UnitOfWork, order: Order, request: ReturnReques
         return
     lines, _ = await _replacement_lines(uow, order, request)
     charge = sum((line.unit_price * line.quantity for line in lines), Money(0, order.currency))
-    check_channel_paid(order.code, paid_at, charge, by_customer=by_customer)
+    check_channel_paid(order.code, paid_at, charge, by_customer=by_customer, support=support)
 
 
 async def _due(uow: UnitOfWork, order: Order, policy: CheckoutPolicy, now: datetime) -> date | None:

@@ -100,10 +100,12 @@ async def request_return(
     photos: list[str] | None = None,
     staff_chat_id: int | None = None,
     swaps: Mapping[int, int] | None = None,
+    support: bool = True,
 ) -> ReturnRequest:
     """Checked again here, in the transaction: the window, and never more than was delivered
     minus what earlier returns took. ``swaps`` (exchanges only): per order line, the other
-    variant of the same parent the customer wants instead (a size swap)."""
+    variant of the same parent the customer wants instead (a size swap). ``support``: a support chat to point a
+    refused swap to."""
     wanted = {line_id: q for line_id, q in quantities.items() if q > 0}
     if not wanted:
         raise NothingToReturn()
@@ -138,7 +140,7 @@ async def request_return(
         )
         request.order_code = order.code
         if kind is ReturnKind.EXCHANGE:
-            await check_swap_charge(uow, order, request, by_customer=True)
+            await check_swap_charge(uow, order, request, by_customer=True, support=support)
         await uow.returns.add(request, now)
         await return_moved(uow, request, now)
         if staff_chat_id is not None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import RunningBot
-from tests.e2e.conftest import hire
+from bot.harness import RunningBot, running_bot
+from tests.e2e.conftest import hire, refused_calls
 from tests.e2e.intake_api import card_shop, placed_for_alice
 from tests.e2e.journeys import line_quantities, order_books, payments
 from tests.fakes import FakeClock
@@ -22,6 +22,8 @@ WORDS = {
         "pay": "Pay the difference",
         "customer": "Order {code} was paid at web shop, so the £3.45 more this change costs cannot be paid here. "
         "Nothing was changed: ask us (💬 Contact us) and we will settle it with you.",
+        "no chat": "Order {code} was paid at web shop, so the £3.45 more this change costs cannot be paid here. "
+        "Nothing was changed: contact us through web shop, where you paid, and we will settle it with you.",
         "staff": "Order {code} was paid at web shop: this change would leave £3.45 to pay, which only web shop can "
         "take. Nothing was changed: have web shop send what is added as a new order, or make a change that costs "
         "no more.",
@@ -31,6 +33,8 @@ WORDS = {
         "pay": "Оплатить разницу",
         "customer": "Заказ {code} оплачен в web shop, поэтому доплату 3,45 £ за это изменение здесь внести нельзя. "
         "Ничего не изменено: напишите нам («💬 Написать нам»), и мы договоримся с вами.",
+        "no chat": "Заказ {code} оплачен в web shop, поэтому доплату 3,45 £ за это изменение здесь внести нельзя. "
+        "Ничего не изменено: свяжитесь с нами через web shop, где вы оплатили заказ, и мы договоримся с вами.",
         "staff": "Заказ {code} оплачен в web shop: после этого изменения осталось бы доплатить 3,45 £, а принять "
         "доплату может только web shop. Ничего не изменено: пусть web shop пришлёт добавленное отдельным заказом, "
         "или сделайте изменение, которое не дороже.",
@@ -42,6 +46,18 @@ WORDS = {
 async def shop(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
     async with card_shop(tmp_path, clock, request.param) as bot:
         yield bot
+
+
+@pytest.fixture(params=["en", "ru"])
+async def chatless(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """A card shop with neither a support nor a staff chat: no 💬 Contact us to point to."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chatless.sqlite3'}"
+    token, language = "sandbox:provider", request.param
+    async with running_bot(
+        url, clock=clock, default_currency="GBP", payment_provider_token=token, default_locale=language
+    ) as bot:
+        yield bot
+        assert refused_calls(bot) == []
 
 
 def _said(text: str) -> str:
@@ -74,3 +90,18 @@ async def test_a_dearer_edit_of_an_order_paid_at_the_channel_is_refused_and_noth
     await manager.send(f"/edit {code} 85123A 1")  # cheaper: owed back, at web shop where it was paid
     assert await line_quantities(shop, code) == {"85123A": 1}
     assert await payments(shop, code) == [("payment", 960), ("refund_owed", 295)]
+
+
+async def test_a_refused_dearer_edit_points_a_shop_without_a_support_chat_to_where_it_was_paid(
+    chatless: RunningBot,
+) -> None:
+    """No support chat, so no 💬 Contact us under the order: the refusal names the channel the customer paid at."""
+    words = WORDS[chatless.runtime.settings.default_locale]
+    alice, code = await placed_for_alice(chatless, "edit-1")
+    await chatless.runtime.notifier.drain()
+    screen = (await alice.press((await alice.send(f"/track {code}")).last, words["edit"])).last
+    plus = next(b for b in screen.buttons() if b["text"].startswith("➕ White"))
+    refused = await alice.press_data(screen, plus["callback_data"], label="➕")
+    assert refused.callback_answer is not None
+    assert _said(refused.callback_answer["text"]) == _said(words["no chat"].format(code=code))
+    assert await line_quantities(chatless, code) == {"85123A": 2}
