@@ -343,7 +343,7 @@ class EveryPressAnswered(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        track_answers()
+        track_answers(event if isinstance(event, CallbackQuery) else None)
         result = await handler(event, data)
         if isinstance(event, CallbackQuery) and not answered(event.id):
             await event.answer()

@@ -34,12 +34,12 @@ from handlers.catalog import (
     send_card,
 )
 from handlers.context import ShopSettings
-from handlers.errors import MAX_ALERT, domain_message
+from handlers.errors import domain_message
 from handlers.menu import CART_BUTTON
 from handlers.views.markup import callback_button, inline_keyboard, packed
 from handlers.views.pager import pager, with_page_number
 from handlers.views.pressed import pressed_in, show_in_place
-from handlers.views.rendering import Renderer, fill, format_number, shorten
+from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
 # A cart holds as many lines as an order (``MAX_ORDER_LINES``); one message shows a page of them.
@@ -286,9 +286,7 @@ async def notify_me(
             uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id, language=reading_language()
         )
     except InStockNow as back:  # an old card's button: say so, and show the card as it is now
-        await query.answer(
-            shorten(domain_message(back, html=False, timezone=settings.timezone), MAX_ALERT), show_alert=True
-        )
+        await query.answer(domain_message(back, html=False, timezone=settings.timezone), show_alert=True)
         await _draw(
             query,
             await customer_card(callback_data.product_id, uow, clock, customer, settings),

@@ -238,17 +238,17 @@ async def confirmed(
         try:
             order, reply = await place_order_replying(uow, clock, settings.checkout_policy, request)
         except PromoRefused as refused:  # told why; the review again, without the code, to confirm
-            await query.answer(domain_message(refused, html=False, timezone=settings.timezone)[:200], show_alert=True)
+            await query.answer(domain_message(refused, html=False, timezone=settings.timezone), show_alert=True)
             draft = replace(draft, promo_code="")
             await save(state, draft)
             await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
             return
         except ShippingUnavailable as gone_now:  # the cart is the one reviewed, the option gone (the shop's rates)
-            await query.answer(domain_message(gone_now, html=False, timezone=settings.timezone)[:200], show_alert=True)
+            await query.answer(domain_message(gone_now, html=False, timezone=settings.timezone), show_alert=True)
             await ask_shipping(pressed_in(query), state, draft, customer, uow, clock, settings, why=gone())
             return
         except ShownTotalChanged as changed:  # a price or a rate moved after the review: the new total, to confirm
-            await query.answer(domain_message(changed, html=False, timezone=settings.timezone)[:200], show_alert=True)
+            await query.answer(domain_message(changed, html=False, timezone=settings.timezone), show_alert=True)
             if isinstance(changed, ShippingChanged):  # the review names it against the price last shown
                 was = changed.params["was"]
                 draft = replace(draft, shipping_minor=was.amount, shipping_currency=was.currency)

@@ -22,13 +22,12 @@ from handlers.context import HandlerData
 from handlers.views.dates import format_day
 from handlers.views.labels import ERROR_PARAM_LABELS, label
 from handlers.views.outgoing import answered
-from handlers.views.rendering import PARAM_LIMIT, fill, fill_text, format_money, format_number, locale_for, shorten
+from handlers.views.rendering import PARAM_LIMIT, fill, fill_text, format_money, format_number, locale_for
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-MAX_ALERT = 200  # characters Telegram shows in a button press's answer
 # Parameters that are a message key themselves (``N_``): a phrase several errors share, translated as a whole.
 PHRASES = frozenset({"release"})
 # A refusal's parameters that count units, written the reader's way ("only 2,500 available"):
@@ -85,7 +84,8 @@ async def on_error(event: ErrorEvent, **data: Unpack[HandlerData]) -> None:
     query, zone = event.update.callback_query, data["settings"].timezone
     with i18n.context(), i18n.use_locale(locale):
         if query is not None and not answered(query.id):
-            await query.answer(shorten(_reply(error, zone, pressed=True, html=False), MAX_ALERT), show_alert=True)
+            # Longer than an alert shows (a refusal in Russian): said in the chat instead (``OutgoingGuard``).
+            await query.answer(_reply(error, zone, pressed=True, html=False), show_alert=True)
             return
         # A message, or a press already answered before the error: say it in the chat.
         message = event.update.message or (query.message if query else None)

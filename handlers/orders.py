@@ -55,7 +55,7 @@ from handlers.cart import cart_keyboard, cart_text, customer_cart
 from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_payment import send_invoice
 from handlers.context import ShopSettings
-from handlers.errors import MAX_ALERT, domain_message
+from handlers.errors import domain_message
 from handlers.menu import ORDERS_BUTTON
 from handlers.output.documents import adds_to, corrected, credit_note, debit_note, receipt
 from handlers.shop import identity_of_shop
@@ -64,7 +64,7 @@ from handlers.views.labels import label
 from handlers.views.markup import inline_keyboard, packed
 from handlers.views.pager import pager
 from handlers.views.pressed import pressed_in, show_in_place
-from handlers.views.rendering import Renderer, fill, format_money, shorten
+from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
 
@@ -278,9 +278,7 @@ async def _refused_in_place(
     clock: Clock,
     tracking: OrderTracking,
 ) -> None:
-    await query.answer(
-        shorten(domain_message(refused, html=False, timezone=settings.timezone), MAX_ALERT), show_alert=True
-    )
+    await query.answer(domain_message(refused, html=False, timezone=settings.timezone), show_alert=True)
     await _show_in_place(query, tracking.order, settings, renderer, clock, tracking)
 
 

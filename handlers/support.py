@@ -33,9 +33,9 @@ from domain.usecases.support import (
     start_conversation,
     where_to,
 )
-from handlers.callbacks import AskPersonCb, ContactCb, SearchInsteadCb, SupportRateCb, rows_of, shorten
+from handlers.callbacks import AskPersonCb, ContactCb, SearchInsteadCb, SupportRateCb, rows_of
 from handlers.context import ShopSettings
-from handlers.errors import MAX_ALERT, domain_message
+from handlers.errors import domain_message
 from handlers.flood import patiently
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
@@ -448,9 +448,7 @@ async def ask_person_instead(
     try:
         opened = await _relay_in(original, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
     except MessageGone as gone:  # deleted since (or a button naming none): nothing reached the shop
-        await query.answer(
-            shorten(domain_message(gone, html=False, timezone=settings.timezone), MAX_ALERT), show_alert=True
-        )
+        await query.answer(domain_message(gone, html=False, timezone=settings.timezone), show_alert=True)
         return
     await query.answer()
     away = _away_note(settings, clock) if opened else ""

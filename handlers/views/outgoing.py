@@ -21,17 +21,22 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
+from aiogram.types import CallbackQuery, Message
+from markupsafe import escape
 
 from domain.contention import let_out
 
 MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
 MAX_CAPTION = 1024
+MAX_ALERT = 200  # a button press's answer, an alert's or a toast's
 ELLIPSIS = "…"
 EDITS = (EditMessageText, EditMessageCaption, EditMessageReplyMarkup)
 CAPTIONED = (SendPhoto, SendDocument, EditMessageCaption)
 
 # The button presses answered while handling the current update (see ``answered``).
 _answered: ContextVar[set[str] | None] = ContextVar("answered_callback_queries", default=None)
+# Where the press being handled was made, (chat, forum topic), by its id: an answer too long for one is said there.
+_pressed_in: ContextVar[dict[str, tuple[int, int | None]] | None] = ContextVar("pressed_in", default=None)
 
 
 def telegram_length(text: str) -> int:
@@ -169,18 +174,25 @@ def answered(query_id: str) -> bool:
     return seen is not None and query_id in seen
 
 
-def track_answers() -> None:
-    """Start recording the answers sent while handling a button press. Not reset at the
-    end: the error handler, which runs after the handler is left, still reads it (each
-    update runs in its own task's context, or replaces it in sequential polling)."""
+def track_answers(query: CallbackQuery | None = None) -> None:
+    """Start recording the answers sent while handling a button press (``query``), and where it was pressed. Not
+    reset at the end: the error handler, which runs after the handler is left, still reads it (each update runs in
+    its own task's context, or replaces it in sequential polling)."""
     _answered.set(set())
+    pressed = query.message if query is not None else None
+    if query is None or pressed is None:
+        _pressed_in.set(None)
+        return
+    thread = pressed.message_thread_id if isinstance(pressed, Message) and pressed.is_topic_message else None
+    _pressed_in.set({query.id: (pressed.chat.id, thread)})
 
 
 class OutgoingGuard(BaseRequestMiddleware):
     """Keeps every request within Telegram's rules, whatever a template rendered from the
     data: a message longer than 4096 characters goes as several (the buttons with the last
-    one); an edit or a caption is shortened with "…" instead. An edit that changes nothing
-    is done already, not an error (a double tap on a button)."""
+    one); an edit or a caption is shortened with "…" instead. An answer to a press longer than
+    Telegram shows (a refusal in Russian) answers it plainly and is said in the chat instead,
+    whole. An edit that changes nothing is done already, not an error (a double tap on a button)."""
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
@@ -193,6 +205,17 @@ class OutgoingGuard(BaseRequestMiddleware):
         elif isinstance(method, CAPTIONED) and method.caption and too_long(method.caption, MAX_CAPTION):
             caption = self._shortened(bot, method, method.caption, MAX_CAPTION)
             method = cast(Any, method.model_copy(update={"caption": caption}))
+        elif isinstance(method, AnswerCallbackQuery) and method.text and too_long(method.text, MAX_ALERT):
+            where = (_pressed_in.get() or {}).get(method.callback_query_id)
+            if where is not None:
+                return await self._said_in_chat(make_request, bot, method, method.text, where)
+            # Pressed where nothing can be sent (an inline message): as much as the answer shows.
+            method = cast(Any, method.model_copy(update={"text": shorten_message(method.text, MAX_ALERT, html=False)}))
+        return await self._sent(make_request, bot, method)
+
+    async def _sent(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Any:
         result: Any
         try:
             result = await make_request(bot, method)
@@ -208,6 +231,27 @@ class OutgoingGuard(BaseRequestMiddleware):
             seen = _answered.get()
             if seen is not None:
                 seen.add(method.callback_query_id)
+        return result
+
+    async def _said_in_chat(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: AnswerCallbackQuery,
+        text: str,
+        where: tuple[int, int | None],
+    ) -> Any:
+        """The press answered plainly, then ``text`` (plain, as an answer is) sent where it was pressed: in a forum, in
+        its topic, or in General when the topic is closed to the bot."""
+        result = await self._sent(make_request, bot, method.model_copy(update={"text": None, "show_alert": None}))
+        chat, thread = where
+        said = SendMessage(chat_id=chat, text=str(escape(text)), message_thread_id=thread, parse_mode="HTML")
+        try:
+            await make_request(bot, cast(Any, said))
+        except TelegramBadRequest as refused:
+            if thread is None or "TOPIC_CLOSED" not in refused.message:
+                raise
+            await make_request(bot, cast(Any, said.model_copy(update={"message_thread_id": None})))
         return result
 
     @staticmethod

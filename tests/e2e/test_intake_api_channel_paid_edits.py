@@ -105,3 +105,19 @@ async def test_a_refused_dearer_edit_points_a_shop_without_a_support_chat_to_whe
     assert refused.callback_answer is not None
     assert _said(refused.callback_answer["text"]) == _said(words["no chat"].format(code=code))
     assert await line_quantities(chatless, code) == {"85123A": 2}
+
+
+async def test_a_refusal_longer_than_an_alert_at_staffs_edit_screen_is_said_whole_in_the_chat(shop: RunningBot) -> None:
+    """Telegram shows at most 200 characters in a press's answer, and the refusal is longer (Russian more so): the
+    press is answered plainly and the whole refusal said in staff's chat, not cut short."""
+    language = shop.runtime.settings.default_locale
+    words = WORDS[language]
+    _alice, code = await placed_for_alice(shop, "edit-1")
+    manager = await hire(shop, 745, "Mo", "manager", language=language)
+    screen = (await manager.send(f"/edit {code}")).last
+    plus = next(b for b in screen.buttons() if b["text"].startswith("➕"))
+    refused = await manager.press_data(screen, plus["callback_data"], label="➕")
+    assert refused.callback_answer is not None and not refused.callback_answer["text"]
+    assert [_said(x.text) for x in refused.new] == [_said(words["staff"].format(code=code))]
+    assert await line_quantities(shop, code) == {"85123A": 2}
+    assert await payments(shop, code) == [("payment", 960)]

@@ -209,3 +209,13 @@ async def test_commands_are_kept_per_language(bot: Bot, server: SandboxServer) -
     assert server.commands["default::ru"] == [{"command": "start", "description": "Старт"}]
     with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand(command="Bad-Name", description="x")])
+
+
+async def test_a_press_answered_with_more_than_200_characters_is_refused_as_telegram_does(
+    server: SandboxServer, bot: Bot
+) -> None:
+    """answerCallbackQuery's text is 0-200 characters: a longer one is refused, not shown cut, so every test sees it."""
+    server.callback_answers["long"], server.callback_answers["fits"] = {}, {}
+    with pytest.raises(TelegramBadRequest, match="MESSAGE_TOO_LONG"):
+        await bot.answer_callback_query("long", text="x" * 201, show_alert=True)
+    assert await bot.answer_callback_query("fits", text="x" * 200, show_alert=True)

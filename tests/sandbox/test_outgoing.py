@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
+from typing import Any, cast
 
-from handlers.views.outgoing import shorten_message, split_message, telegram_length
+from aiogram import Bot
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import CallbackQuery, Chat, Message, User
+
+from handlers.views.outgoing import (
+    MAX_ALERT,
+    OutgoingGuard,
+    answered,
+    shorten_message,
+    split_message,
+    telegram_length,
+    track_answers,
+)
 from sandbox.html import parse_html
 
 
@@ -48,3 +62,41 @@ def test_an_emoji_outside_the_basic_plane_counts_twice_as_telegram_counts_it() -
 def test_a_shortened_text_ends_in_an_ellipsis_inside_its_tags() -> None:
     assert shorten_message("<b>" + "word " * 50 + "</b>", 20) == "<b>word word word word…</b>"
     assert shorten_message("short", 20) == "short"
+
+
+def _press(message: Message | None) -> CallbackQuery:
+    return CallbackQuery(
+        id="q1", from_user=User(id=5, is_bot=False, first_name="Mo"), chat_instance="c", message=message
+    )
+
+
+async def _guarded(method: Any) -> list[Any]:
+    sent: list[Any] = []
+
+    async def make_request(bot: Any, request: Any) -> bool:
+        sent.append(request)
+        return True
+
+    await OutgoingGuard()(cast(Any, make_request), cast(Bot, None), method)
+    return sent
+
+
+async def test_an_answer_longer_than_a_press_shows_is_said_whole_in_the_topic_it_was_pressed_in() -> None:
+    refusal = "Заказ ABC оплачен в web shop & <b>не</b> здесь. " * 5  # 250 characters
+    forum = Chat(id=-100, type="supergroup", is_forum=True)
+    track_answers(
+        _press(
+            Message(message_id=9, date=datetime(2026, 12, 7), chat=forum, message_thread_id=4, is_topic_message=True)
+        )
+    )
+    answer, said = await _guarded(AnswerCallbackQuery(callback_query_id="q1", text=refusal, show_alert=True))
+    assert isinstance(answer, AnswerCallbackQuery) and answer.text is None and answered("q1")
+    assert isinstance(said, SendMessage) and (said.chat_id, said.message_thread_id) == (-100, 4)
+    assert parse_html(said.text) == refusal
+
+
+async def test_an_answer_longer_than_a_press_shows_with_no_chat_to_say_it_in_is_cut_to_fit() -> None:
+    track_answers(_press(None))  # pressed on an inline message: no chat the bot may write in
+    [answer] = await _guarded(AnswerCallbackQuery(callback_query_id="q1", text="word " * 60, show_alert=True))
+    assert isinstance(answer, AnswerCallbackQuery) and answer.text is not None
+    assert telegram_length(answer.text) <= MAX_ALERT and answer.text.endswith("…")
