@@ -26,6 +26,7 @@ class ReturnDraft:
     products: Mapping[int, int] = field(default_factory=dict)  # per order line, the variant ordered
     swaps: Mapping[int, int] = field(default_factory=dict)  # per order line asked, the variant wanted (0: the same)
     items: Mapping[int, str] = field(default_factory=dict)  # per order line, its SKU and name, for a sentence
+    asked: int | None = None  # the message asking how many: its buttons go once the number is typed
 
 
 _SLOT = DraftSlot(ReturnDraft)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import replace
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -81,12 +83,15 @@ async def cancel_return(message: Message, state: FSMContext) -> None:
 
 
 async def _lines_step(target: Target, state: FSMContext, draft: ReturnDraft, near: int | None = None) -> None:
-    """The lines to choose from, on the page of line ``near`` (the one just chosen)."""
-    ids = list(draft.labels)
-    page = ids.index(near) // LINES_PER_PAGE if near in ids else 0
+    """The lines to choose from, on the page of line ``near`` (the one just chosen), as a new message."""
     await state.set_state(Returning.lines)
-    text, keyboard = _lines_screen(draft, page)
+    text, keyboard = _lines_screen(draft, _page_of(draft, near))
     await target.answer(text, reply_markup=keyboard)
+
+
+def _page_of(draft: ReturnDraft, line_id: int | None) -> int:
+    ids = list(draft.labels)
+    return ids.index(line_id) // LINES_PER_PAGE if line_id in ids else 0
 
 
 # Lines a page: an order of 100 lines (the intake API's most) was a button each and "Continue".
@@ -212,11 +217,11 @@ async def start_typed(
     await start_return(message, args[0], kind, uow, clock, customer, settings, state)
 
 
-async def _reason_step(target: Target, state: FSMContext, draft: ReturnDraft) -> None:
+async def _reason_step(query: CallbackQuery, state: FSMContext, draft: ReturnDraft) -> None:
     await state.set_state(Returning.reason)
     reasons = reasons_offered(size_swap=any(draft.swaps.values()))
     rows = [[button(label("return_reason_button", r.value), ReturnReasonCb(reason=r.value))] for r in reasons]
-    await target.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    await show_in_place(query, _("Why?"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def _swap_choices(
@@ -231,10 +236,11 @@ async def _swap_choices(
 
 
 async def _swap_or_reason_step(
-    target: Target, state: FSMContext, draft: ReturnDraft, uow: UnitOfWork, customer: Customer
+    query: CallbackQuery, state: FSMContext, draft: ReturnDraft, uow: UnitOfWork, customer: Customer
 ) -> None:
     """An exchange of a product with variants asks, line by line, which variant is wanted
-    (a size swap); then, or for anything else, the reason."""
+    (a size swap); then, or for anything else, the reason: each in place of the question pressed, so a second tap
+    finds the next question, not a second copy of it below."""
     if draft.kind is ReturnKind.EXCHANGE:
         pending = [line_id for line_id in draft.chosen if line_id not in draft.swaps]
         choices = await _swap_choices(uow, customer, draft, pending)
@@ -243,9 +249,9 @@ async def _swap_or_reason_step(
             if not others:
                 continue
             text, keyboard = _swap_screen(draft, line_id, others, 0)
-            await target.answer(text, reply_markup=keyboard)
+            await show_in_place(query, text, keyboard)
             return
-    await _reason_step(target, state, draft)
+    await _reason_step(query, state, draft)
 
 
 # Variants offered a page: a product in 130 shades was a button each, over Telegram's 100.
@@ -296,38 +302,40 @@ async def swap_chosen(
     draft = await _swap_pressed(query, callback_data.line_id, state)
     draft = replace(draft, swaps={**draft.swaps, callback_data.line_id: callback_data.product_id})
     await save_return(state, draft)
-    await _swap_or_reason_step(pressed_in(query), state, draft, uow, customer)
+    await _swap_or_reason_step(query, state, draft, uow, customer)
 
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())
 async def line_chosen(
     query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext, uow: UnitOfWork, customer: Customer
 ) -> None:
-    target = pressed_in(query)
+    """A tap changes the list in place: sent anew, a few taps left a stack of the same question. "How many?" keeps
+    the list's buttons under it, so another item can still be tapped instead of typing a number."""
     await query.answer()
     draft = await return_draft_of(state)
     if callback_data.line_id == 0:
         if not draft.chosen:
             raise NothingToReturn()
-        await _swap_or_reason_step(target, state, draft, uow, customer)
+        await _swap_or_reason_step(query, state, draft, uow, customer)
         return
     line_id = callback_data.line_id
     if line_id not in draft.left:
         raise NothingToReturn()
     if draft.left[line_id] == 1:  # a tap chooses it, a second tap leaves it out again (a wrong tap is undone)
         chosen = _without(draft.chosen, line_id) if line_id in draft.chosen else {**draft.chosen, line_id: 1}
-        draft = replace(draft, chosen=chosen)
+        draft = replace(draft, chosen=chosen, current=None, asked=None)
         await save_return(state, draft)
-        await _lines_step(target, state, draft, line_id)
+        await state.set_state(Returning.lines)
+        text, keyboard = _lines_screen(draft, _page_of(draft, line_id))
+        await show_in_place(query, text, keyboard)
         return
-    await save_return(state, replace(draft, current=line_id))
-    await state.set_state(Returning.quantity)
     if line_id in draft.chosen:
-        await target.answer(
-            _("How many? Send a number from 1 to {n}, or 0 to leave it out.").format(n=draft.left[line_id])
-        )
-        return
-    await target.answer(_("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id]))
+        question = _("How many? Send a number from 1 to {n}, or 0 to leave it out.").format(n=draft.left[line_id])
+    else:
+        question = _("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id])
+    asked = await show_in_place(query, question, _lines_screen(draft, _page_of(draft, line_id))[1])
+    await save_return(state, replace(draft, current=line_id, asked=asked))
+    await state.set_state(Returning.quantity)
 
 
 def _without(chosen: Mapping[int, int], line_id: int) -> dict[int, int]:
@@ -343,9 +351,19 @@ async def quantity_typed(message: Message, state: FSMContext) -> None:
     if not text.isdecimal() or not 0 <= int(text) <= most:
         raise InvalidQuantity(maximum=most)
     chosen = {**draft.chosen, draft.current: int(text)} if int(text) else _without(draft.chosen, draft.current)
-    draft = replace(draft, chosen=chosen)
+    asked, draft = draft.asked, replace(draft, chosen=chosen, asked=None)
     await save_return(state, draft)
+    if asked is not None:
+        await _answered(message, asked)
     await _lines_step(message, state, draft, draft.current)
+
+
+async def _answered(message: Message, asked: int) -> None:
+    """The question a number answered keeps its words but not its buttons: the list comes anew below the number, and
+    two lists with live buttons would read as two questions."""
+    assert message.bot is not None  # a message the dispatcher handed over
+    with suppress(TelegramBadRequest):  # deleted by the customer meanwhile: nothing left to tidy
+        await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=asked, reply_markup=None)
 
 
 async def _photos_step(target: Target, state: FSMContext) -> None:

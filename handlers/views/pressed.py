@@ -15,10 +15,11 @@ def pressed_in(query: CallbackQuery) -> Target:
     return query.message
 
 
-async def show_in_place(query: CallbackQuery, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    """The pressed message shows ``text`` now; one too old to edit leaves it to a new message below."""
+async def show_in_place(query: CallbackQuery, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> int:
+    """The pressed message shows ``text`` now; one too old to edit leaves it to a new message below. The id of the
+    message that shows it."""
     message = pressed_in(query)
     if isinstance(message, Message):
         await message.edit_text(text, reply_markup=reply_markup)
-    else:
-        await message.answer(text, reply_markup=reply_markup)
+        return message.message_id
+    return (await message.answer(text, reply_markup=reply_markup)).message_id

@@ -18,6 +18,34 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import order
 
+# A return's list of three lines, tissues (1), a ceramic (1) and birds (3), as each language shows its buttons.
+LIST_WORDS = {
+    "en": {
+        "tissues": "Pack Of 12 London Tissues · up to 1",
+        "tissues chosen": "✅ Pack Of 12 London Tissues · 1 of 1",
+        "birds": "Assorted Colour Bird… · up to 3",
+        "birds chosen": "✅ Assorted Colour Bird… · 2 of 3",
+        "continue": "Continue ➡️",
+    },
+    "ru": {
+        "tissues": "Pack Of 12 London Tissues · до 1 шт.",
+        "tissues chosen": "✅ Pack Of 12 London Tissues · 1 из 1",
+        "birds": "Assorted Colour Bird… · до 3 шт.",
+        "birds chosen": "✅ Assorted Colour Bird… · 2 из 3",
+        "continue": "Далее ➡️",
+    },
+}
+
+
+async def three_lines_listed(shop: RunningBot, customer_id: int, language: str) -> tuple[SandboxUser, BotMessage]:
+    """A customer in ``language`` who pressed ↩️ on their delivered order of the three lines ``LIST_WORDS`` names: the
+    customer and the list's message."""
+    nina = SandboxUser(shop.server, customer_id, "Nina", language_code=language)
+    await nina.send("/start")
+    code = await delivered(shop, customer_id, {"85123A": 1, "22616": 1, "84879": 3})
+    [listed] = (await nina.press((await nina.send(f"/track {code}")).last, "↩️")).new
+    return nina, listed
+
 
 async def delivered(shop: RunningBot, customer_id: int, items: dict[str, int]) -> str:
     code = await order(shop, customer_id, items)
