@@ -263,15 +263,10 @@ class Settings(LogSettings):
         path = urlsplit(value or "").path.rstrip("/")
         if any(path == taken or path.startswith(taken + "/") for taken in TAKEN_PATHS):
             raise ValueError(f"{value!r}: {path} is served by Ordergram itself; choose another path, e.g. /telegram")
-        # A copy of an example left as it was: Telegram posts every update to a reserved domain and
-        # nothing says so (RFC 2606's example.com, .org and .net never reach a shop).
-        host = (urlsplit(value or "").hostname or "").rstrip(".")
-        if any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS):
-            raise ValueError(
-                f"{value!r} is an example address (a reserved documentation domain): Telegram would post every "
-                "update there and none would reach the bot; set your shop's own https:// address, or unset it "
-                "for long polling"
-            )
+        # Telegram posts every update there and nothing says so.
+        _not_an_example(
+            value, "Telegram would post every update there and none would reach the bot", "for long polling"
+        )
         return value or None
 
     @field_validator("webapp_url")
@@ -279,6 +274,8 @@ class Settings(LogSettings):
     def _webapp_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("https://", "http://")):
             raise ValueError(f"{value!r} must be an https:// URL")
+        # Every customer's menu button and /shop, and staff's /dashboard, would open a page that is not the shop.
+        _not_an_example(value, "the menu button, /shop and /dashboard would open it, not your shop", "for no Mini App")
         return value.rstrip("/") if value else None
 
     @field_validator("webhook_secret")
@@ -371,6 +368,17 @@ class Settings(LogSettings):
     def require_token(self) -> None:
         if not self.bot_token or ":" not in self.bot_token:
             raise ConfigError("BOT_TOKEN: required to run the bot (the token @BotFather gave you, like 123456:ABC...)")
+
+
+def _not_an_example(value: str | None, lost: str, unset: str) -> None:
+    """Refuse an address on a documentation domain (RFC 2606's example.com, .org and .net, never a shop's):
+    a copy of an example left as it was. ``lost``: what would go there; ``unset``: what unsetting it means."""
+    host = (urlsplit(value or "").hostname or "").rstrip(".")
+    if any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS):
+        raise ValueError(
+            f"{value!r} is an example address (a reserved documentation domain): {lost}; set your shop's own "
+            f"https:// address, or unset it {unset}"
+        )
 
 
 RATE = re.compile(r"[1-9][0-9]*\s*(/|\s+per\s+)\s*([1-9][0-9]*\s+)?(second|minute|hour|day)s?")

@@ -32,6 +32,7 @@ def run_bot(settings: Settings, *, with_api: bool) -> int:
             "(serve answers /healthz, /readyz and /metrics on WEBHOOK_PORT)"
         )
     say_if_no_staff_chat(settings)
+    say_if_polling_beside_others(settings)
     try:
         asyncio.run(_run(settings, with_api=with_api))
     except TelegramUnauthorizedError:
@@ -83,6 +84,18 @@ def say_if_no_staff_chat(settings: Settings) -> None:
             "drafts and the other staff alerts are sent to no one. Add the staff group's id to .env "
             "(STAFF_CHAT_ID=-100…: the bot posts it when added to the group, or send /chatid@your_bot there) and "
             "restart"
+        )
+
+
+def say_if_polling_beside_others(settings: Settings) -> None:
+    """Said once at start: ``REDIS_URL`` is the sign of several processes, and without ``WEBHOOK_URL`` each polls;
+    Telegram answers all but one 409 Conflict. Not refused: one process with Redis is a shop's right."""
+    if settings.redis_url and not settings.webhook_url:
+        logging.getLogger(__name__).warning(
+            "REDIS_URL is set (several processes) but WEBHOOK_URL is not: this process takes its updates by long "
+            "polling, which Telegram gives to one process at a time; a second one is answered 409 Conflict and the "
+            "two cut each other off, replying seconds late. With several processes set WEBHOOK_URL (README, "
+            '"Several processes need the webhook"); one process alone may ignore this'
         )
 
 

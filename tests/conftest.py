@@ -117,6 +117,8 @@ def ordergram(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str
             "HOLD_MINUTES",
             "WEBHOOK_URL",
             "WEBHOOK_SECRET",
+            "WEBAPP_URL",
+            "REDIS_URL",
             "TELEGRAM_API_URL",
         ):
             monkeypatch.delenv(name, raising=False)

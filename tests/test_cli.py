@@ -90,28 +90,32 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("variable", "url", "lost"),
     [
-        "https://shop.example.com/tg/hook",
-        "https://example.org/tg/hook",
-        "https://bot.shop.EXAMPLE.NET./tg/hook",
-        "https://example.com:8443/tg/hook",
+        ("WEBHOOK_URL", "https://shop.example.com/tg/hook", "Telegram would post every update there"),
+        ("WEBHOOK_URL", "https://example.org/tg/hook", "Telegram would post every update there"),
+        ("WEBHOOK_URL", "https://bot.shop.EXAMPLE.NET./tg/hook", "Telegram would post every update there"),
+        ("WEBHOOK_URL", "https://example.com:8443/tg/hook", "Telegram would post every update there"),
+        ("WEBAPP_URL", "https://shop.example.com", "the menu button, /shop and /dashboard would open it"),
+        ("WEBAPP_URL", "https://Example.NET/", "the menu button, /shop and /dashboard would open it"),
     ],
 )
-def test_a_webhook_url_on_a_documentation_domain_stops_start_up(url: str, ordergram) -> None:
+def test_a_url_on_a_documentation_domain_stops_start_up(variable: str, url: str, lost: str, ordergram) -> None:
     """The env example's WEBHOOK_URL left as it was pointed Telegram's webhook at example.com: every update went to
-    a reserved documentation domain (RFC 2606) and was lost without a word. Refused at start, in one line."""
-    result = ordergram("run", env={"BOT_TOKEN": "1:x", "WEBHOOK_URL": url})
+    a reserved documentation domain (RFC 2606) and was lost without a word; its WEBAPP_URL gave every customer a
+    menu button and /shop opening example.com. Refused at start, in one line."""
+    result = ordergram("run", env={"BOT_TOKEN": "1:x", variable: url})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith(f"configuration error: WEBHOOK_URL: {url!r} is an example address"), lines[0]
-    assert "your shop's own" in lines[0]
+    assert lines[0].startswith(f"configuration error: {variable}: {url!r} is an example address"), lines[0]
+    assert lost in lines[0] and "your shop's own" in lines[0]
 
 
-def test_a_webhook_url_that_only_looks_like_an_example_domain_is_taken() -> None:
+def test_a_url_that_only_looks_like_an_example_domain_is_taken() -> None:
     for url in ("https://myexample.com/tg/hook", "https://example.com.shop.io/tg/hook", "https://shop.example/tg"):
         assert load_settings(bot_token="1:x", webhook_url=url).webhook_url == url
+        assert load_settings(bot_token="1:x", webapp_url=url).webapp_url == url
 
 
 def test_cash_on_delivery_switched_off_says_why_and_starts_with_card_payments() -> None:

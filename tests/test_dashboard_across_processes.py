@@ -71,7 +71,7 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
         "REDIS_URL": REDIS_DB,
         "DEFAULT_CURRENCY": "GBP",
         "ADMIN_IDS": str(ADMIN),
-        "WEBAPP_URL": "https://shop.example.com",
+        "WEBAPP_URL": "https://shop.test",
         "NOTIFY_RATE": "0",
         "NOTIFY_CHAT_INTERVAL": "0",
         "LOG_LEVEL": "INFO",

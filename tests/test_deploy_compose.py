@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 
 from bot.health import healthz
@@ -79,10 +80,17 @@ def test_the_env_example_sets_no_webhook_secret_a_shop_could_keep_as_published()
     assert re.search(r"^# WEBHOOK_SECRET=$", example, flags=re.MULTILINE)
 
 
-def test_the_env_example_sets_no_webhook_url_a_shop_could_keep_as_published() -> None:
-    """A copy left as the template wrote it pointed Telegram's webhook at shop.example.com: every update went to a
-    documentation domain and was lost without a word. Commented out, the shop writes its own address."""
+@pytest.mark.parametrize("name", ["WEBHOOK_URL", "WEBAPP_URL"])
+def test_the_env_example_sets_no_public_address_a_shop_could_keep_as_published(name: str) -> None:
+    """A copy left as the template wrote it pointed Telegram's webhook at shop.example.com (every update lost without
+    a word) and the Mini App's menu button and /shop there. Commented out, the shop writes its own address."""
     example = (DEPLOY / "ordergram.env.example").read_text(encoding="utf-8")
     active = dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#"))
-    assert "WEBHOOK_URL" not in active, active.get("WEBHOOK_URL")
-    assert re.search(r"^# WEBHOOK_URL=https://", example, flags=re.MULTILINE)
+    assert name not in active, active.get(name)
+    assert re.search(rf"^# {name}=https://", example, flags=re.MULTILINE)
+
+
+def test_the_env_example_names_no_documentation_domain_start_up_would_refuse() -> None:
+    """Every address in the template, switched on or not, is one start-up takes: none on example.com/.org/.net."""
+    example = (DEPLOY / "ordergram.env.example").read_text(encoding="utf-8")
+    assert not re.search(r"\bexample\.(com|org|net)\b", example, flags=re.IGNORECASE), example

@@ -111,7 +111,7 @@ def serving(request: pytest.FixtureRequest) -> dict[str, Any]:
     if not request.node.get_closest_marker("browser"):
         return {}
     need_browser()
-    return {"webapp_url": "https://shop.example.com"}
+    return {"webapp_url": "https://shop.test"}
 
 
 @pytest.fixture

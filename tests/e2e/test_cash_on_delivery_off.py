@@ -18,7 +18,7 @@ from tests.e2e.journeys import add_to_cart
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
 
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 CUSTOMER = 620
 
 

@@ -24,7 +24,7 @@ from tests.fakes import FakeClock
 
 CUSTOMER = 501
 MANAGER = 801
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 
 
 @pytest.fixture

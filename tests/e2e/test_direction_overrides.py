@@ -26,7 +26,7 @@ SPOOF = "10 High St\u202e, London"
 
 @pytest.fixture
 async def shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock, webapp_url="https://shop.example.com", admin_ids=[ADMIN]) as bot:
+    async with shop_on(database_url, clock, webapp_url="https://shop.test", admin_ids=[ADMIN]) as bot:
         yield bot
 
 

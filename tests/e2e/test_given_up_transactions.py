@@ -158,7 +158,7 @@ async def test_a_checkout_the_database_keeps_giving_up_is_tried_three_times_then
 
 
 async def test_a_miniapp_checkout_the_database_gives_up_once_is_placed(pg_database: str, clock: FakeClock) -> None:
-    async with shop_on(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+    async with shop_on(pg_database, clock, webapp_url="https://shop.test") as shop:
         headers = tma(shop, 703)
         async with miniapp(shop) as client:
             heart = (await found_ids(client, headers, "85123A"))["85123A"]
@@ -191,7 +191,7 @@ async def test_an_api_order_the_database_gives_up_once_is_placed_once(pg_databas
 async def test_miniapp_cart_and_back_in_stock_writes_the_database_gives_up_once_are_done_once(
     pg_database: str, clock: FakeClock
 ) -> None:
-    async with shop_on(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+    async with shop_on(pg_database, clock, webapp_url="https://shop.test") as shop:
         headers = tma(shop, 704)
         await tshirts(shop)
         async with miniapp(shop) as client:
@@ -216,7 +216,7 @@ async def test_miniapp_cart_and_back_in_stock_writes_the_database_gives_up_once_
 async def test_a_catalog_admin_edit_the_database_gives_up_once_is_saved_and_audited_once(
     pg_database: str, clock: FakeClock
 ) -> None:
-    async with shop_on(pg_database, clock, webapp_url="https://shop.example.com", admin_ids=[ADMIN]) as shop:
+    async with shop_on(pg_database, clock, webapp_url="https://shop.test", admin_ids=[ADMIN]) as shop:
         headers = tma(shop, ADMIN, first_name="Ada")
         async with miniapp(shop) as client:
             found = await (await client.get("/app/api/catalog/products?q=23843", headers=headers)).json()
@@ -316,7 +316,7 @@ async def test_a_first_miniapp_visit_the_database_gives_up_once_registers_the_cu
 ) -> None:
     """The Mini App registers a customer on first sight, before the request's own use case: given
     up, that write answered 500 with nothing shown. It is written again; the cart opens."""
-    async with pg_shop(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+    async with pg_shop(pg_database, clock, webapp_url="https://shop.test") as shop:
         async with miniapp(shop) as client:
             async with given_up(engine_of(shop), "customers", "40P01", times=1) as engine:
                 opened = await client.get("/app/api/shop/cart", headers=tma(shop, 708))
@@ -332,7 +332,7 @@ async def test_dashboard_sign_in_live_ticket_and_sign_out_the_database_gives_up_
     """Signing in (the link spent, the session written), the live stream's ticket (written, then
     spent) and signing out each answered 500 when the database gave them up: the staff member
     was left on the sign-in page with the link spent in nothing. Each is written again."""
-    async with pg_shop(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+    async with pg_shop(pg_database, clock, webapp_url="https://shop.test") as shop:
         markup = (await SandboxUser(shop.server, ADMIN, "Ada").send("/dashboard")).last.reply_markup or {}
         link = next(b["url"] for row in markup["inline_keyboard"] for b in row if "url" in b)
         engine = engine_of(shop)

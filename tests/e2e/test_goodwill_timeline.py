@@ -42,7 +42,7 @@ async def test_a_goodwill_refund_reads_as_such_with_its_amount_on_the_customers_
     tmp_path: Path, clock: FakeClock, language: str
 ) -> None:
     first, second, changed = WORDS[language]
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as shop:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test") as shop:
         vera = SandboxUser(shop.server, 895, "Vera", language_code=language)
         code = await _two_goodwill_refunds(shop, vera)
         timeline = (await vera.send(f"/track {code}")).last.text.split("\n\n")[-1].splitlines()

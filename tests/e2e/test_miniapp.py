@@ -24,7 +24,7 @@ from tests.e2e.miniapp import found_ids, init_data, miniapp, next_snapshot, tma
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 
 
 @pytest.fixture

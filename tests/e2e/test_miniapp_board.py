@@ -30,7 +30,7 @@ PICKER, SUPPORT = 601, 602
 
 @pytest.fixture
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test") as bot:
         yield bot
 
 
@@ -254,7 +254,7 @@ async def test_the_same_day_last_week_ends_at_the_same_hour_of_the_shop_s_clock_
     "same day last week" counted the Monday before up to 11:30 (a week of hours back from now,
     not 10:30 of that day): an order placed at 11:00 then was counted as if before this hour."""
     clock.current = datetime(2026, 10, 19, 9, 15, tzinfo=UTC)  # 10:15 BST: before 10:30
-    async with staff_shop(tmp_path, clock, timezone="Europe/London", webapp_url="https://shop.example.com") as shop:
+    async with staff_shop(tmp_path, clock, timezone="Europe/London", webapp_url="https://shop.test") as shop:
         early = await an_order(shop)
         clock.current = datetime(2026, 10, 19, 10, 0, tzinfo=UTC)  # 11:00 BST: after 10:30
         await an_order(shop)

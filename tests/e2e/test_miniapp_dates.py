@@ -24,7 +24,7 @@ READERS = [("Europe/London", "en"), ("Europe/London", "ru"), ("America/New_York"
 
 @asynccontextmanager
 async def shop_in(tmp_path: Path, clock: FakeClock, timezone: str) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com", timezone=timezone) as bot:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test", timezone=timezone) as bot:
         yield bot
 
 

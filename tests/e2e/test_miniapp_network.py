@@ -27,7 +27,7 @@ CUSTOMER = 501
 @pytest.fixture
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
     need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test") as bot:
         yield bot
 
 

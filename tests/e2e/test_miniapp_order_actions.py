@@ -41,7 +41,7 @@ from tests.e2e.short_picks import SKU
 from tests.fakes import FakeClock
 
 ANN, BOB = 501, 502
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 Client = TestClient[web.Request, web.Application]
 
 

@@ -25,7 +25,7 @@ from tests.e2e.parcels import packed_order
 from tests.fakes import FakeClock
 
 ANN, BOB = 501, 502
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 Client = TestClient[web.Request, web.Application]
 
 

@@ -22,7 +22,7 @@ HUGE = (2**31, 2**63, 10**30)
 
 @pytest.fixture
 async def shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock, webapp_url="https://shop.example.com", admin_ids=[ADMIN]) as bot:
+    async with shop_on(database_url, clock, webapp_url="https://shop.test", admin_ids=[ADMIN]) as bot:
         yield bot
 
 

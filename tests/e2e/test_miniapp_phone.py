@@ -44,7 +44,7 @@ LINES = """(e) => { const r = document.createRange(); r.selectNodeContents(e);
 @pytest.fixture
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
     need_browser()
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test") as bot:
         uow = bot.runtime.uow()
         async with uow:  # a Russian reader pays in roubles
             await uow.fx.add(FxRate("GBP", "RUB", Decimal("100"), bot.runtime.clock.now()), "test")

@@ -22,7 +22,7 @@ PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what Telegram hands back; its b
 
 @pytest.fixture
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test") as bot:
         yield bot
 
 
@@ -168,7 +168,7 @@ async def test_a_stored_photo_file_is_served_only_from_the_shops_photo_folder(tm
     (folder / "lamp.png").write_bytes(PICTURE)
     (elsewhere / "scan.png").write_bytes(PICTURE + b"secret")
     (folder / "link.png").symlink_to(elsewhere / "scan.png")
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com", photo_dir=folder) as shop:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test", photo_dir=folder) as shop:
         async with shop.runtime.sessions() as session:
             ids = {}
             for sku, path in (

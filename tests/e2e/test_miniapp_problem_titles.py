@@ -27,7 +27,7 @@ CLASS_NAMES = {"NotFound", "InvalidPhone", "WrongRole", "NotAllowed", "Unauthori
 
 @pytest.fixture
 async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test") as bot:
         yield bot
         assert refused_calls(bot) == []
 

@@ -29,7 +29,7 @@ SAID = {
 
 @pytest.fixture
 async def shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock, webapp_url="https://shop.example.com") as bot:
+    async with shop_on(database_url, clock, webapp_url="https://shop.test") as bot:
         yield bot
 
 

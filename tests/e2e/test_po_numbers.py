@@ -167,7 +167,7 @@ async def test_an_erp_reads_the_number_its_invoice_is_filed_under(
 
 @pytest.fixture
 async def storefront(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.test") as bot:
         yield bot
 
 

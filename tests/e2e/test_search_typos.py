@@ -89,7 +89,7 @@ async def test_the_typed_text_is_shown_escaped_and_shortened(running: RunningBot
     assert "(JUMPER)" in found.text
 
 
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 
 
 @pytest.fixture

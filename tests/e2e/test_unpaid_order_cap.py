@@ -23,7 +23,7 @@ from tests.e2e.journeys import add_to_cart, count, order_code, place_cod_order, 
 from tests.e2e.miniapp import found_ids, miniapp, tma
 from tests.fakes import FakeClock
 
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 CAP = 2
 
 
