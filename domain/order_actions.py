@@ -37,6 +37,8 @@ class Tracked(Protocol):
     @property
     def card_left(self) -> Money | None: ...
     @property
+    def card_left_at(self) -> str | None: ...
+    @property
     def parcels(self) -> Sequence[Parcel]: ...
 
 
@@ -56,7 +58,7 @@ def buyer_offered_reference(order: Order) -> bool:
 @dataclass(frozen=True, slots=True)
 class OrderActions:
     pay: bool  # an unpaid card order: Telegram's invoice
-    pay_difference: bool  # paid, then edited up: the balance
+    pay_difference: bool  # paid, then edited up: the balance (not one another channel took the payment for)
     edit: bool
     waiting: bool  # held for a short pick: its part and the question
     cancel: bool
@@ -68,7 +70,7 @@ def order_actions(order: Order, terms: ShopTerms, now: datetime, tracking: Track
     cards = bool(terms.payment_provider_token)
     return OrderActions(
         pay=order.status is OrderStatus.AWAITING_PAYMENT and cards,
-        pay_difference=bool(tracking and tracking.card_left) and cards,
+        pay_difference=bool(tracking and tracking.card_left and tracking.card_left_at is None) and cards,
         edit=customer_may_edit(order, now, terms.order_edit_window_minutes),
         waiting=BACKORDER_FLAG in order.flags or bool(asked(order)),
         cancel=order.cancellable_by_customer,

@@ -196,7 +196,11 @@ def _payment_state(request: web.Request, order: Order, tracking: OrderTracking, 
         left = _("Still to pay: %(amount)s") % {"amount": format_money(tracking.invoice_left)}
         due = _("Invoice due by %(date)s") % {"date": _day(request, order.invoice_due)} if order.invoice_due else ""
         said.append(f"🧾 {due} · {left}" if due else f"🧾 {left}")
-    if tracking.card_left:
+    if tracking.card_left and tracking.card_left_at:  # only the channel that took the money takes the rest
+        channel = shorten(tracking.card_left_at, 64)
+        left = _("Still to pay: %(amount)s, through %(channel)s, where the order was paid, not here")
+        said.append("💳 " + left % {"amount": format_money(tracking.card_left), "channel": channel})
+    elif tracking.card_left:
         said.append("💳 " + _("Still to pay: %(amount)s") % {"amount": format_money(tracking.card_left)})
     elif order.payment_method is PaymentMethod.CARD and order.status not in (
         OrderStatus.AWAITING_PAYMENT,

@@ -17,6 +17,7 @@ from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import UnitOfWork
 from domain.returns import ReturnRequest
 from domain.usecases.backorder_fill import charged_total
+from domain.usecases.callbacks import paid_at_channel
 from domain.usecases.goodwill import TIMELINE_MARK
 from domain.usecases.return_handling import refund_marker
 
@@ -42,6 +43,9 @@ class OrderTracking:
     # A paid card order an edit raised (its invoice paid after the edit, or the difference not
     # yet paid): what is left, paid with the order's "Pay the difference" button.
     card_left: Money | None = None
+    # The sales channel that took the order's money, when ``card_left`` is owed there (an edit made before such
+    # edits were refused): only that channel takes it, so no "Pay the difference" is offered for it.
+    card_left_at: str | None = None
     links: dict[int, str] = field(default_factory=dict)  # a parcel's seq → its carrier's tracking page
     # The timeline's goodwill refunds (/refund): the entry's place in the order's history → what was given.
     goodwill: dict[int, Money] = field(default_factory=dict)
@@ -87,6 +91,7 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
         if order.payment_method is PaymentMethod.CARD and order.status not in _NOTHING_DUE_YET:
             due = balance_due(order, payments, await charged_total(uow, order))
             card_left = due if due.amount > 0 else None
+        card_left_at = await paid_at_channel(uow, order) if card_left is not None else None
         requests = await uow.returns.for_order(order.id)
         paid_markers = {p.method for p in payments if p.kind is PaymentKind.REFUNDED}
         states = []
@@ -110,6 +115,7 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
             pending if pending.amount > 0 else None,
             Money(refunded, order.currency) if refunded > 0 else None,
             card_left,
+            card_left_at,
             await _links(uow, parcels),
             goodwill_on_timeline(order, payments),
             await uow.credit_notes.for_order(order.id),

@@ -7,15 +7,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+import domain.usecases.editing
 from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.usecases.api_keys import create_api_key
 from handlers.paylinks import invoice_links
 from sandbox import SandboxUser
-from tests.e2e.conftest import refused_calls, staff_shop
+from tests.e2e.conftest import hire, refused_calls, staff_shop
 from tests.fakes import FakeClock
 
 ORDER: dict[str, Any] = {
@@ -68,3 +70,13 @@ async def placed_for_alice(shop: RunningBot, key: str, **changes: Any) -> tuple[
     async with web_shop(shop) as client:
         code = (await place(client, key, customer=ALICE, **changes))["code"]
     return alice, str(code)
+
+
+async def raised_before_the_rule(shop: RunningBot, monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    """Order ``code``, paid at the web shop, raised by £3.45 (85123A 2 → 3) by a manager as before such edits were
+    refused: money left to pay that only the web shop takes."""
+    manager = await hire(shop, 745, "Mo", "manager", language=shop.runtime.settings.default_locale)
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(domain.usecases.editing, "check_channel_paid", lambda *a, **k: None)
+        await manager.send(f"/edit {code} 85123A 3")
+    await shop.runtime.notifier.drain()

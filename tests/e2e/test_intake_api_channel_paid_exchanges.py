@@ -14,7 +14,7 @@ import domain.usecases.returns
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.intake_api import card_shop, placed_for_alice
+from tests.e2e.intake_api import card_shop, placed_for_alice, raised_before_the_rule
 from tests.e2e.journeys import order_books, payments
 from tests.e2e.returns import deliver, press_line, rma_of
 from tests.e2e.variants import WORDS as STEPS
@@ -100,11 +100,7 @@ async def test_an_old_pay_the_difference_button_of_an_order_paid_at_the_channel_
     language = shop.runtime.settings.default_locale
     words = WORDS[language]
     alice, code = await placed_for_alice(shop, "edit-1")  # 2 × £2.95, paid there
-    manager = await hire(shop, 745, "Mo", "manager", language=language)
-    with monkeypatch.context() as before_the_rule:  # a dearer edit made before such edits were refused
-        before_the_rule.setattr(domain.usecases.editing, "check_channel_paid", lambda *a, **k: None)
-        await manager.send(f"/edit {code} 85123A 3")
-    await shop.runtime.notifier.drain()
+    await raised_before_the_rule(shop, monkeypatch, code)
     [old] = [x for x in shop.server.chat_messages(1001) if words["pay"] in " ".join(x.button_texts())]
     books = await order_books(shop, code)
 
