@@ -14,7 +14,7 @@ from tests.e2e.intake_api import card_shop, placed_for_alice, raised_before_the_
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
 
-URL = "https://shop.example.com"
+URL = "https://shop.test"
 WORDS = {
     "en": {
         "pay": "Pay the difference",
