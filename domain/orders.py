@@ -39,7 +39,7 @@ class OrderStatus(StrEnum):
 
 S = OrderStatus
 
-# The whole order lifecycle. Cancelling is possible until picking starts; an order on hold
+# The whole order lifecycle. Cancelling is possible until picking starts (mid-pick, by a manager); an order on hold
 # resumes only to the status it was held from (see ``Order.transition``) or is cancelled.
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     # PLACED → PAID: the payment was taken by another channel (a web shop's checkout, a till).
@@ -49,7 +49,8 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.INVOICED: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.ALLOCATED: frozenset({S.PICKING, S.CANCELLED, S.ON_HOLD}),
     # PICKING, PICKED → SHIPPED: the rest of a partly shipped order was short and cancelled.
-    S.PICKING: frozenset({S.PICKED, S.SHIPPED, S.ON_HOLD}),
+    # PICKING → CANCELLED: a manager cancels it mid-pick (its pickers put back what they took).
+    S.PICKING: frozenset({S.PICKED, S.SHIPPED, S.ON_HOLD, S.CANCELLED}),
     # PICKED → PICKING: a packer found part of it missing and the customer waits for it.
     S.PICKED: frozenset({S.PACKED, S.PICKING, S.SHIPPED, S.ON_HOLD}),
     # PACKED → DELIVERED: a pickup order handed over at the counter (``/handover``).

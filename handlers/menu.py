@@ -113,7 +113,11 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),
     ("order", Permission.VIEW_ORDERS, N_("An order in full")),
     ("edit", Permission.EDIT_ORDERS, N_("Change an order before picking: lines, address, delivery")),
-    ("cancelorder", Permission.EDIT_ORDERS, N_("Cancel an order for its customer, before picking")),
+    (
+        "cancelorder",
+        Permission.EDIT_ORDERS,
+        N_("Cancel an order for its customer, before picking (a manager: mid-pick too)"),
+    ),
     ("reviews", Permission.VIEW_ORDERS, N_("Latest ratings and reviews")),
     ("dashboard", Permission.VIEW_ORDERS, N_("Live dashboard (Mini App, or a browser sign-in link)")),
     ("pick", Permission.PICK, N_("Start or continue picking")),

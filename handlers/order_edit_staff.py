@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, OrderChanges
-from domain.orders import Delivery, DeliveryMethod, normalize_order_code
+from domain.orders import Delivery, DeliveryMethod, OrderStatus, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.text import MAX_ADDRESS, without_direction_controls
 from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
@@ -264,6 +264,8 @@ async def cancel_order(
         uow, clock, staff_id=message.from_user.id, code=code, staff_chat_id=settings.staff_chat_id
     )
     text = fill(_("✖ Order {code} is cancelled: its stock is back, and the customer is told."), code=order.code)
+    if order.history and order.history[-1].from_status is OrderStatus.PICKING:
+        text += "\n" + _("Its picker is told which items to put back into which bins; the rest of the round goes on.")
     if refund is not None:
         text += "\n" + fill(
             _("The customer is owed {amount}: it waits in /refunds until a manager pays it back."),

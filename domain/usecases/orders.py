@@ -17,17 +17,42 @@ from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_cod
 from domain.payments import Payment, PaymentKind, invoice_owed, paid_and_kept
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
-from domain.staff import Permission
+from domain.staff import Permission, can
 from domain.usecases.backorder_fill import fill_backorders
 from domain.usecases.bookkeeping import book_discount_change, book_refund, tax_held
 from domain.usecases.callbacks import order_moved
 from domain.usecases.credit_notes import credit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin
+from domain.usecases.pick_cancel import out_of_rounds
 from domain.usecases.staff import require
 
 
 class NotCancellable(DomainError):
     key = N_("Order {code} can no longer be cancelled: it is {status}.")
+
+
+class ReturnInstead(NotCancellable):
+    """Packed, or on its way: its goods left the shelves, so the way back is a return, not a cancel."""
+
+    key = N_(
+        "Order {code} can no longer be cancelled: it is {status}. Once it has arrived, the customer can return it "
+        "from /orders (or refuse the parcel at the door)."
+    )
+
+
+class PickingNeedsManager(NotCancellable):
+    key = N_(
+        "Order {code} is being picked: only a manager can cancel it now (its picker is then told what to put back)."
+    )
+
+
+class AskTheShop(NotCancellable):
+    """A customer's own cancel once picking began: refused, with the way out (the shop may still stop it)."""
+
+    key = N_(
+        "Order {code} is being picked, so it can no longer be cancelled here. To stop it, write to us with "
+        "/support: the shop can still cancel it while it is being picked."
+    )
 
 
 class CancelledAlready(DomainError):
@@ -48,6 +73,17 @@ def moved_on(order: Order, refused: IllegalTransition) -> DomainError:
     return MovedOnMeanwhile(code=order.code, status=now)
 
 
+# Picked whole, packed or on its way: a cancel is refused, and named the way out (a return).
+_LEFT_THE_SHELVES = frozenset(
+    {
+        OrderStatus.PICKED,
+        OrderStatus.PACKED,
+        OrderStatus.PARTIALLY_SHIPPED,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.COMPLETED,
+    }
+)
 _PAID_ON = frozenset({OrderStatus.PAID, OrderStatus.ALLOCATED})  # where a card payment takes an order
 
 
@@ -174,6 +210,8 @@ async def cancel_my_order(
     async with uow:
         order = await _own_order(uow, customer_id, code)
         was = order.status
+        if was is OrderStatus.PICKING:  # the shop's to stop now: a manager, who tells the picker
+            raise AskTheShop(code=order.code)
         try:
             await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
         except MovedOnMeanwhile:
@@ -182,6 +220,8 @@ async def cancel_my_order(
             now = await uow.orders.get_by_id(order.id or 0)
             if was is OrderStatus.AWAITING_PAYMENT and now is not None and now.status in _PAID_ON:
                 raise PaidMeanwhile(code=order.code) from None
+            if now is not None and now.status is OrderStatus.PICKING:
+                raise AskTheShop(code=order.code) from None
             raise
         await uow.commit()
         return order
@@ -192,36 +232,54 @@ async def cancel_for_customer(
 ) -> tuple[Order, Money | None]:
     """``/cancelorder``: staff cancel an order on its customer's behalf, as the customer could
     (before picking; what was paid owed back and booked, an invoice taken down by a credit
-    note), and the customer is told it was staff. Returns the order and what it owes back."""
-    await require(uow, staff_id, Permission.EDIT_ORDERS)
+    note), and the customer is told it was staff. A manager may cancel it while it is being picked
+    too (nothing of it shipped yet): the same cancellation, and its pickers told what to put back.
+    Once picked whole it is refused, the way out named: a return. Returns the order and what it owes back."""
+    member = await require(uow, staff_id, Permission.EDIT_ORDERS)
     async with uow:
         order = await uow.orders.get_by_code(normalize_order_code(code))
         if order is None:
             raise NotFound()
-        refund = await cancel_before_picking(uow, clock, order, actor=f"staff:{staff_id}", staff_chat_id=staff_chat_id)
+        picking = order.status is OrderStatus.PICKING
+        if picking and not can(member, Permission.EDIT_STOCK):  # the warehouse's work undone: a manager's call
+            raise PickingNeedsManager(code=order.code)
+        if order.status in _LEFT_THE_SHELVES or (picking and await uow.parcels.for_order(order.id or 0)):
+            raise ReturnInstead(code=order.code, status=order.status.value)
+        actor, chat = f"staff:{staff_id}", staff_chat_id
+        refund = await cancel_before_picking(uow, clock, order, actor=actor, staff_chat_id=chat, picking=picking)
         await uow.commit()
         return order, refund
 
 
 async def cancel_before_picking(
-    uow: UnitOfWork, clock: Clock, order: Order, *, actor: str, staff_chat_id: int | None, held: bool = False
+    uow: UnitOfWork,
+    clock: Clock,
+    order: Order,
+    *,
+    actor: str,
+    staff_chat_id: int | None,
+    held: bool = False,
+    picking: bool = False,
 ) -> Money | None:
     """Inside an open unit of work: stock goes back, what was paid (card, API, or a business
     invoice settled by transfer) is recorded as a refund owed and the customer told so, an
     invoice's unpaid part is taken off the receivable by a credit note, and the staff chat
     hears about it. Refused
     once picking has started, unless the order is ``held`` for a short pick with nothing of
-    it left to send. Returns what the customer is owed back (None: nothing)."""
-    if not held:
-        check_cancellable(order)
-    elif order.status is OrderStatus.CANCELLED:
+    it left to send, or a manager cancels it ``picking`` (its rounds then let it go: ``out_of_rounds``).
+    Returns what the customer is owed back (None: nothing)."""
+    if order.status is OrderStatus.CANCELLED:
         raise CancelledAlready(code=order.code)
+    if not held and not (picking and order.status is OrderStatus.PICKING):
+        check_cancellable(order)
     # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
     # editing), so a cancel and an edit at once never deadlock on PostgreSQL.
     try:
         await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
     except IllegalTransition as refused:  # moved on since it was read: nothing is cancelled
         raise moved_on(order, refused) from None
+    if picking:  # under the order's row, as a picker's scan takes it: one of the two wins
+        await out_of_rounds(uow, clock, order)
     await lock_origin(uow, order)  # a replacement: the order it replaces, before the counters
     freed = await release_allocations(uow, order)
     await fill_backorders(uow, clock.now(), freed)  # what it gave back goes to whoever waits for it

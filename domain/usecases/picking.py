@@ -356,11 +356,15 @@ async def confirm_pick(
     await require(uow, staff_id, Permission.PICK)
     async with uow:
         pick_list = await uow.picking.open_for(staff_id)
-        if pick_list is None:
+        for order_id in sorted(pick_list.order_ids if pick_list else []):
+            # The round's orders' rows, by id, before anything is written: a manager cancelling one of them
+            # mid-pick takes its row first too, so one of the two wins and this scan reads what it left.
+            await uow.parcels.lock_order(order_id)
+        pick_list = await uow.picking.open_for(staff_id) if pick_list else None
+        if pick_list is None or pick_list.next_line is None:  # none, or its last line's order cancelled meanwhile
             raise NoOpenRound()
         current = await load_round(uow, pick_list)
         line = pick_list.next_line
-        assert line is not None  # a round closes when its last line is done
         product = current.products[line.product_id]
         typed = [(scanned, quantity), *other_readings]
         scanned, quantity = next((r for r in typed if _matches(product, r[0])), typed[-1])

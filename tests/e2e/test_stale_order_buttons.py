@@ -1,6 +1,7 @@
 """A button from an old order message asks about the order as it is now: "Cancel order" pressed
 months after delivery, or "Yes, cancel it" pressed after picking began, is refused with what the
-order is now and the message is redrawn as the order stands, in English and Russian. The
+order is now (once picking began, with the way out: the shop can still stop it) and the message is redrawn as the
+order stands, in English and Russian. The
 refusal said "already being prepared" of a delivered order and left the old screen (and its
 Yes / No) in place."""
 
@@ -21,7 +22,8 @@ WORDS = {
         "cancel": "✖ Cancel order",
         "yes": "Yes, cancel it",
         "delivered": "Order {code} can no longer be cancelled: it is delivered.",
-        "picking": "Order {code} can no longer be cancelled: it is being picked.",
+        "picking": "Order {code} is being picked, so it can no longer be cancelled here. To stop it, write to us with "
+        "/support: the shop can still cancel it while it is being picked.",
         "title delivered": "Order {code} — delivered",
         "title picking": "Order {code} — being picked",
     },
@@ -29,7 +31,8 @@ WORDS = {
         "cancel": "✖ Отменить заказ",
         "yes": "Да, отменить",
         "delivered": "Заказ {code} уже нельзя отменить: он доставлен.",
-        "picking": "Заказ {code} уже нельзя отменить: он собирается.",
+        "picking": "Заказ {code} уже собирается, и отменить его здесь нельзя. Чтобы его остановить, напишите нам "
+        "через /support: магазин ещё может отменить его, пока он собирается.",
         "title delivered": "Заказ {code} — доставлен",
         "title picking": "Заказ {code} — собирается",
     },

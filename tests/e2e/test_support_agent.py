@@ -186,7 +186,10 @@ async def test_an_order_being_picked_cannot_be_cancelled_by_support_and_other_ro
         await picker.press(picker.messages()[-1], picker.messages()[-1].button_texts()[0])
         assert (await order_row(shop, code)).status == "picking"
         late = await agent.send(f"/cancelorder {code}")
-        assert late.last.text == f"Order {code} can no longer be cancelled: it is being picked."
+        assert late.last.text == (
+            f"Order {code} is being picked: only a manager can cancel it now "
+            "(its picker is then told what to put back)."
+        )
         assert (await order_row(shop, code)).status == "picking"
 
 

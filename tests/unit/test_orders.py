@@ -87,9 +87,15 @@ def test_an_order_on_hold_can_be_cancelled() -> None:
     assert order.status is S.CANCELLED
 
 
-def test_cancelling_is_impossible_once_picking_started() -> None:
-    for status in (S.PICKING, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED):
+def test_cancelling_is_impossible_once_picked_whole() -> None:
+    for status in (S.PICKED, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED):
         assert not make_order(status).can_transition(S.CANCELLED)
+
+
+def test_an_order_being_picked_may_be_cancelled_but_not_by_its_customer() -> None:
+    """A manager's /cancelorder mid-pick moves it; the customer's own cancel stops before picking."""
+    order = make_order(S.PICKING)
+    assert order.can_transition(S.CANCELLED) and not order.cancellable_by_customer
 
 
 def test_placing_records_the_first_history_row_and_exact_totals() -> None:

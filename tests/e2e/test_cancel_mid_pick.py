@@ -1,0 +1,103 @@
+"""A manager cancels an order being picked (/cancelorder): the order is cancelled as before picking, its
+picker is told at once, in their language, what to put back into which bin, and the rest of the round goes on."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import RunningBot
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import bins, jars, order, pick_everything, status, stock
+
+SAID = {
+    "en": {
+        "cancelled": "✖ Order {code} is cancelled: its stock is back, and the customer is told.",
+        "put back": "Order {code} was cancelled while you picked it: it left round {round}. Put back from tote 1:",
+        "line": "1 × JAR-1 → bin A-01-01-1",
+        "packed": "Order {code} can no longer be cancelled: it is packed. Once it has arrived, the customer can return",
+        "support": "Order {code} is being picked: only a manager can cancel it now",
+    },
+    "ru": {
+        "cancelled": "✖ Заказ {code} отменён: товар вернулся на склад, покупателю сообщено.",
+        "put back": "Заказ {code} отменили, пока вы его собирали: он убран из обхода {round}. Верните из контейнера 1:",
+        "line": "1 × JAR-1 → ячейка A-01-01-1",
+        "packed": "Заказ {code} уже нельзя отменить: он упакован. Когда он придёт, покупатель может его вернуть",
+        "support": "Заказ {code} собирается: отменить его сейчас может только менеджер",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_manager_cancels_an_order_mid_pick_and_its_picker_puts_back_what_was_picked(
+    shop: RunningBot, language: str
+) -> None:
+    """A batch round of two orders of jars (3 in A-01-01-1, 2 in B-01-01-1): Pia has one of order A's two jars in
+    tote 1 when Max cancels A. A is cancelled (its hold released), Pia is told at once, in her language, to put
+    the jar back into A-01-01-1, and the round goes on to order B, which she picks and which goes to packing.
+    The bin's count never moved; the jar back on the shelf is available again, counted once."""
+    said = SAID[language]
+    await jars(shop, 3, 2)
+    first = await order(shop, 610, {"JAR-1": 2})
+    second = await order(shop, 611, {"JAR-1": 1})
+    pia = await hire(shop, 612, "Pia", "picker", "LON", language=language)
+    max_ = await hire(shop, 613, "Max", "manager", language=language)
+    batch = "Batch of orders" if language == "en" else "Пакет заказов"
+    step = await pia.press((await pia.send("/pick")).last, batch)
+    assert "A-01-01-1" in step.last.text and "2 × " in step.last.text
+    step = await pia.send("JAR-1")  # one of the two jars of order A in tote 1
+    assert await status(shop, first) == "picking"
+
+    done = await max_.send(f"/cancelorder {first}")
+    assert done.last.text.startswith(said["cancelled"].format(code=first))
+    assert await status(shop, first) == "cancelled"
+    await shop.runtime.notifier.drain()
+    told = [m.text for m in shop.server.chat_messages(612)]
+    put_back = next(text for text in told if said["put back"].split("{code}")[0] in text)
+    round_id = put_back.split(said["put back"].split("{round}")[0].format(code=first))[1].split(".")[0]
+    assert said["put back"].format(code=first, round=round_id) in put_back
+    assert said["line"] in put_back
+    # nothing came off the bins; A's hold is released: 5 on hand, 1 held for B
+    assert await bins(shop, "JAR-1") == [("LON", "A-01-01-1", 3), ("LON", "B-01-01-1", 2)]
+    assert await stock(shop, "JAR-1") == [("LON", 5, 1)]
+
+    # the round goes on with order B alone, and ends
+    step = await pia.send("/pick")
+    assert "1 × " in step.last.text and second in step.last.text
+    await pick_everything(pia, step)
+    assert await status(shop, second) == "picked"
+    assert await stock(shop, "JAR-1") == [("LON", 5, 1)]
+    assert await bins(shop, "JAR-1") == [("LON", "A-01-01-1", 3), ("LON", "B-01-01-1", 2)]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_packed_order_is_refused_with_the_way_out_a_return(shop: RunningBot, language: str) -> None:
+    """Packed, the order's goods have left the shelves: /cancelorder refuses it with why and the way out."""
+    said = SAID[language]
+    await jars(shop, 3, 0)
+    code = await order(shop, 620, {"JAR-1": 1})
+    pia = await hire(shop, 621, "Pia", "picker", "LON")
+    await pick_everything(pia, await pia.press((await pia.send("/pick")).last, "Single order"))
+    packer = await hire(shop, 622, "Pax", "packer", "LON")
+    await packer.send(f"/pack {code}")
+    reply = await packer.press((await packer.send("JAR-1")).last, "✅")
+    await packer.press(reply.last, "⚖️")
+    assert await status(shop, code) == "packed"
+    max_ = await hire(shop, 623, "Max", "manager", language=language)
+    refused = await max_.send(f"/cancelorder {code}")
+    assert said["packed"].format(code=code) in refused.last.text
+    assert await status(shop, code) == "packed"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_support_cannot_cancel_mid_pick_and_is_told_who_can(shop: RunningBot, language: str) -> None:
+    """Support may cancel before picking; mid-pick the warehouse is involved, so it is a manager's call."""
+    said = SAID[language]
+    await jars(shop, 3, 0)
+    code = await order(shop, 630, {"JAR-1": 1})
+    pia = await hire(shop, 631, "Pia", "picker", "LON")
+    await pia.press((await pia.send("/pick")).last, "Single order")
+    sue = await hire(shop, 632, "Sue", "support", language=language)
+    refused = await sue.send(f"/cancelorder {code}")
+    assert said["support"].format(code=code) in refused.last.text
+    assert await status(shop, code) == "picking"
+    assert await stock(shop, "JAR-1") == [("LON", 3, 1)]
