@@ -4,7 +4,6 @@ the request's note), how the goods come back; then the RMA code. ``/cancel`` lea
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import replace
@@ -19,13 +18,12 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.catalog import Product
 from domain.customers import Customer
-from domain.errors import InvalidQuantity
-from domain.orders import OrderLine
-from domain.parcels import Parcel
+from domain.editing import ChannelPaidRise, ChannelPaidRiseNoChat
+from domain.errors import DomainError, InvalidQuantity
 from domain.ports import Clock, UnitOfWork
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason, reasons_offered
 from domain.text import MAX_NOTE, typed
-from domain.usecases.returns import request_return, returnable_lines, swap_choices
+from domain.usecases.returns import check_swaps, request_return, returnable_lines, swap_choices
 from handlers.callbacks import (
     ReturnLineCb,
     ReturnLinesPageCb,
@@ -35,17 +33,14 @@ from handlers.callbacks import (
     ReturnSwapCb,
     ReturnSwapPageCb,
     button,
-    shorten,
-    shorten_name,
 )
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
+from handlers.errors import domain_message
+from handlers.return_screens import LINES_PER_PAGE, line_labels, lines_screen, swap_screen
 from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
-from handlers.views.markup import packed
-from handlers.views.pager import pager, with_page_number
 from handlers.views.pressed import Target, pressed_in, show_in_place
-from handlers.views.rendering import fill
 
 router = Router(name=__name__)
 MAX_PHOTOS = 5
@@ -85,7 +80,7 @@ async def cancel_return(message: Message, state: FSMContext) -> None:
 async def _lines_step(target: Target, state: FSMContext, draft: ReturnDraft, near: int | None = None) -> None:
     """The lines to choose from, on the page of line ``near`` (the one just chosen), as a new message."""
     await state.set_state(Returning.lines)
-    text, keyboard = _lines_screen(draft, _page_of(draft, near))
+    text, keyboard = lines_screen(draft, _page_of(draft, near))
     await target.answer(text, reply_markup=keyboard)
 
 
@@ -94,71 +89,12 @@ def _page_of(draft: ReturnDraft, line_id: int | None) -> int:
     return ids.index(line_id) // LINES_PER_PAGE if line_id in ids else 0
 
 
-# Lines a page: an order of 100 lines (the intake API's most) was a button each and "Continue".
-LINES_PER_PAGE = 24
-
-
-def _lines_screen(draft: ReturnDraft, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    """The question, on a page of the lines (past the last: the last) that says which of how many."""
-    chosen, labels = draft.chosen, list(draft.labels.items())
-    pages = min(max(1, -(-len(labels) // LINES_PER_PAGE)), 100)  # what a button's page number holds
-    page = min(page, pages - 1)
-    rows = []
-    for line_id, text in labels[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE]:
-        shown = _line_button(text, chosen.get(line_id, 0), draft.left.get(line_id, 0))
-        rows.append([button(shown, ReturnLineCb(line_id=line_id))])
-    rows += pager(page, pages, lambda n: packed(ReturnLinesPageCb, n))
-    if chosen:
-        rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
-    if draft.kind is ReturnKind.EXCHANGE:
-        question = _("Which items to exchange? Tap each one; you can choose several.")
-    else:
-        question = _("Which items? Tap each one to return; you can choose several.")
-    return with_page_number(question, page, pages), InlineKeyboardMarkup(inline_keyboard=rows)
-
-
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLinesPageCb.filter())
 async def lines_page(query: CallbackQuery, callback_data: ReturnLinesPageCb, state: FSMContext) -> None:
     await query.answer()
     await state.set_state(Returning.lines)  # a quantity asked for is left unanswered
-    text, keyboard = _lines_screen(await return_draft_of(state), callback_data.page)
+    text, keyboard = lines_screen(await return_draft_of(state), callback_data.page)
     await show_in_place(query, text, keyboard)
-
-
-# A line's button: its name first (a variant's options kept, "Towel (M / White)"), an SKU only where two lines read
-# alike, the parcel it came in where there were several, then how many of how many may come back. Within ~40
-# characters where it can be (what a phone shows), 60 at most.
-NAME_ROOM = 28
-
-
-def _line_labels(lines: list[OrderLine], sent: dict[int, list[Parcel]]) -> dict[int, str]:
-    """What stays each line's across the steps (the draft keeps it): its name (shorter beside a parcel), the SKU
-    where two names read alike as shown, its parcel."""
-    named = {
-        line.id or 0: shorten_name(line.name, NAME_ROOM - 8 if sent.get(line.id or 0) else NAME_ROOM) for line in lines
-    }
-    seen = Counter(named.values())
-    labels = {}
-    for line in lines:
-        key = line.id or 0
-        sku = f" · {shorten(line.sku, 12)}" if seen[named[key]] > 1 else ""
-        labels[key] = f"{named[key]}{sku}{_came_in(sent.get(key))}"
-    return labels
-
-
-def _line_button(label: str, chosen: int, left: int) -> str:
-    """The line as the question shows it now: chosen, how many of how many may come back; else up to how many."""
-    if chosen:
-        return _("✅ {line} · {chosen} of {left}").format(line=label, chosen=chosen, left=left)
-    return _("{line} · up to {left}").format(line=label, left=left)
-
-
-def _came_in(parcels: list[Parcel] | None) -> str:
-    """Which parcel a line came in, so the customer knows which box to send back: by its number
-    only (its tracking, on /track, ran a button to ~70 characters, cut off on a phone)."""
-    if not parcels:
-        return ""
-    return " · " + _("📦 parcel {numbers}").format(numbers=", ".join(str(p.seq) for p in parcels[:2]))
 
 
 async def start_return(
@@ -175,7 +111,7 @@ async def start_return(
         uow, clock, customer_id=customer.id or 0, code=code, window_days=settings.return_window_days
     )
     named = order.in_language(reading_language())  # the names as sold, in the reader's language
-    labels = _line_labels([line for line in named.lines if (line.id or 0) in left], sent)
+    labels = line_labels([line for line in named.lines if (line.id or 0) in left], sent)
     products = {line.id or 0: line.product_id for line in order.lines if (line.id or 0) in left}
     items = {line.id or 0: f"{line.sku} {line.name}" for line in named.lines if (line.id or 0) in left}
     draft = ReturnDraft(code=order.code, kind=kind, left=left, labels=labels, products=products, items=items)
@@ -248,31 +184,10 @@ async def _swap_or_reason_step(
             others = choices.get(draft.products.get(line_id, 0), [])
             if not others:
                 continue
-            text, keyboard = _swap_screen(draft, line_id, others, 0)
+            text, keyboard = swap_screen(draft, line_id, others, 0)
             await show_in_place(query, text, keyboard)
             return
     await _reason_step(query, state, draft)
-
-
-# Variants offered a page: a product in 130 shades was a button each, over Telegram's 100.
-SWAPS_PER_PAGE = 24
-
-
-def _swap_screen(
-    draft: ReturnDraft, line_id: int, others: list[Product], page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    """Which variant a line is exchanged for, on a page of them that says which of how many."""
-    pages = max(1, -(-len(others) // SWAPS_PER_PAGE))
-    page = min(page, pages - 1)  # an older list's page past a shorter one's end: its last
-    rows = [[button(_("The same again"), ReturnSwapCb(line_id=line_id, product_id=0))]]
-    rows += [
-        [button(shorten(v.variant_label or v.sku), ReturnSwapCb(line_id=line_id, product_id=v.id or 0))]
-        for v in others[page * SWAPS_PER_PAGE : (page + 1) * SWAPS_PER_PAGE]
-    ]
-    rows += pager(page, pages, lambda n: packed(ReturnSwapPageCb, line_id, n))
-    item = draft.items.get(line_id) or draft.labels.get(line_id, "")  # a draft from before items: its button
-    question = fill(_("Exchange {item} for which one?"), item=item)
-    return with_page_number(question, page, pages), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 @router.callback_query(StateFilter(Returning.lines), ReturnSwapPageCb.filter())
@@ -282,7 +197,7 @@ async def swap_page(
     draft = await _swap_pressed(query, callback_data.line_id, state)
     product_id = draft.products.get(callback_data.line_id, 0)
     others = (await _swap_choices(uow, customer, draft, [callback_data.line_id])).get(product_id, [])
-    text, keyboard = _swap_screen(draft, callback_data.line_id, others, callback_data.page)
+    text, keyboard = swap_screen(draft, callback_data.line_id, others, callback_data.page)
     await show_in_place(query, text, keyboard)
 
 
@@ -297,12 +212,50 @@ async def _swap_pressed(query: CallbackQuery, line_id: int, state: FSMContext) -
 
 @router.callback_query(StateFilter(Returning.lines), ReturnSwapCb.filter())
 async def swap_chosen(
-    query: CallbackQuery, callback_data: ReturnSwapCb, state: FSMContext, uow: UnitOfWork, customer: Customer
+    query: CallbackQuery,
+    callback_data: ReturnSwapCb,
+    state: FSMContext,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
 ) -> None:
     draft = await _swap_pressed(query, callback_data.line_id, state)
     draft = replace(draft, swaps={**draft.swaps, callback_data.line_id: callback_data.product_id})
+    try:
+        await check_swaps(
+            uow,
+            clock,
+            customer_id=customer.id or 0,
+            code=draft.code,
+            quantities=draft.chosen,
+            swaps={line_id: product_id for line_id, product_id in draft.swaps.items() if product_id},
+            window_days=settings.return_window_days,
+            support=settings.support_chat_id is not None,
+        )
+    except (ChannelPaidRise, ChannelPaidRiseNoChat) as refused:
+        await _swap_refused(query, state, draft, refused, settings)
+        return
     await save_return(state, draft)
     await _swap_or_reason_step(query, state, draft, uow, customer)
+
+
+async def _swap_refused(
+    query: CallbackQuery, state: FSMContext, draft: ReturnDraft, refused: DomainError, settings: ShopSettings
+) -> None:
+    """A dearer variant the order's channel must be paid for, refused as it is picked: the request is dropped, not
+    left half asked until /cancel, and the ways on are offered in its place (a refund, another exchange)."""
+    await state.clear()
+    ways_on = _(
+        "This exchange was not opened. You can return the item for a refund instead, or exchange it for one that "
+        "costs no more."
+    )
+    text = f"{domain_message(refused, timezone=settings.timezone)}\n\n{ways_on}"
+    rows = [
+        [button(_("↩️ Return"), ReturnStartCb(code=draft.code, kind=ReturnKind.REFUND))],
+        [button(_("🔁 Exchange"), ReturnStartCb(code=draft.code, kind=ReturnKind.EXCHANGE))],
+    ]
+    await show_in_place(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())
@@ -326,14 +279,14 @@ async def line_chosen(
         draft = replace(draft, chosen=chosen, current=None, asked=None)
         await save_return(state, draft)
         await state.set_state(Returning.lines)
-        text, keyboard = _lines_screen(draft, _page_of(draft, line_id))
+        text, keyboard = lines_screen(draft, _page_of(draft, line_id))
         await show_in_place(query, text, keyboard)
         return
     if line_id in draft.chosen:
         question = _("How many? Send a number from 1 to {n}, or 0 to leave it out.").format(n=draft.left[line_id])
     else:
         question = _("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id])
-    asked = await show_in_place(query, question, _lines_screen(draft, _page_of(draft, line_id))[1])
+    asked = await show_in_place(query, question, lines_screen(draft, _page_of(draft, line_id))[1])
     await save_return(state, replace(draft, current=line_id, asked=asked))
     await state.set_state(Returning.quantity)
 

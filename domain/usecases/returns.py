@@ -112,25 +112,7 @@ async def request_return(
     note = typed(note, MAX_NOTE)
     async with uow:
         order, left, _ = await _left_to_return(uow, clock, customer_id, code, window_days)
-        lines = []
-        asked: dict[int, int] = defaultdict(int)  # per variant wanted: several lines may want the same
-        for line in order.lines:
-            quantity = wanted.get(line.id or 0, 0)
-            if not quantity:
-                continue
-            if quantity > left.get(line.id or 0, 0):
-                raise TooManyReturned(available=left.get(line.id or 0, 0), sku=line.sku)
-            swap = (swaps or {}).get(line.id or 0) if kind is ReturnKind.EXCHANGE else None
-            if swap is not None and swap != line.product_id:
-                asked[swap] += quantity
-                await _check_swap(uow, order, line.product_id, swap, line.sku, asked[swap])
-            else:
-                swap = None
-            returned = ReturnLine(line.id or 0, line.product_id, line.sku, line.name, quantity, line.unit_price)
-            returned.swap_product_id = swap
-            lines.append(returned)
-        if len(lines) != len(wanted):
-            raise NotFound()
+        lines = await _requested(uow, order, left, wanted, swaps if kind is ReturnKind.EXCHANGE else None)
         rma = new_rma_code()
         while await uow.returns.get_by_code(rma) is not None:
             rma = new_rma_code()
@@ -155,6 +137,66 @@ async def request_return(
             )
         await uow.commit()
         return request
+
+
+async def _requested(
+    uow: UnitOfWork, order: Order, left: Mapping[int, int], wanted: Mapping[int, int], swaps: Mapping[int, int] | None
+) -> list[ReturnLine]:
+    """The request's lines: per order line ``wanted``, no more than is ``left``, each swap checked (``_check_swap``)."""
+    lines = []
+    asked: dict[int, int] = defaultdict(int)  # per variant wanted: several lines may want the same
+    for line in order.lines:
+        quantity = wanted.get(line.id or 0, 0)
+        if not quantity:
+            continue
+        if quantity > left.get(line.id or 0, 0):
+            raise TooManyReturned(available=left.get(line.id or 0, 0), sku=line.sku)
+        swap = (swaps or {}).get(line.id or 0)
+        if swap is not None and swap != line.product_id:
+            asked[swap] += quantity
+            await _check_swap(uow, order, line.product_id, swap, line.sku, asked[swap])
+        else:
+            swap = None
+        returned = ReturnLine(line.id or 0, line.product_id, line.sku, line.name, quantity, line.unit_price)
+        returned.swap_product_id = swap
+        lines.append(returned)
+    if len(lines) != len(wanted):
+        raise NotFound()
+    return lines
+
+
+async def check_swaps(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    code: str,
+    quantities: Mapping[int, int],
+    swaps: Mapping[int, int],
+    window_days: int,
+    support: bool = True,
+) -> None:
+    """The variants an exchange's customer picked so far (``swaps``, of lines coming back as ``quantities`` says),
+    checked as ``request_return`` will (``check_swap_charge``) when each is picked: one dearer on an order a web shop
+    took payment for was refused only after the reason, the photos and the way back were asked."""
+    wanted = {line_id: quantities.get(line_id, 0) for line_id in swaps if quantities.get(line_id, 0) > 0}
+    if not wanted:
+        return
+    async with uow.read_only():
+        order, left, _ = await _left_to_return(uow, clock, customer_id, code, window_days)
+        lines = await _requested(uow, order, left, wanted, swaps)
+        # Not kept: a reason and a way back are asked later, and the check reads neither.
+        picked = ReturnRequest(
+            "",
+            order.id or 0,
+            customer_id,
+            ReturnKind.EXCHANGE,
+            ReturnReason.OTHER,
+            ReturnMethod.DROP_OFF,
+            lines,
+            clock.now(),
+        )
+        await check_swap_charge(uow, order, picked, by_customer=True, support=support)
 
 
 async def _check_swap(uow: UnitOfWork, order: Order, product_id: int, swap_id: int, sku: str, quantity: int) -> None:

@@ -1,6 +1,8 @@
 """An order a web shop took payment for, exchanged for a dearer size, asked its customer "💳 Pay the difference" in
 Telegram for money only the channel takes. Such a swap is refused as a dearer edit is, nothing asked or booked (en and
-ru); a cheaper one is owed back at the web shop; a difference's button sent before the rule takes no payment."""
+ru), as the size is picked (it was refused only after the reason, photos and way back, the request left open until
+/cancel), the ways on offered in its place; a cheaper one is owed back at the web shop; a difference's button sent
+before the rule takes no payment."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 import domain.usecases.editing
 import domain.usecases.returns
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.intake_api import card_shop, placed_for_alice, raised_before_the_rule
 from tests.e2e.journeys import order_books, payments
@@ -31,6 +35,12 @@ WORDS = {
         "staff": "Order {code} was paid at web shop: this change would leave £1.00 to pay, which only web shop can "
         "take. Nothing was changed: have web shop send what is added as a new order, or make a change that costs "
         "no more.",
+        "ways on": "This exchange was not opened. You can return the item for a refund instead, or exchange it for one "
+        "that costs no more.",
+        "refund way": "↩️ Return",
+        "exchange way": "🔁 Exchange",
+        "list": "Which items? Tap each one to return; you can choose several.",
+        "cancelled": "Return cancelled; nothing was sent.",
     },
     "ru": {
         "pay": "Оплатить разницу",
@@ -41,6 +51,12 @@ WORDS = {
         "staff": "Заказ {code} оплачен в web shop: после этого изменения осталось бы доплатить 1,00 £, а принять "
         "доплату может только web shop. Ничего не изменено: пусть web shop пришлёт добавленное отдельным заказом, "
         "или сделайте изменение, которое не дороже.",
+        "ways on": "Обмен не оформлен. Вместо него можно вернуть товар за деньги или обменять его на вариант "
+        "не дороже.",
+        "refund way": "↩️ Вернуть",
+        "exchange way": "🔁 Обменять",
+        "list": "Какие товары? Нажмите на каждый, который хотите вернуть; можно выбрать несколько.",
+        "cancelled": "Возврат отменён; ничего не отправлено.",
     },
 }
 
@@ -63,7 +79,7 @@ async def _delivered_at_web_shop(shop: RunningBot, sku: str) -> tuple[SandboxUse
     return alice, code
 
 
-async def test_a_dearer_swap_of_an_order_paid_at_the_channel_is_refused_and_nothing_is_asked_in_telegram(
+async def test_a_dearer_swap_of_an_order_paid_at_the_channel_is_refused_as_it_is_picked_and_nothing_is_left_open(
     shop: RunningBot,
 ) -> None:
     language = shop.runtime.settings.default_locale
@@ -73,14 +89,18 @@ async def test_a_dearer_swap_of_an_order_paid_at_the_channel_is_refused_and_noth
 
     lines = await alice.press((await alice.send(f"/track {code}")).last, steps["exchange"])
     lines = await press_line(shop, alice, lines.last, code, "TEE-M-NVY")
-    which = await alice.press(lines.last, steps["continue"])
-    reasons = await alice.press(which.last, "L / Navy")  # £13.00
-    photos = await alice.press(reasons.last, steps["reason"])
-    method = await alice.press(photos.last, steps["skip"])
-    refused = await alice.press(method.last, steps["store"])
-    assert refused.callback_answer is not None and refused.callback_answer["show_alert"]
-    assert _said(refused.callback_answer["text"]) == _said(words["refused"].format(code=code))
+    which = (await alice.press(lines.last, steps["continue"])).last
+    sent = len(shop.server.chat_messages(1001))
+    refused = await alice.press(which, "L / Navy")  # £13.00
+    assert refused.new == [] and refused.edited == [which] and len(shop.server.chat_messages(1001)) == sent
+    assert _said(which.text) == _said(f"{words['refused'].format(code=code)}\n\n{words['ways on']}")
+    assert which.button_texts() == [words["refund way"], words["exchange way"]]
+    assert (await alice.send("/cancel")).text != words["cancelled"]  # no request left half asked
+    again = await alice.press(which, words["refund way"])  # a refund instead: a return begins anew
+    assert again.last.text == words["list"]
     await shop.runtime.notifier.drain()
+    async with shop.runtime.sessions() as session:
+        assert (await session.scalars(select(m.ReturnRow.id))).all() == []
     assert not [x for x in shop.server.chat_messages(1001) if words["pay"] in " ".join(x.button_texts())]
     assert not [x for x in shop.server.chat_messages(1001) if x.kind == "invoice"]
     assert await payments(shop, code) == [("payment", 1570)] and await order_books(shop, code) == books
