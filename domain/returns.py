@@ -128,6 +128,7 @@ class ReturnRequest:
     replacement_order_id: int | None = None
     order_code: str = ""
     id: int | None = None
+    decided_by: int | None = None  # the Telegram id of the staff member who approved or rejected it
 
     def move(self, target: ReturnStatus) -> None:
         check_return_transition(self.status, target)

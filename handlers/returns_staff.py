@@ -15,6 +15,9 @@ from domain.orders import ReturnStatus
 from domain.ports import Clock, UnitOfWork
 from domain.returns import ReturnKind, ReturnRequest
 from domain.usecases.return_handling import (
+    ApprovedAlready,
+    DecidedAlready,
+    RejectedAlready,
     confirm_refund,
     decide_return,
     inspect_line,
@@ -25,11 +28,13 @@ from domain.usecases.return_handling import (
 )
 from handlers.callbacks_staff import RmaCb
 from handlers.context import ShopSettings
+from handlers.errors import domain_message
 from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
+_DECIDED = (ApprovedAlready, RejectedAlready, DecidedAlready)
 # Lines with their ↩️ / 🗑 buttons at once: a return of a 100-line order was 200 buttons,
 # over Telegram's 100 a message.
 LINES_INSPECTED_AT_ONCE = 24
@@ -127,7 +132,12 @@ async def rma_button(
         await target.answer(_("Why is it rejected? The customer will read your answer."))
         return
     if action == "approve":
-        await decide_return(uow, clock, staff_id=staff_id, rma=rma, approve=True)
+        try:
+            await decide_return(uow, clock, staff_id=staff_id, rma=rma, approve=True)
+        except _DECIDED as decided:  # two staff at once, or an old screen: who did it, and the screen as it is
+            await query.answer(domain_message(decided, html=False, timezone=settings.timezone), show_alert=True)
+            await _show(target, bot, uow, renderer, staff_id, rma)
+            return
     elif action == "received":
         await mark_received(uow, clock, staff_id=staff_id, rma=rma)
     elif action in ("restock", "writeoff"):
@@ -150,10 +160,21 @@ async def rma_button(
 
 @router.message(StateFilter(Rejecting.reason), F.text, ~F.text.startswith("/"))
 async def rejected(
-    message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+    message: Message,
+    bot: Bot,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    state: FSMContext,
+    settings: ShopSettings,
 ) -> None:
     assert message.from_user is not None
     rma = (await state.get_data())["rma"]
-    await decide_return(uow, clock, staff_id=message.from_user.id, rma=rma, approve=False, reason=message.text or "")
+    try:
+        await decide_return(
+            uow, clock, staff_id=message.from_user.id, rma=rma, approve=False, reason=message.text or ""
+        )
+    except _DECIDED as decided:  # decided by someone else while the reason was typed: nothing rejected
+        await message.answer(domain_message(decided, html=True, timezone=settings.timezone))
     await state.clear()
     await _show(message, bot, uow, renderer, message.from_user.id, rma)

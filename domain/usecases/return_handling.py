@@ -10,7 +10,7 @@ from datetime import datetime
 from domain.accounting import Account, to_base
 from domain.credit_notes import of_return
 from domain.customers import StaffMember
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
 from domain.money import Money
@@ -40,7 +40,7 @@ from domain.usecases.exchanges import home_warehouse, paid_for, place_replacemen
 from domain.usecases.imports.stock import available_by_product, notify_back_in_stock
 from domain.usecases.return_money import give_back
 from domain.usecases.revaluation import book_revaluation
-from domain.usecases.staff import require
+from domain.usecases.staff import require, staff_names
 from domain.usecases.stock_books import UnitCosts, cost_in_base, supply_costs
 from domain.warehouse import DEFAULT_BIN
 
@@ -108,18 +108,45 @@ async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> ReturnDe
 async def decide_return(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, approve: bool, reason: str = ""
 ) -> ReturnRequest:
-    """Approve (the customer gets the instructions) or reject (with the reason)."""
+    """Approve (the customer gets the instructions) or reject (with the reason). Decided already (two staff at
+    once, or an old screen's button), it is refused naming who decided it, and nothing is done twice."""
     await require(uow, staff_id, Permission.RETURNS)
     async with uow:
-        request = await _request(uow, rma)
-        if request.status is (ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED):
-            return request  # a second tap: decided already, the customer told once
+        request = await _request(uow, rma)  # its row held: the second of two taps waits, then reads the first's
+        if request.status is not ReturnStatus.REQUESTED:
+            raise await decided_already(uow, request)
         request.move(ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED)
+        request.decided_by = staff_id
         request.reject_reason = "" if approve else typed(reason, MAX_REASON)
         await uow.returns.save(request, clock.now())
         await _tell(uow, clock, request, reject_reason=request.reject_reason)
         await uow.commit()
         return request
+
+
+class ApprovedAlready(DomainError):
+    key = N_("Return {rma} is already approved by {name}.")
+
+
+class RejectedAlready(DomainError):
+    key = N_("Return {rma} is already rejected by {name}.")
+
+
+class DecidedAlready(DomainError):
+    """Decided before who decided was kept (or by someone no longer known): said without a name."""
+
+    key = N_("Return {rma} is already decided: its screen shows it as it is now.")
+
+
+async def decided_already(uow: UnitOfWork, request: ReturnRequest) -> DomainError:
+    """Why a second approve or reject is refused: who decided it (``ApprovedAlready``, ``RejectedAlready``)."""
+    who = await staff_names(uow, [f"staff:{request.decided_by}"]) if request.decided_by else {}
+    name = next(iter(who.values()), "")[:64]  # a name as long as Telegram allows still fits the answer
+    if not name:
+        return DecidedAlready(rma=request.rma_code)
+    if request.status is ReturnStatus.REJECTED:
+        return RejectedAlready(rma=request.rma_code, name=name)
+    return ApprovedAlready(rma=request.rma_code, name=name)
 
 
 async def mark_received(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:

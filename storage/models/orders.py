@@ -254,6 +254,9 @@ class ReturnRow(Base):
     replacement_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # a report's period
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_by: Mapped[int | None] = mapped_column(
+        BigInteger
+    )  # the staff member's Telegram id who approved or rejected
 
 
 class ReturnLineRow(Base):

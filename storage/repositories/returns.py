@@ -66,6 +66,7 @@ class SqlReturns:
                 refund_minor=request.refund.amount if request.refund else None,
                 replacement_order_id=request.replacement_order_id,
                 photos=json.dumps(request.photos),
+                decided_by=request.decided_by,
                 updated_at=at,
             )
             .execution_options(synchronize_session=False)
@@ -130,6 +131,7 @@ class SqlReturns:
                 r.replacement_order_id,
                 codes.get(r.order_id, ""),
                 r.id,
+                r.decided_by,
             )
             for r in rows
         ]
