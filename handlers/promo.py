@@ -20,7 +20,7 @@ from handlers.checkout_payment import show_review
 from handlers.checkout_state import Checkout, draft_of, save
 from handlers.context import PromoGuessLimit, ShopSettings
 from handlers.errors import domain_message
-from handlers.review_step import ask_at_review, typed_at, typed_value
+from handlers.review_step import AT_REVIEW, ask_at_review, typed_at, typed_value
 from handlers.views.pressed import pressed_in
 from handlers.views.rendering import Renderer, fill, format_money
 
@@ -40,7 +40,7 @@ async def promo_command(
     promo_guesses: PromoGuessLimit,
 ) -> None:
     """``/promo CODE`` at the review; elsewhere, where to use it."""
-    if await state.get_state() not in (Checkout.review.state, Checkout.promo.state):
+    if await state.get_state() not in AT_REVIEW:
         await message.answer(_("Enter a promo code at the last step of /checkout, the review of your order."))
         return
     if not (command.args or "").strip():
@@ -81,11 +81,12 @@ async def promo_dropped(
     renderer: Renderer,
 ) -> None:
     draft = await draft_of(state)
-    if draft.key != callback_data.key or await state.get_state() != Checkout.review.state:
+    if draft.key != callback_data.key or await state.get_state() not in AT_REVIEW:
         await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
         return
     draft = replace(draft, promo_code="")
     await save(state, draft)
+    await state.set_state(Checkout.review)  # no longer awaiting a code after a refused one
     await query.answer(_("Promo code removed."))
     await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
 

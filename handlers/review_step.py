@@ -17,12 +17,15 @@ from handlers.views.pressed import pressed_in
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
+# A refused promo code leaves the conversation awaiting the next code, the review still shown: its buttons work there.
+AT_REVIEW = (Checkout.review.state, Checkout.promo.state)
+
 
 async def ask_at_review(query: CallbackQuery, key: str, state: FSMContext, step: State, prompt: str) -> None:
     """A button from an older checkout, or pressed away from the review, is refused so it cannot edit this one;
     pressed again while its own value is awaited (a promo code refused), it asks again."""
     draft = await draft_of(state)
-    if draft.key != key or await state.get_state() not in (Checkout.review.state, step.state):
+    if draft.key != key or await state.get_state() not in (*AT_REVIEW, step.state):
         await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
         return
     await state.set_state(step)

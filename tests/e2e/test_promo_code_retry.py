@@ -18,6 +18,12 @@ WORDS = {
         "total": "Total: £5.31",
         "type": "Type your promo code, or /skip to go back to the review.",
         "confirm": "✅ Confirm order",
+        "gift": "🎁 Send as a gift",
+        "gift_asked": "Type the message for the gift card",
+        "gift_line": "🎁 A gift, wrapped, no prices in the parcel.",
+        "remove": "✖️ Remove promo code",
+        "removed": "Promo code removed.",
+        "full_total": "Total: £5.90",
     },
     "ru": {
         "enter": "🏷 Ввести промокод",
@@ -26,6 +32,12 @@ WORDS = {
         "total": "Итого: 5,31",
         "type": "Введите промокод или /skip, чтобы вернуться к проверке заказа.",
         "confirm": "✅ Подтвердить заказ",
+        "gift": "🎁 Отправить как подарок",
+        "gift_asked": "Напишите текст для открытки",
+        "gift_line": "🎁 Подарок: упакуем, цен в посылке не будет.",
+        "remove": "✖️ Убрать промокод",
+        "removed": "Промокод убран.",
+        "full_total": "Итого: 5,90",
     },
 }
 
@@ -60,3 +72,29 @@ async def test_skip_after_a_refused_promo_code_shows_the_review_to_confirm_witho
     assert "Step 5 of 5. Confirm, or /cancel." in back.last.text and "Total: £5.90" in back.last.text
     code = order_code(await bo.press(back.last, "✅ Confirm order"))
     assert (await order_row(shop, code)).promo_code == ""
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_reviews_buttons_work_after_a_refused_promo_code(shop: RunningBot, language: str) -> None:
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new SAVE10 percent=10 until=2026-12-31")
+    words = WORDS[language]
+    cy = SandboxUser(shop.server, 762, "Cy", language_code=language)
+    await add_to_cart(cy, "85123A", 2)
+    reply = await checkout_to_payment(cy, pickup=True)
+    await cy.press(reply.last, "💵")
+    review = (await cy.send("/promo SAVE10")).last
+    assert words["total"] in review.text
+    refused = await cy.send("/promo WRONG")
+    assert refused.last.text == words["refused"]
+    removed = await cy.press(review, words["remove"])  # ✖️ on the review above, the code still applied
+    assert removed.callback_answer is not None and removed.callback_answer.get("text") == words["removed"]
+    assert words["full_total"] in removed.last.text
+    await cy.send("/promo WRONG")
+    gift = await cy.press(removed.last, words["gift"])  # 🎁 after a second refusal
+    assert gift.callback_answer is not None and not gift.callback_answer.get("show_alert")
+    assert gift.last.text.startswith(words["gift_asked"])
+    back = await cy.send("For Bo")
+    assert words["gift_line"] in back.last.text
+    code = order_code(await cy.press(back.last, words["confirm"]))
+    row = await order_row(shop, code)
+    assert row.promo_code == "" and row.gift_message == "For Bo"
