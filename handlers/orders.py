@@ -294,7 +294,12 @@ async def cancel(
 ) -> None:
     try:
         order = await cancel_my_order(
-            uow, clock, customer_id=customer.id or 0, code=callback_data.code, staff_chat_id=settings.staff_chat_id
+            uow,
+            clock,
+            customer_id=customer.id or 0,
+            code=callback_data.code,
+            staff_chat_id=settings.staff_chat_id,
+            support=settings.support_chat_id is not None,
         )
     except (NotCancellable, CancelledAlready, PaidMeanwhile) as refused:  # moved on since "Yes" was drawn
         tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=callback_data.code)

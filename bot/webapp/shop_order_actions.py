@@ -102,6 +102,7 @@ async def post_cancel(request: web.Request) -> web.Response:
             customer_id=customer.id or 0,
             code=path_code(request),
             staff_chat_id=runtime.settings.staff_chat_id,
+            support=runtime.settings.support_chat_id is not None,
         )
     except STALE as refused:
         raise _stale(refused, runtime.settings.timezone) from None

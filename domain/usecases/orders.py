@@ -55,6 +55,20 @@ class AskTheShop(NotCancellable):
     )
 
 
+class AskTheShopNoChat(AskTheShop):
+    """``AskTheShop`` where the shop has no support chat, so no /support: the way out left is a return."""
+
+    key = N_(
+        "Order {code} is being picked, so it can no longer be cancelled. Once it has arrived, you can return it from "
+        "/orders (or refuse the parcel at the door)."
+    )
+
+
+def ask_the_shop(code: str, *, support: bool) -> AskTheShop:
+    """A customer's own cancel once picking began; ``support``: the shop has a support chat to write to."""
+    return AskTheShop(code=code) if support else AskTheShopNoChat(code=code)
+
+
 class CancelledAlready(DomainError):
     key = N_("Order {code} is already cancelled.")
 
@@ -203,15 +217,16 @@ def check_cancellable(order: Order) -> None:
 
 
 async def cancel_my_order(
-    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, staff_chat_id: int | None
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, staff_chat_id: int | None, support: bool = True
 ) -> Order:
     """Cancel before picking: stock goes back, a paid amount is recorded as a refund owed,
-    the customer is told so, and the staff chat hears about it."""
+    the customer is told so, and the staff chat hears about it. ``support``: a support chat to point a customer
+    refused mid-pick to (/support)."""
     async with uow:
         order = await _own_order(uow, customer_id, code)
         was = order.status
         if was is OrderStatus.PICKING:  # the shop's to stop now: a manager, who tells the picker
-            raise AskTheShop(code=order.code)
+            raise ask_the_shop(order.code, support=support)
         try:
             await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
         except MovedOnMeanwhile:
@@ -221,7 +236,7 @@ async def cancel_my_order(
             if was is OrderStatus.AWAITING_PAYMENT and now is not None and now.status in _PAID_ON:
                 raise PaidMeanwhile(code=order.code) from None
             if now is not None and now.status is OrderStatus.PICKING:
-                raise AskTheShop(code=order.code) from None
+                raise ask_the_shop(order.code, support=support) from None
             raise
         await uow.commit()
         return order

@@ -7,15 +7,21 @@ Yes / No) in place."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
-from bot.harness import RunningBot
+from bot.harness import RunningBot, running_bot
 from domain.orders import OrderStatus
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
+from tests.e2e.conftest import refused_calls, staff_shop
 from tests.e2e.journeys import add_to_cart, order_code, order_row, place_cod_order
 from tests.e2e.returns import deliver
 from tests.fakes import FakeClock
+
+Refusing = tuple[RunningBot, str]  # a shop, and the key of the words its refusal says
 
 WORDS = {
     "en": {
@@ -26,6 +32,8 @@ WORDS = {
         "/support: the shop can still cancel it while it is being picked.",
         "title delivered": "Order {code} — delivered",
         "title picking": "Order {code} — being picked",
+        "picking no chat": "Order {code} is being picked, so it can no longer be cancelled. Once it has arrived, you "
+        "can return it from /orders (or refuse the parcel at the door).",
     },
     "ru": {
         "cancel": "✖ Отменить заказ",
@@ -35,6 +43,8 @@ WORDS = {
         "через /support: магазин ещё может отменить его, пока он собирается.",
         "title delivered": "Заказ {code} — доставлен",
         "title picking": "Заказ {code} — собирается",
+        "picking no chat": "Заказ {code} уже собирается, и отменить его нельзя. Когда он придёт, вы сможете вернуть "
+        "его через /orders (или отказаться от посылки при получении).",
     },
 }
 
@@ -57,10 +67,25 @@ async def test_cancel_on_a_months_old_message_is_refused_with_the_order_as_it_is
     assert (await order_row(shop, code)).status == "delivered"
 
 
+@pytest.fixture(params=["picking", "picking no chat"])
+async def refusing(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Refusing]:
+    """The staffed shop, whose refusal says /support; or one with neither a support nor a staff chat, no /support."""
+    if request.param == "picking":
+        async with staff_shop(tmp_path, clock) as bot:
+            yield bot, request.param
+        return
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chatless.sqlite3'}"
+    async with running_bot(url, clock=clock, default_currency="GBP") as bot:
+        yield bot, request.param
+        assert refused_calls(bot) == []
+
+
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_yes_cancel_pressed_after_picking_began_is_refused_and_the_screen_redrawn(
-    shop: RunningBot, language: str
+    refusing: Refusing, language: str
 ) -> None:
+    """A shop without a support chat has no /support: its refusal names the way out left, a return once it arrives."""
+    shop, refusal = refusing
     words = WORDS[language]
     vera = SandboxUser(shop.server, 997, "Вера", language_code=language)
     await add_to_cart(vera, "85123A")
@@ -70,7 +95,7 @@ async def test_yes_cancel_pressed_after_picking_began_is_refused_and_the_screen_
     runtime = shop.runtime
     await transition_order(runtime.uow(), runtime.clock, code=code, target=OrderStatus.PICKING, actor="staff:1")
     pressed = await vera.press(old, words["yes"])
-    assert pressed.callback_answer == {"text": words["picking"].format(code=code), "show_alert": True}
+    assert pressed.callback_answer == {"text": words[refusal].format(code=code), "show_alert": True}
     assert old.text.splitlines()[0] == words["title picking"].format(code=code)
     assert words["yes"] not in old.button_texts()
     assert (await order_row(shop, code)).status == "picking"
