@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.contention import again_on_contention
 from domain.customers import Customer
+from domain.editing import ChannelPaidRiseStaff, check_channel_paid
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -16,6 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.ports.payments import InvoiceLinks
 from domain.staff import Permission
 from domain.usecases.backorder_fill import due_on
+from domain.usecases.callbacks import paid_at_channel
 from domain.usecases.edit_difference import difference_payload
 from domain.usecases.payments import invoice_payload, payable
 from domain.usecases.staff import require
@@ -33,6 +35,16 @@ class NotPayableByLink(DomainError):
 
 class NothingToPay(DomainError):
     key = N_("Order {code} has nothing left to pay.")
+
+
+class ChannelPaidNoLink(DomainError):
+    """What an order another channel took payment for still owes (an edit from before such edits were refused):
+    Telegram's invoice would be refused at its pre-checkout, so no link is made."""
+
+    key = N_(
+        "Order {code} was paid at {channel}: the {amount} it still owes can only be paid there, so no payment link "
+        "was made. Have {channel} take it from the customer."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +104,15 @@ async def payment_link(
         await require(uow, staff_id, Permission.PAYMENT_LINKS)
     if links is None:
         raise CardPaymentsOff()
-    order, customer, due = await again_on_contention(lambda: _owed(uow, code))
+    order, customer, due, paid_at = await again_on_contention(lambda: _owed(uow, code))
     if not payable(order):
         raise NotPayableByLink(code=order.code)
     if due.amount == 0:
         raise NothingToPay(code=order.code)
+    try:  # the rule an edit's difference follows; said as a link's, not a change's
+        check_channel_paid(order.code, paid_at, due, by_customer=False)
+    except ChannelPaidRiseStaff as refused:
+        raise ChannelPaidNoLink(**refused.params) from None
     language = customer.notification_language if customer else ""
     url = await links.create(link_invoice(order, due, language))
     told = for_customer(
@@ -107,14 +123,16 @@ async def payment_link(
     return PaymentLink(order, url, due, told is not None and tell_customer)
 
 
-async def _owed(uow: UnitOfWork, code: str) -> tuple[Order, Customer | None, Money]:
-    """The order ``code``, its customer and what it still owes, read in one transaction."""
+async def _owed(uow: UnitOfWork, code: str) -> tuple[Order, Customer | None, Money, str | None]:
+    """The order ``code``, its customer, what it still owes and the channel that took its money, read in one
+    transaction."""
     async with uow.read_only():
         order = await uow.orders.get_by_code(normalize_order_code(code))
         if order is None or order.id is None:
             raise NotFound()
         customer = await uow.customers.get(order.customer_id)
-        return order, customer, await due_on(uow, order, await uow.payments.for_order(order.id))
+        due = await due_on(uow, order, await uow.payments.for_order(order.id))
+        return order, customer, due, await paid_at_channel(uow, order)
 
 
 async def _tell(uow: UnitOfWork, clock: Clock, told: Notification) -> None:
