@@ -23,7 +23,7 @@ from handlers.callbacks import pickup_label
 from handlers.catalog import reading_language
 from handlers.views.dates import format_day
 from handlers.views.labels import label, order_payment
-from handlers.views.rendering import Renderer, format_money, shorten
+from handlers.views.rendering import Renderer, channel_called, format_money, shorten
 
 LINES_SHOWN = 100  # a business's long order is listed whole, as its receipt is
 
@@ -92,7 +92,7 @@ def _po_title(order: Order) -> str | None:
     """What the reference is called when it is not the buyer's PO number: another channel's order number there."""
     if order.channel_name is None:
         return None
-    return _("Order number at %(channel)s") % {"channel": shorten(order.channel_name, 64)}
+    return _("Order number at %(channel)s") % {"channel": channel_called(order)}
 
 
 async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from domain.customers import Customer, pick_language
 from domain.i18n import N_
 from domain.money import Money
+from domain.orders import Order
 from domain.pricing import PriceRule
 from domain.shop_days import shop_day
 from handlers.views.dates import current_locale, format_day, format_moment
@@ -53,6 +54,12 @@ def shorten(value: object, limit: int) -> str:
     if not text[limit - 1].isspace() and space >= limit * 2 // 3:
         head = head[:space]
     return head.rstrip(" ,;:.-–\n") + "…"
+
+
+def channel_called(order: Order) -> str:
+    """The sales channel an API order came from, named for "Order number at …": its key's name, or, where its history
+    names no key, the sales channel (never an empty name)."""
+    return shorten(order.channel_name, 64) if order.channel_name else gettext("the sales channel")
 
 
 def fill(sentence: str, /, **params: object) -> str:
@@ -312,6 +319,7 @@ class Renderer:
         self.env.filters["last_day"] = lambda x: x.last_day(self.timezone)  # a promotion's or code's, the shop's day
         self.env.filters["first_day"] = lambda x: shop_day(x.starts_at, self.timezone)  # the shop's day it starts
         self.env.filters["short"] = shorten  # {{ stored_text|short(80) }}: typed text kept to a line
+        self.env.filters["channel_called"] = channel_called  # {{ order | channel_called }}: "web shop"
         # Dates and moments stored in notification parameters arrive as ISO text.
         self.env.filters["date"] = lambda d: format_day(
             date.fromisoformat(d) if isinstance(d, str) else d, self.timezone.key

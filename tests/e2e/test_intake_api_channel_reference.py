@@ -10,17 +10,20 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import update
 
 from bot.harness import RunningBot
 from handlers.callbacks import PoEditCb
 from handlers.views.markup import packed
 from sandbox import SandboxUser
+from storage.models import OrderHistoryRow
 from tests.e2e.conftest import ADMIN
 from tests.e2e.intake_api import ALICE, card_shop, place, web_shop
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
 
 SHOWN = {"en": "Order number at web shop: WEB-1001", "ru": "Номер заказа в web shop: WEB-1001"}
+UNNAMED = {"en": "Order number at the sales channel: WEB-1001", "ru": "Номер заказа в канале продаж: WEB-1001"}
 CUSTOMERS = {"en": "Customer's reference", "ru": "Номер заказа покупателя"}
 YOURS = {"en": "Your reference", "ru": "Ваш номер заказа"}
 REFUSED = {
@@ -100,3 +103,25 @@ async def test_staff_read_a_customer_the_channel_sent_with_no_telegram_id_withou
     for command in ("/customer wendy@example.com", "/top"):  # her profile, and the most valuable customers
         line = next(x for x in (await admin.send(command)).last.text.splitlines() if "Wendy Web" in x)
         assert "None" not in line, (command, line)
+
+
+async def test_a_channels_reference_without_the_channels_name_is_shown_as_the_sales_channels_number(
+    shop: RunningBot,
+) -> None:
+    """An API order whose history names no key ("api:…") has no channel's name: its number was shown "Order number
+    at : WEB-1001"; it is the sales channel's, in the chat and the Mini App."""
+    language = shop.runtime.settings.default_locale
+    alice = SandboxUser(shop.server, 1001, "Alice", language_code=language)
+    await alice.send("/start")
+    async with web_shop(shop) as client:
+        code = (await place(client, "ref-3", customer=ALICE))["code"]
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(OrderHistoryRow).where(OrderHistoryRow.actor.like("api:%")).values(actor="system"))
+    await shop.runtime.notifier.drain()
+
+    screen = (await alice.send(f"/track {code}")).last
+    assert UNNAMED[language] in screen.text, screen.text
+    async with miniapp(shop) as app:
+        headers = tma(shop, 1001, language=language)
+        order: dict[str, Any] = await (await app.get(f"/app/api/shop/orders/{code}", headers=headers)).json()
+    assert order["po_title"] == UNNAMED[language].split(":")[0] and not order["po_editable"], order
