@@ -38,6 +38,9 @@ _COUNT = re.compile(
 )
 # The count first, then the code: "2x JAR-1", "2 x JAR-1", "x2 JAR-1", "2 шт JAR-1", "2 JAR-1".
 _COUNT_FIRST = re.compile(rf"(?P<count>{_COUNT.pattern})\s+(?P<code>\S+)", re.IGNORECASE)
+# What a mistyped count or a second code is made of ("0", "2.5", "-2", "x2x", "JAR-2", "x", "шт"): a word of a
+# sentence ("is", "A3?", "полка") is not, so words with a digit among them are no quantity typed.
+_SCAN_WORD = re.compile(rf"(?=.*\d)[\w.,+\-*×]+|{_TIMES}|шт\.?|pcs\.?|pc\.?", re.IGNORECASE)
 
 
 def readings(text: str) -> list[Scan]:
@@ -45,7 +48,8 @@ def readings(text: str) -> list[Scan]:
     ``CODE QTY`` (the count as people type it), ``QTY CODE`` where the count is marked (2x, x2,
     2 шт) or the code is no number (2 JAR-1; but 2 4006381333931 is a guess at which is the code).
     Two where both read (``2x 150``: 150 × “2x”, or 2 × “150”): the item expected decides, as the
-    picker meant it. Anything else is refused, never half-read."""
+    picker meant it. Anything else is refused, never half-read: as a wrong quantity when what follows the code is
+    numbers and codes, as no scan when it has words ("where is bin A3?")."""
     parts = text.split(maxsplit=1)
     if len(parts) == 1:
         return [Scan(parts[0], 1)]
@@ -56,7 +60,7 @@ def readings(text: str) -> list[Scan]:
     readable = first is not None and (first["bare"] is None or not first["code"].isdigit())
     if first is not None and readable and (count := _count(first["count"])) is not None:
         found.append(Scan(first["code"], count))
-    if not found and any(c.isdigit() for c in parts[1]):
+    if not found and any(c.isdigit() for c in parts[1]) and all(map(_SCAN_WORD.fullmatch, parts[1].split())):
         raise InvalidQuantity(maximum=MAX_SCAN_QUANTITY)  # a number out of range or in a shape we do not read
     if not found:
         raise NotAScan(typed=text.strip())  # words (a question, “JAR-1 two”): no number to call a quantity

@@ -17,6 +17,7 @@ SAID = {
 }
 SINGLE = {"en": "Single order", "ru": "Один заказ"}
 QUESTION = {"en": "where is the ladder?", "ru": "где стремянка?"}
+WITH_A_NUMBER = {"en": "where is bin A3?", "ru": "где полка 3?"}  # a digit in it is no quantity typed
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -26,6 +27,8 @@ async def test_words_sent_while_picking_are_answered_with_what_a_scan_is(shop: R
     await picker.press((await picker.send("/pick")).last, SINGLE[language])
     asked = await picker.send(QUESTION[language])
     assert asked.last.text == SAID[language].format(typed=QUESTION[language])
+    asked = await picker.send(WITH_A_NUMBER[language])
+    assert asked.last.text == SAID[language].format(typed=WITH_A_NUMBER[language])
     hostile = "<b>22197</b> <i>please</i> " + "Я" * 5000
     refused = (await picker.send(hostile)).last.text
     assert refused.startswith(SAID[language].split("{typed}")[0] + "<b>22197</b> <i>please</i> ЯЯЯ")
@@ -43,4 +46,6 @@ async def test_words_sent_while_packing_are_answered_with_what_a_scan_is(shop: R
     await packer.send(f"/pack {code}")
     asked = await packer.send(QUESTION[language])
     assert asked.last.text == SAID[language].format(typed=QUESTION[language])
+    asked = await packer.send(WITH_A_NUMBER[language])
+    assert asked.last.text == SAID[language].format(typed=WITH_A_NUMBER[language])
     assert await status(shop, code) == "picked"

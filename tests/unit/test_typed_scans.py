@@ -98,6 +98,10 @@ def test_a_marked_count_before_a_number_reads_both_ways_for_the_expected_item_to
         "JAR-1 JAR-2",
         "2x JAR-1 JAR-2",
         "2 4006381333931",  # two numbers, too many for a count: which is the code is a guess
+        "85123A 1 2",
+        "JAR-1 x0",
+        "JAR-1 0 шт",
+        "JAR-1 2,5",
     ],
 )
 def test_anything_else_is_refused_not_half_read(typed: str) -> None:
@@ -105,7 +109,18 @@ def test_anything_else_is_refused_not_half_read(typed: str) -> None:
         readings(typed)
 
 
-@pytest.mark.parametrize("typed", ["JAR-1 two", "where is the ladder?", "<b>JAR-1</b> <i>x</i>"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "JAR-1 two",
+        "where is the ladder?",
+        "<b>JAR-1</b> <i>x</i>",
+        "where is bin A3?",  # words with a digit in them: still no quantity typed
+        "где полка 3?",
+        "JAR-1 2 please",
+        "is JAR-1 in bin 3",
+    ],
+)
 def test_words_with_no_number_are_refused_as_no_scan_not_as_a_wrong_quantity(typed: str) -> None:
     with pytest.raises(NotAScan):
         readings(typed)
