@@ -42,6 +42,24 @@ class ChannelReferenceKept(DomainError):
     )
 
 
+class ReferenceOfUnnamedChannel(ReferenceOfChannel):
+    """``ReferenceOfChannel`` of an order whose history names no API key: no channel's name to say."""
+
+    key = N_(
+        "Order {code} came from a sales channel: {reference} is its order number there, not your PO number, so it "
+        "cannot be changed."
+    )
+
+
+class UnnamedChannelReferenceKept(ChannelReferenceKept):
+    """``ChannelReferenceKept`` of an order whose history names no API key."""
+
+    key = N_(
+        "Order {code} came from a sales channel: {reference} is its order number there, which its status updates "
+        "name the order by, so it is not changed here."
+    )
+
+
 async def change_my_order_reference(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, reference: str
 ) -> tuple[Order, str]:
@@ -52,7 +70,8 @@ async def change_my_order_reference(
         if order.customer_id != customer_id:
             raise NotFound()  # another customer's order: codes reveal nothing
         if order.channel_name is not None:  # a button drawn before, or the Mini App's form sent anyway
-            raise ReferenceOfChannel(code=order.code, channel=order.channel_name, reference=order.reference)
+            refused = ReferenceOfChannel if order.channel_name else ReferenceOfUnnamedChannel
+            raise refused(code=order.code, channel=order.channel_name, reference=order.reference)
         if not buyer_may_change_reference(order):
             raise (
                 ReferenceCancelled(code=order.code)
@@ -75,7 +94,8 @@ async def change_order_reference(
         if order.status is OrderStatus.CANCELLED:
             raise ReferenceCancelled(code=order.code)
         if order.channel_name is not None:  # a button drawn before: the channel would lose the order
-            raise ChannelReferenceKept(code=order.code, channel=order.channel_name, reference=order.reference)
+            kept_by = ChannelReferenceKept if order.channel_name else UnnamedChannelReferenceKept
+            raise kept_by(code=order.code, channel=order.channel_name, reference=order.reference)
         was = await _change(uow, clock, order, kept, f"staff:{staff_id}")
         if order.reference != was:  # the buyer's goods-in desk checks deliveries against it: not their change
             params = {"code": order.code, "was": was, "now": order.reference}

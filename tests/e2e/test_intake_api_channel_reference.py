@@ -24,6 +24,18 @@ from tests.fakes import FakeClock
 
 SHOWN = {"en": "Order number at web shop: WEB-1001", "ru": "Номер заказа в web shop: WEB-1001"}
 UNNAMED = {"en": "Order number at the sales channel: WEB-1001", "ru": "Номер заказа в канале продаж: WEB-1001"}
+UNNAMED_REFUSED = {
+    "en": "Order {code} came from a sales channel: WEB-1001 is its order number there, not your PO number, so it "
+    "cannot be changed.",
+    "ru": "Заказ {code} пришёл из канала продаж: WEB-1001 — его номер там, а не номер вашего заказа (PO), поэтому его "
+    "нельзя изменить.",
+}
+UNNAMED_KEPT = {
+    "en": "Order {code} came from a sales channel: WEB-1001 is its order number there, which its status updates name "
+    "the order by, so it is not changed here.",
+    "ru": "Заказ {code} пришёл из канала продаж: WEB-1001 — его номер там, по нему канал узнаёт заказ в обновлениях "
+    "статуса, поэтому здесь он не меняется.",
+}
 CUSTOMERS = {"en": "Customer's reference", "ru": "Номер заказа покупателя"}
 YOURS = {"en": "Your reference", "ru": "Ваш номер заказа"}
 REFUSED = {
@@ -124,4 +136,11 @@ async def test_a_channels_reference_without_the_channels_name_is_shown_as_the_sa
     async with miniapp(shop) as app:
         headers = tma(shop, 1001, language=language)
         order: dict[str, Any] = await (await app.get(f"/app/api/shop/orders/{code}", headers=headers)).json()
+        refused = await app.post(f"/app/api/shop/orders/{code}/po", json={"po_number": "PO-1"}, headers=headers)
+        assert refused.status == 422 and (await refused.json())["detail"] == UNNAMED_REFUSED[language].format(code=code)
     assert order["po_title"] == UNNAMED[language].split(":")[0] and not order["po_editable"], order
+    admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+    shown = (await admin.send(f"/order {code}")).last
+    assert UNNAMED[language] in shown.text, shown.text
+    await admin.press_data(shown, packed(PoEditCb, code, 1), label="🧾")  # a button drawn before
+    assert (await admin.send("PO-9")).last.text == UNNAMED_KEPT[language].format(code=code)
