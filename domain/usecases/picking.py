@@ -339,6 +339,16 @@ async def _scanned_product(uow: UnitOfWork, scanned: str) -> Product | None:
     return await uow.products.get_by_sku(sku) if sku is not None else product
 
 
+async def round_under_locks(uow: UnitOfWork, staff_id: int) -> PickList | None:
+    """The member's open round, read again once its orders' rows are locked, by id, before anything is written:
+    a manager cancelling one of them mid-pick takes its row first too, so one of the two wins and the step reads
+    what the cancel left (its lines closed, the round perhaps ended), never writes over it."""
+    pick_list = await uow.picking.open_for(staff_id)
+    for order_id in sorted(pick_list.order_ids if pick_list else []):
+        await uow.parcels.lock_order(order_id)
+    return await uow.picking.open_for(staff_id) if pick_list else None
+
+
 async def confirm_pick(
     uow: UnitOfWork,
     clock: Clock,
@@ -355,12 +365,7 @@ async def confirm_pick(
     one naming the line's item taken; naming none, the last is the one refused."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
-        pick_list = await uow.picking.open_for(staff_id)
-        for order_id in sorted(pick_list.order_ids if pick_list else []):
-            # The round's orders' rows, by id, before anything is written: a manager cancelling one of them
-            # mid-pick takes its row first too, so one of the two wins and this scan reads what it left.
-            await uow.parcels.lock_order(order_id)
-        pick_list = await uow.picking.open_for(staff_id) if pick_list else None
+        pick_list = await round_under_locks(uow, staff_id)
         if pick_list is None or pick_list.next_line is None:  # none, or its last line's order cancelled meanwhile
             raise NoOpenRound()
         current = await load_round(uow, pick_list)
@@ -397,7 +402,7 @@ async def skip_line(uow: UnitOfWork, *, staff_id: int, line_id: int) -> PickRoun
     staying in the tote. Refused for a button of an earlier step, and on the last line left."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
-        pick_list = await uow.picking.open_for(staff_id)
+        pick_list = await round_under_locks(uow, staff_id)
         if pick_list is None:
             raise NoOpenRound()
         line = pick_list.next_line

@@ -12,7 +12,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.orders import apply_transition
-from domain.usecases.picking import NoOpenRound, PickRound, after_step, load_round, stale_line
+from domain.usecases.picking import NoOpenRound, PickRound, after_step, load_round, round_under_locks, stale_line
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import hold_short, release_part, write_off_short
 from domain.usecases.staff import require
@@ -58,7 +58,7 @@ async def report_short(
     round has moved past it (a button of an earlier step)."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
-        pick_list = await uow.picking.open_for(staff_id)
+        pick_list = await round_under_locks(uow, staff_id)  # a manager's cancel meanwhile: its lines closed
         if pick_list is None or pick_list.id is None:
             raise NoOpenRound()
         current = await load_round(uow, pick_list)
@@ -100,13 +100,11 @@ async def report_short(
             if not missing:
                 break
         moved_to = None
-        if missing:
-            # The order row before any stock counter (ARCHITECTURE.md, "Lock order"): the rest moves
-            # (other warehouses' counters locked) or the order is held (its row written), and the
-            # other warehouse's picker short of the same order at once held the row, then its counter.
-            await uow.parcels.lock_order(line.order_id)
-            if not await _held_already(uow, current, line):
-                moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
+        # The order's row is held since the round was read, before any stock counter (ARCHITECTURE.md,
+        # "Lock order"): the rest moves (other warehouses' counters locked) or the order is held (its row
+        # written), and the other warehouse's picker short of the same order at once held the row first.
+        if missing and not await _held_already(uow, current, line):
+            moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
         set_aside = any(o.id == line.order_id for o, _ in current.held_already)
         held = bool(missing) and moved_to is None and not set_aside
         if held:  # what no bin or warehouse gives waits, and comes off the short bin's count
