@@ -166,6 +166,7 @@ class PickLine:
     short: int = 0
     id: int | None = None
     warehouse_id: int | None = None  # its round's, as read back (a bin code is unique only in its warehouse)
+    pick_list_id: int | None = None  # its round, as read back
 
     @property
     def open(self) -> int:

@@ -36,11 +36,11 @@ async def out_of_rounds(uow: UnitOfWork, clock: Clock, order: Order) -> None:
             await uow.picking.finish(held.pick_list_id, clock.now())
         await _tell(uow, clock, order, held.picker_telegram_id, pickers, held.pick_list_id, held.tote, mine, finished)
     # A finished round's tote of it (a zone's, or one on the hold shelf) is out of the picker's hands but not
-    # on the shelves: whoever took it is told to put it back too.
-    rest = [line for line in lines if (line.id or 0) not in in_open and line.picked]
+    # on the shelves: whoever took it is told to put back what that round picked (not another zone's items).
     for held in rounds:
-        if held.finished_at is not None and rest:
-            await _tell(uow, clock, order, held.picker_telegram_id, pickers, held.pick_list_id, held.tote, rest, True)
+        own = [x for x in lines if x.pick_list_id == held.pick_list_id and (x.id or 0) not in in_open and x.picked]
+        if held.finished_at is not None and own:
+            await _tell(uow, clock, order, held.picker_telegram_id, pickers, held.pick_list_id, held.tote, own, True)
 
 
 async def _tell(

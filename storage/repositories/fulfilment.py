@@ -43,6 +43,7 @@ class SqlPicking:
             row.short,
             row.id,
             warehouse_id,
+            row.pick_list_id,
         )
 
     async def add(self, pick_list: PickList, at: datetime) -> PickList:
@@ -77,7 +78,7 @@ class SqlPicking:
         )
         self.s.add(row)
         await self.s.flush()
-        line.id, line.warehouse_id = row.id, pick_list.warehouse_id
+        line.id, line.warehouse_id, line.pick_list_id = row.id, pick_list.warehouse_id, pick_list.id
         return line
 
     async def _lines(self, where: ColumnElement[bool]) -> list[PickLine]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import bins, jars, order, pick_everything, status, stock
 
@@ -16,6 +18,8 @@ SAID = {
         "line": "1 × JAR-1 → bin A-01-01-1",
         "packed": "Order {code} can no longer be cancelled: it is packed. Once it has arrived, the customer can return",
         "support": "Order {code} is being picked: only a manager can cancel it now",
+        "zone": "My zone",
+        "bin": "bin",
     },
     "ru": {
         "cancelled": "✖ Заказ {code} отменён: товар вернулся на склад, покупателю сообщено.",
@@ -23,6 +27,8 @@ SAID = {
         "line": "1 × JAR-1 → ячейка A-01-01-1",
         "packed": "Заказ {code} уже нельзя отменить: он упакован. Когда он придёт, покупатель может его вернуть",
         "support": "Заказ {code} собирается: отменить его сейчас может только менеджер",
+        "zone": "Моя зона",
+        "bin": "ячейка",
     },
 }
 
@@ -101,3 +107,35 @@ async def test_support_cannot_cancel_mid_pick_and_is_told_who_can(shop: RunningB
     assert said["support"].format(code=code) in refused.last.text
     assert await status(shop, code) == "picking"
     assert await stock(shop, "JAR-1") == [("LON", 3, 1)]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_each_finished_zone_rounds_picker_puts_back_only_what_their_round_picked(
+    shop: RunningBot, language: str
+) -> None:
+    """An order of 22197 (zone A), 85123A (zone B) and a jar (zone C): Al and Bea finished zones A and B, zone C
+    waits, when Max cancels it. Al is told to put back the 22197 alone, Bea the 85123A alone, not both zones' items."""
+    said = SAID[language]
+    runtime = shop.runtime
+    await import_products(
+        runtime.uow(), runtime.clock, "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
+    )
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nJAR-1,LON,C-01-01-1,1\n")
+    code = await order(shop, 640, {"22197": 1, "85123A": 1, "JAR-1": 1})
+    al = await hire(shop, 641, "Al", "picker", "LON", language=language)
+    bea = await hire(shop, 642, "Bea", "picker", "LON", language=language)
+    for picker, zone in ((al, "A"), (bea, "B")):
+        zones = await picker.press((await picker.send("/pick")).last, said["zone"])
+        await pick_everything(picker, await picker.press(zones.last, zone))
+    assert await status(shop, code) == "picking"  # zone C still to pick
+
+    max_ = await hire(shop, 643, "Max", "manager", language=language)
+    done = await max_.send(f"/cancelorder {code}")
+    assert done.last.text.startswith(said["cancelled"].format(code=code))
+    await shop.runtime.notifier.drain()
+    lead = said["put back"].split("{code}")[0]
+    for picker_id, own, other in ((641, "22197", "85123A"), (642, "85123A", "22197")):
+        told = [m.text for m in shop.server.chat_messages(picker_id) if lead in m.text]
+        assert len(told) == 1, told
+        assert f"1 × {own} → {said['bin']}" in told[0]
+        assert other not in told[0] and "JAR-1" not in told[0]
