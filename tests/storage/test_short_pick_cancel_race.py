@@ -1,6 +1,6 @@
 """A picker's short pick and a manager cancelling its order mid-pick at once, on SQLite and PostgreSQL: the short
 reads its round again under the order's row, so it either ran whole before the cancel (which then undoes all of it)
-or is refused; no line is left to pick, no unit held anywhere, for the cancelled order."""
+or is refused; no line is left to pick, no unit held anywhere, for the cancelled order. A ⏭ Skip the same."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer, Role, StaffMember
 from domain.errors import DomainError
+from domain.picking import PickMethod
+from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.orders import cancel_for_customer
-from domain.usecases.picking import NoOpenRound, PickRound
+from domain.usecases.picking import LinePicked, NoOpenRound, PickRound, skip_line, start_round
 from domain.usecases.short_picks import report_short
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -21,7 +23,7 @@ from tests.fakes import FakeClock
 from tests.storage.lock_order_race import counters
 from tests.storage.lock_waits import as_role, at_once, pauses_after_first_stock_lock
 from tests.storage.pack_short_transfer_race import _bins
-from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
+from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop, pickup_cash_on_delivery
 
 PICKER, MANAGER, CUSTOMER = 831, 832, 9_031
 
@@ -117,3 +119,57 @@ async def test_a_cancel_between_a_shorts_read_of_its_round_and_its_writes_refuse
         cancelled = await _cancel(pg_engine, clock, code)
         go.set()
         await _check(pg_engine, code, await short, cancelled)
+
+
+@pytest.mark.postgres
+async def test_a_cancel_between_a_skips_read_of_its_round_and_its_write_refuses_the_skip(
+    pg_engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """A batch round of two orders of a mug: the picker skips the first order's line as a manager cancels that
+    order. The skip, read before the cancel, wrote its old counts back: the cancelled order's line open again."""
+    sessions = session_factory(pg_engine)
+    async with (uow := SqlUnitOfWork(sessions)):
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 2)
+        await uow.staff.put(StaffMember(telegram_id=PICKER, role=Role.PICKER, warehouse_code="W1"))
+        await uow.staff.put(StaffMember(telegram_id=MANAGER, role=Role.MANAGER))
+        buyers = [
+            await uow.customers.add(Customer(telegram_id=CUSTOMER + i, first_name="C", created_at=clock.now()))
+            for i in range(2)
+        ]
+        for buyer in buyers:
+            await uow.carts.set(buyer.id or 0, mug.id or 0, 1, clock.now())
+        await uow.commit()
+    codes = [
+        (
+            await place_order(
+                SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(b.id or 0, shop.id)
+            )
+        ).code
+        for b in buyers
+    ]
+    current = await start_round(SqlUnitOfWork(sessions), clock, staff_id=PICKER, method=PickMethod.BATCH)
+    first = current.pick_list.next_line
+    assert first is not None and len(current.pick_list.lines) == 2
+    cancelled_code = current.orders[first.order_id].code
+
+    async def skip() -> object:
+        try:
+            return await skip_line(SqlUnitOfWork(sessions), staff_id=PICKER, line_id=first.id or 0)
+        except LinePicked as refused:  # its line closed by the cancel: the round moved on
+            return refused
+
+    reads_lines = lambda statement: "FROM pick_lines" in statement  # noqa: E731 - the round's lines read
+    async with pauses_after_first_stock_lock(pg_engine, "skip", reads_lines) as (read, go):
+        skipped = as_role("skip", skip)
+        await read.wait()
+        await _cancel(pg_engine, clock, cancelled_code)
+        go.set()
+        assert isinstance(await skipped, LinePicked)
+    async with sessions() as session:
+        rows = await session.execute(
+            select(m.OrderRow.code, m.PickLineRow.picked, m.PickLineRow.short).join(
+                m.OrderRow, m.OrderRow.id == m.PickLineRow.order_id
+            )
+        )
+        lines = {code: (picked, short) for code, picked, short in rows}
+    assert lines == {cancelled_code: (0, 1), next(c for c in codes if c != cancelled_code): (0, 0)}
