@@ -116,8 +116,8 @@ async def test_a_size_exchange_asks_for_the_item_by_its_name_not_its_button(shop
     await shop.runtime.notifier.drain()
     customer = SandboxUser(shop.server, 410, "Анна", language_code="ru")
     lines = await customer.press((await customer.send(f"/track {code}")).last, "Обменять")
-    await customer.press(lines.last, "(M / Navy)")
     assert lines.last.text == "Какие товары обменять? Нажмите на каждый; можно выбрать несколько."  # not «вернуть»
+    await customer.press(lines.last, "(M / Navy)")  # the list becomes "How many?" in place (1794e77c)
     chosen = await customer.send("1")
     asked = await customer.press(chosen.last, "Далее")
     assert asked.last.text == "На какой вариант обменять TEE-M-NVY Organic cotton T-shirt (M / Navy)?"

@@ -300,7 +300,7 @@ async def test_a_second_tap_on_a_returns_step_already_taken_changes_nothing_and_
     told = len(shop.server.chat_messages(customer.id))
     approved = await manager.press(sheet, "Approve")
     again = await manager.press_data(sheet, f"rma:{rma}:approve:0")  # the same button, tapped twice
-    assert again.callback_answer is not None and not again.callback_answer["text"]
+    assert again.callback_answer == {"text": f"Return {rma} is already approved by Meg.", "show_alert": True}
     assert len(shop.server.chat_messages(customer.id)) == told + 1  # told once
     shown = await manager.press(approved.last, "Parcel received")
     shown = await manager.press(shown.last, "Restock TEE-M-NVY")
@@ -315,8 +315,8 @@ async def test_a_second_tap_on_a_returns_step_already_taken_changes_nothing_and_
 @pytest.mark.parametrize(
     ("language", "refusal"),
     [
-        ("en", "This return is already rejected: that step is no longer possible."),
-        ("ru", "Этот возврат уже отклонён: этот шаг больше невозможен."),
+        ("en", "Return {rma} is already rejected by Sue."),
+        ("ru", "Возврат {rma} уже отклонён: это сделал(а) Sue."),
     ],
 )
 async def test_a_stale_approve_of_a_return_rejected_meanwhile_says_the_return_is_rejected(
@@ -330,7 +330,7 @@ async def test_a_stale_approve_of_a_return_rejected_meanwhile_says_the_return_is
     await sue.press((await sue.send(f"/rma {rma}")).last, "Reject")
     await sue.send("Worn")
     refused = await late.press_data(stale, f"rma:{rma}:approve:0")
-    assert refused.callback_answer is not None and refused.callback_answer["text"] == refusal
+    assert refused.callback_answer is not None and refused.callback_answer["text"] == refusal.format(rma=rma)
 
 
 async def test_a_swap_on_a_rouble_order_keeps_its_rate_so_the_books_see_the_pound_difference(shop: RunningBot) -> None:
