@@ -1,6 +1,6 @@
 """A short pick held while a manager makes the customer VIP (PostgreSQL, where they interleave):
-the order keeps the VIP flag given after the pick round read it, and its missing part waits in
-the VIP queue."""
+the order keeps the VIP flag given after the pick round was first read, and its missing part waits
+in the VIP queue."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from domain.usecases.short_picks import report_short
 from domain.usecases.special import set_vip
 from storage import models as m
 from storage.db import session_factory
-from storage.repositories.orders import SqlOrders
+from storage.repositories.fulfilment import SqlPicking
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
@@ -37,19 +37,20 @@ async def test_a_customer_made_vip_while_their_order_is_found_short_keeps_vip_an
         await uow.commit()
     order = await in_a_pick_round(sessions, clock, customer.id or 0, shop, PICKER)
 
-    original = SqlOrders.get_by_id
+    original = SqlPicking.open_for
     made_vip: list[int] = []
 
-    async def then_made_vip(self: SqlOrders, order_id: int) -> object:
-        """The manager's /vip, committed right after the short pick read the round's order."""
-        found = await original(self, order_id)
+    async def then_made_vip(self: SqlPicking, picker_telegram_id: int) -> object:
+        """The manager's /vip, committed right after the short pick first read its round: before it locks the
+        round's orders (``round_under_locks``), the one moment a /vip can come between (it locks the order too)."""
+        found = await original(self, picker_telegram_id)
         if not made_vip:
-            made_vip.append(order_id)
+            made_vip.append(order.id or 0)
             _, changed = await set_vip(SqlUnitOfWork(sessions), staff_id=MANAGER, reference=str(CUSTOMER), vip=True)
             assert changed == 1
         return found
 
-    monkeypatch.setattr(SqlOrders, "get_by_id", then_made_vip)
+    monkeypatch.setattr(SqlPicking, "open_for", then_made_vip)
     await report_short(SqlUnitOfWork(sessions), clock, staff_id=PICKER, found=0, staff_chat_id=None)
     assert made_vip == [order.id]
     async with sessions() as session:
