@@ -36,7 +36,7 @@ from domain.usecases.short_picks import (
 from domain.warehouse import Warehouse
 from handlers.callbacks_staff import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
-from handlers.scanning import code_in_photo, readings
+from handlers.scanning import AtBin, NamedABin, code_in_photo, readings
 from handlers.search import search_typed
 from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in
@@ -227,7 +227,14 @@ async def pick_resumed(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer
 
 @router.message(StateFilter(Picking.scanning), F.text, ~F.text.startswith("/"))
 async def scanned_text(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext) -> None:
-    scan, *others = readings(message.text or "")
+    try:
+        scan, *others = readings(message.text or "")
+    except NamedABin as named:  # "bin A3": where the picker stands is not what the line asks; its bin is told
+        current = await current_round(uow, staff_id=_staff_id(message))
+        line = current.pick_list.next_line if current is not None else None
+        if line is None or line.bin_code is None:
+            raise
+        raise AtBin(typed=named.params["typed"], bin=line.bin_code) from None
     current = await confirm_pick(
         uow,
         clock,

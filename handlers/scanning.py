@@ -25,6 +25,26 @@ class NotAScan(DomainError):
     )
 
 
+class TwoCodes(DomainError):
+    key = N_(
+        "“{typed}” holds more than one code: send one code at a time; for more than one unit, the count after it"
+        " (2 or x2)."
+    )
+
+
+class NamedABin(DomainError):
+    key = N_("“{typed}” names a bin, not an item: send the item's SKU or barcode, or a photo of the barcode.")
+
+
+class AtBin(DomainError):
+    """A bin named where a line of a pick round is scanned: the line's bin is told."""
+
+    key = N_(
+        "“{typed}” names a bin, not an item: this line is picked from bin {bin}; send the SKU or barcode of the item"
+        " there."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Scan:
     code: str  # a SKU or a barcode, as typed
@@ -41,6 +61,12 @@ _COUNT_FIRST = re.compile(rf"(?P<count>{_COUNT.pattern})\s+(?P<code>\S+)", re.IG
 # What a mistyped count or a second code is made of ("0", "2.5", "-2", "x2x", "JAR-2", "x", "шт"): a word of a
 # sentence ("is", "A3?", "полка") is not, so words with a digit among them are no quantity typed.
 _SCAN_WORD = re.compile(rf"(?=.*\d)[\w.,+\-*×]+|{_TIMES}|шт\.?|pcs\.?|pc\.?", re.IGNORECASE)
+# What marks a count inside a word ("2x", "2шт."): a word still holding a letter without them is a code's.
+_MARKS = re.compile(rf"{_TIMES}|шт|pcs|pc", re.IGNORECASE)
+# A bin named alone, as a picker announces where they stand: "bin A3", "ячейка: B-01-02".
+_BIN = re.compile(r"(?:bin|shelf|полка|ячейка|ячейку)\s*[:#№]?\s*(?P<bin>[\w\-./]+)", re.IGNORECASE)
+# An EAN-8 is the shortest barcode of digits alone; a number that long is no count (at most MAX_SCAN_QUANTITY).
+_BARCODE_DIGITS = 8
 
 
 def readings(text: str) -> list[Scan]:
@@ -48,11 +74,14 @@ def readings(text: str) -> list[Scan]:
     ``CODE QTY`` (the count as people type it), ``QTY CODE`` where the count is marked (2x, x2,
     2 шт) or the code is no number (2 JAR-1; but 2 4006381333931 is a guess at which is the code).
     Two where both read (``2x 150``: 150 × “2x”, or 2 × “150”): the item expected decides, as the
-    picker meant it. Anything else is refused, never half-read: as a wrong quantity when what follows the code is
-    numbers and codes, as no scan when it has words ("where is bin A3?")."""
+    picker meant it. Anything else is refused, never half-read: as two codes ("JAR-1 JAR-2"), as a bin named
+    ("bin A3"), as a wrong quantity when what follows the code is numbers ("JAR-1 2.5"), as no scan when it has
+    words ("where is bin A3?")."""
     parts = text.split(maxsplit=1)
     if len(parts) == 1:
         return [Scan(parts[0], 1)]
+    if (named := _BIN.fullmatch(text.strip())) is not None:
+        raise NamedABin(typed=text.strip(), bin=named["bin"])
     found = []
     if (count := _count(parts[1].strip())) is not None:
         found.append(Scan(parts[0], count))
@@ -60,11 +89,24 @@ def readings(text: str) -> list[Scan]:
     readable = first is not None and (first["bare"] is None or not first["code"].isdigit())
     if first is not None and readable and (count := _count(first["count"])) is not None:
         found.append(Scan(first["code"], count))
+    if not found and _is_code(parts[0], first=True) + sum(_is_code(word) for word in parts[1].split()) > 1:
+        raise TwoCodes(typed=text.strip())
     if not found and any(c.isdigit() for c in parts[1]) and all(map(_SCAN_WORD.fullmatch, parts[1].split())):
         raise InvalidQuantity(maximum=MAX_SCAN_QUANTITY)  # a number out of range or in a shape we do not read
     if not found:
         raise NotAScan(typed=text.strip())  # words (a question, “JAR-1 two”): no number to call a quantity
     return found
+
+
+def _is_code(word: str, *, first: bool = False) -> bool:
+    """Whether ``word`` reads as an item's code, never as a count mistyped: letters beside its digits
+    (``JAR-2``, not ``x2x``), or a number too long for a count (a barcode; the first word of a scan
+    is the code where it is no count: ``22197``)."""
+    if not re.fullmatch(r"[\w\-./]+", word) or not any(c.isdigit() for c in word):
+        return False
+    if any(c.isalpha() for c in _MARKS.sub("", word)):
+        return True
+    return word.isdigit() and (len(word) >= _BARCODE_DIGITS or (first and _count(word) is None))
 
 
 def _count(text: str) -> int | None:

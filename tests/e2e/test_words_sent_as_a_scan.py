@@ -49,3 +49,49 @@ async def test_words_sent_while_packing_are_answered_with_what_a_scan_is(shop: R
     asked = await packer.send(WITH_A_NUMBER[language])
     assert asked.last.text == SAID[language].format(typed=WITH_A_NUMBER[language])
     assert await status(shop, code) == "picked"
+
+
+TWO_CODES = {
+    "en": "“{typed}” holds more than one code: send one code at a time; for more than one unit, the count after it"
+    " (2 or x2).",
+    "ru": "«{typed}» — больше одного кода: присылайте коды по одному; если штук несколько — число после кода"
+    " (2 или x2).",
+}
+AT_BIN = {
+    "en": "“{typed}” names a bin, not an item: this line is picked from bin {bin}; send the SKU or barcode of the item"
+    " there.",
+    "ru": "«{typed}» — это ячейка, а не товар: эта строка собирается из ячейки {bin}; пришлите артикул или штрихкод"
+    " товара оттуда.",
+}
+A_BIN = {
+    "en": "“{typed}” names a bin, not an item: send the item's SKU or barcode, or a photo of the barcode.",
+    "ru": "«{typed}» — это ячейка, а не товар: пришлите артикул или штрихкод товара либо фото штрихкода.",
+}
+BIN_WORD = {"en": "bin A3", "ru": "ячейка A3"}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_picker_sending_two_codes_or_a_bin_is_told_so_and_which_bin_the_line_is_at(
+    shop: RunningBot, language: str
+) -> None:
+    """«JAR-1 JAR-2» and «bin A3» were answered «Quantity must be a whole number from 1 to 9999»: nobody typed one.
+    Two codes are asked for one at a time; a bin is told to be no item, with the bin this line is picked from."""
+    code = await order(shop, 190 + len(language), {"22197": 1})
+    picker = await hire(shop, 110 + len(language), "Pia", "picker", "LON", language=language)
+    await picker.press((await picker.send("/pick")).last, SINGLE[language])
+    assert (await picker.send("22197 85123A")).last.text == TWO_CODES[language].format(typed="22197 85123A")
+    named = await picker.send(BIN_WORD[language])
+    assert named.last.text == AT_BIN[language].format(typed=BIN_WORD[language], bin="A-03-03-3")
+    assert await status(shop, code) == "picking"  # nothing counted
+    assert await picker.send("22197") and await status(shop, code) == "picked"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_packer_sending_two_codes_or_a_bin_is_told_so(shop: RunningBot, language: str) -> None:
+    code = await picked_order(shop, 195 + len(language), {"85123A": 2})
+    packer = await hire(shop, 115 + len(language), "Pax", "packer", "LON", language=language)
+    await packer.send(f"/pack {code}")
+    assert (await packer.send("85123A 85099B")).last.text == TWO_CODES[language].format(typed="85123A 85099B")
+    named = await packer.send(BIN_WORD[language])
+    assert named.last.text == A_BIN[language].format(typed=BIN_WORD[language])
+    assert await status(shop, code) == "picked"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import InvalidQuantity
-from handlers.scanning import MAX_SCAN_QUANTITY, NotAScan, Scan, readings
+from handlers.scanning import MAX_SCAN_QUANTITY, NamedABin, NotAScan, Scan, TwoCodes, readings
 
 
 @pytest.mark.parametrize(
@@ -95,8 +95,6 @@ def test_a_marked_count_before_a_number_reads_both_ways_for_the_expected_item_to
         "JAR-1 -2",
         "JAR-1 x2x",
         "JAR-1 2 3",
-        "JAR-1 JAR-2",
-        "2x JAR-1 JAR-2",
         "2 4006381333931",  # two numbers, too many for a count: which is the code is a guess
         "85123A 1 2",
         "JAR-1 x0",
@@ -124,3 +122,23 @@ def test_anything_else_is_refused_not_half_read(typed: str) -> None:
 def test_words_with_no_number_are_refused_as_no_scan_not_as_a_wrong_quantity(typed: str) -> None:
     with pytest.raises(NotAScan):
         readings(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["JAR-1 JAR-2", "2x JAR-1 JAR-2", "JAR-1 x2 JAR-2", "JAR-1 4006381333931", "4006381333931 4006381333932"],
+)
+def test_two_codes_in_one_message_are_refused_as_two_codes_not_as_a_wrong_quantity(typed: str) -> None:
+    """«JAR-1 JAR-2» was answered «Quantity must be a whole number from 1 to 9999»: nobody typed a quantity."""
+    with pytest.raises(TwoCodes) as refused:
+        readings(typed)
+    assert refused.value.params == {"typed": typed}
+
+
+@pytest.mark.parametrize(
+    ("typed", "bin_code"), [("bin A3", "A3"), ("BIN A-03-03-3", "A-03-03-3"), ("полка 3", "3"), ("ячейка: B2", "B2")]
+)
+def test_a_bin_named_alone_is_refused_as_a_bin_not_as_a_wrong_quantity(typed: str, bin_code: str) -> None:
+    with pytest.raises(NamedABin) as refused:
+        readings(typed)
+    assert refused.value.params == {"typed": typed, "bin": bin_code}
