@@ -25,12 +25,12 @@ import socket
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from _pg import fresh_pg  # bench/_pg.py
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,7 +44,6 @@ from storage.db import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402
 
-PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/13"
 
 
@@ -186,27 +185,6 @@ async def setting(
     return rate
 
 
-async def fresh_pg() -> str | None:
-    name = f"ordergram_bench_{secrets.token_hex(4)}"
-    admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OSError as exc:
-        print(f"PostgreSQL not reachable ({exc}); its rows are skipped")
-        return None
-    finally:
-        await admin.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def drop_pg(url: str) -> None:
-    admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    await admin.dispose()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=400)
@@ -216,14 +194,14 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ordergram-api-bench-") as folder:
         tmp = Path(folder)
         sqlite = await setting("SQLite, 1 process", f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}", 1, None, args, tmp)
-        pg = await fresh_pg()
-        if pg is None:
-            return
-        try:
+        async with AsyncExitStack() as stack:
+            try:
+                pg = await stack.enter_async_context(fresh_pg())
+            except OSError as exc:
+                print(f"PostgreSQL not reachable ({exc}); its rows are skipped")
+                return
             one = await setting("PostgreSQL, 1 process", pg, 1, None, args, tmp)
             two = await setting("PostgreSQL + Redis, 2 processes", pg, 2, REDIS, args, tmp)
-        finally:
-            await drop_pg(pg)
     print(f"PostgreSQL / SQLite (1 process): {one / sqlite:.2f}")
     print(f"2 processes / 1 process (PostgreSQL): {two / one:.2f}")
 
