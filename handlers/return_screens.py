@@ -99,6 +99,25 @@ def swap_screen(draft: ReturnDraft, line_id: int, others: list[Product], page: i
         for v in others[page * SWAPS_PER_PAGE : (page + 1) * SWAPS_PER_PAGE]
     ]
     rows += pager(page, pages, lambda n: packed(ReturnSwapPageCb, line_id, n))
-    item = draft.items.get(line_id) or draft.labels.get(line_id, "")  # a draft from before items: its button
-    question = fill(_("Exchange {item} for which one?"), item=item)
+    question = fill(_("Exchange {item} for which one?"), item=item_named(draft, line_id))
     return with_page_number(question, page, pages), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+# An item named in a sentence: room for a long name, its variant's options kept whole where they fit.
+ITEM_ROOM = 60
+
+
+def item_named(draft: ReturnDraft, line_id: int) -> str:
+    """Line ``line_id`` as a question names it: its SKU and name as sold, options kept, shortened (not escaped)."""
+    item = draft.items.get(line_id) or draft.labels.get(line_id, "")  # a draft from before items: its button
+    return shorten_name(item, ITEM_ROOM)
+
+
+def how_many(draft: ReturnDraft, line_id: int) -> str:
+    """How many of line ``line_id`` come back, named, since the question takes the place of the list's words and
+    sits above all of its buttons; one chosen already may be left out with 0."""
+    if line_id in draft.chosen:
+        question = _("How many of {item}? Send a number from 1 to {n}, or 0 to leave it out.")
+    else:
+        question = _("How many of {item}? Send a number from 1 to {n}.")
+    return fill(question, item=item_named(draft, line_id), n=draft.left[line_id])

@@ -37,7 +37,7 @@ from handlers.callbacks import (
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
-from handlers.return_screens import LINES_PER_PAGE, line_labels, lines_screen, swap_screen
+from handlers.return_screens import LINES_PER_PAGE, how_many, line_labels, lines_screen, swap_screen
 from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
 from handlers.views.pressed import Target, pressed_in, show_in_place
@@ -282,11 +282,7 @@ async def line_chosen(
         text, keyboard = lines_screen(draft, _page_of(draft, line_id))
         await show_in_place(query, text, keyboard)
         return
-    if line_id in draft.chosen:
-        question = _("How many? Send a number from 1 to {n}, or 0 to leave it out.").format(n=draft.left[line_id])
-    else:
-        question = _("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id])
-    asked = await show_in_place(query, question, lines_screen(draft, _page_of(draft, line_id))[1])
+    asked = await show_in_place(query, how_many(draft, line_id), lines_screen(draft, _page_of(draft, line_id))[1])
     await save_return(state, replace(draft, current=line_id, asked=asked))
     await state.set_state(Returning.quantity)
 

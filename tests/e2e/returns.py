@@ -85,7 +85,7 @@ async def ask_return(
     """One unit of ``sku`` back by /return, no photos; the RMA code."""
     lines = await customer.send(f"/return {code}")
     lines = await press_line(shop, customer, lines.last, code, sku)
-    if lines.last.text.startswith("How many?"):
+    if lines.last.text.startswith("How many of "):
         lines = await customer.send("1")
     reasons = await customer.press(lines.last, "Continue")
     photos = await customer.press(reasons.last, reason)

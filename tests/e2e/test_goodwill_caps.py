@@ -117,7 +117,7 @@ async def _return_one(customer: SandboxUser, code: str, language: str) -> str:
     words = {"en": ("Return", "Continue", "Changed my mind"), "ru": ("Вернуть", "Далее", "Передумал(а)")}[language]
     lines = await customer.press((await customer.send(f"/track {code}")).last, words[0])
     picked = await customer.press(lines.last, "White Hanging Heart")
-    if picked.last.text.startswith(("How many?", "Сколько")):
+    if picked.last.text.startswith(("How many of ", "Сколько")):
         picked = await customer.send("1")
     reasons = await customer.press(picked.last, words[1])
     photos = await customer.press(reasons.last, words[2])

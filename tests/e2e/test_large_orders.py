@@ -172,7 +172,7 @@ async def test_a_customer_returns_items_of_an_order_of_100_lines_chosen_from_pag
     assert "✅ Wholesale tee W-090 · 2 of 3" in chosen.button_texts() and "◀ Previous" in chosen.button_texts()
     assert chosen.text.endswith("\nPage 4 of 5")
     reasons = await bea.press(chosen, "Continue ➡️")
-    assert "How many?" in asked.last.text and "Why?" in reasons.last.text
+    assert "How many of W-090 Wholesale tee W-090" in asked.last.text and "Why?" in reasons.last.text
 
 
 async def test_staff_inspect_a_return_of_100_lines_a_screen_of_lines_at_a_time(shop: RunningBot) -> None:

@@ -11,9 +11,10 @@ from bot.harness import RunningBot
 from handlers.callbacks import ReturnLineCb
 from tests.e2e.returns import LIST_WORDS, three_lines_listed
 
+BIRDS = "84879 Assorted Colour Bird Ornament"
 WORDS = {
-    "en": LIST_WORDS["en"] | {"how many": "How many? Send a number from 1 to 3.", "why": "Why?"},
-    "ru": LIST_WORDS["ru"] | {"how many": "Сколько? Пришлите число от 1 до 3.", "why": "Почему?"},
+    "en": LIST_WORDS["en"] | {"how many": f"How many of {BIRDS}? Send a number from 1 to 3.", "why": "Why?"},
+    "ru": LIST_WORDS["ru"] | {"how many": f"Сколько вернуть: {BIRDS}? Пришлите число от 1 до 3.", "why": "Почему?"},
 }
 
 

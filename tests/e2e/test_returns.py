@@ -23,7 +23,7 @@ async def test_a_full_return_is_restocked_written_off_and_refunded(shop: Running
     lines = await customer.press(detail.last, "Return")
     assert lines.last.text == "Which items? Tap each one to return; you can choose several."
     ask = await customer.press(lines.last, "White Hanging Heart")
-    assert ask.last.text == "How many? Send a number from 1 to 2."
+    assert ask.last.text == "How many of 85123A White Hanging Heart T-Light Holder? Send a number from 1 to 2."
     assert (await customer.send("3")).last.text == "Quantity must be a whole number from 1 to 2."
     lines = await customer.send("2")
     lines = await customer.press(lines.last, "Popcorn Holder")
