@@ -1,10 +1,10 @@
-"""``ordergram copy``: move a whole shop from one database (a SQLite file) into another (PostgreSQL)."""
+"""``ordergram copy``: move a whole shop from one database into another (a SQLite file into PostgreSQL, or back)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Integer, delete, func, select, text, tuple_
+from sqlalchemy import Integer, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -63,6 +63,8 @@ async def copy_shop(
             progress(table.name, copied[table.name])
         if writing.dialect.name == "postgresql":
             await _advance_sequences(writing)
+        else:
+            await _count_on_past_copied_numbers(writing)
     return copied
 
 
@@ -98,3 +100,22 @@ async def _advance_sequences(writing: AsyncConnection) -> None:
                 text(f'SELECT setval(:s, COALESCE((SELECT max("{column.name}") FROM "{table.name}"), 0) + 1, false)'),
                 {"s": sequence},
             )
+
+
+async def _count_on_past_copied_numbers(writing: AsyncConnection) -> None:
+    """SQLite numbers changes from its one-row counter (``storage.repositories.changes``); rows came with the numbers
+    of the source's numbering (PostgreSQL's are transaction ids, far past a SQLite counter), and every mark taken
+    below them called those rows changed (a stock feed's poll, a read cache's reload) until the counter got there. So
+    it goes on from the largest: rows written from now on are numbered past every copied one, and a mark taken now
+    calls none of them changed. (PostgreSQL's triggers number each copied row with the copying transaction's id.)"""
+    largest = 0
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name.endswith("_seq"):  # change_seq, available_seq, status_seq: the change numbers
+                largest = max(largest, (await writing.execute(select(func.max(column)))).scalar() or 0)
+    counter = Base.metadata.tables["change_counter"]
+    value = (await writing.execute(select(counter.c.value).where(counter.c.id == 1))).scalar()
+    if value is None:  # none copied (the source's gone): counting starts again, past the copied numbers
+        await writing.execute(insert(counter).values(id=1, value=largest))
+    elif value < largest:
+        await writing.execute(update(counter).where(counter.c.id == 1).values(value=largest))
