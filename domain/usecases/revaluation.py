@@ -139,6 +139,9 @@ class Receipt:
         base = _Converter(self.uow)
         for memo, place, unit_price, units in self.lines:
             paid, rate = await base.with_rate(unit_price * units)
+            if paid.currency != self.uow.base_currency:
+                await self._book_without_a_rate(base, memo, after.get(place), paid, units)
+                continue
             # The price a unit at a time, as the cost is converted: what it differs from the
             # total converted whole is the conversion's rounding, no price variance.
             priced = (await base(unit_price)) * units
@@ -157,6 +160,25 @@ class Receipt:
             posted = entry(self.at, self.source, noted, paid.currency, *balanced_pairs(signed))
             if posted is not None:
                 await self.uow.journal.post(posted)
+
+    async def _book_without_a_rate(
+        self, base: _Converter, memo: Memo, cost: Money | None, paid: Money, units: int
+    ) -> None:
+        """A price in a currency the shop has no rate for yet: the payable stays in that currency,
+        against 3000, and inventory takes the units only at a cost in the base currency, as the
+        stock value counts them (a cost that is this price counts as none until the first rate,
+        which then brings them in against 3000: booked in the price's currency as well, they
+        were in inventory twice)."""
+        owed = entry(self.at, self.source, memo, paid.currency, (A.STOCK_WITHOUT_ORDER, A.PAYABLE, paid.amount))
+        if owed is not None:
+            await self.uow.journal.post(owed)
+        valued = (await base(cost)) * units if cost is not None else None
+        if valued is not None and valued.currency == self.uow.base_currency:
+            stock = entry(
+                self.at, self.source, memo, valued.currency, (A.INVENTORY, A.STOCK_WITHOUT_ORDER, valued.amount)
+            )
+            if stock is not None:
+                await self.uow.journal.post(stock)
 
 
 def balanced_pairs(signed: Mapping[A, int]) -> list[tuple[A, A, int]]:

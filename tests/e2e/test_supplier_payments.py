@@ -21,7 +21,7 @@ from handlers.views.dates import dates_locale, format_moment
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.accounting import _by_source, balances
-from tests.e2e.books_stock_arrivals import _sent, new_moon_lamp
+from tests.e2e.books_stock_arrivals import INVENTORY, WITHOUT_ORDER, _sent, _stock_value, new_moon_lamp
 from tests.e2e.conftest import ADMIN, hire
 from tests.fakes import FakeClock
 
@@ -349,3 +349,49 @@ async def test_a_payable_received_partly_without_a_rate_paid_whole_clears_both_p
     assert books[(PAYABLE, "USD")] == (500, 500) and books[(CASH, "USD")] == (0, 500)
     assert books[(PAYABLE, "GBP")] == (600, 600) and books[(CASH, "GBP")] == (0, 500) and books[(FX, "GBP")] == (0, 100)
     assert await _balanced(shop)
+
+
+async def _ledger(shop: RunningBot) -> dict[tuple[str, str], int]:
+    """Each account's balance per currency, debit side up."""
+    async with shop.runtime.sessions() as session:
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        rows = await session.execute(
+            select(line.account, e.currency, func.sum(line.debit_minor) - func.sum(line.credit_minor))
+            .join(e, e.id == line.entry_id)
+            .group_by(line.account, e.currency)
+        )
+        return {(a, c): int(b) for a, c, b in rows}
+
+
+async def test_goods_received_before_the_shop_has_their_currency_s_rate_are_in_inventory_once(
+    shop: RunningBot,
+) -> None:
+    """4 lamps at $1.25 arrive before the shop has a dollar rate. The stock value counts them
+    without a cost until it has one, so 1200 Inventory holds nothing for them, in pounds or in
+    dollars: the $5.00 owed is against 3000 until then, in dollars. At the first rate (1.25) they
+    enter inventory at £4.00 against 3000, as units that had no cost do; booked in dollars too, they
+    were in inventory twice, and a trial balance showed $5.00 of stock that no count ever found."""
+    ada = SandboxUser(shop.server, ADMIN, "Ada")
+    await new_moon_lamp(shop)
+    number = await _sent(shop, "MOON-1", 10, Money(125, "USD"))
+    runtime = shop.runtime
+    before = await _ledger(shop)
+    await receive_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=number, sku="MOON-1", quantity=4)
+    after = await _ledger(shop)
+    assert after.get((INVENTORY, "USD"), 0) == 0 and after[(INVENTORY, "GBP")] == before[(INVENTORY, "GBP")]
+    assert after[(PAYABLE, "USD")] == -500 and after[(WITHOUT_ORDER, "USD")] == 500
+    await ada.send("/fx USD 1.25")
+    rated = await _ledger(shop)
+    assert (
+        rated[(INVENTORY, "GBP")] - before[(INVENTORY, "GBP")]
+        == 400
+        == before.get((WITHOUT_ORDER, "GBP"), 0) - (rated[(WITHOUT_ORDER, "GBP")])
+    )
+    assert rated[(INVENTORY, "GBP")] == await _stock_value(shop) and rated.get((INVENTORY, "USD"), 0) == 0
+    manager = await hire(shop, 92, "Маша", "manager", "MAN", language="ru")
+    trial = (await manager.send("/trial")).last.text
+    stock_lines = [line for line in trial.splitlines() if line.startswith("1200 Товарные запасы")]
+    assert len(stock_lines) == 1 and "$" not in stock_lines[0], trial  # no stock in dollars
+    await ada.send(f"/po pay {number} 5")
+    paid = await _ledger(shop)
+    assert paid[(PAYABLE, "USD")] == 0 and paid[(CASH, "USD")] == -500 and await _balanced(shop)
