@@ -14,7 +14,7 @@ from domain.usecases.customers import saved_addresses
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up
 
 
 async def test_saved_addresses_are_counted_from_the_orders_placed_to_them(engine: AsyncEngine) -> None:
@@ -40,11 +40,7 @@ async def test_saved_addresses_are_counted_from_the_orders_placed_to_them(engine
             )
             await uow.orders.add(order)
         await uow.commit()
-    async with engine.connect() as connection:
-        await connection.run_sync(migrate(engine, "0054", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
-        await connection.commit()
+    await down_and_up(engine, "0054")
 
     async with uow:
         ann = await uow.customers.get(customer)

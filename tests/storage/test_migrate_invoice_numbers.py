@@ -10,7 +10,7 @@ from domain.orders import Order, OrderLine, PaymentMethod
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up
 
 
 async def test_invoices_from_before_keep_no_number_and_the_first_after_takes_one(engine: AsyncEngine) -> None:
@@ -27,11 +27,7 @@ async def test_invoices_from_before_keep_no_number_and_the_first_after_takes_one
     async with uow:
         await uow.orders.add(invoice("BCDFGHJK"))
         await uow.commit()
-    async with engine.connect() as connection:
-        await connection.run_sync(migrate(engine, "0060", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
-        await connection.commit()
+    await down_and_up(engine, "0060")
 
     after = invoice("BCDFGHJL")
     async with uow:

@@ -16,7 +16,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up
 
 K = PaymentKind
 EUR = "EUR"
@@ -52,11 +52,7 @@ async def test_rows_from_before_are_linked_to_the_one_note_issued_with_them_and_
         for order_id, kind, minor, at in rows:
             await uow.payments.add(Payment(order_id, kind, "card", Money(minor, EUR), at))
         await uow.commit()
-    async with engine.connect() as connection:
-        await connection.run_sync(migrate(engine, "0066", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
-        await connection.commit()
+    await down_and_up(engine, "0066")
 
     p = m.PaymentRow
     async with engine.connect() as connection:

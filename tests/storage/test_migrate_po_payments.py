@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models.base import UtcDateTime
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up, migrate
 
 ORDERED = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 FIRST, SECOND = datetime(2026, 11, 20, 10, 0, tzinfo=UTC), datetime(2026, 11, 25, 16, 30, tzinfo=UTC)
@@ -60,9 +60,9 @@ async def test_payments_recorded_before_are_read_back_from_the_journal(engine: A
         ).columns(paid_at=UtcDateTime())
         kept = [tuple(row) for row in await run(query)]
         await connection.commit()
-        await connection.run_sync(migrate(engine, "0046", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
+    await down_and_up(engine, "0046")  # down with the rows, and up again
+    async with engine.connect() as connection:
+        run = connection.execute
         await run(text("DELETE FROM journal_entries WHERE source LIKE 'po:930%'"))
         for table in ("purchase_orders", "suppliers", "warehouses"):
             await run(text(f"DELETE FROM {table} WHERE id > 9300"))

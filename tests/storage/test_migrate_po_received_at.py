@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models.base import UtcDateTime
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up, migrate
 
 ORDERED = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 FIRST_IN, LAST_IN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC), datetime(2026, 11, 25, 16, 30, tzinfo=UTC)
@@ -79,9 +79,9 @@ async def test_received_lines_are_dated_by_their_last_receipt_else_by_their_orde
         query = text("SELECT id, received_at FROM po_lines WHERE id > 9200").columns(received_at=UtcDateTime())
         dated = {line: at for line, at in await run(query)}
         await connection.commit()
-        await connection.run_sync(migrate(engine, "0042", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
+    await down_and_up(engine, "0042")  # down with the rows, and up again
+    async with engine.connect() as connection:
+        run = connection.execute
         await run(text("DELETE FROM inventory_movements WHERE product_id > 9200"))
         for table in ("po_lines", "purchase_orders", "suppliers", "warehouses", "products", "product_groups"):
             await run(text(f"DELETE FROM {table} WHERE id > 9200"))

@@ -12,7 +12,7 @@ from storage.db import session_factory
 from storage.repositories.orders import _CODES_BY_REFERENCE
 from storage.uow import SqlUnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up, migrate
 
 
 async def test_orders_placed_before_are_found_by_their_po_number_in_any_case_through_the_index(
@@ -28,11 +28,7 @@ async def test_orders_placed_before_are_found_by_their_po_number_in_any_case_thr
             )
             await uow.orders.add(order)
         await uow.commit()
-    async with engine.connect() as connection:
-        await connection.run_sync(migrate(engine, "0050", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
-        await connection.commit()
+    await down_and_up(engine, "0050")
 
     async with uow:
         assert await uow.orders.codes_by_reference("po-5512", 5) == ["BCDFGHJ1"]

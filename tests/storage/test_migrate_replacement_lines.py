@@ -12,7 +12,7 @@ from tests.storage.migrate_replacement_lines import (
     remove_exchanges,
     replacement_figures,
 )
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up, migrate
 
 
 async def test_replacement_lines_made_before_are_given_their_origin_and_what_was_paid_where_known(
@@ -25,9 +25,8 @@ async def test_replacement_lines_made_before_are_given_their_origin_and_what_was
         await connection.run_sync(migrate(engine, "head"))
         filled = await replacement_figures(connection)
         await connection.commit()
-        await connection.run_sync(migrate(engine, "0035", down=True))
-        await connection.commit()
-        await connection.run_sync(migrate(engine, "head"))
+    await down_and_up(engine, "0035")  # down with the rows, and up again
+    async with engine.connect() as connection:
         await remove_exchanges(connection)
         await connection.commit()
     assert filled == FILLED

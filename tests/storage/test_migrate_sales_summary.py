@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.db import session_factory
 from storage.models.base import UtcDateTime
 from storage.uow import SqlUnitOfWork
-from tests.storage.migrations import migrate
+from tests.storage.migrations import down_and_up, migrate
 
 TABLES = ("sales_days", "sales_day_skus", "sales_summary")
 
@@ -40,7 +40,4 @@ async def test_summarised_days_counting_replacements_are_emptied_to_be_summarise
     uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
     async with uow.read_only():
         assert await uow.sales.state() is None  # the job starts the summary afresh; reports read the orders
-    async with engine.connect() as connection:
-        await connection.run_sync(migrate(engine, "0044", down=True))
-        await connection.run_sync(migrate(engine, "head"))
-        await connection.commit()
+    await down_and_up(engine, "0044")
