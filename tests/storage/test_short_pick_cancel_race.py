@@ -15,7 +15,6 @@ from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.orders import cancel_for_customer
 from domain.usecases.picking import LinePicked, NoOpenRound, PickRound, skip_line, start_round
 from domain.usecases.short_picks import report_short
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
@@ -23,7 +22,8 @@ from tests.fakes import FakeClock
 from tests.storage.lock_order_race import counters
 from tests.storage.lock_waits import as_role, at_once, pauses_after_first_stock_lock
 from tests.storage.pack_short_transfer_race import _bins
-from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop, pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+from tests.storage.short_pick_race import a_round_to_find_short
 
 PICKER, MANAGER, CUSTOMER = 831, 832, 9_031
 
@@ -31,18 +31,9 @@ PICKER, MANAGER, CUSTOMER = 831, 832, 9_031
 async def _short_with_another_bin_and_warehouse(engine: AsyncEngine, clock: FakeClock) -> str:
     """W1 plans the order's 2 mugs in A-01-01-1 (2 counted, none there); A-02-01-1 has 1 more, W2 3 free: a short
     there sends the picker to A-02-01-1 for one and moves the other to W2. Returns the order's code."""
-    sessions = session_factory(engine)
-    async with (uow := SqlUnitOfWork(sessions)):
-        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 2)
-        await uow.stock.set_bin_quantity(mug.id or 0, shop.id or 0, "A-02-01-1", 1, "count", "t", clock.now())
-        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
-        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 3, "count", "t", clock.now())
-        customer = await uow.customers.add(Customer(telegram_id=CUSTOMER, first_name="Cy", created_at=clock.now()))
-        await uow.carts.set(customer.id or 0, mug.id or 0, 2, clock.now())
-        await uow.staff.put(StaffMember(telegram_id=PICKER, role=Role.PICKER, warehouse_code="W1"))
-        await uow.staff.put(StaffMember(telegram_id=MANAGER, role=Role.MANAGER))
-        await uow.commit()
-    order = await in_a_pick_round(sessions, clock, customer.id or 0, shop, PICKER)
+    order = await a_round_to_find_short(
+        engine, clock, customer=CUSTOMER, picker=PICKER, manager=MANAGER, more_in_shop=1
+    )
     assert await _lines(engine) == [("A-01-01-1", 2, 0, 0)]
     assert await counters(engine) == {"W1": (3, 2), "W2": (3, 0)}
     return order.code

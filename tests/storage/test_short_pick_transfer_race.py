@@ -10,12 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.customers import Customer, Role, StaffMember
 from domain.usecases.picking import PickRound
 from domain.usecases.short_picks import report_short
 from domain.usecases.stock import stock_drift
 from domain.usecases.transfers import Transferred, transfer
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
@@ -23,26 +21,15 @@ from tests.fakes import FakeClock
 from tests.storage.lock_order_race import counters
 from tests.storage.lock_waits import at_once, worst_interleaving
 from tests.storage.pack_short_transfer_race import _bins
-from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
+from tests.storage.short_pick_race import a_round_to_find_short
 
 PICKER, MANAGER, CUSTOMER = 821, 822, 9_021
 
 
 async def _short_of_both_in_the_pickup_shop(engine: AsyncEngine, clock: FakeClock) -> str:
-    """W1, the pickup shop (the lower id), has 2 mugs in A-01-01-1, reserved for an order of 2
-    whose round sends a picker there; W2 has 3 free in B-01-01-1. Returns the order's code."""
-    sessions = session_factory(engine)
-    async with (uow := SqlUnitOfWork(sessions)):
-        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 2)
-        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
-        assert (shop.id or 0) < (depot.id or 0)
-        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 3, "count", "t", clock.now())
-        customer = await uow.customers.add(Customer(telegram_id=CUSTOMER, first_name="Cy", created_at=clock.now()))
-        await uow.carts.set(customer.id or 0, mug.id or 0, 2, clock.now())
-        await uow.staff.put(StaffMember(telegram_id=PICKER, role=Role.PICKER, warehouse_code="W1"))
-        await uow.staff.put(StaffMember(telegram_id=MANAGER, role=Role.MANAGER))
-        await uow.commit()
-    order = await in_a_pick_round(sessions, clock, customer.id or 0, shop, PICKER)
+    """W1, the pickup shop, has 2 mugs in A-01-01-1, reserved for an order of 2 whose round sends a picker there; W2
+    has 3 free in B-01-01-1. Returns the order's code."""
+    order = await a_round_to_find_short(engine, clock, customer=CUSTOMER, picker=PICKER, manager=MANAGER)
     assert await counters(engine) == {"W1": (2, 2), "W2": (3, 0)}
     return order.code
 
