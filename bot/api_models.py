@@ -346,6 +346,6 @@ API_PAYMENTS: dict[PaymentMethod, Literal["card", "cod", "invoice"]] = {
 def payment_out(order: Order) -> Literal["paid", "card", "cod", "invoice"]:
     """The request's own "paid" for an order the channel took payment for: "card" sent its staff
     looking for a Telegram charge to refund."""
-    if order.paid_at:
+    if order.paid_at is not None:  # "": a channel whose name is not known
         return "paid"
     return API_PAYMENTS[order.payment_method]

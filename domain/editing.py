@@ -346,14 +346,47 @@ class ChannelPaidRiseStaff(DomainError):
     )
 
 
+class UnnamedChannelPaidRise(ChannelPaidRise):
+    """``ChannelPaidRise`` of an order whose history names no API key: no channel's name to say."""
+
+    key = N_(
+        "Order {code} was paid at a sales channel, so the {amount} more this change costs cannot be paid here. Nothing "
+        "was changed: ask us (💬 Contact us) and we will settle it with you."
+    )
+
+
+class UnnamedChannelPaidRiseNoChat(ChannelPaidRiseNoChat):
+    key = N_(
+        "Order {code} was paid at a sales channel, so the {amount} more this change costs cannot be paid here. Nothing "
+        "was changed: contact us through the sales channel where you paid, and we will settle it with you."
+    )
+
+
+class UnnamedChannelPaidRiseStaff(ChannelPaidRiseStaff):
+    key = N_(
+        "Order {code} was paid at a sales channel: this change would leave {amount} to pay, which only that channel "
+        "can take. Nothing was changed: have it send what is added as a new order, or make a change that costs no more."
+    )
+
+
 def check_channel_paid(
     code: str, paid_at: str | None, charge: Money, *, by_customer: bool, support: bool = True
 ) -> None:
     """An order another channel took payment for (``paid_at``: its name) is settled there: a change that would leave
     ``charge`` to pay (an edit, an exchange for dearer, its difference's button) is refused, as neither Telegram's
     invoice nor staff's payment link may take it and nothing here records the channel's. ``support``: the shop has a
-    support chat, which the customer is pointed to (💬 Contact us); without one, to the channel they paid at."""
+    support chat, which the customer is pointed to (💬 Contact us); without one, to the channel they paid at. A
+    channel whose name is not known (``paid_at`` "": ``Order.paid_at``) is refused alike, as "a sales channel"."""
     if paid_at is None or not charge.amount:
         return
-    refused = ChannelPaidRiseStaff if not by_customer else ChannelPaidRise if support else ChannelPaidRiseNoChat
+    if paid_at:
+        refused = ChannelPaidRiseStaff if not by_customer else ChannelPaidRise if support else ChannelPaidRiseNoChat
+    else:
+        refused = (
+            UnnamedChannelPaidRiseStaff
+            if not by_customer
+            else UnnamedChannelPaidRise
+            if support
+            else UnnamedChannelPaidRiseNoChat
+        )
     raise refused(code=code, channel=paid_at, amount=charge)

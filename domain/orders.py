@@ -433,11 +433,17 @@ class Order:
     def paid_at(self) -> str | None:
         """The sales channel that took the payment itself (an API order sent paid: its key's name), else None.
         Read from the step to paid it recorded (actor "api:NAME"): the method stays card for the books and
-        edits, while a payment link's order is paid in Telegram (its step's actor is the system)."""
+        edits, while a payment link's order is paid in Telegram (its step's actor is the system, from awaiting
+        payment). One whose history names no key (``channel_name`` ""), paid but not through a link, was paid at
+        the channel all the same: "", a channel whose name is not known, never a Telegram charge."""
         if self.channel is not Channel.API or self.payment_method is not PaymentMethod.CARD:
             return None
         step = next((h for h in self.history if h.to_status is S.PAID), None)
-        return step.actor.removeprefix("api:") if step is not None and step.actor.startswith("api:") else None
+        if step is None:
+            return None
+        if step.actor.startswith("api:"):
+            return step.actor.removeprefix("api:")
+        return "" if self.channel_name == "" and step.from_status is not S.AWAITING_PAYMENT else None
 
     @property
     def channel_name(self) -> str | None:

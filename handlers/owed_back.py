@@ -67,7 +67,7 @@ async def goodwill(message: Message, command: CommandObject, uow: UnitOfWork, cl
             "💸 Goodwill refund of {amount} on order {code} for “{reason}” recorded as owed back; the customer is "
             "told. The order was paid in cash: pay it back in cash, then press 💸 Refund paid back on /order {code}."
         )
-    elif order.paid_at:  # another channel took the money: no Telegram charge to refund here
+    elif order.paid_at is not None:  # another channel took the money: no Telegram charge to refund here
         said = _(
             "💸 Goodwill refund of {amount} on order {code} for “{reason}” recorded as owed back; the customer is "
             "told. The order was paid at {channel}: refund it there, then press 💸 Refund paid back on /order {code}."
@@ -79,5 +79,5 @@ async def goodwill(message: Message, command: CommandObject, uow: UnitOfWork, cl
         )
     # The amount and the reason as read, side by side: staff see at once where the amount ended.
     reason_read = shorten(goodwill_reason(reason), REASON_SHOWN)
-    channel = order.paid_at or ""
+    channel = order.paid_at or _("the sales channel")  # "": a channel whose name is not known
     await message.answer(fill(said, amount=format_money(amount), code=order.code, reason=reason_read, channel=channel))

@@ -200,6 +200,9 @@ def _payment_state(request: web.Request, order: Order, tracking: OrderTracking, 
         channel = shorten(tracking.card_left_at, 64)
         left = _("Still to pay: %(amount)s, through %(channel)s, where the order was paid, not here")
         said.append("💳 " + left % {"amount": format_money(tracking.card_left), "channel": channel})
+    elif tracking.card_left and tracking.card_left_at is not None:  # a channel whose name is not known
+        left = _("Still to pay: %(amount)s, through the sales channel where the order was paid, not here")
+        said.append("💳 " + left % {"amount": format_money(tracking.card_left)})
     elif tracking.card_left:
         said.append("💳 " + _("Still to pay: %(amount)s") % {"amount": format_money(tracking.card_left)})
     elif order.payment_method is PaymentMethod.CARD and order.status not in (

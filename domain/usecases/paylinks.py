@@ -47,6 +47,15 @@ class ChannelPaidNoLink(DomainError):
     )
 
 
+class UnnamedChannelPaidNoLink(ChannelPaidNoLink):
+    """``ChannelPaidNoLink`` of an order whose history names no API key: no channel's name to say."""
+
+    key = N_(
+        "Order {code} was paid at a sales channel: the {amount} it still owes can only be paid there, so no payment "
+        "link was made. Have that channel take it from the customer."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentLink:
     order: Order
@@ -112,7 +121,7 @@ async def payment_link(
     try:  # the rule an edit's difference follows; said as a link's, not a change's
         check_channel_paid(order.code, paid_at, due, by_customer=False)
     except ChannelPaidRiseStaff as refused:
-        raise ChannelPaidNoLink(**refused.params) from None
+        raise (ChannelPaidNoLink if paid_at else UnnamedChannelPaidNoLink)(**refused.params) from None
     language = customer.notification_language if customer else ""
     url = await links.create(link_invoice(order, due, language))
     told = for_customer(
