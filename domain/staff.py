@@ -36,6 +36,7 @@ class Permission(StrEnum):
     HANDOVER = "handover"  # hand a pickup order over at the counter (/handover), taking payment if due
     MANAGE_PROMOTIONS = "manage_promotions"  # /promotion, /promocode
     MARKETING = "marketing"  # write campaigns to segments of customers, see their reports
+    PURCHASING = "purchasing"  # purchase orders (/po): suppliers, what they are paid, what is owed them
 
 
 P = Permission

@@ -109,7 +109,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("newproduct", Permission.MANAGE_CATALOG, N_("Add a product step by step")),
     ("backorder", Permission.MANAGE_CATALOG, N_("Backorders and preorders of a product")),
     ("import", Permission.EDIT_STOCK, N_("Import a CSV file: products, stock, …")),
-    ("po", Permission.VIEW_STOCK, N_("Purchase orders")),
+    ("po", Permission.PURCHASING, N_("Purchase orders")),
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),
     ("order", Permission.VIEW_ORDERS, N_("An order in full")),
     ("edit", Permission.EDIT_ORDERS, N_("Change an order before picking: lines, address, delivery")),
@@ -154,9 +154,9 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("campaign", Permission.MARKETING, N_("Campaigns: write one to a segment, see reports")),
 )
 STAFF_PERMISSIONS: dict[str, Permission] = {name: permission for name, permission, _ in STAFF_COMMANDS}
-# Subcommands that need more than their command's permission ("/po" shows purchase orders to
-# whoever sees stock; changing one is for who edits it): checked by ``StaffGate`` before any
-# argument is read, as a command's own permission is.
+# Subcommands that need more than their command's permission ("/po" shows purchase orders to whoever
+# sees purchasing; changing one is for who edits stock, paying one for who records payments): checked
+# by ``StaffGate`` before any argument is read, as a command's own permission is.
 STAFF_SUBCOMMANDS: dict[tuple[str, str], Permission] = {
     ("po", "qty"): Permission.EDIT_STOCK,
     ("po", "receive"): Permission.EDIT_STOCK,

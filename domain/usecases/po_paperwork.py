@@ -23,7 +23,7 @@ class PoPaperwork:
 
 async def po_paperwork(uow: UnitOfWork, *, staff_id: int, number: int) -> PoPaperwork:
     """The purchase order, its supplier, the warehouse it delivers to, its products' names and its payments."""
-    await require(uow, staff_id, Permission.VIEW_STOCK)
+    await require(uow, staff_id, Permission.PURCHASING)
     details = await purchase_order(uow, staff_id=staff_id, number=number)
     po = details.po
     async with uow.read_only():

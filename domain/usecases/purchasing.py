@@ -49,7 +49,7 @@ async def purchase_orders(
     uow: UnitOfWork, *, staff_id: int, limit: int = 20
 ) -> tuple[list[PurchaseOrder], dict[int, Supplier], dict[int, str]]:
     """The latest purchase orders, their suppliers, and the codes of the warehouses they are for."""
-    await require(uow, staff_id, Permission.VIEW_STOCK)
+    await require(uow, staff_id, Permission.PURCHASING)
     async with uow.read_only():
         suppliers = {s.id or 0: s for s in await uow.purchasing.suppliers()}
         warehouses = {w.id or 0: w.code for w in await uow.warehouses.all()}
@@ -69,7 +69,7 @@ class PoDetails:
 
 async def purchase_order(uow: UnitOfWork, *, staff_id: int, number: int) -> PoDetails:
     """A purchase order, its supplier, its warehouse, its products' terms and its payments."""
-    await require(uow, staff_id, Permission.VIEW_STOCK)
+    await require(uow, staff_id, Permission.PURCHASING)
     async with uow.read_only():
         po = await load_po(uow, number)
         supplier = next((s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id), None)

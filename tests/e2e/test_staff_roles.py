@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.harness import RunningBot
 from domain.staff import WrongRole
 from domain.usecases.insight import customer_profile
+from domain.usecases.purchasing import purchase_orders
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, invite_token, staff_shop
@@ -315,3 +316,8 @@ async def test_every_staff_command_is_allowed_or_refused_by_the_permission_table
     assert ("customer", Role.PICKER) in refusals and ("customer", Role.PACKER) in refusals
     assert ("po receive", Role.PICKER) in refusals and ("po close", Role.PACKER) in refusals
     assert ("po pay", Role.PICKER) in refusals and ("po pay", Role.SUPPORT) in refusals
+    # Purchasing (suppliers, their prices, what is owed them) is a manager's: a picker or packer does not see it
+    assert ("po", Role.PICKER) in refusals and ("po", Role.PACKER) in refusals
+    for role in (Role.PICKER, Role.PACKER):
+        with pytest.raises(WrongRole):  # and the use cases check again
+            await purchase_orders(shop.runtime.uow(), staff_id=members[role].id)
