@@ -16,6 +16,7 @@ from domain.customers import Customer
 from domain.errors import DomainError
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.pick_cancel import LeftByCancel, ScannedForCancelled
 from domain.usecases.picking import (
     NoOpenRound,
     PickRound,
@@ -25,6 +26,7 @@ from domain.usecases.picking import (
     skip_line,
     stale_line,
     start_round,
+    why_no_round,
 )
 from domain.usecases.short_picks import (
     FoundNotACount,
@@ -105,6 +107,8 @@ async def show_step(target: Target, current: PickRound, renderer: Renderer, stat
         await target.answer(renderer.render("staff/pick_done.html.j2", round=current))
         return
     await state.set_state(Picking.scanning)
+    # The step on the picker's screen: a scan or button of it after its order was cancelled is told so.
+    await state.update_data(step_line=line.id, step_order=line.order_id)
     position, total = current.position()
     rows = [[InlineKeyboardButton(text=_("⚠️ Short pick"), callback_data=PickShortCb(line_id=line.id or 0).pack())]]
     if sum(1 for other in current.pick_list.lines if not other.done) > 1:  # the last line has no later
@@ -235,16 +239,42 @@ async def scanned_text(message: Message, uow: UnitOfWork, clock: Clock, renderer
         if line is None or line.bin_code is None:
             raise
         raise AtBin(typed=named.params["typed"], bin=line.bin_code) from None
-    current = await confirm_pick(
-        uow,
-        clock,
-        staff_id=_staff_id(message),
-        scanned=scan.code,
-        quantity=scan.quantity,
-        language=current_locale(),
-        other_readings=[(s.code, s.quantity) for s in others],
-    )
+    try:
+        current = await confirm_pick(
+            uow,
+            clock,
+            staff_id=_staff_id(message),
+            scanned=scan.code,
+            quantity=scan.quantity,
+            language=current_locale(),
+            other_readings=[(s.code, s.quantity) for s in others],
+            step=await _step(state),
+        )
+    except ScannedForCancelled as refused:
+        await _put_back(message, uow, renderer, state, refused)
+        return
     await show_step(message, current, renderer, state)
+
+
+async def _step(state: FSMContext, line_id: int | None = None) -> tuple[int, int] | None:
+    """(line id, order id) of the step last shown to the picker (``line_id``: if it is that line)."""
+    data = await state.get_data()
+    step = data.get("step_line"), data.get("step_order")
+    if not (isinstance(step[0], int) and isinstance(step[1], int)) or line_id not in (None, step[0]):
+        return None
+    return step[0], step[1]
+
+
+async def _put_back(
+    message: Message, uow: UnitOfWork, renderer: Renderer, state: FSMContext, refused: ScannedForCancelled
+) -> None:
+    """The item scanned is a cancelled order's: said so, then the round's step as it is now (or nothing, over)."""
+    await message.answer(fill(_(refused.key), **refused.params))
+    current = await current_round(uow, staff_id=_staff_id(message))
+    if current is not None:
+        await show_step(message, current, renderer, state)
+    else:
+        await state.update_data(step_line=None, step_order=None)
 
 
 @router.message(StateFilter(Picking.scanning), F.photo)
@@ -254,7 +284,13 @@ async def scanned_photo(
     code = await code_in_photo(bot, message)
     if code is None:
         return
-    current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=code, language=current_locale())
+    try:
+        current = await confirm_pick(
+            uow, clock, staff_id=_staff_id(message), scanned=code, language=current_locale(), step=await _step(state)
+        )
+    except ScannedForCancelled as refused:
+        await _put_back(message, uow, renderer, state, refused)
+        return
     await show_step(message, current, renderer, state)
 
 
@@ -315,13 +351,13 @@ async def text_after_round(
 @router.callback_query(PickShortCb.filter(), F.from_user)
 async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state: FSMContext, uow: UnitOfWork) -> None:
     current = await current_round(uow, staff_id=query.from_user.id)
-    if current is None:  # a button of a round finished since
-        await query.answer(_(NoOpenRound.key), show_alert=True)
-        return
+    if current is None:  # a button of a round finished since (perhaps as its order was cancelled)
+        step = await _step(state, callback_data.line_id)
+        line_id, order_id = step or (None, None)
+        raise await why_no_round(uow, staff_id=query.from_user.id, line_id=line_id, order_id=order_id)
     line = current.pick_list.next_line
     if line is None or line.id != callback_data.line_id:  # a button of an earlier step
-        await query.answer(_(stale_line(current.pick_list, callback_data.line_id).key), show_alert=True)
-        return
+        raise stale_line(current, callback_data.line_id)
     product = current.products[line.product_id]
     await state.set_state(Picking.short)
     # A numeric SKU or a barcode scanned at the question would read as that many found.
@@ -351,7 +387,9 @@ async def skip_pressed(
     query: CallbackQuery, callback_data: PickSkipCb, uow: UnitOfWork, renderer: Renderer, state: FSMContext
 ) -> None:
     """The line goes behind the round's others; the next one is shown."""
-    current = await skip_line(uow, staff_id=query.from_user.id, line_id=callback_data.line_id)
+    step = await _step(state, callback_data.line_id)
+    order_id = step[1] if step is not None else None
+    current = await skip_line(uow, staff_id=query.from_user.id, line_id=callback_data.line_id, order_id=order_id)
     await query.answer(_("Line left for later: it comes again at the end of the round."))
     await show_step(pressed_in(query), current, renderer, state)
 
@@ -391,8 +429,9 @@ async def short_counted(
             found=int(text),
             staff_chat_id=settings.staff_chat_id,
             line_id=data.get("short_line"),
+            order_id=data.get("step_order") if data.get("short_line") == data.get("step_line") else None,
         )
-    except NotShort:  # the bin gave all the line needs: back to scanning them
+    except (NotShort, LeftByCancel):  # the bin gave all the line needs, or its order was cancelled: back to scanning
         await state.set_state(Picking.scanning)
         raise
     for order in current.held:

@@ -4,11 +4,55 @@ from __future__ import annotations
 
 from collections import Counter
 
+from domain.catalog import Product
 from domain.customers import Customer
+from domain.errors import DomainError
+from domain.i18n import N_
 from domain.notifications import Notification
-from domain.orders import Order
+from domain.orders import Order, OrderStatus
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
+
+
+class ScannedForCancelled(DomainError):
+    """A scan sent from the step of a line its order's cancel closed: the unit in hand is that order's."""
+
+    key = N_("Order {code} was cancelled while you picked it: {sku} was not counted. Put it back into bin {bin}.")
+
+
+class LeftByCancel(DomainError):
+    """A button (⚠️ Short pick, ⏭ Skip) of a line its order's cancel closed: nothing is done."""
+
+    key = N_(
+        "Order {code} was cancelled while you picked it: its line left your round and nothing was changed. "
+        "Put {quantity} × {sku} from tote {tote} back into bin {bin}."
+    )
+
+
+class LeftByCancelEmpty(LeftByCancel):
+    key = N_(
+        "Order {code} was cancelled while you picked it: its line left your round and nothing was changed. "
+        "Nothing of it is in your tote."
+    )
+
+
+def left_by_cancel(order: Order, line: PickLine, product: Product) -> LeftByCancel:
+    """Why a button of ``line``, closed as ``order`` was cancelled, does nothing: and what of it goes back where."""
+    if not line.picked:
+        return LeftByCancelEmpty(code=order.code)
+    bin_code = line.bin_code or "—"
+    return LeftByCancel(code=order.code, quantity=line.picked, sku=product.sku, tote=line.tote, bin=bin_code)
+
+
+async def cancelled_line(uow: UnitOfWork, line_id: int, order_id: int) -> tuple[Order, PickLine, Product] | None:
+    """The pick line ``line_id`` of ``order_id`` (a step's, as the picker's screen named it), its order and its
+    item, when that order was cancelled: its round may have ended with it, so it is read by its order."""
+    order = await uow.orders.get_by_id(order_id)
+    if order is None or order.status is not OrderStatus.CANCELLED:
+        return None
+    line = next((x for x in await uow.picking.lines_for_order(order_id) if x.id == line_id), None)
+    products = await uow.products.get_many([line.product_id]) if line is not None else []
+    return (order, line, products[0]) if line is not None and products else None
 
 
 async def out_of_rounds(uow: UnitOfWork, clock: Clock, order: Order) -> None:

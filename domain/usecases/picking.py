@@ -33,6 +33,7 @@ from domain.stock import ReservationKind
 from domain.usecases.hold_shelf import bring_to_packing
 from domain.usecases.order_queue import READY_TO_PICK
 from domain.usecases.orders import apply_transition
+from domain.usecases.pick_cancel import ScannedForCancelled, cancelled_line, left_by_cancel
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import picked_and_shipped
 from domain.usecases.staff import UnknownWarehouse, WarehouseNeeded, require
@@ -67,11 +68,29 @@ class LineSkipped(DomainError):
     key = N_("This line is left for later already: it comes again at the end of the round.")
 
 
-def stale_line(pick_list: PickList, line_id: int) -> DomainError:
+def stale_line(current: PickRound, line_id: int) -> DomainError:
     """Why a button of a line that is not the round's step now is refused: a line still to pick was
-    skipped (it comes back at the end), any other was picked or reported short since."""
-    line = next((other for other in pick_list.lines if other.id == line_id), None)
+    skipped (it comes back at the end), its order cancelled meanwhile (what of it goes back where), any
+    other was picked or reported short since."""
+    line = next((other for other in current.pick_list.lines if other.id == line_id), None)
+    order = current.orders.get(line.order_id) if line is not None else None
+    if line is not None and order is not None and order.status is OrderStatus.CANCELLED:
+        return left_by_cancel(order, line, current.products[line.product_id])
     return LineSkipped() if line is not None and not line.done else LinePicked()
+
+
+async def no_round(uow: UnitOfWork, line_id: int | None, order_id: int | None) -> DomainError:
+    """Inside an open unit of work, why a step's scan or button finds no round open: the round ended as the
+    step's order was cancelled (what of it goes back where), or it is simply over."""
+    found = await cancelled_line(uow, line_id, order_id) if line_id and order_id else None
+    return left_by_cancel(*found) if found is not None else NoOpenRound()
+
+
+async def why_no_round(uow: UnitOfWork, *, staff_id: int, line_id: int | None, order_id: int | None) -> DomainError:
+    """``no_round`` for a button of a round that is over."""
+    await require(uow, staff_id, Permission.PICK)
+    async with uow.read_only():
+        return await no_round(uow, line_id, order_id)
 
 
 class LastLineLeft(DomainError):
@@ -358,20 +377,25 @@ async def confirm_pick(
     quantity: int = 1,
     language: str = "",
     other_readings: Sequence[tuple[str, int]] = (),
+    step: tuple[int, int] | None = None,
 ) -> PickRound:
     """The picker scanned ``quantity`` × ``scanned`` (SKU or barcode) for the current line; a wrong
     item is refused naming the expected one in ``language`` (the picker's) where it has a name in
     it. ``other_readings``: (code, count) the text typed reads as too (``2x 150``: 2 × “150”), the
-    one naming the line's item taken; naming none, the last is the one refused."""
+    one naming the line's item taken; naming none, the last is the one refused. ``step``: (line id, order
+    id) of the step on the picker's screen; its order cancelled since, a scan of its item counts nothing
+    (it is not the next line's: it goes back to the step's bin)."""
     await require(uow, staff_id, Permission.PICK)
+    typed = [(scanned, quantity), *other_readings]
     async with uow:
         pick_list = await round_under_locks(uow, staff_id)
-        if pick_list is None or pick_list.next_line is None:  # none, or its last line's order cancelled meanwhile
+        line = pick_list.next_line if pick_list is not None else None
+        if step is not None and (line is None or line.id != step[0]):
+            await _scanned_for_cancelled(uow, step, [code for code, _ in typed])
+        if pick_list is None or line is None:  # none, or its last line's order cancelled meanwhile
             raise NoOpenRound()
         current = await load_round(uow, pick_list)
-        line = pick_list.next_line
         product = current.products[line.product_id]
-        typed = [(scanned, quantity), *other_readings]
         scanned, quantity = next((r for r in typed if _matches(product, r[0])), typed[-1])
         if not _matches(product, scanned):
             expected = {
@@ -396,18 +420,27 @@ async def confirm_pick(
         return current
 
 
-async def skip_line(uow: UnitOfWork, *, staff_id: int, line_id: int) -> PickRound:
+async def _scanned_for_cancelled(uow: UnitOfWork, step: tuple[int, int], codes: list[str]) -> None:
+    """Refuses a scan of the item of the step on the picker's screen when its order was cancelled since."""
+    found = await cancelled_line(uow, *step)
+    if found is not None and any(_matches(found[2], code) for code in codes):
+        order, line, product = found
+        raise ScannedForCancelled(code=order.code, sku=product.sku, bin=line.bin_code or "—")
+
+
+async def skip_line(uow: UnitOfWork, *, staff_id: int, line_id: int, order_id: int | None = None) -> PickRound:
     """The picker leaves the round's current line for later (the bin blocked, the ladder elsewhere):
     it goes behind the round's other lines and is asked again at the end, what was scanned of it
-    staying in the tote. Refused for a button of an earlier step, and on the last line left."""
+    staying in the tote. Refused for a button of an earlier step, and on the last line left. ``order_id``:
+    the line's, as the screen named it (the round ended as it was cancelled: said so)."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
         pick_list = await round_under_locks(uow, staff_id)
         if pick_list is None:
-            raise NoOpenRound()
+            raise await no_round(uow, line_id, order_id)
         line = pick_list.next_line
         if line is None or line.id != line_id:
-            raise stale_line(pick_list, line_id)
+            raise stale_line(await load_round(uow, pick_list), line_id)
         if all(other is line or other.done for other in pick_list.lines):
             raise LastLineLeft()
         line.seq = max(other.seq for other in pick_list.lines) + 1

@@ -12,7 +12,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.orders import apply_transition
-from domain.usecases.picking import NoOpenRound, PickRound, after_step, load_round, round_under_locks, stale_line
+from domain.usecases.picking import PickRound, after_step, load_round, no_round, round_under_locks, stale_line
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import hold_short, release_part, write_off_short
 from domain.usecases.staff import require
@@ -50,21 +50,29 @@ async def coded_item(uow: UnitOfWork, text: str) -> str | None:
 
 
 async def report_short(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, found: int, staff_chat_id: int | None, line_id: int | None = None
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    found: int,
+    staff_chat_id: int | None,
+    line_id: int | None = None,
+    order_id: int | None = None,
 ) -> PickRound:
     """The bin holds fewer than the line needs. What was found is picked; the rest is
     looked for in another bin of the warehouse; failing that, the order goes on hold and
     the staff chat is told. ``line_id``: the line the picker reported on, refused when the
-    round has moved past it (a button of an earlier step)."""
+    round has moved past it (a button of an earlier step); ``order_id``: its order's, as the screen named it
+    (the round ended as it was cancelled: said so)."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
         pick_list = await round_under_locks(uow, staff_id)  # a manager's cancel meanwhile: its lines closed
         if pick_list is None or pick_list.id is None:
-            raise NoOpenRound()
+            raise await no_round(uow, line_id, order_id)
         current = await load_round(uow, pick_list)
         line = pick_list.next_line
         if line is None or line_id not in (None, line.id):
-            raise stale_line(pick_list, line_id or 0)
+            raise stale_line(current, line_id or 0)
         product = current.products[line.product_id]
         if found < 0:
             raise FoundNotACount()

@@ -8,6 +8,7 @@ import pytest
 from bot.harness import RunningBot
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
+from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import bins, jars, order, pick_everything, status, stock
 
@@ -20,6 +21,12 @@ SAID = {
         "support": "Order {code} is being picked: only a manager can cancel it now",
         "zone": "My zone",
         "bin": "bin",
+        "scan": "Order {code} was cancelled while you picked it: JAR-1 was not counted. "
+        "Put it back into bin A-01-01-1.",
+        "stale": "Order {code} was cancelled while you picked it: its line left your round and nothing was changed. "
+        "Put 1 × JAR-1 from tote 1 back into bin A-01-01-1.",
+        "short": "Short pick",
+        "skip": "Skip this line",
     },
     "ru": {
         "cancelled": "✖ Заказ {code} отменён: товар вернулся на склад, покупателю сообщено.",
@@ -29,6 +36,11 @@ SAID = {
         "support": "Заказ {code} собирается: отменить его сейчас может только менеджер",
         "zone": "Моя зона",
         "bin": "ячейка",
+        "scan": "Заказ {code} отменили, пока вы его собирали: JAR-1 не засчитан. Верните его в ячейку A-01-01-1.",
+        "stale": "Заказ {code} отменили, пока вы его собирали: его строка убрана из обхода, ничего не изменено. "
+        "Верните 1 × JAR-1 из контейнера 1 в ячейку A-01-01-1.",
+        "short": "Недостача",
+        "skip": "Пропустить строку",
     },
 }
 
@@ -139,3 +151,73 @@ async def test_each_finished_zone_rounds_picker_puts_back_only_what_their_round_
         assert len(told) == 1, told
         assert f"1 × {own} → {said['bin']}" in told[0]
         assert other not in told[0] and "JAR-1" not in told[0]
+
+
+async def _batch_of_two_cancelled_mid_step(shop: RunningBot, language: str, ids: int) -> tuple[str, str, SandboxUser]:
+    """Orders A (2 jars) and B (1 jar) in Pia's batch round, A's line on her screen with one jar of it scanned
+    (``ids``: the users'), when Max cancels A: A's code, B's, and Pia."""
+    await jars(shop, 3, 2)
+    first = await order(shop, ids, {"JAR-1": 2})
+    second = await order(shop, ids + 1, {"JAR-1": 1})
+    pia = await hire(shop, ids + 2, "Pia", "picker", "LON", language=language)
+    max_ = await hire(shop, ids + 3, "Max", "manager", language=language)
+    batch = "Batch of orders" if language == "en" else "Пакет заказов"
+    await pia.press((await pia.send("/pick")).last, batch)
+    await pia.send("JAR-1")
+    done = await max_.send(f"/cancelorder {first}")
+    assert done.last.text.startswith(SAID[language]["cancelled"].format(code=first))
+    return first, second, pia
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_scan_from_a_cancelled_orders_step_is_put_back_not_counted_against_the_next_line(
+    shop: RunningBot, language: str
+) -> None:
+    """Pia, still at order A's step when A was cancelled, scans its second jar: it is not counted against order
+    B's line of the same jar; she is told A was cancelled and which bin the jar goes back to, then shown B's line."""
+    said = SAID[language]
+    first, second, pia = await _batch_of_two_cancelled_mid_step(shop, language, 650)
+    step = await pia.send("JAR-1")
+    assert said["scan"].format(code=first) in step.text
+    assert await status(shop, second) == "picking"  # B's jar not counted
+    assert second in step.last.text and "📦 1 × JAR-1" in step.last.text
+    await pick_everything(pia, step)
+    assert await status(shop, second) == "picked"
+    assert await bins(shop, "JAR-1") == [("LON", "A-01-01-1", 3), ("LON", "B-01-01-1", 2)]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_short_or_skip_on_a_cancelled_orders_line_says_it_was_cancelled_and_changes_nothing(
+    shop: RunningBot, language: str
+) -> None:
+    """⚠️ Short pick and ⏭ Skip on order A's step, pressed after A was cancelled: Pia is told A was cancelled and
+    the jar in her tote goes back to its bin, not "picked already"; nothing is asked, nothing moves."""
+    said = SAID[language]
+    first, second, pia = await _batch_of_two_cancelled_mid_step(shop, language, 660)
+    screen = next(m for m in shop.server.chat_messages(662) if m.buttons() and first in m.text)
+    for button in (said["short"], said["skip"]):
+        pressed = await pia.press(screen, button)
+        told = (pressed.callback_answer or {}).get("text", "") + pressed.text
+        assert said["stale"].format(code=first) in told, told
+    step = await pia.send("/pick")
+    assert second in step.last.text and "📦 1 × JAR-1" in step.last.text
+    assert await status(shop, second) == "picking"
+    assert await bins(shop, "JAR-1") == [("LON", "A-01-01-1", 3), ("LON", "B-01-01-1", 2)]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_scan_after_the_cancel_ended_the_round_is_put_back(shop: RunningBot, language: str) -> None:
+    """Pia's single-order round ends as its order is cancelled: a scan from its step tells her to put the jar back
+    into its bin, not that she has no round open."""
+    said = SAID[language]
+    await jars(shop, 3, 0)
+    code = await order(shop, 670, {"JAR-1": 2})
+    pia = await hire(shop, 671, "Pia", "picker", "LON", language=language)
+    max_ = await hire(shop, 672, "Max", "manager", language=language)
+    single = "Single order" if language == "en" else "Один заказ"
+    await pia.press((await pia.send("/pick")).last, single)
+    await max_.send(f"/cancelorder {code}")
+    assert await status(shop, code) == "cancelled"
+    told = await pia.send("JAR-1")
+    assert said["scan"].format(code=code) in told.text
+    assert ("LON", "A-01-01-1", 3) in await bins(shop, "JAR-1")

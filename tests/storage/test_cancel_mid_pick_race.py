@@ -1,5 +1,6 @@
 """A manager cancelling an order (/cancelorder) as its picker scans its last line, on SQLite and PostgreSQL: exactly
-one of the two wins (picked, or cancelled with nothing picked), and the bin and the stock counters are right."""
+one of the two wins (picked, or cancelled with nothing picked: the scan, from the line's step, told to put the mug
+back into its bin), and the bin and the stock counters are right."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.customers import Customer, Role, StaffMember
 from domain.errors import DomainError
 from domain.usecases.orders import MovedOnMeanwhile, ReturnInstead, cancel_for_customer
-from domain.usecases.picking import NoOpenRound, confirm_pick
+from domain.usecases.pick_cancel import ScannedForCancelled
+from domain.usecases.picking import confirm_pick
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
@@ -43,12 +45,16 @@ async def test_a_cancel_and_the_last_scan_at_once_leave_exactly_one_winner_and_t
     for customer_id in customers:  # one race an order: the picker's single round of one mug
         order = await in_a_pick_round(sessions, clock, customer_id, shop, PICKER)
         start = asyncio.Event()
+        async with sessions() as session:
+            line_id = await session.scalar(select(m.PickLineRow.id).where(m.PickLineRow.order_id == order.id))
+        step = (line_id or 0, order.id or 0)  # the scan sent from the line's step, as the chat sends it
 
-        async def scan(start: asyncio.Event) -> str:
+        async def scan(start: asyncio.Event, step: tuple[int, int], code: str) -> str:
             await start.wait()
             try:
-                await confirm_pick(SqlUnitOfWork(sessions), clock, staff_id=PICKER, scanned="MUG")
-            except NoOpenRound:
+                await confirm_pick(SqlUnitOfWork(sessions), clock, staff_id=PICKER, scanned="MUG", step=step)
+            except ScannedForCancelled as refused:  # the cancel first: the mug goes back to its bin, not counted
+                assert refused.params["bin"] == "A-01-01-1" and refused.params["code"] == code, refused
                 return "lost"
             return "won"
 
@@ -66,7 +72,7 @@ async def test_a_cancel_and_the_last_scan_at_once_leave_exactly_one_winner_and_t
             return "won"
 
         # Each goes first in turn (SQLite's writers take turns in the order they asked), both at once.
-        first, second = (scan(start), cancel(start, order.code))[:: 1 if len(outcomes) % 2 else -1]
+        first, second = (scan(start, step, order.code), cancel(start, order.code))[:: 1 if len(outcomes) % 2 else -1]
         tasks = [asyncio.create_task(first), asyncio.create_task(second)]
         start.set()
         done = await asyncio.gather(*tasks)

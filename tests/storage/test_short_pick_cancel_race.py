@@ -13,7 +13,8 @@ from domain.errors import DomainError
 from domain.picking import PickMethod
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.orders import cancel_for_customer
-from domain.usecases.picking import LinePicked, NoOpenRound, PickRound, skip_line, start_round
+from domain.usecases.pick_cancel import LeftByCancel
+from domain.usecases.picking import NoOpenRound, PickRound, skip_line, start_round
 from domain.usecases.short_picks import report_short
 from storage import models as m
 from storage.db import session_factory
@@ -146,7 +147,7 @@ async def test_a_cancel_between_a_skips_read_of_its_round_and_its_write_refuses_
     async def skip() -> object:
         try:
             return await skip_line(SqlUnitOfWork(sessions), staff_id=PICKER, line_id=first.id or 0)
-        except LinePicked as refused:  # its line closed by the cancel: the round moved on
+        except LeftByCancel as refused:  # its line closed by the cancel: said so, nothing done
             return refused
 
     reads_lines = lambda statement: "FROM pick_lines" in statement  # noqa: E731 - the round's lines read
@@ -155,7 +156,7 @@ async def test_a_cancel_between_a_skips_read_of_its_round_and_its_write_refuses_
         await read.wait()
         await _cancel(pg_engine, clock, cancelled_code)
         go.set()
-        assert isinstance(await skipped, LinePicked)
+        assert isinstance(await skipped, LeftByCancel)
     async with sessions() as session:
         rows = await session.execute(
             select(m.OrderRow.code, m.PickLineRow.picked, m.PickLineRow.short).join(
