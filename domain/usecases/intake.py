@@ -523,11 +523,15 @@ async def api_still_to_pay(uow: UnitOfWork, order: Order) -> Money | None:
 async def cancel_api_order(
     uow: UnitOfWork, clock: Clock, *, key: ApiKey, code: str, staff_chat_id: int | None
 ) -> Order:
-    """A channel cancels an order it sent, until picking starts (like a customer can)."""
+    """A channel cancels an order it sent, until picking starts (like a customer can), or while it is being picked
+    with nothing of it shipped: the channel's word is the shop's, so it is cancelled as a manager's /cancelorder
+    cancels it then, each picker holding it told what to put back where. Picked whole, it is refused."""
     key.require(Scope.ORDERS)
     async with uow:
         order = await _own(uow, key, code)
         if order.status is not OrderStatus.CANCELLED:
-            await cancel_before_picking(uow, clock, order, actor=f"api:{key.name}", staff_chat_id=staff_chat_id)
+            picking = order.status is OrderStatus.PICKING and not await uow.parcels.for_order(order.id or 0)
+            actor = f"api:{key.name}"
+            await cancel_before_picking(uow, clock, order, actor=actor, staff_chat_id=staff_chat_id, picking=picking)
             await uow.commit()
         return order

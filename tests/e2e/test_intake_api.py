@@ -630,16 +630,18 @@ async def test_a_field_at_fault_is_one_problem_title_whether_the_schema_or_a_lat
 
 
 async def test_a_refused_cancellation_names_the_status_in_words_an_api_client_reads(api, shop: RunningBot) -> None:
-    """The 409's detail said "it is picking": the status code where the chat says "being picked"."""
+    """The 409's detail said "it is picking": the status code where the chat says "being picked". (Being picked,
+    it is cancelled now, its pickers told what to put back: picked whole, it is refused.)"""
     client, auth = api
     placed = await (await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "p"})).json()
-    await transition_order(
-        shop.runtime.uow(), shop.runtime.clock, code=placed["code"], target=OrderStatus.PICKING, actor="staff:1"
-    )
+    for target in (OrderStatus.PICKING, OrderStatus.PICKED):
+        await transition_order(
+            shop.runtime.uow(), shop.runtime.clock, code=placed["code"], target=target, actor="staff:1"
+        )
     refused = await client.post(f"/api/v1/orders/{placed['code']}/cancel", headers=auth)
     problem = await refused.json()
     assert refused.status == 409 and problem["title"] == "Not cancellable"
-    assert problem["detail"] == f"Order {placed['code']} can no longer be cancelled: it is being picked."
+    assert problem["detail"] == f"Order {placed['code']} can no longer be cancelled: it is picked, being packed."
 
 
 async def test_a_shipped_order_names_its_parcels_carrier_tracking_number_and_page_for_the_channel(
