@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, LabeledPrice, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from domain.customers import Customer
+from domain.customers import CreditLimitExceeded, Customer
 from domain.money import Money
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock, UnitOfWork
@@ -58,7 +58,7 @@ REVIEW_LINES = 10
 
 # ------------------------------------------------------------------------------ payment
 async def ask_payment(
-    message: Message, state: FSMContext, draft: CheckoutDraft, customer: Customer, settings: ShopSettings
+    message: Target, state: FSMContext, draft: CheckoutDraft, customer: Customer, settings: ShopSettings
 ) -> None:
     await state.set_state(Checkout.payment)
     pickup = draft.delivery_method is DeliveryMethod.PICKUP
@@ -242,6 +242,10 @@ async def confirmed(
             draft = replace(draft, promo_code="")
             await save(state, draft)
             await show_review(pressed_in(query), state, draft, customer, uow, clock, settings, renderer)
+            return
+        except CreditLimitExceeded as over:  # it says to choose another way to pay: the choice, right below
+            await query.answer(domain_message(over, html=False, timezone=settings.timezone), show_alert=True)
+            await ask_payment(pressed_in(query), state, draft, customer, settings)
             return
         except ShippingUnavailable as gone_now:  # the cart is the one reviewed, the option gone (the shop's rates)
             await query.answer(domain_message(gone_now, html=False, timezone=settings.timezone), show_alert=True)

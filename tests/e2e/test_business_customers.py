@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -97,3 +98,33 @@ async def test_a_business_without_terms_of_its_own_gets_the_shops(shop: RunningB
     await admin.send("/customer 702 business on 1")
     reply = await checkout_to_payment(corp)
     assert "🧾 Счёт, оплата в течение 1 дня" in reply.last.button_texts()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ("Please choose another way to pay.", "Step 4 of 5. How would you like to pay?", "💵 Cash on delivery")),
+        ("ru", ("Выберите другой способ оплаты.", "Шаг 4 из 5. Как вы хотите оплатить?", "💵 Наличными при получении")),
+    ],
+)
+async def test_an_order_over_the_credit_limit_is_asked_how_else_to_pay_and_placed_that_way(
+    shop: RunningBot, language: str, words: tuple[str, str, str]
+) -> None:
+    """The refusal said "choose another way to pay" on a review that offers none: no button led back
+    to the payment step, and the buyer was left to /cancel and start the checkout again."""
+    refusal, question, cash = words
+    corp = SandboxUser(shop.server, 703, "Corp", language_code=language)
+    await corp.send("/start")
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/customer 703 business on 30 20")
+    await add_to_cart(corp, "85123A", 10)
+    reply = await checkout_to_payment(corp, location=False)
+    reply = await corp.press(reply.last, "🧾")
+    over = await corp.press(reply.last, "✅")
+    assert over.callback_answer is not None and refusal in over.callback_answer["text"]
+    assert await count(shop, m.OrderRow) == 0
+    asked = over.last
+    assert asked.text == question and cash in asked.button_texts()
+    reply = await corp.press(asked, cash)
+    placed = await corp.press(reply.last, "✅")
+    order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == order_code(placed)))
+    assert order.payment_method == "cod" and order.invoice_number is None
