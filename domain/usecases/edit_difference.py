@@ -11,8 +11,8 @@ from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.backorder_fill import charged_total
-from domain.usecases.callbacks import paid_at_channel
 from domain.usecases.card_charges import book_balance_charge
+from domain.usecases.channel_paid import paid_at_channel
 from domain.usecases.editing import find_order
 from domain.usecases.payments import record_duplicate, record_excess
 

@@ -43,7 +43,7 @@ from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_held, tax_step
-from domain.usecases.callbacks import paid_at_channel
+from domain.usecases.channel_paid import paid_at_channel
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.credit_notes import credit_invoice, debit_invoice
 from domain.usecases.exchange_refunds import give_back_exchanged, lock_origin

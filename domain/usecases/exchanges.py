@@ -22,7 +22,8 @@ from domain.returns import NotASwap, NotOnSale, ReplacementShort, ReturnRequest,
 from domain.shop_days import shop_day
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
-from domain.usecases.callbacks import paid_at_channel, replacement_placed
+from domain.usecases.callbacks import replacement_placed
+from domain.usecases.channel_paid import paid_at_channel
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.fx import shop_rates
 from domain.usecases.invoice_terms import invoice_due_date, number_invoice

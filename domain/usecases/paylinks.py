@@ -17,7 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.ports.payments import InvoiceLinks
 from domain.staff import Permission
 from domain.usecases.backorder_fill import due_on
-from domain.usecases.callbacks import paid_at_channel
+from domain.usecases.channel_paid import paid_at_channel
 from domain.usecases.edit_difference import difference_payload
 from domain.usecases.payments import invoice_payload, payable
 from domain.usecases.staff import require

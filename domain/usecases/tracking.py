@@ -17,7 +17,7 @@ from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import UnitOfWork
 from domain.returns import ReturnRequest
 from domain.usecases.backorder_fill import charged_total
-from domain.usecases.callbacks import paid_at_channel
+from domain.usecases.channel_paid import paid_at_channel
 from domain.usecases.goodwill import TIMELINE_MARK
 from domain.usecases.return_handling import refund_marker
 
