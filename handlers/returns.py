@@ -16,12 +16,22 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.catalog import Product
+from domain.catalog import Discontinued, Product
 from domain.customers import Customer
 from domain.editing import ChannelPaidRise, ChannelPaidRiseNoChat
 from domain.errors import DomainError, InvalidQuantity
 from domain.ports import Clock, UnitOfWork
-from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason, reasons_offered
+from domain.returns import (
+    NotASwap,
+    NothingToReturn,
+    NotOnSale,
+    ReplacementShort,
+    ReturnKind,
+    ReturnMethod,
+    ReturnReason,
+    TooManyReturned,
+    reasons_offered,
+)
 from domain.text import MAX_NOTE, typed
 from domain.usecases.returns import check_swaps, request_return, returnable_lines, swap_choices
 from handlers.callbacks import (
@@ -220,8 +230,10 @@ async def swap_chosen(
     customer: Customer,
     settings: ShopSettings,
 ) -> None:
-    draft = await _swap_pressed(query, callback_data.line_id, state)
-    draft = replace(draft, swaps={**draft.swaps, callback_data.line_id: callback_data.product_id})
+    """A variant picked is checked as the request will be; refused, the draft keeps nothing of it and the customer
+    a way on: another variant, or (the order itself changed) the exchange dropped, never a question left live."""
+    asked = await _swap_pressed(query, callback_data.line_id, state)
+    draft = replace(asked, swaps={**asked.swaps, callback_data.line_id: callback_data.product_id})
     try:
         await check_swaps(
             uow,
@@ -235,6 +247,12 @@ async def swap_chosen(
         )
     except (ChannelPaidRise, ChannelPaidRiseNoChat) as refused:
         await _swap_refused(query, state, draft, refused, settings)
+        return
+    except VARIANT_GONE as refused:
+        await _pick_another(query, asked, callback_data.line_id, refused, uow, customer, settings)
+        return
+    except DomainError as refused:
+        await _exchange_dropped(query, state, draft, refused, settings)
         return
     await save_return(state, draft)
     await _swap_or_reason_step(query, state, draft, uow, customer)
@@ -256,6 +274,42 @@ async def _swap_refused(
         [button(_("🔁 Exchange"), ReturnStartCb(code=draft.code, kind=ReturnKind.EXCHANGE))],
     ]
     await show_in_place(query, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+# The variant itself gone since it was offered (sold out, stopped being sold): the order is as it was, so another
+# may be picked.
+VARIANT_GONE = (ReplacementShort, NotOnSale, Discontinued, NotASwap)
+
+
+async def _pick_another(
+    query: CallbackQuery,
+    draft: ReturnDraft,
+    line_id: int,
+    refused: DomainError,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+) -> None:
+    """Why the variant picked cannot be sent, above the question asked again with what may be picked now."""
+    product_id = draft.products.get(line_id, 0)
+    others = (await _swap_choices(uow, customer, draft, [line_id])).get(product_id, [])
+    text, keyboard = swap_screen(draft, line_id, others, 0)
+    await show_in_place(query, f"{domain_message(refused, timezone=settings.timezone)}\n\n{text}", keyboard)
+
+
+async def _exchange_dropped(
+    query: CallbackQuery, state: FSMContext, draft: ReturnDraft, refused: DomainError, settings: ShopSettings
+) -> None:
+    """The order changed under the exchange (its items taken by another return, the window closed): nothing of it
+    can go on, so it is dropped and said so in place of the question; where fewer may still come back, it may be
+    started again on what is left."""
+    await state.clear()
+    not_opened = _("This exchange was not opened.")
+    text = f"{domain_message(refused, timezone=settings.timezone)}\n\n{not_opened}"
+    rows = []
+    if isinstance(refused, TooManyReturned):
+        rows.append([button(_("🔁 Exchange"), ReturnStartCb(code=draft.code, kind=ReturnKind.EXCHANGE))])
+    await show_in_place(query, text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
 
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())
