@@ -1,7 +1,8 @@
 """The demo's picking rules, on a warehouse floor of its own: a picker carries one round at a time (a
 second zone pressed with a zone round open offers ▶️ Go on), a count at a short pick that is also an
 item's code is asked again (count or code?), in Russian for a picker whose Telegram speaks it; the hold
-shelf's tote called to packing, a staff photo outside a round, a line skipped, «2x 12» read as 2 of 12."""
+shelf's tote called to packing, a staff photo outside a round, a line skipped, «2x 12» read as 2 of 12; an
+order cancelled mid-pick, its picker told what to put back where."""
 
 from __future__ import annotations
 
@@ -82,6 +83,21 @@ async def picking_rules(folder: Path, transcript: list[str], scene: Callable[[st
         while (shown := STEP.search(later.last.text)) is not None and shown.group(2) != "12":
             later = await al.send(f"{shown.group(2)} {shown.group(1)}")
         await al.send("2x 12")
+
+        scene(
+            "Ivy phones while her order is being picked: Ada cancels it mid-pick (/cancelorder). Al, one item in"
+            " his tote, is told at once which bin it goes back to; a scan from the step still on his screen counts"
+            " nothing and says to put that one back too"
+        )
+        code = await _courier_order(ivy, {"22197": 2})
+        step = await al.press((await al.send("/pick")).last, "Single order")
+        shown = STEP.search(step.last.text)
+        assert shown is not None
+        await al.send(shown.group(2))  # one of the two in the tote
+        await ada.send(f"/cancelorder {code}")
+        await shop.runtime.notifier.drain()
+        transcript.append("🔔 Al's chat: " + "\n    ".join(al.messages()[-1].text.splitlines()))
+        await al.send(shown.group(2))  # the second, scanned from the step still on his screen
 
 
 async def _courier_order(customer: SandboxUser, items: dict[str, int]) -> str:

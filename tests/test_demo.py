@@ -151,6 +151,12 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
         skipped + r" this line\]\n🤖 bot: Round \d+ · single order · LON\n(?:.*\n){3}    📦 1 × 85123A", out
     )
     assert re.search(r"📦 2 × 12 Storage jar lid\n(?:.*\n){4}👤 Al: 2x 12\n🤖 bot: ✅ Round \d+ is finished\.", out)
+    # Cancelled mid-pick: Al told at once what goes back where; a scan from the step left on his screen counts nothing.
+    told = r"👤 Ada: /cancelorder (\w{8})\n🤖 bot: ✖ Order \1 is cancelled: .*\n.*\n"
+    told += r"🔔 Al's chat: ↩️ Order \1 was cancelled while you picked it: it left round (\d+)\. Put back from tote 1:\n"
+    told += r"    • 1 × 22197 → bin A-03-03-3\n    Round \2 has nothing more to pick: .*\n👤 Al: 22197\n"
+    told += r"🤖 bot: Order \1 was cancelled while you picked it: "
+    assert re.search(told + r"22197 was not counted\. Put it back into bin A-03-03-3\.", out)
     # A business buyer keeps its own VAT number (/taxnumber): a slip refused in words, the number kept as printed.
     assert "👤 Birch Joinery: /taxnumber our VAT no.\n🤖 bot: “our VAT no.” does not look like a tax number" in out
     assert "/taxnumber gb 555  1234 56\n🤖 bot: Your tax number is now GB 555 1234 56: the invoices of orders" in out
