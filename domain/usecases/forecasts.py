@@ -270,9 +270,7 @@ async def product_forecast(
         if product.status is ProductStatus.DISCONTINUED:  # nothing more is bought: a policy would mislead
             found = replace(found, policy=None)
         results.append(replace(found, out_of_stock=fitted.out_of_stock, promoted=tuple(fitted.promoted), lead=lead))
-    if not results:
-        raise NotFound()
-    return product, results
+    return product, results  # none: no warehouse has stocked or sold it yet (a new product), said so
 
 
 def _one(

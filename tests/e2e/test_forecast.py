@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.harness import RunningBot
+from domain.catalog import Product
 from domain.money import Money
 from domain.purchasing import PoLine, PoStatus, PurchaseOrder
 from domain.usecases.imports.stock import import_demand, import_stock
@@ -396,3 +397,33 @@ async def test_a_new_product_too_young_to_forecast_shows_its_weeks_so_far_and_it
     }
     for line in said[language]:
         assert line in text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "No warehouse has stocked or sold it yet: there is nothing to forecast. "
+            "Set its reorder point by hand: /reorder NEW-1 WAREHOUSE POINT MAX",
+        ),
+        (
+            "ru",
+            "Его ещё не было ни на одном складе и его не продавали: прогнозировать нечего. "
+            "Точку заказа можно задать вручную: /reorder NEW-1 СКЛАД ТОЧКА МАКС",
+        ),
+    ],
+)
+async def test_a_product_no_warehouse_has_stocked_yet_is_named_with_nothing_to_forecast(
+    shop: RunningBot, language: str, said: str
+) -> None:
+    """A new product, not yet received anywhere: /forecast said "Nothing was found." of a SKU the
+    manager had just added, as if it were mistyped."""
+    async with shop.runtime.uow() as uow:
+        await uow.products.upsert(Product("NEW-1", "Brand <new> lamp", "Lighting", {"GBP": Money(150, "GBP")}))
+        await uow.commit()
+    manager = await hire(shop, 99, "Mo", "manager", language=language)
+    shown = await manager.send("/forecast NEW-1")
+    assert shown.last.text.splitlines()[0].endswith("NEW-1 Brand <new> lamp")
+    assert said in shown.last.text and shown.last.button_texts() == []
+    assert (await manager.send("/forecast NOPE-1")).last.text in ("Nothing was found.", "Ничего не найдено.")
