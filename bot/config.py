@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.logs import never_log
 from domain.errors import UnknownCurrency
+from domain.example_hosts import is_example_address
 from domain.money import normalize_currency
 from domain.replenishment import ProductClass, ServiceLevels
 from domain.support_hours import SupportHours
@@ -27,7 +28,6 @@ from domain.usecases.checkout import CheckoutPolicy
 PUBLIC_BOT_API = "https://api.telegram.org"
 # What ``ordergram serve`` answers beside the webhook: the intake API, the Mini App, the probes.
 TAKEN_PATHS = ("/api", "/app", "/healthz", "/readyz", "/metrics")
-EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")  # RFC 2606: documentation only
 
 
 class ConfigError(Exception):
@@ -373,8 +373,7 @@ class Settings(LogSettings):
 def _not_an_example(value: str | None, lost: str, unset: str) -> None:
     """Refuse an address on a documentation domain (RFC 2606's example.com, .org and .net, never a shop's):
     a copy of an example left as it was. ``lost``: what would go there; ``unset``: what unsetting it means."""
-    host = (urlsplit(value or "").hostname or "").rstrip(".")
-    if any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS):
+    if is_example_address(value):
         raise ValueError(
             f"{value!r} is an example address (a reserved documentation domain): {lost}; set your shop's own "
             f"https:// address, or unset it {unset}"

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from domain.example_hosts import is_example_address
 from domain.orders import HistoryEntry, Order
 
 SIGNATURE_HEADER = "Ordergram-Signature"
@@ -51,6 +52,17 @@ class InvalidCallbackUrl(ValueError):
         super().__init__("a callback URL is an http:// or https:// address with a host, at most 2000 characters")
 
 
+class ExampleCallbackUrl(InvalidCallbackUrl):
+    """An address on a documentation domain: a copied example (README's), where every event would be lost."""
+
+    def __init__(self, url: str) -> None:
+        ValueError.__init__(
+            self,
+            f"{url[:200]!r} is an example address (a reserved documentation domain): the channel's events would be "
+            "lost there; give the channel's own address",
+        )
+
+
 def check_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
@@ -66,6 +78,8 @@ def check_url(url: str) -> str:
         parts.port  # noqa: B018 (out of range: refused here, not at each delivery)
     except ValueError:
         raise InvalidCallbackUrl() from None
+    if is_example_address(url):
+        raise ExampleCallbackUrl(url)
     return url
 
 

@@ -9,10 +9,9 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.cart import Cart
 from domain.customers import Customer
-from domain.errors import InvalidQuantity, NotFound
+from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.cart import (
-    MAX_CART_QUANTITY,
     InStockNow,
     OutOfStock,
     StaleCartButton,
@@ -233,9 +232,9 @@ async def add_by_sku(
         example = await example_sku(uow)
         await message.answer(fill(_("Usage: /add SKU [QUANTITY], for example /add {sku} 12"), sku=example))
         return
-    if len(parts) == 2 and not parts[1].isdecimal():
-        raise InvalidQuantity(maximum=MAX_CART_QUANTITY)
-    quantity = int(parts[1]) if len(parts) == 2 else 1
+    # Not a whole number ("-1", "1e3", "два") is refused as 0 and 99999 are: after the SKU is found, so a customer who
+    # mistyped both is told of the SKU first whatever the quantity's shape (a quantity is judged against a product).
+    quantity = (int(parts[1]) if parts[1].isdecimal() else 0) if len(parts) == 2 else 1
     try:
         added = await add_sku_to_cart(
             uow,

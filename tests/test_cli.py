@@ -460,6 +460,9 @@ def test_a_channels_callback_url_is_set_with_its_secret_printed_once_shown_and_r
     assert nobody.returncode == 1 and "no active API key named 'nobody'" in nobody.stderr and not nobody.stdout
     bad = ordergram("apikey", "callback", "market", "m.example/hook", env=env)
     assert bad.returncode == 1 and "http:// or https://" in bad.stderr
+    # README's example copied as it was: refused as start-up refuses WEBHOOK_URL and WEBAPP_URL there.
+    copied = ordergram("apikey", "callback", "market", "https://shop.example.com/ordergram-hook", env=env)
+    assert copied.returncode == 1 and "example address (a reserved documentation domain)" in copied.stderr
     made = ordergram("apikey", "callback", "market", "https://m.example/hook", env=env)
     assert made.returncode == 0 and made.stdout.startswith("ogwh_") and "shown only now" in made.stderr
     shown = ordergram("apikey", "callback", "market", env=env).stdout

@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 from bot.webapp.board import FEED, SIGNER, add_board_routes
 from bot.webapp.catalog_admin import add_catalog_routes
 from bot.webapp.events import ChangeFeed
+from bot.webapp.payloads import MAX_SEARCH
 from bot.webapp.photos import add_photo_routes
 from bot.webapp.security import CSRF_HEADER, RENDER, RUNTIME, Signer, customer_of, make_middlewares, viewer
 from bot.webapp.shop import add_shop_routes
@@ -222,7 +223,7 @@ def make_webapp(runtime: Runtime, feed: ChangeFeed) -> web.Application:
     app[RENDER] = render
 
     async def shop_page(request: web.Request) -> web.Response:
-        return render("shop.html.j2")
+        return render("shop.html.j2", search_limit=MAX_SEARCH)
 
     async def dashboard_page(request: web.Request) -> web.Response:
         return render("dashboard.html.j2")

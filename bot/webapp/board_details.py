@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.webapp.chart import hourly_svg
-from bot.webapp.payloads import money, order_sums
+from bot.webapp.payloads import delivery_place, money, order_sums
 from bot.webapp.security import RUNTIME, WebProblem, viewer
 from domain.money import Money
 from domain.orders import Order
@@ -82,6 +82,8 @@ async def get_order(request: web.Request) -> web.Response:
             **_order_row(runtime, order),
             "customer": view.customer.display_name if view.customer else None,
             "payment": order_payment(order),  # as /order says it: "paid at web shop (WEB-1001)", not a card
+            # Where it goes, as the customer's order screen says it: an address, or the pickup point by name.
+            "delivery": await delivery_place(runtime.uow(), order.delivery) if order.delivery else None,
             "lines": [
                 {"sku": x.sku, "name": x.name, "quantity": x.quantity, "total": money(x.total)} for x in order.lines
             ],

@@ -13,7 +13,7 @@ from aiohttp import BodyPartReader, web
 from PIL import Image, UnidentifiedImageError
 
 from bot.runtime import Runtime
-from bot.webapp.payloads import body, money, path_id
+from bot.webapp.payloads import MAX_SEARCH, body, money, path_id
 from bot.webapp.security import PROBLEM, RENDER, RUNTIME, WebProblem, viewer
 from domain.catalog import MAX_PHOTOS, Dimensions, ProductStatus
 from domain.catalog_edits import NotAnImage, check_photo, field_value
@@ -39,7 +39,7 @@ from domain.usecases.staff import require
 from handlers.imports import MAX_FILE_BYTES, reason_text, summary
 from handlers.product_fields import field_hint, field_label, history_value, moved_note, other_languages
 from handlers.views.labels import actor_name, label
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, format_exact_decimal
 
 PAGE_SIZE = 20
 HISTORY_SHOWN = 10
@@ -125,7 +125,7 @@ async def get_products(request: web.Request) -> web.Response:
     found = await catalog_list(
         runtime.uow(),
         staff_id=who.telegram_id,
-        text=typed(request.query.get("q", ""), 64),
+        text=typed(request.query.get("q", ""), MAX_SEARCH),
         status=ProductStatus(status) if status else None,
         category_id=_query_int(request, "category"),
         page=_query_int(request, "page") or 0,
@@ -157,8 +157,8 @@ def _input_value(sheet: ProductSheet, field: str) -> str:
     value = field_value(sheet.product, field)
     if value is None:
         return ""
-    if isinstance(value, Money):
-        return str(value.to_decimal())
+    if isinstance(value, Money):  # "3,75" beside the hint's "12,50" in Russian; both signs are read back
+        return format_exact_decimal(str(value.to_decimal()))
     if isinstance(value, Dimensions):
         return f"{value.length_mm}x{value.width_mm}x{value.height_mm}"
     return str(value)
@@ -391,7 +391,7 @@ async def post_import(request: web.Request) -> web.Response:
 
 
 async def catalog_page(request: web.Request) -> web.Response:
-    return request.app[RENDER]("catalog.html.j2", kinds=_kinds())
+    return request.app[RENDER]("catalog.html.j2", kinds=_kinds(), search_limit=MAX_SEARCH)
 
 
 def add_catalog_routes(app: web.Application) -> None:

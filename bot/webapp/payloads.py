@@ -1,4 +1,4 @@
-"""What the Mini App's JSON endpoints read and write alike: a body, a number asked for, an id in the path, money."""
+"""What the Mini App's endpoints read and write alike: a body, a number, a path's id, money, where an order goes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ from aiohttp import web
 
 from bot.webapp.security import WebProblem
 from domain.money import Money
-from domain.orders import Order
+from domain.orders import Delivery, DeliveryMethod, Order
+from domain.ports import UnitOfWork
+from domain.usecases.checkout import pickup_points
+from handlers.callbacks import pickup_label
 from handlers.views.rendering import format_money, shorten
 
 MAX_BODY = 16 * 1024
+# A search's text, the storefront's and the catalog admin's: the servers refuse longer, the pages' boxes stop there.
+MAX_SEARCH = 64
 MAX_ID = 2**31 - 1  # the largest id a table holds (PostgreSQL's integer): past it a query fails, not finds none
 
 
@@ -90,3 +95,13 @@ def path_code(request: web.Request) -> str:
     if not code or len(code) > MAX_CODE or not code.replace("-", "").isalnum() or not code.isascii():
         raise WebProblem(404, _("Nothing was found."))
     return code
+
+
+async def delivery_place(uow: UnitOfWork, delivery: Delivery) -> tuple[str, str]:
+    """How an order comes and where to: the customer's screen and the staff's dashboard say it alike."""
+    if delivery.method is DeliveryMethod.PICKUP:
+        points = {w.id: w for w in await pickup_points(uow)}
+        point = points.get(delivery.pickup_warehouse_id or 0)
+        where = pickup_label(point.name, point.address) if point else ""  # staff-set: shortened as in chat
+        return _("🏬 Pick up at a store"), where
+    return _("🚚 Courier delivery"), shorten(delivery.address, 300)

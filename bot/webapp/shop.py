@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiohttp import web
 
-from bot.webapp.payloads import money, path_id, query_int
+from bot.webapp.payloads import MAX_SEARCH, money, path_id, query_int
 from bot.webapp.security import customer_of, runtime_of
 from bot.webapp.shop_cart import get_cart, post_notify, put_cart_line
 from bot.webapp.shop_checkout import get_checkout, post_checkout
@@ -128,7 +128,7 @@ async def get_products(request: web.Request) -> web.Response:
     if text:
         results = await search_products(
             runtime.uow(),
-            text=typed(text, 64),
+            text=typed(text, MAX_SEARCH),
             page=page,
             page_size=PAGE_SIZE,
             currency=currency,

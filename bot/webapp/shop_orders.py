@@ -8,18 +8,16 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
-from bot.webapp.payloads import body, money, order_sums, path_code, query_int
+from bot.webapp.payloads import body, delivery_place, money, order_sums, path_code, query_int
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from bot.webapp.shop_order_actions import actions_of, add_action_routes
 from domain.order_actions import buyer_offered_reference
 from domain.orders import MAX_REFERENCE, DeliveryMethod, Order, OrderStatus, PaymentMethod, order_reference
 from domain.returns import delivered_at
-from domain.usecases.checkout import pickup_points
 from domain.usecases.order_reference import change_my_order_reference
 from domain.usecases.orders import my_orders
 from domain.usecases.shop import order_tax_numbers
 from domain.usecases.tracking import OrderTracking, ReturnState, my_order_tracking
-from handlers.callbacks import pickup_label
 from handlers.catalog import reading_language
 from handlers.views.dates import format_day
 from handlers.views.labels import label, order_payment
@@ -166,12 +164,8 @@ async def _delivery(request: web.Request, order: Order) -> dict[str, str]:
         }
     elif order.status is not OrderStatus.CANCELLED and delivery.ready_by:
         when = _("Ready for pickup from %(when)s.") % {"when": _when(request, delivery.ready_by)}
-    if delivery.method is DeliveryMethod.PICKUP:
-        points = {w.id: w for w in await pickup_points(runtime_of(request).uow())}
-        point = points.get(delivery.pickup_warehouse_id or 0)
-        where = pickup_label(point.name, point.address) if point else ""  # staff-set: shortened as in chat
-        return {"method": _("🏬 Pick up at a store"), "where": where, "when": when}
-    return {"method": _("🚚 Courier delivery"), "where": shorten(delivery.address, 300), "when": when}
+    method, where = await delivery_place(runtime_of(request).uow(), delivery)
+    return {"method": method, "where": where, "when": when}
 
 
 async def _tax_numbers(request: web.Request, order: Order) -> list[str]:

@@ -214,7 +214,7 @@ async def test_a_product_opened_or_saved_offline_says_no_connection_and_works_ag
         await row.locator("button.open").click()  # back online: the same tap opens it
         await expect(error).to_be_hidden()
         price = page.locator('form[data-name="price_GBP"]')
-        await expect(price.locator("input")).to_have_value("2.08")
+        await expect(price.locator("input")).to_have_value("2.08" if language == "en" else "2,08")
         await page.route(one, lambda route: route.abort())
         await price.locator("input").fill("3.10")
         await price.locator('button[type="submit"]').click()
@@ -309,3 +309,36 @@ async def test_a_refused_change_takes_away_the_saved_said_under_its_field_before
         await expect(price.locator(".error")).to_contain_text("abc")
         await expect(price.locator(".ok")).to_have_count(0)
     assert await changes(shop, "23843") == [(f"staff:{MANAGER}", "price_GBP", "2.08 GBP", "3.10 GBP")]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "saved", "cost"),
+    [("en", "2.08", "3.10", ("1,5", "1.50")), ("ru", "2,08", "3,10", ("1.5", "1,50"))],
+)
+async def test_an_amount_in_the_catalog_admin_is_written_the_readers_way_and_read_back_either_way(
+    shop: RunningBot, language: str, shown: str, saved: str, cost: tuple[str, str]
+) -> None:
+    """The Russian catalog admin showed the price "2.08" beside its hint "e.g. 12,50": an amount's field writes it
+    with the reader's decimal sign, and takes it back typed with either sign."""
+    from playwright.async_api import expect
+
+    await hire(shop, MANAGER, "Max", "manager")
+    async with (
+        miniapp(shop) as client,
+        browser_page(f"catalog-decimal-{language}", init_data(shop, MANAGER, language=language)) as page,
+    ):
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#q").fill("23843")
+        await page.locator('#products li[data-sku="23843"] button.open').click()
+        price = page.locator('form[data-name="price_GBP"] input')
+        await expect(price).to_have_value(shown)
+        await price.fill(saved)  # as the field wrote it
+        await page.locator('form[data-name="price_GBP"] button[type="submit"]').click()
+        await expect(page.locator('form[data-name="price_GBP"] .ok')).to_be_visible()
+        await expect(page.locator('form[data-name="price_GBP"] input')).to_have_value(saved)
+        typed, written = cost
+        await page.locator('form[data-name="cost"] input').fill(typed)  # the other sign
+        await page.locator('form[data-name="cost"] button[type="submit"]').click()
+        await expect(page.locator('form[data-name="cost"] .ok')).to_be_visible()
+        await expect(page.locator('form[data-name="cost"] input')).to_have_value(written)
+    assert (await changes(shop, "23843"))[0][1:] == ("price_GBP", "2.08 GBP", "3.10 GBP")

@@ -4,10 +4,12 @@ table, its SKU and each line's amount drawn a character or two a row ("EVI / L1"
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.catalog import Product
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.browser import DARK, browser_page
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import add_to_cart, edit_product, order_code, place_cod_order
@@ -77,3 +79,45 @@ async def test_an_orders_view_says_its_shipping_so_its_lines_add_up_to_its_total
         await expect(page.locator("#detail table.list tr").nth(1).locator("td").last).to_have_text(goods)
         await expect(page.locator("#detail p.shipping")).to_have_text(shipping)
         await expect(page.locator("#detail p.price")).to_have_text(total)
+
+
+@pytest.mark.parametrize(
+    ("language", "courier", "pickup"),
+    [
+        ("en", "🚚 Courier delivery", "🏬 Pick up at a store"),
+        ("ru", "🚚 Доставка курьером", "🏬 Самовывоз из магазина"),
+    ],
+)
+async def test_an_orders_view_says_where_it_goes_an_address_as_typed_or_the_pickup_points_name(
+    shop: RunningBot, language: str, courier: str, pickup: str
+) -> None:
+    """The dashboard's order view said what was bought and nothing of where it went: a packer with the order open had
+    to ask the chat. The address is said as the customer typed it (markup as text), a pickup order's point by name."""
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, ANN, "Ann", language_code=language)
+    await ann.send("/start")
+    await add_to_cart(ann, "23843", 1)
+    await ann.send("/checkout")
+    reply = await ann.share_contact("+44 7911 123456")
+    reply = await ann.press(reply.last, "🚚")
+    reply = await ann.send("<b>221B</b> Baker Street, London NW1 6XE")
+    reply = await ann.send_location(51.5237, -0.1585)
+    reply = await ann.press(reply.last, reply.last.button_texts()[0])
+    by_courier = order_code(await ann.press((await ann.press(reply.last, "💵")).last, "✅"))
+    await add_to_cart(ann, "23843", 1)
+    at_store = order_code(await place_cod_order(ann, pickup=True))
+    async with shop.runtime.sessions() as session:
+        point = (await session.scalars(select(m.WarehouseRow).where(m.WarehouseRow.is_pickup_point))).first()
+    assert point is not None
+    async with (
+        miniapp(shop) as client,
+        browser_page(f"dashboard-delivery-{language}", init_data(shop, ADMIN, language=language)) as page,
+    ):
+        await page.goto(str(client.make_url(f"/app/dashboard#order/{by_courier}")))
+        said = page.locator('#detail [data-part="delivery"]')
+        await expect(said).to_have_text(f"{courier}: <b>221B</b> Baker Street, London NW1 6XE")
+        await expect(page.locator("#detail b")).to_have_count(0)
+        await page.goto(str(client.make_url(f"/app/dashboard#order/{at_store}")))
+        await expect(page.locator("#detail h2")).to_contain_text(at_store)
+        await expect(said).to_contain_text(f"{pickup}: {point.name}")

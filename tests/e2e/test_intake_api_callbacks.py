@@ -240,7 +240,7 @@ async def test_a_callback_url_belongs_to_an_active_channel_and_is_an_http_addres
 
     runtime = shop.runtime
     with pytest.raises(NoSuchChannel):
-        await set_callback(runtime.uow(), runtime.clock, channel="nobody", url="https://example.com/hook")
+        await set_callback(runtime.uow(), runtime.clock, channel="nobody", url="https://shop.test/hook")
     await create_api_key(runtime.uow(), runtime.clock, name="market")
     for bad in (
         "ftp://example.com/x",
@@ -250,14 +250,16 @@ async def test_a_callback_url_belongs_to_an_active_channel_and_is_an_http_addres
         "h" * 3000,
         NO_DNS_NAME,
         "https://example.com:99999/hook",
+        "https://shop.example.com/hook",  # a documentation domain: events sent there are lost
+        "https://example.org/hook",
     ):
         with pytest.raises(InvalidCallbackUrl):
             await set_callback(runtime.uow(), runtime.clock, channel="market", url=bad)
-    first = await set_callback(runtime.uow(), runtime.clock, channel="market", url="https://example.com/a")
-    second = await set_callback(runtime.uow(), runtime.clock, channel="market", url="https://example.com/b")
+    first = await set_callback(runtime.uow(), runtime.clock, channel="market", url="https://shop.test/a")
+    second = await set_callback(runtime.uow(), runtime.clock, channel="market", url="https://shop.test/b")
     assert first != second and second.startswith("ogwh_")  # a new secret each time it is set
     state = await channel_callback(runtime.uow(), "market")
-    assert state is not None and state.url == "https://example.com/b"
+    assert state is not None and state.url == "https://shop.test/b"
     assert timedelta(0) <= runtime.clock.now() - state.set_at
 
 
@@ -453,7 +455,7 @@ async def test_a_callback_url_the_client_cannot_send_to_is_a_failed_try_and_othe
     the run, tried first again each tick, and no channel was told anything again."""
     client, auth = api
     runtime = shop.runtime
-    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url="https://example.com/hook")
+    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url="https://shop.test/hook")
     async with runtime.sessions() as session, session.begin():
         await session.execute(update(m.ApiCallbackRow).values(url=NO_DNS_NAME))
     token, _ = await create_api_key(
@@ -513,7 +515,7 @@ async def test_a_url_the_client_refuses_is_not_quoted_in_the_events_error_its_to
 ) -> None:
     client, auth = api
     runtime = shop.runtime
-    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url="https://example.com/hook")
+    await set_callback(runtime.uow(), runtime.clock, channel="web shop", url="https://shop.test/hook")
     async with runtime.sessions() as session, session.begin():  # kept before such ports were refused at setting
         await session.execute(update(m.ApiCallbackRow).values(url="https://example.com:99999/hook?token=SECRET"))
     await _place(client, auth)

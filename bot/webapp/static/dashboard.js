@@ -119,6 +119,7 @@ async function orderView(code) {
     el("h2", { "data-order": o.code }, `${t("order")} ${o.code} — ${o.status_label}`),
     o.customer ? el("p", {}, o.customer) : null,
     el("p", { "data-part": "payment" }, `${t("payment_title")}: ${o.payment}`),
+    o.delivery ? el("p", { "data-part": "delivery" }, o.delivery.filter(Boolean).join(": ")) : null,
     Object.assign(table([t("sku"), t("product"), "×", ""],
       o.lines.map((x) => [productLink(x.sku), x.name, count(x.quantity), x.total.text])), { className: "list order-lines" }),
     o.discounts.map((x) => el("p", { class: "discount muted" }, `🏷 ${x.label}: ${x.amount}`)),

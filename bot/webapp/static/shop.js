@@ -82,15 +82,17 @@ const SCREENS = {
 };
 
 // ``push``: a screen opened over this one (Back returns); otherwise it replaces this one (another
-// variant, the cart redrawn). True once drawn; a failure is said.
+// variant, the cart redrawn). True once drawn; a failure is said, and the screen leaves Back's history
+// (what it replaced is put back): Back returned to the screen that never came, its failure said again.
 function show(where, push = true) {
   state.shown += 1;
   state.settled = null;
-  if (push || !state.stack.length) state.stack.push(where);
-  else state.stack[state.stack.length - 1] = where;
+  const place = push || !state.stack.length ? state.stack.length : state.stack.length - 1;
+  const replaced = state.stack[place];
+  state.stack[place] = where;
   keepPlace();
   document.getElementById("error").hidden = true;
-  if (tg && tg.BackButton) state.stack.length > 1 ? tg.BackButton.show() : tg.BackButton.hide();
+  showBack();
   if (tg && tg.MainButton) tg.MainButton.hide();
   const still = current();
   return SCREENS[where.screen](where).then(() => {
@@ -100,7 +102,21 @@ function show(where, push = true) {
     if (back) window.scrollTo(0, where.y);
     state.settled = where;
     return true;
-  }).catch((error) => { showError(error.message || t("error")); return false; });
+  }).catch((error) => {
+    const at = state.stack.indexOf(where);  // a screen opened over it meanwhile keeps its place
+    if (at >= 0) {
+      if (at === place && replaced) state.stack[at] = replaced;
+      else state.stack.splice(at, 1);
+      keepPlace();
+      showBack();
+    }
+    showError(error.message || t("error"));
+    return false;
+  });
+}
+
+function showBack() {
+  if (tg && tg.BackButton) state.stack.length > 1 ? tg.BackButton.show() : tg.BackButton.hide();
 }
 
 // The button pressed is drawn over by the new screen: the focus goes to its heading, so a
@@ -641,8 +657,9 @@ async function start() {
   state.stack = stack.slice(0, -1);
   const top = stack[stack.length - 1];
   const first = show(top);
+  const untouched = current();  // no screen opened over it while it loaded
   opened();
-  if (!(await first) && stack.length > 1 && state.stack[state.stack.length - 1] === top) {
+  if (!(await first) && stack.length > 1 && untouched()) {
     // Gone since (a product hidden) or not to be had now: the shop's start, and why said.
     const said = document.getElementById("error").textContent;
     state.stack = [];

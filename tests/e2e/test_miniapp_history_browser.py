@@ -1,0 +1,59 @@
+"""The storefront's search box and Back's history in a real browser (Chromium): the box takes no more than the
+server searches, and a screen that could not load is not one Back returns to."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import RunningBot
+from bot.webapp.payloads import MAX_SEARCH
+from tests.e2e.browser import browser_page
+from tests.e2e.conftest import ADMIN
+from tests.e2e.miniapp import init_data, miniapp, tma
+
+pytestmark = pytest.mark.browser
+
+CUSTOMER = 521
+
+
+async def test_the_search_boxes_take_no_more_than_the_server_searches(shop: RunningBot) -> None:
+    """The storefront's box took any length and the server refused a search over 64 characters: the customer
+    typed a long text to be told it was too long. Both boxes stop at the limit the server keeps."""
+    from playwright.async_api import expect
+
+    async with miniapp(shop) as client:
+        headers = tma(shop, CUSTOMER)
+        at_limit = await client.get("/app/api/shop/products", params={"q": "m" * MAX_SEARCH}, headers=headers)
+        over = await client.get("/app/api/shop/products", params={"q": "m" * (MAX_SEARCH + 1)}, headers=headers)
+        assert (at_limit.status, over.status) == (200, 422)
+        async with browser_page("search-limit", init_data(shop, CUSTOMER)) as page:
+            await page.goto(str(client.make_url("/app/shop")))
+            await expect(page.locator("#search")).to_have_attribute("maxlength", str(MAX_SEARCH))
+            await page.locator("#search").press_sequentially("x" * (MAX_SEARCH + 6))
+            assert len(await page.locator("#search").input_value()) == MAX_SEARCH
+        async with browser_page("catalog-search-limit", init_data(shop, ADMIN)) as page:
+            await page.goto(str(client.make_url("/app/catalog")))
+            await expect(page.locator("#q")).to_have_attribute("maxlength", str(MAX_SEARCH))
+
+
+async def test_a_screen_that_failed_to_load_is_not_one_back_returns_to(shop: RunningBot) -> None:
+    """A product that could not come (no connection) went into Back's history anyway: the customer, still on the
+    categories, opened the cart, pressed Back and was taken to the broken product, its error said again."""
+    from playwright.async_api import expect
+
+    async with miniapp(shop) as client, browser_page("failed-screen-history", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        card = page.locator("article.card").first
+        await expect(card).to_be_visible()
+        await page.route("**/app/api/shop/products/*", lambda route: route.abort())
+        await card.locator("button.open").click()
+        await expect(page.locator("#error")).to_be_visible()
+        assert await page.evaluate("window.__telegram.backVisible") is False  # still on the categories
+        await page.unroute("**/app/api/shop/products/*")
+        await page.locator("#cart-button").click()
+        await expect(page.locator("#view h2")).to_have_text("Cart")
+        await page.evaluate("window.__pressBack()")
+        await expect(page.locator("#view h2").first).to_have_text("Categories")
+        await expect(page.locator("article.product")).to_have_count(0)
+        await expect(page.locator("#error")).to_be_hidden()
+        assert await page.evaluate("window.__telegram.backVisible") is False
