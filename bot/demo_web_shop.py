@@ -28,11 +28,22 @@ async def web_shop(running: RunningBot, alice: SandboxUser, transcript: list[str
         "(shown once; only its hash is kept)"
     )
     async with serving_api(running) as root:
-        await _orders(alice, token, root, transcript)
+        code = await _orders(alice, token, root, transcript)
     await runtime.notifier.drain()
     told = running.server.chat_messages(alice.id)[-1]
     transcript.append("🔔 Alice's chat: " + "\n    ".join(told.text.splitlines()))
+    await _dearer_edit_refused(alice, code, transcript)
     return token
+
+
+async def _dearer_edit_refused(alice: SandboxUser, code: str, transcript: list[str]) -> None:
+    """The web shop took the order's money, so only it takes what an edit adds: one more holder is refused, the
+    customer told to ask the shop (``domain.editing.check_channel_paid``); nothing changed, nothing owed in Telegram."""
+    screen = (await alice.send(f"/track {code}")).last
+    editing = (await alice.press(screen, "✏️ Edit")).last
+    plus = next(b for b in editing.buttons() if b["text"].startswith("➕"))
+    refused = await alice.press_data(editing, plus["callback_data"], label=plus["text"])
+    transcript.append(f"🤖 bot answers the press (an alert): {(refused.callback_answer or {}).get('text')}")
 
 
 @asynccontextmanager
@@ -51,7 +62,8 @@ async def serving_api(running: RunningBot) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-async def _orders(alice: SandboxUser, token: str, root: str, transcript: list[str]) -> None:
+async def _orders(alice: SandboxUser, token: str, root: str, transcript: list[str]) -> str:
+    """The web shop's calls, Alice's order among them: its code."""
     base = f"{root}/api/v1"
     order = {
         "customer": {"name": "Alice", "telegram_id": alice.id, "email": "alice@example.com"},
@@ -73,7 +85,7 @@ async def _orders(alice: SandboxUser, token: str, root: str, transcript: list[st
             transcript.append(f"🌐 web shop: {method} /api/v1{path} ({note}) → {answer.status} {shown}")
             return body
 
-        await call("POST", "/orders", "new", json=order, headers={**auth, "Idempotency-Key": "web-1001"})
+        placed = await call("POST", "/orders", "new", json=order, headers={**auth, "Idempotency-Key": "web-1001"})
         await call(
             "POST", "/orders", "the same request again", json=order, headers={**auth, "Idempotency-Key": "web-1001"}
         )
@@ -93,6 +105,7 @@ async def _orders(alice: SandboxUser, token: str, root: str, transcript: list[st
         await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
         await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
         await operator_view(http, root, transcript)
+    return str(placed["code"])
 
 
 OPERATOR_FIGURES = (

@@ -270,6 +270,10 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     owed = rf"👤 Ada: /order {refund.group(1)}\n(?:.*\n)*?    .* — 💸 Goodwill refund RUB\s1,000\.00 — Sam"
     assert re.search(owed + r" \(ready two days late\)\n    \[💸 Refund paid back: RUB\s1,000\.00\]", out)
     assert len(re.findall(rf"/order {refund.group(1)} — .*— RUB\s", out)) == 1
+    # The web shop took the money of Alice's order: a dearer edit of it is refused in Telegram, she is told to ask.
+    dearer = r"👤 Alice: /track (\w{8})\n(?:.*\n)*?👤 Alice presses \[✏️ Edit\]\n(?:.*\n)*?👤 Alice presses \[➕.*\]\n"
+    dearer += r"🤖 bot answers the press \(an alert\): Order \1 was paid at web shop, so the £[\d.]+ more this change "
+    assert re.search(dearer + r"costs cannot be paid here\. Nothing was changed: ask us \(💬 Contact us\)", out)
     # The intake API: a typo in a query is refused naming it; several SKUs' stock in one request.
     typo = r"🌐 web shop: GET /api/v1/stock\?skus=22197 \(.*\) → 422 "
     assert re.search(typo + r"\{'status': 422, 'field': 'skus', 'detail': 'skus: not a parameter of this", out)
