@@ -11,6 +11,7 @@ from handlers import (
     assist,
     backorders,
     backorders_admin,
+    bin_count,
     buynow,
     campaigns,
     cart,
@@ -94,6 +95,7 @@ def _in_loop(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
 STAFF_MODULES = (
     staff,
     inventory,
+    bin_count,
     fulfilment,
     order_edit_staff,
     owed_back,

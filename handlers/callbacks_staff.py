@@ -186,3 +186,10 @@ class FxRateCb(CallbackData, prefix="fxr"):
     rate: Annotated[str, Field(max_length=25, pattern=r"^[0-9A-Za-z_]*$")]  # 12 digits each side of the point
     seen: Number
     action: Literal["set", "no"]
+
+
+class BinCountCb(CallbackData, prefix="bcn"):
+    """A step of a bin count: ``token`` names the count it was shown for (a button of an earlier one is stale)."""
+
+    token: Number
+    action: Literal["done", "confirm", "cancel"]

@@ -101,6 +101,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("stock", Permission.VIEW_STOCK, N_("Stock per warehouse and bin")),
     ("receive", Permission.EDIT_STOCK, N_("Receive goods into a bin")),
     ("adjust", Permission.EDIT_STOCK, N_("Correct stock, with a reason")),
+    ("count", Permission.EDIT_STOCK, N_("Count a bin (stocktake) and record what differs")),
     ("move", Permission.EDIT_STOCK, N_("Move stock between bins")),
     ("transfer", Permission.EDIT_STOCK, N_("Transfer stock to another warehouse")),
     ("lowstock", Permission.VIEW_STOCK, N_("Products at or under their reorder point")),

@@ -407,6 +407,10 @@ class FakeInventory(_Repo):
         held = [BinQuantity(p, w, code, q) for (p, w, code), q in self.st.bins.items() if p in product_ids and q > 0]
         return sorted(held, key=lambda b: (b.warehouse_id, b.bin_code))
 
+    async def bin_contents(self, warehouse_id: int, bin_code: str) -> list[BinQuantity]:
+        held = [BinQuantity(p, w, c, q) for (p, w, c), q in self.st.bins.items() if (w, c) == (warehouse_id, bin_code)]
+        return sorted((b for b in held if b.quantity > 0), key=lambda b: b.product_id)
+
 
 class FakeStock(_Repo):
     async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]:

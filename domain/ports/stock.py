@@ -97,6 +97,10 @@ class InventoryRepository(Protocol):
     """Where stock sits (bins), how it got there (movements) and when to reorder."""
 
     async def bins(self, product_ids: Sequence[int]) -> list[BinQuantity]: ...
+    async def bin_contents(self, warehouse_id: int, bin_code: str) -> list[BinQuantity]:
+        """What one bin holds (a count above zero), by product id: what a bin count lists."""
+        ...
+
     async def movements(self, product_id: int, limit: int) -> list[Movement]: ...
     async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
         """The bin a product last moved into or out of in a warehouse (None: never there)."""

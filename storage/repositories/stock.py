@@ -427,6 +427,12 @@ class SqlInventory:
             found.sort(key=lambda x: (x.warehouse_id, x.bin_code))
         return found
 
+    async def bin_contents(self, warehouse_id: int, bin_code: str) -> list[BinQuantity]:
+        b, bs = m.BinRow, m.BinStockRow
+        query = select(bs.product_id, b.warehouse_id, b.code, bs.quantity).join(b, b.id == bs.bin_id)
+        query = query.where(b.warehouse_id == warehouse_id, b.code == bin_code, bs.quantity > 0)
+        return [BinQuantity(*row) for row in await fetch(self.s, query.order_by(bs.product_id))]
+
     async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
         mv, b = m.InventoryMovementRow, m.BinRow
         return await self.s.scalar(

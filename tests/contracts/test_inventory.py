@@ -21,3 +21,26 @@ async def test_the_bins_holding_products_are_listed_by_warehouse_and_code_and_em
             (product, warehouse, "B-01-02-1", 10),
         ]
         assert await uow.inventory.bins([product + 1000]) == []
+
+
+async def test_a_bins_contents_are_what_it_holds_of_each_product_in_its_own_warehouse_only(uow: UnitOfWork) -> None:
+    jar, mug = await a_product(uow, "JAR-1"), await a_product(uow, "MUG-2")
+    london, leeds = await a_warehouse(uow), await a_warehouse(uow, "LDS")
+    async with uow:
+        for product, warehouse, code, quantity in (
+            (mug, london, "A-01-01-1", 3),
+            (jar, london, "A-01-01-1", 5),
+            (jar, leeds, "A-01-01-1", 7),  # the same code in another warehouse is another shelf
+            (jar, london, "B-01-01-1", 2),
+            (mug, london, "C-01-01-1", 0),
+        ):
+            await uow.stock.set_bin_quantity(product, warehouse, code, quantity, "count", "s", NOW)
+        await uow.stock.set_bin_quantity(mug, london, "C-01-01-1", 0, "count", "s", NOW)
+        await uow.commit()
+    async with uow:
+        found = await uow.inventory.bin_contents(london, "A-01-01-1")
+        assert sorted((b.product_id, b.warehouse_id, b.bin_code, b.quantity) for b in found) == sorted(
+            [(jar, london, "A-01-01-1", 5), (mug, london, "A-01-01-1", 3)]
+        )
+        assert await uow.inventory.bin_contents(london, "C-01-01-1") == []  # emptied: nothing listed
+        assert await uow.inventory.bin_contents(london, "Z-09-09-9") == []

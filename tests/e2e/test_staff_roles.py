@@ -140,6 +140,7 @@ STAFF_SAMPLES = {
     "stock": "85123A",
     "receive": "85123A 1 LON",
     "adjust": "85123A LON 1 found",
+    "count": "B-06-06-3 LON",
     "move": "85123A 1 B-06-06-3 B-06-06-4",
     "transfer": "85123A 1 LON MAN",
     "reorder": "85123A LON 1",

@@ -1,0 +1,212 @@
+"""/count BIN [WAREHOUSE]: a bin counted blind (its items listed, not their figures), scans or
+photos of barcodes adding up what is found, then the differences confirmed and recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from domain.errors import InvalidQuantity
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.bin_counts import (
+    MAX_COUNTED,
+    CountLine,
+    NoSuchItem,
+    count_differences,
+    count_item,
+    open_bin,
+    record_count,
+)
+from handlers.callbacks_staff import BinCountCb
+from handlers.scanning import code_in_photo, readings
+from handlers.views.dates import current_locale
+from handlers.views.pressed import show_in_place
+from handlers.views.rendering import fill, format_number
+
+router = Router(name=__name__)
+COUNT = "bin_count"  # the conversation's data key: the count under way
+
+
+class Counting(StatesGroup):
+    scanning = State()
+
+
+def _who(event: Message | CallbackQuery) -> int:
+    assert event.from_user is not None
+    return event.from_user.id
+
+
+def _buttons(token: int, *actions: tuple[str, str]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=BinCountCb(token=token, action=action).pack())]
+            for text, action in actions
+        ]
+    )
+
+
+def _done(token: int) -> InlineKeyboardMarkup:
+    return _buttons(token, (_("✅ Done counting"), "done"), (_("✖️ Cancel"), "cancel"))
+
+
+@router.message(Command("count"))
+async def start_count(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, state: FSMContext
+) -> None:
+    args = (command.args or "").split()
+    if not 1 <= len(args) <= 2:
+        await message.answer(_("Usage: /count BIN [WAREHOUSE] — count a bin and record what differs from the books."))
+        return
+    opened = await open_bin(
+        uow, staff_id=_who(message), bin_code=args[0], warehouse_code=args[1] if len(args) > 1 else None
+    )
+    token = message.message_id
+    count = {
+        "token": token,
+        "warehouse": opened.warehouse.id,
+        "code": opened.warehouse.code,
+        "bin": opened.bin_code,
+        "started": clock.now().isoformat(),
+    }
+    await state.set_state(Counting.scanning)
+    await state.set_data({COUNT: count | {"items": {}}})
+    listed = "\n".join(
+        fill("• <code>{sku}</code> {name}", sku=p.sku, name=p.in_language(current_locale()).display_name)
+        for p in opened.products[:40]
+    )
+    more = len(opened.products) - 40
+    heading = fill(_("Counting bin {bin} in {warehouse}."), bin=opened.bin_code, warehouse=opened.warehouse.code)
+    books = (
+        _("The books list these items here (their figures are hidden: count what is on the shelf):")
+        if opened.products
+        else _("The books list nothing here: send whatever you find.")
+    )
+    extra = "\n" + fill(_("…and {count} more."), count=more) if more > 0 else ""
+    ask = _(
+        "Send each item's SKU or barcode with how many (JAR-1 12), or a photo of its barcode (one unit a photo);"
+        " what you send for one item adds up. Then press ✅ Done counting."
+    )
+    text = "\n\n".join(part for part in (heading, books + ("\n" + listed if listed else "") + extra, ask))
+    await message.answer(text, reply_markup=_done(token))
+
+
+async def _counted(message: Message, uow: UnitOfWork, state: FSMContext, scans: list[tuple[str, int]]) -> None:
+    data = await state.get_data()
+    count: dict[str, Any] = data.get(COUNT) or {}
+    if not count:
+        return
+    found: tuple[str, int, int] | None = None
+    for code, quantity in scans:  # "2x 150": the reading whose code is an item's
+        try:
+            sku, shelf = await count_item(
+                uow, staff_id=_who(message), warehouse_id=count["warehouse"], bin_code=count["bin"], code=code
+            )
+        except NoSuchItem:
+            continue
+        found = (sku, shelf, quantity)
+        break
+    if found is None:
+        raise NoSuchItem(code=scans[0][0])
+    sku, shelf, quantity = found
+    units, expected = count["items"].get(sku, (0, shelf))  # the shelf as at the item's first scan
+    if units + quantity > MAX_COUNTED:
+        raise InvalidQuantity(maximum=MAX_COUNTED)
+    count["items"][sku] = (units + quantity, expected)
+    await state.update_data({COUNT: count})
+    said = fill(
+        _("{sku}: {units} counted in bin {bin}."), sku=sku, units=format_number(units + quantity), bin=count["bin"]
+    )
+    await message.answer(said, reply_markup=_done(count["token"]))
+
+
+@router.message(StateFilter(Counting.scanning), F.text, ~F.text.startswith("/"))
+async def counted_text(message: Message, uow: UnitOfWork, state: FSMContext) -> None:
+    await _counted(message, uow, state, [(s.code, s.quantity) for s in readings(message.text or "")])
+
+
+@router.message(StateFilter(Counting.scanning), F.photo)
+async def counted_photo(message: Message, bot: Bot, uow: UnitOfWork, state: FSMContext) -> None:
+    code = await code_in_photo(bot, message)
+    if code is not None:
+        await _counted(message, uow, state, [(code, 1)])
+
+
+def _summary(lines: list[CountLine], count: dict[str, Any]) -> str:
+    heading = fill(_("Bin {bin} in {warehouse}, books → counted:"), bin=count["bin"], warehouse=count["code"])
+    rows = []
+    for line in lines[:60]:
+        sign = "+" if line.difference > 0 else "−"
+        mark = "✅" if not line.difference else f"({sign}{format_number(abs(line.difference))})"
+        rows.append(
+            fill(
+                "• <code>{sku}</code> {expected} → {counted} {mark}",
+                sku=line.product.sku,
+                expected=format_number(line.expected),
+                counted=format_number(line.counted),
+                mark=mark,
+            )
+        )
+    differ = sum(1 for line in lines if line.difference)
+    tail = (
+        fill(
+            ngettext(
+                "{count} item differs: ✅ Confirm records it as a stock adjustment.",
+                "{count} items differ: ✅ Confirm records them as stock adjustments.",
+                differ,
+            ),
+            count=differ,
+        )
+        if differ
+        else _("Everything counted matches the books.")
+    )
+    return "\n".join([heading, *rows, "", tail])
+
+
+@router.callback_query(BinCountCb.filter())
+async def count_step(
+    query: CallbackQuery, callback_data: BinCountCb, uow: UnitOfWork, clock: Clock, state: FSMContext
+) -> None:
+    count: dict[str, Any] = (await state.get_data()).get(COUNT) or {}
+    if count.get("token") != callback_data.token:  # a finished or an earlier count's button
+        await query.answer(_("This count is over: /count BIN starts a new one."), show_alert=True)
+        return
+    counted = {sku: (units, expected) for sku, (units, expected) in count["items"].items()}
+    staff_id, warehouse_id, bin_code = _who(query), int(count["warehouse"]), str(count["bin"])
+    if callback_data.action == "cancel":
+        await state.clear()
+        await query.answer()
+        await show_in_place(query, fill(_("Count of bin {bin} cancelled: nothing recorded."), bin=count["bin"]))
+    elif callback_data.action == "done":
+        lines = await count_differences(
+            uow, staff_id=staff_id, warehouse_id=warehouse_id, bin_code=bin_code, counted=counted
+        )
+        await query.answer()
+        keyboard = _buttons(count["token"], (_("✅ Confirm"), "confirm"), (_("✖️ Cancel"), "cancel"))
+        await show_in_place(query, _summary(lines, count), keyboard)
+    else:
+        lines = await record_count(
+            uow,
+            clock,
+            staff_id=staff_id,
+            warehouse_id=warehouse_id,
+            bin_code=bin_code,
+            counted=counted,
+            started=datetime.fromisoformat(count["started"]),
+        )
+        await state.clear()
+        await query.answer()
+        differ = sum(1 for line in lines if line.difference)
+        said = ngettext(
+            "Bin {bin} counted: {count} difference recorded as a stock adjustment.",
+            "Bin {bin} counted: {count} differences recorded as stock adjustments.",
+            differ,
+        )
+        await show_in_place(query, fill(said, bin=count["bin"], count=differ))
