@@ -431,7 +431,8 @@ class SqlInventory:
         b, bs = m.BinRow, m.BinStockRow
         query = select(bs.product_id, b.warehouse_id, b.code, bs.quantity).join(b, b.id == bs.bin_id)
         query = query.where(b.warehouse_id == warehouse_id, b.code == bin_code, bs.quantity > 0)
-        return [BinQuantity(*row) for row in await fetch(self.s, query.order_by(bs.product_id))]
+        rows = await fetch(self.s, query.order_by(bs.product_id))
+        return [BinQuantity(r.product_id, r.warehouse_id, r.code, r.quantity) for r in rows]
 
     async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
         mv, b = m.InventoryMovementRow, m.BinRow
