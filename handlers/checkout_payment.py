@@ -58,8 +58,15 @@ REVIEW_LINES = 10
 
 # ------------------------------------------------------------------------------ payment
 async def ask_payment(
-    message: Target, state: FSMContext, draft: CheckoutDraft, customer: Customer, settings: ShopSettings
+    message: Target,
+    state: FSMContext,
+    draft: CheckoutDraft,
+    customer: Customer,
+    settings: ShopSettings,
+    refused: PaymentMethod | None = None,
 ) -> None:
+    """Step 4; ``refused``: a way to pay just refused for this order (an invoice over the credit limit), not offered
+    again as "another way" (the shop's settings always leave one: ``bot.config`` refuses neither cash nor cards)."""
     await state.set_state(Checkout.payment)
     pickup = draft.delivery_method is DeliveryMethod.PICKUP
     policy = settings.checkout_policy
@@ -72,7 +79,9 @@ async def ask_payment(
         ).format(days=days),
     }
     buttons: list[tuple[str, CallbackData]] = [
-        (labels[method], PaymentChoice(method=method.value)) for method in payment_methods(customer, policy)
+        (labels[method], PaymentChoice(method=method.value))
+        for method in payment_methods(customer, policy)
+        if method is not refused
     ]
     await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=rows_of(*buttons))
 
@@ -245,7 +254,7 @@ async def confirmed(
             return
         except CreditLimitExceeded as over:  # it says to choose another way to pay: the choice, right below
             await query.answer(domain_message(over, html=False, timezone=settings.timezone), show_alert=True)
-            await ask_payment(pressed_in(query), state, draft, customer, settings)
+            await ask_payment(pressed_in(query), state, draft, customer, settings, refused=PaymentMethod.INVOICE)
             return
         except ShippingUnavailable as gone_now:  # the cart is the one reviewed, the option gone (the shop's rates)
             await query.answer(domain_message(gone_now, html=False, timezone=settings.timezone), show_alert=True)
