@@ -74,9 +74,12 @@ async def report_command(
 
 
 @router.message(Command("stockvalue"))
-async def stock_value_command(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
+async def stock_value_command(
+    message: Message, uow: UnitOfWork, renderer: Renderer, command: CommandObject | None = None
+) -> None:
     assert message.from_user is not None
-    values = await stock_report(uow, staff_id=message.from_user.id)
+    code = (command.args or "").strip() if command else ""
+    values = await stock_report(uow, staff_id=message.from_user.id, warehouse_code=code or None)
     await message.answer(renderer.render("staff/stock_value.html.j2", values=values))
 
 

@@ -17,6 +17,7 @@ from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import StockLevel
 from domain.usecases.fx import shop_rates
+from domain.usecases.inventory import _warehouse
 from domain.usecases.product_lookup import named_in
 from domain.usecases.sales import period_sales
 from domain.usecases.staff import require
@@ -104,10 +105,12 @@ async def _named_in(uow: UnitOfWork, top: list[TopProduct], language: str) -> li
     ]
 
 
-async def stock_report(uow: UnitOfWork, *, staff_id: int) -> list[StockValue]:
+async def stock_report(uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None) -> list[StockValue]:
+    """Each warehouse's stock value, or the one named (an unknown code is refused, naming the warehouses)."""
     await require(uow, staff_id, Permission.REPORTS)
     async with uow.read_only():
-        return await _stock_values(uow)
+        code = (await _warehouse(uow, warehouse_code)).code if warehouse_code else None
+        return [value for value in await _stock_values(uow) if code is None or value.warehouse == code]
 
 
 class _Valuation:

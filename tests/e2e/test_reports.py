@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -299,3 +300,32 @@ async def test_the_return_rate_counts_delivered_orders_with_a_return_never_over_
     text = (await russian.send("/report today")).new[0].text
     assert "Доставлено: 1 · заявок на возврат: 2 · доставленных заказов с заявкой на возврат: 1 (100" in text
     assert "200" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "total", "one", "unknown"),
+    [
+        (
+            "en",
+            "Total: 15,099 units · £9,859.72 · 734 units without a known cost",
+            "MAN: 537 units · £418.20",
+            "There is no warehouse NOWHERE",
+        ),
+        (
+            "ru",
+            "Итого: 15\xa0099 шт. · 9\xa0859,72\xa0£ · 734 шт. без известной себестоимости",
+            "MAN: 537 шт. · 418,20\xa0£",
+            "Склада NOWHERE нет",
+        ),
+    ],
+)
+async def test_stock_value_adds_up_the_warehouses_and_shows_the_one_asked_for(
+    shop: RunningBot, language: str, total: str, one: str, unknown: str
+) -> None:
+    """/stockvalue gave each warehouse and no total, the figure an owner asks for (/report had it), and
+    "/stockvalue MAN" ignored the warehouse, listing them all."""
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    every = (await manager.send("/stockvalue")).last.text.splitlines()
+    assert every[-1] == total and len(every) == 4
+    assert (await manager.send("/stockvalue man")).last.text.splitlines()[1:] == [one]
+    assert unknown in (await manager.send("/stockvalue NOWHERE")).last.text
