@@ -46,10 +46,12 @@ class ShownTotal:
 
     def check(self, order: Order) -> None:
         """The order as it would be placed, against what was shown: its shipping named when that moved (a rate the
-        shop changed), else its total (a promotion ended); an order is charged only what the customer saw."""
+        shop changed), else its total when it rose (a promotion ended); an order is charged at most what the customer
+        saw. A total that fell (a promotion begun since) is taken: refused, the customer was sent round a review again
+        for a better price they would have accepted anyway."""
         self.check_goods(order.subtotal)
         shipping = order.shipping or Money.zero(order.currency)
         if self.shipping is not None and shipping != self.shipping:
             raise ShippingChanged(price=shipping, was=self.shipping)
-        if self.total is not None and order.total != self.total:
+        if self.total is not None and order.total > self.total:
             raise TotalChanged(total=order.total, was=self.total)

@@ -89,3 +89,23 @@ async def test_a_promotion_ended_after_the_review_orders_nothing_and_says_the_ne
 
     order = await order_row(shop, order_code(await hana.press(refused.last, "✅")))
     assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.total_minor) == (590, 0, 0, 590)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_promotion_begun_after_the_review_places_the_order_at_the_better_price(
+    shop: RunningBot, language: str
+) -> None:
+    """A promotion the shop started between the customer's review and their Confirm lowers what the order comes to:
+    the customer is charged less than they agreed to, never refused for it, and the order carries the discount."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    hana = SandboxUser(shop.server, 673, "Hana", language_code=language)
+    await add_to_cart(hana, "85123A", 2)  # £5.90
+    review = await hana.press((await checkout_to_payment(hana, pickup=True)).last, "💵")
+    assert WORDS[language]["undiscounted"] in review.last.text
+    made = await admin.send('/promotion new "Hearts week" off=0.10 products=85123A until=2026-12-31')
+    assert "Hearts week" in made.last.text
+
+    placed = await hana.press(review.last, "✅")
+    order = await order_row(shop, order_code(placed))
+    assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.total_minor) == (590, 20, 0, 570)
+    assert await count(shop, m.OrderRow) == 1

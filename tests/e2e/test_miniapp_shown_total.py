@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import delete
 
 from bot.harness import RunningBot
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.checkout_shipping import raise_dpd
-from tests.e2e.conftest import shop_on
+from tests.e2e.conftest import ADMIN, shop_on
 from tests.e2e.journeys import count, order_row
 from tests.e2e.miniapp import found_ids, miniapp, tma
 from tests.fakes import FakeClock
@@ -29,7 +30,7 @@ SAID = {
 
 @pytest.fixture
 async def shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock, webapp_url="https://shop.test") as bot:
+    async with shop_on(database_url, clock, webapp_url="https://shop.test", admin_ids=[ADMIN]) as bot:
         yield bot
 
 
@@ -112,3 +113,21 @@ async def test_a_courier_rate_the_shop_stopped_is_refused_so_the_miniapp_reads_i
     order = await order_row(shop, code)
     shipping = rate(again, "Royal Mail")["price"]["minor"]
     assert (order.carrier, order.shipping_minor, order.total_minor) == ("Royal Mail", shipping, 85 + shipping)
+
+
+async def test_a_promotion_begun_after_the_miniapp_checkout_page_places_the_order_at_the_better_price(
+    shop: RunningBot,
+) -> None:
+    """The page showed the bag undiscounted; a promotion the shop started before “Place order” lowers the total: the
+    order is placed at the lower one (charged less than shown, never more), not refused."""
+    headers = tma(shop, CUSTOMER)
+    async with miniapp(shop) as client:
+        shown = await page_with_a_bag(client, headers)
+        made = '/promotion new "Bag week" off=0.05 products=22355 until=2026-12-31'
+        assert "Bag week" in (await SandboxUser(shop.server, ADMIN, "Ada").send(made)).last.text
+        placed = await client.post("/app/api/shop/checkout", json=by_courier(shown, "DPD"), headers=headers)
+        assert placed.status == 201, await placed.text()
+        code = (await placed.json())["code"]
+    order = await order_row(shop, code)
+    shipping = rate(shown, "DPD")["price"]["minor"]
+    assert (order.subtotal_minor, order.discount_minor, order.total_minor) == (85, 5, 80 + shipping)

@@ -40,6 +40,10 @@ def test_a_discount_gone_since_it_was_shown_is_refused_naming_the_total() -> Non
     assert refused.value.params == {"total": gbp(1320), "was": gbp(1220)}
 
 
+def test_a_discount_begun_since_the_total_was_shown_is_taken_at_the_lower_total() -> None:
+    ShownTotal(gbp(900), gbp(420), gbp(1320)).check(order(shipping=420, discount=100))
+
+
 def test_goods_moved_since_shown_are_named_first() -> None:
     with pytest.raises(CartTotalChanged):
         ShownTotal(gbp(800), gbp(420), gbp(1220)).check(order(shipping=420))
