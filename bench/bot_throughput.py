@@ -34,6 +34,11 @@ So what variants cost browsing is one run's ratio, not the difference of two run
 machine whose speed moves between runs:
 
     python bench/bot_throughput.py --products 10000 --variants 4 --beside 1 --users 20 --seconds 6 --slices 6
+
+Between those turns, outside the figures, both sandboxes forget their chats' history but each
+chat's newest message (``forget_history``): Telegram keeps it, the bot's process does not, and
+kept here it was what the collector ran for, more often in the turns of the cards with more
+buttons (since 2026-12-07; the ratios before were charged with it).
 """
 
 from __future__ import annotations
@@ -356,6 +361,19 @@ async def alternating(
     return statistics.fmean(echo_rates), statistics.fmean(our_rates)
 
 
+def forget_history(*servers: SandboxServer) -> None:
+    """Between turns, outside the figures: the sandboxes forget every chat's history but its newest
+    message (``SandboxServer.forget_history``). Kept, the whole run's messages, each keyboard a dict
+    a button, lived in this process — Telegram's memory, not the bot's — and were what made the
+    collector run: ~20 objects kept an update (the message, its keyboard, the call and the update
+    logged), five more for a 4-variant card's keyboard, so its turns drew more of the young
+    collections (every 20,000 kept: a few a run, each ~20 ms under load, so one landing in a turn
+    moved that side's CPU an update by 40–160 µs), and every older one scanned all of them. Forgotten
+    between turns, no collection fell in either side's turns (2026-12-07, 10,000 × 4 and × 1)."""
+    for server in servers:
+        server.forget_history()
+
+
 async def side_by_side(args: argparse.Namespace) -> None:
     """Browsing only, in turn: echo, Ordergram's cards of products with ``--variants``, and of
     those with ``--beside`` variants (one Ordergram, both kinds in its catalog)."""
@@ -373,7 +391,9 @@ async def side_by_side(args: argparse.Namespace) -> None:
         cpu: dict[int, float] = {1: 0.0, 2: 0.0}
         for _ in range(args.slices):
             for which in (1, 2):
+                forget_history(echo_server, shop.server)
                 await loads[0](args.seconds / args.slices)
+                forget_history(echo_server, shop.server)
                 started = time.process_time()
                 await loads[which](args.seconds / args.slices)
                 cpu[which] += time.process_time() - started

@@ -604,6 +604,23 @@ class SandboxServer(BotSettings, ForumsAndCopies, Payments):
         self.users[user_id] = user
         return user
 
+    def forget_history(self) -> None:
+        """Forget what was said but each chat's newest message: the calls, the updates the bot
+        confirmed, what people sent. For a bench running this stand-in in the bot's process
+        (``bench/bot_throughput.py``, between turns): Telegram keeps a chat's history, the bot's
+        process does not, yet kept here every message's keyboard was objects the bot's garbage
+        collector counted and scanned, more of them for a card with more buttons. What a later
+        call may refer to (a message to edit, copy or reply to) is then each chat's newest only."""
+        self.calls.clear()
+        self.requested.clear()
+        self.chat_actions.clear()
+        self.user_messages.clear()
+        self.sent_updates = {k: v for k, v in self.sent_updates.items() if k > self.confirmed_update_id}
+        for chat_id, log in self._chat_log.items():
+            for message in log[:-1]:
+                self.messages.pop((chat_id, message.message_id), None)
+            del log[:-1]
+
     def chat_messages(self, chat_id: int) -> list[BotMessage]:
         return [m for m in self._chat_log.get(chat_id, ()) if not m.deleted]
 

@@ -125,6 +125,23 @@ async def test_a_second_answer_to_the_same_callback_is_refused(echo: tuple[Sandb
         await bot.answer_callback_query(query_id, text="again")
 
 
+async def test_a_bench_forgets_a_chats_history_but_its_newest_message_which_still_works(
+    echo: tuple[SandboxServer, Bot, list[Any]],
+) -> None:
+    server, _, seen = echo
+    user, other = SandboxUser(server, 44, "Cat"), SandboxUser(server, 45, "Dan")
+    await user.send("buttons")
+    await other.share_contact("+447911123456")
+    question = await user.send("buttons")
+    server.forget_history()
+    assert [m.message_id for m in server.chat_messages(44)] == [question.last.message_id]
+    assert [m.text for m in server.chat_messages(45)] == ["got contact"]
+    assert set(server.messages) == {(44, question.last.message_id), (45, server.chat_messages(45)[0].message_id)}
+    assert server.calls == [] and server.requested == [] and server.user_messages == {} and server.sent_updates == {}
+    pressed = await user.press(question.last, "Yes")  # the newest message is still there to press and edit
+    assert pressed.edited[0].text == "Confirmed" and seen[-1] == ("pressed", "yes")
+
+
 class _Stopwatch:
     """``time`` for ``sandbox.busy``: moves only when a test moves it, and a microsecond at each
     read (work takes some time), so what is counted is known whatever the machine's load."""
