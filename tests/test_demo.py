@@ -57,7 +57,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
         r"👤 Ada: /transfer 85123A 6 LON:A-09-01-1 MAN\n🤖 bot: Transferred 6 × 85123A: LON A-09-01-1 → MAN", out
     )
     # A bin counted blind: the books' figure unseen until the count is done, the difference recorded.
-    assert re.search(r"Counting bin A-09-01-1 in LON\.\n\n.*figures are hidden.*\n\s*• 85123A", out), out
+    assert re.search(r"Counting bin A-09-01-1 in LON\.\n\s*\n.*figures are hidden.*\n\s*• 85123A White", out)
     assert "• 85123A 18 → 17 (−1)" in out
     assert "Bin A-09-01-1 counted: 1 difference recorded as a stock adjustment." in out
     # An edited order with its price difference, a payment link, a pickup handover.
