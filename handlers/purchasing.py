@@ -14,7 +14,7 @@ from domain.errors import InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.money import split_typed_amount
 from domain.ports import Clock, UnitOfWork
-from domain.purchasing import PoReceipt, PoStatus, PurchaseOrder, off_terms
+from domain.purchasing import PoNotEditable, PoReceipt, PoStatus, PurchaseOrder, off_terms
 from domain.usecases.po_paperwork import po_paperwork
 from domain.usecases.purchasing import (
     MAX_PO_QUANTITY,
@@ -29,6 +29,7 @@ from domain.usecases.purchasing import (
 from domain.usecases.supplier_payments import pay_po
 from handlers.callbacks_staff import PoCb
 from handlers.context import ShopSettings
+from handlers.errors import domain_message
 from handlers.output.purchase_order import purchase_order_pdf
 from handlers.shop import identity_of_shop
 from handlers.views.labels import label
@@ -209,16 +210,21 @@ async def po_button(
         pdf = purchase_order_pdf(papers, await identity_of_shop(uow, i18n), settings.timezone)
         await query.answer()
         await chat.answer_document(BufferedInputFile(pdf, filename=f"purchase-order-{papers.po.id}.pdf"))
-    elif callback_data.action == "approve":
-        po = await approve_po(uow, clock, staff_id=staff_id, number=callback_data.number)
-        await query.answer(_("Approved"))
+    elif callback_data.action in ("approve", "discard"):
+        try:
+            if callback_data.action == "approve":
+                po = await approve_po(uow, clock, staff_id=staff_id, number=callback_data.number)
+                pressed, done = _("Approved"), _("Purchase order {number} is approved.")
+            else:
+                po = await discard_po(uow, staff_id=staff_id, number=callback_data.number)
+                pressed, done = _("Discarded"), _("Purchase order {number} is discarded.")
+        except PoNotEditable as decided:  # elsewhere (/po N, another note): refused, and the message shows it now
+            await query.answer(domain_message(decided, html=False, timezone=settings.timezone), show_alert=True)
+            await _refresh(query, uow, renderer, staff_id, callback_data.number)
+            return
+        await query.answer(pressed)
         await _refresh(query, uow, renderer, staff_id, callback_data.number)
-        await chat.answer(_("Purchase order {number} is approved.").format(number=po.id))
-    elif callback_data.action == "discard":
-        po = await discard_po(uow, staff_id=staff_id, number=callback_data.number)
-        await query.answer(_("Discarded"))
-        await _refresh(query, uow, renderer, staff_id, callback_data.number)
-        await chat.answer(_("Purchase order {number} is discarded.").format(number=po.id))
+        await chat.answer(done.format(number=po.id))
     else:
         await query.answer()
         await _show(chat, uow, renderer, staff_id, callback_data.number)

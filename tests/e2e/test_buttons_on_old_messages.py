@@ -456,3 +456,39 @@ async def test_a_checkout_step_pressed_on_an_old_message_says_it_is_out_of_date_
     assert shown_anew(gift).startswith(w["card"])
     reviewed = await olga.send("/skip")  # no card: the review again, to confirm
     assert await status(shop, order_code(await olga.press(reviewed.last, "✅"))) == "allocated"
+
+
+@pytest.mark.parametrize(
+    ("language", "refused", "shown"),
+    [
+        (
+            "en",
+            "Purchase order {n} is discarded: it can no longer be changed that way.",
+            "Purchase order {n} — discarded",
+        ),
+        (
+            "ru",
+            "Заказ поставщику {n} в статусе «отменён»: так его изменить уже нельзя.",
+            "Заказ поставщику {n} — отменён",
+        ),
+    ],
+)
+async def test_a_draft_s_note_in_the_staff_chat_decided_elsewhere_shows_the_order_as_it_is_when_pressed(
+    shop: RunningBot, language: str, refused: str, shown: str
+) -> None:
+    """A draft discarded on /po N kept ✅ Approve and 🗑 Discard on its note in the staff chat: each press
+    there was refused, and the note went on offering them, saying "draft"."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=-100500)
+    await runtime.notifier.drain()
+    note = shop.server.chat_messages(-100500)[-1]
+    manager = await hire(shop, 85, "Mo", "manager", "MAN", language=language)
+    await manager.press((await manager.send(f"/po {po.id}")).last, "🗑")
+    before = set(shop.server.callback_answers)
+    await SandboxUser(shop.server, 85, "Mo", language_code=language, wait=False).press(note, "✅")
+    await manager.send("/help")  # handled after the press: the staff chat has its answer by now
+    [answer] = [a for key, a in shop.server.callback_answers.items() if key not in before]
+    assert answer["text"] == refused.format(n=po.id) and answer["show_alert"]
+    now = next(m for m in shop.server.chat_messages(-100500) if m.message_id == note.message_id)
+    assert now.text.startswith(shown.format(n=po.id))
+    assert now.button_texts() == []  # a discarded order has nothing left to press
