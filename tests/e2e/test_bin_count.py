@@ -131,3 +131,24 @@ async def test_a_count_under_what_orders_hold_is_refused_naming_them_and_nothing
     told = (refused.callback_answer or {}).get("text") or refused.last.text
     assert code in told, (told, refused.callback_answer, [m.text for m in refused.new])
     assert await stock(shop, "85123A") == before
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_hostile_or_mistyped_input_to_a_count_is_answered_and_counts_nothing(
+    shop: RunningBot, language: str
+) -> None:
+    mia = await hire(shop, 125, "Mia", "manager", "LON", language=language)
+    before = await stock(shop, "85123A")
+    usage = (await mia.send("/count")).last.text
+    assert usage.startswith(("Usage: /count BIN", "Использование: /count ЯЧЕЙКА"))
+    refused = (await mia.send("/count <b>A3</b>")).last.text
+    assert refused.startswith("<b>A3</b>") and ("ZONE-AISLE" in refused or "ЗОНА-РЯД" in refused)  # as typed
+    assert "NOWHERE" in (await mia.send("/count B-06-06-3 NOWHERE")).last.text  # no such warehouse, the codes listed
+    await mia.send("/count B-06-06-3")
+    assert "Я" * 300 not in (await mia.send("85123A " + "Я" * 5000)).last.text  # refused, shortened
+    said = await mia.send("85123A 2")
+    assert said.last.text == W[language]["counted"].format(sku="85123A", units="2")
+    summary = await mia.press(said.last, W[language]["done"])
+    await mia.press(summary.last, W[language]["cancel"])
+    assert await stock(shop, "85123A") == before
+    assert all(c.ok for c in shop.server.calls)
