@@ -28,7 +28,10 @@ async def scheduled_jobs(
     reminder = running.server.chat_messages(alice.id)[-1]
     transcript.append("🔔 Alice's chat: " + "\n    ".join(reminder.text.splitlines()))
     await alice.press(reminder, "Open my cart")
-    scene("Alice returns one of the two holders (damaged), with a photo; support approves, receives, restocks, refunds")
+    scene(
+        "Alice returns one of the two holders (damaged), with a photo; support approves, receives, restocks, refunds;"
+        " the admin, pressing ✅ Approve on her own screen of it a moment after support did, is told who approved it"
+    )
     code = order_code("\n".join(m.text for m in running.server.chat_messages(alice.id)))
     reply = await alice.send(f"/track {code}")
     reply = await alice.press(reply.last, "Return")
@@ -47,7 +50,11 @@ async def scheduled_jobs(
     transcript.append("🏢 staff chat: " + "\n    ".join(told.text.splitlines()))
     sam = SandboxUser(running.server, 1003, "Sam", language_code="en", transcript=transcript)
     reply = await sam.send(f"/rma {rma.group(1)}")
-    for button in ("Approve", "Parcel received", "Restock 85123A", "Refund"):
+    hers = (await ada.send(f"/rma {rma.group(1)}")).last  # both screens offer ✅ Approve
+    reply = await sam.press(reply.last, "Approve")  # each step changes Sam's screen in place
+    late = await ada.press(hers, "Approve")  # hers then shows the return as it stands: no stale Approve left
+    transcript.append(f"🤖 bot answers the press (an alert): {(late.callback_answer or {}).get('text')}")
+    for button in ("Parcel received", "Restock 85123A", "Refund"):
         reply = await sam.press(reply.last, button)
     await runtime.notifier.drain()
     for message in running.server.chat_messages(alice.id)[-3:]:

@@ -69,7 +69,8 @@ class PoCb(CallbackData, prefix="po"):
 
 class RmaCb(CallbackData, prefix="rma"):
     rma: Code
-    action: Code  # approve, reject, received, restock, writeoff, resolve, refund_instead, refund_paid
+    # approve, reject, back (from reject's question), received, restock, writeoff, resolve, refund_instead, refund_paid
+    action: Code
     line_id: Number = 0
 
 

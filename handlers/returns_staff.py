@@ -4,20 +4,24 @@ reason), received, restock or write off each line, then refund or send the repla
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.orders import ReturnStatus
+from domain.orders import ReturnMovedOn, ReturnStatus
 from domain.ports import Clock, UnitOfWork
-from domain.returns import ReturnKind, ReturnRequest
+from domain.returns import NotInspected, ReturnKind, ReturnRequest
 from domain.usecases.return_handling import (
     ApprovedAlready,
     DecidedAlready,
     RejectedAlready,
+    check_undecided,
     confirm_refund,
     decide_return,
     inspect_line,
@@ -30,11 +34,13 @@ from handlers.callbacks_staff import RmaCb
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.dates import current_locale
-from handlers.views.pressed import Target, pressed_in
+from handlers.views.pressed import Target, show_in_place
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 _DECIDED = (ApprovedAlready, RejectedAlready, DecidedAlready)
+# A step pressed after the return moved on (another's press, an older screen): said, and the screen redrawn as it is.
+_MOVED_ON = (*_DECIDED, ReturnMovedOn, NotInspected)
 # Lines with their ↩️ / 🗑 buttons at once: a return of a 100-line order was 200 buttons,
 # over Telegram's 100 a message.
 LINES_INSPECTED_AT_ONCE = 24
@@ -74,25 +80,35 @@ def _keyboard(request: ReturnRequest, refund_paid: bool, can_pay_back: bool) -> 
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-async def _show(
-    target: Target, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
-) -> None:
-    """The request and its next step; the customer's photos only when it is first opened."""
+async def _screen(
+    uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str
+) -> tuple[str, InlineKeyboardMarkup | None, list[str]]:
+    """The request and its next step as buttons; the customer's photos, which only its first showing sends."""
     detail = await return_detail(uow, staff_id=staff_id, rma=rma)
     request = detail.request
-    for photo in request.photos if photos else []:
-        await bot.send_photo(target.chat.id, photo)
-    await target.answer(
-        renderer.render(
-            "staff/rma.html.j2",
-            request=request.named_in(current_locale(), detail.order),
-            order=detail.order,
-            refund_paid=detail.refund_paid,
-            can_pay_back=detail.can_pay_back,  # a role without the button is told who records it
-            parcels=detail.parcels,
-        ),
-        reply_markup=_keyboard(request, detail.refund_paid, detail.can_pay_back),
+    text = renderer.render(
+        "staff/rma.html.j2",
+        request=request.named_in(current_locale(), detail.order),
+        order=detail.order,
+        refund_paid=detail.refund_paid,
+        can_pay_back=detail.can_pay_back,  # a role without the button is told who records it
+        parcels=detail.parcels,
     )
+    return text, _keyboard(request, detail.refund_paid, detail.can_pay_back), list(request.photos)
+
+
+async def _show(target: Target, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str) -> None:
+    """The request, as a new message (opened by /rma, or after a typed reason), the customer's photos first."""
+    text, keyboard, photos = await _screen(uow, renderer, staff_id, rma)
+    for photo in photos:
+        await bot.send_photo(target.chat.id, photo)
+    await target.answer(text, reply_markup=keyboard)
+
+
+async def _redraw(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, rma: str) -> None:
+    """The pressed screen shows the request as it stands now, in place (one too old to edit: below)."""
+    text, keyboard, _photos = await _screen(uow, renderer, query.from_user.id, rma)
+    await show_in_place(query, text, keyboard)
 
 
 @router.message(Command("returns"))
@@ -108,36 +124,56 @@ async def rma_command(message: Message, command: CommandObject, bot: Bot, uow: U
     if not (command.args or "").strip():
         await message.answer(_("Usage: /rma RMA-CODE"))
         return
-    await _show(message, bot, uow, renderer, message.from_user.id, command.args or "", photos=True)
+    await _show(message, bot, uow, renderer, message.from_user.id, command.args or "")
 
 
 @router.callback_query(RmaCb.filter())
 async def rma_button(
     query: CallbackQuery,
     callback_data: RmaCb,
-    bot: Bot,
     uow: UnitOfWork,
     clock: Clock,
     renderer: Renderer,
     state: FSMContext,
     settings: ShopSettings,
 ) -> None:
-    target = pressed_in(query)  # a request handled over days: its screen may be too old to edit, or to read
-    staff_id, rma = query.from_user.id, callback_data.rma
-    action, told = callback_data.action, ""
-    if action == "reject":
-        await state.set_state(Rejecting.reason)
-        await state.update_data(rma=rma)
-        await query.answer()
-        await target.answer(_("Why is it rejected? The customer will read your answer."))
+    """Each step changes the pressed screen in place, as the bot's other screens do: sent anew, a return handled in
+    five steps left five screens, the older ones' buttons still live."""
+    rma = callback_data.rma
+    try:
+        told = await _step(query, callback_data, uow, clock, state, settings)
+    except _MOVED_ON as moved:  # another's press, or an older screen: who did what, and the screen as it is now
+        await query.answer(domain_message(moved, html=False, timezone=settings.timezone), show_alert=True)
+        await _redraw(query, uow, renderer, rma)
         return
+    if told is None:  # the step asked its question in place of the screen
+        return
+    await query.answer(told or None)
+    await _redraw(query, uow, renderer, rma)
+
+
+async def _step(
+    query: CallbackQuery,
+    callback_data: RmaCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    state: FSMContext,
+    settings: ShopSettings,
+) -> str | None:
+    """The step pressed, done: what to tell the one who pressed ("" for nothing), or None where it asked a question
+    in place of the screen (a rejection's reason) and answered the press itself."""
+    staff_id, rma, action = query.from_user.id, callback_data.rma, callback_data.action
+    if action == "reject":
+        await check_undecided(uow, staff_id=staff_id, rma=rma)  # no reason asked of a return decided already
+        await query.answer()
+        back = InlineKeyboardButton(text=_("⬅ Back"), callback_data=RmaCb(rma=rma, action="back").pack())
+        why = _("Why is it rejected? The customer will read your answer.")
+        asked = await show_in_place(query, why, InlineKeyboardMarkup(inline_keyboard=[[back]]))
+        await state.set_state(Rejecting.reason)
+        await state.update_data(rma=rma, asked=asked)
+        return None
     if action == "approve":
-        try:
-            await decide_return(uow, clock, staff_id=staff_id, rma=rma, approve=True)
-        except _DECIDED as decided:  # two staff at once, or an old screen: who did it, and the screen as it is
-            await query.answer(domain_message(decided, html=False, timezone=settings.timezone), show_alert=True)
-            await _show(target, bot, uow, renderer, staff_id, rma)
-            return
+        await decide_return(uow, clock, staff_id=staff_id, rma=rma, approve=True)
     elif action == "received":
         await mark_received(uow, clock, staff_id=staff_id, rma=rma)
     elif action in ("restock", "writeoff"):
@@ -145,7 +181,7 @@ async def rma_button(
             uow, clock, staff_id=staff_id, rma=rma, line_id=callback_data.line_id, restock=action == "restock"
         )
         if inspected.warehouse:  # which shelf it goes on
-            told = _("↩️ Back in stock at {warehouse}, bin {bin}.").format(
+            return _("↩️ Back in stock at {warehouse}, bin {bin}.").format(
                 warehouse=inspected.warehouse, bin=inspected.bin_code
             )
     elif action in ("resolve", "refund_instead"):
@@ -154,8 +190,9 @@ async def rma_button(
         await resolve_return(uow, clock, staff_id=staff_id, rma=rma, policy=policy, refund_instead=instead)
     elif action == "refund_paid":
         await confirm_refund(uow, clock, staff_id=staff_id, rma=rma)
-    await query.answer(told or None)
-    await _show(target, bot, uow, renderer, staff_id, rma)
+    elif action == "back" and (await state.get_data()).get("rma") == rma:  # no reason to reject after all
+        await state.clear()
+    return ""
 
 
 @router.message(StateFilter(Rejecting.reason), F.text, ~F.text.startswith("/"))
@@ -168,8 +205,11 @@ async def rejected(
     state: FSMContext,
     settings: ShopSettings,
 ) -> None:
-    assert message.from_user is not None
-    rma = (await state.get_data())["rma"]
+    """The reason typed: the question it answers keeps its words but not its button, and the return comes below the
+    answer as it stands (rejected, or decided by someone else meanwhile)."""
+    assert message.from_user is not None and message.bot is not None
+    data = await state.get_data()
+    rma, asked = data["rma"], data.get("asked")  # a question asked before a deploy that kept no id: none to tidy
     try:
         await decide_return(
             uow, clock, staff_id=message.from_user.id, rma=rma, approve=False, reason=message.text or ""
@@ -177,4 +217,7 @@ async def rejected(
     except _DECIDED as decided:  # decided by someone else while the reason was typed: nothing rejected
         await message.answer(domain_message(decided, html=True, timezone=settings.timezone))
     await state.clear()
+    if asked is not None:
+        with suppress(TelegramBadRequest):  # deleted meanwhile: nothing left to tidy
+            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=asked, reply_markup=None)
     await _show(message, bot, uow, renderer, message.from_user.id, rma)

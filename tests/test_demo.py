@@ -40,6 +40,9 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
         r"“The glass arrived cracked”",
         out,
     )
+    # A second staff member's ✅ Approve on a return approved already: told who did it, their screen redrawn.
+    assert re.search(r"👤 Ada presses \[✅ Approve\]\n🤖 bot: Return R\w{7} — approved\n", out)
+    assert re.search(r"🤖 bot answers the press \(an alert\): Return R\w{7} is already approved by Sam\.", out)
     # The week's report says why goods came back: the damaged heart (the shop's fault) and the T-shirt that didn't fit.
     assert re.search(
         r"Returns by reason\n {4}damaged: 1 return, 1 unit · refunded £\d+\.\d\d\n {4}doesn't fit: 1 return, 1 unit\n"

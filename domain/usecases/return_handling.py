@@ -124,6 +124,16 @@ async def decide_return(
         return request
 
 
+async def check_undecided(uow: UnitOfWork, *, staff_id: int, rma: str) -> None:
+    """A reason to reject is asked only of a return still waiting for a decision: one decided already (an older
+    screen's ✖ Reject) is refused as ``decide_return`` would, naming who decided it, before anything is typed."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow.read_only():
+        request = await _request(uow, rma, lock=False)
+        if request.status is not ReturnStatus.REQUESTED:
+            raise await decided_already(uow, request)
+
+
 class ApprovedAlready(DomainError):
     key = N_("Return {rma} is already approved by {name}.")
 
