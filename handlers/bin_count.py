@@ -154,6 +154,8 @@ def _summary(lines: list[CountLine], count: dict[str, Any]) -> str:
                 mark=mark,
             )
         )
+    if len(lines) > 60:  # ✅ Confirm records every difference: those not listed are counted, never left unsaid
+        rows.append(fill(_("…and {count} more."), count=len(lines) - 60))
     differ = sum(1 for line in lines if line.difference)
     tail = (
         fill(

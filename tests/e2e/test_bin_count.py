@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.catalog import Product
+from domain.money import Money
 from handlers.output.barcodes import barcode_png
 from storage import models as m
 from tests.e2e.conftest import hire
@@ -152,3 +154,23 @@ async def test_hostile_or_mistyped_input_to_a_count_is_answered_and_counts_nothi
     await mia.press(summary.last, W[language]["cancel"])
     assert await stock(shop, "85123A") == before
     assert all(c.ok for c in shop.server.calls)
+
+
+@pytest.mark.parametrize(("language", "more"), [("en", "…and 2 more."), ("ru", "…и ещё 2.")])
+async def test_a_count_of_more_items_than_its_summary_lists_says_how_many_more_confirm_records(
+    shop: RunningBot, language: str, more: str
+) -> None:
+    """The summary lists 60 items; ✅ Confirm records every difference, so one not listed is counted out loud."""
+    w = W[language]
+    mia = await hire(shop, 121, "Mia", "manager", "LON", language=language)
+    skus = [f"CNT-{n}" for n in range(62)]
+    async with shop.runtime.uow() as uow:
+        for sku in skus:
+            await uow.products.upsert(Product(sku, f"Jar {sku}", "Kitchen", {"GBP": Money(500, "GBP")}))
+        await uow.commit()
+    await mia.send("/count Z-09-09-9")
+    for sku in skus:
+        reply = await mia.send(f"{sku} 1")
+    summary = (await mia.press(reply.last, w["done"])).last.text
+    assert sum(1 for line in summary.splitlines() if line.startswith("• ")) == 60
+    assert more in summary, summary
