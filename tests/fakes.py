@@ -81,6 +81,7 @@ class State:
     origin: str = field(default_factory=lambda: secrets.token_hex(16))  # the database's own name (0073)
     bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
     movements: list[tuple[int, int, str, int, str]] = field(default_factory=list)
+    moved_at: list[tuple[int, int, str, datetime]] = field(default_factory=list)  # product, warehouse, reason, when
     journal: list[JournalEntry] = field(default_factory=list)
     books_currency: str | None = None
     reservations: dict[int, Reservation] = field(default_factory=dict)
@@ -411,6 +412,13 @@ class FakeInventory(_Repo):
         held = [BinQuantity(p, w, c, q) for (p, w, c), q in self.st.bins.items() if (w, c) == (warehouse_id, bin_code)]
         return sorted((b for b in held if b.quantity > 0), key=lambda b: b.product_id)
 
+    async def moved_for(self, warehouse_id: int, reason: str, product_ids: Sequence[int], since: datetime) -> set[int]:
+        return {
+            p
+            for p, w, why, at in self.st.moved_at
+            if (w, why) == (warehouse_id, reason) and p in product_ids and at >= since
+        }
+
 
 class FakeStock(_Repo):
     async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]:
@@ -468,6 +476,7 @@ class FakeStock(_Repo):
         self.st.bins[(product_id, warehouse_id, code)] = quantity
         if delta:
             self.st.movements.append((product_id, warehouse_id, code, delta, reason))
+            self.st.moved_at.append((product_id, warehouse_id, reason, at))
         return delta
 
     async def set_bin_quantities(self, counts: Sequence[BinCount], reason: str, actor: str, at: datetime) -> list[int]:
@@ -477,8 +486,9 @@ class FakeStock(_Repo):
         for (product, warehouse), on_hand in plan.on_hand.items():
             self.st.stock[(product, warehouse)] = replace(self.st.stock[(product, warehouse)], on_hand=on_hand)
         self.st.bins.update(plan.bins)
-        moved = zip(counts, plan.deltas, strict=True)
-        self.st.movements += [(c.product_id, c.warehouse_id, c.bin, delta, reason) for c, delta in moved if delta]
+        moved = [(c, delta) for c, delta in zip(counts, plan.deltas, strict=True) if delta]
+        self.st.movements += [(c.product_id, c.warehouse_id, c.bin, delta, reason) for c, delta in moved]
+        self.st.moved_at += [(c.product_id, c.warehouse_id, reason, at) for c, _ in moved]
         return plan.deltas
 
     async def add_reservation(self, reservation: Reservation) -> Reservation:

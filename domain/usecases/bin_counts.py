@@ -141,10 +141,11 @@ async def record_count(
             lines = await _lines(uow, warehouse_id, bin_code, counted)
             changed = [line for line in lines if line.difference]
         reason = f"count: bin {bin_code}"
-        for line in changed:  # two counts of one bin would each add their difference: the later one is refused
-            for moved_by in await uow.inventory.movements(line.product.id or 0, 50):
-                if (moved_by.warehouse_id, moved_by.reason) == (warehouse_id, reason) and moved_by.at >= started:
-                    raise CountedMeanwhile(bin=bin_code, sku=line.product.sku)
+        # Two counts of one bin would each add their difference: the later one is refused, however many moves since.
+        recounted = await uow.inventory.moved_for(warehouse_id, reason, [x.product.id or 0 for x in changed], started)
+        for line in changed:
+            if line.product.id in recounted:
+                raise CountedMeanwhile(bin=bin_code, sku=line.product.sku)
         in_bin = {b.product_id: b.quantity for b in await uow.inventory.bin_contents(warehouse_id, bin_code)}
         before = await available_by_product(uow, ids)
         counts = [

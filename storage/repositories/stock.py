@@ -434,6 +434,12 @@ class SqlInventory:
         rows = await fetch(self.s, query.order_by(bs.product_id))
         return [BinQuantity(r.product_id, r.warehouse_id, r.code, r.quantity) for r in rows]
 
+    async def moved_for(self, warehouse_id: int, reason: str, product_ids: Sequence[int], since: datetime) -> set[int]:
+        mv = m.InventoryMovementRow
+        query = select(mv.product_id).distinct()
+        query = query.where(mv.warehouse_id == warehouse_id, mv.reason == reason, mv.at >= since)
+        return set((await self.s.scalars(query.where(mv.product_id.in_(list(product_ids))))).all())
+
     async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
         mv, b = m.InventoryMovementRow, m.BinRow
         return await self.s.scalar(

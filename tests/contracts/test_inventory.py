@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW, a_product, a_warehouse
 
@@ -44,3 +46,24 @@ async def test_a_bins_contents_are_what_it_holds_of_each_product_in_its_own_ware
         )
         assert await uow.inventory.bin_contents(london, "C-01-01-1") == []  # emptied: nothing listed
         assert await uow.inventory.bin_contents(london, "Z-09-09-9") == []
+
+
+async def test_the_products_moved_at_a_warehouse_for_a_reason_since_a_moment_are_found_however_many_moves_came_after(
+    uow: UnitOfWork,
+) -> None:
+    jar, mug, cup = await a_product(uow, "JAR-1"), await a_product(uow, "MUG-2"), await a_product(uow, "CUP-3")
+    london, leeds = await a_warehouse(uow), await a_warehouse(uow, "LDS")
+    later = NOW + timedelta(minutes=5)
+    async with uow:
+        await uow.stock.set_bin_quantity(jar, london, "A-01-01-1", 4, "count: bin A-01-01-1", "s", NOW)
+        await uow.stock.set_bin_quantity(mug, london, "A-01-01-1", 2, "count: bin A-01-01-1", "s", later)
+        await uow.stock.set_bin_quantity(cup, leeds, "A-01-01-1", 2, "count: bin A-01-01-1", "s", later)  # elsewhere
+        for n in range(60):  # the jar busy since, in another bin
+            await uow.stock.set_bin_quantity(jar, london, "B-01-01-1", n + 1, "receipt", "s", later)
+        await uow.commit()
+    async with uow:
+        ids = [jar, mug, cup]
+        assert await uow.inventory.moved_for(london, "count: bin A-01-01-1", ids, NOW) == {jar, mug}
+        assert await uow.inventory.moved_for(london, "count: bin A-01-01-1", ids, later) == {mug}
+        assert await uow.inventory.moved_for(london, "count: bin A-01-01-1", [cup], NOW) == set()
+        assert await uow.inventory.moved_for(leeds, "count: bin A-01-01-1", ids, NOW) == {cup}

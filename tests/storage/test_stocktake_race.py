@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.usecases.bin_counts import CountedMeanwhile, count_item, record_count
+from domain.usecases.inventory import receive
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -78,3 +79,38 @@ async def test_a_count_of_a_bin_finding_more_brings_the_units_in(engine: AsyncEn
             started=clock.now(),
         )
     assert await _stock(engine) == (7, 7, 7)
+
+
+async def test_a_stale_count_is_refused_however_busy_its_item_was_since_the_other_was_recorded(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """Two managers counted the bin (4 of the books' 5); one confirms, then 60 units of the item are received into
+    another bin before the other confirms: that count is still refused, not a second unit taken off the bin (the
+    check read only the item's latest 50 movements, where the first count no longer was)."""
+    await _bin_with_five(engine, clock)
+    sessions = session_factory(engine)
+    started = clock.now()
+    counted = []
+    for staff_id in STAFF[:2]:
+        sku, shelf = await count_item(
+            SqlUnitOfWork(sessions), staff_id=staff_id, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
+        )
+        counted.append({sku: (4, shelf)})
+    first, second = (
+        dict(uow=SqlUnitOfWork(sessions), staff_id=s, warehouse_id=1, bin_code="A-01-01-1", counted=c, started=started)
+        for s, c in zip(STAFF[:2], counted, strict=True)
+    )
+    await record_count(clock=clock, **first)  # type: ignore[arg-type]
+    for _ in range(60):
+        await receive(
+            SqlUnitOfWork(sessions),
+            clock,
+            staff_id=STAFF[0],
+            sku="MUG",
+            quantity=1,
+            warehouse_code="W1",
+            bin_code="B-1-1-1",
+        )
+    with pytest.raises(CountedMeanwhile):
+        await record_count(clock=clock, **second)  # type: ignore[arg-type]
+    assert await _stock(engine) == (64, 64, 64)  # bin A: 4, once; bin B: the 60 received
