@@ -114,6 +114,19 @@ async def count_differences(
         return await _lines(uow, warehouse_id, bin_code, counted)
 
 
+async def _locked_lines(uow: UnitOfWork, warehouse_id: int, bin_code: str, counted: Counted) -> list[CountLine]:
+    """``_lines`` read again once every item in them has its stock row locked (in the lock order): a pick, a
+    shipment or a receipt since the read before moved the bin. An item received into the bin in between joins
+    the lines unlocked: its row is taken too and the bin read again, until every line's row is held."""
+    locked: set[int] = set()
+    lines = await _lines(uow, warehouse_id, bin_code, counted)
+    while missing := {line.product.id or 0 for line in lines} - locked:
+        await uow.stock.lock_positions([(i, warehouse_id) for i in missing])
+        locked |= missing
+        lines = await _lines(uow, warehouse_id, bin_code, counted)
+    return lines
+
+
 async def record_count(
     uow: UnitOfWork,
     clock: Clock,
@@ -132,14 +145,10 @@ async def record_count(
         warehouse = next((w for w in await uow.warehouses.all() if w.id == warehouse_id), None)
         if warehouse is None:
             raise NotFound()
-        lines = await _lines(uow, warehouse_id, bin_code, counted)
+        lines = await _locked_lines(uow, warehouse_id, bin_code, counted)
         changed = [line for line in lines if line.difference]
         ids = sorted(line.product.id or 0 for line in changed)
-        await uow.stock.lock_positions([(i, warehouse_id) for i in ids])
         now = clock.now()
-        if changed:  # read again under the locks: a pick or a shipment since moved the bin
-            lines = await _lines(uow, warehouse_id, bin_code, counted)
-            changed = [line for line in lines if line.difference]
         reason = f"count: bin {bin_code}"
         # Two counts of one bin would each add their difference: the later one is refused, however many moves since.
         recounted = await uow.inventory.moved_for(warehouse_id, reason, [x.product.id or 0 for x in changed], started)
