@@ -167,6 +167,7 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
 
     def _upgrade(connection: object) -> None:
         config.attributes["connection"] = connection
+        config.attributes["ordergram_upgraded_from"] = stamped  # what this upgrade runs decides some (0081)
         command.upgrade(config, "head")
 
     async with engine.connect() as connection:
