@@ -26,7 +26,7 @@ from domain.usecases.bin_counts import (
     record_count,
 )
 from handlers.callbacks_staff import BinCountCb
-from handlers.scanning import code_in_photo, readings
+from handlers.scanning import code_in_photo, scans_of
 from handlers.views.dates import current_locale
 from handlers.views.pressed import show_in_place
 from handlers.views.rendering import fill, format_number
@@ -129,7 +129,7 @@ async def _counted(message: Message, uow: UnitOfWork, state: FSMContext, scans: 
 
 @router.message(StateFilter(Counting.scanning), F.text, ~F.text.startswith("/"))
 async def counted_text(message: Message, uow: UnitOfWork, state: FSMContext) -> None:
-    await _counted(message, uow, state, [(s.code, s.quantity) for s in readings(message.text or "")])
+    await _counted(message, uow, state, [(s.code, s.quantity) for s in await scans_of(uow, message.text or "")])
 
 
 @router.message(StateFilter(Counting.scanning), F.photo)

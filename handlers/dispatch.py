@@ -40,7 +40,7 @@ from handlers.callbacks_staff import PackBoxCb, PackBoxPageCb, PackWeightCb
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.output.documents import packing_slip, parcel_label, shipping_label
-from handlers.scanning import Scan, code_in_photo, readings, typed_grams
+from handlers.scanning import Scan, code_in_photo, scans_of, typed_grams
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
@@ -164,7 +164,7 @@ async def boxes_page(query: CallbackQuery, callback_data: PackBoxPageCb, state: 
 async def pack_scan_text(
     message: Message, uow: UnitOfWork, renderer: Renderer, state: FSMContext, settings: ShopSettings
 ) -> None:
-    await _scan(message, readings(message.text or ""), uow, renderer, state, settings.timezone)
+    await _scan(message, await scans_of(uow, message.text or ""), uow, renderer, state, settings.timezone)
 
 
 @router.message(StateFilter(Packing.scanning), F.photo)

@@ -38,7 +38,7 @@ from domain.usecases.short_picks import (
 from domain.warehouse import Warehouse
 from handlers.callbacks_staff import PickResumeCb, PickShortCb, PickSkipCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
-from handlers.scanning import AtBin, NamedABin, code_in_photo, readings
+from handlers.scanning import AtBin, NamedABin, code_in_photo, scans_of
 from handlers.search import search_typed
 from handlers.views.dates import current_locale
 from handlers.views.pressed import Target, pressed_in
@@ -232,7 +232,7 @@ async def pick_resumed(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer
 @router.message(StateFilter(Picking.scanning), F.text, ~F.text.startswith("/"))
 async def scanned_text(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext) -> None:
     try:
-        scan, *others = readings(message.text or "")
+        scan, *others = await scans_of(uow, message.text or "")
     except NamedABin as named:  # "bin A3": where the picker stands is not what the line asks; its bin is told
         current = await current_round(uow, staff_id=_staff_id(message))
         line = current.pick_list.next_line if current is not None else None
@@ -298,7 +298,7 @@ async def _scanned_item(uow: UnitOfWork, text: str) -> str | None:
     """The code as typed when ``text`` reads as a scan of an item in the catalog (``22197``, ``22197 2``), else
     None: words (``popcorn holder``) are a search."""
     try:
-        scans = readings(text)
+        scans = await scans_of(uow, text)
     except DomainError:
         return None
     for scan in scans:

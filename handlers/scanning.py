@@ -13,6 +13,8 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError, InvalidQuantity
 from domain.i18n import N_
+from domain.ports import UnitOfWork
+from domain.usecases.short_picks import coded_item
 from handlers.output.barcodes import read_barcode
 
 MAX_SCAN_QUANTITY = 9999
@@ -34,6 +36,10 @@ class TwoCodes(DomainError):
 
 class NamedABin(DomainError):
     key = N_("“{typed}” names a bin, not an item: send the item's SKU or barcode, or a photo of the barcode.")
+
+    def __init__(self, scans: list[Scan], **params: str) -> None:
+        super().__init__(**params)
+        self.scans = scans  # how the text reads as a scan all the same (“BIN 2”: 2 × “BIN”), for ``scans_of``
 
 
 class AtBin(DomainError):
@@ -81,7 +87,27 @@ def readings(text: str) -> list[Scan]:
     if len(parts) == 1:
         return [Scan(parts[0], 1)]
     if (named := _BIN.fullmatch(text.strip())) is not None:
-        raise NamedABin(typed=text.strip(), bin=named["bin"])
+        try:
+            scans = _readings(text, parts)
+        except DomainError:
+            scans = []
+        raise NamedABin(scans, typed=text.strip(), bin=named["bin"])
+    return _readings(text, parts)
+
+
+async def scans_of(uow: UnitOfWork, text: str) -> list[Scan]:
+    """``readings``, but a bin named (“bin 2”) that reads as a scan of an item the catalog has (SKU BIN) is that
+    scan: an item's code is never taken for a bin."""
+    try:
+        return readings(text)
+    except NamedABin as named:
+        for scan in named.scans:
+            if await coded_item(uow, scan.code) is not None:
+                return named.scans
+        raise
+
+
+def _readings(text: str, parts: list[str]) -> list[Scan]:
     found = []
     if (count := _count(parts[1].strip())) is not None:
         found.append(Scan(parts[0], count))

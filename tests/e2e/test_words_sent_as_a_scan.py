@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.usecases.imports.products import import_products
+from domain.usecases.imports.stock import import_stock
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import order, picked_order, status
 
@@ -94,4 +96,22 @@ async def test_packer_sending_two_codes_or_a_bin_is_told_so(shop: RunningBot, la
     assert (await packer.send("85123A 85099B")).last.text == TWO_CODES[language].format(typed="85123A 85099B")
     named = await packer.send(BIN_WORD[language])
     assert named.last.text == A_BIN[language].format(typed=BIN_WORD[language])
+    assert await status(shop, code) == "picked"
+
+
+ITEM_NAMED_AS_A_BIN = {"en": "BIN", "ru": "SHELF"}  # SKUs are Latin (SKU_PATTERN): none is ЯЧЕЙКА
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_item_whose_code_is_a_bin_word_is_scanned_with_its_count(shop: RunningBot, language: str) -> None:
+    """«BIN 2» was always taken for a bin named («bin 2»): an item whose SKU is BIN could not be scanned with a
+    count. A text that is an item's code and a count is that scan."""
+    sku = ITEM_NAMED_AS_A_BIN[language]
+    runtime = shop.runtime
+    await import_products(runtime.uow(), runtime.clock, f"sku,name,category,price,currency\n{sku},Bin,Gadgets,5,GBP\n")
+    await import_stock(runtime.uow(), runtime.clock, f"sku,warehouse,bin,quantity\n{sku},LON,A-01-01-1,5\n")
+    code = await order(shop, 200 + len(language), {sku: 2})
+    picker = await hire(shop, 120 + len(language), "Pia", "picker", "LON", language=language)
+    await picker.press((await picker.send("/pick")).last, SINGLE[language])
+    await picker.send(f"{sku} 2")
     assert await status(shop, code) == "picked"
