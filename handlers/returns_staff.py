@@ -97,10 +97,13 @@ async def _screen(
     return text, _keyboard(request, detail.refund_paid, detail.can_pay_back), list(request.photos)
 
 
-async def _show(target: Target, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str) -> None:
-    """The request, as a new message (opened by /rma, or after a typed reason), the customer's photos first."""
-    text, keyboard, photos = await _screen(uow, renderer, staff_id, rma)
-    for photo in photos:
+async def _show(
+    target: Target, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
+) -> None:
+    """The request, as a new message (opened by /rma, or after a typed reason); the customer's photos first only when
+    it is opened (sent again after a reason, they filled the chat with what the staff member had just seen)."""
+    text, keyboard, sent = await _screen(uow, renderer, staff_id, rma)
+    for photo in sent if photos else []:
         await bot.send_photo(target.chat.id, photo)
     await target.answer(text, reply_markup=keyboard)
 
@@ -124,7 +127,7 @@ async def rma_command(message: Message, command: CommandObject, bot: Bot, uow: U
     if not (command.args or "").strip():
         await message.answer(_("Usage: /rma RMA-CODE"))
         return
-    await _show(message, bot, uow, renderer, message.from_user.id, command.args or "")
+    await _show(message, bot, uow, renderer, message.from_user.id, command.args or "", photos=True)
 
 
 @router.callback_query(RmaCb.filter())
@@ -141,7 +144,7 @@ async def rma_button(
     five steps left five screens, the older ones' buttons still live."""
     rma = callback_data.rma
     try:
-        told = await _step(query, callback_data, uow, clock, state, settings)
+        told = await _step(query, callback_data, uow, clock, renderer, state, settings)
     except _MOVED_ON as moved:  # another's press, or an older screen: who did what, and the screen as it is now
         await query.answer(domain_message(moved, html=False, timezone=settings.timezone), show_alert=True)
         await _redraw(query, uow, renderer, rma)
@@ -157,6 +160,7 @@ async def _step(
     callback_data: RmaCb,
     uow: UnitOfWork,
     clock: Clock,
+    renderer: Renderer,
     state: FSMContext,
     settings: ShopSettings,
 ) -> str | None:
@@ -168,7 +172,10 @@ async def _step(
         await query.answer()
         back = InlineKeyboardButton(text=_("⬅ Back"), callback_data=RmaCb(rma=rma, action="back").pack())
         why = _("Why is it rejected? The customer will read your answer.")
-        asked = await show_in_place(query, why, InlineKeyboardMarkup(inline_keyboard=[[back]]))
+        # Above the return, not instead of it: alone, two returns' questions read the same and the staff member
+        # answered without the customer's words in sight. First, so a long return shortened keeps the question.
+        details, _markup, _photos = await _screen(uow, renderer, staff_id, rma)
+        asked = await show_in_place(query, f"{why}\n\n{details}", InlineKeyboardMarkup(inline_keyboard=[[back]]))
         await state.set_state(Rejecting.reason)
         await state.update_data(rma=rma, asked=asked)
         return None

@@ -144,7 +144,7 @@ async def test_a_rejected_return_changes_nothing(shop: RunningBot) -> None:
     shown = await sue.send(f"/rma {rma}")
     assert "“it is <b>too</b> bright”" in shown.last.text
     ask = await sue.press(shown.last, "Reject")
-    assert ask.last.text == "Why is it rejected? The customer will read your answer."
+    assert ask.last.text.startswith("Why is it rejected? The customer will read your answer.\n\nReturn ")
     await sue.send("Used item & no packaging")
     rejected = shop.server.chat_messages(430)[-1]
     told = rejected.text
