@@ -176,6 +176,7 @@ async def _step(
         # answered without the customer's words in sight. First, so a long return shortened keeps the question.
         details, _markup, _photos = await _screen(uow, renderer, staff_id, rma)
         asked = await show_in_place(query, f"{why}\n\n{details}", InlineKeyboardMarkup(inline_keyboard=[[back]]))
+        await _unask(query, uow, renderer, await state.get_data(), asked)
         await state.set_state(Rejecting.reason)
         await state.update_data(rma=rma, asked=asked)
         return None
@@ -200,6 +201,19 @@ async def _step(
     elif action == "back" and (await state.get_data()).get("rma") == rma:  # no reason to reject after all
         await state.clear()
     return ""
+
+
+async def _unask(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, data: dict[str, object], now: int) -> None:
+    """A reason asked before (``data``) and not answered: only the question asked last (``now``) takes the reason
+    typed, so the earlier one is its return's screen again (left with its ⬅ Back, it read as waiting, and a reason
+    typed for it rejected the other return)."""
+    rma, asked = data.get("rma"), data.get("asked")
+    if not isinstance(rma, str) or not isinstance(asked, int) or asked == now or query.bot is None:
+        return
+    text, keyboard, _photos = await _screen(uow, renderer, query.from_user.id, rma)
+    with suppress(TelegramBadRequest):  # deleted, or too old to edit: nothing left there to answer
+        chat = query.message.chat.id if query.message else query.from_user.id  # the state's chat: the pressed one's
+        await query.bot.edit_message_text(text, chat_id=chat, message_id=asked, reply_markup=keyboard)
 
 
 @router.message(StateFilter(Rejecting.reason), F.text, ~F.text.startswith("/"))

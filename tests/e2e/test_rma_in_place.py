@@ -135,3 +135,23 @@ async def test_the_reject_question_keeps_the_return_it_asks_about_and_its_photos
     typed = await sam.send("Used item & no packaging")
     [rejected] = typed.new  # the return as it stands, no photo again
     assert rejected.text.startswith(said["rejected"].format(rma=rma))
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_second_reject_asked_turns_the_first_question_back_into_its_return(
+    shop: RunningBot, language: str
+) -> None:
+    """Only the question asked last takes the reason typed: the one asked before it, left on its screen with its ⬅ Back,
+    read as still waiting, and a reason typed for it rejected the other return. It is its return's screen again."""
+    said = SAID[language]
+    first, second = await asked(shop, 690), await asked(shop, 691)
+    sam = await hire(shop, 692, "Sam", "support", language=language)
+    one, two = (await sam.send(f"/rma {first}")).last, (await sam.send(f"/rma {second}")).last
+
+    await sam.press(one, said["reject"])
+    asked_again = await sam.press(two, said["reject"])
+    assert asked_again.new == [] and two.text.startswith(said["why"])
+    assert not one.text.startswith(said["why"]) and first in one.text
+    assert offers(one, said["approve"]) and offers(one, said["reject"]) and not offers(one, said["back"])
+    [rejected] = (await sam.send("Worn")).new
+    assert rejected.text.startswith(said["rejected"].format(rma=second))
