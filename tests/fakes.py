@@ -746,6 +746,9 @@ class FakeBackorders(_Repo):
 
 
 class FakeFx(_Repo):
+    async def lock(self, currency: str) -> None:
+        """One task at a time runs a fake unit's writes: nothing to wait for."""
+
     async def add(self, rate: FxRate, actor: str) -> None:
         self.st.fx.append(rate)
 

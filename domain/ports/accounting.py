@@ -31,6 +31,11 @@ class JournalRepository(Protocol):
 
 class FxRepository(Protocol):
     async def add(self, rate: FxRate, actor: str) -> None: ...
+    async def lock(self, currency: str) -> None:
+        """Until the transaction ends, no other takes ``currency``'s lock: a rate set revalues the stock from the
+        rate it found, so two at once each revalued from the same one (PostgreSQL; SQLite's writers are serial)."""
+        ...
+
     async def latest(self, base: str, quote: str) -> FxRate | None: ...
     async def latest_against(self, base: str) -> list[FxRate]:
         """The newest rate of every pair with ``base`` on either side."""

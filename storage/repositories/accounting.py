@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -124,6 +125,12 @@ class SqlFx:
     def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
         self.cache = cache
+
+    async def lock(self, currency: str) -> None:
+        if self.s.get_bind().dialect.name == "sqlite":  # SQLite's writers are serial already
+            return
+        key = zlib.crc32(f"fx:{currency}".encode())  # no row per currency to lock: one is made up of its code
+        await self.s.execute(select(func.pg_advisory_xact_lock(key)))
 
     async def add(self, rate: FxRate, actor: str) -> None:
         self.s.add(m.FxRateRow(base=rate.base, quote=rate.quote, rate=rate.rate_text, set_at=rate.set_at, set_by=actor))

@@ -33,3 +33,14 @@ async def test_of_two_rates_for_a_pair_the_one_set_last_wins(uow: UnitOfWork) ->
         await uow.commit()
     async with uow:
         assert await uow.fx.latest_against("GBP") == [FxRate("EUR", "GBP", Decimal("0.84"), NOW)]
+
+
+async def test_a_currency_locked_by_a_unit_is_locked_again_by_the_next(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.fx.lock("USD")
+        await uow.fx.lock("USD")  # held already: taken again at once
+        await uow.fx.add(FxRate("EUR", "USD", Decimal("1.1"), NOW), "staff:1")
+        await uow.commit()
+    async with uow:
+        await uow.fx.lock("USD")  # let go at the last commit
+        assert await uow.fx.latest_against("USD") == [FxRate("EUR", "USD", Decimal("1.1"), NOW)]
