@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.accounting import Account
 from domain.catalog import Product
 from domain.customers import Role, StaffMember
 from domain.money import Money
 from domain.purchasing import PoLine, PoStatus, PurchaseOrder, Supplier
+from domain.usecases.fx import shop_rates
+from domain.usecases.reports import stock_value_in
 from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -30,3 +38,18 @@ async def mug_orders(
             numbers.append((await uow.purchasing.add(po, "t")).id or 0)
         await uow.commit()
     return numbers
+
+
+async def inventory_and_stock_value(engine: AsyncEngine, currency: str) -> tuple[int, int | None]:
+    """1200 Inventory's balance (debits less credits), and the stock costed in ``currency`` as /stockvalue counts it."""
+    async with session_factory(engine)() as session:
+        debit, credit = (
+            await session.execute(
+                select(func.sum(m.JournalLineRow.debit_minor), func.sum(m.JournalLineRow.credit_minor)).where(
+                    m.JournalLineRow.account == Account.INVENTORY.value
+                )
+            )
+        ).one()
+    async with (uow := SqlUnitOfWork(session_factory(engine))).read_only():
+        worth = await stock_value_in(uow, await shop_rates(uow), currency)
+    return int(debit or 0) - int(credit or 0), worth

@@ -7,22 +7,18 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.accounting import Account
 from domain.catalog import Product
 from domain.customers import Role, StaffMember
 from domain.money import Money
-from domain.usecases.fx import shop_rates
 from domain.usecases.rate_changes import set_rate
-from domain.usecases.reports import stock_value_in
 from domain.warehouse import Warehouse
-from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage.lock_waits import as_role, pauses_after_first_stock_lock, someone_waits_for_a_lock
+from tests.storage.po_receipt_race import inventory_and_stock_value
 
 pytestmark = pytest.mark.postgres
 MANAGERS = (811, 812)
@@ -38,20 +34,6 @@ async def _cups_costed_in_dollars(engine: AsyncEngine, clock: FakeClock) -> None
         for manager in MANAGERS:
             await uow.staff.put(StaffMember(telegram_id=manager, role=Role.MANAGER))
         await uow.commit()
-
-
-async def _inventory_and_stock_value(engine: AsyncEngine) -> tuple[int, int | None]:
-    async with session_factory(engine)() as session:
-        debit, credit = (
-            await session.execute(
-                select(func.sum(m.JournalLineRow.debit_minor), func.sum(m.JournalLineRow.credit_minor)).where(
-                    m.JournalLineRow.account == Account.INVENTORY.value
-                )
-            )
-        ).one()
-    async with (uow := SqlUnitOfWork(session_factory(engine))).read_only():
-        worth = await stock_value_in(uow, await shop_rates(uow), "USD")
-    return int(debit or 0) - int(credit or 0), worth
 
 
 async def test_two_rates_set_at_once_revalue_the_stock_once(pg_engine: AsyncEngine, clock: FakeClock) -> None:
@@ -76,6 +58,6 @@ async def test_two_rates_set_at_once_revalue_the_stock_once(pg_engine: AsyncEngi
         results = await asyncio.gather(first, second, return_exceptions=True)
         waits.cancel()
     assert not [r for r in results if isinstance(r, BaseException)], results
-    inventory, worth = await _inventory_and_stock_value(pg_engine)
+    inventory, worth = await inventory_and_stock_value(pg_engine, "USD")
     assert worth == 3 * 769  # $10 at 1.30 a unit, the rate set last
     assert inventory == worth
