@@ -23,6 +23,12 @@ from tests.fakes import FakeClock
 PG_ADMIN_URL = os.environ.get("ORDERGRAM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("ORDERGRAM_REQUIRE_PG") == "1"
 
+# Under pytest-xdist each worker (gw0, gw1, …) has a Redis database of its own: the Redis tests flush theirs, and a
+# worker's tests run one at a time. Set before any test module reads it at import.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and "ORDERGRAM_TEST_REDIS" not in os.environ:
+    os.environ["ORDERGRAM_TEST_REDIS"] = f"redis://127.0.0.1:6379/{15 - int(_WORKER[2:])}"
+
 
 async def _pg_admin(statement: str) -> None:
     engine = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
