@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import secrets
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
@@ -44,3 +50,33 @@ async def bench_database(kind: str, workdir: Path) -> AsyncIterator[str]:
         return
     async with fresh_pg() as url:
         yield url
+
+
+@dataclass(frozen=True, slots=True)
+class BenchShop:
+    """A bench's migrated database: its URL, engine and sessions, and a unit of work on it a call."""
+
+    url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    def uow(self) -> SqlUnitOfWork:
+        from storage.uow import SqlUnitOfWork  # the repository is on sys.path once the bench runs, not at import
+
+        return SqlUnitOfWork(self.sessions)
+
+
+@asynccontextmanager
+async def bench_shop(kind: str, base_currency: str = "GBP") -> AsyncIterator[BenchShop]:
+    """A ``bench_database`` of ``kind`` in a temporary folder, migrated to head, its engine disposed on the way out."""
+    from storage.db import create_engine, session_factory
+    from storage.migrate import upgrade_to_head
+
+    with tempfile.TemporaryDirectory() as tmp:
+        async with bench_database(kind, Path(tmp)) as url:
+            engine = create_engine(url)
+            try:
+                await upgrade_to_head(engine)
+                yield BenchShop(url, engine, session_factory(engine, base_currency=base_currency))
+            finally:
+                await engine.dispose()

@@ -17,13 +17,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
-from _pg import bench_database  # bench/_pg.py
+from _pg import bench_shop  # bench/_pg.py
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,9 +36,6 @@ from domain.usecases.api_keys import create_api_key  # noqa: E402
 from domain.usecases.imports.lists import import_warehouses  # noqa: E402
 from domain.usecases.imports.products import import_products  # noqa: E402
 from domain.usecases.imports.stock import import_stock  # noqa: E402
-from storage.db import create_engine, session_factory  # noqa: E402
-from storage.migrate import upgrade_to_head  # noqa: E402
-from storage.uow import SqlUnitOfWork  # noqa: E402
 
 PAGE = 100
 
@@ -56,88 +52,81 @@ async def timed(name: str, requests: int, read: Callable[[], Awaitable[int]]) ->
 
 
 async def main(products: int, kind: str, moved: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        async with bench_database(kind, Path(tmp)) as url:
-            engine = create_engine(url)
-            await upgrade_to_head(engine)
-            sessions = session_factory(engine, base_currency="GBP")
-            clock = SystemClock()
+    async with bench_shop(kind) as shop:
+        uow = shop.uow
+        clock = SystemClock()
 
-            def uow() -> SqlUnitOfWork:
-                return SqlUnitOfWork(sessions)
+        skus = [f"B-{n:05d}" for n in range(products)]
+        await import_warehouses(uow(), "code,name\nLON,London\nMAN,Manchester\n")
+        rows = "".join(f"{sku},Product {sku},Bench,2.50,GBP\n" for sku in skus)
+        await import_products(uow(), clock, "sku,name,category,price,currency\n" + rows)
+        stock = "".join(f"{sku},{w},A-01-01-1,{n % 40 + 1}\n" for n, sku in enumerate(skus) for w in ("LON", "MAN"))
+        await import_stock(uow(), clock, "sku,warehouse,bin,quantity\n" + stock)
+        token, _ = await create_api_key(uow(), clock, name="marketplace", scopes=frozenset({Scope.STOCK_READ}))
 
-            skus = [f"B-{n:05d}" for n in range(products)]
-            await import_warehouses(uow(), "code,name\nLON,London\nMAN,Manchester\n")
-            rows = "".join(f"{sku},Product {sku},Bench,2.50,GBP\n" for sku in skus)
-            await import_products(uow(), clock, "sku,name,category,price,currency\n" + rows)
-            stock = "".join(f"{sku},{w},A-01-01-1,{n % 40 + 1}\n" for n, sku in enumerate(skus) for w in ("LON", "MAN"))
-            await import_stock(uow(), clock, "sku,warehouse,bin,quantity\n" + stock)
-            token, _ = await create_api_key(uow(), clock, name="marketplace", scopes=frozenset({Scope.STOCK_READ}))
+        settings = Settings(bot_token="1:bench", database_url=shop.url, api_rate_limit="0", api_auth_failure_limit="0")
+        runner = web.AppRunner(make_api_app(shop.sessions, settings, clock))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        base = f"http://127.0.0.1:{port}/api/v1"
+        headers = {"Authorization": f"Bearer {token}"}
+        async with aiohttp.ClientSession(headers=headers) as client:
 
-            settings = Settings(bot_token="1:bench", database_url=url, api_rate_limit="0", api_auth_failure_limit="0")
-            runner = web.AppRunner(make_api_app(sessions, settings, clock))
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            port = runner.addresses[0][1]
-            base = f"http://127.0.0.1:{port}/api/v1"
-            headers = {"Authorization": f"Bearer {token}"}
-            async with aiohttp.ClientSession(headers=headers) as client:
+            async def one_by_one() -> int:
+                for sku in skus:
+                    async with client.get(f"{base}/stock", params={"sku": sku}) as answer:
+                        assert answer.status == 200, await answer.text()
+                        await answer.read()
+                return len(skus)
 
-                async def one_by_one() -> int:
-                    for sku in skus:
-                        async with client.get(f"{base}/stock", params={"sku": sku}) as answer:
-                            assert answer.status == 200, await answer.text()
-                            await answer.read()
-                    return len(skus)
+            async def paged() -> int:
+                read, query = 0, {"limit": str(PAGE)}
+                while True:
+                    async with client.get(f"{base}/stock/levels", params=query) as answer:
+                        page = await answer.json()
+                    read += len(page["stock"])
+                    if page["next_cursor"] is None:
+                        return read
+                    query = {"limit": str(PAGE), "cursor": page["next_cursor"]}
 
-                async def paged() -> int:
-                    read, query = 0, {"limit": str(PAGE)}
-                    while True:
-                        async with client.get(f"{base}/stock/levels", params=query) as answer:
-                            page = await answer.json()
-                        read += len(page["stock"])
-                        if page["next_cursor"] is None:
-                            return read
-                        query = {"limit": str(PAGE), "cursor": page["next_cursor"]}
+            async def named() -> int:
+                read = 0
+                for start in range(0, len(skus), PAGE):
+                    params = [("sku", sku) for sku in skus[start : start + PAGE]]
+                    async with client.get(f"{base}/stock/levels", params=params) as answer:
+                        read += len((await answer.json())["stock"])
+                return read
 
-                async def named() -> int:
-                    read = 0
-                    for start in range(0, len(skus), PAGE):
-                        params = [("sku", sku) for sku in skus[start : start + PAGE]]
-                        async with client.get(f"{base}/stock/levels", params=params) as answer:
-                            read += len((await answer.json())["stock"])
-                    return read
+            print(f"{products} products, {kind}:")
+            single = await timed("GET /stock?sku= one by one", len(skus), one_by_one)
+            pages = await timed(f"GET /stock/levels?limit={PAGE} (cursor)", -(-len(skus) // PAGE), paged)
+            listed = await timed(f"GET /stock/levels?sku=… ({PAGE} named)", -(-len(skus) // PAGE), named)
+            print(f"  paged is {single / pages:.0f}x, named {single / listed:.0f}x faster than one by one")
 
-                print(f"{products} products, {kind}:")
-                single = await timed("GET /stock?sku= one by one", len(skus), one_by_one)
-                pages = await timed(f"GET /stock/levels?limit={PAGE} (cursor)", -(-len(skus) // PAGE), paged)
-                listed = await timed(f"GET /stock/levels?sku=… ({PAGE} named)", -(-len(skus) // PAGE), named)
-                print(f"  paged is {single / pages:.0f}x, named {single / listed:.0f}x faster than one by one")
+            async with client.get(f"{base}/stock/levels", params={"limit": "1"}) as answer:
+                token = (await answer.json())["changes_token"]  # the last sync's token
+            async with uow() as work:  # orders held a unit of each of --moved products since
+                for sku in skus[:: max(len(skus) // moved, 1)][:moved]:
+                    product = await work.products.get_by_sku(sku)
+                    assert product is not None and product.id is not None
+                    assert await work.stock.try_reserve(product.id, 1, 1)
+                await work.commit()
 
-                async with client.get(f"{base}/stock/levels", params={"limit": "1"}) as answer:
-                    token = (await answer.json())["changes_token"]  # the last sync's token
-                async with uow() as work:  # orders held a unit of each of --moved products since
-                    for sku in skus[:: max(len(skus) // moved, 1)][:moved]:
-                        product = await work.products.get_by_sku(sku)
-                        assert product is not None and product.id is not None
-                        assert await work.stock.try_reserve(product.id, 1, 1)
-                    await work.commit()
+            async def incremental() -> int:
+                read, since = 0, token
+                while True:
+                    async with client.get(f"{base}/stock/levels", params={"changed_since": since}) as answer:
+                        page = await answer.json()
+                    read += len(page["stock"])
+                    if page["next_cursor"] is None:
+                        return read
+                    since = page["next_cursor"]
 
-                async def incremental() -> int:
-                    read, since = 0, token
-                    while True:
-                        async with client.get(f"{base}/stock/levels", params={"changed_since": since}) as answer:
-                            page = await answer.json()
-                        read += len(page["stock"])
-                        if page["next_cursor"] is None:
-                            return read
-                        since = page["next_cursor"]
-
-                changed = await timed(f"GET /stock/levels?changed_since= ({moved} moved)", 1, incremental)
-                print(f"  the incremental sync is {pages / changed:.0f}x faster than reading every page")
-            await runner.cleanup()
-            await engine.dispose()
+            changed = await timed(f"GET /stock/levels?changed_since= ({moved} moved)", 1, incremental)
+            print(f"  the incremental sync is {pages / changed:.0f}x faster than reading every page")
+        await runner.cleanup()
 
 
 if __name__ == "__main__":

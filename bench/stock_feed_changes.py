@@ -19,12 +19,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _pg import bench_database  # bench/_pg.py
+from _pg import bench_shop  # bench/_pg.py
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,9 +37,6 @@ from domain.usecases.imports.lists import import_warehouses  # noqa: E402
 from domain.usecases.imports.products import import_products  # noqa: E402
 from domain.usecases.imports.stock import import_stock  # noqa: E402
 from domain.usecases.intake_stock import FeedPoint, api_stock_changes, api_stock_feed  # noqa: E402
-from storage.db import create_engine, session_factory  # noqa: E402
-from storage.migrate import upgrade_to_head  # noqa: E402
-from storage.uow import SqlUnitOfWork  # noqa: E402
 
 INDEXES = ("ix_stock_available_seq", "ix_products_status_seq")
 HOLDS = 300
@@ -60,107 +56,101 @@ async def _updates(engine: AsyncEngine) -> tuple[int, int]:
 
 
 async def main(products: int, kind: str, moved: int, without_indexes: bool) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        async with bench_database(kind, Path(tmp)) as url:
-            engine = create_engine(url)
-            await upgrade_to_head(engine)
-            sessions = session_factory(engine, base_currency="GBP")
-            clock = SystemClock()
+    async with bench_shop(kind) as shop:
+        engine, uow = shop.engine, shop.uow
+        clock = SystemClock()
 
-            def uow() -> SqlUnitOfWork:
-                return SqlUnitOfWork(sessions)
-
-            started = time.perf_counter()
-            skus = [f"B-{n:06d}" for n in range(products)]
-            await import_warehouses(uow(), "code,name\nLON,London\nMAN,Manchester\n")
-            for start in range(0, products, CHUNK):
-                chunk = skus[start : start + CHUNK]
-                rows = "".join(f"{sku},Product {sku},Bench,2.50,GBP\n" for sku in chunk)
-                await import_products(uow(), clock, "sku,name,category,price,currency\n" + rows)
-                counts = "".join(
-                    f"{sku},{w},A-01-01-1,{n % 40 + 1}\n" for n, sku in enumerate(chunk) for w in ("LON", "MAN")
-                )
-                await import_stock(uow(), clock, "sku,warehouse,bin,quantity\n" + counts)
-            _, key = await create_api_key(uow(), clock, name="marketplace", scopes=frozenset({Scope.STOCK_READ}))
-            async with engine.begin() as conn:
-                if without_indexes:
-                    for index in INDEXES:
-                        await conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
-                if kind == "postgresql":
-                    await conn.execute(text("ANALYZE"))
-            print(f"{products} products, {kind}{' without the indexes' if without_indexes else ''}:")
-            print(f"  seeded in {time.perf_counter() - started:.0f} s")
-
-            first = await api_stock_feed(uow(), key=key, skus=[skus[0]])  # the channel's last token
-            assert first.point is not None
-            ids: dict[str, int] = {}
-            async with uow() as work:  # orders held a unit of each of --moved products since
-                for sku in skus[:: max(len(skus) // moved, 1)][:moved]:
-                    product = await work.products.get_by_sku(sku)
-                    assert product is not None and product.id is not None
-                    ids[sku] = product.id
-                    assert await work.stock.try_reserve(product.id, 1, 1)
-                await work.commit()
-            await import_products(uow(), clock, "sku,name,category,price,currency\nB-NEW,New,Bench,2.50,GBP\n")
-            point = first.point
-            middle = FeedPoint(point.since, point.since, ids[sorted(ids)[len(ids) // 2]], point.origin)
-
-            async def poll() -> int:
-                read, at = 0, point
-                while True:
-                    page = await api_stock_changes(uow(), key=key, point=at)
-                    read += len(page.stock)
-                    if not page.more:
-                        return read
-                    at = page.point
-
-            async def page_from_middle() -> int:
-                return len((await api_stock_changes(uow(), key=key, point=middle)).stock)
-
-            for name, read in (("a whole poll from the token", poll), ("a page from after half way", page_from_middle)):
-                assert await read() > 0  # warm
-                took = float("inf")
-                for _ in range(5):  # the best of five: the machine is shared and noisy
-                    begun = time.perf_counter()
-                    found = await read()
-                    took = min(took, time.perf_counter() - begun)
-                print(f"  {name:<30} {found:>4} products  {took * 1000:>8.1f} ms")
-
-            captured: list[tuple[str, Any]] = []
-
-            def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-                if "status_seq" in statement and not statement.lstrip().upper().startswith("EXPLAIN"):
-                    captured.append((statement, parameters))
-
-            event.listen(engine.sync_engine, "before_cursor_execute", capture)
-            await page_from_middle()
-            event.remove(engine.sync_engine, "before_cursor_execute", capture)
-            statement, parameters = captured[0]
-            explain = "EXPLAIN QUERY PLAN " if kind == "sqlite" else "EXPLAIN ANALYZE "
-            async with engine.connect() as conn:
-                plan = (await conn.exec_driver_sql(explain + statement, parameters)).all()
-            print("  the plan of the page from half way:")
-            for row in plan:
-                print(f"    {row[-1]}")
-
-            # What the indexes cost: every hold moves available_seq, so it writes the index too
-            held = [ids[sku] for sku in sorted(ids)]
-            before = await _updates(engine) if kind == "postgresql" else (0, 0)
-            begun = time.perf_counter()
-            for n in range(HOLDS):
-                async with uow() as work:  # a hold, then its release: each moves the available quantity
-                    if n % 2:
-                        await work.stock.release(held[n // 2 % len(held)], 2, 1)
-                    else:
-                        assert await work.stock.try_reserve(held[n // 2 % len(held)], 2, 1)
-                    await work.commit()
-            each = (time.perf_counter() - begun) / HOLDS
-            print(f"  a hold or a release (its own transaction): {each * 1e6:.0f} µs on average over {HOLDS}")
+        started = time.perf_counter()
+        skus = [f"B-{n:06d}" for n in range(products)]
+        await import_warehouses(uow(), "code,name\nLON,London\nMAN,Manchester\n")
+        for start in range(0, products, CHUNK):
+            chunk = skus[start : start + CHUNK]
+            rows = "".join(f"{sku},Product {sku},Bench,2.50,GBP\n" for sku in chunk)
+            await import_products(uow(), clock, "sku,name,category,price,currency\n" + rows)
+            counts = "".join(
+                f"{sku},{w},A-01-01-1,{n % 40 + 1}\n" for n, sku in enumerate(chunk) for w in ("LON", "MAN")
+            )
+            await import_stock(uow(), clock, "sku,warehouse,bin,quantity\n" + counts)
+        _, key = await create_api_key(uow(), clock, name="marketplace", scopes=frozenset({Scope.STOCK_READ}))
+        async with engine.begin() as conn:
+            if without_indexes:
+                for index in INDEXES:
+                    await conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
             if kind == "postgresql":
-                after = await _updates(engine)
-                updates, hot = after[0] - before[0], after[1] - before[1]
-                print(f"  the holds' updates of stock that were HOT (no index written): {hot} of {updates}")
-            await engine.dispose()
+                await conn.execute(text("ANALYZE"))
+        print(f"{products} products, {kind}{' without the indexes' if without_indexes else ''}:")
+        print(f"  seeded in {time.perf_counter() - started:.0f} s")
+
+        first = await api_stock_feed(uow(), key=key, skus=[skus[0]])  # the channel's last token
+        assert first.point is not None
+        ids: dict[str, int] = {}
+        async with uow() as work:  # orders held a unit of each of --moved products since
+            for sku in skus[:: max(len(skus) // moved, 1)][:moved]:
+                product = await work.products.get_by_sku(sku)
+                assert product is not None and product.id is not None
+                ids[sku] = product.id
+                assert await work.stock.try_reserve(product.id, 1, 1)
+            await work.commit()
+        await import_products(uow(), clock, "sku,name,category,price,currency\nB-NEW,New,Bench,2.50,GBP\n")
+        point = first.point
+        middle = FeedPoint(point.since, point.since, ids[sorted(ids)[len(ids) // 2]], point.origin)
+
+        async def poll() -> int:
+            read, at = 0, point
+            while True:
+                page = await api_stock_changes(uow(), key=key, point=at)
+                read += len(page.stock)
+                if not page.more:
+                    return read
+                at = page.point
+
+        async def page_from_middle() -> int:
+            return len((await api_stock_changes(uow(), key=key, point=middle)).stock)
+
+        for name, read in (("a whole poll from the token", poll), ("a page from after half way", page_from_middle)):
+            assert await read() > 0  # warm
+            took = float("inf")
+            for _ in range(5):  # the best of five: the machine is shared and noisy
+                begun = time.perf_counter()
+                found = await read()
+                took = min(took, time.perf_counter() - begun)
+            print(f"  {name:<30} {found:>4} products  {took * 1000:>8.1f} ms")
+
+        captured: list[tuple[str, Any]] = []
+
+        def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+            if "status_seq" in statement and not statement.lstrip().upper().startswith("EXPLAIN"):
+                captured.append((statement, parameters))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", capture)
+        await page_from_middle()
+        event.remove(engine.sync_engine, "before_cursor_execute", capture)
+        statement, parameters = captured[0]
+        explain = "EXPLAIN QUERY PLAN " if kind == "sqlite" else "EXPLAIN ANALYZE "
+        async with engine.connect() as conn:
+            plan = (await conn.exec_driver_sql(explain + statement, parameters)).all()
+        print("  the plan of the page from half way:")
+        for row in plan:
+            print(f"    {row[-1]}")
+
+        # What the indexes cost: every hold moves available_seq, so it writes the index too
+        held = [ids[sku] for sku in sorted(ids)]
+        before = await _updates(engine) if kind == "postgresql" else (0, 0)
+        begun = time.perf_counter()
+        for n in range(HOLDS):
+            async with uow() as work:  # a hold, then its release: each moves the available quantity
+                if n % 2:
+                    await work.stock.release(held[n // 2 % len(held)], 2, 1)
+                else:
+                    assert await work.stock.try_reserve(held[n // 2 % len(held)], 2, 1)
+                await work.commit()
+        each = (time.perf_counter() - begun) / HOLDS
+        print(f"  a hold or a release (its own transaction): {each * 1e6:.0f} µs on average over {HOLDS}")
+        if kind == "postgresql":
+            after = await _updates(engine)
+            updates, hot = after[0] - before[0], after[1] - before[1]
+            print(f"  the holds' updates of stock that were HOT (no index written): {hot} of {updates}")
+        await engine.dispose()
 
 
 if __name__ == "__main__":
