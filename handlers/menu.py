@@ -142,7 +142,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("ap", Permission.RECORD_PAYMENTS, N_("Owed to suppliers")),
     ("fx", Permission.VIEW_ORDERS, N_("Exchange rates: see or set")),
     ("pricelist", Permission.SET_PRICES, N_("Price lists per customer group")),
-    ("forecast", Permission.VIEW_STOCK, N_("Demand forecast and suggested reorder point")),
+    ("forecast", Permission.PURCHASING, N_("Demand forecast and suggested reorder point")),
     ("report", Permission.REPORTS, N_("Sales report with a chart: today, week, month")),
     ("stockvalue", Permission.REPORTS, N_("Stock value per warehouse")),
     ("slow", Permission.REPORTS, N_("Slow movers: stock that does not sell")),

@@ -230,7 +230,7 @@ async def baseline_histories(
 async def product_forecast(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, levels: ServiceLevels, currency: str
 ) -> tuple[Product, list[WarehouseForecast]]:
-    await require(uow, staff_id, Permission.VIEW_STOCK)
+    await require(uow, staff_id, Permission.PURCHASING)  # forecasts are for buying: a manager's, as /po
     today = shop_day(clock.now(), uow.timezone)  # sales history is dated by the shop's day
     last_week = week_start(today) - timedelta(days=7)  # the last complete week
     async with uow.read_only():

@@ -165,19 +165,26 @@ async def test_the_demo_history_is_forecast_with_a_backtest_and_roles_are_checke
     assert (await support.send("/forecast 85123A")).last.text == "Your role (support) does not allow this."
 
 
-@pytest.mark.parametrize("language", ["en", "ru"])
-async def test_a_picker_reads_the_forecast_without_a_button_their_role_may_not_press(
-    shop: RunningBot, language: str
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "Your role ({role}) does not allow this."),
+        ("ru", "Ваша роль ({role}) не позволяет это сделать."),
+    ],
+)
+async def test_a_forecast_is_for_purchasing_so_a_picker_or_packer_is_refused_it(
+    shop: RunningBot, language: str, refusal: str
 ) -> None:
-    """A picker's /forecast offered «Apply 1,943 / 3,189 at LON», and every press answered that the
-    role does not allow it: a button is offered only to who may change reorder points."""
-    picker = await hire(shop, 60, "Pia", "picker", "LON", language=language)
-    seen = await picker.send("/forecast 85123A")
-    assert {"en": "Demand forecast: 85123A", "ru": "Прогноз спроса: 85123A"}[language] in seen.last.text
-    assert seen.last.button_texts() == []
+    """A picker read /forecast (it asked to see stock): forecasts are for buying, a manager's, as /po is."""
+    roles = {"en": {"picker": "picker", "packer": "packer"}, "ru": {"picker": "сборщик", "packer": "упаковщик"}}
+    for user_id, role in ((60, "picker"), (61, "packer")):
+        member = await hire(shop, user_id, role.title(), role, "LON", language=language)
+        seen = await member.send("/forecast 85123A")
+        assert [m.text for m in seen.new] == [refusal.format(role=roles[language][role])]
     manager = await hire(shop, 97, "Mo", "manager", language=language)
-    offered = (await manager.send("/forecast 85123A")).last.button_texts()
-    assert [b for b in offered if b.startswith({"en": "Apply", "ru": "Применить"}[language])]
+    offered = (await manager.send("/forecast 85123A")).last
+    assert {"en": "Demand forecast: 85123A", "ru": "Прогноз спроса: 85123A"}[language] in offered.text
+    assert [b for b in offered.button_texts() if b.startswith({"en": "Apply", "ru": "Применить"}[language])]
     assert (await _levels(shop, "85123A", "LON"))[0] == 40
 
 

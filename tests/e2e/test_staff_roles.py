@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.replenishment import ServiceLevels
 from domain.staff import WrongRole
+from domain.usecases.forecasts import product_forecast
 from domain.usecases.insight import customer_profile
 from domain.usecases.purchasing import purchase_orders
 from sandbox import SandboxUser
@@ -319,6 +321,17 @@ async def test_every_staff_command_is_allowed_or_refused_by_the_permission_table
     assert ("po pay", Role.PICKER) in refusals and ("po pay", Role.SUPPORT) in refusals
     # Purchasing (suppliers, their prices, what is owed them) is a manager's: a picker or packer does not see it
     assert ("po", Role.PICKER) in refusals and ("po", Role.PACKER) in refusals
+    # and so are forecasts, which are for buying
+    assert ("forecast", Role.PICKER) in refusals and ("forecast", Role.PACKER) in refusals
     for role in (Role.PICKER, Role.PACKER):
         with pytest.raises(WrongRole):  # and the use cases check again
             await purchase_orders(shop.runtime.uow(), staff_id=members[role].id)
+        with pytest.raises(WrongRole):
+            await product_forecast(
+                shop.runtime.uow(),
+                shop.runtime.clock,
+                staff_id=members[role].id,
+                sku="85123A",
+                levels=ServiceLevels(0.95),
+                currency="GBP",
+            )
