@@ -161,12 +161,15 @@ def shown(value: object) -> str:
 def price_then(changes: Sequence[ProductChange], now: Money | None) -> Money | None:
     """The price before the first of these audited changes of one price (oldest first), or
     ``now`` when there are none: what it was when they began."""
-    if not changes:
-        return now
-    amount, _, currency = changes[0].before.partition(" ")
+    return kept_money(changes[0].before) if changes else now
+
+
+def kept_money(kept: str) -> Money | None:
+    """An amount as ``shown`` keeps it in the trail ("2.08 GBP"), or None: none kept, or not written by it."""
+    amount, _, currency = kept.partition(" ")
     try:
         return Money.parse(amount, currency) if amount else None
-    except DomainError:  # not written by ``shown``: no price to compare with
+    except DomainError:
         return None
 
 

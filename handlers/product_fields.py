@@ -5,10 +5,12 @@ from __future__ import annotations
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from domain.catalog_edits import kept_money
 from domain.usecases.catalog_admin import ProductSheet
 from handlers.callbacks import shorten
 from handlers.category_moves import moves_note
 from handlers.views.labels import label
+from handlers.views.rendering import format_money
 
 
 def other_languages(i18n: I18n) -> list[str]:
@@ -84,7 +86,10 @@ def _variants_moved(sheet: ProductSheet) -> str:
 
 def history_value(field: str, kept: str) -> str:
     """A value as the trail keeps it, a status in the reader's words ("active" is "в продаже"),
-    dimensions without the English unit (the field's name gives it: "Размеры, мм")."""
+    an amount as money is shown ("2.08 GBP" is "£2.08", "2,08 £"), dimensions without the English
+    unit (the field's name gives it: "Размеры, мм")."""
     if field == "status" and kept:
         return label("product_status", kept)
+    if (field == "cost" or field.startswith("price_")) and (money := kept_money(kept)) is not None:
+        return format_money(money)
     return kept.removesuffix(" mm") if field == "dims" else kept

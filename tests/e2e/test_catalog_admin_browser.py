@@ -42,7 +42,7 @@ async def test_catalog_admin_edit_a_price_and_see_it_on_the_product_card_in_chat
         await price.locator("input").fill("3.10")
         await price.locator('button[type="submit"]').click()
         await expect(page.locator('form[data-name="price_GBP"] .ok')).to_have_text("Saved ✅")
-        await expect(page.locator(".history li").first).to_contain_text("2.08 GBP → 3.10 GBP")
+        await expect(page.locator(".history li").first).to_contain_text("£2.08 → £3.10")
         assert await page.evaluate("window.__telegram.backVisible") is True
         await page.evaluate("window.__pressBack()")
         await expect(row).to_contain_text("£3.10")
@@ -342,3 +342,36 @@ async def test_an_amount_in_the_catalog_admin_is_written_the_readers_way_and_rea
         await expect(page.locator('form[data-name="cost"] .ok')).to_be_visible()
         await expect(page.locator('form[data-name="cost"] input')).to_have_value(written)
     assert (await changes(shop, "23843"))[0][1:] == ("price_GBP", "2.08 GBP", "3.10 GBP")
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "was", "now"),
+    [("en", "3.10", "£2.08", "£3.10"), ("ru", "3,10", "2,08\u00a0£", "3,10\u00a0£")],
+)
+async def test_a_price_edit_in_the_pages_history_reads_as_money_in_the_readers_language_as_the_chats_does(
+    shop: RunningBot, language: str, typed: str, was: str, now: str
+) -> None:
+    """The page's history showed the trail's raw "2.08 GBP → 3.10 GBP", in Russian too, where the rest of the
+    admin says "2,08 £"; the chat's 📜 History says it the same way, through the same formatter."""
+    from playwright.async_api import expect
+
+    manager = await hire(shop, MANAGER, "Max", "manager", language=language)
+    async with (
+        miniapp(shop) as client,
+        browser_page(f"catalog-history-money-{language}", init_data(shop, MANAGER, language=language)) as page,
+    ):
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#q").fill("23843")
+        await expect(page.locator("#products li")).to_have_count(1)
+        await page.locator('#products li[data-sku="23843"] button.open').click()
+        price = page.locator('form[data-name="price_GBP"]')
+        await price.locator("input").fill(typed)
+        await price.locator('button[type="submit"]').click()
+        await expect(price.locator(".ok")).to_be_visible()
+        entry = page.locator(".history li").first
+        await expect(entry).to_contain_text(f"{was} → {now}")
+        assert "GBP →" not in await entry.inner_text()
+    sheet = await manager.send("/product 23843")
+    history = await manager.press(sheet.last, "History" if language == "en" else "История")
+    assert f"{was} → {now}" in history.last.text
+    assert await changes(shop, "23843") == [(f"staff:{MANAGER}", "price_GBP", "2.08 GBP", "3.10 GBP")]

@@ -231,7 +231,7 @@ async def test_the_parent_rows_price_reaches_variants_without_their_own_and_a_va
     prices = {sku: await _price(shop, sku) for sku in ("TEE", "TEE-S-NVY", "TEE-M-NVY", "TEE-M-WHT", "TEE-L-NVY")}
     assert prices == {"TEE": 1400, "TEE-S-NVY": 1400, "TEE-M-NVY": 1400, "TEE-M-WHT": 1250, "TEE-L-NVY": 1300}
     history = (await manager.press((await manager.send("/product TEE-S-NVY")).last, "History (2)")).last
-    assert "Price (GBP): 12.00 GBP → 14.00 GBP" in history.text
+    assert "Price (GBP): £12.00 → £14.00" in history.text
 
 
 async def test_a_status_and_dimensions_read_in_the_managers_language_in_the_history(shop: RunningBot) -> None:

@@ -41,7 +41,7 @@ async def test_a_manager_edits_price_and_photos_and_the_history_shows_each_chang
     assert "Photos: 3" in done.last.text
 
     history = await manager.press(done.last, "History (4)")
-    assert "Price (GBP): 2.95 GBP → 3.10 GBP" in history.last.text
+    assert "Price (GBP): £2.95 → £3.10" in history.last.text
     assert "Photos: 1 → 2" in history.last.text and "Photos: 2 → 3" in history.last.text
     assert [(a, f) for a, f, _, _ in await _changes(shop, "85123A")] == [
         ("import", "created"),  # the demo's products file

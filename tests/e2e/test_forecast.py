@@ -119,7 +119,7 @@ async def test_a_price_cut_by_a_products_file_in_chat_is_audited_and_read_as_a_r
     sent = await manager.send_document(f"{header}\n{cut}\n".encode(), "products.csv", caption="/import")
     assert "1 updated" in sent.last.text
     history = await manager.press((await manager.send("/product 22197")).last, "History")
-    assert "Mo" in history.last.text and "0.85 GBP → 0.79 GBP" in history.last.text
+    assert "Mo" in history.last.text and "£0.85 → £0.79" in history.last.text
     text = (await manager.send("/forecast 22197")).last.text
     assert "No sales in the last 30 weeks, and the price was cut since they began: read as a relaunch" in text
     assert "Next weeks: 10.0 · 10.0" in text

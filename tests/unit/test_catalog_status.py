@@ -190,3 +190,12 @@ async def test_what_a_products_file_changes_on_stored_products_goes_into_their_a
         (cup, "price_GBP", "", "3.00 GBP", "staff:7", at),
         (jug, "created", "", "MUG-3", "staff:7", at),
     ]
+
+
+def test_an_amount_kept_in_the_trail_reads_back_as_money_and_anything_else_as_none() -> None:
+    from domain.catalog_edits import kept_money, shown
+
+    assert kept_money(shown(Money(208, "GBP"))) == Money(208, "GBP")
+    assert kept_money("1500 JPY") == Money(1500, "JPY")
+    assert kept_money("") is None  # no price then
+    assert kept_money("5") is None and kept_money("five EUR") is None  # not written by ``shown``
