@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.i18n import N_
-from domain.money import Money
+from domain.money import Money, decimal_mark
 from domain.text import without_direction_controls
 
 
@@ -152,7 +152,10 @@ def business_terms(days: str | None, limit: str | None, currency: str) -> tuple[
     """Due days and a credit limit as typed (``30``, ``5000.00``) → days and minor units of
     ``currency``; empty means not set (the shop's default days, no limit)."""
     # Digits only, as written: int() and Decimal() also take "3_0", "+30", "1e3" and "-0", which no
-    # one types for terms ("1e3" became a £1,000.00 limit); "5,000" is refused, never read as 5.000.
+    # one types for terms ("1e3" became a £1,000.00 limit). A decimal comma ("12,50") is read as the
+    # customers file and /paid read it, here for every path (chat, file, API); "5,000" is refused, never
+    # read as 5.000.
+    limit = decimal_mark(limit) if limit else limit
     if (days and not _TERMS_DAYS.fullmatch(days)) or (limit and not _CREDIT_LIMIT.fullmatch(limit)):
         raise InvalidPaymentTerms()
     try:

@@ -245,7 +245,8 @@ async def customer_command(
     if "business" in lowered:
         at = lowered.index("business")
         reference, terms = " ".join(words[:at]), lowered[at + 1 :]
-        valid = (terms[:1] == ["on"] and len(terms) <= 3) or terms == ["off"]
+        limit, rest = split_typed_amount(" ".join(terms[2:]))  # "1 234,50": as /paid and /po pay read it
+        valid = (terms[:1] == ["on"] and not rest) or terms == ["off"]
         if not reference or not valid:
             await message.answer(_("Usage: /customer CUSTOMER business on [DAYS] [CREDIT-LIMIT], or business off"))
             return
@@ -255,7 +256,7 @@ async def customer_command(
             reference=reference,
             business=terms[0] == "on",
             days=terms[1] if len(terms) > 1 else "",
-            limit=terms[2] if len(terms) > 2 else "",
+            limit=limit,
         )
         await message.answer(_business_set(customer, settings))
         return

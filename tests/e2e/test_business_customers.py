@@ -129,3 +129,31 @@ async def test_an_order_over_the_credit_limit_is_asked_how_else_to_pay_and_place
     placed = await corp.press(reply.last, "✅")
     order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == order_code(placed)))
     assert order.payment_method == "cod" and order.invoice_number is None
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", ("Corp is now a business customer: invoices due in 30 days. Credit limit: £1.50.", "£1,234.50")),
+        (
+            "ru",
+            ("Corp теперь юрлицо: счета к оплате в течение 30 дней. Кредитный лимит: 1,50\xa0£.", "1\xa0234,50\xa0£"),
+        ),
+    ],
+)
+async def test_a_credit_limit_typed_with_a_decimal_comma_is_read_as_the_customers_file_reads_it(
+    shop: RunningBot, language: str, said: tuple[str, str]
+) -> None:
+    """ "/customer X business on 30 1,5" was refused, while the customers file takes "12,50"."""
+    first, grouped = said
+    manager = await hire(shop, 705, "Mo", "manager", language=language)
+    await SandboxUser(shop.server, 704, "Corp", username="corp").send("/start")
+    marked = await manager.send("/customer @corp business on 30 1,5")
+    assert marked.last.text == first
+    assert (await customer_row(shop, 704)).credit_limit_minor == 150
+    regrouped = await manager.send("/customer @corp business on 30 1 234,50")  # thousands as /paid reads them
+    assert grouped in regrouped.last.text
+    assert (await customer_row(shop, 704)).credit_limit_minor == 123450
+    refused = await manager.send("/customer @corp business on 30 5,000")  # 5 or 5000: never guessed
+    assert refused.last.text.startswith({"en": "Payment terms", "ru": "Условия оплаты"}[language])
+    assert (await customer_row(shop, 704)).credit_limit_minor == 123450

@@ -170,6 +170,7 @@ def test_business_terms_are_read_exactly_or_refused() -> None:
     assert business_terms("30", "5000.50", "EUR") == (30, 500050)
     assert business_terms("", "", "EUR") == (None, None)
     assert business_terms("0", "1500", "JPY") == (0, 1500)
+    assert business_terms("30", "1,5", "EUR") == (30, 150)  # a decimal comma, as the customers file reads it
     for days, limit in (
         ("-1", ""),
         ("366", ""),
