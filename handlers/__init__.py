@@ -50,6 +50,8 @@ from handlers import (
     promotions_admin,
     purchasing,
     reports,
+    return_details,
+    return_swaps,
     returns,
     returns_staff,
     search,
@@ -182,7 +184,9 @@ def build_routers() -> list[Router]:
                 *customer_routers,
                 orders.router,
                 backorders.router,
-                returns.router,
+                returns.router,  # a return's steps: the lines, an exchange's swaps, then the rest
+                return_swaps.router,
+                return_details.router,
                 feedback.router,
                 order_po.router,  # a typed PO number for a placed order: before staff commands and support
                 *staff_routers,

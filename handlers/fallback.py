@@ -15,7 +15,7 @@ from domain.usecases.staff import staff_member
 from handlers.checkout_state import Checkout
 from handlers.context import ShopSettings
 from handlers.picking import Picking
-from handlers.returns import Returning
+from handlers.return_state import Returning
 
 router = Router(name=__name__)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from aiogram.fsm.state import State, StatesGroup
+
 from domain.returns import ReturnKind, ReturnReason
 from handlers.drafts import DraftSlot
 
@@ -32,3 +34,14 @@ class ReturnDraft:
 _SLOT = DraftSlot(ReturnDraft)
 return_draft_of = _SLOT.of
 save_return = _SLOT.save
+
+
+class Returning(StatesGroup):
+    """A return's steps, in the order they are asked (the steps' handlers: returns, return_swaps, return_details)."""
+
+    lines = State()
+    quantity = State()
+    reason = State()
+    other = State()
+    photos = State()
+    method = State()
