@@ -244,7 +244,7 @@ class Settings(LogSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone") from None
+            raise ValueError(f"{value!r} is not an IANA time zone ({_zone_meant(value)})") from None
         return value
 
     @field_validator("support_hours")
@@ -380,6 +380,15 @@ def _not_an_example(value: str | None, lost: str, unset: str) -> None:
         )
 
 
+def _zone_meant(value: str) -> str:
+    """The IANA zone a city's name alone (``London``, ``moscow``) most likely means, else an example of one."""
+    from zoneinfo import available_timezones
+
+    city = value.strip().replace(" ", "_").casefold()
+    found = sorted(zone for zone in available_timezones() if zone.rsplit("/", 1)[-1].casefold() == city and "/" in zone)
+    return f"did you mean {found[0]}?" if found else "such as Europe/London"
+
+
 RATE = re.compile(r"[1-9][0-9]*\s*(/|\s+per\s+)\s*([1-9][0-9]*\s+)?(second|minute|hour|day)s?")
 
 
@@ -403,10 +412,30 @@ def load_log_settings(*, default_level: str = "INFO") -> LogSettings:
     return settings
 
 
+# pydantic's own refusals ("Input should be a valid integer, unable to parse string as an integer") named neither
+# the value nor what to write: each kind said as a person would, quoting what was given. Only typed (non-text)
+# settings meet these, so no secret is ever quoted.
+_KINDS = {
+    "int_parsing": "{value!r} is not a whole number",
+    "int_from_float": "{value!r} is not a whole number",
+    "decimal_parsing": "{value!r} is not a number",
+    "float_parsing": "{value!r} is not a number",
+    "bool_parsing": "{value!r} is not true or false",
+    "less_than_equal": "{value} is more than {le}, the most it may be",
+    "greater_than_equal": "{value} is less than {ge}, the least it may be",
+    "less_than": "{value} is not less than {lt}",
+    "greater_than": "{value} is not more than {gt}",
+    "literal_error": "{value!r} is not {expected}",
+}
+
+
 def _config_error(exc: ValidationError) -> ConfigError:
     error = exc.errors()[0]
     name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
     message = str(error["msg"]).removeprefix("Value error, ")
+    said = _KINDS.get(error["type"])
+    if said is not None:
+        message = said.format(value=error["input"], **{k: str(v) for k, v in (error.get("ctx") or {}).items()})
     return ConfigError(f"{name}: {message}")
 
 

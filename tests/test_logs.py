@@ -298,7 +298,7 @@ def test_a_bad_log_setting_is_one_clear_line(
     monkeypatch.chdir(tmp_path)  # no stray .env, no database file left behind
     monkeypatch.setenv("LOG_FORMAT", "xml")
     assert main(["migrate"]) == 2
-    assert capsys.readouterr().err.strip() == "configuration error: LOG_FORMAT: Input should be 'text' or 'json'"
+    assert capsys.readouterr().err.strip() == "configuration error: LOG_FORMAT: 'xml' is not 'text' or 'json'"
 
 
 def test_an_empty_log_setting_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:

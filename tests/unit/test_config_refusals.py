@@ -1,0 +1,40 @@
+"""A configuration value of the wrong kind is refused quoting it and saying what is wanted, not in pydantic's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("HOLD_MINUTES", "abc", "HOLD_MINUTES: 'abc' is not a whole number"),
+        ("STAFF_CHAT_ID", "@staff", "STAFF_CHAT_ID: '@staff' is not a whole number"),
+        ("TAX_RATE", "20%", "TAX_RATE: '20%' is not a number"),
+        ("SERVICE_LEVEL", "95%", "SERVICE_LEVEL: '95%' is not a number"),
+        ("CATALOG_PAGE_SIZE", "50", "CATALOG_PAGE_SIZE: 50 is more than 20, the most it may be"),
+        ("SERVICE_LEVEL", "95", "SERVICE_LEVEL: 95 is more than 0.999, the most it may be"),
+        ("HOLD_MINUTES", "0", "HOLD_MINUTES: 0 is less than 1, the least it may be"),
+        ("TAX_RATE", "100", "TAX_RATE: 100 is not less than 100"),
+        ("CASH_ON_DELIVERY", "maybe", "CASH_ON_DELIVERY: 'maybe' is not true or false"),
+        ("LOG_LEVEL", "verbose", "LOG_LEVEL: 'VERBOSE' is not 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"),
+        ("TIMEZONE", "London", "TIMEZONE: 'London' is not an IANA time zone (did you mean Europe/London?)"),
+        ("TIMEZONE", "moscow", "TIMEZONE: 'moscow' is not an IANA time zone (did you mean Europe/Moscow?)"),
+        ("TIMEZONE", "Nowhere", "TIMEZONE: 'Nowhere' is not an IANA time zone (such as Europe/London)"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_refused_quoting_it_and_saying_what_is_wanted(
+    variable: str, value: str, said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``HOLD_MINUTES=abc`` stopped start-up with "Input should be a valid integer, unable to parse string as an
+    integer", ``TAX_RATE=20%`` with "Input should be a valid decimal" and ``TIMEZONE=London`` named no zone to write:
+    none quoted the value or said what to write instead."""
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(bot_token="1:x")
+    assert str(refused.value) == said
