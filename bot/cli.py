@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
         "orders of the channel NAME (its keys) to URL, signed with a secret printed once (again: a new secret; "
         "callback NAME shows it and the deliveries waiting or given up; callback NAME --remove stops them). "
         "A key may do only what its scopes allow: "
-        "orders (place, read and cancel its orders), stock:read, receipts (goods received), carrier "
+        "orders (place, read and cancel its orders, one being picked too (each picker holding it told what to put "
+        "back), until picked whole), stock:read, receipts (goods received), carrier "
         "(tracking events of the carriers named by --carrier only), customers (business terms on the order's "
         "customer). Without --scope a new key gets orders only.",
     )

@@ -45,13 +45,24 @@ class ShownTotal:
             raise CartTotalChanged(subtotal=subtotal)
 
     def check(self, order: Order) -> None:
-        """The order as it would be placed, against what was shown: its shipping named when that moved (a rate the
-        shop changed), else its total when it rose (a promotion ended); an order is charged at most what the customer
-        saw. A total that fell (a promotion begun since) is taken: refused, the customer was sent round a review again
-        for a better price they would have accepted anyway."""
+        """The order as it would be placed, against what was shown: its shipping named when that rose (a rate the
+        shop raised), else its total when it rose (a promotion ended); an order is charged at most what the customer
+        saw. A part that fell (a promotion begun since, a cheaper rate) is taken: refused, the customer was sent round
+        a review again for a better price they would have accepted anyway (``cheaper_shipping`` says it after)."""
         self.check_goods(order.subtotal)
         shipping = order.shipping or Money.zero(order.currency)
-        if self.shipping is not None and shipping != self.shipping:
+        if _rose(shipping, self.shipping):
             raise ShippingChanged(price=shipping, was=self.shipping)
-        if self.total is not None and order.total > self.total:
+        if _rose(order.total, self.total):
             raise TotalChanged(total=order.total, was=self.total)
+
+    def cheaper_shipping(self, order: Order) -> Money | None:
+        """The delivery's price shown when the order took a lower one (a rate the shop lowered since), else None:
+        the confirmation names the new price against it."""
+        shipping = order.shipping or Money.zero(order.currency)
+        return self.shipping if self.shipping is not None and shipping < self.shipping else None
+
+
+def _rose(now: Money, shown: Money | None) -> bool:
+    """A part of the total above what was shown (None: not sent, so not compared); one below is the customer's gain."""
+    return shown is not None and now > shown

@@ -47,7 +47,7 @@ from handlers.paylinks import invoice_links, link_sent_text
 from handlers.promo_review import promo_button
 from handlers.review_step import ask_at_review, typed_at, typed_value
 from handlers.views.pressed import Target, pressed_in
-from handlers.views.rendering import Renderer, fill
+from handlers.views.rendering import Renderer, fill, format_money
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -279,7 +279,7 @@ async def confirmed(
     await query.answer()  # too late to answer is not an error (``handlers.views.outgoing``)
     if isinstance(query.message, Message):  # a short line, not the review once more
         try:
-            await query.message.edit_text(fill(_("Order {code} placed ✅"), code=order.code))
+            await query.message.edit_text(_placed_text(order, _shown(draft)))
         except TelegramBadRequest as error:  # the order is placed: what follows must still happen
             log.warning("order %s placed; its review could not be edited: %s", order.code, error.message)
     if reply is not None and not assisting:  # the outbox's row, written claimed, sent as the reply
@@ -297,6 +297,25 @@ async def confirmed(
         await bot.send_message(query.message.chat.id if query.message else query.from_user.id, link_sent_text(link))
     elif customer.telegram_id:
         await send_invoice(bot, customer.telegram_id, order, settings)
+
+
+def _placed_text(order: Order, shown: ShownTotal | None) -> str:
+    """The review's short line once placed; a delivery the shop made cheaper since the review is named, as the review
+    names one that moved (the order took the lower price, ``ShownTotal.check``)."""
+    text = fill(_("Order {code} placed ✅"), code=order.code)
+    was = shown.cheaper_shipping(order) if shown is not None else None
+    if was is None:
+        return text
+    price = order.shipping or Money.zero(order.currency)
+    return (
+        text
+        + "\n"
+        + _("Shipping is now %(price)s (was %(was)s).")
+        % {
+            "price": format_money(price),
+            "was": format_money(was),
+        }
+    )
 
 
 def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -> CheckoutRequest:

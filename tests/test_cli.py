@@ -50,6 +50,24 @@ def test_export_help_describes_what_it_exports_and_each_option(ordergram) -> Non
     assert re.search(r"^  --format \{csv\}\s+\S", out, flags=re.MULTILINE), out
 
 
+def test_apikey_help_readme_and_openapi_say_an_orders_key_cancels_an_order_being_picked_its_pickers_told(
+    ordergram,
+) -> None:
+    """A key with `orders` cancels its order mid-pick (pickers told what to put back); the help said "cancel its
+    orders" only, and the OpenAPI summary "before it is picked"."""
+    from bot.api import ENDPOINTS
+    from bot.api_openapi import openapi_document
+
+    help_text = " ".join(ordergram("apikey", "--help").stdout.split())
+    assert "cancel its orders, one being picked too (each picker holding it told what to put back)" in help_text
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    scopes = readme[readme.index("**Scopes.**") :][:2500]
+    assert "an order being picked too, nothing of it shipped: each picker holding it is told at once" in scopes
+    document = openapi_document({(method, path): scope for method, path, _, scope in ENDPOINTS})
+    summary = document["paths"]["/api/v1/orders/{code}/cancel"]["post"]["summary"]
+    assert "before it is picked" not in summary and "while it is being picked" in summary
+
+
 def test_the_help_and_readme_name_every_kind_import_takes(ordergram) -> None:
     """`ordergram --help` and README's commands table list what `ordergram import` accepts."""
     kinds = set(IMPORT_KINDS)

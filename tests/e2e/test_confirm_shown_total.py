@@ -11,11 +11,20 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.accounting import Account
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.checkout_shipping import chosen, raise_dpd
 from tests.e2e.conftest import ADMIN
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, order_row
+from tests.e2e.journeys import (
+    add_to_cart,
+    business_customer,
+    checkout_to_payment,
+    count,
+    order_books,
+    order_code,
+    order_row,
+)
 
 WORDS = {
     "en": {
@@ -27,6 +36,8 @@ WORDS = {
         "ended": "Your order now comes to £5.90 (was £5.70). Nothing was ordered: check the order again and confirm.",
         "discounted": "Total: £5.70",
         "undiscounted": "Total: £5.90",
+        "invoice_review": "Total: £7.55",
+        "cheaper": "Order {code} placed ✅\nShipping is now £5.70 (was £6.70).",
     },
     "ru": {
         "alert": "Доставка теперь стоит 7,70\xa0£ (было 6,70\xa0£). Ничего не заказано: проверьте заказ ещё раз и "
@@ -39,6 +50,8 @@ WORDS = {
         "подтвердите.",
         "discounted": "Итого: 5,70\xa0£",
         "undiscounted": "Итого: 5,90\xa0£",
+        "invoice_review": "Итого: 7,55\xa0£",
+        "cheaper": "Заказ {code} оформлен ✅\nДоставка теперь стоит 5,70\xa0£ (было 6,70\xa0£).",
     },
 }
 
@@ -109,3 +122,28 @@ async def test_a_promotion_begun_after_the_review_places_the_order_at_the_better
     order = await order_row(shop, order_code(placed))
     assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.total_minor) == (590, 20, 0, 570)
     assert await count(shop, m.OrderRow) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_shipping_rate_lowered_after_the_review_places_the_order_at_the_lower_total_and_says_so(
+    running: RunningBot, language: str
+) -> None:
+    """As a promotion begun between the review and ✅ Confirm: the customer is charged less than they agreed to,
+    never sent round the review again for it; the confirmation names the delivery's new price. Booked at it."""
+    words = WORDS[language]
+    ivo = await business_customer(running, 674, "Ivo", language=language)
+    review = await ivo.press(await chosen(ivo, "DPD"), "🧾")  # on invoice: the sale is booked as it is placed
+    assert words["invoice_review"] in review.last.text
+    await raise_dpd(running, -100)
+
+    placed = await ivo.press(review.last, "✅")
+    assert placed.callback_answer is not None and not placed.callback_answer.get("show_alert")
+    code = order_code(placed)
+    [confirmation] = [m for m in placed.edited if m.message_id == review.last.message_id]
+    assert confirmation.text == words["cheaper"].format(code=code)
+    order = await order_row(running, code)
+    assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.total_minor) == (85, 0, 570, 655)
+    assert order.carrier == "DPD" and await count(running, m.OrderRow) == 1
+    books = await order_books(running, code)
+    assert books[Account.RECEIVABLE.value] == (655, 0)
+    assert sum(debit for debit, _ in books.values()) == sum(credit for _, credit in books.values()) == 655

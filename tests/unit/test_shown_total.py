@@ -34,6 +34,20 @@ def test_a_delivery_price_moved_since_it_was_shown_is_refused_naming_both_prices
     assert refused.value.params == {"price": gbp(770), "was": gbp(670)}
 
 
+def test_a_delivery_price_fallen_since_it_was_shown_is_taken_at_the_lower_total_and_named() -> None:
+    shown = ShownTotal(gbp(900), gbp(670), gbp(1570))
+    shown.check(order(shipping=570))
+    assert shown.cheaper_shipping(order(shipping=570)) == gbp(670)  # what the confirmation names it against
+    assert shown.cheaper_shipping(order(shipping=670)) is None
+    assert ShownTotal(gbp(900)).cheaper_shipping(order(shipping=570)) is None  # not sent: nothing to name
+
+
+def test_a_delivery_price_fallen_while_a_discount_ended_is_refused_when_the_total_rose() -> None:
+    with pytest.raises(TotalChanged) as refused:
+        ShownTotal(gbp(900), gbp(670), gbp(1470)).check(order(shipping=620))
+    assert refused.value.params == {"total": gbp(1520), "was": gbp(1470)}
+
+
 def test_a_discount_gone_since_it_was_shown_is_refused_naming_the_total() -> None:
     with pytest.raises(TotalChanged) as refused:
         ShownTotal(gbp(900), gbp(420), gbp(1220)).check(order(shipping=420))
