@@ -173,7 +173,7 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
             },
             f"{PREFIX}/orders/{{code}}/cancel": {
                 "post": {
-                    "summary": "Cancel an order the API placed, before or while it is being picked (its pickers told what to put back)",
+                    "summary": "Cancel an order the API placed, before or while it is being picked (its pickers told)",
                     "parameters": [code],
                     "responses": {"200": answer("OrderOut", "cancelled"), **errors},
                 }
