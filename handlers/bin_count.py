@@ -18,14 +18,16 @@ from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.bin_counts import (
     MAX_COUNTED,
-    CountLine,
+    CountSummary,
     NoSuchItem,
     count_differences,
     count_item,
     open_bin,
     record_count,
 )
+from domain.usecases.count_shortages import OrderShort
 from handlers.callbacks_staff import BinCountCb
+from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, scans_of
 from handlers.views.dates import current_locale
 from handlers.views.pressed import show_in_place
@@ -139,7 +141,41 @@ async def counted_photo(message: Message, bot: Bot, uow: UnitOfWork, state: FSMC
         await _counted(message, uow, state, [(code, 1)])
 
 
-def _summary(lines: list[CountLine], count: dict[str, Any]) -> str:
+def _held(summary: CountSummary) -> list[str]:
+    """What ✅ Confirm will do to carts and orders holding units the count finds gone, said before it is pressed."""
+    said = []
+    for short in summary.shorts:
+        if short.orders:
+            codes = ", ".join(code for _, code, _ in short.orders)
+            said.append(
+                fill(
+                    ngettext(
+                        "⚠️ {units} × {sku} held for order {orders}: not on the shelf. ✅ Confirm takes them off the"
+                        " order: it gets them from another warehouse that has them free, or is put on hold and its"
+                        " customer asked.",
+                        "⚠️ {units} × {sku} held for orders {orders}: not on the shelf. ✅ Confirm takes them off those"
+                        " orders: each gets its part from another warehouse that has it free, or is put on hold and"
+                        " its customer asked.",
+                        len(short.orders),
+                    ),
+                    sku=short.sku,
+                    units=format_number(short.in_orders),
+                    orders=codes,
+                )
+            )
+        if short.in_carts:
+            said.append(
+                fill(
+                    _("⚠️ {units} × {sku} held in customers' carts: not on the shelf. ✅ Confirm ends those holds."),
+                    sku=short.sku,
+                    units=format_number(short.in_carts),
+                )
+            )
+    return said
+
+
+def _summary(summary: CountSummary, count: dict[str, Any]) -> str:
+    lines = summary.lines
     heading = fill(_("Bin {bin} in {warehouse}, books → counted:"), bin=count["bin"], warehouse=count["code"])
     rows = []
     for line in lines[:60]:
@@ -169,12 +205,34 @@ def _summary(lines: list[CountLine], count: dict[str, Any]) -> str:
         if differ
         else _("Everything counted matches the books.")
     )
-    return "\n".join([heading, *rows, "", tail])
+    held = _held(summary)
+    return "\n".join([heading, *rows, "", *held, *([""] if held else []), tail])
+
+
+def _affected(orders: list[OrderShort]) -> list[str]:
+    """Each order that gave up units the count found gone, and what became of it."""
+    return [
+        fill(
+            _("• Order {code}: {units} × {sku} now allocated from {warehouse}.")
+            if short.moved_to
+            else _("• Order {code}: {units} × {sku} missing, the order is on hold and its customer asked."),
+            code=short.code,
+            units=format_number(short.units),
+            sku=short.sku,
+            warehouse=short.moved_to,
+        )
+        for short in orders[:30]
+    ]
 
 
 @router.callback_query(BinCountCb.filter())
 async def count_step(
-    query: CallbackQuery, callback_data: BinCountCb, uow: UnitOfWork, clock: Clock, state: FSMContext
+    query: CallbackQuery,
+    callback_data: BinCountCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    state: FSMContext,
+    settings: ShopSettings,
 ) -> None:
     count: dict[str, Any] = (await state.get_data()).get(COUNT) or {}
     if count.get("token") != callback_data.token:  # a finished or an earlier count's button
@@ -187,14 +245,14 @@ async def count_step(
         await query.answer()
         await show_in_place(query, fill(_("Count of bin {bin} cancelled: nothing recorded."), bin=count["bin"]))
     elif callback_data.action == "done":
-        lines = await count_differences(
+        summary = await count_differences(
             uow, staff_id=staff_id, warehouse_id=warehouse_id, bin_code=bin_code, counted=counted
         )
         await query.answer()
         keyboard = _buttons(count["token"], (_("✅ Confirm"), "confirm"), (_("✖️ Cancel"), "cancel"))
-        await show_in_place(query, _summary(lines, count), keyboard)
+        await show_in_place(query, _summary(summary, count), keyboard)
     else:
-        lines = await record_count(
+        result = await record_count(
             uow,
             clock,
             staff_id=staff_id,
@@ -202,13 +260,15 @@ async def count_step(
             bin_code=bin_code,
             counted=counted,
             started=datetime.fromisoformat(count["started"]),
+            staff_chat_id=settings.staff_chat_id,
         )
         await state.clear()
         await query.answer()
-        differ = sum(1 for line in lines if line.difference)
+        differ = sum(1 for line in result.lines if line.difference)
         said = ngettext(
             "Bin {bin} counted: {count} difference recorded as a stock adjustment.",
             "Bin {bin} counted: {count} differences recorded as stock adjustments.",
             differ,
         )
-        await show_in_place(query, fill(said, bin=count["bin"], count=differ))
+        text = "\n".join([fill(said, bin=count["bin"], count=differ), *_affected(result.orders)])
+        await show_in_place(query, text)

@@ -19,6 +19,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders
+from domain.usecases.count_shortages import HeldShort, OrderShort, give_way, held_shorts
 from domain.usecases.held_stock import below_held
 from domain.usecases.imports.stock import available_by_product, notify_back_in_stock
 from domain.usecases.inventory import MAX_RECEIPT, actor_of
@@ -58,6 +59,18 @@ class CountLine:
     @property
     def difference(self) -> int:
         return self.counted - self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class CountSummary:
+    lines: list[CountLine]
+    shorts: list[HeldShort]  # units carts and orders hold that the count finds gone, and who gives them up
+
+
+@dataclass(frozen=True, slots=True)
+class CountResult:
+    lines: list[CountLine]
+    orders: list[OrderShort]  # each order that gave up units the count found gone: re-allocated or held
 
 
 # sku → (units counted, the shelf as the books had it at the item's first scan)
@@ -105,13 +118,32 @@ async def _lines(uow: UnitOfWork, warehouse_id: int, bin_code: str, counted: Cou
     return sorted(lines, key=lambda line: line.product.sku)
 
 
+def _changes(lines: list[CountLine], in_bin: Mapping[int, int]) -> dict[int, tuple[str, int]]:
+    """product → (SKU, how its bin's count moves): each difference added to the bin as it is now."""
+    return {
+        line.product.id or 0: (
+            line.product.sku,
+            max(in_bin.get(line.product.id or 0, 0) + line.difference, 0) - in_bin.get(line.product.id or 0, 0),
+        )
+        for line in lines
+        if line.difference
+    }
+
+
+async def _in_bin(uow: UnitOfWork, warehouse_id: int, bin_code: str) -> dict[int, int]:
+    return {b.product_id: b.quantity for b in await uow.inventory.bin_contents(warehouse_id, bin_code)}
+
+
 async def count_differences(
     uow: UnitOfWork, *, staff_id: int, warehouse_id: int, bin_code: str, counted: Counted
-) -> list[CountLine]:
-    """Every item counted or listed by the books in the bin, expected against counted."""
+) -> CountSummary:
+    """Every item counted or listed by the books in the bin, expected against counted, and the units carts and
+    orders hold there that the count finds gone (who would give them up)."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow.read_only():
-        return await _lines(uow, warehouse_id, bin_code, counted)
+        lines = await _lines(uow, warehouse_id, bin_code, counted)
+        in_bin = await _in_bin(uow, warehouse_id, bin_code)
+        return CountSummary(lines, await held_shorts(uow, warehouse_id, _changes(lines, in_bin)))
 
 
 async def _locked_lines(uow: UnitOfWork, warehouse_id: int, bin_code: str, counted: Counted) -> list[CountLine]:
@@ -121,6 +153,8 @@ async def _locked_lines(uow: UnitOfWork, warehouse_id: int, bin_code: str, count
     locked: set[int] = set()
     lines = await _lines(uow, warehouse_id, bin_code, counted)
     while missing := {line.product.id or 0 for line in lines} - locked:
+        # Every counter of the items (each warehouse's, in the lock order): an order's part may move to another.
+        await uow.stock.lock_products(missing)
         await uow.stock.lock_positions([(i, warehouse_id) for i in missing])
         locked |= missing
         lines = await _lines(uow, warehouse_id, bin_code, counted)
@@ -136,10 +170,12 @@ async def record_count(
     bin_code: str,
     counted: Counted,
     started: datetime,
-) -> list[CountLine]:
+    staff_chat_id: int | None = None,
+) -> CountResult:
     """Each difference added to the bin's count as it is now, booked as /adjust books one (units
     found against 3000, lost as write-offs), the counter named on every movement; all or nothing.
-    Refused, nothing written, where the bin would count fewer than carts and orders hold."""
+    Units carts and orders held that are gone: the holds end, the orders' parts move to other warehouses or
+    the orders are held and their customers asked (``count_shortages``), the staff chat told."""
     member = await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
         warehouse = next((w for w in await uow.warehouses.all() if w.id == warehouse_id), None)
@@ -155,8 +191,14 @@ async def record_count(
         for line in changed:
             if line.product.id in recounted:
                 raise CountedMeanwhile(bin=bin_code, sku=line.product.sku)
-        in_bin = {b.product_id: b.quantity for b in await uow.inventory.bin_contents(warehouse_id, bin_code)}
+        in_bin = await _in_bin(uow, warehouse_id, bin_code)
         before = await available_by_product(uow, ids)
+        shorts = await held_shorts(uow, warehouse_id, _changes(changed, in_bin), lock=True)
+        products = {line.product.id or 0: line.product for line in changed}
+        actor = actor_of(member.telegram_id)
+        orders = await give_way(
+            uow, clock, warehouse, bin_code, shorts, products, actor=actor, staff_chat_id=staff_chat_id
+        )
         counts = [
             BinCount(
                 line.product.id or 0,
@@ -167,7 +209,7 @@ async def record_count(
             for line in changed
         ]
         try:
-            deltas = await uow.stock.set_bin_quantities(counts, reason, actor_of(member.telegram_id), now)
+            deltas = await uow.stock.set_bin_quantities(counts, reason, actor, now)
         except CountsRefused as refused:
             line = changed[refused.refused[0][0]]
             told = await below_held(uow, line.product.id or 0, warehouse_id, line.product.sku, warehouse.code)
@@ -186,4 +228,4 @@ async def record_count(
         after = await available_by_product(uow, ids)
         await notify_back_in_stock(uow, [p for p in ids if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()
-    return lines
+    return CountResult(lines, orders)

@@ -168,42 +168,44 @@ async def _held_already(uow: UnitOfWork, current: PickRound, line: PickLine) -> 
 async def _allocate_elsewhere(
     uow: UnitOfWork, clock: Clock, current: PickRound, line: PickLine, missing: int
 ) -> str | None:
-    """No other bin here has it: move that part of the order's allocation to other warehouses
-    that have it available (picked there, the order waits for it) — one that has it all, else
+    """No other bin here has it: ``move_allocation`` of the missing part."""
+    return await move_allocation(uow, clock, line.order_id, line.product_id, current.pick_list.warehouse_id, missing)
+
+
+async def move_allocation(
+    uow: UnitOfWork, clock: Clock, order_id: int, product_id: int, here: int, missing: int
+) -> str | None:
+    """Move ``missing`` units of the order's allocation of a product from warehouse ``here`` to other
+    warehouses that have it available (picked there, the order waits for it) — one that has it all, else
     the fewest, most available first, as checkout routes an order (with one unit in each of two
     other warehouses the order was held, the customer asked to wait). Returns their codes, or
     None (nothing moved)."""
-    here = current.pick_list.warehouse_id
-    if not await _available_elsewhere(uow, line.product_id, here):
+    if not await _available_elsewhere(uow, product_id, here):
         return None  # nothing to move: no counter is written here, none is locked
     # It reserves in other warehouses, then releases here, in an order of its own; a /transfer
     # between them locks the same counters by id (ARCHITECTURE.md, "Lock order"): every counter
     # of the item first, in the lock order, then the levels read again under the locks.
-    await uow.stock.lock_products([line.product_id])
+    await uow.stock.lock_products([product_id])
     warehouses = {w.id: w for w in await uow.warehouses.all()}
-    levels = sorted(
-        await _available_elsewhere(uow, line.product_id, here), key=lambda lv: (-lv.available, lv.warehouse_id)
-    )
+    levels = sorted(await _available_elsewhere(uow, product_id, here), key=lambda lv: (-lv.available, lv.warehouse_id))
     whole = [lv for lv in levels if lv.available >= missing][:1]
     taken: list[tuple[int, int]] = []
     remaining = missing
     for level in whole + [lv for lv in levels if lv not in whole]:
         take = min(level.available, remaining)
-        if await uow.stock.try_reserve(line.product_id, level.warehouse_id, take):
+        if await uow.stock.try_reserve(product_id, level.warehouse_id, take):
             taken.append((level.warehouse_id, take))
             remaining -= take
         if not remaining:
             break
     if remaining:  # not enough anywhere: what was reserved goes back, the order is held
         for warehouse_id, take in taken:
-            await uow.stock.release(line.product_id, warehouse_id, take)
+            await uow.stock.release(product_id, warehouse_id, take)
         return None
     for warehouse_id, take in taken:
-        await release_part(uow, line.order_id, line.product_id, here, take)
+        await release_part(uow, order_id, product_id, here, take)
         await uow.stock.add_reservation(
-            Reservation(
-                line.product_id, warehouse_id, take, ReservationKind.ALLOCATION, None, line.order_id, None, clock.now()
-            )
+            Reservation(product_id, warehouse_id, take, ReservationKind.ALLOCATION, None, order_id, None, clock.now())
         )
     return ", ".join(warehouses[warehouse_id].code for warehouse_id, _ in taken)
 

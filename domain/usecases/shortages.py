@@ -38,6 +38,7 @@ async def hold_short(
     actor: str,
     *,
     packing: bool = False,
+    write_off: bool = True,
 ) -> int:
     """Inside the short pick's unit of work, the order just held: units of ``product`` are in
     no bin (``places``: warehouse id and the bin that was short → units missing there; lost at
@@ -56,7 +57,8 @@ async def hold_short(
     kept = 0
     for place, units in places.items():
         await release_part(uow, order.id or 0, product.id or 0, place[0], units)
-        kept += await write_off_short(uow, clock, order, product, place, units, actor, packing=packing)
+        if write_off:  # a bin count (``write_off`` False) sets the bins' counts itself
+            kept += await write_off_short(uow, clock, order, product, place, units, actor, packing=packing)
     await uow.backorders.add(
         Backorder(order.id or 0, product.id or 0, order.customer_id, missing, now, "VIP" in order.flags)
     )

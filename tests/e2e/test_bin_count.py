@@ -10,9 +10,13 @@ from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
 from handlers.output.barcodes import barcode_png
+from sandbox import SandboxUser
+from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import order, status, stock
+from tests.e2e.journeys import bins, order, status, stock
+from tests.e2e.short_picks import STAFF_CHAT
+from tests.e2e.split_shipments import shelf_says
 
 W = {
     "en": {
@@ -119,20 +123,69 @@ async def test_a_pick_after_the_item_was_counted_is_no_difference(shop: RunningB
     assert (await stock(shop, "85123A"))[0][1] == hearts  # nothing lost: the two are in a tote
 
 
-async def test_a_count_under_what_orders_hold_is_refused_naming_them_and_nothing_is_recorded(shop: RunningBot) -> None:
-    """The hearts' shelf found empty while an order holds two: the count is refused (as /adjust and a stock file are),
-    naming the order, so the shortage is reported where it is picked (/pick's ⚠️ Short pick) instead."""
-    code = await order(shop, 331, {"85123A": 2})
-    mia = await hire(shop, 124, "Mia", "manager", "LON")
-    before = await stock(shop, "85123A")
-    await mia.send("/count B-06-06-3")
-    said = await mia.send("22693 312")  # no hearts at all
-    summary = await mia.press(said.last, W["en"]["done"])
-    assert "85123A 806 → 0 (−806)" in summary.last.text
-    refused = await mia.press(summary.last, W["en"]["confirm"])
-    told = (refused.callback_answer or {}).get("text") or refused.last.text
-    assert code in told, (told, refused.callback_answer, [m.text for m in refused.new])
-    assert await stock(shop, "85123A") == before
+HELD = {
+    "en": {
+        "warned": "⚠️ 2 × 22151 held for order {code}: not on the shelf. ✅ Confirm takes them off the order: it gets"
+        " them from another warehouse that has them free, or is put on hold and its customer asked.",
+        "held": "• Order {code}: 2 × 22151 missing, the order is on hold and its customer asked.",
+    },
+    "ru": {
+        "warned": "⚠️ 2 × 22151 отложено для заказа {code}, на полке их нет. ✅ Подтвердить снимет их с заказа: он"
+        " получит их с другого склада, где они свободны, или будет приостановлен, а покупателя спросят, как быть.",
+        "held": "• Заказ {code}: не хватает 2 × 22151, заказ приостановлен, покупателя спросили, как быть.",
+    },
+}
+
+
+async def _as_the_books_say(shop: RunningBot, counter: SandboxUser, bin_code: str, but: str) -> Reply:
+    """Every item the books hold in the bin counted as they say, but ``but``; the last reply."""
+    async with shop.runtime.uow() as uow:
+        warehouse = await uow.warehouses.get_by_code("LON")
+        held = await uow.inventory.bin_contents(warehouse.id if warehouse and warehouse.id else 0, bin_code)
+        products = await uow.products.get_many([b.product_id for b in held])
+    skus = {p.id: p.sku for p in products}
+    for found in held:
+        if skus[found.product_id] != but:
+            reply = await counter.send(f"{skus[found.product_id]} {found.quantity}")
+    return reply
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_count_below_what_an_order_holds_is_recorded_and_the_order_is_held_and_its_customer_asked(
+    shop: RunningBot, language: str
+) -> None:
+    """22151 (only LON has it): the books say 5 on the shelf, an order holds 3, Mia counts 1. The confirm screen
+    names the order before anything is done; confirmed, the count is recorded as counted, the order gives up the 2
+    that are gone (nowhere else has them: it is held, the 2 wait as a backorder, its customer asked as a short pick
+    asks) and the staff chat is told."""
+    w, h = W[language], HELD[language]
+    await shelf_says(shop, 5)
+    code = await order(shop, 332, {"22151": 3})
+    ((_, bin_code, _),) = [b for b in await bins(shop, "22151") if b[2]]
+    mia = await hire(shop, 126, "Mia", "manager", "LON", language=language)
+    await mia.send(f"/count {bin_code}")
+    await mia.send("22151 1")
+    summary = await mia.press((await _as_the_books_say(shop, mia, bin_code, "22151")).last, w["done"])
+    assert "22151 5 → 1 (−4)" in summary.last.text
+    assert h["warned"].format(code=code) in summary.last.text, summary.last.text
+    assert await stock(shop, "22151") == [("LON", 5, 3)]  # nothing done before ✅ Confirm
+    recorded = await mia.press(summary.last, w["confirm"])
+    assert recorded.last.text.splitlines()[1:] == [h["held"].format(code=code)], recorded.last.text
+    assert bin_code in recorded.last.text.splitlines()[0]
+    assert await stock(shop, "22151") == [("LON", 1, 1)]  # 1 on the shelf, still the order's
+    assert await status(shop, code) == "on_hold"
+    await shop.runtime.notifier.drain()
+    asked = shop.server.chat_messages(332)[-1].text  # the customer, in their language, as a short pick asks
+    assert asked.startswith("⚠️ We are short of 2 × ") and code in asked, asked
+    staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT) if msg.text.startswith("🔎 Count of bin")]
+    assert staff and staff[-1].startswith(f"🔎 Count of bin {bin_code} in LON: 2 × 22151 (") and code in staff[-1]
+    async with shop.runtime.sessions() as session:
+        moved = await session.scalar(
+            select(m.InventoryMovementRow.delta).where(m.InventoryMovementRow.reason == f"count: bin {bin_code}")
+        )
+        waiting = list(await session.scalars(select(m.BackorderRow.quantity)))
+    assert moved == -4 and waiting == [2]
+    assert all(c.ok for c in shop.server.calls)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

@@ -67,7 +67,7 @@ async def test_a_count_locks_an_item_received_into_the_bin_while_it_is_confirmed
     monkeypatch.setattr(SqlInventory, "bin_contents", then_cups_arrive)
     monkeypatch.setattr(SqlStock, "lock_positions", noted_lock)
     monkeypatch.setattr(SqlStock, "set_bin_quantities", noted_write)
-    lines = await record_count(
+    result = await record_count(
         SqlUnitOfWork(sessions),
         clock,
         staff_id=STAFF[0],
@@ -77,6 +77,6 @@ async def test_a_count_locks_an_item_received_into_the_bin_while_it_is_confirmed
         started=clock.now(),
     )
     assert received == ["CUP"]
-    assert [(line.product.sku, line.expected, line.counted) for line in lines] == [("CUP", 3, 0), ("MUG", 5, 4)]
+    assert [(line.product.sku, line.expected, line.counted) for line in result.lines] == [("CUP", 3, 0), ("MUG", 5, 4)]
     assert len(written) == 2 and all(was_locked for _, was_locked in written)
     assert await _stock(pg_engine) == (4, 4, 4)

@@ -57,7 +57,7 @@ async def test_a_count_of_a_bin_finding_more_brings_the_units_in(engine: AsyncEn
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     sku, shelf = await count_item(uow, staff_id=STAFF[0], warehouse_id=1, bin_code="A-01-01-1", code="MUG")
-    lines = await record_count(
+    result = await record_count(
         uow,
         clock,
         staff_id=STAFF[0],
@@ -66,7 +66,7 @@ async def test_a_count_of_a_bin_finding_more_brings_the_units_in(engine: AsyncEn
         counted={sku: (7, shelf)},
         started=clock.now(),
     )
-    assert [(line.product.sku, line.expected, line.counted) for line in lines] == [("MUG", 5, 7)]
+    assert [(line.product.sku, line.expected, line.counted) for line in result.lines] == [("MUG", 5, 7)]
     assert await _stock(engine) == (7, 7, 7)
     with pytest.raises(CountedMeanwhile):  # the same count sent again (another chat's stale screen): not twice
         await record_count(

@@ -1,0 +1,143 @@
+"""A bin count below what carts and orders hold there: the holds that end, each order re-allocated or held."""
+# The count is the truth: units that are not on the shelf cannot stay promised. What carts hold goes first
+# (nothing is sold yet), then what orders hold, the newest order first (the oldest keep their goods, as a
+# backorder fill serves the oldest first). Each order then goes as a short pick's would: its part is taken
+# from other warehouses that have it free, else the order is held and its customer asked.
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from domain.catalog import Product
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.notifications import Notification
+from domain.orders import OrderStatus
+from domain.ports import Clock, UnitOfWork
+from domain.stock import ReservationKind
+from domain.usecases.orders import apply_transition
+from domain.usecases.short_picks import move_allocation
+from domain.usecases.shortages import hold_short, picked_and_shipped
+from domain.warehouse import Warehouse
+
+
+class OrdersBusy(DomainError):
+    key = N_(
+        "{sku}: orders holding it are being changed right now ({orders}): nothing was recorded."
+        " Press ✅ Confirm again in a moment."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HeldShort:
+    """Units of one item a count finds gone that carts and orders held there: the carts' holds end, and
+    each order named gives up its part (``orders``: id, code, units)."""
+
+    sku: str
+    product_id: int
+    in_carts: int
+    orders: tuple[tuple[int, str, int], ...]
+
+    @property
+    def in_orders(self) -> int:
+        return sum(units for _, _, units in self.orders)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderShort:
+    """What a confirmed count did to one order: ``moved_to`` the warehouses now giving its units, "" held."""
+
+    code: str
+    sku: str
+    units: int
+    moved_to: str
+
+
+async def held_shorts(
+    uow: UnitOfWork, warehouse_id: int, changes: Mapping[int, tuple[str, int]], *, lock: bool = False
+) -> list[HeldShort]:
+    """``changes``: product → (its SKU, how its bin's count moves). Where the warehouse would then hold fewer
+    than carts and orders reserve, whose reservations give way. ``lock`` (at confirm, counters held): each
+    order is taken only if its row is free (a counter is held already: waiting for an order would break the lock
+    order), another order in its place; refused when those free do not cover it."""
+    moving = {p: change for p, change in changes.items() if change[1] < 0}
+    levels = {lv.product_id: lv for lv in await uow.stock.levels_now(list(moving)) if lv.warehouse_id == warehouse_id}
+    found: list[HeldShort] = []
+    for product_id, (sku, delta) in sorted(moving.items()):
+        level = levels.get(product_id)
+        short = level.reserved - (level.on_hand + delta) if level is not None else 0
+        if short <= 0:
+            continue
+        held = await uow.stock.position_reservations(product_id, warehouse_id)
+        in_carts = min(short, sum(r.quantity for r in held if r.kind is ReservationKind.HOLD))
+        left, taken, busy = short - in_carts, [], []
+        allocated: dict[int, int] = {}
+        for r in reversed(held):  # the newest order first
+            if r.kind is ReservationKind.ALLOCATION and r.order_id is not None:
+                allocated[r.order_id] = allocated.get(r.order_id, 0) + r.quantity
+        orders = await uow.orders.by_ids(list(allocated))
+        for order_id, units in allocated.items():
+            order = orders.get(order_id)
+            if not left or order is None:
+                continue
+            if order.status is not OrderStatus.ON_HOLD and not order.can_transition(OrderStatus.ON_HOLD):
+                continue
+            picked, shipped = await picked_and_shipped(uow, order)
+            take = min(units - max(picked[product_id] - shipped[product_id], 0), left)  # not those in a tote
+            if take <= 0:
+                continue
+            if lock and not await uow.backorders.try_lock_order(order_id):
+                busy.append(order.code)
+                continue
+            taken.append((order_id, order.code, take))
+            left -= take
+        if left and busy:
+            raise OrdersBusy(sku=sku, orders=", ".join(busy))
+        found.append(HeldShort(sku, product_id, in_carts, tuple(taken)))
+    return found
+
+
+async def give_way(
+    uow: UnitOfWork,
+    clock: Clock,
+    warehouse: Warehouse,
+    bin_code: str,
+    shorts: list[HeldShort],
+    products: Mapping[int, Product],
+    *,
+    actor: str,
+    staff_chat_id: int | None,
+) -> list[OrderShort]:
+    """Inside the count's unit of work, its counters and the orders named locked: the carts' holds shrink, the
+    newest first; each order's part moves to other warehouses, else the order is held, its part waiting as a
+    backorder and its customer asked, as a short pick does; the staff chat hears of each order."""
+    done: list[OrderShort] = []
+    here = warehouse.id or 0
+    for short in shorts:
+        product = products[short.product_id]
+        left = short.in_carts
+        for hold in reversed(await uow.stock.position_reservations(short.product_id, here)):
+            if hold.kind is not ReservationKind.HOLD or not left:
+                continue
+            take = min(hold.quantity, left)
+            await uow.stock.release(short.product_id, here, take)
+            if take == hold.quantity:
+                await uow.stock.delete_reservation(hold)
+            else:
+                await uow.stock.change_reservation(hold, by=-take)
+            left -= take
+        for order_id, code, units in short.orders:
+            moved = await move_allocation(uow, clock, order_id, short.product_id, here, units)
+            order = await uow.orders.get_by_id(order_id)
+            if moved is None and order is not None:
+                if order.status is not OrderStatus.ON_HOLD:
+                    reason = f"count: {short.sku}"
+                    await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=reason)
+                await hold_short(uow, clock, order, product, {(here, bin_code): units}, actor, write_off=False)
+            done.append(OrderShort(code, short.sku, units, moved or ""))
+            if staff_chat_id is not None:
+                params = {"code": code, "sku": short.sku, "name": product.display_name, "warehouse": warehouse.code}
+                params |= {"bin": bin_code, "units": str(units), "moved_to": moved or ""}
+                await uow.outbox.add(Notification(staff_chat_id, "staff_count_short", "", params), clock.now())
+    return done

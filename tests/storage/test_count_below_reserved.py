@@ -1,0 +1,105 @@
+"""A bin count below what orders hold there, on SQLite and PostgreSQL: the count is recorded as counted; the
+newest order takes its part from another warehouse that has it, the older one, with nowhere to take it from, is
+held (its part waiting as a backorder, its customer asked); the counters, reservations and books agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.customers import Customer, Role, StaffMember
+from domain.usecases.bin_counts import count_differences, count_item, record_count
+from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.usecases.stock import stock_drift
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+from tests.storage.lock_order_race import counters
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+
+COUNTER, STAFF_CHAT = 841, -100500
+
+
+async def _two_orders(engine: AsyncEngine, clock: FakeClock) -> tuple[str, str]:
+    """W1's bin A-01-01-1 has 4 mugs, W2 one; Ada's order takes 2 of W1's, then Bo's 1."""
+    sessions = session_factory(engine)
+    async with (uow := SqlUnitOfWork(sessions)):
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 4)
+        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
+        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 1, "count", "t", clock.now())
+        await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
+        await uow.commit()
+    codes = []
+    for telegram_id, units in ((9_041, 2), (9_042, 1)):
+        async with (uow := SqlUnitOfWork(sessions)):
+            customer = await uow.customers.add(
+                Customer(telegram_id=telegram_id, first_name="C", created_at=clock.now())
+            )
+            await uow.carts.set(customer.id or 0, mug.id or 0, units, clock.now())
+            await uow.commit()
+        request = pickup_cash_on_delivery(customer.id or 0, shop.id)
+        codes.append((await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)).code)
+        clock.advance(minutes=1)
+    return codes[0], codes[1]
+
+
+async def test_a_count_below_what_orders_hold_moves_the_newest_order_and_holds_the_one_with_nowhere_to_go(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    ada, bo = await _two_orders(engine, clock)
+    sessions = session_factory(engine)
+    assert await counters(engine) == {"W1": (4, 3), "W2": (1, 0)}
+    sku, shelf = await count_item(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
+    )
+    counted = {sku: (1, shelf)}  # 3 of the 4 are gone: 2 of them were held for orders
+    summary = await count_differences(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", counted=counted
+    )
+    assert [(s.sku, s.in_carts, [(c, u) for _, c, u in s.orders]) for s in summary.shorts] == [
+        ("MUG", 0, [(bo, 1), (ada, 1)])  # the newest order first
+    ]
+    result = await record_count(
+        SqlUnitOfWork(sessions),
+        clock,
+        staff_id=COUNTER,
+        warehouse_id=1,
+        bin_code="A-01-01-1",
+        counted=counted,
+        started=clock.now(),
+        staff_chat_id=STAFF_CHAT,
+    )
+    assert [(o.code, o.units, o.moved_to) for o in result.orders] == [(bo, 1, "W2"), (ada, 1, "")]
+    assert await counters(engine) == {"W1": (1, 1), "W2": (1, 1)}
+    async with sessions() as session:
+        statuses = dict((await session.execute(select(m.OrderRow.code, m.OrderRow.status))).all())
+        held = {
+            (code, warehouse, quantity)
+            for code, warehouse, quantity in (
+                await session.execute(
+                    select(m.OrderRow.code, m.WarehouseRow.code, m.ReservationRow.quantity)
+                    .join(m.ReservationRow, m.ReservationRow.order_id == m.OrderRow.id)
+                    .join(m.WarehouseRow, m.WarehouseRow.id == m.ReservationRow.warehouse_id)
+                )
+            ).all()
+        }
+        waiting = (await session.execute(select(m.BackorderRow.order_id, m.BackorderRow.quantity))).all()
+        moved = await session.scalar(
+            select(func.sum(m.InventoryMovementRow.delta)).where(
+                m.InventoryMovementRow.reason == "count: bin A-01-01-1"
+            )
+        )
+        debit, credit = (
+            await session.execute(
+                select(func.sum(m.JournalLineRow.debit_minor), func.sum(m.JournalLineRow.credit_minor))
+            )
+        ).one()
+        told = list(await session.scalars(select(m.OutboxRow.template)))
+    assert statuses[ada] == "on_hold" and statuses[bo] != "on_hold"
+    assert held == {(ada, "W1", 1), (bo, "W2", 1)}
+    assert [q for _, q in waiting] == [1]
+    assert moved == -3 and (debit or 0) == (credit or 0)
+    assert told.count("staff_count_short") == 2 and "order_short" in told
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []
