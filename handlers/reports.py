@@ -36,6 +36,16 @@ def report_title(name: PeriodName) -> str:
     return titles[name]
 
 
+def no_orders_in(name: PeriodName) -> str:
+    """What a period without a single order says instead of its zeros and an empty chart."""
+    said = {
+        PeriodName.TODAY: _("No orders today."),
+        PeriodName.WEEK: _("No orders in the last 7 days."),
+        PeriodName.MONTH: _("No orders in the last 30 days."),
+    }
+    return said[name]
+
+
 def chart_text(found: SalesReport) -> ChartText:
     """The chart's words in the reader's language."""
     return ChartText(
@@ -64,9 +74,14 @@ async def report_command(
     )
     title = report_title(found.period.name)
     support = await support_figures(uow, found.period.start, found.period.end)
-    figures = renderer.render("staff/report.html.j2", report=found, title=title)
+    empty = not found.orders and not found.cancelled
+    figures = renderer.render(
+        "staff/report.html.j2", report=found, title=title, no_orders=no_orders_in(found.period.name) if empty else ""
+    )
     support_part = renderer.render("support/figures.html.j2", times=support)
     await message.answer(f"{figures}\n\n{support_part}" if support_part else figures)
+    if empty:  # bars of nothing and a flat line at zero said no more than the words
+        return
     text = chart_text(found)
     # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other chats go on.
     png = await asyncio.to_thread(sales_chart, found, text)
