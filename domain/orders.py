@@ -39,8 +39,8 @@ class OrderStatus(StrEnum):
 
 S = OrderStatus
 
-# The whole order lifecycle. Cancelling is possible until picking starts (mid-pick, by a manager); an order on hold
-# resumes only to the status it was held from (see ``Order.transition``) or is cancelled.
+# The whole order lifecycle. Cancelling is possible until picking starts (mid-pick, on hold after a short pick too, by
+# a manager); an order on hold resumes only to the status it was held from (see ``Order.transition``) or is cancelled.
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     # PLACED → PAID: the payment was taken by another channel (a web shop's checkout, a till).
     S.PLACED: frozenset({S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
@@ -457,6 +457,12 @@ class Order:
     @property
     def cancellable_by_customer(self) -> bool:
         return self.status in CANCELLABLE_BY_CUSTOMER
+
+    @property
+    def being_picked(self) -> bool:
+        """Picking, or on hold from picking (a short pick waits for the customer's answer): either way its pickers
+        may hold part of it in their totes, so a cancel is the shop's (a manager's, a channel's) and tells them."""
+        return self.status is S.PICKING or (self.status is S.ON_HOLD and self.held_from is S.PICKING)
 
     def can_transition(self, target: OrderStatus) -> bool:
         if target not in ORDER_TRANSITIONS[self.status]:

@@ -266,6 +266,11 @@ async def cancel_order(
     text = fill(_("✖ Order {code} is cancelled: its stock is back, and the customer is told."), code=order.code)
     if order.history and order.history[-1].from_status is OrderStatus.PICKING:
         text += "\n" + _("Its picker is told which items to put back into which bins; the rest of the round goes on.")
+    elif order.history and order.history[-1].from_status is OrderStatus.ON_HOLD:  # held mid-pick, for a short
+        text += "\n" + _(
+            "It was on hold for a short pick: its missing part waits no more, and its pickers are told which items to "
+            "put back into which bins."
+        )
     if refund is not None:
         text += "\n" + fill(
             _("The customer is owed {amount}: it waits in /refunds until a manager pays it back."),

@@ -254,7 +254,7 @@ async def ask_cancel(
 ) -> None:
     tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=callback_data.code)
     try:
-        check_cancellable(tracking.order)
+        check_cancellable(tracking.order, support=settings.support_chat_id is not None)
     except DomainError as refused:  # an old message's button: say why, and show the order as it is now
         await _refused_in_place(query, refused, settings, renderer, clock, tracking)
         return

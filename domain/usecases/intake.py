@@ -524,13 +524,14 @@ async def cancel_api_order(
     uow: UnitOfWork, clock: Clock, *, key: ApiKey, code: str, staff_chat_id: int | None
 ) -> Order:
     """A channel cancels an order it sent, until picking starts (like a customer can), or while it is being picked
-    with nothing of it shipped: the channel's word is the shop's, so it is cancelled as a manager's /cancelorder
-    cancels it then, each picker holding it told what to put back where. Picked whole, it is refused."""
+    (or on hold after a short pick) with nothing of it shipped: the channel's word is the shop's, so it is cancelled
+    as a manager's /cancelorder cancels it then, each picker holding it told what to put back where, its waiting part
+    cancelled. Picked whole, it is refused."""
     key.require(Scope.ORDERS)
     async with uow:
         order = await _own(uow, key, code)
         if order.status is not OrderStatus.CANCELLED:
-            picking = order.status is OrderStatus.PICKING and not await uow.parcels.for_order(order.id or 0)
+            picking = order.being_picked and not await uow.parcels.for_order(order.id or 0)
             actor = f"api:{key.name}"
             await cancel_before_picking(uow, clock, order, actor=actor, staff_chat_id=staff_chat_id, picking=picking)
             await uow.commit()

@@ -64,9 +64,28 @@ class AskTheShopNoChat(AskTheShop):
     )
 
 
-def ask_the_shop(code: str, *, support: bool) -> AskTheShop:
-    """A customer's own cancel once picking began; ``support``: the shop has a support chat to write to."""
-    return AskTheShop(code=code) if support else AskTheShopNoChat(code=code)
+class HeldAskTheShop(AskTheShop):
+    """``AskTheShop`` for an order held after a short pick: its question drops the missing part, the shop the rest."""
+
+    key = N_(
+        "Order {code} is on hold: part of it was not on the shelf. To drop that part, answer under ⏳ Waiting for "
+        "stock; to cancel it all, write to us with /support."
+    )
+
+
+class HeldAskTheShopNoChat(AskTheShop):
+    key = N_(
+        "Order {code} is on hold: part of it was not on the shelf, so it can no longer be cancelled whole. To drop "
+        "that part, answer under ⏳ Waiting for stock."
+    )
+
+
+def ask_the_shop(order: Order, *, support: bool) -> AskTheShop:
+    """A customer's own cancel once picking began (or its short pick holds it); ``support``: the shop has a support
+    chat to write to."""
+    if order.status is OrderStatus.ON_HOLD:
+        return HeldAskTheShop(code=order.code) if support else HeldAskTheShopNoChat(code=order.code)
+    return AskTheShop(code=order.code) if support else AskTheShopNoChat(code=order.code)
 
 
 class CancelledAlready(DomainError):
@@ -207,11 +226,14 @@ def _shares(uow: UnitOfWork, *splits: tuple[int, Money, Money, Money]) -> list[i
     return [allocated(Money(held, base), whole, before, part).amount for held, whole, before, part in splits]
 
 
-def check_cancellable(order: Order) -> None:
+def check_cancellable(order: Order, *, support: bool | None = None) -> None:
     """Refused with what the order is now: a button from an old message asks about the order
-    as it was then (a "Cancel" pressed months later, the order delivered since)."""
+    as it was then (a "Cancel" pressed months later, the order delivered since). ``support``: asked for its
+    customer (whose shop has a support chat, or not), an order being picked is refused with the way out."""
     if order.status is OrderStatus.CANCELLED:
         raise CancelledAlready(code=order.code)
+    if support is not None and order.being_picked:
+        raise ask_the_shop(order, support=support)
     if not order.cancellable_by_customer:
         raise NotCancellable(code=order.code, status=order.status.value)
 
@@ -225,8 +247,8 @@ async def cancel_my_order(
     async with uow:
         order = await _own_order(uow, customer_id, code)
         was = order.status
-        if was is OrderStatus.PICKING:  # the shop's to stop now: a manager, who tells the picker
-            raise ask_the_shop(order.code, support=support)
+        if order.being_picked:  # the shop's to stop now: a manager, who tells the picker
+            raise ask_the_shop(order, support=support)
         try:
             await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
         except MovedOnMeanwhile:
@@ -235,8 +257,8 @@ async def cancel_my_order(
             now = await uow.orders.get_by_id(order.id or 0)
             if was is OrderStatus.AWAITING_PAYMENT and now is not None and now.status in _PAID_ON:
                 raise PaidMeanwhile(code=order.code) from None
-            if now is not None and now.status is OrderStatus.PICKING:
-                raise ask_the_shop(order.code, support=support) from None
+            if now is not None and now.being_picked:
+                raise ask_the_shop(now, support=support) from None
             raise
         await uow.commit()
         return order
@@ -248,14 +270,15 @@ async def cancel_for_customer(
     """``/cancelorder``: staff cancel an order on its customer's behalf, as the customer could
     (before picking; what was paid owed back and booked, an invoice taken down by a credit
     note), and the customer is told it was staff. A manager may cancel it while it is being picked
-    too (nothing of it shipped yet): the same cancellation, and its pickers told what to put back.
+    too, or on hold after a short pick (nothing of it shipped yet): the same cancellation, its waiting part
+    cancelled with it, and its pickers told what to put back.
     Once picked whole it is refused, the way out named: a return. Returns the order and what it owes back."""
     member = await require(uow, staff_id, Permission.EDIT_ORDERS)
     async with uow:
         order = await uow.orders.get_by_code(normalize_order_code(code))
         if order is None:
             raise NotFound()
-        picking = order.status is OrderStatus.PICKING
+        picking = order.being_picked
         if picking and not can(member, Permission.EDIT_STOCK):  # the warehouse's work undone: a manager's call
             raise PickingNeedsManager(code=order.code)
         if order.status in _LEFT_THE_SHELVES or (picking and await uow.parcels.for_order(order.id or 0)):
@@ -281,11 +304,12 @@ async def cancel_before_picking(
     invoice's unpaid part is taken off the receivable by a credit note, and the staff chat
     hears about it. Refused
     once picking has started, unless the order is ``held`` for a short pick with nothing of
-    it left to send, or a manager cancels it ``picking`` (its rounds then let it go: ``out_of_rounds``).
+    it left to send, or a manager cancels it ``picking`` (being picked, or on hold from picking: its rounds then let
+    it go, ``out_of_rounds``, and ``apply_transition`` its waiting parts).
     Returns what the customer is owed back (None: nothing)."""
     if order.status is OrderStatus.CANCELLED:
         raise CancelledAlready(code=order.code)
-    if not held and not (picking and order.status is OrderStatus.PICKING):
+    if not held and not (picking and order.being_picked):
         check_cancellable(order)
     # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
     # editing), so a cancel and an edit at once never deadlock on PostgreSQL.

@@ -10,7 +10,7 @@ from domain.errors import DomainError
 from domain.i18n import N_
 from domain.notifications import Notification
 from domain.orders import Order, OrderStatus
-from domain.picking import PickLine
+from domain.picking import PickLine, on_hold_shelf
 from domain.ports import Clock, UnitOfWork
 
 
@@ -80,11 +80,14 @@ async def out_of_rounds(uow: UnitOfWork, clock: Clock, order: Order) -> None:
             await uow.picking.finish(held.pick_list_id, clock.now())
         await _tell(uow, clock, order, held.picker_telegram_id, pickers, held.pick_list_id, held.tote, mine, finished)
     # A finished round's tote of it (a zone's, or one on the hold shelf) is out of the picker's hands but not
-    # on the shelves: whoever took it is told to put back what that round picked (not another zone's items).
+    # on the shelves: whoever took it is told to put back what that round picked (not another zone's items), and
+    # where the tote is when their round's end sent it to the hold shelf (the order held after a short pick).
+    shelved = {r.pick_list_id for r in on_hold_shelf(order.history, rounds)}
     for held in rounds:
         own = [x for x in lines if x.pick_list_id == held.pick_list_id and (x.id or 0) not in in_open and x.picked]
         if held.finished_at is not None and own:
-            await _tell(uow, clock, order, held.picker_telegram_id, pickers, held.pick_list_id, held.tote, own, True)
+            picker, shelf = held.picker_telegram_id, held.pick_list_id in shelved
+            await _tell(uow, clock, order, picker, pickers, held.pick_list_id, held.tote, own, True, shelf=shelf)
 
 
 async def _tell(
@@ -97,6 +100,8 @@ async def _tell(
     tote: int,
     lines: list[PickLine],
     finished: bool,
+    *,
+    shelf: bool = False,
 ) -> None:
     back: Counter[tuple[int, str]] = Counter()
     for line in lines:
@@ -107,4 +112,5 @@ async def _tell(
     picker = pickers.get(picker_id)
     language = picker.notification_language if picker is not None else ""
     params = {"code": order.code, "round": round_id, "tote": tote, "items": items, "finished": finished}
+    params["shelf"] = shelf  # the tote waits on the hold shelf, not in the picker's hands
     await uow.outbox.add(Notification(picker_id, "picker_put_back", language, params), clock.now())
