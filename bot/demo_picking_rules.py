@@ -2,7 +2,7 @@
 second zone pressed with a zone round open offers ▶️ Go on), a count at a short pick that is also an
 item's code is asked again (count or code?), in Russian for a picker whose Telegram speaks it; the hold
 shelf's tote called to packing, a staff photo outside a round, a line skipped, «2x 12» read as 2 of 12; an
-order cancelled mid-pick, its picker told what to put back where."""
+order cancelled mid-pick, its picker told what to put back where, and one cancelled on hold after a short pick."""
 
 from __future__ import annotations
 
@@ -98,6 +98,21 @@ async def picking_rules(folder: Path, transcript: list[str], scene: Callable[[st
         await shop.runtime.notifier.drain()
         transcript.append("🔔 Al's chat: " + "\n    ".join(al.messages()[-1].text.splitlines()))
         await al.send(shown.group(2))  # the second, scanned from the step still on his screen
+
+        scene(
+            "Held, then cancelled: Al finds one of Ivy's three lids and no more anywhere, so the order goes on hold"
+            " (Ivy asked about the missing two) and his round's end sends the tote to the hold shelf. Ivy phones to"
+            " cancel it all: Ada's /cancelorder cancels it as one being picked, its missing part with it, and Al is"
+            " told to put the lid in the tote on the hold shelf back into its bin"
+        )
+        code = await _courier_order(ivy, {"12": 3})
+        await al.press((await al.send("/pick")).last, "Single order")
+        await al.send("12")  # one lid in the tote
+        await al.press((await al.send("/pick")).last, "Short pick")
+        await al.send("0")  # no more in the bin, none elsewhere: held
+        await ada.send(f"/cancelorder {code}")
+        await shop.runtime.notifier.drain()
+        transcript.append("🔔 Al's chat: " + "\n    ".join(al.messages()[-1].text.splitlines()))
 
 
 async def _courier_order(customer: SandboxUser, items: dict[str, int]) -> str:

@@ -164,6 +164,11 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     told += r"    • 1 × 22197 → bin A-03-03-3\n    Round \2 has nothing more to pick: .*\n👤 Al: 22197\n"
     told += r"🤖 bot: Order \1 was cancelled while you picked it: "
     assert re.search(told + r"22197 was not counted\. Put it back into bin A-03-03-3\.", out)
+    # Held after a short pick, then cancelled: its missing part waits no more, Al puts the lid on the shelf back.
+    held = r"👤 Ada: /cancelorder (\w{8})\n🤖 bot: ✖ Order \1 is cancelled: .*\n"
+    held += r"    It was on hold for a short pick: .*\n"
+    held += r"🔔 Al's chat: ↩️ Order \1 was cancelled while you picked it: it left round \d+\. Put back from tote 1, on "
+    assert re.search(held + r"the hold shelf:\n    • 1 × 12 → bin A-05-05-1\n", out)
     # A business buyer keeps its own VAT number (/taxnumber): a slip refused in words, the number kept as printed.
     assert "👤 Birch Joinery: /taxnumber our VAT no.\n🤖 bot: “our VAT no.” does not look like a tax number" in out
     assert "/taxnumber gb 555  1234 56\n🤖 bot: Your tax number is now GB 555 1234 56: the invoices of orders" in out

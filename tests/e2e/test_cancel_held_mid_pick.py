@@ -66,6 +66,7 @@ async def test_an_order_held_after_a_short_pick_is_cancelled_by_a_manager_and_po
     code = order_code(await place_cod_order(vera))
     old = (await vera.send(f"/track {code}")).last
     await vera.press(old, said["cancel"])  # asked "Yes, cancel it?" before picking began
+    older = (await vera.send(f"/track {code}")).last  # its ✖ Cancel not pressed yet
     pia = await hire(shop, 1_711, "Pia", "picker", "LON", language=language)
     await pia.press((await pia.send("/pick")).last, said["single"])
     await pia.send("21212")  # one into tote 1
@@ -78,6 +79,9 @@ async def test_an_order_held_after_a_short_pick_is_cancelled_by_a_manager_and_po
     assert old.text.splitlines()[0] == said["title"].format(code=code)
     assert said["yes"] not in old.button_texts() and said["cancel"] not in old.button_texts()
     assert said["asked"] in old.button_texts()  # where the question is answered
+    pressed = await vera.press(older, said["cancel"])  # its first press says the same, no "Yes, cancel it" asked
+    assert pressed.callback_answer == {"text": said["refused"].format(code=code), "show_alert": True}
+    assert said["yes"] not in older.button_texts() and said["asked"] in older.button_texts()
     assert await status(shop, code) == "on_hold"
 
     max_ = await hire(shop, 1_712, "Max", "manager", language=language)
