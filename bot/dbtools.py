@@ -24,6 +24,11 @@ CREATE_IT = "create it with `ordergram migrate` (or set DATABASE_URL to your sho
 COUNTED = ("products", "warehouses", "customers", "orders")
 
 
+def counted(counts: dict[str, int]) -> str:
+    """``1 product, 2 warehouses, 1,904 orders``: what a copy holds, each table's name singular for one."""
+    return ", ".join(f"{count:,} {table.removesuffix('s') if count == 1 else table}" for table, count in counts.items())
+
+
 def shown(url: str) -> str:
     """The URL as it may be printed: the password masked, a relative SQLite path made absolute."""
     parsed = make_url(url)
@@ -144,8 +149,7 @@ def backup_before_migrating(url: str, *, json_logs: bool = False) -> Path | None
         _remove(partial)
         raise ConfigError(f"DATABASE_URL: {source} failed its integrity check ({integrity}); nothing migrated")
     os.replace(partial, dest)
-    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
-    line = f"backup before migrating: {dest} (integrity ok; {summary})"
+    line = f"backup before migrating: {dest} (integrity ok; {counted(counts)})"
     if json_logs:  # every line on stderr is then one JSON object
         logging.getLogger("ordergram.cli").info(line)
     else:
@@ -270,8 +274,7 @@ def backup(url: str, dest: Path, *, keep_days: int = 0, prune: bool = False, int
         return 1
     os.replace(partial, dest)
     size = dest.stat().st_size / 1_000_000
-    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
-    print(f"backup: {dest} ({size:.1f} MB, integrity ok; {summary})")
+    print(f"backup: {dest} ({size:.1f} MB, integrity ok; {counted(counts)})")
     if folder is not None:
         _pruned(folder, source.stem, keep_days=keep_days, prune=prune)
     return 0
@@ -426,6 +429,6 @@ async def _copy_shop(source_url: str, target_url: str) -> int:
     finally:
         await source.dispose()
         await target.dispose()
-    summary = ", ".join(f"{copied[table]} {table}" for table in COUNTED)
-    print(f"copied {sum(copied.values())} rows in {len(copied)} tables ({summary})")
+    summary = counted({table: copied[table] for table in COUNTED})
+    print(f"copied {sum(copied.values()):,} rows in {len(copied)} tables ({summary})")
     return 0

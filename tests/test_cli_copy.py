@@ -77,7 +77,7 @@ def test_copy_moves_every_row_of_a_sqlite_shop_into_postgresql(pg_database: str,
     result: Result = ordergram("copy", str(tmp_path / "shop.sqlite3"), env={"DATABASE_URL": pg_database})
 
     assert result.returncode == 0, result.stderr
-    assert "1000 orders" in result.stdout
+    assert "1,000 orders" in result.stdout
     before, after = asyncio.run(_every_row(source)), asyncio.run(_every_row(pg_database))
     for table in ("orders", "order_lines", "product_groups", "product_prices", "journal_entries", "journal_lines"):
         assert before[table], f"the seeded shop has no {table}: the test proves nothing about them"

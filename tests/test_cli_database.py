@@ -114,7 +114,7 @@ def test_migrating_a_shop_at_an_older_schema_backs_it_up_beside_it_first(tmp_pat
     (kept,) = tmp_path.glob("*-before-upgrade-*")
     assert migrated.returncode == 0 and again.returncode == 0 and _stamped(db) == head
     assert kept.name.startswith(f"shop-before-upgrade-{previous}-") and kept.suffix == ".sqlite3"
-    assert f"backup before migrating: {kept} (integrity ok; 0 products, 1 warehouses" in migrated.stderr
+    assert f"backup before migrating: {kept} (integrity ok; 0 products, 1 warehouse, 0 customers" in migrated.stderr
     assert _stamped(kept) == previous
     with sqlite3.connect(kept) as connection:
         assert connection.execute("SELECT code FROM warehouses").fetchall() == [("LON",)]
