@@ -467,6 +467,10 @@ class FakeStock(_Repo):
     async def lock_products(self, product_ids: Iterable[int]) -> None:
         pass  # one task at a time here
 
+    async def try_lock_products(self, product_ids: Iterable[int], warehouse_id: int) -> bool:
+        await self.lock_positions([(product_id, warehouse_id) for product_id in product_ids])
+        return True
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int:

@@ -52,6 +52,12 @@ class StockRepository(Protocol):
         with one writing them in the lock order (a transfer) on PostgreSQL."""
         ...
 
+    async def try_lock_products(self, product_ids: Iterable[int], warehouse_id: int) -> bool:
+        """``lock_products`` (each product's counter in ``warehouse_id`` made if missing) only if no other transaction
+        holds any of them, never waiting: False, none of them taken, when one is held. For rows found late, after
+        others are locked: waiting for them out of the lock order could deadlock on PostgreSQL."""
+        ...
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int: ...

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.catalog import Product
+from domain.contention import Contention
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -147,15 +148,19 @@ async def count_differences(
 
 
 async def _locked_lines(uow: UnitOfWork, warehouse_id: int, bin_code: str, counted: Counted) -> list[CountLine]:
-    """``_lines`` read again once every item in them has its stock row locked (in the lock order): a pick, a
-    shipment or a receipt since the read before moved the bin. An item received into the bin in between joins
-    the lines unlocked: its row is taken too and the bin read again, until every line's row is held."""
-    locked: set[int] = set()
+    """``_lines`` read again once every item in them has its stock rows locked (every warehouse's, in the lock
+    order: an order's part may move to another): a pick, a shipment or a receipt since the read before moved the
+    bin. An item received into the bin in between joins the lines unlocked: its rows are taken only if free (waited
+    for, after rows later in the lock order, a transaction holding them and waiting for one of ours deadlocked);
+    held, the count runs again from the start (``Contention``), reading the item first and locking it in order."""
+    lines = await _lines(uow, warehouse_id, bin_code, counted)
+    locked = {line.product.id or 0 for line in lines}
+    await uow.stock.lock_products(locked)
+    await uow.stock.lock_positions([(i, warehouse_id) for i in locked])
     lines = await _lines(uow, warehouse_id, bin_code, counted)
     while missing := {line.product.id or 0 for line in lines} - locked:
-        # Every counter of the items (each warehouse's, in the lock order): an order's part may move to another.
-        await uow.stock.lock_products(missing)
-        await uow.stock.lock_positions([(i, warehouse_id) for i in missing])
+        if not await uow.stock.try_lock_products(missing, warehouse_id):
+            raise Contention()
         locked |= missing
         lines = await _lines(uow, warehouse_id, bin_code, counted)
     return lines

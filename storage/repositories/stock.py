@@ -294,6 +294,25 @@ class SqlStock:
         for chunk in _chunks(ids):  # chunks in ascending order: the order holds across them
             await self.s.execute(_LOCK_PRODUCTS, {"ids": list(chunk)})
 
+    async def try_lock_products(self, product_ids: Iterable[int], warehouse_id: int) -> bool:
+        ids = sorted(set(product_ids))
+        for product_id in ids:
+            await self._ensure_counter(product_id, warehouse_id)
+        if not ids or self.s.get_bind().dialect.name == "sqlite":
+            return True
+        s = m.StockRow
+        # SKIP LOCKED, not NOWAIT: a refused NOWAIT ends PostgreSQL's transaction; a skipped row is only missing.
+        wanted = await self.s.scalar(select(func.count()).select_from(s).where(s.product_id.in_(ids)))
+        held = (
+            await self.s.execute(
+                select(s.product_id, s.warehouse_id)
+                .where(s.product_id.in_(ids))
+                .order_by(s.product_id, s.warehouse_id)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        return len(held) == wanted
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int:

@@ -84,6 +84,21 @@ async def test_locking_products_changes_no_counter_and_the_transaction_goes_on_t
     assert await level(uow, shelf) == StockLevel(shelf.product, shelf.warehouse, 10, 4)
 
 
+async def test_trying_to_lock_free_products_takes_them_and_makes_a_missing_counter(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    elsewhere = await a_warehouse(uow, "MAN")
+    async with uow:
+        assert await uow.stock.try_lock_products([shelf.product, shelf.product], elsewhere)
+        assert await uow.stock.try_lock_products([], elsewhere)
+        assert await uow.stock.try_reserve(shelf.product, shelf.warehouse, 4)
+        await uow.commit()
+    async with uow:
+        found = {level.warehouse_id: level for level in await uow.stock.levels([shelf.product])}
+    assert found[elsewhere] == StockLevel(shelf.product, elsewhere, 0, 0)
+    assert found[shelf.warehouse] == StockLevel(shelf.product, shelf.warehouse, 10, 4)
+
+
 async def test_a_reservation_within_what_is_available_counts_and_beyond_it_fails(uow: UnitOfWork, shelf: Shelf) -> None:
     async with uow:
         assert await uow.stock.try_reserve(shelf.product, shelf.warehouse, 6)

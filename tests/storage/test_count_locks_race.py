@@ -38,6 +38,7 @@ async def test_a_count_locks_an_item_received_into_the_bin_while_it_is_confirmed
     locked: set[tuple[int, int]] = set()  # (the repository's session, product): the count's locks, not the receipt's
     written: list[tuple[int, bool]] = []  # product, locked by the count before it was written
     read_bin, lock, write = SqlInventory.bin_contents, SqlStock.lock_positions, SqlStock.set_bin_quantities
+    try_lock = SqlStock.try_lock_products
 
     async def then_cups_arrive(self: SqlInventory, warehouse_id: int, bin_code: str) -> Any:
         """3 cups received into the bin, committed right after the count first read it (before it locks)."""
@@ -60,12 +61,19 @@ async def test_a_count_locks_an_item_received_into_the_bin_while_it_is_confirmed
         await lock(self, places)
         locked.update((id(self.s), p) for p, _ in places)
 
+    async def noted_try(self: SqlStock, product_ids: Any, warehouse_id: int) -> bool:
+        product_ids = list(product_ids)
+        taken = await try_lock(self, product_ids, warehouse_id)
+        locked.update((id(self.s), p) for p in product_ids if taken)
+        return taken
+
     async def noted_write(self: SqlStock, counts: Sequence[BinCount], *args: Any) -> list[int]:
         written.extend((c.product_id, (id(self.s), c.product_id) in locked) for c in counts)
         return await write(self, counts, *args)
 
     monkeypatch.setattr(SqlInventory, "bin_contents", then_cups_arrive)
     monkeypatch.setattr(SqlStock, "lock_positions", noted_lock)
+    monkeypatch.setattr(SqlStock, "try_lock_products", noted_try)
     monkeypatch.setattr(SqlStock, "set_bin_quantities", noted_write)
     result = await record_count(
         SqlUnitOfWork(sessions),
