@@ -99,7 +99,7 @@ def import_summary(kind: str, report: ImportReport) -> str:
     from domain.usecases.imports.report import STOCK_COUNTED
     from domain.usecases.imports.stock import HISTORY_WEEKS
 
-    text = f"{kind}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    text = f"{kind}: {report.created:,} created, {report.updated:,} updated, {report.unchanged:,} unchanged"
     if report.units is not None:  # a stock count, worded as the bot words it (in English, without its full stop)
         wording = STOCK_COUNTED[0] if report.updated == 1 else STOCK_COUNTED[1]
         counts = {"n": f"{report.updated:,}", "unchanged": f"{report.unchanged:,}", "units": f"{report.units:,}"}

@@ -174,7 +174,10 @@ def summary(kind: str, report: ImportReport, timezone: str, *, html: bool = True
     """What the file did, in the reader's language: created, updated, unchanged, skipped. Plain text,
     escaped once at the end for a message (``html``); a page shows it as text."""
     text = _("{kind}: {created} created, {updated} updated, {unchanged} unchanged.").format(
-        kind=label("import_kind", kind), created=report.created, updated=report.updated, unchanged=report.unchanged
+        kind=label("import_kind", kind),
+        created=format_number(report.created),
+        updated=format_number(report.updated),
+        unchanged=format_number(report.unchanged),
     )
     if report.units is not None:  # a count creates nothing: "0 created" read as if the file did nothing
         text = ngettext(*STOCK_COUNTED, report.updated).format(

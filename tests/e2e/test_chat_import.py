@@ -286,7 +286,7 @@ async def test_customers_are_answered_while_a_big_file_imports_and_the_import_ho
     )
     await shop.runtime.dp.handle_recorded(shop.runtime.bot, update)
     await shop.runtime.dp.flush_marks()  # what was handled so far is marked so
-    summary = "products: 10000 created, 0 updated, 0 unchanged."
+    summary = "products: 10,000 created, 0 updated, 0 unchanged."
     assert summary not in [message.text for message in shop.server.messages.values()]  # still importing
     async with shop.runtime.sessions() as session:
         in_hand = await session.scalar(
