@@ -87,9 +87,12 @@ async def mini_app(
             open_orders = _figures(board["by_status"])
             today = board["today"]
             revenue = " + ".join(a["text"] for a in today["revenue"]) or "0"
+            # the returns tile's top reasons, as the page lists them under the count
+            why = ", ".join(f"{r['label']}: {r['count']}" for r in board["return_reasons"])
             transcript.append(
                 f"📊 Ada's dashboard: orders by status: {open_orders}; today: {today['orders']} order(s), {revenue}; "
-                f"late {len(board['late'])}; low stock {board['low_stock']}; open returns {board['open_returns']}; "
+                f"late {len(board['late'])}; low stock {board['low_stock']}; open returns {board['open_returns']}"
+                f"{f' ({why})' if why else ''}; "
                 f"unsent notifications {board['unsent']}"
             )
             await _details(call, ada, board, transcript)

@@ -10,6 +10,7 @@ from domain.money import Money
 from domain.returns import SHOP_FAULT, ReturnReason
 
 TOP_RETURNED = 5  # products listed: the report's message stays within Telegram's limit
+TOP_REASONS = 3  # the dashboard's returns tile: a glance, the whole list is /report's
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +64,19 @@ def by_reason(tallies: Sequence[ReasonTally], base: str) -> list[ReasonFigures]:
         returns, units, refunded = found.get(tally.reason, (0, 0, 0))
         in_base = to_base(Money(tally.refunded, tally.currency), tally.fx_rate, base)
         found[tally.reason] = (returns + tally.returns, units + tally.units, refunded + in_base)
-    order = list(ReturnReason)
-    ranked = sorted(found, key=lambda reason: (-found[reason][0], order.index(reason)))
+    ranked = _ranked({reason: figures[0] for reason, figures in found.items()})
     return [ReasonFigures(r, found[r][0], found[r][1], Money(found[r][2], base)) for r in ranked]
+
+
+def top_reasons(returns: Mapping[ReturnReason, int], limit: int = TOP_REASONS) -> list[tuple[ReturnReason, int]]:
+    """The ``limit`` reasons with the most returns (the dashboard's open ones), ranked as ``by_reason`` ranks."""
+    return [(reason, returns[reason]) for reason in _ranked(returns)[:limit]]
+
+
+def _ranked(returns: Mapping[ReturnReason, int]) -> list[ReturnReason]:
+    """The most returns first, then the reasons' own order."""
+    order = list(ReturnReason)
+    return sorted(returns, key=lambda reason: (-returns[reason], order.index(reason)))
 
 
 def shop_fault_share(reasons: Sequence[ReasonFigures]) -> float | None:

@@ -229,6 +229,12 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # 🛒 Buy again puts the order's lines in the cart and shows it; 💬 Contact us opens the chat about the order.
     assert re.search(r"📱 Alice: 🛒 Buy again → From order [A-Z0-9]+, in your cart below\. \w+ × \d+", out)
     assert re.search(r"📱 Alice: 💬 Contact us → the chat opens about this order: https://t.me/\w+\?start=sup_", out)
+    # The returns tile's open returns with their top reasons (the demo's return is open when the dashboard is read).
+    assert re.search(
+        r"📊 Ada's dashboard: .*; open returns [1-9]\d* \((damaged|wrong item|not as described|"
+        r"doesn't fit|changed my mind|other): [1-9]",
+        out,
+    ), out
     assert re.search(r"^📊 queue: \d+ orders; \w+'s timeline: placed → ", out, flags=re.MULTILINE)
     assert "🩺 operator: GET /healthz → 200 {'status': 'ok'}" in out
     # The sales summary job ran as the scheduler runs it, and the week's report read the demo's day from it.

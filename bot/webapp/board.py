@@ -82,6 +82,13 @@ async def snapshot(runtime: Runtime, staff_id: int, late: LateOrders) -> dict[st
         "late": await late.get(runtime, staff_id) if board.by_status is not None else None,
         "low_stock": board.low_stock,
         "open_returns": board.open_returns,
+        # the open ones' top reasons, in the reader's words as /returns says them
+        "return_reasons": None
+        if board.return_reasons is None
+        else [
+            {"reason": reason.value, "label": label("return_reason", reason.value), "count": n}
+            for reason, n in board.return_reasons
+        ],
         "today": None,
         "last_week": None,
         "unsent": None,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.return_figures import ReasonTally, ReturnedUnits
-from domain.returns import ReturnRequest
+from domain.returns import ReturnReason, ReturnRequest
 
 
 class ReturnRepository(Protocol):
@@ -22,6 +22,10 @@ class ReturnRepository(Protocol):
     async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[ReturnRequest]]: ...  # every id, if only []
     async def for_customer(self, customer_id: int) -> list[ReturnRequest]: ...
     async def open(self, limit: int) -> tuple[list[ReturnRequest], int]: ...  # the oldest, how many in all
+    async def open_by_reason(self) -> dict[ReturnReason, int]:
+        """The requests ``open`` counts, per reason (a reason none is open for: absent)."""
+        ...
+
     async def requested_between(self, start: datetime, end: datetime) -> int: ...
     async def delivered_with_request(self, start: datetime, end: datetime) -> int:
         """Orders delivered in the period that have a return request (ever, once each)."""

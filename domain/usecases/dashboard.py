@@ -17,6 +17,8 @@ from domain.money import Money
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.reports import given_back
+from domain.return_figures import top_reasons
+from domain.returns import ReturnReason
 from domain.staff import Permission, WebSession, can
 from domain.usecases.jobs import LATE_STATUSES, is_late
 from domain.usecases.staff import require
@@ -65,6 +67,7 @@ class Dashboard:
     last_week: DayFigures | None = None  # …and the same weekday a week ago, up to the same hour
     low_stock: int | None = None  # VIEW_STOCK: products at or under their reorder point
     open_returns: int | None = None  # RETURNS
+    return_reasons: list[tuple[ReturnReason, int]] | None = None  # RETURNS: the open ones' top reasons, how many
     picking: dict[str, dict[str, int]] | None = None  # VIEW_ORDERS: warehouse code → stage → orders
     hourly: Hourly | None = None  # VIEW_ORDERS (its revenue: REPORTS)
 
@@ -158,7 +161,8 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
             low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
             result = replace(result, low_stock=low)
         if can(member, Permission.RETURNS):
-            result = replace(result, open_returns=(await uow.returns.open(0))[1])
+            reasons = top_reasons(await uow.returns.open_by_reason())
+            result = replace(result, open_returns=(await uow.returns.open(0))[1], return_reasons=reasons)
     return result
 
 

@@ -209,23 +209,30 @@ class SqlReturns:
     async def open(self, limit: int) -> tuple[list[ReturnRequest], int]:
         """The oldest ``limit`` open requests, and how many are open in all (a list of them
         counted was never more than its limit)."""
-        t, p = m.ReturnRow, m.PaymentRow
-        # Money still owed on a resolved one keeps it open: its refund paid back is the payment
-        # marked with its code (``refund_marker``: "rma:CODE").
-        paid_back = (
-            select(p.id)
-            .where(
-                p.order_id == t.order_id, p.kind == PaymentKind.REFUNDED.value, p.method == literal("rma:") + t.rma_code
-            )
-            .exists()
-        )
-        resolved = t.status.in_([ReturnStatus.REFUNDED.value, ReturnStatus.EXCHANGED.value])
-        waiting = or_(
-            t.status.in_([ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]),
-            and_(resolved, t.refund_minor > 0, ~paid_back),
-        )
+        t, waiting = m.ReturnRow, _open()
         total = int(await self.s.scalar(select(func.count()).select_from(t).where(waiting)) or 0)
         rows = (
             (await self.s.scalars(select(t).where(waiting).order_by(t.created_at).limit(limit))).all() if limit else []
         )
         return await self._load(rows), total
+
+    async def open_by_reason(self) -> dict[ReturnReason, int]:
+        t = m.ReturnRow
+        rows = await self.s.execute(select(t.reason, func.count()).where(_open()).group_by(t.reason))
+        return {ReturnReason(reason): int(n) for reason, n in rows}
+
+
+def _open() -> ColumnElement[bool]:
+    """A return request still open: waiting for a step, or resolved with money still owed on it (its refund paid back
+    is the payment marked with its code, ``refund_marker``: "rma:CODE")."""
+    t, p = m.ReturnRow, m.PaymentRow
+    paid_back = (
+        select(p.id)
+        .where(p.order_id == t.order_id, p.kind == PaymentKind.REFUNDED.value, p.method == literal("rma:") + t.rma_code)
+        .exists()
+    )
+    resolved = t.status.in_([ReturnStatus.REFUNDED.value, ReturnStatus.EXCHANGED.value])
+    return or_(
+        t.status.in_([ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]),
+        and_(resolved, t.refund_minor > 0, ~paid_back),
+    )

@@ -39,3 +39,12 @@ def test_the_most_returned_products_come_with_the_reason_most_of_their_units_cam
         (11, 1, R.OTHER),
         (12, 1, R.OTHER),
     ]
+
+
+def test_the_top_reasons_are_the_most_returned_first_then_the_reasons_order_cut_at_the_limit() -> None:
+    from domain.return_figures import top_reasons
+
+    counts = {R.OTHER: 1, R.DAMAGED: 2, R.CHANGED_MIND: 1, R.WRONG_ITEM: 1}
+    assert top_reasons(counts) == [(R.DAMAGED, 2), (R.WRONG_ITEM, 1), (R.CHANGED_MIND, 1)]
+    assert top_reasons(counts, limit=1) == [(R.DAMAGED, 2)]
+    assert top_reasons({}) == []

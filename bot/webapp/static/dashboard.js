@@ -33,6 +33,13 @@ function tile(name, title, hash, ...content) {
   return el("section", { class: "tile", "data-tile": name }, el("h2", {}, link(hash, title)), ...content);
 }
 
+// The open returns' top reasons under their count: what to fix first (a run of "damaged" is the packing).
+function reasons(top) {
+  if (!top.length) return [];
+  return [el("ul", { class: "reasons", "data-figure": "return_reasons" },
+    top.map((r) => el("li", { "data-reason": r.reason }, `${r.label}: ${count(r.count)}`)))];
+}
+
 function figure(name, value) {
   return el("div", { class: "figure", "data-figure": name }, count(value));
 }
@@ -73,7 +80,8 @@ function draw(board) {
     out.push(tile("unsent", t("unsent"), "list/unsent", figure("unsent", board.unsent)));
   }
   if (board.low_stock !== null) out.push(tile("low_stock", t("low_stock"), "list/low_stock", figure("low_stock", board.low_stock)));
-  if (board.open_returns !== null) out.push(tile("open_returns", t("open_returns"), "list/open_returns", figure("open_returns", board.open_returns)));
+  if (board.open_returns !== null) out.push(tile("open_returns", t("open_returns"), "list/open_returns", figure("open_returns", board.open_returns),
+    ...reasons(board.return_reasons || [])));
   tiles.replaceChildren(...out);
   if (location.hash === "#chart") route();  // the chart's page follows the live figures too
 }
