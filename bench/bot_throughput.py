@@ -60,7 +60,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.runtime import start_runtime
 from domain.usecases.imports.lists import import_carriers, import_warehouses
 from domain.usecases.imports.products import import_products
@@ -236,6 +236,18 @@ class Ordergram:
         return await open_loop(self.server, self.people, rate, seconds, deep_link)
 
 
+def shop_settings(server: SandboxServer, database: Path) -> Settings:
+    """A benched shop's settings: the sandbox as Telegram, ``database`` its SQLite file."""
+    return load_settings(
+        bot_token=server.token,
+        telegram_api_url=server.url,
+        default_currency="GBP",
+        database_url=f"sqlite+aiosqlite:///{database}",
+        # Each simulated customer checks out again and again, paying at pickup: no cap on unpaid orders.
+        max_unpaid_orders=0,
+    )
+
+
 @contextlib.asynccontextmanager
 async def ordergram(
     products: int, users: int, variants: int = 1, beside: int | None = None
@@ -245,14 +257,7 @@ async def ordergram(
     server = SandboxServer()
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            bot_token=server.token,
-            telegram_api_url=server.url,
-            default_currency="GBP",
-            database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}",
-            # Each simulated customer checks out again and again, paying at pickup: no cap on unpaid orders.
-            max_unpaid_orders=0,
-        )
+        settings = shop_settings(server, Path(tmp) / "bench.sqlite3")
         runtime = await start_runtime(settings)
         products_csv, stock_csv, skus = catalog_csv(products, variants)
         started = time.perf_counter()
