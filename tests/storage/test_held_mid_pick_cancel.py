@@ -5,6 +5,7 @@ cancel is pointed to the shop, nothing changed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 
@@ -16,10 +17,13 @@ from domain.accounting import Account
 from domain.customers import Customer, Role, StaffMember
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.picking import PickMethod
+from domain.shortages import ChoiceGone, ShortChoice
 from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.usecases.orders import HeldAskTheShop, cancel_for_customer, cancel_my_order
+from domain.usecases.orders import HeldAskTheShop, MovedOnMeanwhile, cancel_for_customer, cancel_my_order
 from domain.usecases.picking import confirm_pick, start_round
 from domain.usecases.short_picks import report_short
+from domain.usecases.shortages import choose_short
+from domain.usecases.stock import stock_drift
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
@@ -136,3 +140,58 @@ async def test_the_customer_s_own_cancel_of_an_order_held_after_a_short_pick_poi
         assert await session.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order.id)) == "on_hold"
         assert await session.scalar(select(m.BackorderRow.status)) == "waiting"
     assert await counters(engine) == {"W1": (1, 1)}
+
+
+@pytest.mark.parametrize("answer_first", [False, True], ids=["cancel sent first", "answer sent first"])
+async def test_a_manager_s_cancel_and_the_customer_s_answer_at_once_leave_one_outcome_and_the_stock_exact(
+    engine: AsyncEngine, clock: FakeClock, answer_first: bool
+) -> None:
+    """Ada's /cancelorder and the customer's ⏳ Wait, sent at the same moment: the cancel wins whole (the answer told
+    it is gone) or the answer does (the cancel refused as moved on, or cancelling the order being picked it became);
+    either way nothing is held for a cancelled order, its part waits no more and what was paid is owed back once."""
+    order, buyer = await _held_after_a_short(engine, clock)
+    sessions = session_factory(engine)
+    start = asyncio.Event()
+
+    async def cancel() -> object:
+        await start.wait()
+        try:
+            return await cancel_for_customer(
+                SqlUnitOfWork(sessions), clock, staff_id=MANAGER, code=order.code, staff_chat_id=None
+            )
+        except MovedOnMeanwhile as refused:
+            return refused
+
+    async def answer() -> object:
+        await start.wait()
+        try:
+            return await choose_short(
+                SqlUnitOfWork(sessions),
+                clock,
+                customer_id=buyer,
+                code=order.code,
+                choice=ShortChoice.WAIT,
+                staff_chat_id=None,
+            )
+        except ChoiceGone as refused:
+            return refused
+
+    calls = [answer, cancel] if answer_first else [cancel, answer]
+    tasks = {call: asyncio.create_task(call()) for call in calls}
+    start.set()
+    await asyncio.gather(*tasks.values())
+    cancelled, answered = tasks[cancel].result(), tasks[answer].result()
+    async with sessions() as session:
+        state = await session.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order.id))
+        part = (await session.execute(select(m.BackorderRow.status, m.BackorderRow.quantity))).one()
+        owed = await session.scalar(
+            select(func.coalesce(func.sum(m.PaymentRow.amount_minor), 0)).where(m.PaymentRow.kind == "refund_owed")
+        )
+    if isinstance(cancelled, MovedOnMeanwhile):  # the answer first, the cancel's compare-and-set lost
+        assert not isinstance(answered, ChoiceGone)
+        assert (state, tuple(part), owed) == ("picking", ("waiting", 2), 0)
+        assert await counters(engine) == {"W1": (1, 1)}
+    else:  # cancelled: first, or after the answer made it an order being picked again
+        assert (state, tuple(part), owed) == ("cancelled", ("cancelled", 0), order.total.amount)
+        assert await counters(engine) == {"W1": (1, 0)}
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []
