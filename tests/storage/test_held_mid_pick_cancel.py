@@ -1,7 +1,7 @@
 """An order on hold after a short pick (⚠️ Short pick, nothing elsewhere) is cancelled as one being picked is, on
 SQLite and PostgreSQL: by a manager's /cancelorder, its picked unit goes back (the picker told which bin), its
 allocation and its waiting part go, what was paid is owed back and the books net to nothing; the customer's own
-cancel is pointed to the shop, nothing changed."""
+cancel is pointed to the shop, nothing changed; the cancel and the customer's answer at once leave one outcome."""
 
 from __future__ import annotations
 
