@@ -99,7 +99,7 @@ async def short_pick_split(
         await uow.warehouses.upsert(Warehouse("BRS", "Bristol", latitude=51.4545, longitude=-2.5879, zones=("A",)))
         await uow.commit()
     scene("A short pick: the books say 4 Star Lamps, the shelf holds 1; Finn's order is held and Finn is asked")
-    await ada.send("/receive STAR-1 4 BRS A-01-01-1")
+    await ada.send("/receive STAR-1 4 BRS A-01-01-1 new")  # the new store's first shelf
     finn = SandboxUser(running.server, 1024, "Finn", language_code="en", transcript=transcript)
     await finn.send("/add STAR-1 4")
     code = await courier_cod_order(finn, "+44 7700 900321", "1 Abbey Road, London NW8 9AH", (51.5320, -0.1779))

@@ -197,6 +197,8 @@ class PoReceipt:
     po: PurchaseOrder
     warehouse: str  # the code of the warehouse the goods came into
     placed: list[Placed]
+    # SKUs whose units came in at no value in the books, each with the currency of its cost that has no rate yet.
+    unrated: dict[str, str] = field(default_factory=dict)
 
 
 def off_terms(quantity: int, terms: SupplyTerms) -> tuple[int, int | None, int] | None:

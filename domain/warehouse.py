@@ -33,6 +33,41 @@ def receiving_bin(holding: Sequence[BinQuantity], last_bin: str | None) -> str:
     return last_bin or DEFAULT_BIN
 
 
+class NewBin(DomainError):
+    """A bin named for goods in that the warehouse does not have: a typo (``Z-99-99-9``) made a bin nobody
+    looks in, and the stock went into it. Asked first (``near``: the existing bins its code is closest to)."""
+
+    key = N_("Bin {bin} does not exist in {warehouse}. Create it and receive there?")
+
+    def __init__(self, *, bin: str, warehouse: str, near: Sequence[str]) -> None:
+        super().__init__(bin=bin, warehouse=warehouse)
+        self.bin, self.warehouse, self.near = bin, warehouse, tuple(near)
+
+
+NEAR_BINS = 3  # the closest existing bins a question about a new one names
+NEAR_EDITS = 2  # at most this many characters typed wrong (added, left out or changed) to be named
+
+
+def nearest_bins(code: str, existing: Sequence[str], limit: int = NEAR_BINS) -> list[str]:
+    """The existing bins within ``NEAR_EDITS`` edits of ``code`` (its dashes included), closest first, then by code."""
+    scored = sorted((d, other) for other in existing if (d := _edits(code, other, NEAR_EDITS)) <= NEAR_EDITS)
+    return [other for _d, other in scored[:limit]]
+
+
+def _edits(a: str, b: str, most: int) -> int:
+    """Levenshtein distance, given up (``most + 1``) once it is over ``most``: a warehouse has thousands of bins."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+        if min(row) > most:
+            return most + 1
+    return row[-1]
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class BinCode:
     zone: str

@@ -32,6 +32,7 @@ from handlers import (
     language,
     marketing,
     miniapp,
+    new_bins,
     new_product,
     order_edit,
     order_edit_address,
@@ -105,6 +106,7 @@ STAFF_MODULES = (
     dispatch,
     staff_photos,  # after the rounds' and packing's steps: a photo outside any step
     purchasing,
+    new_bins,  # the answers to /receive's and /po receive's question about a new bin
     returns_staff,
     accounts,
     pricing,

@@ -194,3 +194,12 @@ class BinCountCb(CallbackData, prefix="bcn"):
 
     token: Number
     action: Literal["done", "confirm", "cancel"]
+
+
+class NewBinCb(CallbackData, prefix="nbin"):
+    """An answer to "Bin … does not exist in …": ``create`` it, receive into the ``near`` bin at ``index``, or
+    ``cancel``. The goods asked about stay in the conversation's data; ``token`` tells an older question's button."""
+
+    action: Code
+    token: Number
+    index: Number = 0

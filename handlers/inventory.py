@@ -12,15 +12,17 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.inventory import MAX_RECEIPT, adjust, move, receive
+from domain.usecases.inventory import MAX_RECEIPT, Received, adjust, move, receive
 from domain.usecases.low_stock import low_stock, set_reorder_point
 from domain.usecases.stock_examples import stock_example
 from domain.usecases.stock_lookup import StockLookup, StockView, stock_view
 from domain.usecases.transfers import transfer
+from domain.warehouse import NewBin
 from handlers.callbacks_staff import StockPageCb
 from handlers.catalog import search_key
 from handlers.views.labels import label
 from handlers.views.markup import packed
+from handlers.views.new_bin_question import NEW_BIN_FLAG, ask_new_bin
 from handlers.views.pager import pager
 from handlers.views.pressed import show_in_place
 from handlers.views.rendering import Renderer, fill, format_number
@@ -36,6 +38,15 @@ MAX_LOW_STOCK_SHOWN = 40
 # product's heading and footer ~200: five products found stay within one message of 4,096.
 MAX_VARIANT_LINES = 24
 STOCK_DATA = "stock"  # the conversation's data key holding the last /stock's text (for its pages)
+
+
+def unrated_hint(skus: str, currency: str) -> str:
+    """Goods in whose cost is in a currency the shop has no rate for: not in the books' stock value yet."""
+    hint = _(
+        "Not valued in the books yet: {skus} costs in {currency}, and there is no {currency} rate. Set one with"
+        " /fx {currency} RATE: the stock on hand is valued then."
+    )
+    return fill(hint, skus=skus, currency=currency)
 
 
 def _args(command: CommandObject) -> list[str]:
@@ -140,22 +151,43 @@ def _variant_pages(views: list[StockView]) -> list[dict[int, tuple[int, int]]]:
 
 
 @router.message(Command("receive"))
-async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+async def receive_goods(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, state: FSMContext
+) -> None:
     args = _args(command)
-    if len(args) not in (3, 4):
+    flagged = len(args) == 5 and args[4].lower() == NEW_BIN_FLAG  # a new bin meant: made without asking
+    if len(args) not in (3, 4) and not flagged:
         usage = _("Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive {sku} 24 {warehouse} {bin}")
         await message.answer(fill(usage, **asdict(await stock_example(uow))))
         return
     quantity = _number(args[1])
-    received = await receive(
+    request: dict[str, object] = {"kind": "receive", "sku": args[0], "quantity": quantity, "warehouse": args[2]}
+    request["bin"] = args[3] if len(args) >= 4 else None
+    try:
+        received = await receive_as_asked(uow, clock, _who(message), request, new_bin=flagged)
+    except NewBin as asked:
+        await ask_new_bin(message, state, asked, request)
+        return
+    await message.answer(received_text(received, quantity))
+
+
+async def receive_as_asked(
+    uow: UnitOfWork, clock: Clock, staff_id: int, request: dict[str, object], *, new_bin: bool, bin_code: str = ""
+) -> Received:
+    """/receive's goods in (``request``: as typed), into ``bin_code`` when given instead of the one typed."""
+    return await receive(
         uow,
         clock,
-        staff_id=_who(message),
-        sku=args[0],
-        quantity=quantity,
-        warehouse_code=args[2],
-        bin_code=args[3] if len(args) == 4 else None,
+        staff_id=staff_id,
+        sku=str(request["sku"]),
+        quantity=int(str(request["quantity"])),
+        warehouse_code=str(request["warehouse"]),
+        bin_code=bin_code or (str(request["bin"]) if request.get("bin") else None),
+        new_bin=new_bin,
     )
+
+
+def received_text(received: Received, quantity: int) -> str:
     text = fill(
         _("Received {quantity} × {sku} into {warehouse} {bin}."),
         quantity=format_number(quantity),
@@ -163,13 +195,15 @@ async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWor
         warehouse=received.warehouse.code,
         bin=received.bin_code,
     )
-    if not received.booked:  # the stock moved, but the books could not value it
+    if received.unrated:  # costed in a currency without a rate: the books value it at the first one
+        text += "\n" + unrated_hint(received.product.sku, received.unrated)
+    elif not received.booked:  # the stock moved, but the books could not value it
         hint = _(
             "Not booked to the journal yet: {sku} has no cost. Give it one in the products file's cost column"
             " or with /product {sku} → {button}, and its stock on hand is booked then."
         )
         text += "\n" + fill(hint, sku=received.product.sku, button="✏️ " + label("product_field", "cost"))
-    await message.answer(text)
+    return text
 
 
 @router.message(Command("adjust"))

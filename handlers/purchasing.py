@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -18,6 +19,7 @@ from domain.purchasing import PoNotEditable, PoReceipt, PoStatus, PurchaseOrder,
 from domain.usecases.po_paperwork import po_paperwork
 from domain.usecases.purchasing import (
     MAX_PO_QUANTITY,
+    PO_SKUS_NAMED,
     approve_po,
     close_po,
     discard_po,
@@ -27,18 +29,22 @@ from domain.usecases.purchasing import (
     set_po_quantity,
 )
 from domain.usecases.supplier_payments import pay_po
+from domain.warehouse import NewBin
 from handlers.callbacks_staff import PoCb
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.inventory import unrated_hint
 from handlers.output.purchase_order import purchase_order_pdf
 from handlers.shop import identity_of_shop
 from handlers.views.labels import label
+from handlers.views.new_bin_question import NEW_BIN_FLAG, ask_new_bin
 from handlers.views.pressed import Target, pressed_in, show_in_place
 from handlers.views.rendering import Renderer, fill, format_money, format_number
 
 router = Router(name=__name__)
 USAGE = N_(
-    "Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU|BARCODE QTY [BIN]], /po close N, /po pay N AMOUNT [NOTE]"
+    "Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU|BARCODE QTY [BIN [new]]], /po close N, /po pay N AMOUNT"
+    " [NOTE]"
 )
 # Lines /po N shows; the rest are counted (a draft of a whole catalog was 20,000 lines, over
 # a hundred messages). /po qty and /po receive take any of its SKUs.
@@ -117,7 +123,12 @@ async def _view(
 @router.message(Command("po"))
 @router.message(F.text.regexp(r"^/po_\d+$"))
 async def po_command(
-    message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, command: CommandObject | None = None
+    message: Message,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    state: FSMContext,
+    command: CommandObject | None = None,
 ) -> None:
     assert message.from_user is not None
     staff_id = message.from_user.id
@@ -135,18 +146,17 @@ async def po_command(
         number = _po_number(args[1])
         await set_po_quantity(uow, staff_id=staff_id, number=number, sku=args[2], quantity=_number(args[3]))
         await _show(message, uow, renderer, staff_id, number)
-    elif args[0] == "receive" and len(args) in (2, 4, 5):
-        sku, quantity = (args[2], _number(args[3])) if len(args) >= 4 else (None, None)
-        receipt = await receive_po(
-            uow,
-            clock,
-            staff_id=staff_id,
-            number=_po_number(args[1]),
-            sku=sku,
-            quantity=quantity,
-            bin_code=args[4] if len(args) == 5 else None,
-        )
-        await message.answer(_received(receipt))
+    elif args[0] == "receive" and (len(args) in (2, 4, 5) or (len(args) == 6 and args[5].lower() == NEW_BIN_FLAG)):
+        request: dict[str, object] = {"kind": "po", "number": _po_number(args[1]), "sku": None, "quantity": None}
+        if len(args) >= 4:
+            request.update(sku=args[2], quantity=_number(args[3]))
+        request["bin"] = args[4] if len(args) >= 5 else None
+        try:
+            receipt = await receive_po_as_asked(uow, clock, staff_id, request, new_bin=len(args) == 6)
+        except NewBin as asked:  # a typo in the bin: asked, nothing received
+            await ask_new_bin(message, state, asked, request)
+            return
+        await message.answer(received_text(receipt))
     elif args[0] == "close" and len(args) == 2:
         po = await close_po(uow, staff_id=staff_id, number=_po_number(args[1]))
         await message.answer(
@@ -179,7 +189,24 @@ async def _pay(message: Message, uow: UnitOfWork, clock: Clock, staff_id: int, t
     )
 
 
-def _received(receipt: PoReceipt) -> str:
+async def receive_po_as_asked(
+    uow: UnitOfWork, clock: Clock, staff_id: int, request: dict[str, object], *, new_bin: bool, bin_code: str = ""
+) -> PoReceipt:
+    """/po receive's goods in (``request``: as typed), into ``bin_code`` when given instead of the one typed."""
+    quantity = request.get("quantity")
+    return await receive_po(
+        uow,
+        clock,
+        staff_id=staff_id,
+        number=int(str(request["number"])),
+        sku=str(request["sku"]) if request.get("sku") else None,
+        quantity=int(str(quantity)) if quantity is not None else None,
+        bin_code=bin_code or (str(request["bin"]) if request.get("bin") else None),
+        new_bin=new_bin,
+    )
+
+
+def received_text(receipt: PoReceipt) -> str:
     """What came in and the bin each line went to (where to shelve it), then the order's status."""
     lines = [fill(_("Received into {warehouse}:"), warehouse=receipt.warehouse)]
     lines += [
@@ -190,6 +217,12 @@ def _received(receipt: PoReceipt) -> str:
         lines.append(_("… and %(count)s more.") % {"count": format_number(more)})
     status = label("po_status", receipt.po.status.value)
     lines.append(_("Purchase order {number} is now {status}.").format(number=receipt.po.id, status=status))
+    by_currency: dict[str, list[str]] = {}
+    for sku, currency in receipt.unrated.items():
+        by_currency.setdefault(currency, []).append(sku)
+    for currency, skus in sorted(by_currency.items()):
+        shown = ", ".join(skus[:PO_SKUS_NAMED]) + (", …" if len(skus) > PO_SKUS_NAMED else "")
+        lines.append(unrated_hint(shown, currency))
     return "\n".join(lines)
 
 

@@ -412,6 +412,12 @@ class FakeInventory(_Repo):
         held = [BinQuantity(p, w, c, q) for (p, w, c), q in self.st.bins.items() if (w, c) == (warehouse_id, bin_code)]
         return sorted((b for b in held if b.quantity > 0), key=lambda b: b.product_id)
 
+    async def has_bin(self, warehouse_id: int, bin_code: str) -> bool:
+        return bin_code in await self.bin_codes(warehouse_id)
+
+    async def bin_codes(self, warehouse_id: int) -> list[str]:
+        return sorted({c for (_, w, c) in self.st.bins if w == warehouse_id})
+
     async def moved_for(self, warehouse_id: int, reason: str, product_ids: Sequence[int], since: datetime) -> set[int]:
         return {
             p

@@ -55,6 +55,10 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "🤖 bot answers the press (an alert): That option is no longer sold; the card shows what is." in out
     assert "🔔 Chloe's chat: 🔔 Good news: Assorted Colours Silk Fan is back in stock." in out
     assert "🔔 Борис's chat: 🔔 Хорошие новости: Assorted Colours Silk Fan снова в наличии." in out
+    # Goods received into a bin the warehouse lacks: asked first, the nearest existing bins named.
+    asked = r"Bin A-09-01-9 does not exist in LON\. Create it and receive there\?\n\s+Bins there with a similar code"
+    assert re.search(asked, out) and "👤 Ada presses [✅ Create bin A-09-01-1]" in out
+    assert "Received 24 × 85123A into LON A-09-01-1." in out
     # Stock sent to another warehouse in one step, as inventory.
     assert re.search(
         r"👤 Ada: /transfer 85123A 6 LON:A-09-01-1 MAN\n🤖 bot: Transferred 6 × 85123A: LON A-09-01-1 → MAN", out

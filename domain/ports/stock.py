@@ -107,6 +107,14 @@ class InventoryRepository(Protocol):
         """What one bin holds (a count above zero), by product id: what a bin count lists."""
         ...
 
+    async def has_bin(self, warehouse_id: int, bin_code: str) -> bool:
+        """Whether the warehouse has this bin (a stored code: ``normal_bin``), holding stock or not."""
+        ...
+
+    async def bin_codes(self, warehouse_id: int) -> list[str]:
+        """Every bin code of the warehouse, in order: what a mistyped bin is compared with."""
+        ...
+
     async def movements(self, product_id: int, limit: int) -> list[Movement]: ...
     async def moved_for(self, warehouse_id: int, reason: str, product_ids: Sequence[int], since: datetime) -> set[int]:
         """Which of ``product_ids`` moved at the warehouse for ``reason`` at ``since`` or after (a bin count's)."""

@@ -215,6 +215,7 @@ async def api_receipt(
                 warehouse_code=warehouse_code,
                 bin_code=bin_code,
                 reason=reason,
+                new_bin=True,  # a store's system names the bins it keeps: one it names is made, as before
             )
         except InvalidBinCode as bad:
             raise InvalidField(field="bin", reason=str(bad)) from None

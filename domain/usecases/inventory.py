@@ -23,7 +23,7 @@ from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require
 from domain.usecases.stock_books import book_stock_change
-from domain.warehouse import BinCode, Warehouse, receiving_bin
+from domain.warehouse import BinCode, NewBin, Warehouse, nearest_bins, receiving_bin
 
 MAX_RECEIPT = 1_000_000
 
@@ -54,12 +54,14 @@ class SameBin(DomainError):
 @dataclass(frozen=True, slots=True)
 class Received:
     """Goods received: where they went, and whether they were booked to inventory (not when
-    the product has no cost to book them at)."""
+    the product has no cost to book them at, nor when that cost's currency, ``unrated``, has no
+    rate yet)."""
 
     product: Product
     warehouse: Warehouse
     bin_code: str
     booked: bool
+    unrated: str = ""
 
 
 def actor_of(telegram_id: int) -> str:
@@ -71,6 +73,15 @@ async def _warehouse(uow: UnitOfWork, code: str) -> Warehouse:
     if warehouse is None or warehouse.id is None:
         raise await no_such_warehouse(uow, code)
     return warehouse
+
+
+async def existing_bin(uow: UnitOfWork, warehouse: Warehouse, code: str) -> None:
+    """Goods are received only into a bin the warehouse has: a new one is asked about first (``NewBin``,
+    with the existing bins nearest its code), and made only when the one receiving says so."""
+    assert warehouse.id is not None
+    if not await uow.inventory.has_bin(warehouse.id, code):
+        near = nearest_bins(code, await uow.inventory.bin_codes(warehouse.id))
+        raise NewBin(bin=code, warehouse=warehouse.code, near=near)
 
 
 async def _bin_quantity(uow: UnitOfWork, product_id: int, warehouse_id: int, bin_code: str) -> int:
@@ -114,9 +125,11 @@ async def receive(
     warehouse_code: str,
     bin_code: str | None = None,
     reason: str = "receipt",
+    new_bin: bool = False,
 ) -> Received:
     """Goods arrive: the bin (named, else ``receiving_bin``) and the warehouse grow;
-    customers waiting for it are told it is back."""
+    customers waiting for it are told it is back. A bin named that the warehouse does not have
+    is ``NewBin`` (nothing received) unless ``new_bin`` says to make it."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     return await receive_goods(
         uow,
@@ -127,6 +140,7 @@ async def receive(
         warehouse_code=warehouse_code,
         bin_code=bin_code,
         reason=reason,
+        new_bin=new_bin,
     )
 
 
@@ -140,6 +154,7 @@ async def receive_goods(
     warehouse_code: str,
     bin_code: str | None = None,
     reason: str = "receipt",
+    new_bin: bool = False,
 ) -> Received:
     """``receive`` for whoever is allowed: staff, or a store's system through the API."""
     async with uow:
@@ -152,6 +167,7 @@ async def receive_goods(
             warehouse_code=warehouse_code,
             bin_code=bin_code,
             reason=reason,
+            new_bin=new_bin,
         )
         await uow.commit()
         return received
@@ -167,15 +183,19 @@ async def goods_received(
     warehouse_code: str,
     bin_code: str | None = None,
     reason: str = "receipt",
+    new_bin: bool = False,
 ) -> Received:
     """``receive_goods`` inside the caller's open unit, uncommitted: the intake API claims the
-    request's Idempotency-Key in the same transaction."""
+    request's Idempotency-Key in the same transaction. ``new_bin``: a bin named that the warehouse
+    does not have is made (else ``NewBin``, nothing written)."""
     check_quantity(quantity, MAX_RECEIPT)
     reason = typed(reason, MAX_REASON)
     target = str(BinCode.parse(bin_code)) if bin_code else None
     product = await staff_product_by_sku(uow, sku)
     warehouse = await _warehouse(uow, warehouse_code)
     assert product.id is not None and warehouse.id is not None
+    if target is not None and not new_bin:
+        await existing_bin(uow, warehouse, target)
     if target is None:
         here = [b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id]
         target = receiving_bin(here, await uow.inventory.last_bin(product.id, warehouse.id))
@@ -190,11 +210,11 @@ async def goods_received(
         actor=actor,
         reason=reason.strip()[:80],
     )
-    booked = await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
+    why = await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
     await fill_backorders(uow, now, {product.id: warehouse.id})
     if was_available <= 0 and await _available(uow, product.id) > 0:
         await notify_back_in_stock(uow, [product.id], now)
-    return Received(product, warehouse, target, booked)
+    return Received(product, warehouse, target, why is None, why or "")
 
 
 async def adjust(

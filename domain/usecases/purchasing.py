@@ -31,6 +31,7 @@ from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.imports.stock import notify_back_in_stock
+from domain.usecases.inventory import existing_bin
 from domain.usecases.revaluation import Receipt
 from domain.usecases.staff import require
 from domain.warehouse import BinCode, receiving_bin
@@ -201,11 +202,13 @@ async def receive_po(
     sku: str | None = None,
     quantity: int | None = None,
     bin_code: str | None = None,
+    new_bin: bool = False,
 ) -> PoReceipt:
     """Goods arrive: everything still expected, or ``quantity`` of ``sku`` (its SKU or
     barcode: a partial delivery), into ``bin_code`` when given. Stock grows in that bin, else
     the product's fullest (or the default one); each receipt is a movement, and customers
-    waiting for the product are told it is back."""
+    waiting for the product are told it is back. A bin named that the warehouse does not have is
+    ``NewBin`` (nothing received) unless ``new_bin`` says to make it."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     target = str(BinCode.parse(bin_code)) if bin_code else None
     async with uow:
@@ -225,6 +228,8 @@ async def receive_po(
                 warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
                 raise OverReceipt(open=line.open, sku=line.sku, number=number, warehouse=warehouse)
             wanted[line.id or 0] = amount
+        if target is not None and not new_bin:
+            await existing_bin(uow, next(w for w in await uow.warehouses.all() if w.id == po.warehouse_id), target)
         now, actor = clock.now(), f"staff:{staff_id}"
         back: list[int] = []
         arrived: dict[int, int] = {}
@@ -263,7 +268,12 @@ async def receive_po(
         await notify_back_in_stock(uow, back, now)
         warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
         await uow.commit()
-        return PoReceipt(po, warehouse, placed)
+        unrated = {
+            line.sku: currency
+            for line in po.lines
+            if (currency := receipt.unrated.get((line.product_id, po.warehouse_id))) is not None
+        }
+        return PoReceipt(po, warehouse, placed, unrated)
 
 
 async def _free_units(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:

@@ -121,6 +121,8 @@ class Receipt:
         self.before: UnitCosts | None = None
         self.on_hand: dict[tuple[int, int], int] = {}
         self.lines: list[tuple[Memo, tuple[int, int], Money, int]] = []
+        # The places whose units came in at no value (their cost's currency has no rate yet): that currency.
+        self.unrated: dict[tuple[int, int], str] = {}
 
     async def start(self, product_ids: Iterable[int]) -> None:
         """Before any unit is received: the costs and the units on hand they apply to."""
@@ -146,17 +148,19 @@ class Receipt:
         base = _Converter(self.uow)
         for memo, place, unit_price, units in self.lines:
             paid, rate = await base.with_rate(unit_price * units)
-            if paid.currency != self.uow.base_currency:
-                await self._book_without_a_rate(base, memo, after.get(place), paid, units)
+            cost = after.get(place)
+            valued = (await base(cost)) * units if cost is not None else None
+            if paid.currency != self.uow.base_currency or (valued is not None and valued.currency != paid.currency):
+                # The price, or the supply cost the stock value counts the units at, has no rate today.
+                if valued is None or valued.currency != self.uow.base_currency:  # the units are valued at nothing
+                    self.unrated[place] = (valued or paid).currency
+                await self._book_without_a_rate(memo, valued, paid)
                 continue
             # The price a unit at a time, as the cost is converted: what it differs from the
             # total converted whole is the conversion's rounding, no price variance.
             priced = (await base(unit_price)) * units
             priced = priced if priced.currency == paid.currency else paid
-            cost = after.get(place)
-            valued = (await base(cost)) * units if cost is not None else priced
-            if valued.currency != paid.currency:
-                valued = priced  # the supply cost's currency has no rate today: at the price paid
+            valued = valued if valued is not None else priced
             signed = {
                 A.INVENTORY: valued.amount,
                 A.PURCHASE_PRICE_VARIANCE: priced.amount - valued.amount,
@@ -168,18 +172,16 @@ class Receipt:
             if posted is not None:
                 await self.uow.journal.post(posted)
 
-    async def _book_without_a_rate(
-        self, base: _Converter, memo: Memo, cost: Money | None, paid: Money, units: int
-    ) -> None:
-        """A price in a currency the shop has no rate for yet: the payable stays in that currency,
-        against 3000, and inventory takes the units only at a cost in the base currency, as the
-        stock value counts them (a cost that is this price counts as none until the first rate,
-        which then brings them in against 3000: booked in the price's currency as well, they
-        were in inventory twice)."""
+    async def _book_without_a_rate(self, memo: Memo, valued: Money | None, paid: Money) -> None:
+        """The price, or the supply cost, in a currency the shop has no rate for yet: the payable
+        is the price paid, in its currency, against 3000, and inventory takes the units only at a
+        cost in the base currency, as the stock value counts them. A cost without a rate counts as
+        none until the first rate, which then brings the units on hand in against 3000: booked at
+        the price as well (in a currency, or at a cost, other than the stock value's), they were in
+        inventory twice, or in it while the stock value counted them at nothing."""
         owed = entry(self.at, self.source, memo, paid.currency, (A.STOCK_WITHOUT_ORDER, A.PAYABLE, paid.amount))
         if owed is not None:
             await self.uow.journal.post(owed)
-        valued = (await base(cost)) * units if cost is not None else None
         if valued is not None and valued.currency == self.uow.base_currency:
             stock = entry(
                 self.at, self.source, memo, valued.currency, (A.INVENTORY, A.STOCK_WITHOUT_ORDER, valued.amount)

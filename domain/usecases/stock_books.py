@@ -16,6 +16,12 @@ from domain.usecases.bookkeeping import book, in_base
 from domain.usecases.fx import shop_rates
 
 A = Account
+# A memo's note on units moved whose cost is in a currency the shop has no rate for: not booked.
+UNRATED = N_("no {currency} rate yet for {skus}: not valued")
+
+
+def _few(skus: set[str]) -> str:
+    return ", ".join(sorted(skus)[:5]) + (f" and {len(skus) - 5} more" if len(skus) > 5 else "")
 
 
 class UnitCosts:
@@ -71,31 +77,44 @@ async def book_cost_of_goods(
 ) -> None:
     """Shipment: cost of goods sold against inventory. ``quantities`` per (product, warehouse)."""
     unknown: list[str] = []
+    unrated: dict[str, list[str]] = {}
     costs = await supply_costs(uow, [product_id for product_id, _ in quantities])
     rates: Rates | None = None  # read once, and only when some cost is in another currency
     by_currency: dict[str, Money] = {}
     for (product_id, warehouse_id), quantity in quantities.items():
         cost = costs.get((product_id, warehouse_id))
         if cost is None:
-            unknown.append(next((line.sku for line in order.lines if line.product_id == product_id), str(product_id)))
+            unknown.append(_sku_of(order, product_id))
             continue
         if cost.currency != uow.base_currency and rates is None:
             rates = await shop_rates(uow)
         line_cost, _ = await cost_in_base(uow, cost, quantity, rates=rates)
+        if line_cost.currency != uow.base_currency:
+            # No rate for the cost's currency: the stock value counted these units at nothing and
+            # inventory never took them in (the first rate brings in only those still on hand).
+            unrated.setdefault(cost.currency, []).append(_sku_of(order, product_id))
+            continue
         by_currency[line_cost.currency] = by_currency.get(line_cost.currency, line_cost * 0) + line_cost
     memo = Memo.of(N_("shipment {code}"), code=order.code)
     if unknown:
         memo = memo.note(N_("no cost known for {skus}"), skus=", ".join(unknown))
+    for currency, skus in sorted(unrated.items()):
+        memo = memo.note(UNRATED, currency=currency, skus=", ".join(skus))
     for total in by_currency.values():
         await book(uow, at, f"order:{order.code}", memo, total, A.COGS, A.INVENTORY)
 
 
+def _sku_of(order: Order, product_id: int) -> str:
+    return next((line.sku for line in order.lines if line.product_id == product_id), str(product_id))
+
+
 async def book_stock_change(
     uow: UnitOfWork, at: datetime, source: str, memo: Memo, place: tuple[int, int], change: int
-) -> bool:
+) -> str | None:
     """Units of one product in (``change`` above zero) or lost (below) at a warehouse
-    (``place``): see ``book_stock_changes``. False when the product has no cost to book at."""
-    return not await book_stock_changes(uow, at, source, memo, {place: change})
+    (``place``): see ``book_stock_changes``. None when booked; else why not: "" when the product
+    has no cost to book at, the currency of its cost when that currency has no rate yet."""
+    return (await book_stock_changes(uow, at, source, memo, {place: change})).get(place[0])
 
 
 async def book_stock_changes(
@@ -105,34 +124,43 @@ async def book_stock_changes(
     memo: Memo,
     changes: Mapping[tuple[int, int], int],
     skus: Mapping[int, str] | None = None,
-) -> set[int]:
+) -> dict[int, str]:
     """Stock that came or went without a purchase order, per (product, warehouse): units in
     (goods-in, an import, a count finding more) are inventory against 3000 at the supply cost,
     as the stock value counts them; units lost are write-offs against inventory. A product
-    without a cost posts nothing, and the memo names it (by ``skus``); returns those products."""
+    without a cost posts nothing, and the memo names it (by ``skus``); nor does one costed in a
+    currency without a rate yet (the stock value counts it at nothing; the first rate brings in
+    what is on hand then, ``rate_changes``). Returns those products: each with "" (no cost) or
+    its cost's currency (no rate)."""
     moved = {place: change for place, change in changes.items() if change}  # a count: most rows agree
     if not moved:
-        return set()
+        return {}
     costs = await supply_costs(uow, [product_id for product_id, _ in moved])
     gained: dict[str, Money] = {}
     lost: dict[str, Money] = {}
     unknown: set[str] = set()  # a product without a cost at two warehouses is named once
-    not_booked: set[int] = set()
+    unrated: dict[str, set[str]] = {}
+    not_booked: dict[int, str] = {}
     rates: Rates | None = None  # read once, and only when some cost is in another currency
     for place, change in moved.items():
         cost = costs.get(place)
         if cost is None:
             unknown.add((skus or {}).get(place[0], str(place[0])))
-            not_booked.add(place[0])
+            not_booked[place[0]] = ""
             continue
         if cost.currency != uow.base_currency and rates is None:
             rates = await shop_rates(uow)
         value, _ = await cost_in_base(uow, cost, abs(change), rates)
+        if value.currency != uow.base_currency:  # the stock value counts it at nothing until the first rate
+            unrated.setdefault(cost.currency, set()).add((skus or {}).get(place[0], str(place[0])))
+            not_booked[place[0]] = cost.currency
+            continue
         side = gained if change > 0 else lost
         side[value.currency] = side.get(value.currency, value * 0) + value
     if unknown:
-        shown = ", ".join(sorted(unknown)[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        memo = memo.note(N_("no cost known for {skus}"), skus=shown)
+        memo = memo.note(N_("no cost known for {skus}"), skus=_few(unknown))
+    for currency, named in sorted(unrated.items()):
+        memo = memo.note(UNRATED, currency=currency, skus=_few(named))
     for total in gained.values():
         await book(uow, at, source, memo, total, A.INVENTORY, A.STOCK_WITHOUT_ORDER)
     for total in lost.values():

@@ -453,6 +453,15 @@ class SqlInventory:
         rows = await fetch(self.s, query.order_by(bs.product_id))
         return [BinQuantity(r.product_id, r.warehouse_id, r.code, r.quantity) for r in rows]
 
+    async def has_bin(self, warehouse_id: int, bin_code: str) -> bool:
+        b = m.BinRow
+        found = await self.s.scalar(select(b.id).where(b.warehouse_id == warehouse_id, b.code == bin_code).limit(1))
+        return found is not None
+
+    async def bin_codes(self, warehouse_id: int) -> list[str]:
+        b = m.BinRow
+        return list((await self.s.scalars(select(b.code).where(b.warehouse_id == warehouse_id).order_by(b.code))).all())
+
     async def moved_for(self, warehouse_id: int, reason: str, product_ids: Sequence[int], since: datetime) -> set[int]:
         mv = m.InventoryMovementRow
         query = select(mv.product_id).distinct()

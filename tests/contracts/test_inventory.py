@@ -67,3 +67,22 @@ async def test_the_products_moved_at_a_warehouse_for_a_reason_since_a_moment_are
         assert await uow.inventory.moved_for(london, "count: bin A-01-01-1", ids, later) == {mug}
         assert await uow.inventory.moved_for(london, "count: bin A-01-01-1", [cup], NOW) == set()
         assert await uow.inventory.moved_for(leeds, "count: bin A-01-01-1", ids, NOW) == {cup}
+
+
+async def test_a_warehouse_has_the_bins_stock_was_ever_put_in_even_emptied_and_no_other_warehouse_s(
+    uow: UnitOfWork,
+) -> None:
+    jar = await a_product(uow, "JAR-1")
+    london, leeds = await a_warehouse(uow), await a_warehouse(uow, "LDS")
+    async with uow:
+        await uow.stock.set_bin_quantity(jar, london, "b-2-1-1", 4, "count", "s", NOW)
+        await uow.stock.set_bin_quantity(jar, london, "A-01-01-1", 3, "count", "s", NOW)
+        await uow.stock.set_bin_quantity(jar, london, "A-01-01-1", 0, "count", "s", NOW)  # emptied: still a bin
+        await uow.stock.set_bin_quantity(jar, leeds, "C-01-01-1", 2, "count", "s", NOW)
+        await uow.commit()
+    async with uow:
+        assert await uow.inventory.bin_codes(london) == ["A-01-01-1", "B-02-01-1"]
+        assert await uow.inventory.has_bin(london, "A-01-01-1") and await uow.inventory.has_bin(london, "B-02-01-1")
+        assert not await uow.inventory.has_bin(london, "C-01-01-1")  # Leeds's
+        assert not await uow.inventory.has_bin(london, "Z-99-99-9")
+        assert await uow.inventory.bin_codes(leeds + london + 1000) == []

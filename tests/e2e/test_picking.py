@@ -89,7 +89,7 @@ async def test_a_wave_takes_all_zones_of_the_released_orders(shop: RunningBot) -
 async def test_a_short_pick_is_taken_from_another_bin(shop: RunningBot) -> None:
     code = await order(shop, 140, {"21212": 3})
     admin = SandboxUser(shop.server, ADMIN, "Ada")
-    await admin.send("/receive 21212 5 LON A-07-01-1")  # a second bin; the main one is B-02-08-2
+    await admin.send("/receive 21212 5 LON A-07-01-1 new")  # a second bin; the main one is B-02-08-2
     picker = await hire(shop, 65, "Sy", "picker", "LON")
     reply = await picker.press((await picker.send("/pick")).last, "Single order")
     assert "B-02-08-2" in reply.last.text or "A-07-01-1" in reply.last.text

@@ -332,7 +332,7 @@ async def test_goods_are_received_on_a_purchase_order_by_barcode_into_the_bin_na
     (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
     manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
     await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
-    scanned = await manager.send(f"/po receive {po.id} 2008407700002 12 b-02-03-1")  # 84077's barcode
+    scanned = await manager.send(f"/po receive {po.id} 2008407700002 12 b-02-03-1 new")  # 84077's barcode
     assert (
         scanned.last.text
         == {

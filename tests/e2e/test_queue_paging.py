@@ -24,7 +24,7 @@ ORDERS = 45  # three pages of 20
 
 async def _queued_orders(shop: RunningBot, clock: FakeClock, count: int) -> list[str]:
     """``count`` cash-on-delivery pickups at MAN, placed through the checkout use case."""
-    await SandboxUser(shop.server, ADMIN, "Ada").send("/receive 85123A 100 MAN A-09-01-1")
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/receive 85123A 100 MAN A-09-01-1 new")
     async with shop.runtime.sessions() as session:
         man = await session.scalar(select(m.WarehouseRow.id).where(m.WarehouseRow.code == "MAN"))
         product = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "85123A"))

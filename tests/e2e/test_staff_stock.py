@@ -40,7 +40,7 @@ async def test_a_manager_receives_adjusts_and_moves_stock_and_sees_it_per_bin(sh
     assert "White Hanging Heart" in stock.last.text and "LON" in stock.last.text
     assert f"{before[0]} on hand" in stock.last.text
 
-    received = await manager.send("/receive 85123A 24 LON A-09-01-1")
+    received = await manager.send("/receive 85123A 24 LON A-09-01-1 new")
     assert received.last.text == "Received 24 × 85123A into LON A-09-01-1."
     assert await _on_hand(shop, "85123A", "LON") == (before[0] + 24, before[1])
 
@@ -286,7 +286,7 @@ async def test_large_unit_counts_are_grouped_the_readers_way(shop: RunningBot) -
     assert "LON: 119,784,314 on hand, 0 reserved, 119,784,314 available" in english
     assert " · +119,784,314 · stock import" in english
     assert "A-05-01-1: 119,784,314" in english
-    await manager.send("/receive BULK-1 2500 LON A-05-03-1")
+    await manager.send("/receive BULK-1 2500 LON A-05-03-1 new")
     too_many = await manager.send("/move BULK-1 3000 A-05-03-1 A-05-04-1")  # a refusal's counts too
     assert too_many.last.text == "Bin A-05-03-1 holds only 2,500 of BULK-1."
     received = await manager.send("/receive BULK-1 1000000 LON A-05-01-1")
@@ -383,7 +383,7 @@ async def test_staff_see_and_change_the_stock_of_a_hidden_or_discontinued_produc
     """/stock of a hidden product said "not found" (its shelves are still counted and moved);
     customers still cannot find it."""
     manager = await hire(shop, 52, "Mo", "manager")
-    await manager.send("/receive 85123A 4 LON A-09-01-1")
+    await manager.send("/receive 85123A 4 LON A-09-01-1 new")
     on_hand = (await _on_hand(shop, "85123A", "LON"))[0]
     await _set_status(shop, "85123A", status)
     shown = (await manager.send("/stock 85123A")).last.text

@@ -39,6 +39,7 @@ async def _bin_with_five(engine: AsyncEngine, clock: FakeClock) -> None:
         quantity=5,
         warehouse_code="W1",
         bin_code="A-1-1-1",
+        new_bin=True,
     )
 
 

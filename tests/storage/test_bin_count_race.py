@@ -31,6 +31,7 @@ async def _three_each_at_once(engine: AsyncEngine, clock: FakeClock, bins: tuple
             quantity=3,
             warehouse_code="W1",
             bin_code=bin_code,
+            new_bin=True,
         )
 
     tasks = [asyncio.create_task(book_in(s, b)) for s, b in zip(STAFF, bins, strict=True)]

@@ -53,6 +53,7 @@ async def test_a_count_locks_an_item_received_into_the_bin_while_it_is_confirmed
                 quantity=3,
                 warehouse_code="W1",
                 bin_code="A-1-1-1",
+                new_bin=True,
             )
         return found
 

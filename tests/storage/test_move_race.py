@@ -30,6 +30,7 @@ async def test_opposite_moves_between_two_bins_at_once_both_happen_and_leave_eac
         quantity=5,
         warehouse_code="W1",
         bin_code="B-1-1-1",
+        new_bin=True,
     )
 
     async def moved(start: asyncio.Event, staff_id: int, source: str, target: str) -> None:

@@ -110,6 +110,7 @@ async def test_a_stale_count_is_refused_however_busy_its_item_was_since_the_othe
             quantity=1,
             warehouse_code="W1",
             bin_code="B-1-1-1",
+            new_bin=True,
         )
     with pytest.raises(CountedMeanwhile):
         await record_count(clock=clock, **second)  # type: ignore[arg-type]

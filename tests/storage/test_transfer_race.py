@@ -34,6 +34,7 @@ async def _three_mugs_in_w1(engine: AsyncEngine, clock: FakeClock) -> None:
         quantity=3,
         warehouse_code="W1",
         bin_code="A-1-1-1",
+        new_bin=True,
     )
 
 

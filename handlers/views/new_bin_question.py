@@ -1,0 +1,40 @@
+"""The question goods received into a bin their warehouse lacks ask: make the bin, take a near one, or cancel."""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.warehouse import NewBin
+from handlers.callbacks import rows_of
+from handlers.callbacks_staff import NewBinCb
+from handlers.views.rendering import fill
+
+NEW_BIN_DATA = "new_bin"  # the conversation's data key holding the receipt the question is about
+NEW_BIN_FLAG = "new"  # typed after the bin ("/receive SKU QTY WH BIN new"): make it without asking
+
+
+def token_of(request: dict[str, object]) -> int:
+    """A short token of the receipt asked about: a button of another question's is refused."""
+    return zlib.crc32(json.dumps(request, sort_keys=True).encode()) & 0x7FFFFFFF
+
+
+async def ask_new_bin(message: Message, state: FSMContext, asked: NewBin, request: dict[str, object]) -> None:
+    """Nothing is received until an answer: ✅ makes the bin and receives there, a near bin's button receives
+    there instead, ✖ receives nothing. ``request`` is what the command asked for, redone on the answer."""
+    token = token_of(request)
+    await state.update_data({NEW_BIN_DATA: {**request, "token": token, "near": list(asked.near)}})
+    text = fill(_(NewBin.key), bin=asked.bin, warehouse=asked.warehouse)
+    if asked.near:
+        text += "\n" + fill(_("Bins there with a similar code: {bins}."), bins=", ".join(asked.near))
+    buttons = [(_("✅ Create bin {bin}").format(bin=asked.bin), NewBinCb(action="create", token=token))]
+    buttons += [
+        (_("📦 Into {bin}").format(bin=near), NewBinCb(action="near", token=token, index=index))
+        for index, near in enumerate(asked.near)
+    ]
+    buttons.append((_("✖️ Cancel"), NewBinCb(action="cancel", token=token)))
+    await message.answer(text, reply_markup=rows_of(*buttons))
