@@ -22,6 +22,7 @@ from handlers.callbacks import (
     shorten_name,
 )
 from handlers.return_state import ReturnDraft
+from handlers.views.dates import current_locale
 from handlers.views.markup import packed
 from handlers.views.pager import pager, with_page_number
 from handlers.views.rendering import fill
@@ -94,8 +95,14 @@ def swap_screen(draft: ReturnDraft, line_id: int, others: list[Product], page: i
     pages = max(1, -(-len(others) // SWAPS_PER_PAGE))
     page = min(page, pages - 1)  # an older list's page past a shorter one's end: its last
     rows = [[button(_("The same again"), ReturnSwapCb(line_id=line_id, product_id=0))]]
+    language = current_locale()  # each size and colour as the card names it to this reader
     rows += [
-        [button(shorten(v.variant_label or v.sku), ReturnSwapCb(line_id=line_id, product_id=v.id or 0))]
+        [
+            button(
+                shorten(v.in_language(language).variant_label or v.sku),
+                ReturnSwapCb(line_id=line_id, product_id=v.id or 0),
+            )
+        ]
         for v in others[page * SWAPS_PER_PAGE : (page + 1) * SWAPS_PER_PAGE]
     ]
     rows += pager(page, pages, lambda n: packed(ReturnSwapPageCb, line_id, n))
