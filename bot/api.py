@@ -57,10 +57,8 @@ from domain.ports.payments import InvoiceLinks
 from domain.stock import StockLevel
 from domain.usecases.api_keys import authenticate
 from domain.usecases.dispatch import CarrierEvent
-from domain.usecases.intake import (
-    ApiCustomer,
-    ApiOrderRequest,
-    PaymentState,
+from domain.usecases.intake import place_api_order
+from domain.usecases.intake_orders import (
     api_order,
     api_orders,
     api_original,
@@ -68,8 +66,8 @@ from domain.usecases.intake import (
     api_still_to_pay,
     api_waiting,
     cancel_api_order,
-    place_api_order,
 )
+from domain.usecases.intake_request import ApiCustomer, ApiOrderRequest, PaymentState
 from domain.usecases.intake_stock import (
     MAX_STOCK_SKUS,
     READ_AGAIN,

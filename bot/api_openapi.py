@@ -26,7 +26,7 @@ from bot.api_models import (
 )
 from domain.apikeys import Scope
 from domain.orders import MAX_REFERENCE, OrderStatus
-from domain.usecases.intake import MAX_ORDERS_PAGE
+from domain.usecases.intake_orders import MAX_ORDERS_PAGE
 from domain.usecases.intake_stock import MAX_STOCK_SKUS
 
 PREFIX = "/api/v1"

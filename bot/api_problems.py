@@ -12,7 +12,13 @@ from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.promotions import PromoRefused
 from domain.usecases.checkout import CartChanged
-from domain.usecases.intake import IdempotencyConflict, InvalidField, RequestInProgress, ShortLine, UnpaidCapReached
+from domain.usecases.intake_request import (
+    IdempotencyConflict,
+    InvalidField,
+    RequestInProgress,
+    ShortLine,
+    UnpaidCapReached,
+)
 from domain.usecases.orders import NotCancellable
 from handlers.views.labels import ERROR_PARAM_LABELS, LABELS
 

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.api_problems import query_problem
 from domain.orders import MAX_REFERENCE, OrderStatus
-from domain.usecases.intake import MAX_ORDERS_PAGE
+from domain.usecases.intake_orders import MAX_ORDERS_PAGE
 
 
 def only_documented(request: web.Request, taken: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ from domain.orders import Order
 from domain.ports import Clock, UnitOfWork
 from domain.stock import StockLevel, StockMark
 from domain.usecases.dispatch import CarrierEvent, carrier_event
-from domain.usecases.intake import IdempotencyConflict, InvalidField, RequestInProgress
+from domain.usecases.intake_request import IdempotencyConflict, InvalidField, RequestInProgress
 from domain.usecases.inventory import goods_received
 from domain.warehouse import InvalidBinCode
 

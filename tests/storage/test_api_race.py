@@ -15,7 +15,8 @@ from domain.catalog import Product
 from domain.money import Money
 from domain.usecases.api_keys import create_api_key
 from domain.usecases.checkout import CheckoutPolicy
-from domain.usecases.intake import ApiCustomer, ApiOrderRequest, PaymentState, ShortLine, place_api_order
+from domain.usecases.intake import place_api_order
+from domain.usecases.intake_request import ApiCustomer, ApiOrderRequest, PaymentState, ShortLine
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -157,7 +158,7 @@ async def test_invoices_racing_for_one_credit_limit_never_pass_it(engine: AsyncE
 async def test_a_customers_unpaid_api_orders_at_once_never_pass_the_cap(engine: AsyncEngine, clock: FakeClock) -> None:
     """Six cash-on-delivery orders for one customer sent at once by a channel, the cap at 2: they
     take turns on the customer and count each other, so exactly two are placed."""
-    from domain.usecases.intake import UnpaidCapReached
+    from domain.usecases.intake_request import UnpaidCapReached
 
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
@@ -194,7 +195,7 @@ async def test_a_receipt_retried_many_times_at_once_counts_its_goods_once(
     """A store's system retries a receipt after a timeout, ten times at once with one
     Idempotency-Key: the goods are counted once and every retry is told the same receipt."""
     from domain.apikeys import Scope
-    from domain.usecases.intake import IdempotencyConflict
+    from domain.usecases.intake_request import IdempotencyConflict
     from domain.usecases.intake_stock import api_receipt
 
     sessions = session_factory(engine)

@@ -20,7 +20,7 @@ from domain.errors import DomainError
 from domain.orders import OrderStatus
 from domain.shortages import ShortChoice
 from domain.usecases.backorders import cancel_waiting_part
-from domain.usecases.intake import cancel_api_order
+from domain.usecases.intake_orders import cancel_api_order
 from domain.usecases.orders import MovedOnMeanwhile, cancel_for_customer
 from domain.usecases.shortages import choose_short
 from storage import models as m

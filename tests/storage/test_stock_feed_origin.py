@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.dbtools import backup
 from domain.apikeys import ApiKey
 from domain.stock import StockMark
-from domain.usecases.intake import InvalidField
+from domain.usecases.intake_request import InvalidField
 from domain.usecases.intake_stock import FeedPoint, api_stock_changes, api_stock_feed
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
