@@ -13,7 +13,8 @@ from domain.customers import Customer
 from domain.editing import LineChange, OrderChanges
 from domain.money import Money
 from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.usecases.editing import EditOutcome, EditPolicy, NotEnoughForEdit, edit_order
+from domain.usecases.edit_stock import NotEnoughForEdit
+from domain.usecases.editing import EditOutcome, EditPolicy, edit_order
 from domain.usecases.stock import stock_drift
 from storage import models as m
 from storage.db import session_factory

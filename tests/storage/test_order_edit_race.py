@@ -15,7 +15,8 @@ from domain.errors import DomainError, IllegalTransition
 from domain.orders import Order, OrderStatus
 from domain.picking import PickMethod
 from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.usecases.editing import EditPolicy, NotEnoughForEdit, edit_order
+from domain.usecases.edit_stock import NotEnoughForEdit
+from domain.usecases.editing import EditPolicy, edit_order
 from domain.usecases.orders import cancel_my_order
 from domain.usecases.picking import start_round
 from storage import models as m
