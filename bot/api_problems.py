@@ -95,3 +95,10 @@ def not_found(field: str, what: str) -> ApiProblem:
 
 def query_problem(field: str, what: str) -> ApiProblem:
     return ApiProblem(422, INVALID, f"{field}: {what}", field=field)
+
+
+def too_many(title: str, detail: str, retry_after: int) -> web.Response:
+    """A 429 with the seconds to wait, in the body and in ``Retry-After``."""
+    return problem_response(
+        ApiProblem(429, title, detail, retry_after=retry_after), headers={"Retry-After": str(retry_after)}
+    )

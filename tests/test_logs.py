@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
 from bot import logs, scheduler
-from bot.api import make_api_app, problems
+from bot.api import make_api_app
+from bot.api_middleware import problems
 from bot.cli import main
 from bot.config import load_log_settings
 from bot.harness import running_bot

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from bot.api import RATES
+from bot.api_context import RATES
 from bot.config import ConfigError, load_settings
 from bot.harness import RunningBot
 from domain.apikeys import Scope
