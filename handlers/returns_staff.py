@@ -5,6 +5,7 @@ reason), received, restock or write off each line, then refund or send the repla
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -144,7 +145,7 @@ async def rma_button(
     five steps left five screens, the older ones' buttons still live."""
     rma = callback_data.rma
     try:
-        told = await _step(query, callback_data, uow, clock, renderer, state, settings)
+        told = await _step(query, callback_data, _Desk(uow, clock, renderer, state, settings))
     except _MOVED_ON as moved:  # another's press, or an older screen: who did what, and the screen as it is now
         await query.answer(domain_message(moved, html=False, timezone=settings.timezone), show_alert=True)
         await _redraw(query, uow, renderer, rma)
@@ -155,18 +156,22 @@ async def rma_button(
     await _redraw(query, uow, renderer, rma)
 
 
-async def _step(
-    query: CallbackQuery,
-    callback_data: RmaCb,
-    uow: UnitOfWork,
-    clock: Clock,
-    renderer: Renderer,
-    state: FSMContext,
-    settings: ShopSettings,
-) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Desk:
+    """What a step of a return is done with: the handler's dependencies, passed on as one."""
+
+    uow: UnitOfWork
+    clock: Clock
+    renderer: Renderer
+    state: FSMContext
+    settings: ShopSettings
+
+
+async def _step(query: CallbackQuery, callback_data: RmaCb, desk: _Desk) -> str | None:
     """The step pressed, done: what to tell the one who pressed ("" for nothing), or None where it asked a question
     in place of the screen (a rejection's reason) and answered the press itself."""
     staff_id, rma, action = query.from_user.id, callback_data.rma, callback_data.action
+    uow, clock, renderer, state = desk.uow, desk.clock, desk.renderer, desk.state
     if action == "reject":
         await check_undecided(uow, staff_id=staff_id, rma=rma)  # no reason asked of a return decided already
         await query.answer()
@@ -194,7 +199,7 @@ async def _step(
             )
     elif action in ("resolve", "refund_instead"):
         instead = action == "refund_instead"
-        policy = settings.checkout_policy
+        policy = desk.settings.checkout_policy
         await resolve_return(uow, clock, staff_id=staff_id, rma=rma, policy=policy, refund_instead=instead)
     elif action == "refund_paid":
         await confirm_refund(uow, clock, staff_id=staff_id, rma=rma)
