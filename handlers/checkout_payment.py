@@ -300,22 +300,19 @@ async def confirmed(
 
 
 def _placed_text(order: Order, shown: ShownTotal | None) -> str:
-    """The review's short line once placed; a delivery the shop made cheaper since the review is named, as the review
-    names one that moved (the order took the lower price, ``ShownTotal.check``)."""
-    text = fill(_("Order {code} placed ✅"), code=order.code)
+    """The review's short line once placed, with what ``lowered_shipping`` says."""
+    note = lowered_shipping(order, shown)
+    return fill(_("Order {code} placed ✅"), code=order.code) + (f"\n{note}" if note else "")
+
+
+def lowered_shipping(order: Order, shown: ShownTotal | None) -> str:
+    """A delivery the shop made cheaper since the review (or the Mini App's page), named as the review names one that
+    moved: the order took the lower price (``ShownTotal.check``); "" when it did not. Plain text: money only."""
     was = shown.cheaper_shipping(order) if shown is not None else None
     if was is None:
-        return text
+        return ""
     price = order.shipping or Money.zero(order.currency)
-    return (
-        text
-        + "\n"
-        + _("Shipping is now %(price)s (was %(was)s).")
-        % {
-            "price": format_money(price),
-            "was": format_money(was),
-        }
-    )
+    return _("Shipping is now %(price)s (was %(was)s).") % {"price": format_money(price), "was": format_money(was)}
 
 
 def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -> CheckoutRequest:

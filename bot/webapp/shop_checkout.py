@@ -29,6 +29,7 @@ from domain.usecases.paylinks import payment_link
 from handlers.callbacks import pickup_label
 from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_options import shipping_label
+from handlers.checkout_payment import lowered_shipping
 from handlers.paylinks import invoice_links
 from handlers.views.rendering import shorten
 
@@ -143,6 +144,7 @@ async def post_checkout(request: web.Request) -> web.Response:
             ),
         ) from None
     placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language
+    placed["note"] = lowered_shipping(order, checkout.reviewed) or None  # a cheaper delivery taken, as the chat says
     if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         # Paid in Telegram's own form (WebApp.openInvoice) through the same link staff send.
         links = invoice_links(runtime.bot, runtime.i18n, settings.payment_provider_token)

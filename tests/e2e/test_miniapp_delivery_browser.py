@@ -199,3 +199,41 @@ async def test_the_checkout_shows_the_total_with_discounts_before_the_order_is_p
         await expect(page.locator(".placed")).to_be_visible()
         await expect(page.locator(".total")).to_have_text(words["pickup"])  # what it said it would come to
     assert await placed(shop) == ("pickup", 0, 236)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "Shipping is now £{now} (was £{was})."), ("ru", "Доставка теперь стоит {now}\xa0£ (было {was}\xa0£).")],
+)
+async def test_a_courier_rate_lowered_after_the_checkout_page_is_taken_and_the_placed_page_says_the_new_price(
+    shop: RunningBot, language: str, said: str
+) -> None:
+    """As the chat's ✅ Confirm: the order takes the lower delivery price, and the placed page says it, not only a
+    total lower than the checkout's."""
+    from playwright.async_api import expect
+    from sqlalchemy import update
+
+    await add_to_cart(SandboxUser(shop.server, CUSTOMER, "Ann"), "23843", 1)
+    data = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page(f"delivery-lowered-{language}", data) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator('input[name="delivery"][value="courier"]').check()
+        await page.locator('input[name="address"]').fill("1 High Street, Leeds")
+        rate = page.locator('input[name="rate"]')
+        await rate.nth((await rate.count()) - 1).check()
+        async with shop.runtime.sessions() as session, session.begin():  # the shop's rate table, lowered by 10p
+            await session.execute(update(m.CarrierRateRow).values(base_minor=m.CarrierRateRow.base_minor - 10))
+        await page.locator("#place-order").click()
+        await expect(page.locator(".placed")).to_be_visible()
+        note = await page.locator("#placed-note").inner_text()
+    method, shipping, paid = await placed(shop)
+    assert method == "courier" and paid == 208 + shipping
+
+    def shown(minor: int) -> str:
+        text = f"{minor // 100}.{minor % 100:02d}"
+        return text if language == "en" else text.replace(".", ",")
+
+    assert note == said.format(now=shown(shipping), was=shown(shipping + 10))

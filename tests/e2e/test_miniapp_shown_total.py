@@ -131,3 +131,25 @@ async def test_a_promotion_begun_after_the_miniapp_checkout_page_places_the_orde
     order = await order_row(shop, code)
     shipping = rate(shown, "DPD")["price"]["minor"]
     assert (order.subtotal_minor, order.discount_minor, order.total_minor) == (85, 5, 80 + shipping)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_courier_rate_lowered_after_the_miniapp_checkout_page_places_the_order_at_it_and_says_so(
+    shop: RunningBot, language: str
+) -> None:
+    """As the chat's ✅ Confirm: a lower delivery price is taken (the customer charged less than the page said), and the
+    placed order's answer names it for the page to say."""
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        shown = await page_with_a_bag(client, headers)
+        was = rate(shown, "DPD")["price"]["minor"]
+        await raise_dpd(shop, -100)
+
+        placed = await client.post("/app/api/shop/checkout", json=by_courier(shown, "DPD"), headers=headers)
+        assert placed.status == 201
+        answer = await placed.json()
+    said = {"en": "Shipping is now {price} (was {was}).", "ru": "Доставка теперь стоит {price} (было {was})."}[language]
+    assert answer["note"] == said.format(price=pounds(was - 100, language), was=pounds(was, language))
+    assert answer["total"]["minor"] == 85 + was - 100
+    order = await order_row(shop, answer["code"])
+    assert (order.subtotal_minor, order.shipping_minor, order.total_minor) == (85, was - 100, 85 + was - 100)

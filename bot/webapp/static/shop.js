@@ -377,6 +377,8 @@ async function cartPage(where = {}) {
 async function placedPage(where) {
   view.replaceChildren(  // with what it comes to, shipping and discounts in
     el("p", { class: "placed", "data-order": where.code }, t(where.said, { code: where.code })),
+    // a delivery the shop made cheaper since the page was read: taken, and said (the server's words)
+    where.note ? el("p", { class: "note", id: "placed-note" }, where.note) : null,
     el("p", { class: "price total" }, `${t("total")}: ${where.total}`),
     el("button", { type: "button", id: "track-order", on: { click: () => show({ screen: "order", code: where.code }) } },
       t("track_order")),  // where it goes from here, without going back to the chat
@@ -585,7 +587,7 @@ async function checkoutPage(read) {
     // The order said as a screen over the shop (the checkout gone from Back): Telegram's Back button,
     // shown at the checkout, did nothing here, and a reload said nothing of the order.
     state.stack = [{ screen: "home" }];
-    const receipt = { screen: "placed", code: placed.code, total: money(placed.total),
+    const receipt = { screen: "placed", code: placed.code, total: money(placed.total), note: placed.note || "",
       said: placed.invoice_link ? "unpaid" : "placed" };
     await show(receipt);
     if (placed.invoice_link && tg && tg.openInvoice) {
