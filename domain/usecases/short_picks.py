@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.catalog import Product
+from domain.catalog import Product, normalize_sku
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.notifications import Notification
@@ -43,9 +43,14 @@ class MoreFoundNotACount(FoundNotACount):
 
 async def coded_item(uow: UnitOfWork, text: str) -> str | None:
     """The SKU of the item ``text`` is the SKU or barcode of, if any: a shop's SKUs may be digits
-    (``1234``), and one scanned out of habit at "how many did you find" read as a count."""
+    (``1234``), and one scanned out of habit at "how many did you find" read as a count. A SKU in any case, as
+    every scan reads one (``normalize_sku``): "bin 2" is 2 × BIN where the shop sells an item BIN."""
+    try:
+        sku: str | None = normalize_sku(text)
+    except DomainError:
+        sku = None
     async with uow.read_only():
-        product = await uow.products.get_by_sku(text)
+        product = await uow.products.get_by_sku(sku) if sku is not None else None
         return product.sku if product is not None else await uow.products.sku_with_barcode(text)
 
 

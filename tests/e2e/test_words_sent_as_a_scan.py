@@ -99,6 +99,7 @@ async def test_packer_sending_two_codes_or_a_bin_is_told_so(shop: RunningBot, la
     assert await status(shop, code) == "picked"
 
 
+COUNTED = {"en": "{sku}: 3 counted in bin A-01-01-1.", "ru": "{sku}: в ячейке A-01-01-1 насчитано 3."}
 ITEM_NAMED_AS_A_BIN = {"en": "BIN", "ru": "SHELF"}  # SKUs are Latin (SKU_PATTERN): none is ЯЧЕЙКА
 
 
@@ -113,5 +114,15 @@ async def test_an_item_whose_code_is_a_bin_word_is_scanned_with_its_count(shop: 
     code = await order(shop, 200 + len(language), {sku: 2})
     picker = await hire(shop, 120 + len(language), "Pia", "picker", "LON", language=language)
     await picker.press((await picker.send("/pick")).last, SINGLE[language])
-    await picker.send(f"{sku} 2")
+    await picker.send(f"{sku.lower()} 1")  # typed in lower case, as a phone does: the item still, not a bin
+    await picker.send(f"{sku} 1")
     assert await status(shop, code) == "picked"
+    packer = await hire(shop, 130 + len(language), "Pax", "packer", "LON", language=language)
+    await packer.send(f"/pack {code}")
+    scanned = await packer.send(f"{sku.lower()} 2")
+    assert A_BIN[language].format(typed=f"{sku.lower()} 2") != scanned.last.text
+    await packer.press(scanned.last, "✅")  # every item scanned: the box is offered
+    counter = await hire(shop, 140 + len(language), "Mia", "manager", "LON", language=language)
+    await counter.send("/count A-01-01-1")
+    counted = await counter.send(f"{sku.lower()} 3")
+    assert counted.last.text == COUNTED[language].format(sku=sku)
