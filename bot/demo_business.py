@@ -45,8 +45,8 @@ async def business_buyer(
     screen = next(message for message in tracked if "🧾 Change your PO number" in message.button_texts())
     await acme.press(screen, "🧾 Change your PO number")
     await acme.send("PO-4417")
-    scene("The business pays its invoice in two bank transfers; the admin records each part")
-    await ada.send(f"/paid {code} 5")
+    scene("The business pays its invoice in two bank transfers; the admin records each part, with its bank reference")
+    await ada.send(f"/paid {code} 5 BACS ACME-7781")
     scene(
         "…between the two, the buyer reads his statement of account (what is still open, his credit left, where to"
         " pay) and takes his invoice, INV-…, as a PDF: the shop's address under its name, its bank details"
@@ -54,6 +54,8 @@ async def business_buyer(
     await acme.send("/statement")
     await acme.send(f"/receipt {code}")
     await ada.send(f"/paid {code}")
+    scene("…and the order's screen lists both payments, the first with the reference it was typed with")
+    await ada.send(f"/order {code}")
 
 
 def _button_data(message: BotMessage, label: str) -> str:

@@ -34,6 +34,11 @@ class Payment:
     id: int | None = None
     # The credit note issued for this row (a refund owed, goodwill, an invoice taken down), in its transaction.
     credit_note_id: int | None = None
+    # What staff typed with it (a bank transfer's reference: /paid CODE 5 BACS 4471), at most PAYMENT_NOTE characters.
+    note: str = ""
+
+
+PAYMENT_NOTE = 200  # characters of a payment's note kept, as a supplier payment's (PO_PAYMENT_NOTE)
 
 
 def amount_paid(payments: Iterable[Payment], currency: str) -> Money:

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.customers import Customer, pick_language
 from domain.money import Money, split_typed_amount
 from domain.orders import OrderStatus
+from domain.payments import PAYMENT_NOTE
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import paperwork_to_send
 from domain.usecases.insight import customer_profile, top_customers
@@ -147,13 +148,19 @@ async def owed_back_paid(
 async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user is not None
     order_code, typed = [*(command.args or "").split(maxsplit=1), "", ""][:2]
-    amount_text, rest = split_typed_amount(typed)  # "1 000,50": as /po pay and /refund read it
-    if not order_code or rest:
-        await message.answer(_("Usage: /paid ORDER-CODE [AMOUNT] (without an amount: all that is left to pay)"))
+    # "1 000,50 BACS 4471": 1000,50 and its note, as /po pay and /refund read them
+    amount_text, note = split_typed_amount(typed)
+    if not order_code:
+        await message.answer(
+            _(
+                "Usage: /paid ORDER-CODE [AMOUNT [NOTE]] (without an amount: all that is left to pay; "
+                "the note, a bank transfer's reference, is kept with the payment)"
+            )
+        )
         return
     try:
         order, paid, left = await record_invoice_payment(
-            uow, clock, staff_id=message.from_user.id, code=order_code, amount=amount_text
+            uow, clock, staff_id=message.from_user.id, code=order_code, amount=amount_text, note=note
         )
     except PaymentRepeated as repeated:  # a /paid sent twice by mistake is not a second part-payment
         code, amount = str(repeated.params["code"]), repeated.params["amount"]
@@ -165,7 +172,7 @@ async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork
         text = fill(_(PaymentRepeated.key), code=code, amount=format_money(amount))
         await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]))
         return
-    await message.answer(_paid_reply(order.code, paid, left))
+    await message.answer(_paid_reply(order.code, paid, left, note))
 
 
 @router.callback_query(PaidAgainCb.filter())
@@ -183,13 +190,16 @@ async def invoice_paid_again(query: CallbackQuery, callback_data: PaidAgainCb, u
     await show_in_place(query, _paid_reply(order.code, paid, left))
 
 
-def _paid_reply(code: str, paid: Money, left: Money) -> str:
-    """What staff read once a payment is recorded."""
+def _paid_reply(code: str, paid: Money, left: Money, note: str = "") -> str:
+    """What staff read once a payment is recorded, and its note as it was read."""
     if left.amount > 0:
         text = _("Payment of {amount} recorded for order {code}; {left} is still to pay.")
-        return fill(text, amount=format_money(paid), code=code, left=format_money(left))
-    text = _("Payment of {amount} recorded for order {code}; invoice reminders stop.")
-    return fill(text, amount=format_money(paid), code=code)
+        said = fill(text, amount=format_money(paid), code=code, left=format_money(left))
+    else:
+        text = _("Payment of {amount} recorded for order {code}; invoice reminders stop.")
+        said = fill(text, amount=format_money(paid), code=code)
+    kept = " ".join(note.split())[:PAYMENT_NOTE]
+    return said + "\n" + fill(_("Note: {note}"), note=kept) if kept else said
 
 
 @router.message(Command("vip"))

@@ -128,6 +128,10 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "cancel the missing part (you will not pay for it)." in out  # Finn pays on delivery
     assert "cancel the missing part (it comes off your invoice)." in out  # Hal's order is on invoice
     assert "Statement of account — Acme Ltd" in out and "Total owed: £3.50" in out  # after the first part
+    # The first transfer recorded with its bank reference: repeated in the reply, listed with it on /order.
+    with_note = r"👤 Ada: /paid (\w{8}) 5 BACS ACME-7781\n🤖 bot: Payment of £5\.00 recorded for order \1; £3\.50 is "
+    assert re.search(with_note + r"still to pay\.\n    Note: BACS ACME-7781\n", out)
+    assert re.search(r"· payment · £5\.00 · BACS ACME-7781\n", out)
     # The shop's legal address and bank details set in chat; the statement says where to pay, the invoice is a PDF
     # (tests/e2e/test_shop_payment_details.py reads both on it).
     assert "👤 Ada: /settings address Corner Gifts Ltd, 12 Market Street, Bath BA1 1AA\n🤖 bot: ✅ Saved." in out

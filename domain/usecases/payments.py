@@ -11,7 +11,7 @@ from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
+from domain.payments import PAYMENT_NOTE, Payment, PaymentKind, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.backorder_fill import due_on
@@ -238,6 +238,7 @@ async def record_invoice_payment(
     amount: str = "",
     minor: int | None = None,
     seen: int | None = None,
+    note: str = "",
 ) -> tuple[Order, Money, Money]:
     """A business customer paid their invoice (bank transfer), whole or a part of it (``amount``,
     as typed, in the order's currency): staff record it; reminders stop once nothing is left.
@@ -246,7 +247,9 @@ async def record_invoice_payment(
     payment recorded on it within ``REPEAT_WINDOW`` (a /paid sent twice) is asked about
     (``PaymentRepeated``); recorded when confirmed with ``seen``, the payments the question counted
     (``minor``, the amount it asked about; an order paid since, or the question answered already,
-    is refused: ``RepeatOutOfDate``)."""
+    is refused: ``RepeatOutOfDate``). ``note``, what staff typed after the amount (a transfer's
+    reference), is kept with the payment; a repeat with another note is another transfer, not asked
+    about, and one confirmed keeps the note of the payment it repeats."""
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     async with uow:
         order = await uow.orders.get_by_code(normalize_order_code(code))
@@ -276,9 +279,13 @@ async def record_invoice_payment(
         if seen is not None and seen != len(payments):
             raise RepeatOutOfDate(code=order.code)
         now = clock.now()
-        if seen is None and any(p.amount == paid and now - p.at <= REPEAT_WINDOW for p in payments):
+        kept = " ".join(note.split())[:PAYMENT_NOTE]
+        if seen is not None:  # the question was about the latest payment of this amount: its note goes on
+            kept = next((p.note for p in reversed(payments) if p.amount == paid), kept)
+        elif any(p.amount == paid and p.note == kept and now - p.at <= REPEAT_WINDOW for p in payments):
             raise PaymentRepeated(code=order.code, amount=paid, seen=len(payments))
-        await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, paid, clock.now()))
+        invoice = PaymentMethod.INVOICE.value
+        await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, invoice, paid, clock.now(), note=kept))
         await book_invoice_paid(uow, order, paid, owed, clock.now())
         await _tell_buyer_paid(uow, order, paid, owed - paid, staff_id, clock)
         await uow.commit()

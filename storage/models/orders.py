@@ -132,6 +132,8 @@ class PaymentRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     # The credit note issued for this row with it (a refund owed, goodwill, an invoice taken down), 0067.
     credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("credit_notes.id"))
+    # What staff typed with it (/paid CODE 5 bank ref: a transfer's reference), 0082.
+    note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # /top customers reads the refunds owed without reading every payment.
     __table_args__ = (Index("ix_payments_kind_order", "kind", "order_id", "amount_minor"),)
 

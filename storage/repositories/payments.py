@@ -36,6 +36,7 @@ class SqlPayments:
                 provider_charge_id=payment.provider_charge_id,
                 at=payment.at,
                 credit_note_id=payment.credit_note_id,
+                note=payment.note,
             )
         )
         await self.s.flush()
@@ -72,6 +73,7 @@ class SqlPayments:
                         r.provider_charge_id,
                         r.id,
                         r.credit_note_id,
+                        r.note,
                     )
                 )
         return found

@@ -202,3 +202,19 @@ async def test_a_payment_recorded_is_a_change_of_its_order_as_a_channel_lists_ch
     async with sql.read_only():
         assert await sql.api.orders_placed(key.id, after=0, limit=5, changed_since=later) == [order.id]
         assert await sql.api.orders_placed(key.id, after=0, limit=5, changed_since=later + timedelta(seconds=1)) == []
+
+
+async def test_a_payments_note_reads_back_as_written_and_one_without_reads_empty(sql: UnitOfWork) -> None:
+    """/paid CODE 5 BACS 4471: the bank transfer's reference is kept with its payment, for /order to show."""
+    customer, mug = await a_customer(sql), await a_product(sql)
+    async with sql:
+        line = OrderLine(mug, "MUG-1", "Mug", 1, Money(1000, "EUR"))
+        order = Order.place(code="NOTE0001", customer_id=customer, currency="EUR", lines=[line], now=NOW, actor="c")
+        await sql.orders.add(order)
+        order_id = order.id or 0
+        await sql.payments.add(Payment(order_id, K.PAYMENT, "invoice", Money(500, "EUR"), NOW, note="BACS ref Ж-4471"))
+        await sql.payments.add(Payment(order_id, K.PAYMENT, "invoice", Money(500, "EUR"), NOW))
+        await sql.commit()
+    async with sql.read_only():
+        rows = await sql.payments.for_order(order_id)
+    assert [p.note for p in rows] == ["BACS ref Ж-4471", ""]
