@@ -54,6 +54,12 @@ class OrderTracking:
     # An exchange's other variant (its product id) → its option values, as the card's buttons read
     # them ("M / Navy"): the customer chose it by those, never saw its SKU.
     swaps: dict[int, str] = field(default_factory=dict)
+    # The same in each language the variant's options are translated into (``options_ru``): id → language → words.
+    swaps_translated: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def swap_named(self, product_id: int, language: str) -> str | None:
+        """The variant exchanged for as the card names it to a reader of ``language``."""
+        return self.swaps_translated.get(product_id, {}).get(language) or self.swaps.get(product_id)
 
 
 def goodwill_on_timeline(order: Order, payments: list[Payment]) -> dict[int, Money]:
@@ -120,15 +126,21 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
             goodwill_on_timeline(order, payments),
             await uow.credit_notes.for_order(order.id),
             await uow.debit_notes.for_order(order.id),
-            await _swaps(uow, requests),
+            *await _swaps(uow, requests),
         )
 
 
-async def _swaps(uow: UnitOfWork, requests: list[ReturnRequest]) -> dict[int, str]:
+async def _swaps(uow: UnitOfWork, requests: list[ReturnRequest]) -> tuple[dict[int, str], dict[int, dict[str, str]]]:
     wanted = sorted({line.swap_product_id for r in requests for line in r.lines if line.swap_product_id})
     if not wanted:
-        return {}
-    return {p.id: p.variant_label or p.name for p in await uow.products.get_many(wanted) if p.id is not None}
+        return {}, {}
+    found = [p for p in await uow.products.get_many(wanted) if p.id is not None]
+    named = {p.id or 0: p.variant_label or p.name for p in found}
+    translated = {
+        p.id or 0: {t[0]: words for t in p.option_translations if (words := p.in_language(t[0]).variant_label)}
+        for p in found
+    }
+    return named, translated
 
 
 async def _links(uow: UnitOfWork, parcels: list[Parcel]) -> dict[int, str]:
