@@ -125,6 +125,30 @@ async def short_pick_split(
     for message in running.server.chat_messages(finn.id)[-2:]:
         transcript.append("🔔 Finn's chat: " + "\n    ".join(message.text.splitlines()))
     await invoice_short_part_cancelled(running, ada, transcript, scene)
+    await count_below_held(running, ada, transcript, scene)
+
+
+async def count_below_held(
+    running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    """A bin counted with fewer than an order holds: the confirm screen names the order first; confirmed, the count is
+    recorded and the order, with the item nowhere else, is held and its customer asked."""
+    async with running.runtime.uow() as uow:
+        await uow.products.upsert(Product("NIGHT-1", "Night Light", "Lighting", {"GBP": Money(1200, "GBP")}))
+        await uow.commit()
+    scene("A bin counted below what an order holds (/count): the order named before ✅ Confirm, then held, Gus asked")
+    await ada.send("/receive NIGHT-1 3 BRS A-01-02-1 new")
+    gus = SandboxUser(running.server, 1027, "Gus", language_code="en", transcript=transcript)
+    await gus.send("/add NIGHT-1 2")
+    await courier_cod_order(gus, "+44 7700 900654", "2 Abbey Road, London NW8 9AH", (51.5321, -0.1780))
+    await ada.send("/count A-01-02-1 BRS")
+    reply = await ada.send("NIGHT-1 1")  # two broke: one is left, and the order holds two
+    reply = await ada.press(reply.last, "Done counting")
+    await ada.press(reply.last, "Confirm")
+    await running.runtime.notifier.drain()
+    asked = running.server.chat_messages(gus.id)[-1]
+    transcript.append("🔔 Gus's chat: " + "\n    ".join(asked.text.splitlines()))
+    transcript.append("🏢 staff chat: " + running.server.chat_messages(-100500)[-1].text)
 
 
 async def short_of_three(

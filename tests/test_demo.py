@@ -67,6 +67,9 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"Counting bin A-09-01-1 in LON\.\n\s*\n.*figures are hidden.*\n\s*• 85123A White", out)
     assert "• 85123A 18 → 17 (−1)" in out
     assert "Bin A-09-01-1 counted: 1 difference recorded as a stock adjustment." in out
+    assert re.search(r"⚠️ 1 × NIGHT-1 held for order \w+: not on the shelf\. ✅ Confirm takes them off the order", out)
+    assert re.search(r"• Order \w+: 1 × NIGHT-1 missing, the order is on hold and its customer asked\.", out)
+    assert "🔔 Gus's chat: ⚠️ We are short of 1 × Night Light" in out
     # An edited order with its price difference, a payment link, a pickup handover.
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out
