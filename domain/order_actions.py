@@ -73,7 +73,7 @@ def order_actions(order: Order, terms: ShopTerms, now: datetime, tracking: Track
         pay_difference=bool(tracking and tracking.card_left and tracking.card_left_at is None) and cards,
         edit=customer_may_edit(order, now, terms.order_edit_window_minutes),
         waiting=BACKORDER_FLAG in order.flags or bool(asked(order)),
-        cancel=order.cancellable_by_customer,
+        cancel=order.cancellable_by_customer or order.held_before_picking,
         returns=bool(returnable(order, now, terms.return_window_days, {}, tracking.parcels if tracking else ())),
         po_number=buyer_offered_reference(order),
     )

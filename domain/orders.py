@@ -459,6 +459,12 @@ class Order:
         return self.status in CANCELLABLE_BY_CUSTOMER
 
     @property
+    def held_before_picking(self) -> bool:
+        """On hold from a status its customer could cancel it in (a bin count found its units gone before it was
+        picked): nothing of it is in a tote, so it is cancelled as it was before the hold, by its customer too."""
+        return self.status is S.ON_HOLD and self.held_from in CANCELLABLE_BY_CUSTOMER
+
+    @property
     def being_picked(self) -> bool:
         """Picking, or on hold from picking (a short pick waits for the customer's answer): either way its pickers
         may hold part of it in their totes, so a cancel is the shop's (a manager's, a channel's) and tells them."""

@@ -234,7 +234,7 @@ def check_cancellable(order: Order, *, support: bool | None = None) -> None:
         raise CancelledAlready(code=order.code)
     if support is not None and order.being_picked:
         raise ask_the_shop(order, support=support)
-    if not order.cancellable_by_customer:
+    if not (order.cancellable_by_customer or order.held_before_picking):
         raise NotCancellable(code=order.code, status=order.status.value)
 
 

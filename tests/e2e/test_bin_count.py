@@ -10,9 +10,8 @@ from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
 from handlers.output.barcodes import barcode_png
-from sandbox import SandboxUser
-from sandbox.driver import Reply
 from storage import models as m
+from tests.e2e.bin_counts import as_the_books_say
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import bins, order, status, stock
 from tests.e2e.short_picks import STAFF_CHAT
@@ -137,19 +136,6 @@ HELD = {
 }
 
 
-async def _as_the_books_say(shop: RunningBot, counter: SandboxUser, bin_code: str, but: str) -> Reply:
-    """Every item the books hold in the bin counted as they say, but ``but``; the last reply."""
-    async with shop.runtime.uow() as uow:
-        warehouse = await uow.warehouses.get_by_code("LON")
-        held = await uow.inventory.bin_contents(warehouse.id if warehouse and warehouse.id else 0, bin_code)
-        products = await uow.products.get_many([b.product_id for b in held])
-    skus = {p.id: p.sku for p in products}
-    for found in held:
-        if skus[found.product_id] != but:
-            reply = await counter.send(f"{skus[found.product_id]} {found.quantity}")
-    return reply
-
-
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_a_count_below_what_an_order_holds_is_recorded_and_the_order_is_held_and_its_customer_asked(
     shop: RunningBot, language: str
@@ -165,7 +151,7 @@ async def test_a_count_below_what_an_order_holds_is_recorded_and_the_order_is_he
     mia = await hire(shop, 126, "Mia", "manager", "LON", language=language)
     await mia.send(f"/count {bin_code}")
     await mia.send("22151 1")
-    summary = await mia.press((await _as_the_books_say(shop, mia, bin_code, "22151")).last, w["done"])
+    summary = await mia.press((await as_the_books_say(shop, mia, bin_code, "22151")).last, w["done"])
     assert "22151 5 → 1 (−4)" in summary.last.text
     assert h["warned"].format(code=code) in summary.last.text, summary.last.text
     assert await stock(shop, "22151") == [("LON", 5, 3)]  # nothing done before ✅ Confirm

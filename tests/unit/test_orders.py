@@ -102,6 +102,17 @@ def test_an_order_being_picked_may_be_cancelled_but_not_by_its_customer() -> Non
     assert order.can_transition(S.CANCELLED) and not order.cancellable_by_customer
 
 
+def test_an_order_held_keeps_the_cancel_rule_of_the_status_it_was_held_from() -> None:
+    """Held from picking (a short pick): being picked still, the shop's to cancel; held before picking (a bin count
+    found its units gone): its customer's, as before the hold; held once picked whole: nobody's."""
+    mid_pick = make_order(S.ON_HOLD, held_from=S.PICKING)
+    assert mid_pick.being_picked and not mid_pick.held_before_picking and not mid_pick.cancellable_by_customer
+    allocated = make_order(S.ON_HOLD, held_from=S.ALLOCATED)
+    assert allocated.held_before_picking and not allocated.being_picked
+    picked = make_order(S.ON_HOLD, held_from=S.PICKED)
+    assert not (picked.being_picked or picked.held_before_picking or picked.cancellable_by_customer)
+
+
 def test_placing_records_the_first_history_row_and_exact_totals() -> None:
     order = make_order()
     assert order.history[0].to_status is S.PLACED and order.history[0].from_status is None

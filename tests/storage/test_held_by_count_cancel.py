@@ -1,0 +1,65 @@
+"""An order a bin count held before it was picked, cancelled by its customer on SQLite and PostgreSQL: cancelled as
+before the hold, its unit left free, its waiting part cancelled, the counters agreeing with the movements."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.customers import Customer, Role, StaffMember
+from domain.usecases.bin_counts import count_item, record_count
+from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.usecases.orders import cancel_my_order
+from domain.usecases.stock import stock_drift
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+from tests.storage.lock_order_race import counters
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+
+COUNTER, BUYER = 851, 9_051
+
+
+async def test_an_order_a_count_held_before_picking_is_cancelled_by_its_customer_as_before_the_hold(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = session_factory(engine)
+    async with (uow := SqlUnitOfWork(sessions)):
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 4)
+        await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
+        buyer = await uow.customers.add(Customer(telegram_id=BUYER, first_name="Cy", created_at=clock.now()))
+        await uow.carts.set(buyer.id or 0, mug.id or 0, 2, clock.now())
+        await uow.commit()
+    request = pickup_cash_on_delivery(buyer.id or 0, shop.id)
+    order = await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
+    warehouse_id, bin_code = shop.id or 0, "A-01-01-1"
+    sku, shelf = await count_item(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=warehouse_id, bin_code=bin_code, code="MUG"
+    )
+    counted = {sku: (1, shelf)}  # 3 of the 4 gone: 1 of the order's 2 with them
+    await record_count(
+        SqlUnitOfWork(sessions),
+        clock,
+        staff_id=COUNTER,
+        warehouse_id=warehouse_id,
+        bin_code=bin_code,
+        counted=counted,
+        started=clock.now(),
+    )
+    async with sessions() as session:
+        row = await session.scalar(select(m.OrderRow).where(m.OrderRow.id == order.id))
+        assert row is not None and (row.status, row.held_from) == ("on_hold", "allocated")
+    assert await counters(engine) == {"W1": (1, 1)}
+
+    cancelled = await cancel_my_order(
+        SqlUnitOfWork(sessions), clock, customer_id=buyer.id or 0, code=order.code, staff_chat_id=None
+    )
+    assert cancelled.status.value == "cancelled"
+    async with sessions() as session:
+        assert await session.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order.id)) == "cancelled"
+        parts = (await session.execute(select(m.BackorderRow.status, m.BackorderRow.quantity))).all()
+        assert (await session.execute(select(m.ReservationRow.id))).all() == []
+    assert [tuple(p) for p in parts] == [("cancelled", 0)]
+    assert await counters(engine) == {"W1": (1, 0)}
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []
