@@ -84,12 +84,19 @@ async def import_csv(settings: Settings, kind: str, file: Path) -> int:
         if more:
             print(f"… and {more} more", file=sys.stderr)
         rows = len({line for line, _ in rejected.problems})
-        print(f"{rows} bad row(s), {len(rejected.problems)} problem(s); nothing was imported", file=sys.stderr)
+        problems = len(rejected.problems)
+        said = f"{_counted(rows, 'bad row')}, {_counted(problems, 'problem')}; nothing was imported"
+        print(said, file=sys.stderr)
         return 1
     finally:
         await engine.dispose()
     print(import_summary(kind, report))
     return 0
+
+
+def _counted(n: int, thing: str) -> str:
+    """``1 bad row``, ``61 bad rows``: the command line's English, whose plural is an s."""
+    return f"{n:,} {thing}{'' if n == 1 else 's'}"
 
 
 def import_summary(kind: str, report: ImportReport) -> str:
@@ -105,9 +112,8 @@ def import_summary(kind: str, report: ImportReport) -> str:
         counts = {"n": f"{report.updated:,}", "unchanged": f"{report.unchanged:,}", "units": f"{report.units:,}"}
         text = wording.removesuffix(".").format(kind=kind, **counts)
     if report.skipped:
-        text += (
-            f"; {report.skipped:,} row(s) before {report.skipped_before} ignored (forecasts keep {HISTORY_WEEKS} weeks)"
-        )
+        kept = f"forecasts keep {HISTORY_WEEKS} weeks"
+        text += f"; {_counted(report.skipped, 'row')} before {report.skipped_before} ignored ({kept})"
     if report.not_sold:
         text += (
             f"; {report.not_sold:,} priced only in {', '.join(report.not_sold_in)}, which the shop does not take"

@@ -220,7 +220,7 @@ def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, order
     assert result.returncode == 1
     assert f"{bad}:3: price: one is not a valid amount in EUR." in result.stderr
     assert f"{bad}:4: duplicate SKU OK-1 (first on line 2)" in result.stderr
-    assert "2 bad row(s), 2 problem(s); nothing was imported" in result.stderr
+    assert "2 bad rows, 2 problems; nothing was imported" in result.stderr
     assert _count(db, "products") == 0
 
 

@@ -72,7 +72,7 @@ def test_every_problem_of_every_row_is_printed_and_long_lists_are_capped(tmp_pat
     assert any("name is required" in line for line in on_line_3) and any("weight_g" in line for line in on_line_3)
     assert len([line for line in lines if line.startswith(f"{bad}:")]) == 50
     assert "… and 14 more" in lines
-    assert lines[-1] == "61 bad row(s), 64 problem(s); nothing was imported"
+    assert lines[-1] == "61 bad rows, 64 problems; nothing was imported"
     with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM products").fetchone() == (0,)
 
@@ -86,7 +86,7 @@ def test_demand_older_than_the_history_kept_is_reported(tmp_path: Path, ordergra
     demand.write_text("sku;warehouse;date;quantity\n" + "\n".join([*old, recent]) + "\n")
     result = ordergram("import", "demand", str(demand), env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("demand: 1 created, 0 updated, 0 unchanged; 28 row(s) before ")
+    assert result.stdout.startswith("demand: 1 created, 0 updated, 0 unchanged; 28 rows before ")
     assert result.stdout.strip().endswith("ignored (forecasts keep 104 weeks)")
 
 
@@ -178,7 +178,7 @@ def test_an_empty_products_file_names_the_missing_header_once(tmp_path: Path, or
     result = ordergram("import", "products", str(empty), env=env)
     assert result.stderr.splitlines()[1:] == [
         f"{empty}:2: the header is missing column(s): sku, name, category, price, currency",
-        "1 bad row(s), 1 problem(s); nothing was imported",
+        "1 bad row, 1 problem; nothing was imported",
     ]
 
 
@@ -189,7 +189,7 @@ def test_a_row_with_more_values_than_columns_is_named_once(tmp_path: Path, order
     result = ordergram("import", "products", str(file), env=env)  # options unquoted: ";" split them
     assert result.stderr.splitlines()[1:] == [
         f"{file}:2: more values than columns",
-        "1 bad row(s), 1 problem(s); nothing was imported",
+        "1 bad row, 1 problem; nothing was imported",
     ]
 
 
