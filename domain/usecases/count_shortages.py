@@ -83,8 +83,10 @@ async def held_shorts(
                 continue
             if order.status is not OrderStatus.ON_HOLD and not order.can_transition(OrderStatus.ON_HOLD):
                 continue
-            picked, shipped = await picked_and_shipped(uow, order)
-            take = min(units - max(picked[product_id] - shipped[product_id], 0), left)  # not those in a tote
+            # Not those in a tote, nor those a round sends a picker for: their ⚠️ Short pick moves or holds them (taken
+            # here too, the part moved twice and the order was allocated more than it bought).
+            picked, shipped = await picked_and_shipped(uow, order, planned=True)
+            take = min(units - max(picked[product_id] - shipped[product_id], 0), left)
             if take <= 0:
                 continue
             if lock and not await uow.backorders.try_lock_order(order_id):

@@ -4,12 +4,16 @@ held (its part waiting as a backorder, its customer asked); the counters, reserv
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer, Role, StaffMember
+from domain.picking import PickMethod
 from domain.usecases.bin_counts import count_differences, count_item, record_count
 from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.usecases.held_stock import HeldForOrders
+from domain.usecases.picking import start_round
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -103,3 +107,35 @@ async def test_a_count_below_what_orders_hold_moves_the_newest_order_and_holds_t
     assert moved == -3 and (debit or 0) == (credit or 0)
     assert told.count("staff_count_short") == 2 and "order_short" in told
     assert await stock_drift(SqlUnitOfWork(sessions)) == []
+
+
+async def test_units_a_pick_round_is_sent_for_are_left_to_its_picker_and_such_a_count_is_refused(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """Bo's order is in a round, its picker on the way to the bin: its units are the picker's to report short (the
+    short pick moves or holds them); taken by the count too, they were moved twice. The count is refused, naming
+    the order, and nothing is changed."""
+    _, bo = await _two_orders(engine, clock)
+    sessions = session_factory(engine)
+    async with (uow := SqlUnitOfWork(sessions)):
+        await uow.staff.put(StaffMember(telegram_id=842, role=Role.PICKER, warehouse_code="W1"))
+        await uow.commit()
+    await start_round(SqlUnitOfWork(sessions), clock, staff_id=842, method=PickMethod.SINGLE)  # Ada's, the oldest
+    sku, shelf = await count_item(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
+    )
+    summary = await count_differences(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", counted={sku: (0, shelf)}
+    )
+    assert [[(c, u) for _, c, u in s.orders] for s in summary.shorts] == [[(bo, 1)]]  # Ada's 2 left to the picker
+    with pytest.raises(HeldForOrders):
+        await record_count(
+            SqlUnitOfWork(sessions),
+            clock,
+            staff_id=COUNTER,
+            warehouse_id=1,
+            bin_code="A-01-01-1",
+            counted={sku: (0, shelf)},
+            started=clock.now(),
+        )
+    assert await counters(engine) == {"W1": (4, 3), "W2": (1, 0)}
