@@ -38,7 +38,7 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
             detail = f"{request.method} is not allowed on {request.path}; it takes {allow.replace(',', ', ')}."
             return problem_response(ApiProblem(405, http.reason or "Method Not Allowed", detail), {"Allow": allow})
         if http.status == 413:  # named as a body that is not JSON is ("body"), the limit in the detail
-            detail = f"body: {http.text or 'too large'}."
+            detail = f"body: {(http.text or 'too large').rstrip('.')}."  # aiohttp's text ends with one already
             return problem_response(ApiProblem(413, "Body too large", detail, field="body"))
         return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""))
     except Exception:

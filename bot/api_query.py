@@ -21,16 +21,24 @@ def only_documented(request: web.Request, taken: tuple[str, ...]) -> None:
             raise query_problem(shown, f"not a parameter of this operation (it takes {', '.join(taken) or 'none'})")
 
 
+def one(request: web.Request, name: str) -> str | None:
+    """Query parameter ``name``'s value, None when not given; given twice is refused: read as its
+    first value alone (``?status=placed&status=allocated``) it answered a question the client did not ask."""
+    values = request.query.getall(name, ())
+    if len(values) > 1:
+        raise query_problem(name, "give it once; it takes one value")
+    return values[0] if values else None
+
+
 def page_query(request: web.Request, *, limit: int, most: int) -> dict[str, int]:
     """A paged list's ``limit`` (``limit`` unless given, 1 to ``most``) and ``cursor`` (as ``after``)."""
-    query = request.query
     asked = {"after": 0, "limit": limit}
-    given = query.get("limit")
+    given = one(request, "limit")
     if given is not None:
         if not (given.isascii() and given.isdigit() and len(given) <= 4 and 1 <= int(given) <= most):
             raise query_problem("limit", f"a whole number from 1 to {most}")
         asked["limit"] = int(given)
-    cursor = query.get("cursor")
+    cursor = one(request, "cursor")
     if cursor is not None:
         if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
             raise query_problem("cursor", "send back the next_cursor of the page before, as it came")
@@ -40,18 +48,17 @@ def page_query(request: web.Request, *, limit: int, most: int) -> dict[str, int]
 
 def list_query(request: web.Request) -> dict[str, Any]:
     """``GET /orders``'s query, each value checked and a bad one named, as a body's fields are."""
-    query = request.query
     asked: dict[str, Any] = {**page_query(request, limit=50, most=MAX_ORDERS_PAGE)}
-    status = query.get("status")
+    status = one(request, "status")
     if status is not None:
         if status not in {s.value for s in OrderStatus}:
             raise query_problem("status", f"one of {', '.join(s.value for s in OrderStatus)}")
         asked["status"] = OrderStatus(status)
-    reference = query.get("reference", "")
+    reference = one(request, "reference") or ""
     if len(reference) > MAX_REFERENCE or not reference.isprintable():
         raise query_problem("reference", f"at most {MAX_REFERENCE} characters, no control characters")
     asked["reference"] = reference
-    since = query.get("changed_since")
+    since = one(request, "changed_since")
     if since is not None:
         try:
             moment = datetime.fromisoformat(since) if len(since) <= 40 else None

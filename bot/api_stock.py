@@ -10,7 +10,7 @@ from bot.api_feed_tokens import feed_point, feed_token
 from bot.api_models import ReceiptIn, ReceiptOut, StockOut, StockPageOut, WarehouseStockOut
 from bot.api_openapi import PREFIX
 from bot.api_problems import INVALID, ApiProblem, not_found, query_problem
-from bot.api_query import page_query
+from bot.api_query import one, page_query
 from domain.catalog import ProductStatus
 from domain.contention import with_fresh_tries
 from domain.errors import NotFound
@@ -78,7 +78,7 @@ async def _stock_changes(request: web.Request, secret: str) -> web.Response:
     """``?changed_since=``: the products whose available quantity moved since the token's point."""
     if "sku" in request.query or "cursor" in request.query:
         raise query_problem("changed_since", "not with sku or cursor: the token says where the feed stands")
-    point = feed_point(request.query["changed_since"], secret)
+    point = feed_point(one(request, "changed_since") or "", secret)
     if point is None:
         raise query_problem(
             "changed_since",

@@ -134,3 +134,28 @@ async def test_the_document_describes_the_list_and_keeps_each_operations_own_des
     assert "next_cursor" in listing["description"] and "`orders` scope" in listing["description"]
     events = document["paths"]["/api/v1/shipments/{tracking}/events"]["post"]["description"]
     assert "`carrier` scope" in events and "Wrong carrier" in events
+
+
+async def test_a_query_parameter_given_twice_is_refused_naming_it_not_read_as_its_first_value(
+    shop_on_each_engine: RunningBot,
+) -> None:
+    """``?status=placed&status=allocated`` read as ``placed`` alone answered an empty list, as if the channel had no
+    allocated order; a client meaning "either" was told a wrong answer, not that it asked wrongly."""
+    market = await _client(shop_on_each_engine, "marketplace", Scope.ORDERS, Scope.STOCK_READ)
+    async with market:
+        await _place(market, "MKT-1")
+        for path, field in (
+            ("/api/v1/orders?status=placed&status=allocated", "status"),
+            ("/api/v1/orders?limit=1&limit=2", "limit"),
+            ("/api/v1/orders?reference=MKT-2&reference=MKT-1", "reference"),
+            ("/api/v1/orders?changed_since=2026-12-07T10:00:00Z&changed_since=2026-01-01T10:00:00Z", "changed_since"),
+            ("/api/v1/stock/levels?limit=1&limit=2", "limit"),
+            ("/api/v1/stock/levels?cursor=1&cursor=2", "cursor"),
+            ("/api/v1/stock/levels?changed_since=a&changed_since=b", "changed_since"),
+        ):
+            answer = await market.get(path)
+            problem = await answer.json()
+            assert (answer.status, problem["field"]) == (422, field), (path, problem)
+            assert problem["detail"] == f"{field}: give it once; it takes one value", problem
+        answer = await market.get("/api/v1/stock/levels?sku=85123A&sku=22423")
+        assert answer.status == 200, await answer.text()  # the one that takes several

@@ -38,3 +38,4 @@ async def test_a_body_over_the_limit_names_the_body(api: tuple[TestClient[Any, A
     assert (too_big.status, body["title"], body["field"]) == (413, "Body too large", "body")
     assert body["errors"] == [{"field": "body", "detail": body["detail"].removeprefix("body: ")}]
     assert "262144" in body["detail"]  # the limit, in bytes
+    assert body["detail"].endswith("exceeded."), body["detail"]  # one full stop, not aiohttp's and another
