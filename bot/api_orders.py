@@ -32,6 +32,7 @@ from domain.errors import NotFound
 from domain.money import Money
 from domain.orders import Order
 from domain.ports.payments import InvoiceLinks
+from domain.shortages import SHORT_FLAG
 from domain.usecases.intake import place_api_order
 from domain.usecases.intake_orders import (
     api_order,
@@ -53,7 +54,8 @@ def _amount(money: Money) -> str:
 
 
 async def _order_out(request: web.Request, order: Order, payment_link: str | None = None) -> dict[str, Any]:
-    waiting = await api_waiting(request_uow(request), order) if BACKORDER_FLAG in order.flags else {}
+    # A short pick's missing part waits too (SHORT until the customer answers), not only a backorder's.
+    waiting = await api_waiting(request_uow(request), order) if order.flags & {BACKORDER_FLAG, SHORT_FLAG} else {}
     buyer_tax_number, seller_tax_number = await order_tax_numbers(request_uow(request), order)
     parcels = [
         ParcelOut(

@@ -78,6 +78,8 @@ async def test_a_channels_cancel_of_an_order_held_after_a_short_pick_cancels_it_
         await pia.press((await pia.send("/pick")).last, SHORT[language])
         await pia.send("0")
         assert await status(shop, code) == "on_hold"
+        held = await (await client.get(f"/api/v1/orders/{code}")).json()
+        assert held["waiting"] == [{"sku": "85123A", "quantity": 1}]  # the missing part, awaiting Alice's answer
         answer = await client.post(f"/api/v1/orders/{code}/cancel")
         body = await answer.json()
         assert answer.status == 200, body
