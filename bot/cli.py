@@ -241,7 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return copy_shop(args.source, settings.database_url)
         return asyncio.run(import_csv(settings, args.kind, args.file))
     except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # each bad value on its own line, all at once
+            print(f"configuration error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.logs import never_log
@@ -430,13 +431,17 @@ _KINDS = {
 
 
 def _config_error(exc: ValidationError) -> ConfigError:
-    error = exc.errors()[0]
+    """Every bad value, one line each: naming only the first had a shop restart once per mistake."""
+    return ConfigError("\n".join(_refusal(error) for error in exc.errors()))
+
+
+def _refusal(error: ErrorDetails) -> str:
     name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
     message = str(error["msg"]).removeprefix("Value error, ")
     said = _KINDS.get(error["type"])
     if said is not None:
         message = said.format(value=error["input"], **{k: str(v) for k, v in (error.get("ctx") or {}).items()})
-    return ConfigError(f"{name}: {message}")
+    return f"{name}: {message}"
 
 
 # Names other bots' guides use for the token: a shop following one wrote them into .env.

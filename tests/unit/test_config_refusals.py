@@ -38,3 +38,36 @@ def test_a_value_of_the_wrong_kind_is_refused_quoting_it_and_saying_what_is_want
     with pytest.raises(ConfigError) as refused:
         load_settings(bot_token="1:x")
     assert str(refused.value) == said
+
+
+def test_every_bad_configuration_value_is_reported_at_once_one_line_each(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Start-up named only the first bad value: a shop fixed ``HOLD_MINUTES``, restarted, and only then learnt that
+    ``TIMEZONE`` and ``TAX_RATE`` were wrong too."""
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("HOLD_MINUTES", "abc")
+    monkeypatch.setenv("TIMEZONE", "London")
+    monkeypatch.setenv("TAX_RATE", "20%")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(bot_token="1:x")
+    assert sorted(str(refused.value).splitlines()) == [
+        "HOLD_MINUTES: 'abc' is not a whole number",
+        "TAX_RATE: '20%' is not a number",
+        "TIMEZONE: 'London' is not an IANA time zone (did you mean Europe/London?)",
+    ]
+
+
+def test_the_command_line_prints_each_bad_configuration_value_on_its_own_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    monkeypatch.setenv("HOLD_MINUTES", "abc")
+    monkeypatch.setenv("TAX_RATE", "20%")
+    assert main(["migrate"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert "configuration error: HOLD_MINUTES: 'abc' is not a whole number" in lines
+    assert "configuration error: TAX_RATE: '20%' is not a number" in lines
