@@ -285,6 +285,7 @@ async def pickup_chosen(
     state: FSMContext,
     customer: Customer,
     uow: UnitOfWork,
+    clock: Clock,
     settings: ShopSettings,
 ) -> None:
     if await out_of_date(query, state) or not isinstance(query.message, Message):
@@ -296,4 +297,4 @@ async def pickup_chosen(
     await query.answer()
     draft = replace(await draft_of(state), pickup_id=callback_data.warehouse_id, rate_id=None)
     await save(state, draft)
-    await ask_payment(query.message, state, draft, customer, settings)
+    await ask_payment(query.message, state, draft, customer, uow, clock, settings)

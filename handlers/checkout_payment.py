@@ -26,6 +26,7 @@ from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
     PaymentNotOffered,
+    ShippingOptions,
     ShippingUnavailable,
     order_placed_params,
     payment_methods,
@@ -33,7 +34,7 @@ from domain.usecases.checkout import (
     place_order_replying,
     placed_by_key,
 )
-from domain.usecases.invoice_terms import invoice_days
+from domain.usecases.invoice_terms import invoice_days, invoice_over_limit
 from domain.usecases.paylinks import line_summary, payment_link
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import Confirm, GiftChoice, PaymentChoice, PoNumberAsk, rows_of
@@ -62,11 +63,16 @@ async def ask_payment(
     state: FSMContext,
     draft: CheckoutDraft,
     customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
     settings: ShopSettings,
     refused: PaymentMethod | None = None,
 ) -> None:
     """Step 4; ``refused``: a way to pay just refused for this order (an invoice over the credit limit), not offered
-    again as "another way" (the shop's settings always leave one: ``bot.config`` refuses neither cash nor cards)."""
+    again as "another way" (the shop's settings always leave one: ``bot.config`` refuses neither cash nor cards).
+    An invoice this order would take over the credit limit is not offered either, and one line says why."""
+    why = await _why_no_invoice(draft, customer, uow, clock, settings)
+    refused = PaymentMethod.INVOICE if why else refused
     await state.set_state(Checkout.payment)
     pickup = draft.delivery_method is DeliveryMethod.PICKUP
     policy = settings.checkout_policy
@@ -83,7 +89,37 @@ async def ask_payment(
         for method in payment_methods(customer, policy)
         if method is not refused
     ]
-    await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=rows_of(*buttons))
+    question = _("Step 4 of 5. How would you like to pay?")
+    await message.answer(f"{why}\n\n{question}" if why else question, reply_markup=rows_of(*buttons))
+
+
+async def _why_no_invoice(
+    draft: CheckoutDraft, customer: Customer, uow: UnitOfWork, clock: Clock, settings: ShopSettings
+) -> str:
+    """Why an invoice is not offered for this order, in one line: the limit, what is owed, this order ("": it is)."""
+    if customer.credit_limit is None or PaymentMethod.INVOICE not in payment_methods(
+        customer, settings.checkout_policy
+    ):
+        return ""
+    choice = await quoted(draft, customer, uow, clock, settings, draft.promo_code)
+    total = _order_total(choice, draft)
+    over = None if total is None else await invoice_over_limit(uow, customer, total, choice.cart.fx_rate)
+    if over is None:
+        return ""
+    said = _(
+        "🧾 No invoice for this order: your credit limit is {limit}, your unpaid invoices come to {open} and this "
+        "order to {total}."
+    )
+    return fill(said, **{name: format_money(over.params[name]) for name in ("limit", "open", "total")})
+
+
+def _order_total(choice: ShippingOptions, draft: CheckoutDraft) -> Money | None:
+    """What the order would come to as the draft stands, as the review totals it (None: its delivery option is gone)."""
+    off = choice.discounts.total if choice.discounts is not None else Money.zero(choice.cart.currency)
+    if draft.delivery_method is DeliveryMethod.PICKUP:
+        return choice.cart.subtotal - off
+    quote = next((q for q in choice.quotes if q.rate.id == draft.rate_id), None)
+    return None if quote is None else choice.cart.subtotal + quote.price - off
 
 
 @router.callback_query(Checkout.payment, PaymentChoice.filter())
@@ -254,7 +290,8 @@ async def confirmed(
             return
         except CreditLimitExceeded as over:  # it says to choose another way to pay: the choice, right below
             await query.answer(domain_message(over, html=False, timezone=settings.timezone), show_alert=True)
-            await ask_payment(pressed_in(query), state, draft, customer, settings, refused=PaymentMethod.INVOICE)
+            target = pressed_in(query)
+            await ask_payment(target, state, draft, customer, uow, clock, settings, refused=PaymentMethod.INVOICE)
             return
         except ShippingUnavailable as gone_now:  # the cart is the one reviewed, the option gone (the shop's rates)
             await query.answer(domain_message(gone_now, html=False, timezone=settings.timezone), show_alert=True)

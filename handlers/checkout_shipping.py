@@ -49,7 +49,7 @@ async def shipping_chosen(
     draft = replace(draft, rate_id=quote.rate.id, pickup_id=None, shipping_minor=price.amount)
     draft = replace(draft, shipping_currency=price.currency)
     await save(state, draft)
-    await ask_payment(message, state, draft, customer, settings)
+    await ask_payment(message, state, draft, customer, uow, clock, settings)
 
 
 def _pressed_label(query: CallbackQuery) -> str | None:

@@ -63,7 +63,28 @@ async def check_credit(uow: UnitOfWork, customer: Customer, order: Order) -> Non
     # channel, another process) wait for this one's commit on PostgreSQL, so the two cannot
     # both see room under the limit. SQLite's write transactions are serialized already.
     await uow.customers.update(customer)
-    base = uow.base_currency
-    unpaid = await unpaid_invoices(uow, customer.id or 0)
-    if unpaid + to_base(order.total, order.fx_rate, base) > customer.credit_limit:
-        raise CreditLimitExceeded(total=order.total, open=Money(unpaid, base), limit=Money(customer.credit_limit, base))
+    over = _over_limit(
+        customer, await unpaid_invoices(uow, customer.id or 0), order.total, order.fx_rate, uow.base_currency
+    )
+    if over is not None:
+        raise over
+
+
+async def invoice_over_limit(
+    uow: UnitOfWork, customer: Customer, total: Money, fx_rate: str
+) -> CreditLimitExceeded | None:
+    """Before the payment is chosen: the refusal an invoice for ``total`` (the order's currency, at ``fx_rate``)
+    would meet at Confirm, as ``check_credit`` decides it (None: it fits, or there is no limit), so checkout
+    does not offer an invoice it would refuse. Confirm checks again, under the customer's lock."""
+    if customer.credit_limit is None or customer.id is None:
+        return None
+    async with uow.read_only():
+        unpaid = await unpaid_invoices(uow, customer.id)
+    return _over_limit(customer, unpaid, total, fx_rate, uow.base_currency)
+
+
+def _over_limit(customer: Customer, unpaid: int, total: Money, fx_rate: str, base: str) -> CreditLimitExceeded | None:
+    """``unpaid`` (base minor units) and ``total`` together over the customer's credit limit: why, else None."""
+    if customer.credit_limit is None or unpaid + to_base(total, fx_rate, base) <= customer.credit_limit:
+        return None
+    return CreditLimitExceeded(total=total, open=Money(unpaid, base), limit=Money(customer.credit_limit, base))
