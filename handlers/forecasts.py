@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.staff import Permission, can
 from domain.usecases.forecasts import QUANTILES, apply_reorder_point, product_forecast
 from domain.usecases.staff import staff_member
@@ -62,7 +63,12 @@ async def forecast_command(
         rows = []
     await message.answer(
         renderer.render(
-            "staff/forecast.html.j2", product=product, forecasts=found, min_weeks=MIN_WEEKS, quantiles=QUANTILES
+            "staff/forecast.html.j2",
+            product=product,
+            forecasts=found,
+            min_weeks=MIN_WEEKS,
+            quantiles=QUANTILES,
+            today=shop_day(clock.now(), settings.timezone),
         ),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
     )

@@ -20,6 +20,7 @@ from domain.purchasing import DELIVERIES_READ, LeadTime, planned_lead_time
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.shop_days import shop_day
 from domain.staff import Permission
+from domain.stock import Movement
 from domain.stockout_days import days_out_of
 from domain.usecases.imports.stock import history_start
 from domain.usecases.product_lookup import staff_product_by_sku
@@ -34,6 +35,8 @@ BACKTEST_WEEKS = 12
 DEFAULT_LEAD_TIME_DAYS = 7
 CLASS_WEEKS = 52  # ABC classes from the last year's revenue
 QUANTILES = (0.5, 0.8, 0.95)
+# A stocked product never sold has a few movements (received, counted, moved); more and its first is not read.
+STOCKED_SINCE_MOVES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,8 @@ class WarehouseForecast:
     out_of_stock: int = 0  # weeks left out of ``history``: none on hand most of the week
     promoted: tuple[PromoSpan, ...] = ()  # weeks left out of ``history``: on promotion
     lead: LeadTime | None = None  # the supplier's stated lead time and its record (None: no supply terms)
+    never_sold: bool = False  # stocked here, no sale ever: no week of history, said so
+    stocked_since: date | None = None  # the shop's day of its first movement here (None: not known)
 
     @property
     def changes(self) -> bool:
@@ -247,6 +252,8 @@ async def product_forecast(
             if r.level.product_id == product.id
         }
         stocked = {level.warehouse_id for level in await uow.stock.levels([product.id])}
+        # Its movements, oldest last: the first one here says since when it is stocked, if they are all read.
+        moves = await uow.inventory.movements(product.id, STOCKED_SINCE_MOVES)
         product_class = None
         if levels.by_class is not None:
             classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)
@@ -269,8 +276,19 @@ async def product_forecast(
         found = _one(warehouse_id, code, fitted.series, first, lead_days, points, levels, product_class, key in cut)
         if product.status is ProductStatus.DISCONTINUED:  # nothing more is bought: a policy would mislead
             found = replace(found, policy=None)
-        results.append(replace(found, out_of_stock=fitted.out_of_stock, promoted=tuple(fitted.promoted), lead=lead))
+        found = replace(found, out_of_stock=fitted.out_of_stock, promoted=tuple(fitted.promoted), lead=lead)
+        if warehouse_id not in by_warehouse:  # stocked, never sold: its one week of 0 is no history
+            found = replace(found, never_sold=True, stocked_since=_first_moved(moves, warehouse_id, uow.timezone))
+        results.append(found)
     return product, results  # none: no warehouse has stocked or sold it yet (a new product), said so
+
+
+def _first_moved(moves: list[Movement], warehouse_id: int, timezone: str) -> date | None:
+    """The shop's day a product first moved at a warehouse; None when older movements were not read."""
+    here = [m.at for m in moves if m.warehouse_id == warehouse_id]
+    if not here or len(moves) >= STOCKED_SINCE_MOVES:
+        return None
+    return shop_day(min(here), timezone)
 
 
 def _one(

@@ -434,3 +434,27 @@ async def test_a_product_no_warehouse_has_stocked_yet_is_named_with_nothing_to_f
     assert shown.last.text.splitlines()[0].endswith("NEW-1 Brand <new> lamp")
     assert said in shown.last.text and shown.last.button_texts() == []
     assert (await manager.send("/forecast NOPE-1")).last.text in ("Nothing was found.", "Ничего не найдено.")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", ("No sales here yet: nothing to forecast.", "In stock here since ", " (10 days).")),
+        ("ru", ("Здесь его ещё не продавали: прогнозировать нечего.", "На складе здесь с ", " (10 дней).")),
+    ],
+)
+async def test_a_stocked_product_never_sold_says_it_has_no_sales_yet_and_how_long_it_has_been_stocked(
+    shop: RunningBot, clock: FakeClock, language: str, said: tuple[str, str, str]
+) -> None:
+    """Received at LON, never sold: /forecast said "Not enough sales history to forecast: 1 week", a week of
+    history it never had."""
+    async with shop.runtime.uow() as uow:
+        await uow.products.upsert(Product("NEW-2", "Brand new lamp", "Lighting", {"GBP": Money(150, "GBP")}))
+        await uow.commit()
+    manager = await hire(shop, 99, "Mo", "manager", language=language)
+    await manager.send("/receive NEW-2 10 LON")
+    clock.advance(days=10)
+    text = (await manager.send("/forecast NEW-2")).last.text
+    none_yet, since, days = said
+    assert none_yet in text and since in text and days in text, text
+    assert "1 week" not in text and "1 неделя" not in text and "history" not in text, text
