@@ -31,12 +31,17 @@ async def warehouse_day(
 ) -> None:
     """Alice's order through the warehouse: queue, picking by scan, packing, documents,
     shipping with tracking, delivery."""
-    scene("The admin checks stock per bin, receives goods (a bin LON lacks is asked about) and invites warehouse staff")
+    scene(
+        "The admin checks stock per bin, receives goods (a bin LON lacks is asked about, as is a move into one)"
+        " and invites warehouse staff"
+    )
     await ada.send("/stock 85123A")
     reply = await ada.send("/receive 85123A 24 LON A-09-01-9")  # a typo: no such bin; the nearest are named
     await ada.press(reply.last, "Cancel")
     reply = await ada.send("/receive 85123A 24 LON A-09-01-1")  # a new shelf: asked first, made on ✅
     await ada.press(reply.last, "Create bin")
+    reply = await ada.send("/move 85123A 2 A-09-01-1 B-06-06-8")  # a typo in the target bin: asked, nothing moved
+    await ada.press(reply.last, "Cancel")
     scene("Stock sent to another warehouse: counters, bins and movements of both, nothing booked as loss or gain")
     await ada.send("/transfer 85123A 6 LON:A-09-01-1 MAN")
     await ada.send("/stock 85123A")

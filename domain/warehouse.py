@@ -44,6 +44,12 @@ class NewBin(DomainError):
         self.bin, self.warehouse, self.near = bin, warehouse, tuple(near)
 
 
+class NewTargetBin(NewBin):
+    """``NewBin`` for stock moved (/move, /transfer): the units went into a bin nobody looks in."""
+
+    key = N_("Bin {bin} does not exist in {warehouse}. Create it and move the goods there?")
+
+
 NEAR_BINS = 3  # the closest existing bins a question about a new one names
 NEAR_EDITS = 2  # at most this many characters typed wrong (added, left out or changed) to be named
 

@@ -10,14 +10,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.catalog import Product
 from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.inventory import MAX_RECEIPT, Received, adjust, move, receive
 from domain.usecases.low_stock import low_stock, set_reorder_point
 from domain.usecases.stock_examples import stock_example
 from domain.usecases.stock_lookup import StockLookup, StockView, stock_view
-from domain.usecases.transfers import transfer
-from domain.warehouse import NewBin
+from domain.usecases.transfers import Transferred, transfer
+from domain.warehouse import NewBin, Warehouse
 from handlers.callbacks_staff import StockPageCb
 from handlers.catalog import search_key
 from handlers.views.labels import label
@@ -157,7 +158,7 @@ async def receive_goods(
     args = _args(command)
     flagged = len(args) == 5 and args[4].lower() == NEW_BIN_FLAG  # a new bin meant: made without asking
     if len(args) not in (3, 4) and not flagged:
-        usage = _("Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive {sku} 24 {warehouse} {bin}")
+        usage = _("Usage: /receive SKU QTY WAREHOUSE [BIN [new]], e.g. /receive {sku} 24 {warehouse} {bin}")
         await message.answer(fill(usage, **asdict(await stock_example(uow))))
         return
     quantity = _number(args[1])
@@ -234,57 +235,103 @@ async def adjust_stock(message: Message, command: CommandObject, uow: UnitOfWork
 
 
 @router.message(Command("move"))
-async def move_stock(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+async def move_stock(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, state: FSMContext
+) -> None:
     args = _args(command)
+    flagged = len(args) in (5, 6) and args[-1].lower() == NEW_BIN_FLAG  # a new target bin meant: made without asking
+    args = args[:-1] if flagged else args
     if len(args) not in (4, 5):
-        await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE]"))
+        await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE] [new]"))
         return
-    quantity = _number(args[1])
-    product, warehouse, source, target = await move(
+    request: dict[str, object] = {"kind": "move", "sku": args[0], "quantity": _number(args[1]), "from": args[2]}
+    request.update(bin=args[3], warehouse=args[4] if len(args) == 5 else None)
+    try:
+        moved = await move_as_asked(uow, clock, _who(message), request, new_bin=flagged)
+    except NewBin as asked:  # a typo in the target bin: asked, nothing moved
+        await ask_new_bin(message, state, asked, request)
+        return
+    await message.answer(moved_text(moved, int(str(request["quantity"]))))
+
+
+async def move_as_asked(
+    uow: UnitOfWork, clock: Clock, staff_id: int, request: dict[str, object], *, new_bin: bool, bin_code: str = ""
+) -> tuple[Product, Warehouse, str, str]:
+    """/move's units (``request``: as typed), into ``bin_code`` when given instead of the target bin typed."""
+    return await move(
         uow,
         clock,
-        staff_id=_who(message),
-        sku=args[0],
-        quantity=quantity,
-        from_bin=args[2],
-        to_bin=args[3],
-        warehouse_code=args[4] if len(args) == 5 else None,
+        staff_id=staff_id,
+        sku=str(request["sku"]),
+        quantity=int(str(request["quantity"])),
+        from_bin=str(request["from"]),
+        to_bin=bin_code or str(request["bin"]),
+        warehouse_code=str(request["warehouse"]) if request.get("warehouse") else None,
+        new_bin=new_bin,
     )
-    await message.answer(
-        fill(
-            _("Moved {quantity} × {sku} in {warehouse}: {source} → {target}."),
-            quantity=format_number(quantity),
-            sku=product.sku,
-            warehouse=warehouse.code,
-            source=source,
-            target=target,
-        )
+
+
+def moved_text(moved: tuple[Product, Warehouse, str, str], quantity: int) -> str:
+    product, warehouse, source, target = moved
+    return fill(
+        _("Moved {quantity} × {sku} in {warehouse}: {source} → {target}."),
+        quantity=format_number(quantity),
+        sku=product.sku,
+        warehouse=warehouse.code,
+        source=source,
+        target=target,
     )
 
 
 @router.message(Command("transfer"))
-async def transfer_stock(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+async def transfer_stock(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, state: FSMContext
+) -> None:
     args = _args(command)
-    if len(args) != 4:
+    flagged = len(args) == 5 and args[4].lower() == NEW_BIN_FLAG  # a new target bin meant: made without asking
+    if len(args) != 4 and not flagged:
         usage = _(
-            "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN],"
+            "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN] [new],"
             " e.g. /transfer {sku} 5 {warehouse} {other}:{other_bin}"
         )
         await message.answer(fill(usage, **asdict(await stock_example(uow))))
         return
-    done = await transfer(
-        uow, clock, staff_id=_who(message), sku=args[0], quantity=_number(args[1]), source=args[2], target=args[3]
+    request: dict[str, object] = {"kind": "transfer", "sku": args[0], "quantity": _number(args[1])}
+    request.update(source=args[2], target=args[3])
+    try:
+        done = await transfer_as_asked(uow, clock, _who(message), request, new_bin=flagged)
+    except NewBin as asked:  # a typo in the target bin: asked, nothing transferred
+        await ask_new_bin(message, state, asked, request)
+        return
+    await message.answer(transferred_text(done))
+
+
+async def transfer_as_asked(
+    uow: UnitOfWork, clock: Clock, staff_id: int, request: dict[str, object], *, new_bin: bool, bin_code: str = ""
+) -> Transferred:
+    """/transfer's units (``request``: as typed), into ``bin_code`` of the target warehouse when given instead."""
+    target = str(request["target"])
+    return await transfer(
+        uow,
+        clock,
+        staff_id=staff_id,
+        sku=str(request["sku"]),
+        quantity=int(str(request["quantity"])),
+        source=str(request["source"]),
+        target=f"{target.partition(':')[0]}:{bin_code}" if bin_code else target,
+        new_bin=new_bin,
     )
-    await message.answer(
-        fill(
-            _("Transferred {quantity} × {sku}: {source} {bins} → {target} {bin}."),
-            quantity=format_number(done.quantity),
-            sku=done.product.sku,
-            source=done.source.code,
-            bins=", ".join(done.source_bins),
-            target=done.target.code,
-            bin=done.target_bin,
-        )
+
+
+def transferred_text(done: Transferred) -> str:
+    return fill(
+        _("Transferred {quantity} × {sku}: {source} {bins} → {target} {bin}."),
+        quantity=format_number(done.quantity),
+        sku=done.product.sku,
+        source=done.source.code,
+        bins=", ".join(done.source_bins),
+        target=done.target.code,
+        bin=done.target_bin,
     )
 
 

@@ -1,4 +1,5 @@
-"""The answer to "Bin … does not exist in …" (/receive, /po receive): the bin made, a near one taken, or nothing."""
+"""The answer to "Bin … does not exist in …" (/receive, /po receive, /move, /transfer): the bin made, a near one
+taken, or nothing."""
 
 from __future__ import annotations
 
@@ -11,39 +12,62 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
 from handlers.callbacks_staff import NewBinCb
-from handlers.inventory import receive_as_asked, received_text
+from handlers.inventory import (
+    move_as_asked,
+    moved_text,
+    receive_as_asked,
+    received_text,
+    transfer_as_asked,
+    transferred_text,
+)
 from handlers.purchasing import receive_po_as_asked
 from handlers.purchasing import received_text as po_received_text
 from handlers.views.new_bin_question import NEW_BIN_DATA
 from handlers.views.pressed import show_in_place
 
 router = Router(name=__name__)
+MOVING = ("move", "transfer")  # the kinds whose stock is moved, not received
 
 
 @router.callback_query(NewBinCb.filter())
 async def new_bin_answered(
     query: CallbackQuery, callback_data: NewBinCb, uow: UnitOfWork, clock: Clock, state: FSMContext
 ) -> None:
-    """Once per question: the receipt asked about is forgotten when done or cancelled, so a second tap (or an
-    older question's button) receives nothing twice."""
+    """Once per question: the request asked about is forgotten before it is done (or when cancelled), so a second
+    tap (or an older question's button) receives or moves nothing twice."""
     asked: dict[str, Any] | None = (await state.get_data()).get(NEW_BIN_DATA)
+    moving = callback_data.kind in MOVING
     if not isinstance(asked, dict) or asked.get("token") != callback_data.token:
-        await query.answer(_("This question is out of date: nothing was received. Send the command again."), True)
+        stale = (
+            _("This question is out of date: nothing was moved. Send the command again.")
+            if moving
+            else _("This question is out of date: nothing was received. Send the command again.")
+        )
+        await query.answer(stale, True)
         return
+    await state.update_data({NEW_BIN_DATA: None})
     near: list[str] = asked.get("near") or []
     if callback_data.action == "cancel" or (callback_data.action == "near" and callback_data.index >= len(near)):
-        await state.update_data({NEW_BIN_DATA: None})
         await query.answer()
-        await show_in_place(query, _("✖️ Nothing was received."))
+        await show_in_place(query, _("✖️ Nothing was moved.") if moving else _("✖️ Nothing was received."))
         return
     into = near[callback_data.index] if callback_data.action == "near" else ""
-    create = callback_data.action == "create"
-    if asked.get("kind") == "po":
-        receipt = await receive_po_as_asked(uow, clock, query.from_user.id, asked, new_bin=create, bin_code=into)
-        text = po_received_text(receipt)
-    else:
-        received = await receive_as_asked(uow, clock, query.from_user.id, asked, new_bin=create, bin_code=into)
-        text = received_text(received, int(asked["quantity"]))
-    await state.update_data({NEW_BIN_DATA: None})
+    text = await _done(uow, clock, query.from_user.id, asked, new_bin=callback_data.action == "create", into=into)
     await query.answer()
     await show_in_place(query, text)
+
+
+async def _done(
+    uow: UnitOfWork, clock: Clock, staff_id: int, asked: dict[str, Any], *, new_bin: bool, into: str
+) -> str:
+    """The command asked about, done as answered: what it says when done."""
+    kind = asked.get("kind")
+    if kind == "po":
+        return po_received_text(await receive_po_as_asked(uow, clock, staff_id, asked, new_bin=new_bin, bin_code=into))
+    if kind == "move":
+        moved = await move_as_asked(uow, clock, staff_id, asked, new_bin=new_bin, bin_code=into)
+        return moved_text(moved, int(asked["quantity"]))
+    if kind == "transfer":
+        return transferred_text(await transfer_as_asked(uow, clock, staff_id, asked, new_bin=new_bin, bin_code=into))
+    received = await receive_as_asked(uow, clock, staff_id, asked, new_bin=new_bin, bin_code=into)
+    return received_text(received, int(asked["quantity"]))

@@ -58,6 +58,8 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # Goods received into a bin the warehouse lacks: asked first, the nearest existing bins named.
     asked = r"Bin A-09-01-9 does not exist in LON\. Create it and receive there\?\n\s+Bins there with a similar code"
     assert re.search(asked, out) and "👤 Ada presses [✅ Create bin A-09-01-1]" in out
+    assert "Bin B-06-06-8 does not exist in LON. Create it and move the goods there?" in out
+    assert "✖️ Nothing was moved." in out
     assert "Received 24 × 85123A into LON A-09-01-1." in out
     # Stock sent to another warehouse in one step, as inventory.
     assert re.search(

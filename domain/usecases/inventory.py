@@ -23,7 +23,7 @@ from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require
 from domain.usecases.stock_books import book_stock_change
-from domain.warehouse import BinCode, NewBin, Warehouse, nearest_bins, receiving_bin
+from domain.warehouse import BinCode, NewBin, NewTargetBin, Warehouse, nearest_bins, receiving_bin
 
 MAX_RECEIPT = 1_000_000
 
@@ -75,13 +75,16 @@ async def _warehouse(uow: UnitOfWork, code: str) -> Warehouse:
     return warehouse
 
 
-async def existing_bin(uow: UnitOfWork, warehouse: Warehouse, code: str) -> None:
-    """Goods are received only into a bin the warehouse has: a new one is asked about first (``NewBin``,
-    with the existing bins nearest its code), and made only when the one receiving says so."""
+async def existing_bin(
+    uow: UnitOfWork, warehouse: Warehouse, code: str, asked: type[NewBin] = NewBin, besides: str = ""
+) -> None:
+    """Stock goes (received, moved, transferred) only into a bin the warehouse has: a new one is asked about
+    first (``asked``, with the existing bins nearest its code but ``besides``, the bin a move takes the units
+    from), and made only when the one typing says so."""
     assert warehouse.id is not None
     if not await uow.inventory.has_bin(warehouse.id, code):
-        near = nearest_bins(code, await uow.inventory.bin_codes(warehouse.id))
-        raise NewBin(bin=code, warehouse=warehouse.code, near=near)
+        existing = [other for other in await uow.inventory.bin_codes(warehouse.id) if other != besides]
+        raise asked(bin=code, warehouse=warehouse.code, near=nearest_bins(code, existing))
 
 
 async def _bin_quantity(uow: UnitOfWork, product_id: int, warehouse_id: int, bin_code: str) -> int:
@@ -300,9 +303,11 @@ async def move(
     from_bin: str,
     to_bin: str,
     warehouse_code: str | None = None,
+    new_bin: bool = False,
 ) -> tuple[Product, Warehouse, str, str]:
     """Between two bins of one warehouse (the one whose ``from_bin`` holds the product, or
-    the one named). On-hand stays the same; two movements record the move."""
+    the one named). On-hand stays the same; two movements record the move. A ``to_bin`` the
+    warehouse does not have is ``NewTargetBin`` (nothing moved) unless ``new_bin`` says to make it."""
     member = await require(uow, staff_id, Permission.EDIT_STOCK)
     check_quantity(quantity, MAX_RECEIPT)
     source, target = str(BinCode.parse(from_bin)), str(BinCode.parse(to_bin))
@@ -337,6 +342,8 @@ async def move(
         if available_in_source - held < quantity:
             free = max(available_in_source - held, 0)
             raise HeldInBin(bin=source, quantity=available_in_source, sku=product.sku, held=held, free=free)
+        if not new_bin:  # asked only once the move could be done: a refusal after "create it?" wasted the answer
+            await existing_bin(uow, warehouse, target, NewTargetBin, besides=source)
         await _change_bin(uow, product, warehouse.id, target, quantity, note, actor, now)
         await _change_bin(uow, product, warehouse.id, source, -quantity, note, actor, now)
         await uow.commit()

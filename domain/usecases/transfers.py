@@ -14,12 +14,20 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import StockLevel, check_quantity
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.inventory import MAX_RECEIPT, HeldInBin, NotInBin, _change_bin, _warehouse, actor_of
+from domain.usecases.inventory import (
+    MAX_RECEIPT,
+    HeldInBin,
+    NotInBin,
+    _change_bin,
+    _warehouse,
+    actor_of,
+    existing_bin,
+)
 from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.staff import require
 from domain.usecases.stock_books import cost_in_base, supply_costs
-from domain.warehouse import BinCode, Warehouse, receiving_bin
+from domain.warehouse import BinCode, NewTargetBin, Warehouse, receiving_bin
 
 
 class SameWarehouse(DomainError):
@@ -66,7 +74,15 @@ def parse_place(text: str) -> tuple[str, str | None]:
 
 
 async def transfer(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, quantity: int, source: str, target: str
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    sku: str,
+    quantity: int,
+    source: str,
+    target: str,
+    new_bin: bool = False,
 ) -> Transferred:
     """``quantity`` units leave ``source`` (``WAREHOUSE[:BIN]``; without a bin, the bins with the
     most free units first) and arrive in ``target`` (without a bin, where goods-in would put
@@ -74,7 +90,8 @@ async def transfer(
     move and each records a movement; no write-off and no gain is booked (/adjust -N here and +N
     there was the only way, and put a loss and a profit in the journal), only the difference when
     the two warehouses' supply terms cost the unit apart (``_book_cost_difference``). Units held
-    for carts and orders, or in a picker's tote or on an open line, stay."""
+    for carts and orders, or in a picker's tote or on an open line, stay. A target bin the warehouse
+    does not have is ``NewTargetBin`` (nothing transferred) unless ``new_bin`` says to make it."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     check_quantity(quantity, MAX_RECEIPT)
     (from_code, from_bin), (to_code, to_bin) = parse_place(source), parse_place(target)
@@ -119,6 +136,8 @@ async def transfer(
             if from_bin is not None:
                 raise HeldInBin(bin=from_bin, quantity=on_shelves, sku=product.sku, held=spoken, free=free)
             raise HeldOnShelves(warehouse=here.code, on_hand=on_shelves, sku=product.sku, held=spoken, free=free)
+        if to_bin is not None and not new_bin:
+            await existing_bin(uow, there, to_bin, NewTargetBin)
         target_bin = to_bin or receiving_bin(
             [b for b in bins if b.warehouse_id == there.id and b.quantity > 0],
             await uow.inventory.last_bin(product.id, there.id),

@@ -1,4 +1,4 @@
-"""The question goods received into a bin their warehouse lacks ask: make the bin, take a near one, or cancel."""
+"""The question stock received or moved into a bin its warehouse lacks asks: make it, take a near one, or cancel."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from handlers.callbacks_staff import NewBinCb
 from handlers.views.rendering import fill
 
 NEW_BIN_DATA = "new_bin"  # the conversation's data key holding the receipt the question is about
-NEW_BIN_FLAG = "new"  # typed after the bin ("/receive SKU QTY WH BIN new"): make it without asking
+NEW_BIN_FLAG = "new"  # typed last ("/receive SKU QTY WH BIN new", "/move … TO-BIN new"): make it without asking
 
 
 def token_of(request: dict[str, object]) -> int:
@@ -24,17 +24,17 @@ def token_of(request: dict[str, object]) -> int:
 
 
 async def ask_new_bin(message: Message, state: FSMContext, asked: NewBin, request: dict[str, object]) -> None:
-    """Nothing is received until an answer: ✅ makes the bin and receives there, a near bin's button receives
-    there instead, ✖ receives nothing. ``request`` is what the command asked for, redone on the answer."""
-    token = token_of(request)
+    """Nothing is received (or moved) until an answer: ✅ makes the bin and puts the stock there, a near bin's
+    button puts it there instead, ✖ does nothing. ``request`` is what the command asked for, redone on the answer."""
+    token, kind = token_of(request), str(request["kind"])
     await state.update_data({NEW_BIN_DATA: {**request, "token": token, "near": list(asked.near)}})
-    text = fill(_(NewBin.key), bin=asked.bin, warehouse=asked.warehouse)
+    text = fill(_(asked.key), bin=asked.bin, warehouse=asked.warehouse)
     if asked.near:
         text += "\n" + fill(_("Bins there with a similar code: {bins}."), bins=", ".join(asked.near))
-    buttons = [(_("✅ Create bin {bin}").format(bin=asked.bin), NewBinCb(action="create", token=token))]
+    buttons = [(_("✅ Create bin {bin}").format(bin=asked.bin), NewBinCb(action="create", token=token, kind=kind))]
     buttons += [
-        (_("📦 Into {bin}").format(bin=near), NewBinCb(action="near", token=token, index=index))
+        (_("📦 Into {bin}").format(bin=near), NewBinCb(action="near", token=token, index=index, kind=kind))
         for index, near in enumerate(asked.near)
     ]
-    buttons.append((_("✖️ Cancel"), NewBinCb(action="cancel", token=token)))
+    buttons.append((_("✖️ Cancel"), NewBinCb(action="cancel", token=token, kind=kind)))
     await message.answer(text, reply_markup=rows_of(*buttons))

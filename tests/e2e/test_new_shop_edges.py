@@ -136,15 +136,16 @@ async def test_stock_usages_show_one_of_the_shop_s_own_skus_not_the_demo_s(tmp_p
         usages_en = [(await en.send(command)).last.text for command in STOCK_USAGES]
         usages_ru = [(await ru.send(command)).last.text for command in STOCK_USAGES]
     assert usages_en == [  # its one warehouse, nothing stocked yet: bin and second warehouse are placeholders
-        "Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive MUG-1 24 LON A-01-01-1",
+        "Usage: /receive SKU QTY WAREHOUSE [BIN [new]], e.g. /receive MUG-1 24 LON A-01-01-1",
         "Usage: /adjust SKU WAREHOUSE ±QTY REASON, e.g. /adjust MUG-1 LON -2 damaged",
-        "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN], e.g. /transfer MUG-1 5 LON WH2:A-01-01-1",
+        "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN] [new],"
+        " e.g. /transfer MUG-1 5 LON WH2:A-01-01-1",
         "Usage: /reorder SKU WAREHOUSE POINT [MAX], e.g. /reorder MUG-1 LON 20 100",
     ]
     assert usages_ru == [
-        "Формат: /receive АРТИКУЛ КОЛ-ВО СКЛАД [ЯЧЕЙКА], например /receive MUG-1 24 LON A-01-01-1",
+        "Формат: /receive АРТИКУЛ КОЛ-ВО СКЛАД [ЯЧЕЙКА [new]], например /receive MUG-1 24 LON A-01-01-1",
         "Формат: /adjust АРТИКУЛ СКЛАД ±КОЛ-ВО ПРИЧИНА, например /adjust MUG-1 LON -2 повреждён",
-        "Формат: /transfer SKU КОЛ-ВО СО-СКЛАДА[:ЯЧЕЙКА] НА-СКЛАД[:ЯЧЕЙКА],"
+        "Формат: /transfer SKU КОЛ-ВО СО-СКЛАДА[:ЯЧЕЙКА] НА-СКЛАД[:ЯЧЕЙКА] [new],"
         " например /transfer MUG-1 5 LON WH2:A-01-01-1",
         "Формат: /reorder АРТИКУЛ СКЛАД ТОЧКА [МАКС], например /reorder MUG-1 LON 20 100",
     ]
@@ -160,16 +161,17 @@ async def test_stock_usages_in_a_shop_without_products_show_a_placeholder_sku(tm
 
 OWN_PLACES = {
     "en": [
-        "Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive MUG-1 24 BER D-01-01-2",
+        "Usage: /receive SKU QTY WAREHOUSE [BIN [new]], e.g. /receive MUG-1 24 BER D-01-01-2",
         "Usage: /adjust SKU WAREHOUSE ±QTY REASON, e.g. /adjust MUG-1 BER -2 damaged",
-        "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN], e.g. /transfer MUG-1 5 BER PAR:C-02-03-1",
+        "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN] [new],"
+        " e.g. /transfer MUG-1 5 BER PAR:C-02-03-1",
         "Usage: /reorder SKU WAREHOUSE POINT [MAX], e.g. /reorder MUG-1 BER 20 100",
         "Usage: /invite ROLE [WAREHOUSE], e.g. /invite picker BER",
     ],
     "ru": [
-        "Формат: /receive АРТИКУЛ КОЛ-ВО СКЛАД [ЯЧЕЙКА], например /receive MUG-1 24 BER D-01-01-2",
+        "Формат: /receive АРТИКУЛ КОЛ-ВО СКЛАД [ЯЧЕЙКА [new]], например /receive MUG-1 24 BER D-01-01-2",
         "Формат: /adjust АРТИКУЛ СКЛАД ±КОЛ-ВО ПРИЧИНА, например /adjust MUG-1 BER -2 повреждён",
-        "Формат: /transfer SKU КОЛ-ВО СО-СКЛАДА[:ЯЧЕЙКА] НА-СКЛАД[:ЯЧЕЙКА],"
+        "Формат: /transfer SKU КОЛ-ВО СО-СКЛАДА[:ЯЧЕЙКА] НА-СКЛАД[:ЯЧЕЙКА] [new],"
         " например /transfer MUG-1 5 BER PAR:C-02-03-1",
         "Формат: /reorder АРТИКУЛ СКЛАД ТОЧКА [МАКС], например /reorder MUG-1 BER 20 100",
         "Формат: /invite РОЛЬ [СКЛАД], например /invite picker BER",

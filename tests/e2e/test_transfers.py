@@ -64,7 +64,7 @@ async def test_a_transfer_moves_free_units_to_another_warehouse_as_inventory_in_
     )
     assert await stock(shop, "JAR-1") == before
 
-    done = await manager.send("/transfer JAR-1 3 LON MAN:C-01-01-1")
+    done = await manager.send("/transfer JAR-1 3 LON MAN:C-01-01-1 new")
     assert done.last.text == SAID["done"][language]
     assert await stock(shop, "JAR-1") == [("LON", 2, 2), ("MAN", 3, 0)]
     async with runtime.sessions() as session:
