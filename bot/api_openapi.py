@@ -110,7 +110,7 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
             "name": "changed_since",
             "in": "query",
             "description": "only orders placed, moved to another status or edited at or after this moment "
-            "(ISO 8601 with its UTC offset: 2026-12-07T10:00:00Z)",
+            "(ISO 8601 with its UTC offset: 2026-12-07T10:00:00Z; a + offset percent-encoded, %2B01:00)",
             "schema": {"type": "string", "format": "date-time"},
         },
     ]

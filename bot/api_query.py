@@ -65,7 +65,10 @@ def list_query(request: web.Request) -> dict[str, Any]:
         except ValueError:
             moment = None
         if moment is None or moment.utcoffset() is None:
-            raise query_problem("changed_since", "a moment with its UTC offset (ISO 8601): 2026-12-07T10:00:00Z")
+            detail = "a moment with its UTC offset (ISO 8601): 2026-12-07T10:00:00Z"
+            if " " in since:  # a + not percent-encoded reads as a space: the channel sent an offset and cannot see why
+                detail += "; in a query, send its + as %2B (2026-12-07T10:00:00%2B01:00): a bare + reads as a space"
+            raise query_problem("changed_since", detail)
         asked["changed_since"] = moment
     return asked
 

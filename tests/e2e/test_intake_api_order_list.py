@@ -159,3 +159,18 @@ async def test_a_query_parameter_given_twice_is_refused_naming_it_not_read_as_it
             assert problem["detail"] == f"{field}: give it once; it takes one value", problem
         answer = await market.get("/api/v1/stock/levels?sku=85123A&sku=22423")
         assert answer.status == 200, await answer.text()  # the one that takes several
+
+
+async def test_an_offset_whose_plus_was_not_encoded_is_told_to_send_it_as_percent_2b(
+    shop_on_each_engine: RunningBot,
+) -> None:
+    """``?changed_since=2026-12-07T10:00:00+00:00`` as a client writes it by hand reaches the server with a space for
+    the ``+``; told only "a moment with its UTC offset", the channel had sent one and could not see what was wrong."""
+    market = await _client(shop_on_each_engine, "marketplace")
+    async with market:
+        answer = await market.get("/api/v1/orders?changed_since=2026-12-07T10:00:00+01:00")
+        problem = await answer.json()
+        assert (answer.status, problem["field"]) == (422, "changed_since"), problem
+        assert "send its + as %2B" in problem["detail"], problem
+        encoded = await market.get("/api/v1/orders?changed_since=2026-12-07T10:00:00%2B01:00")
+        assert encoded.status == 200, await encoded.text()
