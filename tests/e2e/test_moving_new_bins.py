@@ -129,3 +129,22 @@ async def test_every_usage_line_of_a_command_that_makes_a_bin_says_new(shop: Run
         "/po": f"[{bin_} [new]]",
     }.items():
         assert usage in (await manager.send(f"{command} x y z w v u")).last.text, command
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_move_whose_units_left_while_it_was_asked_about_is_refused_on_the_answer_and_makes_no_bin(
+    shop: RunningBot, language: str
+) -> None:
+    """The answer redoes the move as it stands then: the units another move took meanwhile are not moved twice."""
+    await _jars(shop)
+    manager = await hire(shop, 50, "Mia", "manager", language=language)
+    asked = (await manager.send("/move JAR-1 2 B-01-01-1 Z-99-99-9")).last
+    await manager.send("/move JAR-1 2 B-01-01-1 A-01-01-1")  # B-01-01-1's two jars go elsewhere first
+    before = await _everywhere(shop)
+    refused = await manager.press(asked, "Z-99-99-9")
+    said = {"en": "Bin B-01-01-1 holds only 0 of JAR-1.", "ru": "В ячейке B-01-01-1 только 0 шт. JAR-1."}
+    shown = refused.callback_answer["text"] if refused.callback_answer else refused.last.text
+    assert shown == said[language]
+    assert await _everywhere(shop) == before and "Z-99-99-9" not in before[0]
+    again = await manager.press(asked, "Z-99-99-9")  # the question was answered: it is not asked again
+    assert again.callback_answer is not None and SAID["stale"][language] in again.callback_answer["text"]
