@@ -14,11 +14,12 @@ from domain.errors import DomainError
 from domain.i18n import N_
 from domain.notifications import Notification
 from domain.orders import OrderStatus
+from domain.picking import leaving_from
 from domain.ports import Clock, UnitOfWork
 from domain.stock import ReservationKind
 from domain.usecases.orders import apply_transition
 from domain.usecases.short_picks import move_allocation
-from domain.usecases.shortages import hold_short, picked_and_shipped
+from domain.usecases.shortages import hold_short
 from domain.warehouse import Warehouse
 
 
@@ -85,8 +86,7 @@ async def held_shorts(
                 continue
             # Not those in a tote, nor those a round sends a picker for: their ⚠️ Short pick moves or holds them (taken
             # here too, the part moved twice and the order was allocated more than it bought).
-            picked, shipped = await picked_and_shipped(uow, order, planned=True)
-            take = min(units - max(picked[product_id] - shipped[product_id], 0), left)
+            take = min(units - await _in_hand_here(uow, order_id, product_id, warehouse_id), left)
             if take <= 0:
                 continue
             if lock and not await uow.backorders.try_lock_order(order_id):
@@ -98,6 +98,19 @@ async def held_shorts(
             raise OrdersBusy(sku=sku, orders=", ".join(busy))
         found.append(HeldShort(sku, product_id, in_carts, tuple(taken)))
     return found
+
+
+async def _in_hand_here(uow: UnitOfWork, order_id: int, product_id: int, warehouse_id: int) -> int:
+    """Units of the order's allocation here that a picker has in a tote or is sent for: this warehouse's pick
+    lines only (an order allocated in two warehouses is picked in each), less what parcels took of them."""
+    lines = [line for line in await uow.picking.lines_for_order(order_id) if line.product_id == product_id]
+    shipped = sum(
+        i.quantity for p in await uow.parcels.for_order(order_id) for i in p.lines if i.product_id == product_id
+    )
+    # A parcel's units left from the order's earliest picks, as the shipment took them out.
+    left_here = sum(n for (_, w, _), n in leaving_from(lines, {}, {product_id: shipped}).items() if w == warehouse_id)
+    picked = sum(line.picked + line.open for line in lines if line.warehouse_id == warehouse_id)
+    return max(picked - left_here, 0)
 
 
 async def give_way(

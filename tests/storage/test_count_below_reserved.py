@@ -139,3 +139,51 @@ async def test_units_a_pick_round_is_sent_for_are_left_to_its_picker_and_such_a_
             started=clock.now(),
         )
     assert await counters(engine) == {"W1": (4, 3), "W2": (1, 0)}
+
+
+async def test_units_an_order_is_picked_for_in_another_warehouse_do_not_keep_this_warehouses_part_from_a_count(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """Cy's order takes W1's 2 mugs and W2's 3, and W2's picker is sent for those 3: the round is W2's, so W1's
+    2 are no picker's to report short. Counted gone at W1, they leave the order (held, nowhere has them free) and
+    the count is recorded; it was refused, the 3 at W2 reckoned against W1's 2."""
+    sessions = session_factory(engine)
+    async with (uow := SqlUnitOfWork(sessions)):
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 2)
+        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
+        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 3, "count", "t", clock.now())
+        await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
+        await uow.staff.put(StaffMember(telegram_id=843, role=Role.PICKER, warehouse_code="W2"))
+        customer = await uow.customers.add(Customer(telegram_id=9_043, first_name="C", created_at=clock.now()))
+        await uow.carts.set(customer.id or 0, mug.id or 0, 5, clock.now())
+        await uow.commit()
+    cy = (
+        await place_order(
+            SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(customer.id or 0, shop.id)
+        )
+    ).code
+    assert await counters(engine) == {"W1": (2, 2), "W2": (3, 3)}
+    await start_round(SqlUnitOfWork(sessions), clock, staff_id=843, method=PickMethod.SINGLE, warehouse_code="W2")
+    sku, shelf = await count_item(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
+    )
+    summary = await count_differences(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", counted={sku: (0, shelf)}
+    )
+    assert [[(c, u) for _, c, u in s.orders] for s in summary.shorts] == [[(cy, 2)]]
+    result = await record_count(
+        SqlUnitOfWork(sessions),
+        clock,
+        staff_id=COUNTER,
+        warehouse_id=1,
+        bin_code="A-01-01-1",
+        counted={sku: (0, shelf)},
+        started=clock.now(),
+    )
+    assert [(o.code, o.units, o.moved_to) for o in result.orders] == [(cy, 2, "")]
+    assert await counters(engine) == {"W1": (0, 0), "W2": (3, 3)}
+    async with sessions() as session:
+        status = await session.scalar(select(m.OrderRow.status).where(m.OrderRow.code == cy))
+        waiting = (await session.execute(select(m.BackorderRow.quantity))).scalars().all()
+    assert status == "on_hold" and list(waiting) == [2]
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []
