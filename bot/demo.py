@@ -79,7 +79,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await bought_now(alice, transcript, scene)
 
             await business_buyer(server, ada, transcript, scene)
-            await own_tax_number(server, transcript, scene)
+            await own_tax_number(server, ada, transcript, scene)
             await price_lists(server, ada, transcript, scene)
             await warehouse_day(server, ada, alice, alice_order, transcript, scene)
             await edited_order(server, ada, transcript, scene)

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
 from domain.ports import UnitOfWork
-from domain.usecases.customers import set_my_tax_number
+from domain.usecases.customers import TaxNumberForBusinesses, set_my_tax_number
 from handlers.views.rendering import fill
 
 router = Router(name=__name__)
@@ -20,6 +20,9 @@ FORGET = "-"  # as staff's ``/customer … tax -``
 async def my_tax_number(message: Message, command: CommandObject, customer: Customer, uow: UnitOfWork) -> None:
     """Alone: what is kept and how to change it; ``-``: none; anything else is checked, then kept."""
     assert message.from_user is not None
+    if not customer.is_business:  # asked alone too: "you have no tax number yet" would invite one
+        await message.answer(_(TaxNumberForBusinesses.key))
+        return
     typed = " ".join((command.args or "").split())
     if not typed:
         await message.answer(_shown(customer))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Container
 
 from domain.customers import SAVED_OFFERED, Address, Customer, UnsupportedLanguage, offered_addresses
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
 from domain.tax_numbers import tax_number
 from domain.text import without_direction_controls
@@ -84,6 +85,15 @@ async def set_language(uow: UnitOfWork, *, telegram_id: int, language: str, offe
         return customer
 
 
+class TaxNumberForBusinesses(DomainError):
+    """A tax number prints only on invoices, and only a business pays by invoice."""
+
+    key = N_(
+        "A tax number on invoices is for business customers who pay by invoice; the shop makes an account a business "
+        "one."
+    )
+
+
 async def set_my_tax_number(uow: UnitOfWork, *, telegram_id: int, number: str | None) -> Customer:
     """A customer's own VAT number or ИНН for their invoices, or none (None): checked as staff's
     ``/customer … tax`` is, so what is not a tax number is refused and nothing changes."""
@@ -92,6 +102,8 @@ async def set_my_tax_number(uow: UnitOfWork, *, telegram_id: int, number: str | 
         customer = await uow.customers.get_by_telegram_id(telegram_id)
         if customer is None:
             raise NotFound()
+        if not customer.is_business:
+            raise TaxNumberForBusinesses()
         customer.tax_number = kept
         await uow.customers.update(customer)
         await uow.commit()

@@ -1,0 +1,51 @@
+"""The business customers' commands (/statement, /taxnumber) are in /help only for a business customer, and an
+ordinary customer typing one is told it is for businesses and nothing changes, in English and Russian."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.journeys import business_customer, scalar
+
+WORDS = {
+    "en": {
+        "statement": "A statement of account is for business customers who pay by invoice.",
+        "tax": "A tax number on invoices is for business customers who pay by invoice; the shop makes an account "
+        "a business one.",
+    },
+    "ru": {
+        "statement": "Выписка по счетам — для покупателей-юрлиц, которые платят по счёту.",
+        "tax": "Налоговый номер в счетах — для покупателей-юрлиц, которые платят по счёту; сделать аккаунт "
+        "аккаунтом организации может магазин.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_ordinary_customers_help_names_no_business_command_and_the_commands_refuse_them(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    buyer = SandboxUser(shop.server, 830, "Ivy", language_code=language)
+    await buyer.send("/start")
+    shown = (await buyer.send("/help")).last.text
+    assert "/statement" not in shown and "/taxnumber" not in shown, shown
+    assert "/catalog" in shown
+    assert (await buyer.send("/statement")).last.text == words["statement"]
+    assert (await buyer.send("/taxnumber")).last.text == words["tax"]
+    assert (await buyer.send("/taxnumber GB 123 4567 89")).last.text == words["tax"]
+    kept = await scalar(shop, select(m.CustomerRow.tax_number).where(m.CustomerRow.telegram_id == 830))
+    assert kept is None
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_business_customers_help_names_the_statement_and_the_tax_number(
+    shop: RunningBot, language: str
+) -> None:
+    buyer = await business_customer(shop, 831, "Café Lyon", language)
+    shown = (await buyer.send("/help")).last.text
+    assert "/statement — " in shown and "/taxnumber — " in shown, shown
