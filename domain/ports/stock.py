@@ -54,8 +54,10 @@ class StockRepository(Protocol):
 
     async def try_lock_products(self, product_ids: Iterable[int], warehouse_id: int) -> bool:
         """``lock_products`` (each product's counter in ``warehouse_id`` made if missing) only if no other transaction
-        holds any of them, never waiting: False, none of them taken, when one is held. For rows found late, after
-        others are locked: waiting for them out of the lock order could deadlock on PostgreSQL."""
+        holds any of them, never waiting: False when one is held, and the rows it did get stay locked (and the
+        counters it made stay) until the transaction ends: a caller told False must roll back (``Contention``), not
+        carry on. For rows found late, after others are locked: waiting for them out of the lock order could
+        deadlock on PostgreSQL."""
         ...
 
     async def set_bin_quantity(

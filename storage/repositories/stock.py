@@ -295,6 +295,8 @@ class SqlStock:
             await self.s.execute(_LOCK_PRODUCTS, {"ids": list(chunk)})
 
     async def try_lock_products(self, product_ids: Iterable[int], warehouse_id: int) -> bool:
+        """Every counter row of the products, skipping those another transaction holds: False when one was
+        skipped; the rows it did lock stay locked until the caller's rollback."""
         ids = sorted(set(product_ids))
         for product_id in ids:
             await self._ensure_counter(product_id, warehouse_id)
