@@ -40,6 +40,26 @@ class ReturnInstead(NotCancellable):
     )
 
 
+class HeldReturnInstead(ReturnInstead):
+    """On hold after a short at packing (or later): the rest of it is picked, so the way back is still a return;
+    the missing part is its customer's to drop."""
+
+    key = N_(
+        "Order {code} can no longer be cancelled: it is on hold for an item missing at packing, the rest of it "
+        "picked. The customer can drop the missing item under ⏳ Waiting for stock and, once the order has arrived, "
+        "return it from /orders (or refuse the parcel at the door)."
+    )
+
+
+class HeldPickedForCustomer(NotCancellable):
+    """``HeldReturnInstead`` said to the customer, what they can do themselves (an alert: at most 200 characters)."""
+
+    key = N_(
+        "Order {code} is on hold: an item went missing at packing and the rest is picked, so it cannot be "
+        "cancelled. To drop that item, answer under ⏳ Waiting for stock; return the rest via /orders."
+    )
+
+
 class PickingNeedsManager(NotCancellable):
     key = N_(
         "Order {code} is being picked: only a manager can cancel it now (its picker is then told what to put back)."
@@ -234,6 +254,8 @@ def check_cancellable(order: Order, *, support: bool | None = None) -> None:
         raise CancelledAlready(code=order.code)
     if support is not None and order.being_picked:
         raise ask_the_shop(order, support=support)
+    if order.status is OrderStatus.ON_HOLD and order.held_from in _LEFT_THE_SHELVES:  # its goods left the shelves
+        raise (HeldPickedForCustomer if support is not None else HeldReturnInstead)(code=order.code)
     if not (order.cancellable_by_customer or order.held_before_picking):
         raise NotCancellable(code=order.code, status=order.status.value)
 
@@ -247,8 +269,7 @@ async def cancel_my_order(
     async with uow:
         order = await _own_order(uow, customer_id, code)
         was = order.status
-        if order.being_picked:  # the shop's to stop now: a manager, who tells the picker
-            raise ask_the_shop(order, support=support)
+        check_cancellable(order, support=support)  # being picked: the shop's to stop now (a manager tells the picker)
         try:
             await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
         except MovedOnMeanwhile:

@@ -5,6 +5,7 @@ from itertools import product
 
 import pytest
 
+from bot.api_problems import domain_problem
 from domain.errors import CurrencyMismatch, IllegalTransition
 from domain.money import Money
 from domain.orders import (
@@ -20,6 +21,7 @@ from domain.orders import (
     new_order_code,
     normalize_order_code,
 )
+from domain.usecases.orders import HeldPickedForCustomer, HeldReturnInstead, check_cancellable
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 S = OrderStatus
@@ -149,3 +151,16 @@ def test_order_codes_are_short_unambiguous_and_random() -> None:
     assert all(len(c) == 8 and set(c) <= set(CODE_ALPHABET) for c in codes)
     assert not set("01ILOU") & set(CODE_ALPHABET)
     assert normalize_order_code(" #bcdf-ghjk ") == "BCDFGHJK"
+
+
+def test_a_cancel_of_an_order_held_once_picked_is_refused_with_its_way_out_never_its_raw_status() -> None:
+    """Held at packing, the rest of it picked: staff and a channel (the API's problem detail) are told the way out
+    (its customer drops the missing item, returns the rest), its customer what they can do; never "it is on_hold"."""
+    order = make_order(S.ON_HOLD, held_from=S.PICKED)
+    with pytest.raises(HeldReturnInstead) as staff:
+        check_cancellable(order)
+    problem = domain_problem(staff.value)
+    assert problem.status == 409 and "on_hold" not in problem.detail
+    assert problem.detail.startswith(f"Order {order.code} can no longer be cancelled: it is on hold for an item")
+    with pytest.raises(HeldPickedForCustomer):
+        check_cancellable(order, support=True)
