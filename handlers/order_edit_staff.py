@@ -254,11 +254,18 @@ async def offer_products(
 async def cancel_order(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, settings: ShopSettings
 ) -> None:
-    """``/cancelorder CODE``: the order cancelled for its customer (before picking), as they could."""
+    """``/cancelorder CODE``: the order cancelled for its customer (before picking), as they could; a manager's
+    mid-pick or on hold after a short pick too (``cancel_for_customer``)."""
     assert message.from_user is not None
     code = (command.args or "").strip()
     if not code or len(code.split()) > 1:
-        await message.answer(_("Usage: /cancelorder ORDER-CODE — cancel an order for its customer, before picking."))
+        await message.answer(
+            _(
+                "Usage: /cancelorder ORDER-CODE — cancel an order for its customer: before picking (or on hold before "
+                "it); a manager also while it is being picked or on hold after a short pick, its pickers told what to "
+                "put back."
+            )
+        )
         return
     order, refund = await cancel_for_customer(
         uow, clock, staff_id=message.from_user.id, code=code, staff_chat_id=settings.staff_chat_id
