@@ -173,7 +173,7 @@ async def apply_transition(
     await order_moved(uow, order, entry)  # the channel that placed it is told, with the move or not at all
     if target is OrderStatus.CANCELLED and order.flags & {BACKORDER_FLAG, SHORT_FLAG}:  # its parts wait no more
         for part in await uow.backorders.for_order(order.id or 0):
-            if part.status is BackorderStatus.WAITING:
+            if part.status is BackorderStatus.WAITING:  # sure to cancel: a fill, drop or answer locks the order first
                 await uow.backorders.cancel(part.id or 0, part.quantity)
     if target is OrderStatus.CANCELLED and order.promo_code:  # a cancelled order used nothing: the use is free again
         code = await uow.promotions.code(order.promo_code)
