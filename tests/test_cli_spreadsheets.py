@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
+from domain.product_file import PRODUCTS
 from tests.cli import DEMO
 
 SHEETS = Path(__file__).parent / "fixtures" / "spreadsheets"
@@ -177,8 +178,29 @@ def test_an_empty_products_file_names_the_missing_header_once(tmp_path: Path, or
     empty.write_bytes(b"\xef\xbb\xbf\r\n;;;;\r\n")  # what Excel saves of a sheet whose rows were deleted
     result = ordergram("import", "products", str(empty), env=env)
     assert result.stderr.splitlines()[1:] == [
-        f"{empty}:2: the header is missing column(s): sku, name, category, price, currency",
-        "1 bad row, 1 problem; nothing was imported",
+        f"{empty}: The file's header is wrong: it lacks the column(s) sku, name, category, price, currency. A products "
+        f"file has the columns {', '.join(PRODUCTS.all)}. Nothing was imported."
+    ]
+
+
+def test_a_header_lacking_a_column_is_no_bad_row_and_a_file_of_another_kind_is_named_once(
+    tmp_path: Path, ordergram
+) -> None:
+    env = _shop(tmp_path, ordergram)
+    file = tmp_path / "products.csv"
+    file.write_text("sku,name,category,price\nT-1,Tee,Clothing,1.00\n")
+    result = ordergram("import", "products", str(file), env=env)
+    assert result.returncode == 1
+    said = result.stderr.splitlines()[1:]
+    assert said == [
+        f"{file}: The file's header is wrong: it lacks the column(s) currency. A products file has the columns "
+        f"{', '.join(PRODUCTS.all)}. Nothing was imported."
+    ]
+    file.write_text("sku,name,category,price,currency\n" + "".join(f"T-{n},Tee,Clothing,1.00,GBP\n" for n in range(36)))
+    result = ordergram("import", "customers", str(file), env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{file}: This looks like a products file, not a customers one: import it as products. Nothing was imported."
     ]
 
 

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Container
 
 from domain.csvfiles import Columns, decode_csv, unknown_columns
+from domain.import_headers import check_header
 from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRICES, REORDER, STOCK, SUPPLIERS, WAREHOUSES
 from domain.ports import Clock, UnitOfWork
 from domain.product_file import PRODUCTS
@@ -60,6 +61,7 @@ async def import_file(
         await require(uow, staff_id, import_permission(kind))
         actor = actor_of(staff_id)
     text = await asyncio.to_thread(decode_csv, data)  # seconds for megabytes: the bot serves others meanwhile
+    check_header(kind, text.text, COLUMNS)
     report: ImportReport
     if kind == "products":
         report = await import_products(uow, clock, text.text, resolve_path, languages, actor=actor, source=source)
