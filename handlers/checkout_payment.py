@@ -48,7 +48,7 @@ from handlers.paylinks import invoice_links, link_sent_text
 from handlers.promo_review import promo_button
 from handlers.review_step import ask_at_review, typed_at, typed_value
 from handlers.views.pressed import Target, pressed_in
-from handlers.views.rendering import Renderer, fill, format_money
+from handlers.views.rendering import Renderer, fill, fill_text, format_money
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -104,13 +104,17 @@ async def _why_no_invoice(
     choice = await quoted(draft, customer, uow, clock, settings, draft.promo_code)
     total = _order_total(choice, draft)
     over = None if total is None else await invoice_over_limit(uow, customer, total, choice.cart.fx_rate)
-    if over is None:
-        return ""
+    return "" if over is None else no_invoice_said(over)
+
+
+def no_invoice_said(over: CreditLimitExceeded, *, html: bool = True) -> str:
+    """The one line saying why an invoice is not offered (the chat's payment step, the Mini App's checkout as text)."""
     said = _(
         "🧾 No invoice for this order: your credit limit is {limit}, your unpaid invoices come to {open} and this "
         "order to {total}."
     )
-    return fill(said, **{name: format_money(over.params[name]) for name in ("limit", "open", "total")})
+    amounts = {name: format_money(over.params[name]) for name in ("limit", "open", "total")}
+    return fill(said, **amounts) if html else fill_text(said, **amounts)
 
 
 def _order_total(choice: ShippingOptions, draft: CheckoutDraft) -> Money | None:

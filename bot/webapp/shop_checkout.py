@@ -10,11 +10,12 @@ from aiohttp import web
 from bot.webapp.payloads import body, body_id, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.contention import with_fresh_tries
-from domain.customers import offered_addresses
+from domain.customers import Customer, offered_addresses
 from domain.discounts import AppliedDiscount
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import MAX_REFERENCE, Delivery, DeliveryMethod, Order, PaymentMethod, order_reference
+from domain.ports import UnitOfWork
 from domain.shown_total import ShownTotal
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.checkout import (
@@ -25,11 +26,12 @@ from domain.usecases.checkout import (
     place_order,
     shipping_options,
 )
+from domain.usecases.invoice_terms import invoices_over_limit
 from domain.usecases.paylinks import payment_link
 from handlers.callbacks import pickup_label
 from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_options import shipping_label
-from handlers.checkout_payment import lowered_shipping
+from handlers.checkout_payment import lowered_shipping, no_invoice_said
 from handlers.paylinks import invoice_links
 from handlers.views.rendering import shorten
 
@@ -56,7 +58,14 @@ async def get_checkout(request: web.Request) -> web.Response:
     points = await pickup_points(runtime.uow())
     discounts = options.discounts
     goods = options.cart.subtotal - discounts.total if discounts else options.cart.subtotal
-    offered = [m.value for m in payment_methods(customer, settings.checkout_policy()) if m in WEB_PAYMENTS]
+    offered = [m for m in payment_methods(customer, settings.checkout_policy()) if m in WEB_PAYMENTS]
+    # Why an invoice is not offered at a pickup (the goods alone) and by each rate ("": it is), as the chat's
+    # payment step says it for the way chosen; over at a pickup, it is over every way: not offered at all.
+    at_pickup, *by_rate = await _why_no_invoice(
+        runtime.uow(), customer, offered, [goods, *(goods + q.price for q in options.quotes)], options.cart.fx_rate
+    )
+    if at_pickup:
+        offered.remove(PaymentMethod.INVOICE)
     return web.json_response(
         {
             "phone": customer.phone or "",
@@ -75,10 +84,12 @@ async def get_checkout(request: web.Request) -> web.Response:
                     "eta": q.eta.isoformat(),
                     "text": shipping_label(q, settings.timezone),
                     "total": money(goods + q.price),  # what the order comes to with it
+                    "no_invoice": why,
                 }
-                for q in options.quotes
+                for q, why in zip(options.quotes, by_rate, strict=True)
             ],
-            "payment": offered,
+            "payment": [m.value for m in offered],
+            "no_invoice": at_pickup,  # also said while no way is chosen yet: the least the order comes to
             "subtotal": money(options.cart.subtotal),
             # The review's lines, as the chat's says them: each discount, and the total at a pickup (free).
             "discounts": [
@@ -151,6 +162,16 @@ async def post_checkout(request: web.Request) -> web.Response:
         link = await payment_link(runtime.uow(), runtime.clock, links, code=order.code, tell_customer=False)
         placed["invoice_link"] = link.url
     return web.json_response(placed, status=201)
+
+
+async def _why_no_invoice(
+    uow: UnitOfWork, customer: Customer, offered: list[PaymentMethod], totals: list[Money], fx_rate: str
+) -> list[str]:
+    """For each of ``totals``: the line saying why an invoice is not offered for it, as text ("": it is)."""
+    if PaymentMethod.INVOICE not in offered:
+        return ["" for _ in totals]
+    over = await invoices_over_limit(uow, customer, totals, fx_rate)
+    return ["" if o is None else no_invoice_said(o, html=False) for o in over]
 
 
 def _discount_label(applied: AppliedDiscount) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -76,11 +77,20 @@ async def invoice_over_limit(
     """Before the payment is chosen: the refusal an invoice for ``total`` (the order's currency, at ``fx_rate``)
     would meet at Confirm, as ``check_credit`` decides it (None: it fits, or there is no limit), so checkout
     does not offer an invoice it would refuse. Confirm checks again, under the customer's lock."""
+    (over,) = await invoices_over_limit(uow, customer, [total], fx_rate)
+    return over
+
+
+async def invoices_over_limit(
+    uow: UnitOfWork, customer: Customer, totals: Sequence[Money], fx_rate: str
+) -> list[CreditLimitExceeded | None]:
+    """``invoice_over_limit`` for each of ``totals`` (what the order comes to by each way it may be delivered, as
+    the Mini App's checkout offers them all at once), the unpaid invoices read once."""
     if customer.credit_limit is None or customer.id is None:
-        return None
+        return [None for _ in totals]
     async with uow.read_only():
         unpaid = await unpaid_invoices(uow, customer.id)
-    return _over_limit(customer, unpaid, total, fx_rate, uow.base_currency)
+    return [_over_limit(customer, unpaid, total, fx_rate, uow.base_currency) for total in totals]
 
 
 def _over_limit(customer: Customer, unpaid: int, total: Money, fx_rate: str, base: str) -> CreditLimitExceeded | None:

@@ -508,6 +508,7 @@ async function checkoutPage(read) {
     // How it is paid: the customer's to choose (the first method was checked, and an order placed with a way of
     // paying never chosen), unless there is one.
     el("fieldset", { class: "payment" }, el("legend", {}, t("pay_how")),
+      el("p", { class: "no-invoice muted", id: "no-invoice", hidden: true }),  // why no invoice, as the chat says it
       options.payment.map((method) => el("label", { class: "choice" },
         el("input", { type: "radio", name: "payment", value: method, checked: options.payment.length === 1 }),
         el("span", { "data-payment": method }, t(method)))),
@@ -535,6 +536,17 @@ async function checkoutPage(read) {
     total.hidden = !sum;
     const cod = form.querySelector('[data-payment="cod"]');
     if (cod) cod.textContent = t(how === "pickup" ? "cod_pickup" : "cod");
+    // An invoice the credit limit would refuse for the way chosen is left out, and one line (text) says why; no
+    // way chosen yet: the goods alone (a pickup's).
+    const why = (how === "courier" && rate ? rate.no_invoice : options.no_invoice) || "";
+    const said = form.querySelector("#no-invoice");
+    said.textContent = why;
+    said.hidden = !why;
+    const invoice = form.querySelector('input[name="payment"][value="invoice"]');
+    if (invoice) {
+      if (why) invoice.checked = false;
+      invoice.closest("label").hidden = Boolean(why);
+    }
   };
   const asked = questions(form, delivery);
   // A question's words go as it is answered; none is said before Place order is tapped.
