@@ -13,6 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
+from markupsafe import Markup
 
 from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
@@ -141,12 +142,25 @@ async def counted_photo(message: Message, bot: Bot, uow: UnitOfWork, state: FSMC
         await _counted(message, uow, state, [(code, 1)])
 
 
+NAMED_ORDERS = 10  # order codes the confirm screen names per item, the rest counted
+LISTED_ORDERS = 30  # orders the recorded screen lists, one a line, the rest counted
+
+
 def _held(summary: CountSummary) -> list[str]:
     """What ✅ Confirm will do to carts and orders holding units the count finds gone, said before it is pressed."""
     said = []
     for short in summary.shorts:
         if short.orders:
-            codes = ", ".join(code for _, code, _ in short.orders)
+            codes: str = ", ".join(code for _, code, _ in short.orders[:NAMED_ORDERS])
+            if (more := len(short.orders) - NAMED_ORDERS) > 0:  # hundreds named ran past a message's length
+                # Filled here, as markup: the named codes fill a value's length, the count must not be cut off.
+                codes = Markup(
+                    fill(
+                        ngettext("{codes} and {count} more order", "{codes} and {count} more orders", more),
+                        codes=codes,
+                        count=format_number(more),
+                    )
+                )
             said.append(
                 fill(
                     ngettext(
@@ -221,7 +235,11 @@ def _affected(orders: list[OrderShort]) -> list[str]:
             sku=short.sku,
             warehouse=short.moved_to,
         )
-        for short in orders[:30]
+        for short in orders[:LISTED_ORDERS]
+    ] + [
+        fill(ngettext("…and {count} more order.", "…and {count} more orders.", more), count=format_number(more))
+        for more in [len(orders) - LISTED_ORDERS]
+        if more > 0
     ]
 
 

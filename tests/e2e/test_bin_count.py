@@ -213,3 +213,42 @@ async def test_a_count_of_more_items_than_its_summary_lists_says_how_many_more_c
     summary = (await mia.press(reply.last, w["done"])).last.text
     assert sum(1 for line in summary.splitlines() if line.startswith("• ")) == 60
     assert more in summary, summary
+
+
+MANY = {
+    "en": {
+        "named": " and 22 more orders: not on the shelf. ✅ Confirm takes them off those orders: each gets its part"
+        " from another warehouse that has it free, or is put on hold and its customer asked.",
+        "more": "…and 2 more orders.",
+    },
+    "ru": {
+        "named": " и ещё 22 заказа, на полке их нет. ✅ Подтвердить снимет их с этих заказов: каждый получит свою часть"
+        " с другого склада, где она свободна, или будет приостановлен, а покупателя спросят, как быть.",
+        "more": "…и ещё 2 заказа.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_count_below_what_many_orders_hold_names_ten_of_them_and_counts_the_rest_keeping_its_explanation(
+    shop: RunningBot, language: str
+) -> None:
+    """32 one-unit orders hold 22151 and Mia counts none: the confirm screen names the newest 10 and says how many
+    more, its explanation whole (all named, it ran past a message and was cut off); recorded, 30 are listed and the
+    2 more counted."""
+    w, many = W[language], MANY[language]
+    await shelf_says(shop, 40)
+    codes = [await order(shop, 400 + n, {"22151": 1}) for n in range(32)]
+    ((_, bin_code, _),) = [b for b in await bins(shop, "22151") if b[2]]
+    mia = await hire(shop, 127, "Mia", "manager", "LON", language=language)
+    await mia.send(f"/count {bin_code}")
+    await mia.send("22151 0")
+    summary = (await mia.press((await as_the_books_say(shop, mia, bin_code, "22151")).last, w["done"])).last
+    named = ", ".join(reversed(codes[-10:]))  # the newest first
+    assert f"{named}{many['named']}" in summary.text, summary.text
+    assert not any(code in summary.text for code in codes[:22])
+    recorded = (await mia.press(summary, w["confirm"])).last.text.splitlines()
+    assert len([line for line in recorded if line.startswith("• ")]) == 30
+    assert recorded[-1] == many["more"], recorded
+    assert await status(shop, codes[0]) == "on_hold"
+    assert all(c.ok for c in shop.server.calls)
