@@ -79,6 +79,10 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 CANCELLABLE_BY_CUSTOMER = frozenset({S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED})
+# How a hold for missing units begins its recorded reason (a bin count's, a short pick's, a packer's short), the
+# SKU after it: the rule a customer may cancel a held order by reads it (an order carries no other hold kind).
+COUNT_HOLD, SHORT_PICK_HOLD, PACK_SHORT_HOLD = "count: ", "short pick: ", "short: "
+SHORTAGE_HOLDS = (COUNT_HOLD, SHORT_PICK_HOLD, PACK_SHORT_HOLD)
 
 
 class Channel(StrEnum):
@@ -460,9 +464,17 @@ class Order:
 
     @property
     def held_before_picking(self) -> bool:
-        """On hold from a status its customer could cancel it in (a bin count found its units gone before it was
-        picked): nothing of it is in a tote, so it is cancelled as it was before the hold, by its customer too."""
-        return self.status is S.ON_HOLD and self.held_from in CANCELLABLE_BY_CUSTOMER
+        """On hold for a shortage from a status its customer could cancel it in (a bin count found its units gone
+        before it was picked): nothing of it is in a tote, so it is cancelled as it was before the hold, by its
+        customer too."""
+        return self.status is S.ON_HOLD and self.held_from in CANCELLABLE_BY_CUSTOMER and self.held_for_a_shortage
+
+    @property
+    def held_for_a_shortage(self) -> bool:
+        """The hold it is in was recorded for units found missing (a bin count's, a short pick's): a staff hold
+        (a fraud check) is the shop's to lift or cancel, never its customer's."""
+        hold = next((entry for entry in reversed(self.history) if entry.to_status is S.ON_HOLD), None)
+        return hold is not None and hold.reason.startswith(SHORTAGE_HOLDS)
 
     @property
     def being_picked(self) -> bool:

@@ -13,7 +13,7 @@ from domain.catalog import Product
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.notifications import Notification
-from domain.orders import OrderStatus
+from domain.orders import COUNT_HOLD, OrderStatus
 from domain.picking import leaving_from
 from domain.ports import Clock, UnitOfWork
 from domain.stock import ReservationKind
@@ -147,7 +147,7 @@ async def give_way(
             order = await uow.orders.get_by_id(order_id)
             if moved is None and order is not None:
                 if order.status is not OrderStatus.ON_HOLD:
-                    reason = f"count: {short.sku}"
+                    reason = f"{COUNT_HOLD}{short.sku}"
                     await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=reason)
                 await hold_short(uow, clock, order, product, {(here, bin_code): units}, actor, write_off=False)
             done.append(OrderShort(code, short.sku, units, moved or ""))

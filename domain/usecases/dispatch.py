@@ -17,7 +17,7 @@ from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.issued_invoices import IssuedInvoice
 from domain.notifications import Notification, for_customer
-from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.orders import PACK_SHORT_HOLD, Order, OrderStatus, normalize_order_code
 from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
 from domain.parcels import Parcel, left_to_ship
 from domain.payments import Payment
@@ -277,7 +277,9 @@ async def report_pack_short(
         if (kept := await _pick_again(uow, clock, order, product, lost, actor)) is not None:
             await uow.commit()
             return PackShort(order, wanted, missing, warehouse.code, True, kept)
-        await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"short: {wanted}")
+        await apply_transition(
+            uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"{PACK_SHORT_HOLD}{wanted}"
+        )
         # Each unit is held against the warehouse and bin it was picked from: lost units picked
         # in two warehouses all put on one left the other's allocation and shelf count standing.
         places = lost + Counter({(allocated, None): left})  # any not found on a pick line: the allocation

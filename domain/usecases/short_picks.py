@@ -6,7 +6,7 @@ from domain.catalog import Product, normalize_sku
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.notifications import Notification
-from domain.orders import OrderStatus
+from domain.orders import SHORT_PICK_HOLD, OrderStatus
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
@@ -234,7 +234,7 @@ async def _hold_for_shortage(
         if other.order_id == order.id and not other.done:
             other.short += other.open
             await uow.picking.save_line(other)
-    reason = f"short pick: {product.sku}"
+    reason = f"{SHORT_PICK_HOLD}{product.sku}"
     await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=f"staff:{staff_id}", reason=reason)
     place = (current.pick_list.warehouse_id, line.bin_code)
     await hold_short(uow, clock, order, product, {place: missing}, f"staff:{staff_id}")  # the customer decides

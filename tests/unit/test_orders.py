@@ -109,7 +109,8 @@ def test_an_order_held_keeps_the_cancel_rule_of_the_status_it_was_held_from() ->
     found its units gone): its customer's, as before the hold; held once picked whole: nobody's."""
     mid_pick = make_order(S.ON_HOLD, held_from=S.PICKING)
     assert mid_pick.being_picked and not mid_pick.held_before_picking and not mid_pick.cancellable_by_customer
-    allocated = make_order(S.ON_HOLD, held_from=S.ALLOCATED)
+    allocated = make_order(S.ALLOCATED)
+    allocated.transition(S.ON_HOLD, now=NOW, actor="staff:1", reason="count: SKU1")
     assert allocated.held_before_picking and not allocated.being_picked
     picked = make_order(S.ON_HOLD, held_from=S.PICKED)
     assert not (picked.being_picked or picked.held_before_picking or picked.cancellable_by_customer)
@@ -164,3 +165,19 @@ def test_a_cancel_of_an_order_held_once_picked_is_refused_with_its_way_out_never
     assert problem.detail.startswith(f"Order {order.code} can no longer be cancelled: it is on hold for an item")
     with pytest.raises(HeldPickedForCustomer):
         check_cancellable(order, support=True)
+
+
+@pytest.mark.parametrize("held_from", [S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED])
+def test_only_an_order_held_for_a_shortage_before_picking_stays_its_customers_to_cancel(held_from: OrderStatus) -> None:
+    """A bin count's hold (its units gone) leaves the cancel with the customer; a staff hold from the same status (a
+    fraud check, a hold with no reason) does not: the customer would cancel what the shop is looking into."""
+    for reason, customers in (("count: SKU1", True), ("short pick: SKU1", True), ("fraud check", False), ("", False)):
+        order = make_order(held_from)
+        order.transition(S.ON_HOLD, now=NOW, actor="staff:1", reason=reason)
+        assert order.held_before_picking is customers, reason
+        assert order.held_before_picking or not order.cancellable_by_customer
+    staff_hold_after_count = make_order(held_from)
+    staff_hold_after_count.transition(S.ON_HOLD, now=NOW, actor="staff:1", reason="count: SKU1")
+    staff_hold_after_count.transition(held_from, now=NOW, actor="staff:1")
+    staff_hold_after_count.transition(S.ON_HOLD, now=NOW, actor="staff:1", reason="fraud check")
+    assert not staff_hold_after_count.held_before_picking  # the hold it is in now decides, not an earlier one
