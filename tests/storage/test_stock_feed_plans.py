@@ -41,10 +41,13 @@ async def test_a_changes_poll_finds_what_changed_by_the_indexes_of_available_seq
             assert any("INDEX ix_stock_available_seq" in step for step in plan), plan
             assert any("INDEX ix_products_status_seq" in step for step in plan), plan
         else:
+            # The plan from this shop's own figures, not from what earlier tests left in the run's database.
+            await connection.exec_driver_sql("ANALYZE stock, products")
             await connection.exec_driver_sql("SET enable_seqscan = off")
             found = await connection.exec_driver_sql("EXPLAIN " + statement, parameters)
             plan = [str(row[0]) for row in found]
             assert not [step for step in plan if "Seq Scan" in step], plan
-            # An arm of running transactions with none running is no scan at all
-            assert any("Index Scan on ix_stock_available_seq" in step for step in plan), plan
+            # An arm of running transactions with none running is no scan at all; the index read as a bitmap or
+            # row by row (``Index Scan using``), as the planner judges the rows
+            assert any("Index" in step and "ix_stock_available_seq" in step for step in plan), plan
             assert any("ix_products_status_seq" in step for step in plan), plan
