@@ -258,12 +258,14 @@ class Settings(LogSettings):
     @classmethod
     def _webhook_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("https://", "http://")):
-            raise ValueError(f"{value!r} must be an https:// URL")
+            raise ValueError(f"{_masked(value)!r} must be an https:// URL")
         # serve answers these paths itself on the webhook's server: under /api/v1 every POST
         # without an API key (Telegram's updates) was a 401, so no update was ever handled.
         path = urlsplit(value or "").path.rstrip("/")
         if any(path == taken or path.startswith(taken + "/") for taken in TAKEN_PATHS):
-            raise ValueError(f"{value!r}: {path} is served by Ordergram itself; choose another path, e.g. /telegram")
+            raise ValueError(
+                f"{_masked(value or '')!r}: {path} is served by Ordergram itself; choose another path, e.g. /telegram"
+            )
         # Telegram posts every update there and nothing says so.
         _not_an_example(
             value, "Telegram would post every update there and none would reach the bot", "for long polling"
@@ -274,7 +276,7 @@ class Settings(LogSettings):
     @classmethod
     def _webapp_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("https://", "http://")):
-            raise ValueError(f"{value!r} must be an https:// URL")
+            raise ValueError(f"{_masked(value)!r} must be an https:// URL")
         # Every customer's menu button and /shop, and staff's /dashboard, would open a page that is not the shop.
         _not_an_example(value, "the menu button, /shop and /dashboard would open it, not your shop", "for no Mini App")
         return value.rstrip("/") if value else None
@@ -301,7 +303,7 @@ class Settings(LogSettings):
     def _database_url(cls, value: str) -> str:
         if not re.match(r"^[a-z][a-z0-9+]*://", value):
             raise ValueError(
-                f"{value!r} is not a database URL (like sqlite+aiosqlite:////srv/shop/ordergram.sqlite3 "
+                f"{_masked(value)!r} is not a database URL (like sqlite+aiosqlite:////srv/shop/ordergram.sqlite3 "
                 "or postgresql+asyncpg://user@host/ordergram)"
             )
         scheme, rest = value.split("://", 1)
@@ -309,7 +311,7 @@ class Settings(LogSettings):
         if backend == "sqlite":  # any SQLite driver name: storage.db runs SQLite its own way
             if rest.partition("?")[0].removeprefix("/") in ("", ":memory:"):  # else a shop lost whole at its stop
                 raise ValueError(
-                    f"{value} names no database file (SQLite would keep the shop in memory and lose it when "
+                    f"{_masked(value)} names no database file (SQLite would keep the shop in memory and lose it when "
                     "Ordergram stops); give a path, like sqlite+aiosqlite:////srv/shop/ordergram.sqlite3"
                 )
             return value
@@ -318,7 +320,7 @@ class Settings(LogSettings):
                 f"{scheme}://: Ordergram runs on SQLite or PostgreSQL (sqlite+aiosqlite:///… or postgresql+asyncpg://…)"
             )
         if driver != "asyncpg":  # else SQLAlchemy's ModuleNotFoundError (psycopg2…), a traceback at start
-            shown = re.sub(r"^([^:@/]*):[^@/]*@", r"\1:***@", rest)  # the password never printed
+            shown = _masked(value).split("://", 1)[1]
             raise ValueError(f"Ordergram talks to PostgreSQL through asyncpg: write it postgresql+asyncpg://{shown}")
         if importlib.util.find_spec("asyncpg") is None:
             raise ValueError("PostgreSQL needs asyncpg, not installed here: pip install 'ordergram[postgres]'")
@@ -329,7 +331,9 @@ class Settings(LogSettings):
     def _redis_url(cls, value: str | None) -> str | None:
         # else redis-py's ValueError, a traceback at start
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError(f"{value!r} is not a Redis URL (like redis://127.0.0.1:6379/0, rediss://… or unix://…)")
+            raise ValueError(
+                f"{_masked(value)!r} is not a Redis URL (like redis://127.0.0.1:6379/0, rediss://… or unix://…)"
+            )
         return value or None
 
     @field_validator("api_rate_limit", "api_auth_failure_limit", "promo_guess_limit")
@@ -359,7 +363,7 @@ class Settings(LogSettings):
     @classmethod
     def _url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError(f"{value!r} must start with http:// or https://")
+            raise ValueError(f"{_masked(value)!r} must start with http:// or https://")
         return value.rstrip("/")
 
     @property
@@ -376,9 +380,22 @@ def _not_an_example(value: str | None, lost: str, unset: str) -> None:
     a copy of an example left as it was. ``lost``: what would go there; ``unset``: what unsetting it means."""
     if is_example_address(value):
         raise ValueError(
-            f"{value!r} is an example address (a reserved documentation domain): {lost}; set your shop's own "
-            f"https:// address, or unset it {unset}"
+            f"{_masked(value or '')!r} is an example address (a reserved documentation domain): {lost}; set your "
+            f"shop's own https:// address, or unset it {unset}"
         )
+
+
+def _masked(url: str) -> str:
+    """``url`` as a refusal may quote it: a password in it (``user:password@``) shown as ***. Every refusal is
+    printed and kept in the service's journal, and a URL refused is often one whose scheme was mistyped."""
+    userinfo, at, host = url.rpartition("@")  # the last @: a password may hold one, unescaped
+    if not at:
+        return url
+    # A scheme, even mistyped (``PostgreSQL+asyncpg://``, ``postgresql+asyncpg//``): the user name follows it.
+    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:?//", userinfo)
+    start = scheme.end() if scheme else 0
+    user, colon, _ = userinfo[start:].partition(":")
+    return f"{userinfo[:start]}{user}{colon and ':***'}@{host}"
 
 
 def _zone_meant(value: str) -> str:

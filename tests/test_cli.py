@@ -130,6 +130,29 @@ def test_a_url_on_a_documentation_domain_stops_start_up(variable: str, url: str,
     assert lost in lines[0] and "your shop's own" in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("variable", "url", "said"),
+    [
+        (
+            "DATABASE_URL",
+            "PostgreSQL+asyncpg://shop:s3cret@db/shop",
+            "'PostgreSQL+asyncpg://shop:***@db/shop' is not a",
+        ),
+        ("DATABASE_URL", "postgresql+asyncpg//shop:s3cret@db/shop", "'postgresql+asyncpg//shop:***@db/shop' is not a"),
+        ("REDIS_URL", "http://:s3cret@cache", "'http://:***@cache' is not a Redis URL"),
+    ],
+)
+def test_migrate_refusing_a_misspelt_url_never_prints_its_password(
+    variable: str, url: str, said: str, tmp_path: Path, ordergram
+) -> None:
+    """A scheme written wrong had the whole URL, password and all, printed on the console and into the journal."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}", variable: url}
+    result = ordergram("migrate", env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith(f"configuration error: {variable}: {said}"), result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+
+
 def test_a_url_that_only_looks_like_an_example_domain_is_taken() -> None:
     for url in ("https://myexample.com/tg/hook", "https://example.com.shop.io/tg/hook", "https://shop.example/tg"):
         assert load_settings(bot_token="1:x", webhook_url=url).webhook_url == url

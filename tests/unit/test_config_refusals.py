@@ -71,3 +71,41 @@ def test_the_command_line_prints_each_bad_configuration_value_on_its_own_line(
     lines = capsys.readouterr().err.splitlines()
     assert "configuration error: HOLD_MINUTES: 'abc' is not a whole number" in lines
     assert "configuration error: TAX_RATE: '20%' is not a number" in lines
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        (
+            "DATABASE_URL",
+            "PostgreSQL+asyncpg://u:pw-s3cret@h/db",
+            "'PostgreSQL+asyncpg://u:***@h/db' is not a database URL (like",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql+asyncpg//u:pw-s3cret@h/db",
+            "'postgresql+asyncpg//u:***@h/db' is not a database URL (like",
+        ),
+        ("DATABASE_URL", "u:pw-s3cret@h/db", "'u:***@h/db' is not a database URL (like"),
+        ("DATABASE_URL", "postgresql://u:pw/s3cret@h/db", "write it postgresql+asyncpg://u:***@h/db"),
+        ("DATABASE_URL", "postgresql://u:pw@s3cret@h/db", "write it postgresql+asyncpg://u:***@h/db"),
+        ("REDIS_URL", "http://:pw-s3cret@host", "'http://:***@host' is not a Redis URL (like redis://127.0.0.1:6379/0"),
+        ("WEBHOOK_URL", "ftp://u:pw-s3cret@shop.test/hook", "'ftp://u:***@shop.test/hook' must be an https:// URL"),
+        ("WEBHOOK_URL", "https://u:pw-s3cret@shop.test/api/hook", "/api/hook is served by Ordergram itself"),
+        ("WEBHOOK_URL", "https://u:pw-s3cret@shop.example.com/hook", "is an example address"),
+        ("WEBAPP_URL", "ftp://u:pw-s3cret@shop.test", "'ftp://u:***@shop.test' must be an https:// URL"),
+        ("TELEGRAM_API_URL", "ftp://u:pw-s3cret@api.shop.test", "'ftp://u:***@api.shop.test' must start with http://"),
+    ],
+)
+def test_a_refused_url_never_shows_its_password_and_still_says_what_to_write(
+    variable: str, value: str, said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``DATABASE_URL=PostgreSQL+asyncpg://u:pw@h/db`` (a capital letter) was quoted whole, password and all, into
+    the refusal printed on the console and kept in the service's journal; so was a ``REDIS_URL`` with a wrong scheme."""
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(bot_token="1:x")
+    assert str(refused.value).startswith(f"{variable}: ")
+    assert said in str(refused.value)
+    assert "s3cret" not in str(refused.value)
