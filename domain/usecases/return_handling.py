@@ -265,10 +265,14 @@ async def _revalue_elsewhere(
 async def _book_cost_back(
     uow: UnitOfWork, at: datetime, rma: str, product_id: int, warehouse_id: int, count: int, to: Account
 ) -> None:
-    """Returned goods leave cost of goods sold: back into inventory, or into write-offs."""
+    """Returned goods leave cost of goods sold: back into inventory, or into write-offs. Nothing
+    when their cost is in a currency without a rate yet: the shipment booked no cost of goods sold
+    for them and the stock value counts them at nothing (the first rate brings in those on hand)."""
     cost = (await supply_costs(uow, [product_id])).get((product_id, warehouse_id))
     if cost is not None:
         value, _ = await cost_in_base(uow, cost, count)
+        if value.currency != uow.base_currency:
+            return
         memo = Memo.of(N_("return {rma}: restocked") if to is A.INVENTORY else N_("return {rma}: written off"), rma=rma)
         await book(uow, at, f"return:{rma}", memo, value, to, A.COGS)
 

@@ -185,7 +185,8 @@ async def _book_cost_difference(
     it lies (terms are per warehouse; the catalog's cost is the variant's): units that cost the
     same at both places book nothing; at two costs, the difference goes against "5200 Inventory
     revaluation", as a new cost is booked (``domain.usecases.revaluation``); from or to a place
-    without any cost, the units are valued in or out against 3000, as an arrival is."""
+    without any cost (or with one in a currency without a rate yet), the units are valued in or out
+    against 3000, as an arrival is."""
     assert product.id is not None and here.id is not None and there.id is not None
     costs = await supply_costs(uow, [product.id])
     old, new = costs.get((product.id, here.id)), costs.get((product.id, there.id))
@@ -193,9 +194,15 @@ async def _book_cost_difference(
         return
     was = (await cost_in_base(uow, old, units))[0] if old is not None else None
     now = (await cost_in_base(uow, new, units))[0] if new is not None else None
+    # A cost in a currency without a rate today is no cost: the stock value counts such units at
+    # nothing, so they leave (or enter) inventory against 3000, as ``book_revaluation`` books them.
+    was = was if was is not None and was.currency == uow.base_currency else None
+    now = now if now is not None and now.currency == uow.base_currency else None
+    if was is None and now is None:
+        return
     if was is not None and now is not None:
-        if was.currency != now.currency or was == now:
-            return  # a cost without a rate today: nothing comparable to book
+        if was == now:
+            return
         up = now.amount > was.amount
         pair = (
             (Account.INVENTORY, Account.INVENTORY_REVALUATION)

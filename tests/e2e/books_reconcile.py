@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.accounting import balances
 from tests.e2e.books_stock_arrivals import _inventory as inventory
 from tests.e2e.books_stock_arrivals import _stock_value as stock_value
@@ -37,6 +40,12 @@ async def moves(shop: RunningBot, before: dict[str, tuple[int, int]]) -> dict[st
         if (d - c) - (d0 - c0):
             moved[account] = (d - c) - (d0 - c0)
     return moved
+
+
+async def journal_currencies(shop: RunningBot) -> set[str]:
+    """The currencies the journal's entries are in."""
+    async with shop.runtime.sessions() as session:
+        return set((await session.scalars(select(m.JournalEntryRow.currency).distinct())).all())
 
 
 async def settle_return(manager: SandboxUser, rma: str, *buttons: str) -> None:

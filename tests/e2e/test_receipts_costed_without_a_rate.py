@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.harness import RunningBot
 from domain.money import Money
 from sandbox import SandboxUser
-from storage import models as m
 from tests.e2e.accounting import balances
-from tests.e2e.books_reconcile import INVENTORY, moves
+from tests.e2e.books_reconcile import INVENTORY, journal_currencies, moves
 from tests.e2e.books_stock_arrivals import WITHOUT_ORDER, _sent
 from tests.e2e.conftest import ADMIN, hire
 
 PAYABLE = "2000 Accounts payable"
 REORDER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
-
-
-async def _currencies(shop: RunningBot) -> set[str]:
-    async with shop.runtime.sessions() as session:
-        return set((await session.scalars(select(m.JournalEntryRow.currency).distinct())).all())
 
 
 async def test_a_pound_order_for_goods_costed_in_dollars_without_a_rate_owes_pounds_and_values_them_at_the_first_rate(
@@ -38,7 +30,7 @@ async def test_a_pound_order_for_goods_costed_in_dollars_without_a_rate_owes_pou
     assert await moves(shop, before) == {PAYABLE: -1000, WITHOUT_ORDER: 1000}
     await admin.send("/fx USD 1.25")  # the first dollar rate: the 816 units on hand are worth £1.00 each
     assert await moves(shop, before) == {PAYABLE: -1000, INVENTORY: 816 * 100, WITHOUT_ORDER: 1000 - 816 * 100}
-    assert await _currencies(shop) == {"GBP"}
+    assert await journal_currencies(shop) == {"GBP"}
 
 
 async def test_goods_received_without_an_order_costed_in_dollars_without_a_rate_wait_for_the_first_rate(
@@ -55,4 +47,4 @@ async def test_goods_received_without_an_order_costed_in_dollars_without_a_rate_
     assert await moves(shop, before) == {}  # no value the stock value could count them at: nothing booked yet
     await admin.send("/fx USD 1.25")
     assert await moves(shop, before) == {INVENTORY: 816 * 100, WITHOUT_ORDER: -816 * 100}
-    assert await _currencies(shop) == {"GBP"}
+    assert await journal_currencies(shop) == {"GBP"}
