@@ -239,10 +239,12 @@ async def move_stock(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, state: FSMContext
 ) -> None:
     args = _args(command)
-    flagged = len(args) in (5, 6) and args[-1].lower() == NEW_BIN_FLAG  # a new target bin meant: made without asking
+    # A new target bin meant, made without asking: only a word after the warehouse, so a warehouse coded NEW
+    # named last is the warehouse, not the flag.
+    flagged = len(args) == 6 and args[5].lower() == NEW_BIN_FLAG
     args = args[:-1] if flagged else args
     if len(args) not in (4, 5):
-        await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE] [new]"))
+        await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE [new]]"))
         return
     request: dict[str, object] = {"kind": "move", "sku": args[0], "quantity": _number(args[1]), "from": args[2]}
     request.update(bin=args[3], warehouse=args[4] if len(args) == 5 else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.usecases.imports.lists import import_warehouses
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
 from tests.e2e.bins import bins_of, button_data
@@ -148,3 +149,32 @@ async def test_a_move_whose_units_left_while_it_was_asked_about_is_refused_on_th
     assert await _everywhere(shop) == before and "Z-99-99-9" not in before[0]
     again = await manager.press(asked, "Z-99-99-9")  # the question was answered: it is not asked again
     assert again.callback_answer is not None and SAID["stale"][language] in again.callback_answer["text"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_warehouse_coded_new_named_last_is_the_warehouse_and_only_a_word_after_it_makes_the_bin(
+    shop: RunningBot, language: str
+) -> None:
+    """``/move SKU QTY FROM TO NEW`` took the warehouse NEW for the ``new`` flag: the move went to another
+    warehouse's bins, or was refused asking which warehouse. Only a word after the warehouse is the flag."""
+    await _jars(shop)
+    runtime = shop.runtime
+    await import_warehouses(runtime.uow(), "code,name\nNEW,Newport\n")
+    await import_stock(
+        runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nJAR-1,NEW,A-01-01-1,4\nJAR-1,NEW,D-01-01-1,1\n"
+    )
+    manager = await hire(shop, 50, "Mia", "manager", language=language)
+    lon = await bins_of(shop, "LON")
+    moved_in = {
+        "en": "Moved {n} × JAR-1 in NEW: {source} → {target}.",
+        "ru": "Перемещено {n} × JAR-1 на NEW: {source} → {target}.",
+    }
+
+    moved = await manager.send("/move JAR-1 2 A-01-01-1 D-01-01-1 NEW")
+    assert moved.last.text == moved_in[language].format(n=2, source="A-01-01-1", target="D-01-01-1")
+    asked = (await manager.send("/move JAR-1 1 A-01-01-1 E-01-01-1 NEW")).last  # a bin NEW lacks, no flag: asked
+    assert asked.text.split("\n")[0] == SAID["asked"][language].format(bin="E-01-01-1", warehouse="NEW")
+    made = await manager.send("/move JAR-1 1 A-01-01-1 E-01-01-1 NEW new")
+    assert made.last.text == moved_in[language].format(n=1, source="A-01-01-1", target="E-01-01-1")
+    assert await bins_of(shop, "NEW") == {"A-01-01-1": 1, "D-01-01-1": 3, "E-01-01-1": 1}
+    assert await bins_of(shop, "LON") == lon

@@ -44,7 +44,7 @@ async def test_a_manager_receives_adjusts_and_moves_stock_and_sees_it_per_bin(sh
     assert received.last.text == "Received 24 × 85123A into LON A-09-01-1."
     assert await _on_hand(shop, "85123A", "LON") == (before[0] + 24, before[1])
 
-    moved = await manager.send("/move 85123A 10 A-09-01-1 A-09-02-1 new")
+    moved = await manager.send("/move 85123A 10 A-09-01-1 A-09-02-1 LON new")
     assert moved.last.text == "Moved 10 × 85123A in LON: A-09-01-1 → A-09-02-1."
     adjusted = await manager.send("/adjust 85123A LON -3 damaged in transit")
     assert f"{before[0] + 21} on hand" in adjusted.last.text
@@ -297,7 +297,7 @@ async def test_large_unit_counts_are_grouped_the_readers_way(shop: RunningBot) -
     russian = (await olga.send("/stock BULK-1")).last.text
     assert "LON: в наличии 120\xa0786\xa0814, в резерве 0, доступно 120\xa0786\xa0814" in russian
     assert re.search(r"LON: 120\xa0\d{3}\xa0\d{3} шт. · ", (await olga.send("/stockvalue")).last.text)
-    moved = await olga.send("/move BULK-1 2500 A-05-01-1 A-05-02-1 new")
+    moved = await olga.send("/move BULK-1 2500 A-05-01-1 A-05-02-1 LON new")
     assert "2\xa0500 × BULK-1" in moved.last.text
 
 
@@ -389,7 +389,7 @@ async def test_staff_see_and_change_the_stock_of_a_hidden_or_discontinued_produc
     shown = (await manager.send("/stock 85123A")).last.text
     assert "White Hanging Heart" in shown and f"{on_hand} on hand" in shown and f"· {named}" in shown
     assert (await manager.send("/adjust 85123A LON -1 damaged")).last.text.startswith("85123A in LON:")
-    assert (await manager.send("/move 85123A 2 A-09-01-1 A-09-02-1 new")).last.text.startswith("Moved 2 × 85123A")
+    assert (await manager.send("/move 85123A 2 A-09-01-1 A-09-02-1 LON new")).last.text.startswith("Moved 2 × 85123A")
     assert (await manager.send("/reorder 85123A LON 5")).last.text == "Reorder point saved."
     assert "85123A" in (await manager.send("/forecast 85123A")).last.text
     assert await _on_hand(shop, "85123A", "LON") == (on_hand - 1, (await _on_hand(shop, "85123A", "LON"))[1])
