@@ -20,10 +20,12 @@ FORGET = "-"  # as staff's ``/customer … tax -``
 async def my_tax_number(message: Message, command: CommandObject, customer: Customer, uow: UnitOfWork) -> None:
     """Alone: what is kept and how to change it; ``-``: none; anything else is checked, then kept."""
     assert message.from_user is not None
-    if not customer.is_business:  # asked alone too: "you have no tax number yet" would invite one
+    typed = " ".join((command.args or "").split())
+    # Asked alone too: "you have no tax number yet" would invite one. Forgetting one is anyone's: an account made
+    # ordinary again keeps the number it had.
+    if not customer.is_business and typed != FORGET:
         await message.answer(_(TaxNumberForBusinesses.key))
         return
-    typed = " ".join((command.args or "").split())
     if not typed:
         await message.answer(_shown(customer))
         return

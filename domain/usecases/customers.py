@@ -96,13 +96,14 @@ class TaxNumberForBusinesses(DomainError):
 
 async def set_my_tax_number(uow: UnitOfWork, *, telegram_id: int, number: str | None) -> Customer:
     """A customer's own VAT number or ИНН for their invoices, or none (None): checked as staff's
-    ``/customer … tax`` is, so what is not a tax number is refused and nothing changes."""
+    ``/customer … tax`` is, so what is not a tax number is refused and nothing changes. Only a business sets one;
+    anyone forgets theirs (an account made ordinary again keeps the number it had, and its owner may remove it)."""
     kept = None if number is None else tax_number(number)
     async with uow:
         customer = await uow.customers.get_by_telegram_id(telegram_id)
         if customer is None:
             raise NotFound()
-        if not customer.is_business:
+        if kept is not None and not customer.is_business:
             raise TaxNumberForBusinesses()
         customer.tax_number = kept
         await uow.customers.update(customer)
