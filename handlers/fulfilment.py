@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 from domain.customers import Customer, pick_language
 from domain.money import Money, split_typed_amount
 from domain.orders import OrderStatus
-from domain.payments import PAYMENT_NOTE
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import paperwork_to_send
 from domain.usecases.insight import customer_profile, top_customers
@@ -159,7 +158,7 @@ async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork
         )
         return
     try:
-        order, paid, left = await record_invoice_payment(
+        order, paid, left, kept = await record_invoice_payment(
             uow, clock, staff_id=message.from_user.id, code=order_code, amount=amount_text, note=note
         )
     except PaymentRepeated as repeated:  # a /paid sent twice by mistake is not a second part-payment
@@ -172,13 +171,14 @@ async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork
         text = fill(_(PaymentRepeated.key), code=code, amount=format_money(amount))
         await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]))
         return
-    await message.answer(_paid_reply(order.code, paid, left, note))
+    await message.answer(_paid_reply(order.code, paid, left, kept))
 
 
 @router.callback_query(PaidAgainCb.filter())
 async def invoice_paid_again(query: CallbackQuery, callback_data: PaidAgainCb, uow: UnitOfWork, clock: Clock) -> None:
-    """The repeated payment confirmed: recorded once, the question's button gone."""
-    order, paid, left = await record_invoice_payment(
+    """The repeated payment confirmed: recorded once, the question's button gone, the note it keeps (the one of the
+    payment it repeats) shown as a /paid's reply shows its own."""
+    order, paid, left, kept = await record_invoice_payment(
         uow,
         clock,
         staff_id=query.from_user.id,
@@ -187,18 +187,17 @@ async def invoice_paid_again(query: CallbackQuery, callback_data: PaidAgainCb, u
         seen=callback_data.seen,
     )
     await query.answer()
-    await show_in_place(query, _paid_reply(order.code, paid, left))
+    await show_in_place(query, _paid_reply(order.code, paid, left, kept))
 
 
-def _paid_reply(code: str, paid: Money, left: Money, note: str = "") -> str:
-    """What staff read once a payment is recorded, and its note as it was read."""
+def _paid_reply(code: str, paid: Money, left: Money, kept: str) -> str:
+    """What staff read once a payment is recorded, and the note kept with it."""
     if left.amount > 0:
         text = _("Payment of {amount} recorded for order {code}; {left} is still to pay.")
         said = fill(text, amount=format_money(paid), code=code, left=format_money(left))
     else:
         text = _("Payment of {amount} recorded for order {code}; invoice reminders stop.")
         said = fill(text, amount=format_money(paid), code=code)
-    kept = " ".join(note.split())[:PAYMENT_NOTE]
     return said + "\n" + fill(_("Note: {note}"), note=kept) if kept else said
 
 

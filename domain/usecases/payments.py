@@ -239,11 +239,11 @@ async def record_invoice_payment(
     minor: int | None = None,
     seen: int | None = None,
     note: str = "",
-) -> tuple[Order, Money, Money]:
+) -> tuple[Order, Money, Money, str]:
     """A business customer paid their invoice (bank transfer), whole or a part of it (``amount``,
     as typed, in the order's currency): staff record it; reminders stop once nothing is left.
     What it asks for is its total less what was paid and any parts no longer sent (credit
-    notes). Returns the order, what was recorded and what is still to pay. The same amount as a
+    notes). Returns the order, what was recorded, what is still to pay and the note kept. The same amount as a
     payment recorded on it within ``REPEAT_WINDOW`` (a /paid sent twice) is asked about
     (``PaymentRepeated``); recorded when confirmed with ``seen``, the payments the question counted
     (``minor``, the amount it asked about; an order paid since, or the question answered already,
@@ -289,7 +289,7 @@ async def record_invoice_payment(
         await book_invoice_paid(uow, order, paid, owed, clock.now())
         await _tell_buyer_paid(uow, order, paid, owed - paid, staff_id, clock)
         await uow.commit()
-        return order, paid, owed - paid
+        return order, paid, owed - paid, kept
 
 
 async def _tell_buyer_paid(

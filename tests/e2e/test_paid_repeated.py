@@ -25,6 +25,7 @@ SAID = {
         "stale": "This question is out of date: order {code}'s payments changed since. Nothing was recorded; "
         "see /order {code}.",
         "received": "We received your payment",
+        "note": "Note: {note}",
     },
     "ru": {
         "asked": "Оплата {amount} по заказу {code} записана несколько минут назад. "
@@ -33,6 +34,7 @@ SAID = {
         "recorded": "Оплата {amount} по заказу {code} записана; осталось оплатить {left}.",
         "stale": "Вопрос устарел: оплаты по заказу {code} с тех пор изменились. Ничего не записано; см. /order {code}.",
         "received": "Мы получили вашу оплату",
+        "note": "Примечание: {note}",
     },
 }
 
@@ -101,3 +103,23 @@ async def test_record_another_pressed_on_a_question_over_48_hours_old_says_what_
         said["recorded"].format(amount=two, code=code, left=left)
     ], pressed
     assert await _payments(shop, code) == [200, 200]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_repeated_payment_confirmed_shows_the_note_it_keeps(shop: RunningBot, language: str) -> None:
+    """Confirmed, the repeat keeps the note of the payment it repeats (a transfer's reference), but the reply said
+    nothing of it, as if none were kept; the first /paid's reply names it."""
+    said = SAID[language]
+    _, code = await _invoice_order(shop, 595, "en", 3)  # £7.16
+    manager = await hire(shop, 596, "Mia", "manager", language=language)
+    await manager.send(f"/paid {code} 2 BACS 4471")
+    asked = (await manager.send(f"/paid {code} 2 BACS 4471")).last  # sent twice by mistake
+    pressed = await manager.press(asked, asked.button_texts()[0])
+    two, left = shown(200, language).replace("\xa0", " "), shown(316, language).replace("\xa0", " ")
+    edited = pressed.edited[-1].text.replace("\xa0", " ") if pressed.edited else ""
+    recorded = said["recorded"].format(amount=two, code=code, left=left)
+    assert edited == recorded + "\n" + said["note"].format(note="BACS 4471"), pressed
+    order_id = await scalar(shop, select(m.OrderRow.id).where(m.OrderRow.code == code))
+    async with shop.runtime.sessions() as session:
+        notes = (await session.execute(select(m.PaymentRow.note).where(m.PaymentRow.order_id == order_id))).all()
+    assert [note for (note,) in notes] == ["BACS 4471", "BACS 4471"]

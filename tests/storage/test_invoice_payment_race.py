@@ -43,7 +43,7 @@ async def _paid_at_once(engine: AsyncEngine, clock: FakeClock, code: str, amount
     async def pay(staff_id: int, amount: str) -> str:
         await start.wait()
         try:
-            _, paid, left = await record_invoice_payment(
+            _, paid, left, _ = await record_invoice_payment(
                 SqlUnitOfWork(sessions), clock, staff_id=staff_id, code=code, amount=amount
             )
         except (InvoiceAlreadyPaid, PaymentOverInvoice) as refused:
