@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.catalog import Product
 from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.inventory import MAX_RECEIPT, Received, adjust, move, receive
+from domain.usecases.inventory import MAX_RECEIPT, Received, adjust, is_warehouse, move, receive
 from domain.usecases.low_stock import low_stock, set_reorder_point
 from domain.usecases.stock_examples import stock_example
 from domain.usecases.stock_lookup import StockLookup, StockView, stock_view
@@ -239,12 +239,14 @@ async def move_stock(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, state: FSMContext
 ) -> None:
     args = _args(command)
-    # A new target bin meant, made without asking: only a word after the warehouse, so a warehouse coded NEW
-    # named last is the warehouse, not the flag.
-    flagged = len(args) == 6 and args[5].lower() == NEW_BIN_FLAG
+    # A new target bin meant, made without asking: `new` after the warehouse, or in its place when no warehouse is
+    # coded NEW (a shop with one names it before the flag: `/move … TO-BIN NEW new`).
+    flagged = args[-1].lower() == NEW_BIN_FLAG and (
+        len(args) == 6 or (len(args) == 5 and not await is_warehouse(uow, args[4]))
+    )
     args = args[:-1] if flagged else args
     if len(args) not in (4, 5):
-        await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE [new]]"))
+        await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE] [new]"))
         return
     request: dict[str, object] = {"kind": "move", "sku": args[0], "quantity": _number(args[1]), "from": args[2]}
     request.update(bin=args[3], warehouse=args[4] if len(args) == 5 else None)

@@ -75,6 +75,12 @@ async def _warehouse(uow: UnitOfWork, code: str) -> Warehouse:
     return warehouse
 
 
+async def is_warehouse(uow: UnitOfWork, code: str) -> bool:
+    """Whether a warehouse is coded ``code`` (a command's last word that may be a warehouse or a word of its own)."""
+    async with uow:
+        return await uow.warehouses.get_by_code(code.strip().upper()) is not None
+
+
 async def existing_bin(
     uow: UnitOfWork, warehouse: Warehouse, code: str, asked: type[NewBin] = NewBin, besides: str = ""
 ) -> None:

@@ -15,7 +15,7 @@ from handlers.callbacks_staff import NewBinCb
 from handlers.views.rendering import fill
 
 NEW_BIN_DATA = "new_bin"  # the conversation's data key holding the receipt the question is about
-NEW_BIN_FLAG = "new"  # typed last ("/receive SKU QTY WH BIN new", "/move … TO-BIN WH new"): make it without asking
+NEW_BIN_FLAG = "new"  # typed last ("/receive SKU QTY WH BIN new", "/move … TO-BIN [WH] new"): make it without asking
 
 
 def token_of(request: dict[str, object]) -> int:

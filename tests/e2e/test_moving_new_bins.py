@@ -117,6 +117,9 @@ async def test_a_transfer_into_a_mistyped_bin_goes_into_the_bin_meant_and_new_ma
     assert again.last.text == SAID["moved"][language].format(n=1, source="A-01-01-1", target="Q-01-01-1")
     assert (await bins_of(shop, "MAN"))["C-01-01-8"] == 1 and (await bins_of(shop, "LON"))["Q-01-01-1"] == 2
     assert [on_hand for _, on_hand, _ in await stock(shop, "JAR-1")] == [4, 4]  # LON 7 - 3, MAN 1 + 3
+    shorthand = await manager.send("/move JAR-1 1 A-01-01-1 R-01-01-1 new")  # no warehouse is coded NEW: the flag
+    assert shorthand.last.text == SAID["moved"][language].format(n=1, source="A-01-01-1", target="R-01-01-1")
+    assert (await bins_of(shop, "LON"))["R-01-01-1"] == 1
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -156,7 +159,8 @@ async def test_a_warehouse_coded_new_named_last_is_the_warehouse_and_only_a_word
     shop: RunningBot, language: str
 ) -> None:
     """``/move SKU QTY FROM TO NEW`` took the warehouse NEW for the ``new`` flag: the move went to another
-    warehouse's bins, or was refused asking which warehouse. Only a word after the warehouse is the flag."""
+    warehouse's bins, or was refused asking which warehouse. A last NEW is the warehouse when one is coded so; the
+    flag then comes after it."""
     await _jars(shop)
     runtime = shop.runtime
     await import_warehouses(runtime.uow(), "code,name\nNEW,Newport\n")

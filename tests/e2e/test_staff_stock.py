@@ -44,7 +44,7 @@ async def test_a_manager_receives_adjusts_and_moves_stock_and_sees_it_per_bin(sh
     assert received.last.text == "Received 24 × 85123A into LON A-09-01-1."
     assert await _on_hand(shop, "85123A", "LON") == (before[0] + 24, before[1])
 
-    moved = await manager.send("/move 85123A 10 A-09-01-1 A-09-02-1 LON new")
+    moved = await manager.send("/move 85123A 10 A-09-01-1 A-09-02-1 new")
     assert moved.last.text == "Moved 10 × 85123A in LON: A-09-01-1 → A-09-02-1."
     adjusted = await manager.send("/adjust 85123A LON -3 damaged in transit")
     assert f"{before[0] + 21} on hand" in adjusted.last.text
