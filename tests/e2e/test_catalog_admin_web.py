@@ -57,7 +57,7 @@ async def test_a_manager_edits_a_price_and_the_chat_card_shows_it_audited_as_in_
         assert saved.status == 200
         body = await saved.json()
         assert next(f for f in body["fields"] if f["field"] == "price_GBP")["value"] == "3.10"
-        assert body["history"][0]["before"] == "2.08 GBP" and body["history"][0]["after"] == "3.10 GBP"
+        assert body["history"][0]["before"] == "£2.08" and body["history"][0]["after"] == "£3.10"  # as money
         assert body["history"][0]["actor"] == "Max"  # by name, as the chat's history shows it
         hidden = await client.post(
             f"/app/api/catalog/products/{pid}/status", json={"status": "hidden"}, headers=headers

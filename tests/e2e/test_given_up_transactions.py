@@ -230,7 +230,7 @@ async def test_a_catalog_admin_edit_the_database_gives_up_once_is_saved_and_audi
             body = await saved.json()
         assert next(f for f in body["fields"] if f["field"] == "price_GBP")["value"] == "3.10"
         history = [(c["before"], c["after"]) for c in body["history"]]
-        assert history == [("2.08 GBP", "3.10 GBP"), ("", "23843")]  # audited once, after its creation by the demo file
+        assert history == [("£2.08", "£3.10"), ("", "23843")]  # audited once, after its creation by the demo file
 
 
 async def test_an_api_stock_receipt_the_database_gives_up_once_counts_the_goods_once(

@@ -280,7 +280,7 @@ async def test_units_in_a_pickers_tote_or_on_an_open_line_are_not_moved_out_of_t
     assert await stock(shop, "JAR-1") == before
     view = (await manager.send("/stock JAR-1")).last.text
     assert "C-01-01-1" not in view
-    moved = await manager.send("/move JAR-1 1 A-01-01-1 C-01-01-1")  # the one jar no round wants
+    moved = await manager.send("/move JAR-1 1 A-01-01-1 C-01-01-1 new")  # the one jar no round wants
     assert moved.last.text.startswith({"en": "Moved 1 × JAR-1 in LON", "ru": "Перемещено 1 × JAR-1 на LON"}[language])
     await pick_everything(bo, open_line)
     assert await status(shop, second) == "picked"
@@ -401,7 +401,7 @@ async def test_a_bin_code_another_warehouse_also_uses_is_another_shelf_for_units
         "Bin A-01-01-1 holds 3 of JAR-1, but 2 of them are picked or being picked for orders not yet shipped:"
         " 1 can be moved."
     )
-    moved = await manager.send("/move JAR-1 1 A-01-01-1 C-01-01-1 LON")  # the jar delivered
+    moved = await manager.send("/move JAR-1 1 A-01-01-1 C-01-01-1 LON new")  # the jar delivered
     assert moved.last.text.startswith("Moved 1 × JAR-1 in LON")
 
 

@@ -164,7 +164,7 @@ async def test_order_history_and_stock_movements_name_the_staff_who_acted(shop: 
     manager = await hire(shop, 417, "Мария", "manager", "LON", language="ru")
     history = (await manager.send(f"/order {code}")).last.text
     assert "— собирается — Пётр" in history and "staff:" not in history
-    await manager.send("/move 85123A 1 B-06-06-3 A-01-02-1 LON")
+    await manager.send("/move 85123A 1 B-06-06-3 A-01-02-1 LON new")
     movements = (await manager.send("/stock 85123A")).last.text
     assert "перемещение B-06-06-3 → A-01-02-1 · Мария" in movements and "staff:" not in movements
 
