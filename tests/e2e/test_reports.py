@@ -177,7 +177,7 @@ async def test_the_report_chart_reads_the_reader_s_way_with_no_label_over_anothe
     async with staff_shop(tmp_path, clock, timezone="Europe/London") as shop:
         manager = await hire(shop, 97, "Mo", "manager", language="ru")
         empty = await manager.send("/report today")
-        assert empty.last.kind == "photo" and empty.last.file is not None
+        assert [sent.kind for sent in empty.new] == ["text"]  # no chart of nothing; cancellations alone still get one
         runtime = shop.runtime
 
         async def drawn(name: str) -> tuple[Figure, bytes]:
@@ -186,8 +186,7 @@ async def test_the_report_chart_reads_the_reader_s_way_with_no_label_over_anothe
                 text = chart_text(found)
                 return sales_figure(found, text), sales_chart(found, text)
 
-        figure, png = await drawn("today")
-        assert png == empty.last.file.content  # the chart the manager was sent
+        figure, _png = await drawn("today")
         over_time, revenue, best, _ = _drawn(figure)
         assert _labels(over_time.yaxis) == ["0", "1"]  # no fraction of an order, none below 0
         assert _labels(revenue.yaxis) == ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"]
@@ -230,6 +229,7 @@ async def test_the_report_chart_writes_days_as_the_shops_country_writes_the_read
         folder = tmp_path / timezone.replace("/", "-")
         folder.mkdir()
         async with staff_shop(folder, clock, timezone=timezone) as shop:
+            await order(shop, 500, {"85123A": 1})  # a week without orders sends no chart at all
             sent = (await SandboxUser(shop.server, ADMIN, "Ada", language_code="en").send("/report week")).last
             runtime = shop.runtime
             found = await report(runtime.uow(), clock, staff_id=ADMIN, name="week", timezone=timezone)
