@@ -241,8 +241,10 @@ async def move_stock(
     args = _args(command)
     # A new target bin meant, made without asking: `new` after the warehouse, or in its place when no warehouse is
     # coded NEW (a shop with one names it before the flag: `/move … TO-BIN NEW new`).
-    flagged = args[-1].lower() == NEW_BIN_FLAG and (
-        len(args) == 6 or (len(args) == 5 and not await is_warehouse(uow, args[4]))
+    flagged = (
+        len(args) in (5, 6)
+        and args[-1].lower() == NEW_BIN_FLAG
+        and (len(args) == 6 or (len(args) == 5 and not await is_warehouse(uow, args[4])))
     )
     args = args[:-1] if flagged else args
     if len(args) not in (4, 5):
