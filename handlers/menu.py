@@ -117,7 +117,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     (
         "cancelorder",
         Permission.EDIT_ORDERS,
-        N_("Cancel an order for its customer, before picking (a manager: mid-pick too)"),
+        N_("Cancel an order for its customer before picking (a manager: also mid-pick or on hold after a short pick)"),
     ),
     ("reviews", Permission.VIEW_ORDERS, N_("Latest ratings and reviews")),
     ("dashboard", Permission.VIEW_ORDERS, N_("Live dashboard (Mini App, or a browser sign-in link)")),
