@@ -24,7 +24,11 @@ async def my_tax_number(message: Message, command: CommandObject, customer: Cust
     # Asked alone too: "you have no tax number yet" would invite one. Forgetting one is anyone's: an account made
     # ordinary again keeps the number it had.
     if not customer.is_business and typed != FORGET:
-        await message.answer(_(TaxNumberForBusinesses.key))
+        text = _(TaxNumberForBusinesses.key)
+        if customer.tax_number is not None:  # kept from when it was a business: its owner may still remove it
+            still = _("You still have a tax number on file: {number}. To remove it: /taxnumber -")
+            text += "\n" + fill(still, number=customer.tax_number)
+        await message.answer(text)
         return
     if not typed:
         await message.answer(_shown(customer))

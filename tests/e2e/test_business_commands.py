@@ -17,12 +17,14 @@ WORDS = {
         "tax": "A tax number on invoices is for business customers who pay by invoice; the shop makes an account "
         "a business one.",
         "forgotten": "You have no tax number now: the invoices of orders you place from now on print none.",
+        "still kept": "You still have a tax number on file: GB 123 4567 89. To remove it: /taxnumber -",
     },
     "ru": {
         "statement": "Выписка по счетам — для покупателей-юрлиц, которые платят по счёту.",
         "tax": "Налоговый номер в счетах — для покупателей-юрлиц, которые платят по счёту; сделать аккаунт "
         "аккаунтом организации может магазин.",
         "forgotten": "Налоговый номер убран: в счетах заказов, оформленных с этого момента, его не будет.",
+        "still kept": "У вас всё ещё сохранён налоговый номер: GB 123 4567 89. Убрать его: /taxnumber -",
     },
 }
 
@@ -58,7 +60,7 @@ async def test_a_customer_no_longer_business_may_still_forget_the_tax_number_kep
     shop: RunningBot, language: str
 ) -> None:
     """A business made an ordinary account kept its tax number, and ``/taxnumber -`` was refused "for businesses":
-    the number stayed on file with no way for its owner to remove it."""
+    the number stayed on file with no way for its owner to remove it; ``/taxnumber`` says that way."""
     words = WORDS[language]
     buyer = await business_customer(shop, 832, "Café Lyon", language)
     assert "GB 123 4567 89" in (await buyer.send("/taxnumber GB 123 4567 89")).last.text
@@ -66,7 +68,9 @@ async def test_a_customer_no_longer_business_may_still_forget_the_tax_number_kep
         await session.execute(update(m.CustomerRow).where(m.CustomerRow.telegram_id == 832).values(is_business=False))
     kept = select(m.CustomerRow.tax_number).where(m.CustomerRow.telegram_id == 832)
 
-    assert (await buyer.send("/taxnumber FR 123")).last.text == words["tax"]  # setting one: still refused
+    refused = f"{words['tax']}\n{words['still kept']}"  # told how to remove the one kept, asked or setting one
+    assert (await buyer.send("/taxnumber")).last.text == refused
+    assert (await buyer.send("/taxnumber FR 123")).last.text == refused  # setting one: still refused
     assert await scalar(shop, kept) == "GB 123 4567 89"
     assert (await buyer.send("/taxnumber -")).last.text == words["forgotten"]
     assert await scalar(shop, kept) is None
