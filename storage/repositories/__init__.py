@@ -12,6 +12,7 @@ from storage.repositories.customers import SqlCustomers, SqlStaff
 from storage.repositories.debit_notes import SqlDebitNotes
 from storage.repositories.demand import SqlDemand
 from storage.repositories.fulfilment import SqlCarriers, SqlPacking, SqlPicking
+from storage.repositories.inventory import SqlInventory
 from storage.repositories.jobs import SqlJobs
 from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
 from storage.repositories.orders import SqlOrders
@@ -23,7 +24,7 @@ from storage.repositories.purchasing import SqlPurchasing
 from storage.repositories.returns import SqlReturns
 from storage.repositories.sales import SqlSales
 from storage.repositories.shop import SqlShop
-from storage.repositories.stock import SqlInventory, SqlStock
+from storage.repositories.stock import SqlStock
 from storage.repositories.support import SqlSupport
 from storage.repositories.warehouses import SqlWarehouses
 

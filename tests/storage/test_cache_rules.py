@@ -29,7 +29,7 @@ from domain.usecases.imports.stock import import_stock
 from storage import models as m
 from storage.cache import SECTIONS_FED_BY, TTL_OF
 from storage.db import WriteInReadOnlyWork, session_factory
-from storage.repositories import catalog, catalog_search, catalog_tree, stock
+from storage.repositories import catalog, catalog_search, catalog_tree, stock_levels
 from storage.repositories.cached import fills
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
@@ -255,7 +255,7 @@ async def test_every_table_a_cached_read_reads_clears_the_section_it_fills(
     assert {section for section, _ in reads.values()} == set(TTL_OF)  # a read for every section
     if not snapshots:  # the catalog and the stock levels too big to hold whole: read per row
         monkeypatch.setattr(catalog, "SNAPSHOT_MAX_ROWS", 0)
-        monkeypatch.setattr(stock, "SNAPSHOT_MAX_ROWS", 0)
+        monkeypatch.setattr(stock_levels, "SNAPSHOT_MAX_ROWS", 0)
     sent: list[str] = []
 
     def record(*args: object) -> None:

@@ -17,7 +17,7 @@ from domain.money import Money
 from domain.usecases.bin_counts import count_item, record_count
 from domain.usecases.inventory import receive
 from storage.db import session_factory
-from storage.repositories.stock import SqlInventory
+from storage.repositories.inventory import SqlInventory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage.bin_count_race import STAFF, _bin_with_five, _stock

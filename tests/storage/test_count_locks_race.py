@@ -15,7 +15,8 @@ from domain.stock_counts import BinCount
 from domain.usecases.bin_counts import count_item, record_count
 from domain.usecases.inventory import receive
 from storage.db import session_factory
-from storage.repositories.stock import SqlInventory, SqlStock
+from storage.repositories.inventory import SqlInventory
+from storage.repositories.stock import SqlStock
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage.bin_count_race import STAFF, _bin_with_five, _stock

@@ -16,8 +16,8 @@ from domain.usecases.cart import subscribe_back_in_stock
 from domain.usecases.low_stock import set_reorder_point
 from storage import models as m
 from storage.db import session_factory
+from storage.repositories.inventory import SqlInventory
 from storage.repositories.notifications import SqlSubscriptions
-from storage.repositories.stock import SqlInventory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage.back_in_stock_race import STAFF, _sold_out
