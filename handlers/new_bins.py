@@ -22,7 +22,7 @@ from handlers.inventory import (
 )
 from handlers.purchasing import receive_po_as_asked
 from handlers.purchasing import received_text as po_received_text
-from handlers.views.new_bin_question import NEW_BIN_DATA
+from handlers.views.new_bin_question import taken_once
 from handlers.views.pressed import show_in_place
 
 router = Router(name=__name__)
@@ -33,11 +33,12 @@ MOVING = ("move", "transfer")  # the kinds whose stock is moved, not received
 async def new_bin_answered(
     query: CallbackQuery, callback_data: NewBinCb, uow: UnitOfWork, clock: Clock, state: FSMContext
 ) -> None:
-    """Once per question: the request asked about is forgotten before it is done (or when cancelled), so a second
-    tap (or an older question's button) receives or moves nothing twice."""
-    asked: dict[str, Any] | None = (await state.get_data()).get(NEW_BIN_DATA)
+    """Once per question: the request asked about is taken (read and forgotten in one step, ``taken_once``) before
+    it is done (or when cancelled), so a second tap, at once or later, or an older question's button receives or
+    moves nothing twice."""
+    asked = await taken_once(state, callback_data.token)
     moving = callback_data.kind in MOVING
-    if not isinstance(asked, dict) or asked.get("token") != callback_data.token:
+    if asked is None:
         stale = (
             _("This question is out of date: nothing was moved. Send the command again.")
             if moving
@@ -45,7 +46,6 @@ async def new_bin_answered(
         )
         await query.answer(stale, True)
         return
-    await state.update_data({NEW_BIN_DATA: None})
     near: list[str] = asked.get("near") or []
     if callback_data.action == "cancel" or (callback_data.action == "near" and callback_data.index >= len(near)):
         await query.answer()

@@ -136,5 +136,18 @@ class DatabaseStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return dict((await self._record(key))[2])
 
+    async def take(self, key: StorageKey, name: str, token: int) -> dict[str, Any] | None:
+        """The entry ``name`` of the key's data if its ``token`` is ``token``, set to None in the same step: read and
+        changed in this process's memory with no await between (one process: the single-process rule)."""
+        name_of_key = (await self._record(key))[0]
+        while (known := self._memory.get(name_of_key)) is None:  # forgotten since (the memory is full): read again
+            await self._record(key)
+        state, data = known
+        entry = data.get(name)
+        if not isinstance(entry, dict) or entry.get("token") != token:
+            return None
+        await self._write(name_of_key, state, {**data, name: None})
+        return entry
+
     async def close(self) -> None:
         self._memory.clear()

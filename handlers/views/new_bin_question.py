@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import zlib
+from typing import Any, Protocol, runtime_checkable
 
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
@@ -16,6 +18,25 @@ from handlers.views.rendering import fill
 
 NEW_BIN_DATA = "new_bin"  # the conversation's data key holding the receipt the question is about
 NEW_BIN_FLAG = "new"  # typed last ("/receive SKU QTY WH BIN new", "/move … TO-BIN [WH] new"): make it without asking
+
+
+@runtime_checkable
+class TakesOnce(Protocol):
+    """A conversation storage that reads an entry of a key's data and forgets it in one step, if its ``token`` is
+    the one given (``storage.fsm``, ``storage.fsm_redis``): of two taps at once, one takes it."""
+
+    async def take(self, key: StorageKey, name: str, token: int) -> dict[str, Any] | None: ...
+
+
+async def taken_once(state: FSMContext, token: int) -> dict[str, Any] | None:
+    """The request the question with ``token`` asked about, forgotten as it is read; None if it was taken."""
+    if isinstance(state.storage, TakesOnce):
+        return await state.storage.take(state.key, NEW_BIN_DATA, token)
+    asked = (await state.get_data()).get(NEW_BIN_DATA)  # a storage in this process's memory: no await between
+    if not isinstance(asked, dict) or asked.get("token") != token:
+        return None
+    await state.update_data({NEW_BIN_DATA: None})
+    return asked
 
 
 def token_of(request: dict[str, object]) -> int:
