@@ -11,7 +11,7 @@ from domain.apikeys import MissingScope, WrongCarrier
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.promotions import PromoRefused
-from domain.usecases.checkout import CartChanged
+from domain.usecases.checkout_routing import CartChanged
 from domain.usecases.intake_request import (
     IdempotencyConflict,
     InvalidField,

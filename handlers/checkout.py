@@ -25,7 +25,7 @@ from domain.orders import DeliveryMethod
 from domain.ports import Clock, UnitOfWork
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.cart import view_cart
-from domain.usecases.checkout import pickup_points
+from domain.usecases.checkout_options import pickup_points
 from domain.usecases.customers import forget_address, saved_addresses
 from handlers.callbacks import (
     DeliveryChoice,

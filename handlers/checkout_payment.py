@@ -26,14 +26,13 @@ from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
     PaymentNotOffered,
-    ShippingOptions,
     ShippingUnavailable,
     order_placed_params,
     payment_methods,
-    pickup_points,
     place_order_replying,
     placed_by_key,
 )
+from domain.usecases.checkout_options import ShippingOptions, pickup_points
 from domain.usecases.invoice_terms import invoice_days, invoice_over_limit
 from domain.usecases.paylinks import line_summary, payment_link
 from domain.usecases.payments import invoice_payload

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.customers import Customer
 from domain.orders import DeliveryMethod, PaymentMethod
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.checkout import ShippingOptions, shipping_options
+from domain.usecases.checkout_options import ShippingOptions, shipping_options
 from handlers.catalog import customer_currency, reading_language
 from handlers.context import ShopSettings
 from handlers.drafts import DraftSlot

@@ -27,7 +27,7 @@ from domain.orders import Delivery, DeliveryMethod, Order, OrderStatus, PaymentM
 from domain.ports import Clock, UnitOfWork
 from domain.text import without_direction_controls
 from domain.usecases.catalog import orderable_matches
-from domain.usecases.checkout import pickup_points
+from domain.usecases.checkout_options import pickup_points
 from domain.usecases.edit_difference import (
     EDIT_PAYLOAD_PREFIX,
     check_difference_pre_checkout,

@@ -12,7 +12,7 @@ from bot.webapp.security import WebProblem
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order
 from domain.ports import UnitOfWork
-from domain.usecases.checkout import pickup_points
+from domain.usecases.checkout_options import pickup_points
 from handlers.callbacks import pickup_label
 from handlers.views.rendering import format_money, shorten
 

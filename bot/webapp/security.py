@@ -24,7 +24,8 @@ from domain.i18n import N_
 from domain.ports import Clock
 from domain.shown_total import ShownTotalChanged
 from domain.staff import NotAllowed, WrongRole
-from domain.usecases.checkout import CartChanged, ShippingUnavailable
+from domain.usecases.checkout import ShippingUnavailable
+from domain.usecases.checkout_routing import CartChanged
 from domain.usecases.customers import ensure_customer, known_customer, languages_of
 from domain.usecases.dashboard import session_owner, use_stream_ticket
 from handlers.errors import domain_message

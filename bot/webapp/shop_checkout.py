@@ -18,14 +18,8 @@ from domain.orders import MAX_REFERENCE, Delivery, DeliveryMethod, Order, Paymen
 from domain.ports import UnitOfWork
 from domain.shown_total import ShownTotal
 from domain.text import MAX_ADDRESS, typed
-from domain.usecases.checkout import (
-    CheckoutRequest,
-    EmptyCart,
-    payment_methods,
-    pickup_points,
-    place_order,
-    shipping_options,
-)
+from domain.usecases.checkout import CheckoutRequest, EmptyCart, payment_methods, place_order
+from domain.usecases.checkout_options import pickup_points, shipping_options
 from domain.usecases.invoice_terms import invoices_over_limit
 from domain.usecases.paylinks import payment_link
 from handlers.callbacks import pickup_label

@@ -30,14 +30,8 @@ from domain.ports import Clock, UnitOfWork
 from domain.shipping import ShippingQuote, Zone, quotes
 from domain.shop_days import shop_day
 from domain.usecases.bookkeeping import book_refund, book_sale
-from domain.usecases.checkout import (
-    CartChanged,
-    CheckoutPolicy,
-    allocation_rows,
-    order_placed_params,
-    reserve_routed,
-    route_or_explain,
-)
+from domain.usecases.checkout import CheckoutPolicy, order_placed_params
+from domain.usecases.checkout_routing import CartChanged, allocation_rows, reserve_routed, route_or_explain
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.payments import AmountChanged

@@ -1,10 +1,7 @@
-"""Checkout: shipping quotes for the cart, and placing the order in one transaction
-(holds become allocations routed to warehouses, payment method decides the next status)."""
+"""An order placed at checkout in one transaction: the shop's terms, holds made allocations, its first steps."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -13,7 +10,6 @@ from zoneinfo import ZoneInfo
 from domain.accounting import Account
 from domain.cart import Cart
 from domain.customers import Address, Customer, normalize_phone
-from domain.discounts import Discounts
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.memos import Memo
@@ -29,30 +25,23 @@ from domain.orders import (
     order_reference,
 )
 from domain.ports import Clock, UnitOfWork
-from domain.promotions import PromoRefused
-from domain.routing import RoutingDecision, RoutingImpossible, route
-from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
+from domain.shipping import CarrierRate, ShippingQuote, Zone, add_business_days, quotes
 from domain.shop import ShopIdentity
 from domain.shown_total import ShownTotal
-from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
-from domain.usecases.cart import family_named, load_cart, release_customer_holds
+from domain.usecases.cart import load_cart, release_customer_holds
+from domain.usecases.checkout_routing import allocation_rows, reserve_routed, route_or_explain, shipping_zone
 from domain.usecases.invoice_terms import check_credit, invoice_due_date, number_invoice
 from domain.usecases.placing import families_of, place_cart
 from domain.usecases.promotions import count_code_use, discounts_for
 from domain.usecases.shop import keep_tax_numbers
 from domain.usecases.stock import release_expired_holds
 from domain.usecases.unpaid_orders import check_unpaid_cap
-from domain.warehouse import Warehouse
 
 
 class EmptyCart(DomainError):
     key = N_("Your cart is empty.")
-
-
-class CartChanged(DomainError):
-    key = N_("{name}: only {available} available now. Your cart was not changed; please adjust it.")
 
 
 class ShippingUnavailable(DomainError):
@@ -116,120 +105,19 @@ class CheckoutRequest:
 MAX_GIFT_MESSAGE = 200
 
 
-@dataclass(frozen=True, slots=True)
-class ShippingOptions:
-    cart: Cart
-    zone: Zone
-    quotes: list[ShippingQuote]
-    discounts: Discounts | None = None  # asked for with a promo code (the review)
-    refused: PromoRefused | None = None  # why that code no longer applies
-
-
-def _local_now(clock: Clock, timezone: str) -> datetime:
-    return clock.now().astimezone(ZoneInfo(timezone))
-
-
-async def _availability(
-    uow: UnitOfWork, product_ids: list[int], levels: Sequence[StockLevel] | None = None
-) -> dict[tuple[int, int], int]:
-    if levels is None:
-        levels = await uow.stock.levels(product_ids)
-    wanted = set(product_ids)
-    return {(lv.product_id, lv.warehouse_id): max(lv.available, 0) for lv in levels if lv.product_id in wanted}
-
-
-def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[float, float] | None) -> Zone:
-    first = next(w for w in warehouses if w.code == decision.warehouse_codes[0])
-    if point is None or first.latitude is None or first.longitude is None:
-        return zone_for(None)
-    return zone_for(haversine_km(first.latitude, first.longitude, point[0], point[1]))
-
-
-async def _preview_route(
-    uow: UnitOfWork,
-    cart: Cart,
-    customer_id: int | None,
-    point: tuple[float, float] | None,
-    levels: Sequence[StockLevel] | None = None,
-    pickup: bool = False,
-) -> tuple[RoutingDecision, list[Warehouse]]:
-    """Routing on current availability; with ``customer_id``, as if that customer's own
-    holds were released first (placement does exactly that)."""
-    lines = {line.product.id or 0: line.quantity for line in cart.lines}
-    available = await _availability(uow, list(lines), levels)
-    for hold in await uow.stock.customer_holds(customer_id) if customer_id is not None else []:
-        key = (hold.product_id, hold.warehouse_id)
-        available[key] = available.get(key, 0) + hold.quantity
-    warehouses = await uow.warehouses.all()
-    return route(lines, available, warehouses, point, pickup=pickup), warehouses
-
-
-async def shipping_options(
-    uow: UnitOfWork,
-    clock: Clock,
-    policy: CheckoutPolicy,
-    *,
-    customer_id: int,
-    point: tuple[float, float] | None,
-    currency: str,
-    fallback_currency: str,
-    price_group: str | None = None,
-    promo_code: str | None = None,
-    language: str = "",
-) -> ShippingOptions:
-    """``price_group``: the customer's (None: read with the cart). With ``promo_code`` (the
-    review, on every payment choice), the cart's discounts too, read in the same unit (one
-    of its own cost another connection): with the code, or without it and why not. The
-    cart's products are named in ``language`` where translated (the review shows them)."""
-    async with uow.read_only():
-        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group, language)
-        if cart.is_empty:
-            raise EmptyCart()
-        routable, _ = await routable_part(uow, cart, clock.now(), customer_id, language=language)  # backorders wait
-        decision, warehouses = await route_or_explain(uow, routable, customer_id, point, language=language)
-        zone = _zone(decision, warehouses, point)
-        rates = await uow.carriers.all()
-        named = await family_named(uow, cart, language)  # the review's lines
-        discounts, refused = None, None
-        if promo_code is not None:
-            try:
-                discounts = (await discounts_for(uow, clock.now(), cart, customer_id, promo_code))[1]
-            except PromoRefused as error:
-                discounts, refused = (await discounts_for(uow, clock.now(), cart, customer_id))[1], error
-    found = quotes(
+def cart_quotes(
+    rates: list[CarrierRate], cart: Cart, zone: Zone, clock: Clock, policy: CheckoutPolicy
+) -> list[ShippingQuote]:
+    """The shipping rates' quotes for the cart, in its currency, as of the shop's local time now."""
+    return quotes(
         rates,
         zone=zone,
         weight_g=cart.weight_g,
         currency=cart.currency,
-        local_now=_local_now(clock, policy.timezone),
+        local_now=clock.now().astimezone(ZoneInfo(policy.timezone)),
         processing_days=policy.processing_days,
         fx=cart.rates,
     )
-    return ShippingOptions(named, zone, found, discounts, refused)
-
-
-async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
-    async with uow.read_only():
-        return [w for w in await uow.warehouses.all() if w.is_pickup_point]
-
-
-async def route_or_explain(
-    uow: UnitOfWork,
-    cart: Cart,
-    customer_id: int | None,
-    point: tuple[float, float] | None,
-    levels: Sequence[StockLevel] | None = None,
-    language: str = "",
-    pickup: bool = False,
-) -> tuple[RoutingDecision, list[Warehouse]]:
-    """``levels``: the cart's stock levels, when read in this transaction already; ``language``:
-    the reader's, in which a refusal names the product where translated."""
-    try:
-        return await _preview_route(uow, cart, customer_id, point, levels, pickup)
-    except RoutingImpossible as impossible:
-        line = next(line for line in cart.lines if line.product.id == impossible.product_id)
-        name = line.product.in_language(language).display_name
-        raise CartChanged(name=name, available=impossible.params["available"]) from None
 
 
 async def _delivery_with_shipping(
@@ -245,15 +133,7 @@ async def _delivery_with_shipping(
         return replace(request.delivery, ready_by=pickup_ready_by(clock.now(), policy, transfer_needed)), Money.zero(
             cart.currency
         )
-    found = quotes(
-        await uow.carriers.all(),
-        zone=zone,
-        weight_g=cart.weight_g,
-        currency=cart.currency,
-        local_now=_local_now(clock, policy.timezone),
-        processing_days=policy.processing_days,
-        fx=cart.rates,
-    )
+    found = cart_quotes(await uow.carriers.all(), cart, zone, clock, policy)
     chosen = next((q for q in found if q.rate.id == request.shipping_rate_id), None)
     if chosen is None:
         raise ShippingUnavailable()
@@ -335,7 +215,7 @@ async def _place(
         pickup_code = next((w.code for w in warehouses if w.id == request.delivery.pickup_warehouse_id), None)
         transfer = any(code != pickup_code for code in decision.warehouse_codes)
         delivery, shipping = await _delivery_with_shipping(
-            uow, clock, policy, request, cart, _zone(decision, warehouses, point), transfer
+            uow, clock, policy, request, cart, shipping_zone(decision, warehouses, point), transfer
         )
         await reserve_routed(uow, routable, decision)
         order = await place_cart(
@@ -461,28 +341,6 @@ async def _destination(uow: UnitOfWork, delivery: Delivery) -> tuple[float, floa
     if pickup.latitude is None or pickup.longitude is None:
         return None
     return (pickup.latitude, pickup.longitude)
-
-
-async def reserve_routed(uow: UnitOfWork, cart: Cart, decision: RoutingDecision) -> None:
-    """Conditional reservations; if one loses a race the whole transaction rolls back,
-    the customer's holds included, and they are told which line changed."""
-    for allocation in sorted(decision.allocations, key=lambda a: (a.product_id, a.warehouse_id)):  # lock order
-        if not await uow.stock.try_reserve(allocation.product_id, allocation.warehouse_id, allocation.quantity):
-            name = next(line.product.display_name for line in cart.lines if line.product.id == allocation.product_id)
-            available = sum((await _availability(uow, [allocation.product_id])).values())
-            raise CartChanged(name=name, available=available)
-
-
-async def allocation_rows(uow: UnitOfWork, order: Order, decision: RoutingDecision, now: datetime) -> None:
-    merged: dict[tuple[int, int], int] = defaultdict(int)
-    for allocation in decision.allocations:
-        merged[(allocation.product_id, allocation.warehouse_id)] += allocation.quantity
-    for (product_id, warehouse_id), quantity in merged.items():
-        await uow.stock.add_reservation(
-            Reservation(
-                product_id, warehouse_id, quantity, ReservationKind.ALLOCATION, order.customer_id, order.id, None, now
-            )
-        )
 
 
 def _first_steps(order: Order, payment_method: PaymentMethod, now: datetime) -> None:

@@ -15,8 +15,9 @@ from domain.ports import Clock, UnitOfWork
 from domain.pricing import RETAIL, OrderingTerms, PriceList
 from domain.promotions import PromoMinimum
 from domain.routing import RoutingDecision
-from domain.shipping import Zone, haversine_km, quotes, zone_for
+from domain.shipping import quotes
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, pickup_ready_by
+from domain.usecases.checkout_routing import shipping_zone
 from domain.usecases.fx import shop_rates
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.product_lookup import line_names_of
@@ -104,7 +105,7 @@ async def reprice(
     )
     found = quotes(
         await uow.carriers.all(),
-        zone=_zone(decision, warehouses, point),
+        zone=shipping_zone(decision, warehouses, point),
         weight_g=weight,
         currency=order.currency,
         local_now=clock.now().astimezone(ZoneInfo(policy.timezone)),
@@ -140,10 +141,3 @@ async def rediscount(uow: UnitOfWork, order: Order, now: datetime) -> tuple[str,
     await uow.promotions.change_code_use(code.id, order.id or 0, None)
     order.promo_code = ""
     return code.code, code.minimum if isinstance(refused, PromoMinimum) else None
-
-
-def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[float, float] | None) -> Zone:
-    first = next(w for w in warehouses if w.code == decision.warehouse_codes[0])
-    if point is None or first.latitude is None or first.longitude is None:
-        return zone_for(None)
-    return zone_for(haversine_km(first.latitude, first.longitude, point[0], point[1]))

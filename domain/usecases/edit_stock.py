@@ -9,7 +9,7 @@ from domain.i18n import N_
 from domain.orders import DeliveryMethod, Order
 from domain.ports import UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
-from domain.usecases.checkout import allocation_rows
+from domain.usecases.checkout_routing import allocation_rows
 from domain.usecases.orders import release_allocations
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse

@@ -21,7 +21,8 @@ from domain.shop_days import shop_day
 from domain.usecases.backorders import offers, record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.callbacks import order_placed
-from domain.usecases.checkout import CartChanged, CheckoutPolicy, allocation_rows, reserve_routed, route_or_explain
+from domain.usecases.checkout import CheckoutPolicy
+from domain.usecases.checkout_routing import CartChanged, allocation_rows, reserve_routed, route_or_explain
 from domain.usecases.intake_fields import request_cart, request_customer, request_delivery, request_money
 from domain.usecases.intake_request import (
     PAYMENTS,

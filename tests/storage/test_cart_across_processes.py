@@ -11,7 +11,8 @@ from domain.money import Money
 from domain.ports import SystemClock
 from domain.usecases.cart import set_cart_quantity, view_cart
 from domain.usecases.catalog_admin import set_status
-from domain.usecases.checkout import CheckoutPolicy, shipping_options
+from domain.usecases.checkout import CheckoutPolicy
+from domain.usecases.checkout_options import shipping_options
 from domain.usecases.customers import ensure_customer
 from domain.usecases.imports.lists import import_carriers, import_warehouses
 from domain.usecases.imports.products import import_products

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import Product
 from domain.customers import Customer
 from domain.money import Money
-from domain.usecases.checkout import CartChanged, CheckoutPolicy, place_order
+from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.usecases.checkout_routing import CartChanged
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
