@@ -60,8 +60,7 @@ async def export_journal(settings: Settings, start: date, end: date) -> int:
 
 async def import_csv(settings: Settings, kind: str, file: Path) -> int:
     from bot.runtime import open_database, settle_heap
-    from domain.csvfiles import shown_problems
-    from domain.import_headers import AnotherKindOfFile, HeaderLacksColumns
+    from domain.csvfiles import WrongHeader, shown_problems
     from domain.ports import SystemClock
     from domain.usecases.import_files import import_file
     from storage.uow import SqlUnitOfWork
@@ -78,7 +77,7 @@ async def import_csv(settings: Settings, kind: str, file: Path) -> int:
         report = await import_file(
             SqlUnitOfWork(sessions), SystemClock(), kind, data, resolve_path=resolve, source=file.name
         )
-    except (HeaderLacksColumns, AnotherKindOfFile) as wrong:  # no row read, so none counted
+    except WrongHeader as wrong:  # no row read, so none counted (another kind of file among them)
         print(f"{file}: {wrong}", file=sys.stderr)
         return 1
     except ImportRejected as rejected:

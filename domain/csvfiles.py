@@ -138,6 +138,7 @@ class Columns:
     prefixes: tuple[str, ...] = ()
     decimal: frozenset[str] = field(default_factory=frozenset)  # numbers that may have a fraction
     languages: tuple[str, ...] = ()  # prefixes of per-language columns (``name_`` for ``name_ru``)
+    kind: str = ""  # the import it is read for (``prices``): a wrong header names it with its columns
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -313,10 +314,28 @@ class _Quotes:
         return None if opened is None else first + opened
 
 
+class WrongHeader(DomainError):
+    """The file's, not a row's: without its header no row can be read, so none is counted as bad."""
+
+
+class HeaderLacksColumns(WrongHeader):
+    key = N_(
+        "The file's header is wrong: it lacks the column(s) {missing}. A {kind} file has the columns {expected}. "
+        "Nothing was imported."
+    )
+
+
+class HeaderQuoteOpen(WrongHeader):
+    key = N_(
+        "The file's header is wrong: a quote (\") opened in it is not closed: close it, or write a quote inside a cell "
+        'as two (""). Nothing was imported.'
+    )
+
+
 def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[Row]:
-    """The file's rows with their line numbers. A header without a required column is
-    the only problem reported: without it no row can be read. A line break typed in a cell is
-    a newline, as a chat message's is: Notepad and Excel write it as CRLF, which was kept.
+    """The file's rows with their line numbers. A header without a required column, or with a quote left open, is
+    raised as the header's (``WrongHeader``), by every importer alike: without it no row can be read. A line break
+    typed in a cell is a newline, as a chat message's is: Notepad and Excel write it as CRLF, which was kept.
     A quote left open (``UNCLOSED_QUOTE``) is said on the line it opened, not as the problems of
     the one row the csv module makes of everything after it."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -331,18 +350,13 @@ def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[
     for cells in reader:
         line, read = read + 1, reader.line_num
         if any(c.strip() for c in cells):
-            if (opened := quotes.unclosed(line, read)) is not None:
-                problems.append((opened, problem(UNCLOSED_QUOTE, line=opened)))
-                return
+            if quotes.unclosed(line, read) is not None:
+                raise HeaderQuoteOpen()
             header = [columns.name(c) for c in cells]
             break
-    header_at = reader.line_num
     missing = [c for c in columns.required if c not in header]
     if missing:
-        problems.append(
-            (header_at or 1, problem(N_("the header is missing column(s): {columns}"), columns=", ".join(missing)))
-        )
-        return
+        raise HeaderLacksColumns(missing=", ".join(missing), kind=columns.kind, expected=", ".join(columns.all))
     read = reader.line_num
     for cells in reader:
         # A row is named by the line it starts on: a quoted cell may go on over several lines.

@@ -5,21 +5,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 
-from domain.csvfiles import Columns, sniff_delimiter
-from domain.errors import DomainError
+from domain.csvfiles import Columns, HeaderLacksColumns, WrongHeader, sniff_delimiter
 from domain.i18n import N_
 
 
-class HeaderLacksColumns(DomainError):
-    """Not a bad row: without the column no row can be read, so none is counted."""
-
-    key = N_(
-        "The file's header is wrong: it lacks the column(s) {missing}. A {kind} file has the columns {expected}. "
-        "Nothing was imported."
-    )
-
-
-class AnotherKindOfFile(DomainError):
+class AnotherKindOfFile(WrongHeader):
     """A products file sent as customers was refused once per line, each for a reason of the wrong kind."""
 
     key = N_("This looks like a {looks} file, not a {kind} one: import it as {looks}. Nothing was imported.")

@@ -52,24 +52,25 @@ CARRIER_COLUMNS = (
 
 CUSTOMER_COLUMNS = ("name", "telegram_id", "phone", "email", "business", "payment_terms_days", "credit_limit")
 
-WAREHOUSES = Columns(WAREHOUSE_COLUMNS[:2], WAREHOUSE_COLUMNS[2:])
+WAREHOUSES = Columns(WAREHOUSE_COLUMNS[:2], WAREHOUSE_COLUMNS[2:], kind="warehouses")
 
-STOCK = Columns(("sku", "warehouse", "quantity"), ("bin",))
+STOCK = Columns(("sku", "warehouse", "quantity"), ("bin",), kind="stock")
 
-DEMAND = Columns(DEMAND_COLUMNS)
+DEMAND = Columns(DEMAND_COLUMNS, kind="demand")
 
-SUPPLIERS = Columns(("code", "name", "lead_time_days"), ("contact",))
+SUPPLIERS = Columns(("code", "name", "lead_time_days"), ("contact",), kind="suppliers")
 
 REORDER = Columns(
     ("sku", "warehouse", "reorder_point", "supplier", "pack_size", "unit_cost", "currency"),
     ("max_level", "min_order_qty"),
+    kind="reorder",
 )
 
-BOXES = Columns(BOX_COLUMNS)
+BOXES = Columns(BOX_COLUMNS, kind="boxes")
 
-CARRIERS = Columns(tuple(c for c in CARRIER_COLUMNS if c != "per_kg"), ("per_kg", "tracking_url"))
+CARRIERS = Columns(tuple(c for c in CARRIER_COLUMNS if c != "per_kg"), ("per_kg", "tracking_url"), kind="carriers")
 
-CUSTOMERS = Columns(CUSTOMER_COLUMNS[:1], CUSTOMER_COLUMNS[1:])
+CUSTOMERS = Columns(CUSTOMER_COLUMNS[:1], CUSTOMER_COLUMNS[1:], kind="customers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +307,7 @@ def parse_customers(text: str, currency: str) -> tuple[list[CustomerRow], list[P
 
 PRICE_COLUMNS = ("group", "target", "currency", "price", "percent", "from", "min_order", "pack")
 
-PRICES = Columns(PRICE_COLUMNS[:2], PRICE_COLUMNS[2:], decimal=frozenset({"price", "percent"}))
+PRICES = Columns(PRICE_COLUMNS[:2], PRICE_COLUMNS[2:], decimal=frozenset({"price", "percent"}), kind="prices")
 
 
 @dataclass(frozen=True, slots=True)

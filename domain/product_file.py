@@ -33,6 +33,7 @@ PRODUCTS = Columns(
     prefixes=("price_",),
     decimal=frozenset({"price", "cost"}),
     languages=("name_", "description_", "category_", "options_"),  # category_ru: domain.category_names
+    kind="products",
 )
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[a-z]{2})?$")

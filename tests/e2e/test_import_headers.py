@@ -38,3 +38,22 @@ async def test_a_header_lacking_a_column_is_said_once_with_the_kinds_columns_and
     reply = (await olga.send_document(PRODUCTS, "p.csv", caption="/import customers")).last.text
     assert reply == WORDS[language]["looks"]
     assert await count(shop, m.CustomerRow) == customers
+
+
+PRICES_WITH_A_QUOTE_OPEN_IN_THE_HEADER = b'group,target,currency,"price\nretail,85123A,GBP,1\n'
+QUOTE_OPEN = {
+    "en": "The file's header is wrong: a quote (\") opened in it is not closed: close it, or write a quote inside a "
+    'cell as two (""). Nothing was imported.',
+    "ru": 'Неверная строка заголовков файла: кавычка (") в ней не закрыта: закройте её или запишите кавычку внутри '
+    'ячейки двумя (""). Ничего не импортировано.',
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_price_rules_header_with_a_quote_left_open_is_said_once_as_the_headers_not_as_a_bad_row(
+    shop: RunningBot, language: str
+) -> None:
+    olga = await hire(shop, 841, "Olga", "admin", language=language)
+    sent = PRICES_WITH_A_QUOTE_OPEN_IN_THE_HEADER
+    reply = (await olga.send_document(sent, "prices.csv", caption="/import prices")).last.text
+    assert reply == QUOTE_OPEN[language]

@@ -3,6 +3,7 @@
 import pytest
 
 from domain.catalog import InvalidBarcode, normalize_barcode
+from domain.csvfiles import HeaderLacksColumns
 from domain.errors import ImportRejected
 from domain.imports import parse_stock, parse_warehouses
 from domain.money import Money
@@ -59,9 +60,10 @@ def test_every_bad_product_row_is_reported_with_its_line() -> None:
     assert "barcode" in reasons[8]
 
 
-def test_missing_columns_are_reported_on_the_header_line() -> None:
-    _, problems = parse_products("sku,name\nA,B\n")
-    assert problems[0][0] == 1 and "price" in problems[0][1]
+def test_missing_columns_are_the_headers_problem_not_a_bad_row() -> None:
+    with pytest.raises(HeaderLacksColumns) as wrong:
+        parse_products("sku,name\nA,B\n")
+    assert wrong.value.params["kind"] == "products" and "price" in wrong.value.params["missing"]
 
 
 def test_warehouse_and_stock_rows_are_validated() -> None:

@@ -7,13 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from domain.csvfiles import UTF8, UTF8_BOM, UTF16, WINDOWS_1251, decimal_point, decode_csv, sniff_delimiter
+from domain.csvfiles import (
+    UTF8,
+    UTF8_BOM,
+    UTF16,
+    WINDOWS_1251,
+    HeaderLacksColumns,
+    decimal_point,
+    decode_csv,
+    sniff_delimiter,
+)
 from domain.errors import ImportRejected
-from domain.imports import parse_carriers, parse_customers, parse_stock, parse_suppliers
+from domain.imports import parse_carriers, parse_customers, parse_prices, parse_stock, parse_suppliers
 from domain.money import Money
 from domain.ports import SystemClock
 from domain.product_file import parse_products
-from domain.usecases.import_files import import_file
+from domain.usecases.import_files import COLUMNS, import_file
 from domain.usecases.imports.lists import import_warehouses
 from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
@@ -110,9 +119,15 @@ def test_optional_columns_may_be_left_out_of_the_header() -> None:
     assert problems == []
 
 
-def test_a_missing_required_column_is_named_on_the_header_line() -> None:
-    _, problems = parse_stock("sku;warehouse;bin\nA;LON;\n")
-    assert problems == [(1, "the header is missing column(s): quantity")]
+def test_a_missing_required_column_is_the_headers_problem_naming_the_kinds_columns_not_a_bad_row() -> None:
+    """Read by any importer, the price rules' among them: said once, as ``import_file``'s header check says it."""
+    with pytest.raises(HeaderLacksColumns) as stock:
+        parse_stock("sku;warehouse;bin\nA;LON;\n")
+    assert stock.value.params == {"missing": "quantity", "kind": "stock", "expected": "sku, warehouse, quantity, bin"}
+    with pytest.raises(HeaderLacksColumns) as prices:
+        parse_prices("group,currency,price\nretail,GBP,1\n")
+    assert prices.value.params["missing"] == "target" and prices.value.params["kind"] == "prices"
+    assert all(columns.kind == kind for kind, columns in COLUMNS.items())  # each names the import it is read for
 
 
 async def test_reimporting_the_same_file_says_unchanged_and_a_changed_row_updated() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.csvfiles import UNCLOSED_QUOTE, Columns, Problem, read_rows
+from domain.csvfiles import UNCLOSED_QUOTE, Columns, HeaderQuoteOpen, Problem, read_rows
 from domain.errors import ImportRejected
 from domain.product_file import parse_products
 from domain.usecases.import_files import COLUMNS, KINDS, import_file
@@ -60,10 +60,11 @@ def test_a_quote_opened_on_a_later_line_of_a_row_is_said_on_that_line() -> None:
     assert _said(problems) == [(3, UNCLOSED_QUOTE, 3)]
 
 
-def test_a_quote_left_open_in_the_header_is_said_not_every_column_missing() -> None:
+def test_a_quote_left_open_in_the_header_is_the_headers_problem_not_every_column_missing_nor_a_bad_row() -> None:
     problems: list[Problem] = []
-    rows = list(read_rows('sku,"name,category\nA,B,C\n', Columns(("sku", "name")), problems))
-    assert rows == [] and _said(problems) == [(1, UNCLOSED_QUOTE, 1)]
+    with pytest.raises(HeaderQuoteOpen):
+        list(read_rows('sku,"name,category\nA,B,C\n', Columns(("sku", "name")), problems))
+    assert problems == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
