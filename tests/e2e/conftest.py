@@ -21,6 +21,7 @@ from storage import models as m
 from storage.db import create_engine
 from tests.conftest import _truncate_all
 from tests.e2e.browser import need_browser
+from tests.e2e.miniapp import URL
 from tests.fakes import FakeClock
 
 
@@ -107,11 +108,14 @@ async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncItera
 
 
 def serving(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """In a module marked ``browser``, the setting that serves the shop's Mini App for Chromium (skipped without it)."""
+    """In a module marked ``browser``, the setting that serves the shop's Mini App for Chromium (skipped without it);
+    in one marked ``miniapp``, the same for its API, no browser needed."""
+    if request.node.get_closest_marker("miniapp"):
+        return {"webapp_url": URL}
     if not request.node.get_closest_marker("browser"):
         return {}
     need_browser()
-    return {"webapp_url": "https://shop.test"}
+    return {"webapp_url": URL}
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from bot.harness import RunningBot
 from bot.webapp import add_webapp
 from bot.webapp.initdata import sign
 
+URL = "https://shop.test"  # WEBAPP_URL of a shop serving its Mini App (``pytest.mark.miniapp``)
+
 
 def init_data(shop: RunningBot, user_id: int, first_name: str = "Ann", *, language: str = "en", age_s: int = 0) -> str:
     """What Telegram hands the Mini App of this bot for ``user_id``, signed with the bot's token."""
