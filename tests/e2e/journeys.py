@@ -256,22 +256,29 @@ async def pick_everything(picker: SandboxUser, reply: Reply) -> Reply:
     raise AssertionError("the round never finished")
 
 
+async def jars_in(shop: RunningBot, *bins: tuple[str, str, int], cost: str = "") -> None:
+    """A product JAR-1, a £5.00 jar in Gadgets (``cost``: its catalog cost, if any), counted into ``bins``: each a
+    warehouse's code, a bin's and how many jars it holds."""
+    runtime = shop.runtime
+    jar = "JAR-1,Jar,Gadgets,5.00,GBP"
+    products = (
+        f"sku,name,category,price,currency,cost\n{jar},{cost}\n"
+        if cost
+        else f"sku,name,category,price,currency\n{jar}\n"
+    )
+    await import_products(runtime.uow(), runtime.clock, products)
+    counts = "".join(f"JAR-1,{warehouse},{bin_code},{quantity}\n" for warehouse, bin_code, quantity in bins)
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + counts)
+
+
 async def jars(shop: RunningBot, in_a: int, in_b: int) -> None:
     """A product JAR-1 with ``in_a`` jars in LON's A-01-01-1 and ``in_b`` in B-01-01-1."""
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    counts = f"sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,{in_a}\nJAR-1,LON,B-01-01-1,{in_b}\n"
-    await import_stock(runtime.uow(), runtime.clock, counts)
+    await jars_in(shop, ("LON", "A-01-01-1", in_a), ("LON", "B-01-01-1", in_b))
 
 
 async def split_jar_order(shop: RunningBot, customer_id: int) -> str:
     """JAR-1 with 2 jars in MAN's A-01-01-1 and 2 in LON's; an order of 4, 2 from each. Its code."""
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    counts = "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,2\nJAR-1,LON,A-01-01-1,2\n"
-    await import_stock(runtime.uow(), runtime.clock, counts)
+    await jars_in(shop, ("MAN", "A-01-01-1", 2), ("LON", "A-01-01-1", 2))
     return await order(shop, customer_id, {"JAR-1": 4})
 
 
@@ -305,3 +312,17 @@ def shown_anew(pressed: Reply) -> str:
     assert pressed.callback_answer is not None and not pressed.callback_answer.get("show_alert"), pressed
     assert pressed.edited == [] and len(pressed.new) == 1, pressed.messages
     return pressed.new[0].text
+
+
+_NO_INVOICE = {
+    "en": "🧾 No invoice for this order: your credit limit is £20.00, your unpaid invoices come to £0.00 and this "
+    "order to {total}.",
+    "ru": "🧾 Счёт для этого заказа недоступен: ваш кредитный лимит 20,00\xa0£, неоплаченные счета — 0,00\xa0£, этот "
+    "заказ — {total}.",
+}
+
+
+def no_invoice_over_limit(language: str, total: str) -> str:
+    """What a business whose credit limit is £20.00, nothing unpaid, reads where its invoice is left out for an order
+    of ``total``: written out here, not read from the catalog, so a wrong catalog entry fails the tests."""
+    return _NO_INVOICE[language].format(total=total)

@@ -10,13 +10,11 @@ from datetime import date
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports.products import import_products
-from domain.usecases.imports.stock import import_stock
 from domain.usecases.stock import stock_drift
 from sandbox import SandboxUser
 from tests.e2e.backorders import approved_po
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.journeys import add_to_cart, jars_in, order_code, place_cod_order
 
 WORDS = {
     "en": {
@@ -45,11 +43,7 @@ WORDS = {
 
 
 async def _jars_at_man(shop: RunningBot) -> None:
-    runtime = shop.runtime
-    await import_products(
-        runtime.uow(), runtime.clock, "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    )
-    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,3\n")
+    await jars_in(shop, ("MAN", "A-01-01-1", 3))
 
 
 async def _told(shop: RunningBot, customer: SandboxUser) -> str:

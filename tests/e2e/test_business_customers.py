@@ -14,7 +14,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, no_invoice_over_limit, order_code, scalar
 from tests.fakes import FakeClock
 
 
@@ -161,14 +161,6 @@ async def test_a_credit_limit_typed_with_a_decimal_comma_is_read_as_the_customer
     assert (await customer_row(shop, 704)).credit_limit_minor == 123450
 
 
-WHY_NO_INVOICE = {
-    "en": "🧾 No invoice for this order: your credit limit is £20.00, your unpaid invoices come to £0.00 and this "
-    "order to £29.50.",
-    "ru": "🧾 Счёт для этого заказа недоступен: ваш кредитный лимит 20,00\xa0£, неоплаченные счета — 0,00\xa0£, этот "
-    "заказ — 29,50\xa0£.",
-}
-
-
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_an_order_over_the_credit_limit_is_not_offered_the_invoice_and_is_told_why_in_one_line(
     shop: RunningBot, language: str
@@ -181,7 +173,7 @@ async def test_an_order_over_the_credit_limit_is_not_offered_the_invoice_and_is_
     await add_to_cart(corp, "85123A", 10)  # £29.50, collected at a pickup point: no shipping
     asked = (await checkout_to_payment(corp, pickup=True)).last
     assert not any(text.startswith("🧾") for text in asked.button_texts())
-    assert asked.text.splitlines()[0] == WHY_NO_INVOICE[language]
+    assert asked.text.splitlines()[0] == no_invoice_over_limit(language, {"en": "£29.50", "ru": "29,50\xa0£"}[language])
     reply = await corp.press(asked, "💵")
     placed = await corp.press(reply.last, "✅")
     order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == order_code(placed)))

@@ -6,11 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports.products import import_products
-from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import bins, jars, order, pick_everything, status, stock
+from tests.e2e.journeys import bins, jars, jars_in, order, pick_everything, status, stock
 
 SAID = {
     "en": {
@@ -128,11 +126,7 @@ async def test_each_finished_zone_rounds_picker_puts_back_only_what_their_round_
     """An order of 22197 (zone A), 85123A (zone B) and a jar (zone C): Al and Bea finished zones A and B, zone C
     waits, when Max cancels it. Al is told to put back the 22197 alone, Bea the 85123A alone, not both zones' items."""
     said = SAID[language]
-    runtime = shop.runtime
-    await import_products(
-        runtime.uow(), runtime.clock, "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    )
-    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nJAR-1,LON,C-01-01-1,1\n")
+    await jars_in(shop, ("LON", "C-01-01-1", 1))
     code = await order(shop, 640, {"22197": 1, "85123A": 1, "JAR-1": 1})
     al = await hire(shop, 641, "Al", "picker", "LON", language=language)
     bea = await hire(shop, 642, "Bea", "picker", "LON", language=language)

@@ -12,17 +12,11 @@ import pytest
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, shop_on
-from tests.e2e.journeys import add_to_cart
+from tests.e2e.journeys import add_to_cart, no_invoice_over_limit
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
 
 CORP = 761
-WHY = {
-    "en": "🧾 No invoice for this order: your credit limit is £20.00, your unpaid invoices come to £0.00 and this "
-    "order to {total}.",
-    "ru": "🧾 Счёт для этого заказа недоступен: ваш кредитный лимит 20,00\xa0£, неоплаченные счета — 0,00\xa0£, этот "
-    "заказ — {total}.",
-}
 
 
 @pytest.fixture
@@ -45,12 +39,12 @@ async def test_an_invoice_over_the_credit_limit_is_left_out_of_the_mini_app_chec
         assert "invoice" in options["payment"] and options["no_invoice"] == ""
         assert options["shipping"] and all(q["total"]["minor"] > 2000 for q in options["shipping"])
         for rate in options["shipping"]:
-            assert rate["no_invoice"] == WHY[language].format(total=rate["total"]["text"])
+            assert rate["no_invoice"] == no_invoice_over_limit(language, rate["total"]["text"])
 
         await add_to_cart(corp, "85123A", 5)  # £29.50: over the limit at a pickup too, so every way
         options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
         assert "invoice" not in options["payment"] and "cod" in options["payment"]
-        assert options["no_invoice"] == WHY[language].format(total=options["total"]["text"])
+        assert options["no_invoice"] == no_invoice_over_limit(language, options["total"]["text"])
         assert all(q["no_invoice"] for q in options["shipping"])
         # Placed on invoice all the same (a page read before): refused as before, nothing ordered.
         pickup = options["pickup_points"][0]["id"]

@@ -11,18 +11,12 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.browser import DARK, browser_page
 from tests.e2e.conftest import ADMIN
-from tests.e2e.journeys import add_to_cart
+from tests.e2e.journeys import add_to_cart, no_invoice_over_limit
 from tests.e2e.miniapp import init_data, miniapp
 
 pytestmark = pytest.mark.browser
 
 CORP = 762
-WHY = {
-    "en": "🧾 No invoice for this order: your credit limit is £20.00, your unpaid invoices come to £0.00 and this "
-    "order to ",
-    "ru": "🧾 Счёт для этого заказа недоступен: ваш кредитный лимит 20,00\xa0£, неоплаченные счета — 0,00\xa0£, этот "
-    "заказ — ",
-}
 
 
 @pytest.mark.parametrize(("language", "theme"), [("en", None), ("ru", DARK)])
@@ -50,7 +44,7 @@ async def test_the_mini_app_leaves_out_an_invoice_over_the_credit_limit_for_the_
         await page.locator('input[name="delivery"][value="courier"]').check()
         await page.locator('input[name="rate"]').first.check()
         total = (await page.locator("p.total").text_content() or "").rsplit(": ", 1)[1]
-        await expect(why).to_have_text(f"{WHY[language]}{total}.")
+        await expect(why).to_have_text(no_invoice_over_limit(language, total))
         await expect(invoice).to_be_hidden()
         assert not await invoice.is_checked()  # not placed on an invoice no longer shown
         assert await why.evaluate("(p) => p.children.length") == 0  # text, not markup

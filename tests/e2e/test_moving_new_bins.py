@@ -6,11 +6,10 @@ import pytest
 
 from bot.harness import RunningBot
 from domain.usecases.imports.lists import import_warehouses
-from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
 from tests.e2e.bins import bins_of, button_data
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import stock
+from tests.e2e.journeys import jars_in, stock
 
 SAID = {
     "asked": {
@@ -36,11 +35,7 @@ SAID = {
 
 async def _jars(shop: RunningBot) -> None:
     """JAR-1: 5 in LON's A-01-01-1, 2 in its B-01-01-1; 1 in MAN's C-01-01-1."""
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency,cost\nJAR-1,Jar,Gadgets,5.00,GBP,2.00\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    jars = "sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,5\nJAR-1,LON,B-01-01-1,2\nJAR-1,MAN,C-01-01-1,1\n"
-    await import_stock(runtime.uow(), runtime.clock, jars)
+    await jars_in(shop, ("LON", "A-01-01-1", 5), ("LON", "B-01-01-1", 2), ("MAN", "C-01-01-1", 1), cost="2.00")
 
 
 async def _everywhere(shop: RunningBot) -> tuple[dict[str, int], dict[str, int], list[tuple[str, int, int]]]:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.usecases.imports.lists import import_warehouses
-from domain.usecases.imports.products import import_products
 from domain.usecases.imports.stock import import_stock
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
@@ -21,6 +20,7 @@ from tests.e2e.journeys import (
     jars,
     order,
     pick_everything,
+    split_jar_order,
     status,
     stock,
     two_jars_in_a_tote,
@@ -382,11 +382,7 @@ async def test_a_bin_code_another_warehouse_also_uses_is_another_shelf_for_units
     an order split between MAN and LON, its 2 jars picked from MAN's A-01-01-1, counted them in
     LON's A-01-01-1 too, and LON's manager was told the jar just delivered there was picked."""
     runtime = shop.runtime
-    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    counts = "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,2\nJAR-1,LON,A-01-01-1,2\n"
-    await import_stock(runtime.uow(), runtime.clock, counts)
-    split = await order(shop, 330, {"JAR-1": 4})  # 2 from each
+    split = await split_jar_order(shop, 330)  # 2 from each
     man, lon = await hire(shop, 80, "Mia", "picker", "MAN"), await hire(shop, 81, "Lu", "picker", "LON")
     for picker in (man, lon):
         in_hand = await picker.press((await picker.send("/pick")).last, "Single order")

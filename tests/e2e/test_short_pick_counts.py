@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports.products import import_products
-from domain.usecases.imports.stock import import_stock
 from domain.usecases.stock import stock_drift
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import order, status
+from tests.e2e.journeys import jars_in, order, status
 from tests.e2e.stock_in_totes import bins_of
 
 ASKED = {
@@ -21,11 +19,7 @@ ASKED = {
 
 
 async def _jars(shop: RunningBot) -> None:
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    counts = "sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,3\nJAR-1,LON,B-01-01-1,2\nJAR-1,MAN,A-01-01-1,2\n"
-    await import_stock(runtime.uow(), runtime.clock, counts)
+    await jars_in(shop, ("LON", "A-01-01-1", 3), ("LON", "B-01-01-1", 2), ("MAN", "A-01-01-1", 2))
 
 
 async def test_a_short_pick_found_elsewhere_takes_the_missing_units_off_the_short_bins_count(shop: RunningBot) -> None:

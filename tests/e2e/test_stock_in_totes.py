@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports.products import import_products
-from domain.usecases.imports.stock import import_stock
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import order, pick_everything, status, two_jars_in_a_tote
+from tests.e2e.journeys import pick_everything, split_jar_order, status, two_jars_in_a_tote
 from tests.e2e.stock_in_totes import bins_of
 
 IN_TOTES = {
@@ -37,12 +35,7 @@ async def test_a_parcel_of_an_order_picked_in_two_warehouses_leaves_from_the_ear
     """MAN picked its 2 jars of a split order before LON picked its 2; the first parcel's 2 jars
     came off LON's bin (its reservation came first) while the units still picked were reckoned
     from the earliest picks: MAN's 2 jars in a tote counted as on its shelf, LON's bin below them."""
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    counts = "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,2\nJAR-1,LON,A-01-01-1,2\n"
-    await import_stock(runtime.uow(), runtime.clock, counts)
-    split = await order(shop, 370, {"JAR-1": 4})  # 2 from each
+    split = await split_jar_order(shop, 370)  # 2 from each
     man, lon = await hire(shop, 85, "Mia", "picker", "MAN"), await hire(shop, 86, "Lu", "picker", "LON")
     for picker in (man, lon):  # MAN first: its pick lines are the earliest
         await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))

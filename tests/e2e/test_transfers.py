@@ -6,11 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
-from domain.usecases.imports.products import import_products
-from domain.usecases.imports.stock import import_stock
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import count, order, pick_everything, status, stock
+from tests.e2e.journeys import count, jars_in, order, pick_everything, status, stock
 
 SAID = {
     "held": {
@@ -41,11 +39,7 @@ async def test_a_transfer_moves_free_units_to_another_warehouse_as_inventory_in_
     """Moving stock to another warehouse was /adjust -N here and /adjust +N there: a write-off
     and a gain in the journal. /transfer moves the counters and bins of both warehouses, records
     a movement in each and books nothing; units held for an order (a picker's tote) stay."""
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency,cost\nJAR-1,Jar,Gadgets,5.00,GBP,2.00\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    jars = "sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,3\nJAR-1,LON,B-01-01-1,2\n"
-    await import_stock(runtime.uow(), runtime.clock, jars)
+    await jars_in(shop, ("LON", "A-01-01-1", 3), ("LON", "B-01-01-1", 2), cost="2.00")
     code = await order(shop, 340, {"JAR-1": 2})
     picker = await hire(shop, 90, "Pia", "picker", "LON")
     round_one = await picker.press((await picker.send("/pick")).last, "Single order")
@@ -67,7 +61,7 @@ async def test_a_transfer_moves_free_units_to_another_warehouse_as_inventory_in_
     done = await manager.send("/transfer JAR-1 3 LON MAN:C-01-01-1 new")
     assert done.last.text == SAID["done"][language]
     assert await stock(shop, "JAR-1") == [("LON", 2, 2), ("MAN", 3, 0)]
-    async with runtime.sessions() as session:
+    async with shop.runtime.sessions() as session:
         w, b, bs = m.WarehouseRow, m.BinRow, m.BinStockRow
         jar = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "JAR-1"))
         bins = await session.execute(

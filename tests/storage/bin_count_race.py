@@ -1,13 +1,14 @@
-"""Set-ups and readers of test_bin_count_race that other test modules use too."""
+"""Set-ups and readers of test_bin_count_race that other test modules use too, and a /count of W1's bin A-01-01-1."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.catalog import Product
 from domain.customers import Role, StaffMember
 from domain.money import Money
+from domain.usecases.bin_counts import Counted, CountResult, count_item, record_count
 from domain.usecases.inventory import receive
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -49,3 +50,32 @@ async def _stock(engine: AsyncEngine) -> tuple[int, int, int]:
         on_hand = await session.scalar(select(func.sum(m.StockRow.on_hand)))
         moved = await session.scalar(select(func.sum(m.InventoryMovementRow.delta)))
     return int(in_bins or 0), int(on_hand or 0), int(moved or 0)
+
+
+async def mugs_counted(sessions: async_sessionmaker[AsyncSession], staff_id: int, found: int) -> Counted:
+    """``staff_id``'s /count of W1's bin A-01-01-1 scanning MUG and finding ``found``: the count ``record_count`` takes,
+    with the shelf as it was read."""
+    sku, shelf = await count_item(
+        SqlUnitOfWork(sessions), staff_id=staff_id, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
+    )
+    return {sku: (found, shelf)}
+
+
+async def mug_count_recorded(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    staff_id: int,
+    counted: Counted,
+    staff_chat_id: int | None = None,
+) -> CountResult:
+    """``counted`` confirmed for W1's bin A-01-01-1 by ``staff_id``, started now."""
+    return await record_count(
+        SqlUnitOfWork(sessions),
+        clock,
+        staff_id=staff_id,
+        warehouse_id=1,
+        bin_code="A-01-01-1",
+        counted=counted,
+        started=clock.now(),
+        staff_chat_id=staff_chat_id,
+    )

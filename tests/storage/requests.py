@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.catalog import Product
+from domain.customers import Customer
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import Payment, PaymentKind
@@ -48,6 +49,23 @@ async def mugs_at_a_pickup_shop(uow: UnitOfWork, clock: FakeClock, quantity: int
     shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
     await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", quantity, "count", "t", clock.now())
     return product, shop
+
+
+async def mugs_ordered(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    shop: Warehouse,
+    mug: Product,
+    telegram_id: int,
+    units: int,
+) -> Order:
+    """A new customer's cart of ``units`` mugs, placed for pickup at ``shop``, cash on delivery."""
+    async with (uow := SqlUnitOfWork(sessions)):
+        customer = await uow.customers.add(Customer(telegram_id=telegram_id, first_name="C", created_at=clock.now()))
+        await uow.carts.set(customer.id or 0, mug.id or 0, units, clock.now())
+        await uow.commit()
+    request = pickup_cash_on_delivery(customer.id or 0, shop.id)
+    return await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
 
 
 async def in_a_pick_round(

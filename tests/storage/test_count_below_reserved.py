@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.customers import Customer, Role, StaffMember
+from domain.catalog import Product
+from domain.customers import Role, StaffMember
 from domain.picking import PickMethod
-from domain.usecases.bin_counts import count_differences, count_item, record_count
-from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.usecases.bin_counts import Counted, count_differences
 from domain.usecases.held_stock import HeldForOrders
 from domain.usecases.picking import start_round
 from domain.usecases.stock import stock_drift
@@ -20,8 +20,9 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.bin_count_race import mug_count_recorded, mugs_counted
 from tests.storage.lock_order_race import counters
-from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, mugs_ordered
 
 COUNTER, STAFF_CHAT = 841, -100500
 
@@ -29,24 +30,35 @@ COUNTER, STAFF_CHAT = 841, -100500
 async def _two_orders(engine: AsyncEngine, clock: FakeClock) -> tuple[str, str]:
     """W1's bin A-01-01-1 has 4 mugs, W2 one; Ada's order takes 2 of W1's, then Bo's 1."""
     sessions = session_factory(engine)
-    async with (uow := SqlUnitOfWork(sessions)):
-        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 4)
-        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
-        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 1, "count", "t", clock.now())
-        await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
-        await uow.commit()
+    mug, shop = await _mugs_in_two_warehouses(sessions, clock, 4, 1)
     codes = []
     for telegram_id, units in ((9_041, 2), (9_042, 1)):
-        async with (uow := SqlUnitOfWork(sessions)):
-            customer = await uow.customers.add(
-                Customer(telegram_id=telegram_id, first_name="C", created_at=clock.now())
-            )
-            await uow.carts.set(customer.id or 0, mug.id or 0, units, clock.now())
-            await uow.commit()
-        request = pickup_cash_on_delivery(customer.id or 0, shop.id)
-        codes.append((await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)).code)
+        codes.append((await mugs_ordered(sessions, clock, shop, mug, telegram_id, units)).code)
         clock.advance(minutes=1)
     return codes[0], codes[1]
+
+
+async def _mugs_in_two_warehouses(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock, in_w1: int, in_w2: int
+) -> tuple[Product, Warehouse]:
+    """``in_w1`` mugs in the pickup shop W1's bin A-01-01-1, ``in_w2`` in the depot W2's B-01-01-1; W1's counter."""
+    async with (uow := SqlUnitOfWork(sessions)):
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, in_w1)
+        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
+        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", in_w2, "count", "t", clock.now())
+        await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
+        await uow.commit()
+    return mug, shop
+
+
+async def _shorts(
+    sessions: async_sessionmaker[AsyncSession], counted: Counted
+) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """What COUNTER's count of W1's bin A-01-01-1 says is short: each item, its units in carts, then the orders'."""
+    summary = await count_differences(
+        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", counted=counted
+    )
+    return [(s.sku, s.in_carts, [(c, u) for _, c, u in s.orders]) for s in summary.shorts]
 
 
 async def test_a_count_below_what_orders_hold_moves_the_newest_order_and_holds_the_one_with_nowhere_to_go(
@@ -55,26 +67,9 @@ async def test_a_count_below_what_orders_hold_moves_the_newest_order_and_holds_t
     ada, bo = await _two_orders(engine, clock)
     sessions = session_factory(engine)
     assert await counters(engine) == {"W1": (4, 3), "W2": (1, 0)}
-    sku, shelf = await count_item(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
-    )
-    counted = {sku: (1, shelf)}  # 3 of the 4 are gone: 2 of them were held for orders
-    summary = await count_differences(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", counted=counted
-    )
-    assert [(s.sku, s.in_carts, [(c, u) for _, c, u in s.orders]) for s in summary.shorts] == [
-        ("MUG", 0, [(bo, 1), (ada, 1)])  # the newest order first
-    ]
-    result = await record_count(
-        SqlUnitOfWork(sessions),
-        clock,
-        staff_id=COUNTER,
-        warehouse_id=1,
-        bin_code="A-01-01-1",
-        counted=counted,
-        started=clock.now(),
-        staff_chat_id=STAFF_CHAT,
-    )
+    counted = await mugs_counted(sessions, COUNTER, 1)  # 3 of the 4 are gone: 2 of them were held for orders
+    assert await _shorts(sessions, counted) == [("MUG", 0, [(bo, 1), (ada, 1)])]  # the newest order first
+    result = await mug_count_recorded(sessions, clock, COUNTER, counted, staff_chat_id=STAFF_CHAT)
     assert [(o.code, o.units, o.moved_to) for o in result.orders] == [(bo, 1, "W2"), (ada, 1, "")]
     assert await counters(engine) == {"W1": (1, 1), "W2": (1, 1)}
     async with sessions() as session:
@@ -121,23 +116,10 @@ async def test_units_a_pick_round_is_sent_for_are_left_to_its_picker_and_such_a_
         await uow.staff.put(StaffMember(telegram_id=842, role=Role.PICKER, warehouse_code="W1"))
         await uow.commit()
     await start_round(SqlUnitOfWork(sessions), clock, staff_id=842, method=PickMethod.SINGLE)  # Ada's, the oldest
-    sku, shelf = await count_item(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
-    )
-    summary = await count_differences(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", counted={sku: (0, shelf)}
-    )
-    assert [[(c, u) for _, c, u in s.orders] for s in summary.shorts] == [[(bo, 1)]]  # Ada's 2 left to the picker
+    counted = await mugs_counted(sessions, COUNTER, 0)
+    assert await _shorts(sessions, counted) == [("MUG", 0, [(bo, 1)])]  # Ada's 2 left to the picker
     with pytest.raises(HeldForOrders):
-        await record_count(
-            SqlUnitOfWork(sessions),
-            clock,
-            staff_id=COUNTER,
-            warehouse_id=1,
-            bin_code="A-01-01-1",
-            counted={sku: (0, shelf)},
-            started=clock.now(),
-        )
+        await mug_count_recorded(sessions, clock, COUNTER, counted)
     assert await counters(engine) == {"W1": (4, 3), "W2": (1, 0)}
 
 
@@ -148,38 +130,16 @@ async def test_units_an_order_is_picked_for_in_another_warehouse_do_not_keep_thi
     2 are no picker's to report short. Counted gone at W1, they leave the order (held, nowhere has them free) and
     the count is recorded; it was refused, the 3 at W2 reckoned against W1's 2."""
     sessions = session_factory(engine)
+    mug, shop = await _mugs_in_two_warehouses(sessions, clock, 2, 3)
     async with (uow := SqlUnitOfWork(sessions)):
-        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 2)
-        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
-        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 3, "count", "t", clock.now())
-        await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
         await uow.staff.put(StaffMember(telegram_id=843, role=Role.PICKER, warehouse_code="W2"))
-        customer = await uow.customers.add(Customer(telegram_id=9_043, first_name="C", created_at=clock.now()))
-        await uow.carts.set(customer.id or 0, mug.id or 0, 5, clock.now())
         await uow.commit()
-    cy = (
-        await place_order(
-            SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(customer.id or 0, shop.id)
-        )
-    ).code
+    cy = (await mugs_ordered(sessions, clock, shop, mug, 9_043, 5)).code
     assert await counters(engine) == {"W1": (2, 2), "W2": (3, 3)}
     await start_round(SqlUnitOfWork(sessions), clock, staff_id=843, method=PickMethod.SINGLE, warehouse_code="W2")
-    sku, shelf = await count_item(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
-    )
-    summary = await count_differences(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", counted={sku: (0, shelf)}
-    )
-    assert [[(c, u) for _, c, u in s.orders] for s in summary.shorts] == [[(cy, 2)]]
-    result = await record_count(
-        SqlUnitOfWork(sessions),
-        clock,
-        staff_id=COUNTER,
-        warehouse_id=1,
-        bin_code="A-01-01-1",
-        counted={sku: (0, shelf)},
-        started=clock.now(),
-    )
+    counted = await mugs_counted(sessions, COUNTER, 0)
+    assert await _shorts(sessions, counted) == [("MUG", 0, [(cy, 2)])]
+    result = await mug_count_recorded(sessions, clock, COUNTER, counted)
     assert [(o.code, o.units, o.moved_to) for o in result.orders] == [(cy, 2, "")]
     assert await counters(engine) == {"W1": (0, 0), "W2": (3, 3)}
     async with sessions() as session:

@@ -6,17 +6,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.customers import Customer, Role, StaffMember
-from domain.usecases.bin_counts import count_item, record_count
-from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.customers import Role, StaffMember
 from domain.usecases.orders import cancel_my_order
 from domain.usecases.stock import stock_drift
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.bin_count_race import mug_count_recorded, mugs_counted
 from tests.storage.lock_order_race import counters
-from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, mugs_ordered
 
 COUNTER, BUYER = 851, 9_051
 
@@ -28,32 +27,17 @@ async def test_an_order_a_count_held_before_picking_is_cancelled_by_its_customer
     async with (uow := SqlUnitOfWork(sessions)):
         mug, shop = await mugs_at_a_pickup_shop(uow, clock, 4)
         await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
-        buyer = await uow.customers.add(Customer(telegram_id=BUYER, first_name="Cy", created_at=clock.now()))
-        await uow.carts.set(buyer.id or 0, mug.id or 0, 2, clock.now())
         await uow.commit()
-    request = pickup_cash_on_delivery(buyer.id or 0, shop.id)
-    order = await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
-    warehouse_id, bin_code = shop.id or 0, "A-01-01-1"
-    sku, shelf = await count_item(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=warehouse_id, bin_code=bin_code, code="MUG"
-    )
-    counted = {sku: (1, shelf)}  # 3 of the 4 gone: 1 of the order's 2 with them
-    await record_count(
-        SqlUnitOfWork(sessions),
-        clock,
-        staff_id=COUNTER,
-        warehouse_id=warehouse_id,
-        bin_code=bin_code,
-        counted=counted,
-        started=clock.now(),
-    )
+    order = await mugs_ordered(sessions, clock, shop, mug, BUYER, 2)
+    counted = await mugs_counted(sessions, COUNTER, 1)  # 3 of the 4 gone: 1 of the order's 2 with them
+    await mug_count_recorded(sessions, clock, COUNTER, counted)
     async with sessions() as session:
         row = await session.scalar(select(m.OrderRow).where(m.OrderRow.id == order.id))
         assert row is not None and (row.status, row.held_from) == ("on_hold", "allocated")
     assert await counters(engine) == {"W1": (1, 1)}
 
     cancelled = await cancel_my_order(
-        SqlUnitOfWork(sessions), clock, customer_id=buyer.id or 0, code=order.code, staff_chat_id=None
+        SqlUnitOfWork(sessions), clock, customer_id=order.customer_id, code=order.code, staff_chat_id=None
     )
     assert cancelled.status.value == "cancelled"
     async with sessions() as session:
