@@ -283,7 +283,11 @@ class Problem(BaseModel):
     )
     status: int
     detail: str
-    field: str | None = Field(default=None, description="the field at fault: lines.0.quantity, Idempotency-Key, …")
+    field: str | None = Field(
+        default=None,
+        description="the field or header at fault: lines.0.quantity, Idempotency-Key, …; left out of a problem about "
+        "none (a 403, a 405)",
+    )
     errors: list[FieldError] | None = Field(
         default=None, description="with field: every field at fault, the first being field (one list to read)"
     )

@@ -174,6 +174,8 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
             f"{PREFIX}/orders/{{code}}/cancel": {
                 "post": {
                     "summary": "Cancel an order the API placed, before or while it is being picked (its pickers told)",
+                    "description": "Its body, if any, is ignored: the path says all. Cancelled already, a second "
+                    "cancel answers 200 with the order as it is, changing nothing: a retry after a timeout is safe.",
                     "parameters": [code],
                     "responses": {"200": answer("OrderOut", "cancelled"), **errors},
                 }
