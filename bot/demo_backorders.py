@@ -131,23 +131,31 @@ async def short_pick_split(
 async def count_below_held(
     running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
-    """A bin counted with fewer than an order holds: the confirm screen names the order first; confirmed, the count is
-    recorded and the order, with the item nowhere else, is held and its customer asked."""
+    """A bin counted with fewer than an order and a cart hold: the confirm screen names the order first; confirmed, the
+    count is recorded, the cart's hold ends (the item is nowhere else: the line goes, its customer told) and the
+    order is held and its customer asked."""
     async with running.runtime.uow() as uow:
         await uow.products.upsert(Product("NIGHT-1", "Night Light", "Lighting", {"GBP": Money(1200, "GBP")}))
         await uow.commit()
-    scene("A bin counted below what an order holds (/count): the order named before ✅ Confirm, then held, Gus asked")
-    await ada.send("/receive NIGHT-1 3 BRS A-01-02-1 new")
+    scene(
+        "A bin counted below what an order and a cart hold (/count): the order named before ✅ Confirm, then held, Gus"
+        " asked (the count found the shelf short, no picker); Jo's cart gives its light up and she is told"
+    )
+    await ada.send("/receive NIGHT-1 4 BRS A-01-02-1 new")
     gus = SandboxUser(running.server, 1027, "Gus", language_code="en", transcript=transcript)
     await gus.send("/add NIGHT-1 2")
     await courier_cod_order(gus, "+44 7700 900654", "2 Abbey Road, London NW8 9AH", (51.5321, -0.1780))
+    jo = SandboxUser(running.server, 1028, "Jo", language_code="en", transcript=transcript)
+    await jo.send("/add NIGHT-1 1")
     await ada.send("/count A-01-02-1 BRS")
-    reply = await ada.send("NIGHT-1 1")  # two broke: one is left, and the order holds two
+    reply = await ada.send("NIGHT-1 1")  # three broke: one is left, the order holds two and a cart one
     reply = await ada.press(reply.last, "Done counting")
     await ada.press(reply.last, "Confirm")
     await running.runtime.notifier.drain()
     asked = running.server.chat_messages(gus.id)[-1]
     transcript.append("🔔 Gus's chat: " + "\n    ".join(asked.text.splitlines()))
+    told = running.server.chat_messages(jo.id)[-1]
+    transcript.append("🔔 Jo's chat: " + "\n    ".join(told.text.splitlines()) + f" {told.button_texts()}")
     transcript.append("🏢 staff chat: " + running.server.chat_messages(-100500)[-1].text)
 
 

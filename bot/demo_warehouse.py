@@ -45,8 +45,12 @@ async def warehouse_day(
     scene("Stock sent to another warehouse: counters, bins and movements of both, nothing booked as loss or gain")
     await ada.send("/transfer 85123A 6 LON:A-09-01-1 MAN")
     await ada.send("/stock 85123A")
-    scene("A bin counted blind (/count): its items listed without figures, one heart missing, confirmed and booked")
-    reply = await ada.send("/count A-09-01-1 LON")
+    scene(
+        "A bin counted blind (/count): a mistyped bin asked about, the bin near it counted, its items listed without"
+        " figures, one heart missing, confirmed and booked"
+    )
+    reply = await ada.send("/count A-09-01-7 LON")  # a typo: asked, the bins near it named
+    reply = await ada.press(reply.last, "Count A-09-01-1")
     reply = await ada.send("85123A 17")
     reply = await ada.press(reply.last, "Done counting")
     await ada.press(reply.last, "Confirm")

@@ -50,6 +50,13 @@ class NewTargetBin(NewBin):
     key = N_("Bin {bin} does not exist in {warehouse}. Create it and move the goods there?")
 
 
+class NewCountedBin(NewBin):
+    """``NewBin`` for a bin counted (/count): a mistyped code opened an empty bin, and what was counted there was
+    booked into it."""
+
+    key = N_("Bin {bin} does not exist in {warehouse}. Create it and count it?")
+
+
 NEAR_BINS = 3  # the closest existing bins a question about a new one names
 NEAR_EDITS = 2  # at most this many characters typed wrong (added, left out or changed) to be named
 

@@ -1,4 +1,4 @@
-"""/count BIN [WAREHOUSE]: a bin counted blind (its items listed, not their figures), scans or
+"""/count BIN [WAREHOUSE] [new]: a bin counted blind (its items listed, not their figures), scans or
 photos of barcodes adding up what is found, then the differences confirmed and recorded."""
 
 from __future__ import annotations
@@ -27,10 +27,13 @@ from domain.usecases.bin_counts import (
     record_count,
 )
 from domain.usecases.count_shortages import OrderShort
+from domain.usecases.inventory import is_warehouse
+from domain.warehouse import NewBin
 from handlers.callbacks_staff import BinCountCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, scans_of
 from handlers.views.dates import current_locale
+from handlers.views.new_bin_question import NEW_BIN_FLAG, ask_new_bin
 from handlers.views.pressed import show_in_place
 from handlers.views.rendering import fill, format_number
 
@@ -65,13 +68,50 @@ async def start_count(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, state: FSMContext
 ) -> None:
     args = (command.args or "").split()
-    if not 1 <= len(args) <= 2:
-        await message.answer(_("Usage: /count BIN [WAREHOUSE] — count a bin and record what differs from the books."))
-        return
-    opened = await open_bin(
-        uow, staff_id=_who(message), bin_code=args[0], warehouse_code=args[1] if len(args) > 1 else None
+    # A new bin meant, counted without asking: `new` after the warehouse, or in its place when no warehouse is coded
+    # NEW (a shop with one names it before the flag: `/count BIN NEW new`), as /move reads it.
+    flagged = (
+        len(args) in (2, 3)
+        and args[-1].lower() == NEW_BIN_FLAG
+        and (len(args) == 3 or not await is_warehouse(uow, args[1]))
     )
-    token = message.message_id
+    args = args[:-1] if flagged else args
+    if not 1 <= len(args) <= 2:
+        await message.answer(
+            _("Usage: /count BIN [WAREHOUSE] [new] — count a bin and record what differs from the books.")
+        )
+        return
+    request: dict[str, object] = {"kind": "count", "bin": args[0], "warehouse": args[1] if len(args) > 1 else None}
+    try:
+        text, keyboard = await count_as_asked(
+            uow, clock, state, _who(message), request, message.message_id, new_bin=flagged
+        )
+    except NewBin as asked:  # a typo in the bin: asked, no count begun
+        await ask_new_bin(message, state, asked, request)
+        return
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def count_as_asked(
+    uow: UnitOfWork,
+    clock: Clock,
+    state: FSMContext,
+    staff_id: int,
+    request: dict[str, object],
+    token: int,
+    *,
+    new_bin: bool = False,
+    bin_code: str = "",
+) -> tuple[str, InlineKeyboardMarkup]:
+    """/count's bin (``request``: as typed; ``bin_code`` when given instead) opened: the count under way kept in the
+    conversation (``token``: its buttons'), and what the counter is shown."""
+    opened = await open_bin(
+        uow,
+        staff_id=staff_id,
+        bin_code=bin_code or str(request["bin"]),
+        warehouse_code=str(request["warehouse"]) if request.get("warehouse") else None,
+        new_bin=new_bin,
+    )
     count = {
         "token": token,
         "warehouse": opened.warehouse.id,
@@ -98,7 +138,7 @@ async def start_count(
         " what you send for one item adds up. Then press ✅ Done counting."
     )
     text = "\n\n".join(part for part in (heading, books + ("\n" + listed if listed else "") + extra, ask))
-    await message.answer(text, reply_markup=_done(token))
+    return text, _done(token)
 
 
 async def _counted(message: Message, uow: UnitOfWork, state: FSMContext, scans: list[tuple[str, int]]) -> None:
@@ -180,7 +220,11 @@ def _held(summary: CountSummary) -> list[str]:
         if short.in_carts:
             said.append(
                 fill(
-                    _("⚠️ {units} × {sku} held in customers' carts: not on the shelf. ✅ Confirm ends those holds."),
+                    _(
+                        "⚠️ {units} × {sku} held in customers' carts: not on the shelf. ✅ Confirm ends those holds:"
+                        " each cart takes them from another warehouse that has them free, or has fewer and its"
+                        " customer is told."
+                    ),
                     sku=short.sku,
                     units=format_number(short.in_carts),
                 )

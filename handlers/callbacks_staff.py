@@ -199,7 +199,7 @@ class BinCountCb(CallbackData, prefix="bcn"):
 class NewBinCb(CallbackData, prefix="nbin"):
     """An answer to "Bin … does not exist in …": ``create`` it, receive (or move) into the ``near`` bin at ``index``,
     or ``cancel``. The goods asked about stay in the conversation's data; ``token`` tells an older question's button,
-    ``kind`` (``receive``, ``po``, ``move``, ``transfer``) what its answer says nothing was done to."""
+    ``kind`` (``receive``, ``po``, ``move``, ``transfer``, ``count``) what its answer says nothing was done to."""
 
     action: Code
     token: Number

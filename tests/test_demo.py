@@ -72,6 +72,13 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"⚠️ 1 × NIGHT-1 held for order \w+: not on the shelf\. ✅ Confirm takes them off the order", out)
     assert re.search(r"• Order \w+: 1 × NIGHT-1 missing, the order is on hold and its customer asked\.", out)
     assert "🔔 Gus's chat: ⚠️ We are short of 1 × Night Light" in out
+    assert "Night Light for your order" in out and "we found fewer on the shelf than our records said." in out
+    assert "⚠️ 1 × NIGHT-1 held in customers' carts: not on the shelf." in out
+    jo = "🔔 Jo's chat: 🛒 We found fewer of Night Light on the shelf than our records said: none is left to hold"
+    assert jo in out and "Your cart as it is now: /cart ['🛒 Open my cart']" in out
+    # A mistyped bin counted: asked first, the bin near it counted on its button.
+    assert "Bin A-09-01-7 does not exist in LON. Create it and count it?" in out
+    assert "👤 Ada presses [🔎 Count A-09-01-1]" in out
     # An edited order with its price difference, a payment link, a pickup handover.
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out

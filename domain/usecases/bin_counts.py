@@ -20,15 +20,15 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.count_shortages import HeldShort, OrderShort, give_way, held_shorts
+from domain.usecases.count_shortages import HeldShort, OrderShort, carts_after, give_way, held_shorts
 from domain.usecases.held_stock import below_held
 from domain.usecases.imports.stock import available_by_product, notify_back_in_stock
-from domain.usecases.inventory import MAX_RECEIPT, actor_of
+from domain.usecases.inventory import MAX_RECEIPT, actor_of, existing_bin
 from domain.usecases.shelf_holds import in_totes
 from domain.usecases.short_picks import coded_item
 from domain.usecases.staff import require, warehouse_of
 from domain.usecases.stock_books import book_stock_changes
-from domain.warehouse import Warehouse, normal_bin
+from domain.warehouse import NewCountedBin, Warehouse, normal_bin
 
 MAX_COUNTED = MAX_RECEIPT  # units of one item in one bin
 
@@ -78,12 +78,18 @@ class CountResult:
 Counted = Mapping[str, tuple[int, int]]
 
 
-async def open_bin(uow: UnitOfWork, *, staff_id: int, bin_code: str, warehouse_code: str | None) -> OpenBin:
-    """The bin to count (its code as stored) and the items the books hold there."""
+async def open_bin(
+    uow: UnitOfWork, *, staff_id: int, bin_code: str, warehouse_code: str | None, new_bin: bool = False
+) -> OpenBin:
+    """The bin to count (its code as stored) and the items the books hold there. A bin the warehouse lacks is
+    ``NewCountedBin`` (asked about, with the bins near its code) unless ``new_bin`` says to count it as a new one:
+    what is counted there is recorded into it."""
     member = await require(uow, staff_id, Permission.EDIT_STOCK)
     warehouse = await warehouse_of(uow, member, warehouse_code)
     code = normal_bin(bin_code)
     async with uow.read_only():
+        if not new_bin:
+            await existing_bin(uow, warehouse, code, NewCountedBin)
         held = await uow.inventory.bin_contents(warehouse.id or 0, code)
         products = await uow.products.get_many([b.product_id for b in held])
     return OpenBin(warehouse, code, sorted(products, key=lambda p: p.sku))
@@ -180,7 +186,8 @@ async def record_count(
     """Each difference added to the bin's count as it is now, booked as /adjust books one (units
     found against 3000, lost as write-offs), the counter named on every movement; all or nothing.
     Units carts and orders held that are gone: the holds end, the orders' parts move to other warehouses or
-    the orders are held and their customers asked (``count_shortages``), the staff chat told."""
+    the orders are held and their customers asked, the carts hold them elsewhere or have fewer and their
+    customers are told (``count_shortages``), the staff chat told."""
     member = await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
         warehouse = next((w for w in await uow.warehouses.all() if w.id == warehouse_id), None)
@@ -201,7 +208,7 @@ async def record_count(
         shorts = await held_shorts(uow, warehouse_id, _changes(changed, in_bin), lock=True)
         products = {line.product.id or 0: line.product for line in changed}
         actor = actor_of(member.telegram_id)
-        orders = await give_way(
+        orders, carts = await give_way(
             uow, clock, warehouse, bin_code, shorts, products, actor=actor, staff_chat_id=staff_chat_id
         )
         counts = [
@@ -230,6 +237,7 @@ async def record_count(
         skus = {line.product.id or 0: line.product.sku for line in changed}
         await book_stock_changes(uow, now, f"count:{warehouse.code}", memo, moved, skus)
         await fill_backorders(uow, now, {p: warehouse_id for (p, _), delta in moved.items() if delta > 0})
+        await carts_after(uow, now, carts, products)
         after = await available_by_product(uow, ids)
         await notify_back_in_stock(uow, [p for p in ids if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()

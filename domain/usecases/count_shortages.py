@@ -2,17 +2,21 @@
 # The count is the truth: units that are not on the shelf cannot stay promised. What carts hold goes first
 # (nothing is sold yet), then what orders hold, the newest order first (the oldest keep their goods, as a
 # backorder fill serves the oldest first). Each order then goes as a short pick's would: its part is taken
-# from other warehouses that have it free, else the order is held and its customer asked.
+# from other warehouses that have it free, else the order is held and its customer asked. A cart, once the
+# orders are served, takes its units again from what is left free elsewhere; what it cannot is taken off the
+# cart line and its customer told (a line left wanting units nothing holds showed them as still to be had).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.catalog import Product
 from domain.errors import DomainError
 from domain.i18n import N_
-from domain.notifications import Notification
+from domain.notifications import Notification, for_customer
 from domain.orders import COUNT_HOLD, OrderStatus
 from domain.picking import leaving_from
 from domain.ports import Clock, UnitOfWork
@@ -20,6 +24,7 @@ from domain.stock import ReservationKind
 from domain.usecases.orders import apply_transition
 from domain.usecases.short_picks import move_allocation
 from domain.usecases.shortages import hold_short
+from domain.usecases.stock import take_holds
 from domain.warehouse import Warehouse
 
 
@@ -53,6 +58,16 @@ class OrderShort:
     sku: str
     units: int
     moved_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class CartShort:
+    """Units a customer's cart held of a product (unexpired) that a confirmed count took back, and until when."""
+
+    customer_id: int
+    product_id: int
+    units: int
+    until: datetime
 
 
 async def held_shorts(
@@ -123,12 +138,14 @@ async def give_way(
     *,
     actor: str,
     staff_chat_id: int | None,
-) -> list[OrderShort]:
+) -> tuple[list[OrderShort], list[CartShort]]:
     """Inside the count's unit of work, its counters and the orders named locked: the carts' holds shrink, the
-    newest first; each order's part moves to other warehouses, else the order is held, its part waiting as a
-    backorder and its customer asked, as a short pick does; the staff chat hears of each order."""
+    newest first (what unexpired ones gave up returned, for ``carts_after``); each order's part moves to other
+    warehouses, else the order is held, its part waiting as a backorder and its customer asked, as a short pick
+    does; the staff chat hears of each order."""
     done: list[OrderShort] = []
-    here = warehouse.id or 0
+    carts: list[CartShort] = []
+    here, now = warehouse.id or 0, clock.now()
     for short in shorts:
         product = products[short.product_id]
         left = short.in_carts
@@ -136,6 +153,8 @@ async def give_way(
             if hold.kind is not ReservationKind.HOLD or not left:
                 continue
             take = min(hold.quantity, left)
+            if hold.customer_id is not None and hold.expires_at is not None and not hold.is_expired(now):
+                carts.append(CartShort(hold.customer_id, short.product_id, take, hold.expires_at))
             await uow.stock.release(short.product_id, here, take)
             if take == hold.quantity:
                 await uow.stock.delete_reservation(hold)
@@ -146,13 +165,44 @@ async def give_way(
             moved = await move_allocation(uow, clock, order_id, short.product_id, here, units)
             order = await uow.orders.get_by_id(order_id)
             if moved is None and order is not None:
+                reason = f"{COUNT_HOLD}{short.sku}"  # the customer is told a count found it, not a picker
                 if order.status is not OrderStatus.ON_HOLD:
-                    reason = f"{COUNT_HOLD}{short.sku}"
                     await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=reason)
-                await hold_short(uow, clock, order, product, {(here, bin_code): units}, actor, write_off=False)
+                place: dict[tuple[int, str | None], int] = {(here, bin_code): units}
+                await hold_short(uow, clock, order, product, place, actor, write_off=False, reason=reason)
             done.append(OrderShort(code, short.sku, units, moved or ""))
             if staff_chat_id is not None:
                 params = {"code": code, "sku": short.sku, "name": product.display_name, "warehouse": warehouse.code}
                 params |= {"bin": bin_code, "units": str(units), "moved_to": moved or ""}
                 await uow.outbox.add(Notification(staff_chat_id, "staff_count_short", "", params), clock.now())
-    return done
+    return done, carts
+
+
+async def carts_after(uow: UnitOfWork, now: datetime, ended: list[CartShort], products: Mapping[int, Product]) -> None:
+    """Inside the count's unit of work once its counts are set and the orders served: each cart holds again, from
+    other warehouses' free stock, what the count took back (until its hold ran), and what it cannot is taken off its
+    line, its customer told how many of the item it now has (none: the line is gone); the cart's other lines keep
+    their holds."""
+    gave: Counter[tuple[int, int]] = Counter()
+    until: dict[tuple[int, int], datetime] = {}
+    for cart in ended:
+        key = (cart.product_id, cart.customer_id)  # the lock order: a product's counters, then the next's
+        gave[key] += cart.units
+        until[key] = min(until.get(key, cart.until), cart.until)
+    for (product_id, customer_id), units in sorted(gave.items()):
+        free = sum(max(level.available, 0) for level in await uow.stock.levels_now([product_id]))
+        if again := min(units, free):
+            held_until = until[(product_id, customer_id)]
+            await take_holds(
+                uow, customer_id=customer_id, product_id=product_id, quantity=again, now=now, until=held_until
+            )
+        wanted = (await uow.carts.lines(customer_id)).get(product_id, 0)
+        if units == again or not wanted:
+            continue
+        left = max(wanted - (units - again), 0)
+        await uow.carts.set(customer_id, product_id, left, now)
+        customer = await uow.customers.get(customer_id)
+        named = products[product_id].in_language(customer.notification_language if customer is not None else "")
+        params = {"name": named.display_name, "sku": named.sku, "was": wanted, "left": left}
+        if (told := for_customer(customer, "cart_count_short", params)) is not None:
+            await uow.outbox.add(told, now)

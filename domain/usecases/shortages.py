@@ -15,7 +15,7 @@ from domain.errors import NotFound
 from domain.i18n import N_
 from domain.memos import Memo
 from domain.notifications import Notification, for_customer
-from domain.orders import DeliveryMethod, Order, OrderStatus, PaymentMethod, normalize_order_code
+from domain.orders import COUNT_HOLD, DeliveryMethod, Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import all_delivered, status_after_parcel
 from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, settle_cancelled_part
 from domain.ports import Clock, UnitOfWork
@@ -39,6 +39,7 @@ async def hold_short(
     *,
     packing: bool = False,
     write_off: bool = True,
+    reason: str = "",
 ) -> int:
     """Inside the short pick's unit of work, the order just held: units of ``product`` are in
     no bin (``places``: warehouse id and the bin that was short → units missing there; lost at
@@ -46,7 +47,8 @@ async def hold_short(
     them goes, each bin's count comes down by them (they are not there: left counted, the stock
     would be sold again), they wait as one backorder that no arrival fills before the customer
     answers, and the customer is asked (told, with ``packing``, that the units were picked and
-    went missing on the way to packing, not that the shelf lacked them). Returns the units the
+    went missing on the way to packing, not that the shelf lacked them; with a bin count's hold
+    ``reason``, that a count found the shelf short before anyone picked). Returns the units the
     bins could not give up (``write_off_short``)."""
     missing, now = sum(places.values()), clock.now()
     # The flags as they are now, under the order's lock: those read when the round (or the
@@ -77,6 +79,7 @@ async def hold_short(
         "choices": [c.value for c in choices(pickup)],
         "settle": await _cancelled_part_settled(uow, order),
         "packing": "yes" if packing else "",
+        "counted": "yes" if reason.startswith(COUNT_HOLD) else "",
     }
     if (told := for_customer(customer, "order_short", params)) is not None:
         await uow.outbox.add(told, now)

@@ -1,4 +1,4 @@
-"""The question stock received or moved into a bin its warehouse lacks asks: make it, take a near one, or cancel."""
+"""The question about a bin the warehouse lacks (stock into it, a count of it): make it, take a near one, or cancel."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from handlers.callbacks_staff import NewBinCb
 from handlers.views.rendering import fill
 
 NEW_BIN_DATA = "new_bin"  # the conversation's data key holding the receipt the question is about
-NEW_BIN_FLAG = "new"  # typed last ("/receive SKU QTY WH BIN new", "/move … TO-BIN [WH] new"): make it without asking
+# Typed last ("/receive SKU QTY WH BIN new", "/move … TO-BIN [WH] new", "/count BIN [WH] new"): made without asking.
+NEW_BIN_FLAG = "new"
 
 
 @runtime_checkable
@@ -53,8 +54,9 @@ async def ask_new_bin(message: Message, state: FSMContext, asked: NewBin, reques
     if asked.near:
         text += "\n" + fill(_("Bins there with a similar code: {bins}."), bins=", ".join(asked.near))
     buttons = [(_("✅ Create bin {bin}").format(bin=asked.bin), NewBinCb(action="create", token=token, kind=kind))]
+    near_bin = _("🔎 Count {bin}") if kind == "count" else _("📦 Into {bin}")  # a count puts nothing into it
     buttons += [
-        (_("📦 Into {bin}").format(bin=near), NewBinCb(action="near", token=token, index=index, kind=kind))
+        (near_bin.format(bin=near), NewBinCb(action="near", token=token, index=index, kind=kind))
         for index, near in enumerate(asked.near)
     ]
     buttons.append((_("✖️ Cancel"), NewBinCb(action="cancel", token=token, kind=kind)))

@@ -55,7 +55,7 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
         return debit_note_buttons([(str(code), int(number)) for code, number in notes])
     if template == "order_short":
         return short_buttons(str(params["code"]), list(params.get("choices", [])))
-    if template == "cart_reminder":
+    if template in ("cart_reminder", "cart_count_short"):
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("🛒 Open my cart"), callback_data=CartView().pack())]]
         )

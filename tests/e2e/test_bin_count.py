@@ -207,7 +207,7 @@ async def test_a_count_of_more_items_than_its_summary_lists_says_how_many_more_c
         for sku in skus:
             await uow.products.upsert(Product(sku, f"Jar {sku}", "Kitchen", {"GBP": Money(500, "GBP")}))
         await uow.commit()
-    await mia.send("/count Z-09-09-9")
+    await mia.send("/count Z-09-09-9 new")
     for sku in skus:
         reply = await mia.send(f"{sku} 1")
     summary = (await mia.press(reply.last, w["done"])).last.text
