@@ -249,6 +249,22 @@ def spoken_for(
     return +held
 
 
+def in_hand_at(
+    lines: Sequence[PickLine], shipped: Mapping[int, int], warehouse_id: int, *, planned: bool
+) -> Counter[int]:
+    """Product → units of one order in hand at ``warehouse_id``: picked there and not yet shipped (a parcel's
+    units leave from the order's earliest picks, as ``spoken_for`` takes them), and (``planned``) those its open
+    lines there send a picker for. An item allocated in two warehouses is picked in each, from its own part."""
+    gone = dict(shipped)
+    held: Counter[int] = Counter()
+    for line in sorted(lines, key=lambda x: x.id or 0):
+        leaving = min(line.picked, gone.get(line.product_id, 0))
+        gone[line.product_id] = gone.get(line.product_id, 0) - leaving
+        if line.warehouse_id == warehouse_id:
+            held[line.product_id] += line.picked - leaving + (line.open if planned else 0)
+    return +held
+
+
 def leaving_from(
     lines: Sequence[PickLine], shipped: Mapping[int, int], wanted: Mapping[int, int]
 ) -> Counter[tuple[int, int, str]]:

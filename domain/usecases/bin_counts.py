@@ -193,6 +193,9 @@ async def record_count(
         warehouse = next((w for w in await uow.warehouses.all() if w.id == warehouse_id), None)
         if warehouse is None:
             raise NotFound()
+        # Before any other lock, as a pick round takes it: a round planned between this count's read of an order's
+        # pick lines and its taking the order sent a picker for units the count then moved or held.
+        await uow.picking.lock_planning(warehouse_id)
         lines = await _locked_lines(uow, warehouse_id, bin_code, counted)
         changed = [line for line in lines if line.difference]
         ids = sorted(line.product.id or 0 for line in changed)

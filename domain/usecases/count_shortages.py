@@ -18,12 +18,11 @@ from domain.errors import DomainError
 from domain.i18n import N_
 from domain.notifications import Notification, for_customer
 from domain.orders import COUNT_HOLD, OrderStatus
-from domain.picking import leaving_from
 from domain.ports import Clock, UnitOfWork
 from domain.stock import ReservationKind
 from domain.usecases.orders import apply_transition
 from domain.usecases.short_picks import move_allocation
-from domain.usecases.shortages import hold_short
+from domain.usecases.shortages import hold_short, in_hand_here
 from domain.usecases.stock import take_holds
 from domain.warehouse import Warehouse
 
@@ -101,7 +100,7 @@ async def held_shorts(
                 continue
             # Not those in a tote, nor those a round sends a picker for: their ⚠️ Short pick moves or holds them (taken
             # here too, the part moved twice and the order was allocated more than it bought).
-            take = min(units - await _in_hand_here(uow, order_id, product_id, warehouse_id), left)
+            take = min(units - (await in_hand_here(uow, order_id, warehouse_id, planned=True))[product_id], left)
             if take <= 0:
                 continue
             if lock and not await uow.backorders.try_lock_order(order_id):
@@ -113,19 +112,6 @@ async def held_shorts(
             raise OrdersBusy(sku=sku, orders=", ".join(busy))
         found.append(HeldShort(sku, product_id, in_carts, tuple(taken)))
     return found
-
-
-async def _in_hand_here(uow: UnitOfWork, order_id: int, product_id: int, warehouse_id: int) -> int:
-    """Units of the order's allocation here that a picker has in a tote or is sent for: this warehouse's pick
-    lines only (an order allocated in two warehouses is picked in each), less what parcels took of them."""
-    lines = [line for line in await uow.picking.lines_for_order(order_id) if line.product_id == product_id]
-    shipped = sum(
-        i.quantity for p in await uow.parcels.for_order(order_id) for i in p.lines if i.product_id == product_id
-    )
-    # A parcel's units left from the order's earliest picks, as the shipment took them out.
-    left_here = sum(n for (_, w, _), n in leaving_from(lines, {}, {product_id: shipped}).items() if w == warehouse_id)
-    picked = sum(line.picked + line.open for line in lines if line.warehouse_id == warehouse_id)
-    return max(picked - left_here, 0)
 
 
 async def give_way(

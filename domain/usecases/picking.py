@@ -27,7 +27,6 @@ from domain.picking import (
 )
 from domain.ports import Clock, UnitOfWork
 from domain.queue_rank import queue_key
-from domain.shortages import still_to_pick
 from domain.staff import Permission
 from domain.stock import ReservationKind
 from domain.usecases.hold_shelf import bring_to_packing
@@ -35,7 +34,7 @@ from domain.usecases.order_queue import READY_TO_PICK
 from domain.usecases.orders import apply_transition
 from domain.usecases.pick_cancel import ScannedForCancelled, cancelled_line, left_by_cancel
 from domain.usecases.shelf_holds import in_rounds
-from domain.usecases.shortages import picked_and_shipped
+from domain.usecases.shortages import in_hand_here
 from domain.usecases.staff import UnknownWarehouse, WarehouseNeeded, require
 from domain.warehouse import Warehouse
 
@@ -199,21 +198,17 @@ async def _demands(
     uow: UnitOfWork, order: Order, warehouse_id: int, *, less_picked: bool = False, less_planned: bool = False
 ) -> list[Demand]:
     """What the order needs picked here: its allocation in this warehouse, less (``less_picked``:
-    an order picked before, in part) what is already in hand (``less_planned``: or on an open
-    pick line, as zone rounds share orders) — for the products allocated here alone, since a
-    pick line does not say which warehouse it was picked in."""
+    an order picked before, in part) what is already in hand here (``less_planned``: or on an open
+    pick line here, as zone rounds share orders). An item allocated in two warehouses was planned
+    again whole in the one that had picked its part (no bin left to give it: a picker sent for nothing)."""
     needed: dict[int, int] = defaultdict(int)
-    elsewhere: set[int] = set()
     reservations = await uow.stock.order_reservations(order.id or 0)
     for reservation in reservations:
         if reservation.kind is ReservationKind.ALLOCATION and reservation.warehouse_id == warehouse_id:
             needed[reservation.product_id] += reservation.quantity
-        elif reservation.warehouse_id != warehouse_id:
-            elsewhere.add(reservation.product_id)
     if less_picked and needed:
-        picked, shipped = await picked_and_shipped(uow, order, planned=less_planned)
-        left = still_to_pick({p: q for p, q in needed.items() if p not in elsewhere}, picked, shipped)
-        needed = defaultdict(int, {p: q if p in elsewhere else left.get(p, 0) for p, q in needed.items()})
+        here = await in_hand_here(uow, order.id or 0, warehouse_id, planned=less_planned)
+        needed = defaultdict(int, {p: max(q - here[p], 0) for p, q in needed.items()})
     return [Demand(order.id or 0, product_id, quantity) for product_id, quantity in sorted(needed.items()) if quantity]
 
 

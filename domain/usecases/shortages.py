@@ -18,6 +18,7 @@ from domain.notifications import Notification, for_customer
 from domain.orders import COUNT_HOLD, DeliveryMethod, Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import all_delivered, status_after_parcel
 from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, settle_cancelled_part
+from domain.picking import in_hand_at
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
@@ -210,19 +211,28 @@ async def choose_short(
         return order
 
 
-async def picked_and_shipped(
-    uow: UnitOfWork, order: Order, *, planned: bool = False
-) -> tuple[Counter[int], Counter[int]]:
-    """Product → units of the order picked so far (``planned``: or on an open pick line, to
-    be picked), and units that left in parcels."""
+async def picked_and_shipped(uow: UnitOfWork, order: Order) -> tuple[Counter[int], Counter[int]]:
+    """Product → units of the order picked so far, in every warehouse, and units that left in parcels: what the
+    order as a whole has in hand (one warehouse's, ``in_hand_here``)."""
     picked: Counter[int] = Counter()
     for line in await uow.picking.lines_for_order(order.id or 0):
-        picked[line.product_id] += line.picked + (line.open if planned else 0)
+        picked[line.product_id] += line.picked
+    return picked, await _shipped(uow, order.id or 0)
+
+
+async def _shipped(uow: UnitOfWork, order_id: int) -> Counter[int]:
     shipped: Counter[int] = Counter()
-    for parcel in await uow.parcels.for_order(order.id or 0):
+    for parcel in await uow.parcels.for_order(order_id):
         for item in parcel.lines:
             shipped[item.product_id] += item.quantity
-    return picked, shipped
+    return shipped
+
+
+async def in_hand_here(uow: UnitOfWork, order_id: int, warehouse_id: int, *, planned: bool) -> Counter[int]:
+    """Product → units of the order in hand at this warehouse (``domain.picking.in_hand_at``): the order-wide
+    sums of ``picked_and_shipped`` set one warehouse's picks against another's part of the same item."""
+    lines = await uow.picking.lines_for_order(order_id)
+    return in_hand_at(lines, await _shipped(uow, order_id), warehouse_id, planned=planned)
 
 
 async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: str) -> None:

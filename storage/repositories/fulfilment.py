@@ -27,8 +27,12 @@ class SqlPicking:
     async def lock_planning(self, warehouse_id: int) -> None:
         """Until this transaction ends, no other picker plans a round in this warehouse: on
         PostgreSQL a row lock on the warehouse (the next planner then reads this round,
-        committed); SQLite's write transactions are serial already (FOR UPDATE is left out)."""
-        await self.s.execute(select(m.WarehouseRow.id).where(m.WarehouseRow.id == warehouse_id).with_for_update())
+        committed); SQLite's write transactions are serial already (FOR UPDATE is left out).
+        FOR NO KEY UPDATE, which a row referencing the warehouse (a receipt's movement, a
+        checkout's reservation: their foreign key's KEY SHARE) does not wait for: under FOR
+        UPDATE such a writer holding a stock counter this transaction waits for deadlocked."""
+        query = select(m.WarehouseRow.id).where(m.WarehouseRow.id == warehouse_id)
+        await self.s.execute(query.with_for_update(key_share=True))
 
     @staticmethod
     def _line(row: m.PickLineRow, bin_code: str | None, warehouse_id: int) -> PickLine:

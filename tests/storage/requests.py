@@ -68,6 +68,13 @@ async def mugs_ordered(
     return await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
 
 
+async def a_depot_with(uow: UnitOfWork, clock: FakeClock, product: Product, quantity: int) -> Warehouse:
+    """Inside an open unit of work: warehouse W2, farther off than W1, with ``quantity`` of ``product`` in B-01-01-1."""
+    depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
+    await uow.stock.set_bin_quantity(product.id or 0, depot.id or 0, "B-01-01-1", quantity, "count", "t", clock.now())
+    return depot
+
+
 async def in_a_pick_round(
     sessions: async_sessionmaker[AsyncSession], clock: FakeClock, customer_id: int, shop: Warehouse, picker: int
 ) -> Order:

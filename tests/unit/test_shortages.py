@@ -4,7 +4,7 @@ leaves, what is still to pick, and when the order is ready to pack."""
 from __future__ import annotations
 
 from domain.backorders import BACKORDER_FLAG, SPLIT_FLAG
-from domain.picking import PickLine, spoken_for
+from domain.picking import PickLine, in_hand_at, spoken_for
 from domain.shortages import SHORT_FLAG, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 
 HELD = frozenset({SHORT_FLAG, "VIP"})
@@ -57,3 +57,15 @@ def test_a_bin_still_counts_units_an_order_picked_and_not_shipped_or_planned_so_
         PickLine(2, 9, 2, None, 1, 1, id=4),  # in no bin
     ]
     assert spoken_for(lines, {1: 2}) == {(1, "A-01-01-1"): 1, (1, "B-01-01-1"): 1, (2, "B-02-01-1"): 2}
+
+
+def test_what_an_order_has_in_hand_is_reckoned_per_warehouse_its_shipped_units_from_its_earliest_picks() -> None:
+    lines = [
+        PickLine(1, 9, 1, "A-01-01-1", 1, 2, picked=2, id=1, warehouse_id=1),  # W1 picked its 2, 1 shipped since
+        PickLine(1, 9, 1, "A-01-01-1", 1, 1, picked=1, id=2, warehouse_id=2),  # W2 picked its 1 (another shelf)
+        PickLine(2, 9, 1, "B-01-01-1", 1, 2, id=3, warehouse_id=2),  # W2 plans 2 more
+    ]
+    assert in_hand_at(lines, {1: 1}, 1, planned=False) == {1: 1}
+    assert in_hand_at(lines, {1: 1}, 2, planned=False) == {1: 1}
+    assert in_hand_at(lines, {1: 1}, 2, planned=True) == {1: 3}
+    assert in_hand_at(lines, {1: 3}, 1, planned=True) == {}  # a parcel took all that was picked
