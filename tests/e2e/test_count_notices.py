@@ -7,12 +7,10 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports.products import import_products
-from domain.usecases.imports.stock import import_stock
 from sandbox import SandboxUser
 from tests.e2e.bin_counts import as_the_books_say
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, bins, order_code, place_cod_order, status, stock
+from tests.e2e.journeys import add_to_cart, bins, jars_in, order_code, place_cod_order, status, stock
 from tests.e2e.split_shipments import shelf_says
 
 SAID = {
@@ -89,15 +87,6 @@ async def test_a_customer_whose_order_a_count_held_is_told_the_count_found_the_s
     assert all(c.ok for c in shop.server.calls)
 
 
-async def _jars(shop: RunningBot) -> None:
-    """JAR-1: 4 in LON's A-01-01-1, 1 in MAN's C-01-01-1."""
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency,cost\nJAR-1,Jar,Gadgets,5.00,GBP,2.00\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    jars = "sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,4\nJAR-1,MAN,C-01-01-1,1\n"
-    await import_stock(runtime.uow(), runtime.clock, jars)
-
-
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_a_cart_whose_hold_a_count_took_holds_what_is_free_elsewhere_and_its_customer_is_told_it_has_fewer(
     shop: RunningBot, language: str
@@ -105,7 +94,7 @@ async def test_a_cart_whose_hold_a_count_took_holds_what_is_free_elsewhere_and_i
     """Vera's cart holds all 4 jars in LON; Mia finds 1 there. The count takes 3 back: MAN's free jar is held for her
     instead, and her cart comes down from 4 to the 2 held, which it shows held (no ⏳), and she is told."""
     said = SAID[language]
-    await _jars(shop)
+    await jars_in(shop, ("LON", "A-01-01-1", 4), ("MAN", "C-01-01-1", 1))
     vera = SandboxUser(shop.server, 1_732, "Вера", language_code=language)
     await add_to_cart(vera, "JAR-1", 4)
     assert await stock(shop, "JAR-1") == [("LON", 4, 4), ("MAN", 1, 0)]
@@ -127,7 +116,7 @@ async def test_a_cart_line_a_count_left_nothing_to_hold_is_taken_out_and_the_res
     """22151 (only LON has it): Vera's cart holds all 3 and a jar; Mia finds none. The line goes, she is told, and
     her cart still holds the jar."""
     said = SAID[language]
-    await _jars(shop)
+    await jars_in(shop, ("LON", "A-01-01-1", 4), ("MAN", "C-01-01-1", 1))
     await shelf_says(shop, 3)
     vera = SandboxUser(shop.server, 1_734, "Вера", language_code=language)
     await add_to_cart(vera, "22151", 3)

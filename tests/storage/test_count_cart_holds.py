@@ -10,17 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer, Role, StaffMember
-from domain.usecases.bin_counts import count_item, record_count
 from domain.usecases.cart import set_cart_quantity
-from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.bin_count_race import mug_count_recorded, mugs_counted
 from tests.storage.lock_order_race import counters
-from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, mugs_ordered
 
 COUNTER = 851
 
@@ -36,30 +35,15 @@ async def test_a_count_below_an_order_and_a_cart_serves_the_order_first_and_the_
         depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
         await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 2, "count", "t", clock.now())
         await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
-        ada = await uow.customers.add(Customer(telegram_id=9_051, first_name="Ada", created_at=clock.now()))
         cy = await uow.customers.add(Customer(telegram_id=9_052, first_name="Cy", created_at=clock.now()))
-        await uow.carts.set(ada.id or 0, mug.id or 0, 2, clock.now())
         await uow.commit()
-    ada_order = await place_order(
-        SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(ada.id or 0, shop.id)
-    )
+    ada_order = await mugs_ordered(sessions, clock, shop, mug, 9_051, 2)
     clock.advance(minutes=1)
     await set_cart_quantity(
         SqlUnitOfWork(sessions), clock, customer_id=cy.id or 0, product_id=mug.id or 0, quantity=2, hold_minutes=30
     )
     assert await counters(engine) == {"W1": (4, 4), "W2": (2, 0)}
-    sku, shelf = await count_item(
-        SqlUnitOfWork(sessions), staff_id=COUNTER, warehouse_id=1, bin_code="A-01-01-1", code="MUG"
-    )
-    result = await record_count(
-        SqlUnitOfWork(sessions),
-        clock,
-        staff_id=COUNTER,
-        warehouse_id=1,
-        bin_code="A-01-01-1",
-        counted={sku: (1, shelf)},
-        started=clock.now(),
-    )
+    result = await mug_count_recorded(sessions, clock, COUNTER, await mugs_counted(sessions, COUNTER, 1))
     assert [(o.code, o.units, o.moved_to) for o in result.orders] == [(ada_order.code, 1, "W2")]
     assert await counters(engine) == {"W1": (1, 1), "W2": (2, 2)}
     async with sessions() as session:
