@@ -33,7 +33,8 @@ class FxRepository(Protocol):
     async def add(self, rate: FxRate, actor: str) -> None: ...
     async def lock(self, currency: str) -> None:
         """Until the transaction ends, no other takes ``currency``'s lock: a rate set revalues the stock from the
-        rate it found, so two at once each revalued from the same one (PostgreSQL; SQLite's writers are serial)."""
+        rate it found, so two at once each revalued from the same one (PostgreSQL; SQLite's writers are serial). Who
+        takes it, and when (after every row lock): ``domain.usecases.stock_books.hold_rates``."""
         ...
 
     async def latest(self, base: str, quote: str) -> FxRate | None: ...

@@ -219,10 +219,12 @@ async def goods_received(
         actor=actor,
         reason=reason.strip()[:80],
     )
-    why = await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
     await fill_backorders(uow, now, {product.id: warehouse.id})
     if was_available <= 0 and await _available(uow, product.id) > 0:
         await notify_back_in_stock(uow, [product.id], now)
+    # Booked last, its cost's currency held (``stock_books.hold_rates``): the intake API's caller writes only its key.
+    place = (product.id, warehouse.id)
+    why = await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, place, quantity, last=True)
     return Received(product, warehouse, target, why is None, why or "")
 
 

@@ -67,7 +67,9 @@ async def set_rate(uow: UnitOfWork, clock: Clock, *, staff_id: int, args: list[s
         first, second, value = args if len(args) == 3 else (uow.base_currency, *args)
         rate = rate_against_base(uow.base_currency, first, second, value, clock.now())
         currency = rate.quote if rate.base == uow.base_currency else rate.base
-        await uow.fx.lock(currency)  # the rate found is the one revalued from: two at once each brought the stock in
+        # The rate found is the one revalued from: two at once each brought the stock in. Taken first, and nothing
+        # locked after it (the lock order: ``domain.usecases.stock_books.hold_rates``).
+        await uow.fx.lock(currency)
         rates = await shop_rates(uow)
         _check_change(rates.by_quote.get(currency), rate, currency, uow.base_currency, seen)
         was = await stock_value_in(uow, rates, currency)

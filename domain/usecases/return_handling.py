@@ -41,7 +41,7 @@ from domain.usecases.imports.stock import available_by_product, notify_back_in_s
 from domain.usecases.return_money import give_back
 from domain.usecases.revaluation import book_revaluation
 from domain.usecases.staff import require, staff_names
-from domain.usecases.stock_books import UnitCosts, cost_in_base, supply_costs
+from domain.usecases.stock_books import UnitCosts, cost_in_base, hold_rates, supply_costs
 from domain.warehouse import DEFAULT_BIN
 
 A = Account
@@ -229,9 +229,6 @@ async def inspect_line(
             await fill_backorders(uow, now, {line.product_id: warehouse})
             if was_available <= 0 and (await available_by_product(uow, [line.product_id])).get(line.product_id, 0):
                 await notify_back_in_stock(uow, [line.product_id], now)  # back on the shelf: as a receipt
-            await _book_cost_back(uow, now, rma, line.product_id, home, count, A.INVENTORY)
-            if warehouse != home:
-                await _revalue_elsewhere(uow, now, rma, (line.product_id, home), (line.product_id, warehouse), count)
         else:
             # Its payment row writes the order (``SqlPayments.add``): the order first, then its counters
             # (ARCHITECTURE.md, "Lock order"), as a path holding the order and going on to the same counter takes them.
@@ -245,17 +242,38 @@ async def inspect_line(
             line.written_off += count
             await _book_cost_back(uow, now, rma, line.product_id, home, count, A.WRITE_OFFS)
         await uow.returns.save(request, now)
+        if restock:  # booked last: the cost's currencies held (``stock_books.hold_rates``, the lock order)
+            await _book_restock(uow, now, rma, line.product_id, home, warehouse, count)
         await uow.commit()
         return Inspected(request, name, code) if restock else Inspected(request)
 
 
+async def _book_restock(
+    uow: UnitOfWork, at: datetime, rma: str, product_id: int, home: int, shelved: int, count: int
+) -> None:
+    """Restocked units back into inventory at the cost where they left (``home``), revalued to the cost where they
+    were ``shelved``. The costs' currencies are held first: a currency's first rate set at once, not finding these
+    units on the shelf yet, brought in only those there before while this, reading no rate, booked them nothing."""
+    costs = await supply_costs(uow, [product_id])
+    places = ((product_id, home), (product_id, shelved))
+    await hold_rates(uow, (cost.currency for place in places if (cost := costs.get(place)) is not None))
+    await _book_cost_back(uow, at, rma, product_id, home, count, A.INVENTORY, costs)
+    if shelved != home:
+        await _revalue_elsewhere(uow, at, rma, (product_id, home), (product_id, shelved), count, costs)
+
+
 async def _revalue_elsewhere(
-    uow: UnitOfWork, at: datetime, rma: str, left: tuple[int, int], shelved: tuple[int, int], count: int
+    uow: UnitOfWork,
+    at: datetime,
+    rma: str,
+    left: tuple[int, int],
+    shelved: tuple[int, int],
+    count: int,
+    costs: UnitCosts,
 ) -> None:
     """Units that went out at the cost where they ``left`` (booked back at it) and sit now where
-    they were ``shelved``, whose supply cost may differ: revalued to it, so 1200 Inventory stays
-    what /stockvalue counts (see ``revaluation``)."""
-    costs = await supply_costs(uow, [left[0]])
+    they were ``shelved``, whose supply cost may differ (``costs``, the product's): revalued to it, so
+    1200 Inventory stays what /stockvalue counts (see ``revaluation``)."""
     before = UnitCosts({shelved: cost} if (cost := costs.get(left)) is not None else {}, {})
     after = UnitCosts({shelved: cost} if (cost := costs.get(shelved)) is not None else {}, {})
     memo = Memo.of(N_("return {rma}: restocked where its cost differs"), rma=rma)
@@ -263,12 +281,19 @@ async def _revalue_elsewhere(
 
 
 async def _book_cost_back(
-    uow: UnitOfWork, at: datetime, rma: str, product_id: int, warehouse_id: int, count: int, to: Account
+    uow: UnitOfWork,
+    at: datetime,
+    rma: str,
+    product_id: int,
+    warehouse_id: int,
+    count: int,
+    to: Account,
+    costs: UnitCosts | None = None,
 ) -> None:
     """Returned goods leave cost of goods sold: back into inventory, or into write-offs. Nothing
     when their cost is in a currency without a rate yet: the shipment booked no cost of goods sold
     for them and the stock value counts them at nothing (the first rate brings in those on hand)."""
-    cost = (await supply_costs(uow, [product_id])).get((product_id, warehouse_id))
+    cost = (costs if costs is not None else await supply_costs(uow, [product_id])).get((product_id, warehouse_id))
     if cost is not None:
         value, _ = await cost_in_base(uow, cost, count)
         if value.currency != uow.base_currency:

@@ -13,7 +13,7 @@ from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.usecases.bookkeeping import fx_note, in_base
 from domain.usecases.fx import shop_rates
-from domain.usecases.stock_books import UnitCosts, supply_costs
+from domain.usecases.stock_books import UnitCosts, hold_rates, supply_costs
 
 A = Account
 
@@ -137,13 +137,12 @@ class Receipt:
         """After the receipt is saved (its prices are then the last ones)."""
         assert self.before is not None, "start() first"
         after = await supply_costs(self.uow, [place[0] for place in self.on_hand] + [p[0] for _, p, _, _ in self.lines])
-        # Each currency held before its rate is read: a rate set at once (a first one above all, which brings in the
-        # units it finds) either sees these units or is seen by them; it revalued without them, and they never came in.
+        # Each currency held before its rate is read (``stock_books.hold_rates``: the lock order): a rate set at once
+        # (a first one above all, which brings in the units it finds) either sees these units or is seen by them.
         in_prices = {price.currency for _, _, price, _ in self.lines}
         places = {*self.on_hand, *(place for _, place, _, _ in self.lines)}
         costed = {cost.currency for costs in (self.before, after) for p in places if (cost := costs.get(p)) is not None}
-        for currency in sorted((in_prices | costed) - {self.uow.base_currency}):
-            await self.uow.fx.lock(currency)
+        await hold_rates(self.uow, in_prices | costed)
         await book_revaluation(self.uow, self.at, self.source, revalued_memo, self.before, after, self.on_hand)
         base = _Converter(self.uow)
         for memo, place, unit_price, units in self.lines:

@@ -20,6 +20,21 @@ A = Account
 UNRATED = N_("no {currency} rate yet for {skus}: not valued")
 
 
+# LOCK ORDER, a currency's rate (``uow.fx.lock``): stock costed in a currency without a rate is valued at nothing until
+# the first ``/fx`` rate, which brings in the units it finds on hand (``domain.usecases.rate_changes``). A move of such
+# stock (a purchase order's receipt, /receive, a stock file, a return restocked, a transfer) takes the lock of each
+# currency it books at before it reads the rates: the rate then either waits for the move and finds its units, or
+# is read by it (the move waited), never neither (the units never came in) nor both (they came in twice). ``/fx``
+# takes its currency's lock first and no other lock after it; every other holder takes it after every row it locks
+# (its counters, orders, purchase order, return, backorders filled), the currencies in alphabetical order, and then
+# only books and writes the outbox: holding a rate while waiting for a row another holder took before its rate
+# deadlocked the two.
+async def hold_rates(uow: UnitOfWork, currencies: Iterable[str]) -> None:
+    """The locks of these currencies but the base, in the lock order above (taken last, before the rates are read)."""
+    for currency in sorted(set(currencies) - {uow.base_currency}):
+        await uow.fx.lock(currency)
+
+
 def _few(skus: set[str]) -> str:
     return ", ".join(sorted(skus)[:5]) + (f" and {len(skus) - 5} more" if len(skus) > 5 else "")
 
@@ -109,12 +124,12 @@ def _sku_of(order: Order, product_id: int) -> str:
 
 
 async def book_stock_change(
-    uow: UnitOfWork, at: datetime, source: str, memo: Memo, place: tuple[int, int], change: int
+    uow: UnitOfWork, at: datetime, source: str, memo: Memo, place: tuple[int, int], change: int, *, last: bool = False
 ) -> str | None:
     """Units of one product in (``change`` above zero) or lost (below) at a warehouse
     (``place``): see ``book_stock_changes``. None when booked; else why not: "" when the product
     has no cost to book at, the currency of its cost when that currency has no rate yet."""
-    return (await book_stock_changes(uow, at, source, memo, {place: change})).get(place[0])
+    return (await book_stock_changes(uow, at, source, memo, {place: change}, last=last)).get(place[0])
 
 
 async def book_stock_changes(
@@ -124,6 +139,8 @@ async def book_stock_changes(
     memo: Memo,
     changes: Mapping[tuple[int, int], int],
     skus: Mapping[int, str] | None = None,
+    *,
+    last: bool = False,
 ) -> dict[int, str]:
     """Stock that came or went without a purchase order, per (product, warehouse): units in
     (goods-in, an import, a count finding more) are inventory against 3000 at the supply cost,
@@ -131,11 +148,14 @@ async def book_stock_changes(
     without a cost posts nothing, and the memo names it (by ``skus``); nor does one costed in a
     currency without a rate yet (the stock value counts it at nothing; the first rate brings in
     what is on hand then, ``rate_changes``). Returns those products: each with "" (no cost) or
-    its cost's currency (no rate)."""
+    its cost's currency (no rate). ``last``: the transaction locks nothing after this, so the costs' currencies are
+    held before the rates are read (``hold_rates``): a first rate set at once brings these units in exactly once."""
     moved = {place: change for place, change in changes.items() if change}  # a count: most rows agree
     if not moved:
         return {}
     costs = await supply_costs(uow, [product_id for product_id, _ in moved])
+    if last:
+        await hold_rates(uow, (cost.currency for place in moved if (cost := costs.get(place)) is not None))
     gained: dict[str, Money] = {}
     lost: dict[str, Money] = {}
     unknown: set[str] = set()  # a product without a cost at two warehouses is named once

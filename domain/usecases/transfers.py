@@ -26,7 +26,7 @@ from domain.usecases.inventory import (
 from domain.usecases.product_lookup import staff_product_by_sku
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.staff import require
-from domain.usecases.stock_books import cost_in_base, supply_costs
+from domain.usecases.stock_books import cost_in_base, hold_rates, supply_costs
 from domain.warehouse import BinCode, NewTargetBin, Warehouse, receiving_bin
 
 
@@ -163,10 +163,10 @@ async def transfer(
             target=there.code,
             actor=actor,
         )
-        await _book_cost_difference(
+        await fill_backorders(uow, now, {product.id: there.id})  # as goods-in there would
+        await _book_cost_difference(  # last: it holds the rates (``stock_books.hold_rates``, the lock order)
             uow, now, f"transfer:{here.code}>{there.code}", memo, product, here, there, quantity
         )
-        await fill_backorders(uow, now, {product.id: there.id})  # as goods-in there would
         await uow.commit()
         return Transferred(product, quantity, here, tuple(left_from), there, target_bin)
 
@@ -190,8 +190,11 @@ async def _book_cost_difference(
     assert product.id is not None and here.id is not None and there.id is not None
     costs = await supply_costs(uow, [product.id])
     old, new = costs.get((product.id, here.id)), costs.get((product.id, there.id))
-    if old == new:
+    if old == new:  # nothing booked, no rate read: a first rate set at once counts the units wherever they lie
         return
+    # Held before the rates are read: a first rate set at once, counting the units still where they left, brought
+    # them in at that cost as this brought them in at the other (twice), or counted neither.
+    await hold_rates(uow, (cost.currency for cost in (old, new) if cost is not None))
     was = (await cost_in_base(uow, old, units))[0] if old is not None else None
     now = (await cost_in_base(uow, new, units))[0] if new is not None else None
     # A cost in a currency without a rate today is no cost: the stock value counts such units at

@@ -120,10 +120,11 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         memo = Memo.of(
             N_("stock import ({actor}): {changed} of {rows} rows changed"), actor=actor, changed=changed, rows=len(rows)
         )
-        await book_stock_changes(uow, now, "import:stock", memo, counted, {i: sku for sku, i in products.items()})
         await fill_backorders(uow, now, arrived)
         after = await available_by_product(uow, watched)
         await notify_back_in_stock(uow, [p for p in watched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
+        skus = {i: sku for sku, i in products.items()}
+        await book_stock_changes(uow, now, "import:stock", memo, counted, skus, last=True)  # rates held: lock order
         await uow.commit()
     units = sum(r.quantity for r in rows)
     return ImportReport(created=0, updated=changed, unchanged=len(rows) - changed, units=units)
