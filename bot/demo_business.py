@@ -48,8 +48,9 @@ async def business_buyer(
     scene("The business pays its invoice in two bank transfers; the admin records each part, with its bank reference")
     await ada.send(f"/paid {code} 5 BACS ACME-7781")
     scene(
-        "…between the two, the buyer reads his statement of account (what is still open, his credit left, where to"
-        " pay) and takes his invoice, INV-…, as a PDF: the shop's address under its name, its bank details"
+        "…between the two, the buyer reads his statement of account (what is still open, the transfer received with"
+        " its reference, his credit left, where to pay) and takes his invoice, INV-…, as a PDF: the shop's address"
+        " under its name, the payment with its reference, its bank details"
     )
     await acme.send("/statement")
     await acme.send(f"/receipt {code}")

@@ -39,6 +39,12 @@ class Payment:
 
 
 PAYMENT_NOTE = 200  # characters of a payment's note kept, as a supplier payment's (PO_PAYMENT_NOTE)
+MEMO_NOTE = 60  # of them in its journal entry's memo: the memo's 256 characters still name the invoice
+
+
+def note_in_memo(note: str) -> str:
+    """A payment's note as its journal entry's memo quotes it: cut with "…" past ``MEMO_NOTE`` characters."""
+    return note if len(note) <= MEMO_NOTE else note[: MEMO_NOTE - 1].rstrip() + "…"
 
 
 def amount_paid(payments: Iterable[Payment], currency: str) -> Money:

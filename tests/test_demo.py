@@ -144,6 +144,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     with_note = r"👤 Ada: /paid (\w{8}) 5 BACS ACME-7781\n🤖 bot: Payment of £5\.00 recorded for order \1; £3\.50 is "
     assert re.search(with_note + r"still to pay\.\n    Note: BACS ACME-7781\n", out)
     assert re.search(r"· payment · £5\.00 · BACS ACME-7781\n", out)
+    assert re.search(r"\n        received £5\.00 on \d+ \w{3} \d{4} · BACS ACME-7781\n", out)  # on the statement
     # The shop's legal address and bank details set in chat; the statement says where to pay, the invoice is a PDF
     # (tests/e2e/test_shop_payment_details.py reads both on it).
     assert "👤 Ada: /settings address Corner Gifts Ltd, 12 Market Street, Bath BA1 1AA\n🤖 bot: ✅ Saved." in out

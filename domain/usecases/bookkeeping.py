@@ -26,6 +26,7 @@ from domain.i18n import N_
 from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Order
+from domain.payments import note_in_memo
 from domain.ports import UnitOfWork
 from domain.usecases.fx import shop_rates
 
@@ -304,17 +305,26 @@ def tax_step(after: Money, before: Money, fx_rate: str, base: str) -> int:
 
 
 async def book_invoice_paid(
-    uow: UnitOfWork, order: Order, paid: Money, owed_before: Money, at: datetime, memo: Memo | None = None
+    uow: UnitOfWork,
+    order: Order,
+    paid: Money,
+    owed_before: Money,
+    at: datetime,
+    memo: Memo | None = None,
+    note: str = "",
 ) -> None:
     """A transfer against a business invoice that asked for ``owed_before`` (or a card charge
     against what a card order's customer owes, ``memo`` saying so): cash against the receivable
     by what it takes off it (``_receivable_step``), so paying in parts leaves nothing
-    receivable, as paying whole does."""
+    receivable, as paying whole does. ``note``, the payment's (a transfer's reference), is quoted
+    in the memo, shortened: what the accountant matches the bank statement's line by."""
     base = uow.base_currency
     amount = _receivable_step(owed_before, -paid, order.fx_rate, base)
     if memo is None:
         whole = paid == owed_before
         memo = Memo.of(N_("invoice {code} paid") if whole else N_("invoice {code} paid in part"), code=order.code)
+    if note:
+        memo = memo.note(N_("note: {note}"), note=note_in_memo(note))
     posted = entry(
         at, f"order:{order.code}", fx_note(memo, paid, order.fx_rate, base), base, (A.CASH, A.RECEIVABLE, amount)
     )

@@ -286,7 +286,7 @@ async def record_invoice_payment(
             raise PaymentRepeated(code=order.code, amount=paid, seen=len(payments))
         invoice = PaymentMethod.INVOICE.value
         await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, invoice, paid, clock.now(), note=kept))
-        await book_invoice_paid(uow, order, paid, owed, clock.now())
+        await book_invoice_paid(uow, order, paid, owed, clock.now(), note=kept)
         await _tell_buyer_paid(uow, order, paid, owed - paid, staff_id, clock)
         await uow.commit()
         return order, paid, owed - paid, kept

@@ -12,7 +12,7 @@ from domain.i18n import N_
 from domain.issued_invoices import InvoiceNotes
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
-from domain.payments import invoice_owed
+from domain.payments import PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.shop import merge
 from domain.shop_days import shop_day
@@ -29,11 +29,22 @@ MOST_ORDERS = 10_000  # read as the credit limit's check reads them (``invoice_t
 
 
 @dataclass(frozen=True, slots=True)
+class PaidPart:
+    """Money received on an open invoice: the shop's day, the amount, and the note staff typed with it (a transfer's
+    reference), which the business's accountant matches it by."""
+
+    day: date
+    amount: Money
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class OpenInvoice:
     order: Order
     owed: Money  # its total less what was paid and credited, in the order's currency
     days_overdue: int  # 0 until the day after it is due
     notes: InvoiceNotes = field(default_factory=InvoiceNotes)  # what changed its invoice since, named beside it
+    paid: tuple[PaidPart, ...] = ()  # what was received on it so far, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +91,16 @@ async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Sta
         shop = merge(await uow.shop.identity(), "")
     open_invoices = []
     for order in invoices:
-        owed = invoice_owed(order.total, payments.get(order.id or 0, []))
+        made = payments.get(order.id or 0, [])
+        owed = invoice_owed(order.total, made)
         if owed.amount > 0:
             late = max((today - (order.invoice_due or today)).days, 0)
-            open_invoices.append(OpenInvoice(order, owed, late, notes.get(order.id or 0, InvoiceNotes())))
+            paid = tuple(
+                PaidPart(shop_day(p.at, uow.timezone), p.amount, p.note)
+                for p in sorted(made, key=lambda p: (p.at, p.id or 0))
+                if p.kind is PaymentKind.PAYMENT
+            )
+            open_invoices.append(OpenInvoice(order, owed, late, notes.get(order.id or 0, InvoiceNotes()), paid))
     open_invoices.sort(key=lambda i: (-i.days_overdue, i.order.invoice_due or today, i.order.code))
     base = uow.base_currency
     in_base = sum(to_base(i.owed, i.order.fx_rate, base) for i in open_invoices)

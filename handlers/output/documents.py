@@ -342,7 +342,8 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
         kind = label("payment_kind", payment.kind.value)
         note = note_of(payment, docs.credit_notes)  # the part of a note listed below, not a note of its own
         of = " · " + _("part of %(note)s") % {"note": note.label} if note is not None else ""
-        w.line(f"{_when(payment.at, timezone)} · {kind} · {format_money(payment.amount)}{of}", size=9)
+        typed = f" · {shorten(payment.note, 60)}" if payment.note else ""  # the transfer's reference, as /paid took it
+        w.line(f"{_when(payment.at, timezone)} · {kind} · {format_money(payment.amount)}{typed}{of}", size=9)
     if numbered is not None:  # what corrected it since, beside it, for the buyer's accountant
         for note in docs.credit_notes:
             shown = {"number": note.label, "date": _day(note.issued_at, timezone), "amount": format_money(note.amount)}
