@@ -230,23 +230,26 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
     customers spread over a catalog few were asked for twice before they were evicted. Their
     labels are kept (``_option_label``) and their data packed together (``packed_each``)."""
     rows: list[list[InlineKeyboardButton]] = []
+    labels = _option_labels
     for option in card.options:
-        buttons = []
         shown, before, after = values_shown(option.choices)
         data = packed_each(VariantCb, [choice.product_id for choice in shown], category_id, page)
-        last = len(shown) - 1
-        for n, (value, _opens, chosen, sold_out) in enumerate(shown):
-            label = _option_label(value)
+        buttons = []
+        for (value, _opens, chosen, sold_out), value_data in zip(shown, data, strict=True):
+            label = labels.get(value) or _option_label(value)
             if chosen:
                 label = "✔ " + label
             if sold_out:
                 label += " ✖"
-            if n == 0 and before:
-                label = "◀ " + label
-            if n == last and after:
-                label += " ▶"
-            buttons.append(callback_button(label, data[n]))
-        rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
+            buttons.append(callback_button(label, value_data))
+        if before:  # the outermost open the values beyond them (a ring in 130 shades)
+            buttons[0] = callback_button("◀ " + buttons[0].text, data[0])
+        if after:
+            buttons[-1] = callback_button(buttons[-1].text + " ▶", data[-1])
+        if len(buttons) <= OPTIONS_PER_ROW:
+            rows.append(buttons)
+        else:
+            rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
     return rows
 
 

@@ -52,8 +52,9 @@ async def levels(session: AsyncSession, cache: CacheView | None, product_ids: Se
         hits = cache.get_many("levels", product_ids)
         if None in hits and await _load_levels(session, cache):
             hits = cache.get_many("levels", product_ids)
-        if None not in hits:
-            return [level for hit in hits if hit is not ABSENT for level in cast(list[StockLevel], hit)]
+        if None not in hits:  # one ``cast`` for them all, not a call a product (a variant card has four)
+            kept = cast(list[Any], hits)  # each a product's list[StockLevel], or ABSENT
+            return [level for hit in kept if hit is not ABSENT for level in hit]
     rows: list[Any] = []
     for chunk in _chunks(product_ids):  # a stock file's products pass PostgreSQL's limit of parameters
         rows += await fetch(session, _LEVELS_OF, {"ids": list(chunk)})

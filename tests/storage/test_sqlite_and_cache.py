@@ -782,6 +782,8 @@ def test_many_keys_read_at_once_are_answered_as_each_alone() -> None:
     assert cache.get_many("levels", keys) == each_alone(keys) == [None] * 4  # nothing loaded yet
     assert cache.wants_snapshot("levels")
     cache.snapshot_done("levels", {1: ["level 1"], 2: ["level 2"]}, read_at_generation=cache.generation)
+    # nothing written or kept beside the snapshot yet: its rows as they are, a key it lacks absent
+    assert cache.get_many("levels", keys) == each_alone(keys) == [["level 1"], ["level 2"], ABSENT, ABSENT]
     cache.written({"stock": {2}})  # a hole
     cache.put("levels", 4, ["level 4"], read_at_generation=cache.generation)  # no entry for 4: hole-free put
     assert cache.get_many("levels", keys) == each_alone(keys) == [["level 1"], None, ABSENT, ["level 4"]]

@@ -17,6 +17,8 @@ from domain.cart import Cart, CartLine
 from domain.catalog import Product
 from domain.money import Money
 from domain.pricing import OrderingTerms
+from domain.usecases.product_cards import ProductCard
+from domain.variants import OptionChoice, OptionRow
 from handlers.callbacks import (
     BuyNowCb,
     CartChange,
@@ -29,6 +31,7 @@ from handlers.callbacks import (
     shorten,
 )
 from handlers.cart import cart_keyboard
+from handlers.catalog import OPTIONS_PER_ROW, VALUES_SHOWN, option_buttons
 from handlers.views.markup import NUMBER_MAX, callback_button, inline_keyboard, packed, packed_each
 
 BOT = Bot("123456:TEST")
@@ -177,3 +180,33 @@ def test_a_button_sent_before_cards_kept_their_way_back_is_still_understood(
 ) -> None:
     """A card or cart on a customer's screen across the deploy: its press works, the card just has no way back."""
     assert type(understood).unpack(sent) == understood
+
+
+def test_packing_for_each_refuses_a_true_where_a_one_was_packed_before() -> None:
+    assert packed_each(VariantCb, [5], 1, 0) == ["vr:5:1:0"]
+    with pytest.raises(ValueError):
+        packed_each(VariantCb, [5], True, 0)  # equal to 1 and hashed alike, yet not a Number
+
+
+def test_a_card_s_option_buttons_are_the_validated_buttons_around_the_chosen_value() -> None:
+    choices = tuple(OptionChoice(f"Shade {n}", 100 + n, n == 40, n % 7 == 0) for n in range(60))
+    card = ProductCard(
+        Product(sku="RING-40", name="Ring", category="Rings", id=140), None, 0, options=(OptionRow("Shade", choices),)
+    )
+    rows = option_buttons(card, 3, 2)
+    shown = [b for row in rows for b in row]
+    assert [len(row) for row in rows] == [OPTIONS_PER_ROW] * (VALUES_SHOWN // OPTIONS_PER_ROW)
+    first, last = choices[40 - VALUES_SHOWN // 2], choices[40 + VALUES_SHOWN // 2 - 1]
+    expected = [
+        InlineKeyboardButton(
+            text=("◀ " if c is first else "")
+            + ("✔ " if c.chosen else "")
+            + shorten(c.value, 20)
+            + (" ✖" if c.sold_out else "")
+            + (" ▶" if c is last else ""),
+            callback_data=VariantCb(product_id=c.product_id, category_id=3, page=2).pack(),
+        )
+        for c in choices[40 - VALUES_SHOWN // 2 : 40 + VALUES_SHOWN // 2]
+    ]
+    for made, validated in zip(shown, expected, strict=True):
+        same(made, validated)
