@@ -1,5 +1,6 @@
 """The storefront's search box and Back's history in a real browser (Chromium): the box takes no more than the
-server searches, and a screen that could not load is not one Back returns to."""
+server searches, a screen that could not load is not one Back returns to, and nor does it leave the one under it
+undrawn or the buttons dead."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from bot.harness import RunningBot
 from bot.webapp.payloads import MAX_SEARCH
-from tests.e2e.browser import browser_page
+from tests.e2e.browser import browser_page, held_back
 from tests.e2e.conftest import ADMIN
 from tests.e2e.miniapp import init_data, miniapp, tma
 
@@ -51,9 +52,61 @@ async def test_a_screen_that_failed_to_load_is_not_one_back_returns_to(shop: Run
         assert await page.evaluate("window.__telegram.backVisible") is False  # still on the categories
         await page.unroute("**/app/api/shop/products/*")
         await page.locator("#cart-button").click()
-        await expect(page.locator("#view h2")).to_have_text("Cart")
+        # Every heading on view: the categories' two are still there for a moment after the tap.
+        await expect(page.locator("#view h2")).to_have_text(["Cart"])
         await page.evaluate("window.__pressBack()")
         await expect(page.locator("#view h2").first).to_have_text("Categories")
         await expect(page.locator("article.product")).to_have_count(0)
         await expect(page.locator("#error")).to_be_hidden()
+        assert await page.evaluate("window.__telegram.backVisible") is False
+
+
+@pytest.mark.parametrize(("button", "heading"), [("cart-button", "Cart"), ("orders-button", "📦 My orders")])
+async def test_a_shop_opened_without_a_connection_opens_the_cart_and_orders_once_it_is_back(
+    shop: RunningBot, button: str, heading: str
+) -> None:
+    """The shop opened with no connection: its cart could not be counted, and the start stopped there (nothing
+    drawn, nothing said, no button did anything); the categories failing left Back's history empty, and 🛒 and
+    📦 did nothing once the connection was back. The failure is said, and each opens its screen, Back to the
+    categories."""
+    from playwright.async_api import expect
+
+    async with miniapp(shop) as client, browser_page("offline-start", init_data(shop, CUSTOMER)) as page:
+        await page.route("**/app/api/shop/**", lambda route: route.abort())
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("#error")).to_have_text("No connection. Check your network and try again.")
+        await page.unroute("**/app/api/shop/**")
+        await page.locator(f"#{button}").click()
+        await expect(page.locator("#view h2")).to_have_text([heading])
+        await expect(page.locator("#error")).to_be_hidden()
+        await page.wait_for_function("window.__telegram.backVisible")
+        await page.evaluate("window.__pressBack()")
+        await expect(page.locator("#view h2").first).to_have_text("Categories")
+        await expect(page.locator("article.card").first).to_be_visible()
+        assert await page.evaluate("window.__telegram.backVisible") is False
+
+
+async def test_a_product_still_coming_when_the_cart_failed_is_drawn_with_the_failure_said(shop: RunningBot) -> None:
+    """A product opened on a slow connection, 🛒 tapped before it came, and the cart could not come: the product's
+    answer was not drawn (🛒 was asked since), and the categories stayed on view with Back leading to a product
+    never seen. The product is drawn, the cart's failure said over it, and Back leads to the categories."""
+    from playwright.async_api import expect
+
+    async with miniapp(shop) as client, browser_page("failed-over-loading", init_data(shop, CUSTOMER)) as page:
+        late = await held_back(page, "**/app/api/shop/products/*")
+        await page.goto(str(client.make_url("/app/shop")))
+        card = page.locator("article.card").first
+        await expect(card).to_be_visible()
+        sku = await card.get_attribute("data-sku")
+        await page.route("**/app/api/shop/cart", lambda route: route.abort())
+        await card.locator("button.open").click()
+        await page.locator("#cart-button").click()
+        await expect(page.locator("#error")).to_be_visible()
+        await page.unroute("**/app/api/shop/cart")
+        await late.release()
+        await expect(page.locator("article.product")).to_have_attribute("data-sku", sku or "")
+        await expect(page.locator("#error")).to_have_text("No connection. Check your network and try again.")
+        assert await page.evaluate("window.__telegram.backVisible") is True
+        await page.evaluate("window.__pressBack()")
+        await expect(page.locator("#view h2").first).to_have_text("Categories")
         assert await page.evaluate("window.__telegram.backVisible") is False

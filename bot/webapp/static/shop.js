@@ -4,8 +4,10 @@ import { orderScreens } from "./orders.js";
 
 const view = document.getElementById("view");
 // ``typed``: the checkout form as the customer left it when the order was refused for a change.
-// ``adding``: the products whose "Add to cart" is on its way.
-const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0, typed: null, adding: new Set() };
+// ``adding``: the products whose "Add to cart" is on its way. ``drawn``: the screen on view (``settled``
+// is it once scrolling may be noted).
+const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0, typed: null, adding: new Set(),
+  drawn: null };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 
 // The checkout as the customer left it (its fields, its key), kept for this tab and this customer:
@@ -100,18 +102,31 @@ function show(where, push = true) {
     const back = where.y !== undefined;  // returned to (Back, a reload): where the reader was on it
     if (lostFocus()) focusHeading(back);
     if (back) window.scrollTo(0, where.y);
-    state.settled = where;
+    state.settled = state.drawn = where;
     return true;
   }).catch((error) => {
+    const said = error.message || t("error");
     const at = state.stack.indexOf(where);  // a screen opened over it meanwhile keeps its place
-    if (at >= 0) {
+    // The bottom one stays: with none left, 🛒 and 📦 had no screen to open theirs over and did nothing.
+    if (at >= 0 && (at > 0 || replaced)) {
       if (at === place && replaced) state.stack[at] = replaced;
       else state.stack.splice(at, 1);
       keepPlace();
       showBack();
     }
-    showError(error.message || t("error"));
-    return false;
+    showError(said);
+    const top = state.stack[state.stack.length - 1];
+    if (!still() || top === where || top === state.drawn) {
+      if (still() && top === state.drawn) state.settled = top;  // on view still: its place noted as it scrolls
+      return false;
+    }
+    // What Back now leads from was never drawn: it was still loading when this one was opened over it (its
+    // answer is not drawn), or no screen was drawn yet (the shop's start is). The customer saw the last screen
+    // with Back leading past it, or an empty page. It is drawn, this one's failure said over it as it comes.
+    if (!state.drawn) state.stack = [];
+    const drawing = show(state.drawn ? top : { screen: "home" }, false);
+    showError(said);
+    return drawing.then(() => false);
   });
 }
 
@@ -660,26 +675,20 @@ async function start() {
   mine.setAttribute("aria-label", t("my_orders"));
   window.addEventListener("scroll", scrolled, { passive: true });
   window.addEventListener("pagehide", leaving);
-  await refreshCartCount();
+  // Not counted (no connection): the first screen says so, and 🛒 counts again. Its failure ended the start
+  // here: nothing drawn, nothing said, and no button did anything.
+  const counted = await refreshCartCount().then(() => true, () => false);
   // "Open in shop" on a chat card opens here: ?product=ID, with Back to the categories.
   const product = new URLSearchParams(window.location.search).get("product");
   const fresh = [{ screen: "home" }];
   if (product && /^[0-9]{1,12}$/.test(product)) fresh.push({ screen: "product", id: Number(product) });
   const stack = keptPlace() || fresh;  // reloaded: back where the customer was, Back as it led
-  if (stack[stack.length - 1].screen === "checkout" && !state.cartCount) stack.pop();  // ordered in chat since
+  if (stack[stack.length - 1].screen === "checkout" && counted && !state.cartCount) stack.pop();  // ordered in chat since
   if (!stack.length) stack.push(...fresh);
   state.stack = stack.slice(0, -1);
-  const top = stack[stack.length - 1];
-  const first = show(top);
-  const untouched = current();  // no screen opened over it while it loaded
+  // Gone since (a product hidden) or not to be had now: the shop's start, and why said (show).
+  show(stack[stack.length - 1]);
   opened();
-  if (!(await first) && stack.length > 1 && untouched()) {
-    // Gone since (a product hidden) or not to be had now: the shop's start, and why said.
-    const said = document.getElementById("error").textContent;
-    state.stack = [];
-    await show({ screen: "home" });
-    showError(said);
-  }
 }
 
 start();
