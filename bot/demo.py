@@ -93,8 +93,8 @@ async def run_demo(keep: Path | None = None) -> int:
             for message in server.chat_messages(STAFF_CHAT):
                 transcript.append("🏢 staff chat: " + "\n    ".join(message.text.splitlines()))
             await catalog_in_chat(ada, boris, scene)
-            scene("Search by typing")
-            await boris.send("heart")
+            scene("Search by typing: Boris types a Russian word, the demo shop's products are named in Russian too")
+            await boris.send("подсвечник")
 
             await tshirt_variants(running, ada, transcript, scene)
             await tshirt_in_russian(ada, boris, scene)

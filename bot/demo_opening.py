@@ -76,10 +76,10 @@ async def first_customers(
     scene("She mistypes a search: the bot searches for the catalog's word instead and says so")
     await alice.send("/search rabit light")
 
-    scene("A customer whose Telegram speaks Russian says /start: prices in roubles")
+    scene("A customer whose Telegram speaks Russian says /start: prices in roubles, the catalog in Russian")
     await boris.send("/start")
     reply = await boris.send("/catalog")
-    reply = await boris.press(reply.last, "Lighting")
+    reply = await boris.press(reply.last, "Освещение")  # Lighting: the products file's category_ru
     await boris.press(reply.last, reply.last.button_texts()[0])
     scene("Boris reads the shop's policies (/policies): in Russian where written, else in English")
     reply = await boris.send("/policies")

@@ -11,7 +11,7 @@ from sandbox.driver import SandboxUser
 async def catalog_in_chat(ada: SandboxUser, boris: SandboxUser, scene: Callable[[str], None]) -> None:
     scene(
         "The admin edits products in chat (/product): a new price, a category typed as a path in the tree and"
-        " named in Russian, a second photo, a Russian name; the history"
+        " named in Russian, a second photo, its Russian name reworded; the history"
     )
     sheet = await ada.send("/product 23084")
     await ada.press(sheet.last, "Price (GBP)")

@@ -54,7 +54,13 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # An option hidden while its card was open; a product a products file put back on sale, announced.
     assert "🤖 bot answers the press (an alert): That option is no longer sold; the card shows what is." in out
     assert "🔔 Chloe's chat: 🔔 Good news: Assorted Colours Silk Fan is back in stock." in out
-    assert "🔔 Борис's chat: 🔔 Хорошие новости: Assorted Colours Silk Fan снова в наличии." in out
+    assert "🔔 Борис's chat: 🔔 Хорошие новости: Шёлковый веер, цвета в ассортименте снова в наличии." in out
+    # The demo shop in Russian (its products file's name_ru, description_ru, category_ru): browsed, read and searched.
+    assert "👤 Борис presses [Освещение (5)]\n🤖 bot: Каталог › Освещение\n    Всего товаров: 5\n" in out
+    assert "Стеклянный подсвечник под старинное серебро. Хит продаж британского магазина подарков" in out
+    assert "👤 Борис: подсвечник\n🤖 bot: Поиск: подсвечник\n    Найдено 4 товара\n" in out
+    assert "    • Белое подвесное сердце-подсвечник (85123A) — " in out  # as Ada renamed it in /product
+    assert "Размер: S · Цвет: Синий" in out and "Мягкий органический хлопок, классический крой." in out
     # Goods received into a bin the warehouse lacks: asked first, the nearest existing bins named.
     asked = r"Bin A-09-01-9 does not exist in LON\. Create it and receive there\?\n\s+Bins there with a similar code"
     assert re.search(asked, out) and "👤 Ada presses [✅ Create bin A-09-01-1]" in out

@@ -137,4 +137,4 @@ async def _repriced(
     for line in cart.lines:
         was = then.get(line.product.id or 0)
         if was is not None and was.currency == line.unit_price.currency and was.amount != line.unit_price.amount:
-            result.repriced.append((line.product.display_name, was, line.unit_price))
+            result.repriced.append((line.product.in_language(language).display_name, was, line.unit_price))

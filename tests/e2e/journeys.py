@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Callable
+from functools import cache
 
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from bot.harness import RunningBot
+from bot.harness import DEMO_DATA, RunningBot
 from domain.catalog import Product
 from domain.money import Money
 from domain.usecases.imports.products import import_products
@@ -20,6 +22,18 @@ from sandbox.forums import ForumTopic
 from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
+
+
+@cache
+def _sample_rows() -> dict[str, dict[str, str]]:
+    with (DEMO_DATA / "products.csv").open(encoding="utf-8", newline="") as file:
+        return {row["sku"]: row for row in csv.DictReader(file)}
+
+
+def sample_name(sku: str, language: str = "en") -> str:
+    """A demo product's name as a customer reading ``language`` sees it (the products file's ``name_ru``)."""
+    row = _sample_rows()[sku]
+    return row.get(f"name_{language}") or row["name"]
 
 
 async def add_to_cart(user: SandboxUser, sku: str, quantity: int = 1) -> Reply:

@@ -28,10 +28,10 @@ LIST_WORDS = {
         "continue": "Continue ➡️",
     },
     "ru": {
-        "tissues": "Pack Of 12 London Tissues · до 1 шт.",
-        "tissues chosen": "✅ Pack Of 12 London Tissues · 1 из 1",
-        "birds": "Assorted Colour Bird… · до 3 шт.",
-        "birds chosen": "✅ Assorted Colour Bird… · 2 из 3",
+        "tissues": "Бумажные платочки «Лондон»… · до 1 шт.",  # the demo's name_ru, cut to fit
+        "tissues chosen": "✅ Бумажные платочки «Лондон»… · 1 из 1",
+        "birds": "Декоративная птичка, цвета… · до 3 шт.",
+        "birds chosen": "✅ Декоративная птичка, цвета… · 2 из 3",
         "continue": "Далее ➡️",
     },
 }

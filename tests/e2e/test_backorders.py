@@ -38,8 +38,8 @@ WORDS = {
     "ru": {
         "on": "Backorders: on",
         "waits": "2 нет в наличии: дождутся следующей поставки, ожидается к 2 дек. 2026\u202fг.",
-        "told": "Хорошие новости: 2 × White Hanging Heart T-Light Holder из вашего заказа",
-        "placed": "⏳ 2 × White Hanging Heart T-Light Holder ждут поставки, ожидается к 2 дек. 2026\u202fг.",
+        "told": "Хорошие новости: 2 × Белый подвесной подсвечник «Сердце» из вашего заказа",  # the demo's name_ru
+        "placed": "⏳ 2 × Белый подвесной подсвечник «Сердце» ждут поставки, ожидается к 2 дек. 2026\u202fг.",
         "preorder": "Предзаказ: выходит 20 дек. 2026\u202fг.",
         "preordered": "3 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
         "arrived": "Хорошие новости: 3 × Moon Lamp из вашего заказа",
@@ -199,7 +199,7 @@ async def test_a_products_file_sets_backorder_terms_and_bad_ones_refuse_the_file
 
 FILLED = {
     "en": "Good news: 1 × White Hanging Heart T-Light Holder of your order",
-    "ru": "Хорошие новости: 1 × White Hanging Heart T-Light Holder из вашего заказа",
+    "ru": "Хорошие новости: 1 × Белый подвесной подсвечник «Сердце» из вашего заказа",
 }
 
 

@@ -192,7 +192,7 @@ SORRY = {
     (
         "ru",
         "withdrawn from sale",
-    ): "товар «Popcorn Holder» сняли с продажи за мгновение до вашего платежа, поэтому заказ"
+    ): "товар «Стаканчик для попкорна» сняли с продажи за мгновение до вашего платежа, поэтому заказ"
     " {code} не может быть выполнен. Ваш платёж 4,55\xa0£ сохранён и будет возвращён",
 }
 STAFF_TOLD = {
@@ -244,7 +244,11 @@ async def _on_preorder(shop: RunningBot, sku: str, release: date) -> None:
     ("language", "refusal"),
     [
         ("en", "Popcorn Holder is on preorder until 20 Dec 2026: preorder it with its card's 🗓 Preorder."),
-        ("ru", "«Popcorn Holder» продаётся по предзаказу до 20 дек. 2026\u202fг.: оформите его кнопкой 🗓 Предзаказ."),
+        (
+            "ru",
+            "«Стаканчик для попкорна» продаётся по предзаказу до 20 дек. 2026\u202fг.:"
+            " оформите его кнопкой 🗓 Предзаказ.",
+        ),
     ],
 )
 async def test_buy_now_does_not_sell_a_preorders_early_stock_before_its_release(

@@ -12,9 +12,9 @@ from tests.e2e.variants import tshirts
 
 WORDS = {
     "en": {"add": "🛒 Add to cart", "back": "⬅ Back to the list", "next": "Next ▶", "in_cart": "🛒 {n} in cart"}
-    | {"page": "Page {n} of {of}"},
+    | {"page": "Page {n} of {of}", "kitchen": "Kitchen", "jam": "Jam Making Set Printed"},
     "ru": {"add": "🛒 В корзину", "back": "⬅ К списку", "next": "Далее ▶", "in_cart": "🛒 {n} в корзине"}
-    | {"page": "Страница {n} из {of}"},
+    | {"page": "Страница {n} из {of}", "kitchen": "Кухня", "jam": "Набор для варенья с рисунком"},
 }
 
 
@@ -33,7 +33,7 @@ async def test_a_card_keeps_its_way_back_to_its_category_page_through_cart_press
 ) -> None:
     words = WORDS[language]
     user = SandboxUser(running.server, 540 + len(language), "Alice", language_code=language)
-    card = await open_from_category(user, "Kitchen", "Jam Making Set Printed", words)
+    card = await open_from_category(user, words["kitchen"], words["jam"], words)
     assert card.button_texts()[-2:] == [words["add"], words["back"]]
     card = (await user.press(card, words["add"])).last
     assert card.button_texts() == ["➖", words["in_cart"].format(n=1), "➕", words["back"]]
@@ -43,8 +43,8 @@ async def test_a_card_keeps_its_way_back_to_its_category_page_through_cart_press
     card = (await user.press(card, "➖")).last
     assert card.button_texts()[-2:] == [words["add"], words["back"]]
     back = (await user.press(card, words["back"])).last
-    assert "Kitchen" in back.text and words["page"].format(n=1, of=2) in back.text
-    assert any(text.startswith("Jam Making Set Printed") for text in back.button_texts())
+    assert words["kitchen"] in back.text and words["page"].format(n=1, of=2) in back.text
+    assert any(text.startswith(words["jam"]) for text in back.button_texts())
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -53,7 +53,7 @@ async def test_a_card_from_a_second_page_goes_back_to_that_page_after_a_cart_pre
 ) -> None:
     words = WORDS[language]
     user = SandboxUser(running.server, 560 + len(language), "Alice", language_code=language)
-    first = (await user.press((await user.send("/catalog")).last, "Kitchen")).last
+    first = (await user.press((await user.send("/catalog")).last, words["kitchen"])).last
     second = (await user.press(first, words["next"])).last
     name = second.button_texts()[0]
     card = (await user.press(second, name)).last

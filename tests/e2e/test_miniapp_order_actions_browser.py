@@ -95,7 +95,7 @@ async def test_the_order_screen_downloads_each_credit_note_beside_the_receipt(sh
 
 SKIPPED = {
     "en": "Medium Ceramic Top Storage Jar is discontinued and was skipped.",
-    "ru": "Товар «Medium Ceramic Top Storage Jar» снят с продажи и пропущен.",
+    "ru": "Товар «Банка для хранения с керамической крышкой, средняя» снят с продажи и пропущен.",  # its name_ru
 }
 
 

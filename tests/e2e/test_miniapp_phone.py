@@ -319,10 +319,10 @@ async def test_a_screen_opened_from_the_keyboard_takes_the_focus_to_its_heading(
     reader = init_data(shop, IVAN, "Иван", language="ru")
     async with miniapp(shop) as client, browser_page("phone-focus", reader, phone=True) as page:
         await page.goto(str(client.make_url("/app/shop")))
-        party = page.get_by_role("button", name="Party (3)")
+        party = page.get_by_role("button", name="Для праздника (3)")  # the demo's category_ru
         await party.focus()
         await page.keyboard.press("Enter")
-        await expect(page.locator("#view section h2")).to_have_text("Party")
+        await expect(page.locator("#view section h2")).to_have_text("Для праздника")
         await expect(page.locator("#view section h2")).to_be_focused()
         card = page.locator("article.card").first
         await card.locator("button.open").focus()

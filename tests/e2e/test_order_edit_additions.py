@@ -45,21 +45,25 @@ WORDS = {
         "link": "💳 Link to pay the £2.55 difference on order {code}:",
         "owed": "Refund owed: £2.55",
         "short": "Popcorn Holder: only 2 available. Nothing was changed.",
+        "popcorn": "Popcorn Holder",
+        "heart": "Heart",
     },
     "ru": {
         "edit": "✏️ Изменить",
         "add": "➕ Добавить товар",
         "which": "Какой товар",
         "changed": "Заказ {code} изменён.",
-        "minimum": "По вашему прайс-листу Popcorn Holder продаётся от 10 шт.: закажите 10 или больше.",
-        "pack": "По вашему прайс-листу Popcorn Holder продаётся упаковками по 5 шт.: закажите {lower} или {upper},"
-        " а не {quantity}.",
+        "minimum": "По вашему прайс-листу Стаканчик для попкорна продаётся от 10 шт.: закажите 10 или больше.",
+        "pack": "По вашему прайс-листу Стаканчик для попкорна продаётся упаковками по 5 шт.: закажите {lower} или"
+        " {upper}, а не {quantity}.",
         "what": "Что добавить в заказ {code}?",
         "tap": "Нажмите на товар, чтобы добавить 3 шт. в заказ {code}:",
         "by": "Заказ {code} изменил(а) Sue (сотрудник).",
         "link": "💳 Ссылка для оплаты разницы 2,55\xa0£ по заказу {code}:",
         "owed": "К возврату: 2,55\xa0£",
-        "short": "Popcorn Holder: доступно только 2. Ничего не изменено.",
+        "short": "Стаканчик для попкорна: доступно только 2. Ничего не изменено.",
+        "popcorn": "Стаканчик для попкорна",  # the demo's name_ru
+        "heart": "Сердце",
     },
 }
 
@@ -109,8 +113,8 @@ async def test_a_customer_adds_a_new_product_to_a_paid_order_and_pays_the_differ
     assert any("22197" in text for text in offered.last.button_texts())
     added = await nina.press(offered.last, "22197")
     told = next(msg for msg in added.new if msg.kind != "invoice")
-    assert words["changed"].format(code=code) in told.text and "➕ Popcorn Holder × 1" in told.text
-    assert "Heart" not in told.text  # what changed, not the whole order again
+    assert words["changed"].format(code=code) in told.text and f"➕ {words['popcorn']} × 1" in told.text
+    assert words["heart"] not in told.text  # what changed, not the whole order again
     difference = next(msg for msg in added.new if msg.kind == "invoice")
     assert difference.invoice is not None and difference.invoice["total_amount"] == 85
     assert asked.last.text  # the question was asked in the customer's language
@@ -243,15 +247,15 @@ async def test_an_edit_follows_the_price_lists_minimum_and_packs_and_a_refused_o
         assert await stock(shop, "22197") == popcorn
 
     _, told = await _add(corp, code, words, "22197", "22197")  # "add one" comes at the list's minimum, as ➕ in a cart
-    assert "➕ Popcorn Holder × 10" in told
+    assert f"➕ {words['popcorn']} × 10" in told
     assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (10, 0)}
     screen = await corp.press((await corp.send(f"/track {code}")).last, words["edit"])
-    plus, _ = _plus_minus(screen.last, "Popcorn")
+    plus, _ = _plus_minus(screen.last, words["popcorn"][:9])
     await corp.press_data(screen.last, plus)  # a whole pack more
     assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (15, 0)}
     assert await stock(shop, "22197") == [("LON", popcorn[0][1], popcorn[0][2] + 15)]
     again = await corp.press((await corp.send(f"/track {code}")).last, words["edit"])
-    _, minus = _plus_minus(again.last, "Popcorn")
+    _, minus = _plus_minus(again.last, words["popcorn"][:9])
     await corp.press_data(again.last, minus)
     assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (10, 0)}
     stale = await corp.press_data(screen.last, plus)  # a button drawn before the last change
@@ -291,7 +295,7 @@ async def test_staff_add_a_line_on_their_edit_screen_and_the_difference_is_colle
 
     added = await sue.press(offered.last, "22197")
     texts = [msg.text for msg in added.new]
-    assert any(words["by"].format(code=code) in text and "Popcorn Holder × 3" in text for text in texts), texts
+    assert any(words["by"].format(code=code) in text and f"{words['popcorn']} × 3" in text for text in texts), texts
     link_text = next(text for text in texts if text.startswith(words["link"].format(code=code)))
     order = await order_row(shop, code)
     assert (order.total_minor, order.version) == (550, 1)
@@ -315,7 +319,7 @@ async def test_staff_add_a_line_on_their_edit_screen_and_the_difference_is_colle
 
     screen = await sue.send(f"/edit {code}")
     buttons = screen.last.buttons()
-    remove = buttons[next(i for i, b in enumerate(buttons) if b["text"].startswith("➖ Popcorn")) + 2]
+    remove = buttons[next(i for i, b in enumerate(buttons) if b["text"].startswith(f"➖ {words['popcorn'][:9]}")) + 2]
     removed = await sue.press_data(screen.last, remove["callback_data"])
     assert any(words["owed"] in msg.text for msg in removed.new)
     owed = select(m.PaymentRow.amount_minor).where(

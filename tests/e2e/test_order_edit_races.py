@@ -20,11 +20,13 @@ WORDS = {
         "edit": "✏️ Edit",
         "picking": "Order {code} can no longer be changed: picking has started. Nothing was changed.",
         "conflict": "Order {code} has changed since this screen was shown. Nothing was changed",
+        "heart": "White Hanging…",
     },
     "ru": {
         "edit": "✏️ Изменить",
         "picking": "Заказ {code} уже нельзя изменить: сборка началась. Ничего не изменено.",
         "conflict": "Заказ {code} изменился с тех пор, как был показан этот экран. Ничего не изменено",
+        "heart": "Белый подвесной…",  # the demo's name_ru, cut to fit
     },
 }
 
@@ -46,7 +48,7 @@ async def test_a_customer_s_edit_pressed_after_a_picker_started_is_refused_with_
     await start_round(shop.runtime.uow(), shop.runtime.clock, staff_id=850, method=PickMethod.SINGLE)
     before = await stock(shop, "85123A")
 
-    late = await customer.press(screen.last, "➕ White Hanging…")  # the screen was drawn before the picker started
+    late = await customer.press(screen.last, f"➕ {words['heart']}")  # the screen was drawn before the picker started
     assert late.callback_answer is not None
     assert str(late.callback_answer.get("text")) == words["picking"].format(code=code)
     assert (await line_quantities(shop, code), await stock(shop, "85123A"), await _version(shop, code)) == (
@@ -70,7 +72,7 @@ async def test_a_customer_and_a_manager_editing_at_once_one_wins_the_other_is_to
 
     won = await manager.send(f"/edit {code} 85123A 4")
     assert "2 → 4" in won.last.text
-    lost = await customer.press(screen.last, "🗑 White Hanging…")  # drawn at the version before the manager's edit
+    lost = await customer.press(screen.last, f"🗑 {words['heart']}")  # drawn at the version before the manager's edit
     assert lost.callback_answer is not None
     assert words["conflict"].format(code=code) in str(lost.callback_answer.get("text"))
     assert await line_quantities(shop, code) == {"85123A": 4} and await _version(shop, code) == 1

@@ -198,7 +198,7 @@ async def test_an_edit_s_refund_owed_is_paid_back_and_the_customer_told_in_their
     await boris.pay(invoice, charge_id="tg-first")
     code = order_of_invoice(invoice)
     screen = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
-    await boris.press(screen.last, "➖ White Hanging Heart…")  # one of two taken off after paying: £2.95 owed back
+    await boris.press(screen.last, "➖ Белый подвесной подсвеч…")  # one of two taken off after paying: £2.95 owed back
     assert await payments(shop, code) == [("payment", 590), ("refund_owed", 295)]
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     paid = await admin.press((await admin.send(f"/order {code}")).last, "💸 Refund paid back: £2.95")

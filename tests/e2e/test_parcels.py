@@ -188,7 +188,7 @@ async def test_a_returned_line_names_the_parcel_it_left_in(shop: RunningBot) -> 
 
 BUTTONS = {  # a line's button on a phone: its name, the parcel it came in, how many may come back
     "en": ("Popcorn Holder · 📦 parcel 1 · up to 1", "White Hanging Heart… · 📦 parcel 2 · up to 1"),
-    "ru": ("Popcorn Holder · 📦 посылка 1 · до 1 шт.", "White Hanging Heart… · 📦 посылка 2 · до 1 шт."),
+    "ru": ("Стаканчик для… · 📦 посылка 1 · до 1 шт.", "Белый подвесной… · 📦 посылка 2 · до 1 шт."),
 }
 
 

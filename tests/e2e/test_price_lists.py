@@ -129,10 +129,11 @@ async def test_buy_again_refills_the_cart_at_todays_prices_and_names_what_is_gon
     detail = await olga.send(f"/track {code}")
     again = await olga.press(detail.last, "🛒")
     summary, shown = again.new[-2], again.new[-1]
-    assert "White Hanging Heart T-Light Holder × 4" in summary.text
-    assert "Товар «Popcorn Holder» снят с продажи и пропущен." in summary.text, summary.text
-    assert "Товар «Medium Ceramic Top Storage Jar» больше не продаётся и пропущен." in summary.text
-    assert "× 4 — 11,80\xa0£" in shown.text and "Popcorn" not in shown.text, shown.text
+    assert "Белый подвесной подсвечник «Сердце» × 4" in summary.text and "White" not in summary.text, summary.text
+    assert "Белый подвесной подсвечник «Сердце»: теперь 2,95\xa0£ за штуку (в заказе было" in summary.text
+    assert "Товар «Стаканчик для попкорна» снят с продажи и пропущен." in summary.text, summary.text
+    assert "Товар «Банка для хранения с керамической крышкой, средняя» больше не продаётся и пропущен." in summary.text
+    assert "× 4 — 11,80\xa0£" in shown.text and "попкорн" not in shown.text, shown.text
     async with shop.runtime.sessions() as session:
         in_cart = (await session.execute(select(m.CartLineRow.quantity))).scalars().all()
     assert in_cart == [4]

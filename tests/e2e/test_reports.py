@@ -181,7 +181,7 @@ async def test_the_report_chart_reads_the_reader_s_way_with_no_label_over_anothe
         runtime = shop.runtime
 
         async def drawn(name: str) -> tuple[Figure, bytes]:
-            found = await report(runtime.uow(), clock, staff_id=97, name=name, timezone="Europe/London")
+            found = await report(runtime.uow(), clock, staff_id=97, name=name, timezone="Europe/London", language="ru")
             with runtime.i18n.context(), runtime.i18n.use_locale("ru"):
                 text = chart_text(found)
                 return sales_figure(found, text), sales_chart(found, text)

@@ -14,7 +14,7 @@ from tests.e2e.returns import LIST_WORDS, delivered, press_line, three_lines_lis
 
 ASKED = {
     "en": "How many of 84879 Assorted Colour Bird Ornament? Send a number from 1 to 3.",
-    "ru": "Сколько вернуть: 84879 Assorted Colour Bird Ornament? Пришлите число от 1 до 3.",
+    "ru": "Сколько вернуть: 84879 Декоративная птичка, цвета в ассортименте? Пришлите число от 1 до 3.",
 }
 # A name someone typed into the products file: markup-like, and longer than a sentence has room for.
 MUGS = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.catalog import Product
 from sandbox import SandboxUser
 from tests.e2e.journeys import edit_product, name_in_russian
 from tests.e2e.returns import delivered
@@ -27,7 +28,7 @@ WORDS = {
         "tee": "Organic cotton… (M / Navy) · до 2 шт.",
         "heart": "Подсвечник «Белое сердце» · до 1 шт.",
         "chosen": "✅ Organic cotton… (M / Navy) · 1 из 2",
-        "jar": "Jar · {sku} · до 1 шт.",
+        "jar": "Банка · {sku} · до 1 шт.",
     },
 }
 PHONE = 40  # characters a phone shows of a button
@@ -54,8 +55,11 @@ async def test_a_lines_button_names_the_product_and_how_many_of_how_many_come_ba
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_two_lines_that_read_alike_are_told_apart_by_their_sku(shop: RunningBot, language: str) -> None:
+    def jar(product: Product) -> None:
+        product.name, product.names["ru"] = "Jar", "Банка"
+
     for sku in ("85123A", "23843"):
-        await edit_product(shop, sku, lambda product: setattr(product, "name", "Jar"))
+        await edit_product(shop, sku, jar)
     code = await delivered(shop, 5602, {"85123A": 1, "23843": 1})
     customer = SandboxUser(shop.server, 5602, "Ilya", language_code=language)
     lines = await customer.press((await customer.send(f"/track {code}")).last, "↩️")

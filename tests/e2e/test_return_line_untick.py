@@ -10,10 +10,11 @@ from bot.harness import RunningBot
 from tests.e2e.returns import LIST_WORDS, three_lines_listed
 
 BIRDS = "84879 Assorted Colour Bird Ornament"
+BIRDS_RU = "84879 Декоративная птичка, цвета в ассортименте"  # the demo's name_ru
 WORDS = {
     "en": LIST_WORDS["en"] | {"again": f"How many of {BIRDS}? Send a number from 1 to 3, or 0 to leave it out."},
     "ru": LIST_WORDS["ru"]
-    | {"again": f"Сколько вернуть: {BIRDS}? Пришлите число от 1 до 3 или 0, чтобы убрать этот товар из списка."},
+    | {"again": f"Сколько вернуть: {BIRDS_RU}? Пришлите число от 1 до 3 или 0, чтобы убрать этот товар из списка."},
 }
 
 

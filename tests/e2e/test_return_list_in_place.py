@@ -12,9 +12,10 @@ from handlers.callbacks import ReturnLineCb
 from tests.e2e.returns import LIST_WORDS, three_lines_listed
 
 BIRDS = "84879 Assorted Colour Bird Ornament"
+BIRDS_RU = "84879 Декоративная птичка, цвета в ассортименте"  # the demo's name_ru
 WORDS = {
     "en": LIST_WORDS["en"] | {"how many": f"How many of {BIRDS}? Send a number from 1 to 3.", "why": "Why?"},
-    "ru": LIST_WORDS["ru"] | {"how many": f"Сколько вернуть: {BIRDS}? Пришлите число от 1 до 3.", "why": "Почему?"},
+    "ru": LIST_WORDS["ru"] | {"how many": f"Сколько вернуть: {BIRDS_RU}? Пришлите число от 1 до 3.", "why": "Почему?"},
 }
 
 

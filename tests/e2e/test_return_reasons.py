@@ -10,7 +10,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import payments
+from tests.e2e.journeys import payments, sample_name
 from tests.e2e.returns import ask_return, delivered, press_line, rma_of
 from tests.e2e.variants import tshirts
 
@@ -94,7 +94,8 @@ async def test_text_at_the_photo_step_is_kept_as_the_request_s_note_and_a_file_i
     code = await delivered(shop, 986, {"85123A": 1})
     customer = SandboxUser(shop.server, 986, "Rita", language_code=language)
     lines = await customer.send(f"/return {code}")
-    reasons = await customer.press((await customer.press(lines.last, "White Hanging Heart")).last, words["continue"])
+    heart = sample_name("85123A", language)[:15]
+    reasons = await customer.press((await customer.press(lines.last, heart)).last, words["continue"])
     photos = await customer.press(reasons.last, REASONS[language][0])
     noted = await customer.send("it is <b>torn</b> at the seam")
     assert noted.last.text == NOTED[language]

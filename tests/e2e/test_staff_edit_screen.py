@@ -15,6 +15,7 @@ STALE = {
     "en": "has changed since this screen was shown",
     "ru": "изменился с тех пор, как был показан этот экран",
 }
+BINS = {"en": ("🗑 White Hanging…", "🗑 Popcorn Holder"), "ru": ("🗑 Белый подвесной…", "🗑 Стаканчик для…")}
 KEPT = {"en": "location the customer shared is kept", "ru": "Геопозиция, которой поделился покупатель, сохранена"}
 FIXED = "221B Baker Street, London NW1 6XE, flat 2"
 
@@ -52,14 +53,15 @@ async def test_a_stale_press_on_the_staff_edit_screen_changes_nothing_and_shows_
     manager = await hire(shop, 5502, "Max", "manager", language=language)
     first = (await manager.send(f"/edit {code}")).last
     second = (await manager.send(f"/edit {code}")).last
-    await manager.press(second, "🗑 White Hanging…")
+    heart, popcorn = BINS[language]
+    await manager.press(second, heart)
     assert await line_quantities(shop, code) == {"22197": 1}
 
-    answered = await manager.press(first, "🗑 Popcorn Holder")  # the older screen: the order has moved on
+    answered = await manager.press(first, popcorn)  # the older screen: the order has moved on
     assert answered.callback_answer is not None and STALE[language] in answered.callback_answer["text"]
     assert await line_quantities(shop, code) == {"22197": 1}  # nothing changed
     redrawn = next(m for m in manager.messages() if m.message_id == first.message_id)
-    assert [b["text"] for b in redrawn.buttons() if b["text"].startswith("🗑")] == ["🗑 Popcorn Holder"]
+    assert [b["text"] for b in redrawn.buttons() if b["text"].startswith("🗑")] == [popcorn]
 
 
 USAGE = {

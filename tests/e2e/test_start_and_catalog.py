@@ -105,7 +105,7 @@ async def test_cards_show_low_and_no_stock(running: RunningBot) -> None:
 async def test_deep_link_opens_the_product_and_an_unknown_one_is_explained(running: RunningBot) -> None:
     boris = SandboxUser(running.server, 508, "Boris", language_code="ru")
     card = await boris.send("/start p_85123A")
-    assert card.last.text.startswith("White Hanging Heart T-Light Holder")
+    assert card.last.text.startswith("Белый подвесной подсвечник «Сердце»")
     assert "Артикул: 85123A" in card.last.text and "£" in card.last.text
     missing = await boris.send("/start p_NOPE-404")
     assert missing.last.text == "Ничего не найдено."
@@ -193,6 +193,6 @@ async def test_a_russian_category_page_counts_its_products_in_plain_russian(runn
     """«7 товаров здесь и глубже» was a word-for-word "here and below": the page says how many in all."""
     boris = SandboxUser(running.server, 512, "Борис", language_code="ru")
     categories = await boris.send("/catalog")
-    bags = await boris.press(categories.last, "Bags (7)")
+    bags = await boris.press(categories.last, "Сумки (7)")
     assert "Всего товаров: 7" in bags.last.text.splitlines()
     assert "глубже" not in bags.last.text
