@@ -238,10 +238,13 @@ async def record_count(
             changed=len(changed),
         )
         skus = {line.product.id or 0: line.product.sku for line in changed}
-        await book_stock_changes(uow, now, f"count:{warehouse.code}", memo, moved, skus)
         await fill_backorders(uow, now, {p: warehouse_id for (p, _), delta in moved.items() if delta > 0})
         await carts_after(uow, now, carts, products)
         after = await available_by_product(uow, ids)
         await notify_back_in_stock(uow, [p for p in ids if before.get(p, 0) <= 0 < after.get(p, 0)], now)
+        # Booked last, after the planning lock, the stock rows and the orders and carts given way: the costs'
+        # currencies held (``stock_books.hold_rates``, the lock order), a first rate set at once counts the difference
+        # once.
+        await book_stock_changes(uow, now, f"count:{warehouse.code}", memo, moved, skus, last=True)
         await uow.commit()
     return CountResult(lines, orders)

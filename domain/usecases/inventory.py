@@ -291,12 +291,15 @@ async def adjust(
             change=f"{delta:+d}",
             reason=reason.strip()[:80],
         )
-        await book_stock_change(uow, now, f"adjust:{warehouse.code}", memo, (product.id, warehouse.id), delta)
         if delta > 0:  # goods found: as a receipt, those waiting for them hear they are back
             await fill_backorders(uow, now, {product.id: warehouse.id})
             if was_available <= 0 and await _available(uow, product.id) > 0:
                 await notify_back_in_stock(uow, [product.id], now)
         after = next(lv for lv in await uow.stock.levels([product.id]) if lv.warehouse_id == warehouse.id)
+        # Booked last, its cost's currency held (``stock_books.hold_rates``, the lock order): found or lost at once
+        # with the currency's first rate, the units were booked at no rate and left out of that rate's revaluation.
+        place = (product.id, warehouse.id)
+        await book_stock_change(uow, now, f"adjust:{warehouse.code}", memo, place, delta, last=True)
         await uow.commit()
         return product, warehouse, after
 

@@ -22,13 +22,13 @@ UNRATED = N_("no {currency} rate yet for {skus}: not valued")
 
 # LOCK ORDER, a currency's rate (``uow.fx.lock``): stock costed in a currency without a rate is valued at nothing until
 # the first ``/fx`` rate, which brings in the units it finds on hand (``domain.usecases.rate_changes``). A move of such
-# stock (a purchase order's receipt, /receive, a stock file, a return restocked, a transfer) takes the lock of each
-# currency it books at before it reads the rates: the rate then either waits for the move and finds its units, or
-# is read by it (the move waited), never neither (the units never came in) nor both (they came in twice). ``/fx``
-# takes its currency's lock first and no other lock after it; every other holder takes it after every row it locks
-# (its counters, orders, purchase order, return, backorders filled), the currencies in alphabetical order, and then
-# only books and writes the outbox: holding a rate while waiting for a row another holder took before its rate
-# deadlocked the two.
+# stock (a purchase order's receipt, /receive, a stock file, a return restocked, a transfer, /adjust, a /count's
+# differences) takes the lock of each currency it books at before it reads the rates: the rate then either waits for
+# the move and finds its units, or is read by it (the move waited), never neither (the units never came in) nor both
+# (they came in twice). ``/fx`` takes its currency's lock first and no other lock after it; every other holder takes
+# it after every row it locks (its counters, orders, purchase order, return, backorders filled; a count's planning
+# lock, stock rows, orders and carts given way), the currencies in alphabetical order, and then only books and writes
+# the outbox: holding a rate while waiting for a row another holder took before its rate deadlocked the two.
 async def hold_rates(uow: UnitOfWork, currencies: Iterable[str]) -> None:
     """The locks of these currencies but the base, in the lock order above (taken last, before the rates are read)."""
     for currency in sorted(set(currencies) - {uow.base_currency}):

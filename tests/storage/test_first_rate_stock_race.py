@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.catalog import Product
@@ -10,8 +12,9 @@ from domain.money import Money
 from domain.orders import OrderLine
 from domain.purchasing import Supplier, SupplyTerms
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+from domain.usecases.bin_counts import record_count
 from domain.usecases.imports.stock import import_stock
-from domain.usecases.inventory import receive
+from domain.usecases.inventory import adjust, receive
 from domain.usecases.return_handling import decide_return, inspect_line, mark_received
 from domain.usecases.returns import request_return
 from domain.usecases.transfers import transfer
@@ -44,6 +47,19 @@ async def _settled(engine: AsyncEngine, results: list[object], units: int) -> No
     assert worth == units * 240
     assert inventory == worth
     assert unbalanced == {}
+
+
+def _counts(engine: AsyncEngine, clock: FakeClock, w1: int, mugs: tuple[int, int]) -> Callable[[], Awaitable[object]]:
+    """/count of W1's A-01-01-1: ``mugs`` counted there, and what the books had at the first scan."""
+
+    async def counts() -> object:
+        uow = SqlUnitOfWork(session_factory(engine))
+        counted = {"MUG": mugs}
+        return await record_count(
+            uow, clock, staff_id=ADMIN, warehouse_id=w1, bin_code="A-01-01-1", counted=counted, started=clock.now()
+        )
+
+    return counts
 
 
 async def test_a_return_restocked_as_the_first_rate_is_set_comes_into_inventory_once(
@@ -131,3 +147,49 @@ async def test_a_stock_file_counting_more_as_the_first_rate_is_set_comes_into_in
         return await import_stock(uow, clock, "sku,warehouse,bin,quantity\nMUG,W1,A-01-01-1,6\n", actor="staff:931")
 
     await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, imports), 6)
+
+
+async def test_stock_found_by_adjust_as_the_first_rate_is_set_comes_into_inventory_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """/adjust MUG W1 +4 (found) while the first dollar rate is set: the four found were booked nothing (no rate) and
+    the rate's revaluation brought in only the two mugs on the shelf before."""
+    await _mugs_in_dollars(engine, clock, 2)
+
+    async def finds() -> object:
+        uow = SqlUnitOfWork(session_factory(engine))
+        return await adjust(uow, clock, staff_id=ADMIN, sku="MUG", warehouse_code="W1", delta=4, reason="found")
+
+    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, finds), 6)
+
+
+async def test_stock_lost_by_adjust_as_the_first_rate_is_set_leaves_inventory_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """/adjust MUG W1 -3 (broken) while the first dollar rate is set: the loss wrote nothing off (no rate) and the
+    rate's revaluation, still seeing five mugs, brought in the three gone too."""
+    await _mugs_in_dollars(engine, clock, 5)
+
+    async def loses() -> object:
+        uow = SqlUnitOfWork(session_factory(engine))
+        return await adjust(uow, clock, staff_id=ADMIN, sku="MUG", warehouse_code="W1", delta=-3, reason="broken")
+
+    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, loses), 2)
+
+
+async def test_a_bin_count_finding_more_as_the_first_rate_is_set_comes_into_inventory_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """/count of A-01-01-1 finds five mugs where the books had two while the first dollar rate is set: the three found
+    were booked nothing (no rate) and the rate's revaluation brought in only the two."""
+    _, w1 = await _mugs_in_dollars(engine, clock, 2)
+    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, _counts(engine, clock, w1, (5, 2))), 5)
+
+
+async def test_a_bin_count_finding_fewer_as_the_first_rate_is_set_leaves_inventory_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """/count of A-01-01-1 finds one mug where the books had four while the first dollar rate is set: the three lost
+    were written off at nothing (no rate) and the rate's revaluation, still seeing four, brought them all in."""
+    _, w1 = await _mugs_in_dollars(engine, clock, 4)
+    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, _counts(engine, clock, w1, (1, 4))), 1)
