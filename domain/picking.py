@@ -254,7 +254,10 @@ def in_hand_at(
 ) -> Counter[int]:
     """Product → units of one order in hand at ``warehouse_id``: picked there and not yet shipped (a parcel's
     units leave from the order's earliest picks, as ``spoken_for`` takes them), and (``planned``) those its open
-    lines there send a picker for. An item allocated in two warehouses is picked in each, from its own part."""
+    lines there send a picker for. An item allocated in two warehouses is picked in each, from its own part. A line no
+    bin held (``bin_code`` None; bins are never deleted) is never picked, so takes no shipped unit; its open units count
+    as planned, unlike in ``spoken_for``'s bins: its picker's ⚠️ Short pick moves or holds them, and a count taking
+    them too moved the part twice."""
     gone = dict(shipped)
     held: Counter[int] = Counter()
     for line in sorted(lines, key=lambda x: x.id or 0):

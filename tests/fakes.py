@@ -127,6 +127,9 @@ class FakeCustomers(_Repo):
     async def lock(self, customer_id: int) -> None:
         return None  # one fake unit of work runs at a time
 
+    async def try_lock(self, customer_id: int) -> bool:
+        return True  # one fake unit of work runs at a time
+
     async def get(self, customer_id: int) -> Customer | None:
         return copy.deepcopy(next((c for c in self.st.customers.values() if c.id == customer_id), None))
 

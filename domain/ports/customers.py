@@ -15,6 +15,11 @@ class CustomerRepository(Protocol):
         the customer's next checkout waits for this one."""
         ...
 
+    async def try_lock(self, customer_id: int) -> bool:
+        """``lock`` if no other transaction holds the customer's row (False: one does). A count holding
+        stock counters comes to a customer after them: it must never wait for one."""
+        ...
+
     async def get(self, customer_id: int) -> Customer | None:
         """The customer with their saved addresses."""
         ...

@@ -79,6 +79,7 @@ async def held_shorts(
     moving = {p: change for p, change in changes.items() if change[1] < 0}
     levels = {lv.product_id: lv for lv in await uow.stock.levels_now(list(moving)) if lv.warehouse_id == warehouse_id}
     found: list[HeldShort] = []
+    in_hand: dict[int, Counter[int]] = {}
     for product_id, (sku, delta) in sorted(moving.items()):
         level = levels.get(product_id)
         short = level.reserved - (level.on_hand + delta) if level is not None else 0
@@ -100,7 +101,9 @@ async def held_shorts(
                 continue
             # Not those in a tote, nor those a round sends a picker for: their ⚠️ Short pick moves or holds them (taken
             # here too, the part moved twice and the order was allocated more than it bought).
-            take = min(units - (await in_hand_here(uow, order_id, warehouse_id, planned=True))[product_id], left)
+            if order_id not in in_hand:  # an order's picks and parcels read once, whichever items it holds
+                in_hand[order_id] = await in_hand_here(uow, order_id, warehouse_id, planned=True)
+            take = min(units - in_hand[order_id][product_id], left)
             if take <= 0:
                 continue
             if lock and not await uow.backorders.try_lock_order(order_id):
@@ -168,16 +171,23 @@ async def carts_after(uow: UnitOfWork, now: datetime, ended: list[CartShort], pr
     """Inside the count's unit of work once its counts are set and the orders served: each cart holds again, from
     other warehouses' free stock, what the count took back (until its hold ran), and what it cannot is taken off its
     line, its customer told how many of the item it now has (none: the line is gone); the cart's other lines keep
-    their holds."""
+    their holds. A customer another transaction holds (a checkout, a cart change) is skipped, not waited for: their
+    line gives up what the count took back."""
     gave: Counter[tuple[int, int]] = Counter()
     until: dict[tuple[int, int], datetime] = {}
     for cart in ended:
         key = (cart.product_id, cart.customer_id)  # the lock order: a product's counters, then the next's
         gave[key] += cart.units
         until[key] = min(until.get(key, cart.until), cart.until)
+    free_now: dict[int, bool] = {}
     for (product_id, customer_id), units in sorted(gave.items()):
+        # A hold names its customer: its insert waits for a checkout's or a cart's lock on them, and those wait for
+        # the counters this count holds (deadlock). A customer some transaction holds is not waited for: their cart
+        # gives up the units as if none were free (their checkout reads stock again; the cart can take them back).
+        if customer_id not in free_now:
+            free_now[customer_id] = await uow.customers.try_lock(customer_id)
         free = sum(max(level.available, 0) for level in await uow.stock.levels_now([product_id]))
-        if again := min(units, free):
+        if again := min(units, free) if free_now[customer_id] else 0:
             held_until = until[(product_id, customer_id)]
             await take_holds(
                 uow, customer_id=customer_id, product_id=product_id, quantity=again, now=now, until=held_until

@@ -89,6 +89,12 @@ class SqlCustomers:
             return
         await self.s.execute(select(m.CustomerRow.id).where(m.CustomerRow.id == customer_id).with_for_update())
 
+    async def try_lock(self, customer_id: int) -> bool:
+        if self.s.info.get(DIALECT) != "postgresql":
+            return True
+        query = select(m.CustomerRow.id).where(m.CustomerRow.id == customer_id).with_for_update(skip_locked=True)
+        return (await self.s.execute(query)).scalar_one_or_none() is not None
+
     async def get(self, customer_id: int) -> Customer | None:
         """With saved addresses (checkout needs them)."""
         rows = await fetch(self.s, _CUSTOMER_WITH_ADDRESSES, {"id": customer_id})

@@ -109,6 +109,18 @@ async def test_a_locked_customer_reads_and_changes_as_before(uow: UnitOfWork) ->
     assert again is not None and again.first_name == "Bob"
 
 
+async def test_a_customer_free_or_locked_by_this_transaction_is_taken_without_waiting(uow: UnitOfWork) -> None:
+    async with uow:
+        ann = await uow.customers.add(Customer(telegram_id=81, first_name="Ann", created_at=NOW))
+        bo = await uow.customers.add(Customer(telegram_id=82, first_name="Bo", created_at=NOW))
+        await uow.commit()
+    async with uow:
+        await uow.customers.lock(ann.id or 0)
+        assert await uow.customers.try_lock(ann.id or 0)  # a lock this transaction holds is its own
+        assert await uow.customers.try_lock(bo.id or 0)
+        await uow.commit()
+
+
 async def test_an_address_used_counts_its_orders_and_a_forgotten_one_is_gone_for_its_customer_only(
     uow: UnitOfWork,
 ) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.catalog import Product
-from domain.customers import Role, StaffMember
+from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
 from domain.usecases.bin_counts import Counted, CountResult, count_item, record_count
 from domain.usecases.inventory import receive
@@ -15,6 +15,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.requests import mugs_at_a_pickup_shop
 
 STAFF = (701, 702, 703, 704)
 
@@ -79,3 +80,18 @@ async def mug_count_recorded(
         started=clock.now(),
         staff_chat_id=staff_chat_id,
     )
+
+
+async def mugs_in_a_shop_and_a_depot(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock, staff_id: int
+) -> tuple[Product, Warehouse, Customer]:
+    """The mug, with 4 in the pickup shop W1's bin A-01-01-1 and 2 in the depot W2's; manager ``staff_id`` at W1; Cy
+    (chat 9052), a customer."""
+    async with (uow := SqlUnitOfWork(sessions)):
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 4)
+        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
+        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 2, "count", "t", clock.now())
+        await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER, warehouse_code="W1"))
+        cy = await uow.customers.add(Customer(telegram_id=9_052, first_name="Cy", created_at=clock.now()))
+        await uow.commit()
+    return mug, shop, cy

@@ -9,17 +9,15 @@ import json
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.customers import Customer, Role, StaffMember
 from domain.usecases.cart import set_cart_quantity
 from domain.usecases.stock import stock_drift
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.bin_count_race import mug_count_recorded, mugs_counted
+from tests.storage.bin_count_race import mug_count_recorded, mugs_counted, mugs_in_a_shop_and_a_depot
 from tests.storage.lock_order_race import counters
-from tests.storage.requests import mugs_at_a_pickup_shop, mugs_ordered
+from tests.storage.requests import mugs_ordered
 
 COUNTER = 851
 
@@ -30,13 +28,7 @@ async def test_a_count_below_an_order_and_a_cart_serves_the_order_first_and_the_
     """W1's bin has 4 mugs, W2 2. Ada's order holds 2 of W1's, Cy's cart the other 2; Mia counts 1 in W1. Ada's order
     gives up 1 and takes it from W2; Cy's cart holds W2's last free mug and comes down from 2 to 1, Cy told."""
     sessions = session_factory(engine)
-    async with (uow := SqlUnitOfWork(sessions)):
-        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 4)
-        depot = await uow.warehouses.upsert(Warehouse("W2", "Depot", latitude=60.0, longitude=30.0))
-        await uow.stock.set_bin_quantity(mug.id or 0, depot.id or 0, "B-01-01-1", 2, "count", "t", clock.now())
-        await uow.staff.put(StaffMember(telegram_id=COUNTER, role=Role.MANAGER, warehouse_code="W1"))
-        cy = await uow.customers.add(Customer(telegram_id=9_052, first_name="Cy", created_at=clock.now()))
-        await uow.commit()
+    mug, shop, cy = await mugs_in_a_shop_and_a_depot(sessions, clock, COUNTER)
     ada_order = await mugs_ordered(sessions, clock, shop, mug, 9_051, 2)
     clock.advance(minutes=1)
     await set_cart_quantity(

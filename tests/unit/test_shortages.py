@@ -69,3 +69,13 @@ def test_what_an_order_has_in_hand_is_reckoned_per_warehouse_its_shipped_units_f
     assert in_hand_at(lines, {1: 1}, 2, planned=False) == {1: 1}
     assert in_hand_at(lines, {1: 1}, 2, planned=True) == {1: 3}
     assert in_hand_at(lines, {1: 3}, 1, planned=True) == {}  # a parcel took all that was picked
+
+
+def test_a_line_no_bin_held_is_planned_in_hand_for_its_short_pick_though_no_bin_counts_it() -> None:
+    lines = [
+        PickLine(1, 9, 1, None, 1, 1, id=1, warehouse_id=1),  # no bin held it: its picker reports it short
+        PickLine(1, 9, 1, "A-01-01-1", 1, 2, picked=2, id=2, warehouse_id=1),  # 2 picked, 1 of them shipped since
+    ]
+    assert spoken_for(lines, {1: 1}, 1) == {(1, "A-01-01-1"): 1}
+    assert in_hand_at(lines, {1: 1}, 1, planned=False) == {1: 1}
+    assert in_hand_at(lines, {1: 1}, 1, planned=True) == {1: 2}
