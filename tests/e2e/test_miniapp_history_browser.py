@@ -1,8 +1,11 @@
 """The storefront's search box and Back's history in a real browser (Chromium): the box takes no more than the
 server searches, a screen that could not load is not one Back returns to, and nor does it leave the one under it
-undrawn or the buttons dead."""
+undrawn or the buttons dead; a screen left before it failed says nothing over the one opened since."""
 
 from __future__ import annotations
+
+import asyncio
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,16 @@ from tests.e2e.miniapp import init_data, miniapp, tma
 pytestmark = pytest.mark.browser
 
 CUSTOMER = 521
+
+# Each request the page's fetch failed for, by its address, noted before the page's own handlers of it run.
+FAILURES_NOTED = """window.__failed = [];
+(() => {
+  const fetched = window.fetch;
+  window.fetch = (path, options) => fetched(path, options).catch((error) => {
+    window.__failed.push(String(path));
+    throw error;
+  });
+})();"""
 
 
 async def test_the_search_boxes_take_no_more_than_the_server_searches(shop: RunningBot) -> None:
@@ -109,4 +122,39 @@ async def test_a_product_still_coming_when_the_cart_failed_is_drawn_with_the_fai
         assert await page.evaluate("window.__telegram.backVisible") is True
         await page.evaluate("window.__pressBack()")
         await expect(page.locator("#view h2").first).to_have_text("Categories")
+        assert await page.evaluate("window.__telegram.backVisible") is False
+
+
+async def test_a_product_left_before_it_failed_says_nothing_over_the_cart(shop: RunningBot) -> None:
+    """A product opened on a slow connection, 🛒 tapped before it came, and then the product could not come: its
+    "No connection" was said over the cart the customer had gone to, as if the cart had failed. A screen left says
+    nothing of its failure (as the staff catalog's product does); the cart stays, and Back leads to the
+    categories, the product gone from Back's history."""
+    from playwright.async_api import expect
+
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_then_fail(route: Any) -> None:
+        holding.set()
+        await release.wait()
+        await route.abort()
+
+    async with miniapp(shop) as client, browser_page("left-then-failed", init_data(shop, CUSTOMER)) as page:
+        await page.add_init_script(FAILURES_NOTED)
+        await page.goto(str(client.make_url("/app/shop")))
+        card = page.locator("article.card").first
+        await expect(card).to_be_visible()
+        await page.route("**/app/api/shop/products/*", hold_then_fail)
+        await card.locator("button.open").click()
+        await asyncio.wait_for(holding.wait(), 30)
+        await page.locator("#cart-button").click()
+        await expect(page.locator("#view h2")).to_have_text(["Cart"])
+        release.set()
+        # Its failure handled: the page's handlers of it ran before the next check of the page.
+        await page.wait_for_function("window.__failed.some((path) => path.includes('/app/api/shop/products/'))")
+        await expect(page.locator("#error")).to_be_hidden()
+        await expect(page.locator("#view h2")).to_have_text(["Cart"])
+        await page.evaluate("window.__pressBack()")
+        await expect(page.locator("#view h2").first).to_have_text("Categories")
+        await expect(page.locator("#error")).to_be_hidden()
         assert await page.evaluate("window.__telegram.backVisible") is False
