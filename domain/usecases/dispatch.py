@@ -35,6 +35,7 @@ from domain.usecases.parcels import (
 from domain.usecases.pickup import announce_ready, is_pickup
 from domain.usecases.shortages import hold_short, write_off_short
 from domain.usecases.staff import require
+from domain.usecases.stock_books import Loss, book_losses
 from domain.warehouse import Warehouse
 
 MAX_PACKAGE_WEIGHT_G = 100_000
@@ -274,32 +275,37 @@ async def report_pack_short(
         warehouse_id = next(iter(lost))[0] if lost else allocated
         warehouse = next(w for w in await uow.warehouses.all() if w.id == warehouse_id)
         actor = f"staff:{staff_id}"
-        if (kept := await _pick_again(uow, clock, order, product, lost, actor)) is not None:
+        # The losses are booked last, after the order's, the pick lines' and the stock's rows: the costs' currencies
+        # held (the lock order, ``stock_books.hold_rates``), a first rate set at once writes the units off once.
+        if (again := await _pick_again(uow, clock, order, product, lost, actor)) is not None:
+            await book_losses(uow, again[1])
             await uow.commit()
-            return PackShort(order, wanted, missing, warehouse.code, True, kept)
+            return PackShort(order, wanted, missing, warehouse.code, True, again[0])
         await apply_transition(
             uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"{PACK_SHORT_HOLD}{wanted}"
         )
         # Each unit is held against the warehouse and bin it was picked from: lost units picked
         # in two warehouses all put on one left the other's allocation and shelf count standing.
         places = lost + Counter({(allocated, None): left})  # any not found on a pick line: the allocation
-        kept = await hold_short(uow, clock, order, product, places, actor, packing=True)
+        kept, losses = await hold_short(uow, clock, order, product, places, actor, packing=True)
         if staff_chat_id is not None:
             params = {"code": order.code, "sku": wanted, "name": product.display_name, "warehouse": warehouse.code}
             params |= {"packing": "yes"}
             await uow.outbox.add(Notification(staff_chat_id, "staff_short_pick", "", params), clock.now())
+        await book_losses(uow, losses)
         await uow.commit()
         return PackShort(order, wanted, missing, warehouse.code, False, kept)
 
 
 async def _pick_again(
     uow: UnitOfWork, clock: Clock, order: Order, product: Product, lost: Counter[tuple[int, str | None]], actor: str
-) -> int | None:
+) -> tuple[int, list[Loss]] | None:
     """Units lost on their way to the bench (``lost``: per warehouse and bin they were picked
     from) that their warehouse still has free on its shelves: written off the bin that counted
     them (``write_off_short``'s rule: what the bin holds, never below what is reserved), the order
     keeping its allocation and going back to picking for them. Returns the units that could not
-    be written off; None (nothing changed) when a warehouse has fewer free than it lost."""
+    be written off and the losses (to book last); None (nothing changed) when a warehouse has fewer
+    free than it lost."""
     per_warehouse: Counter[int] = Counter()
     for (warehouse_id, _), units in lost.items():
         per_warehouse[warehouse_id] += units
@@ -309,13 +315,14 @@ async def _pick_again(
         for warehouse_id, units in per_warehouse.items()
     ):
         return None
-    left = 0
+    left, losses = 0, list[Loss]()
     for place, units in sorted(lost.items(), key=lambda item: (item[0][0], item[0][1] or "")):  # the lock order
-        left += await write_off_short(uow, clock, order, product, place, units, actor, packing=True)
+        kept, loss = await write_off_short(uow, clock, order, product, place, units, actor, packing=True)
+        left, losses = left + kept, losses + ([loss] if loss is not None else [])
     # The customer heard it is being picked already: nothing changes for them.
     lost_at = f"lost: {product.sku}"
     await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=actor, reason=lost_at, notify=False)
-    return left
+    return left, losses
 
 
 async def ship_order(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, carrier: str, tracking: str) -> Order:

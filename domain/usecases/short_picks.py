@@ -16,6 +16,7 @@ from domain.usecases.picking import PickRound, after_step, load_round, no_round,
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import hold_short, release_part, write_off_short
 from domain.usecases.staff import require
+from domain.usecases.stock_books import Loss, book_losses
 
 
 class FoundNotACount(DomainError):
@@ -120,13 +121,15 @@ async def report_short(
             moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
         set_aside = any(o.id == line.order_id for o, _ in current.held_already)
         held = bool(missing) and moved_to is None and not set_aside
+        losses: list[Loss] = []
         if held:  # what no bin or warehouse gives waits, and comes off the short bin's count
-            await _hold_for_shortage(uow, clock, current, line, product, missing, staff_id, staff_chat_id)
+            losses = await _hold_for_shortage(uow, clock, current, line, product, missing, staff_id, staff_chat_id)
         # What other bins or warehouses gave is not on the short bin's shelf either: off its count
         # too (left there, it was sold again and the next round sent to the empty bin).
         if elsewhere_given := line.short - short_before - (missing if held or set_aside else 0):
             order, place = current.orders[line.order_id], (pick_list.warehouse_id, line.bin_code)
-            kept = await write_off_short(uow, clock, order, product, place, elsewhere_given, f"staff:{staff_id}")
+            kept, loss = await write_off_short(uow, clock, order, product, place, elsewhere_given, f"staff:{staff_id}")
+            losses += [loss] if loss is not None else []
             if kept:  # said to the picker, not hidden: left counted, they are sold again
                 current.uncounted.append((product.sku, line.bin_code or "", kept))
         if not held and staff_chat_id is not None:  # the bin's count was wrong: someone should recount it
@@ -146,6 +149,9 @@ async def report_short(
                 clock.now(),
             )
         await after_step(uow, clock, current, staff_id)
+        # Booked last, after the round's, the order's and the stock's rows: the costs' currencies held (the lock
+        # order, ``stock_books.hold_rates``), a first rate set at once writes the units off once.
+        await book_losses(uow, losses)
         await uow.commit()
         return current
 
@@ -228,7 +234,8 @@ async def _hold_for_shortage(
     missing: int,
     staff_id: int,
     staff_chat_id: int | None,
-) -> None:
+) -> list[Loss]:
+    """The order held for what no bin or warehouse gives, its customer asked: the units lost, to be booked last."""
     order = current.orders[line.order_id]
     for other in current.pick_list.lines:  # the rest of this order is not picked for now
         if other.order_id == order.id and not other.done:
@@ -237,7 +244,7 @@ async def _hold_for_shortage(
     reason = f"{SHORT_PICK_HOLD}{product.sku}"
     await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=f"staff:{staff_id}", reason=reason)
     place = (current.pick_list.warehouse_id, line.bin_code)
-    await hold_short(uow, clock, order, product, {place: missing}, f"staff:{staff_id}")  # the customer decides
+    _, losses = await hold_short(uow, clock, order, product, {place: missing}, f"staff:{staff_id}")  # they decide
     current.held.append(order)
     if staff_chat_id is not None:
         await uow.outbox.add(
@@ -254,3 +261,4 @@ async def _hold_for_shortage(
             ),
             clock.now(),
         )
+    return losses

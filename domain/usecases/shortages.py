@@ -27,7 +27,7 @@ from domain.usecases.credit_notes import credit_invoice
 from domain.usecases.hold_shelf import bring_to_packing
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.parcels import deliver_order
-from domain.usecases.stock_books import book_stock_change
+from domain.usecases.stock_books import Loss
 
 
 async def hold_short(
@@ -41,7 +41,7 @@ async def hold_short(
     packing: bool = False,
     write_off: bool = True,
     reason: str = "",
-) -> int:
+) -> tuple[int, list[Loss]]:
     """Inside the short pick's unit of work, the order just held: units of ``product`` are in
     no bin (``places``: warehouse id and the bin that was short → units missing there; lost at
     packing, they may have been picked in several warehouses). Each warehouse's allocation of
@@ -50,18 +50,19 @@ async def hold_short(
     answers, and the customer is asked (told, with ``packing``, that the units were picked and
     went missing on the way to packing, not that the shelf lacked them; with a bin count's hold
     ``reason``, that a count found the shelf short before anyone picked). Returns the units the
-    bins could not give up (``write_off_short``)."""
+    bins could not give up and the losses, for the caller to book last (``write_off_short``)."""
     missing, now = sum(places.values()), clock.now()
     # The flags as they are now, under the order's lock: those read when the round (or the
     # packing) began were written back, undoing a /vip given or a waiting part filled meanwhile.
     await uow.parcels.lock_order(order.id or 0)
     if (fresh := await uow.orders.get_by_id(order.id or 0)) is not None:
         order.flags = fresh.flags
-    kept = 0
+    kept, losses = 0, list[Loss]()
     for place, units in places.items():
         await release_part(uow, order.id or 0, product.id or 0, place[0], units)
         if write_off:  # a bin count (``write_off`` False) sets the bins' counts itself
-            kept += await write_off_short(uow, clock, order, product, place, units, actor, packing=packing)
+            left, loss = await write_off_short(uow, clock, order, product, place, units, actor, packing=packing)
+            kept, losses = kept + left, losses + ([loss] if loss is not None else [])
     await uow.backorders.add(
         Backorder(order.id or 0, product.id or 0, order.customer_id, missing, now, "VIP" in order.flags)
     )
@@ -84,7 +85,7 @@ async def hold_short(
     }
     if (told := for_customer(customer, "order_short", params)) is not None:
         await uow.outbox.add(told, now)
-    return kept
+    return kept, losses
 
 
 async def write_off_short(
@@ -97,13 +98,15 @@ async def write_off_short(
     actor: str,
     *,
     packing: bool = False,
-) -> int:
+) -> tuple[int, Loss | None]:
     """``missing`` units of ``product`` gone from a bin (``place``: warehouse and bin; not found
     there by a picker, or, with ``packing``, picked from it and lost before the bench) come off
-    its count, booked as lost: left counted, they were sold again and the next round sent to the
-    empty bin. As many as the bin holds and never below what the warehouse has reserved (the
-    counter refuses it): the one rule for every short. Returns how many could not be written
-    off, for the caller to say (a recount settles them)."""
+    its count: left counted, they were sold again and the next round sent to the empty bin. As
+    many as the bin holds and never below what the warehouse has reserved (the counter refuses
+    it): the one rule for every short. Returns how many could not be written off, for the caller
+    to say (a recount settles them), and the loss, for the caller to book as its last rows
+    (``stock_books.book_losses``: booked here, the rows written after it held a currency's rate
+    out of the lock order, or read the rates before the currency was held)."""
     warehouse_id, bin_code = place
     bins = await uow.inventory.bins([product.id or 0])
     there = next((b for b in bins if b.warehouse_id == warehouse_id and b.bin_code == bin_code), None)
@@ -111,7 +114,7 @@ async def write_off_short(
     room = level.on_hand - level.reserved if level is not None else 0
     lost = min(missing, there.quantity if there is not None else 0, max(room, 0))
     if there is None or lost <= 0:
-        return missing
+        return missing, None
     reason, now = f"lost at packing {order.code}" if packing else f"short pick {order.code}", clock.now()
     await uow.stock.set_bin_quantity(
         product.id or 0, warehouse_id, there.bin_code, there.quantity - lost, reason, actor, now
@@ -124,8 +127,7 @@ async def write_off_short(
         units=lost,
         code=order.code,
     )
-    await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -lost)
-    return missing - lost
+    return missing - lost, Loss(now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), lost)
 
 
 async def _cancelled_part_settled(uow: UnitOfWork, order: Order) -> str:

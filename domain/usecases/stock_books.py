@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.accounting import Account
@@ -23,12 +24,13 @@ UNRATED = N_("no {currency} rate yet for {skus}: not valued")
 # LOCK ORDER, a currency's rate (``uow.fx.lock``): stock costed in a currency without a rate is valued at nothing until
 # the first ``/fx`` rate, which brings in the units it finds on hand (``domain.usecases.rate_changes``). A move of such
 # stock (a purchase order's receipt, /receive, a stock file, a return restocked, a transfer, /adjust, a /count's
-# differences) takes the lock of each currency it books at before it reads the rates: the rate then either waits for
-# the move and finds its units, or is read by it (the move waited), never neither (the units never came in) nor both
-# (they came in twice). ``/fx`` takes its currency's lock first and no other lock after it; every other holder takes
-# it after every row it locks (its counters, orders, purchase order, return, backorders filled; a count's planning
-# lock, stock rows, orders and carts given way), the currencies in alphabetical order, and then only books and writes
-# the outbox: holding a rate while waiting for a row another holder took before its rate deadlocked the two.
+# differences, a short pick's or a packer's losses: ``book_losses``) takes the lock of each currency it books at before
+# it reads the rates: the rate then either waits for the move and finds its units, or is read by it (the move waited),
+# never neither (the units never came in) nor both (they came in twice). ``/fx`` takes its currency's lock first and no
+# other lock after it; every other holder takes it after every row it locks (its counters, orders, purchase order,
+# return, backorders filled; a count's planning lock, stock rows, orders and carts given way; a short's order, round,
+# backorder and allocations moved), the currencies in alphabetical order, and then only books and writes the outbox:
+# holding a rate while waiting for a row another holder took before its rate deadlocked the two.
 async def hold_rates(uow: UnitOfWork, currencies: Iterable[str]) -> None:
     """The locks of these currencies but the base, in the lock order above (taken last, before the rates are read)."""
     for currency in sorted(set(currencies) - {uow.base_currency}):
@@ -186,3 +188,28 @@ async def book_stock_changes(
     for total in lost.values():
         await book(uow, at, source, memo, total, A.WRITE_OFFS, A.INVENTORY)
     return not_booked
+
+
+@dataclass(frozen=True, slots=True)
+class Loss:
+    """Units gone from a warehouse's bin (``place``: product and warehouse), counted off already, their write-off
+    booked last by ``book_losses``."""
+
+    at: datetime
+    source: str
+    memo: Memo
+    place: tuple[int, int]
+    units: int
+
+
+async def book_losses(uow: UnitOfWork, losses: Iterable[Loss]) -> None:
+    """Write-offs of units lost (a short pick's, a packer's), booked as the transaction's last rows: every currency
+    they are costed in held at once, in the lock order (``hold_rates``), before the rates are read; held one loss at a
+    time, two warehouses' costs in two currencies were taken out of order."""
+    losses = list(losses)
+    if not losses:
+        return
+    costs = await supply_costs(uow, [loss.place[0] for loss in losses])
+    await hold_rates(uow, (cost.currency for loss in losses if (cost := costs.get(loss.place)) is not None))
+    for loss in losses:
+        await book_stock_change(uow, loss.at, loss.source, loss.memo, loss.place, -loss.units)
