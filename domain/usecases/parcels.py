@@ -122,7 +122,7 @@ async def ship_parcel(
         for shipped in earlier:
             for item in shipped.lines:
                 before[item.product_id] += item.quantity
-        await take_stock_out(uow, clock, order, staff_id, wanted, before)
+        out = await take_stock_out(uow, clock, order, staff_id, wanted, before)
         order.tracking_number = tracking
         if order.delivery is not None:
             # Another carrier than chosen: the chosen service is not theirs ("DPD Tracked 48").
@@ -135,6 +135,7 @@ async def ship_parcel(
             await _tell(uow, clock, order, "order_shipped", parcel, one=True)  # one parcel: as it always was
         else:
             await _tell(uow, clock, order, "parcel_shipped", parcel)
+        await book_cost_of_goods(uow, order, out, clock.now())  # last: it holds the costs' currencies
         await uow.commit()
         return order, parcel
 
@@ -146,11 +147,12 @@ async def take_stock_out(
     staff_id: int,
     wanted: Counter[int],
     shipped: Mapping[int, int] | None = None,
-) -> None:
+) -> dict[tuple[int, int], int]:
     """``wanted`` units per product leave (``shipped``: what the order's earlier parcels took):
     from the warehouses and bins of its earliest picks not yet shipped (as what is still in a
     tote is reckoned), their allocations released (in part when a parcel takes part of one), the
-    bins and on-hand counters decremented, the cost of goods booked and the demand recorded."""
+    bins and on-hand counters decremented and the demand recorded. Returns the units gone per
+    (product, warehouse): the caller books their cost of goods (``book_cost_of_goods``) last."""
     assert order.id is not None
     leaving = leaving_from(await uow.picking.lines_for_order(order.id), shipped or {}, wanted)
     allocations = [r for r in await uow.stock.order_reservations(order.id) if r.kind is ReservationKind.ALLOCATION]
@@ -178,9 +180,9 @@ async def take_stock_out(
             units -= step
             if not units:
                 break
-    await book_cost_of_goods(uow, order, dict(out), now)
     day = shop_day(now, uow.timezone)  # sales history is dated by the shop's day, as /slow and /forecast read it
     await uow.demand.record([(p, w, day, q) for (p, w), q in out.items()], f"shipment {order.code}")
+    return dict(out)
 
 
 def _from_allocations(

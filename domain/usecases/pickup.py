@@ -21,6 +21,7 @@ from domain.usecases.backorder_fill import dropped, not_collected
 from domain.usecases.orders import apply_transition
 from domain.usecases.parcels import deliver_order, require_paid, take_stock_out
 from domain.usecases.staff import require
+from domain.usecases.stock_books import book_cost_of_goods
 
 
 class WrongPickupCode(DomainError):
@@ -106,12 +107,13 @@ async def hand_over(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) 
         wanted: Counter[int] = Counter()
         for line in order.lines:
             wanted[line.product_id] += line.quantity
-        await take_stock_out(uow, clock, order, staff_id, wanted)
+        out = await take_stock_out(uow, clock, order, staff_id, wanted)
         due = await _due(uow, order)
         if due.amount:
             await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.COD.value, due, clock.now()))
         actor = f"staff:{staff_id}"
         await deliver_order(uow, clock, order, actor, notify=False)
         await apply_transition(uow, order, OrderStatus.COMPLETED, clock=clock, actor=actor, reason="handed over")
+        await book_cost_of_goods(uow, order, out, clock.now())  # last: it holds the costs' currencies
         await uow.commit()
         return Handover(order, due)

@@ -24,13 +24,15 @@ UNRATED = N_("no {currency} rate yet for {skus}: not valued")
 # LOCK ORDER, a currency's rate (``uow.fx.lock``): stock costed in a currency without a rate is valued at nothing until
 # the first ``/fx`` rate, which brings in the units it finds on hand (``domain.usecases.rate_changes``). A move of such
 # stock (a purchase order's receipt, /receive, a stock file, a return restocked, a transfer, /adjust, a /count's
-# differences, a short pick's or a packer's losses: ``book_losses``) takes the lock of each currency it books at before
-# it reads the rates: the rate then either waits for the move and finds its units, or is read by it (the move waited),
-# never neither (the units never came in) nor both (they came in twice). ``/fx`` takes its currency's lock first and no
-# other lock after it; every other holder takes it after every row it locks (its counters, orders, purchase order,
-# return, backorders filled; a count's planning lock, stock rows, orders and carts given way; a short's order, round,
-# backorder and allocations moved), the currencies in alphabetical order, and then only books and writes the outbox:
-# holding a rate while waiting for a row another holder took before its rate deadlocked the two.
+# differences, a short pick's or a packer's losses: ``book_losses``; a parcel shipped, an order handed over:
+# ``book_cost_of_goods``) takes the lock of each currency it books at before it reads the rates: the rate then either
+# waits for the move and finds its units, or is read by it (the move waited), never neither (the units never came in)
+# nor both (they came in twice). ``/fx`` takes its currency's lock first and no other lock after it; every other holder
+# takes it after every row it locks (its counters, orders, purchase order, return, backorders filled; a count's planning
+# lock, stock rows, orders and carts given way; a short's order, round, backorder and allocations moved; a shipment's
+# order, parcel, allocations, bins, demand, payment and status), the currencies in alphabetical order, and then only
+# books and writes the outbox: holding a rate while waiting for a row another holder took before its rate deadlocked
+# the two.
 async def hold_rates(uow: UnitOfWork, currencies: Iterable[str]) -> None:
     """The locks of these currencies but the base, in the lock order above (taken last, before the rates are read)."""
     for currency in sorted(set(currencies) - {uow.base_currency}):
@@ -92,10 +94,13 @@ async def cost_in_base(uow: UnitOfWork, cost: Money, units: int, rates: Rates | 
 async def book_cost_of_goods(
     uow: UnitOfWork, order: Order, quantities: dict[tuple[int, int], int], at: datetime
 ) -> None:
-    """Shipment: cost of goods sold against inventory. ``quantities`` per (product, warehouse)."""
+    """Shipment: cost of goods sold against inventory. ``quantities`` per (product, warehouse). The transaction's last
+    rows: the costs' currencies are held (``hold_rates``) before the rates are read, so a first rate set at once takes
+    the units gone out exactly once."""
     unknown: list[str] = []
     unrated: dict[str, list[str]] = {}
     costs = await supply_costs(uow, [product_id for product_id, _ in quantities])
+    await hold_rates(uow, (cost.currency for place in quantities if (cost := costs.get(place)) is not None))
     rates: Rates | None = None  # read once, and only when some cost is in another currency
     by_currency: dict[str, Money] = {}
     for (product_id, warehouse_id), quantity in quantities.items():

@@ -62,3 +62,13 @@ async def books_after(engine: AsyncEngine, staff_id: int) -> tuple[int, int, dic
         unbalanced = {currency: int(left) for currency, left in sums if left}
     values = await stock_report(SqlUnitOfWork(session_factory(engine)), staff_id=staff_id)
     return int(inventory or 0), sum(v.value.amount for v in values), unbalanced
+
+
+async def settled(engine: AsyncEngine, results: list[object], units: int, staff_id: int) -> None:
+    """Both committed, and the books agree with the ``units`` of $3.00 mugs left: 1200 Inventory is /stockvalue's
+    worth of them (at 1.25), and the journal balances."""
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    inventory, worth, unbalanced = await books_after(engine, staff_id)
+    assert worth == units * 240  # $3.00 at 1.25
+    assert inventory == worth, (inventory, worth)
+    assert unbalanced == {}

@@ -13,7 +13,7 @@ from domain.usecases.short_picks import report_short
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.first_rate_race import against_the_first_rate, books_after
+from tests.storage.first_rate_race import against_the_first_rate, settled
 from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
 
 ADMIN, BUYER, PICKER, PACKER = 941, 942, 943, 944
@@ -34,14 +34,6 @@ async def _two_mugs_in_a_round(engine: AsyncEngine, clock: FakeClock, more: int 
             await uow.staff.put(StaffMember(telegram_id=member, role=role, warehouse_code="W1"))
         await uow.commit()
     return (await in_a_pick_round(sessions, clock, buyer.id or 0, shop, PICKER)).code
-
-
-async def _settled(engine: AsyncEngine, results: list[object], units: int) -> None:
-    assert not [r for r in results if isinstance(r, BaseException)], results
-    inventory, worth, unbalanced = await books_after(engine, ADMIN)
-    assert worth == units * 240  # $3.00 at 1.25
-    assert inventory == worth
-    assert unbalanced == {}
 
 
 async def _found_none(engine: AsyncEngine, clock: FakeClock) -> object:
@@ -67,7 +59,9 @@ async def test_a_short_pick_holding_the_order_as_the_first_rate_is_set_writes_it
     """The picker finds none of the two in A-01-01-1 and the order is held while the first dollar rate is set: the
     write-off, reading no rate, took nothing off 1200, and the rate's revaluation, still seeing two, brought them in."""
     await _two_mugs_in_a_round(engine, clock)
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, lambda: _found_none(engine, clock)), 0)
+    await settled(
+        engine, await against_the_first_rate(engine, clock, ADMIN, lambda: _found_none(engine, clock)), 0, ADMIN
+    )
 
 
 async def test_a_short_pick_given_by_another_bin_as_the_first_rate_is_set_writes_its_units_off_once(
@@ -76,7 +70,9 @@ async def test_a_short_pick_given_by_another_bin_as_the_first_rate_is_set_writes
     """A-01-01-1 is empty, A-02-01-1 gives the two while the first dollar rate is set: the two come off A-01-01-1's
     count at no rate, and the revaluation brought in all five."""
     await _two_mugs_in_a_round(engine, clock, more=3)
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, lambda: _found_none(engine, clock)), 3)
+    await settled(
+        engine, await against_the_first_rate(engine, clock, ADMIN, lambda: _found_none(engine, clock)), 3, ADMIN
+    )
 
 
 async def test_units_lost_at_packing_and_picked_again_as_the_first_rate_is_set_are_written_off_once(
@@ -84,7 +80,7 @@ async def test_units_lost_at_packing_and_picked_again_as_the_first_rate_is_set_a
 ) -> None:
     """Both picked mugs go missing at the bench, A-02-01-1 has three free (the order goes back to picking) while the
     first dollar rate is set: written off at no rate, the two were brought in by the revaluation and stayed."""
-    await _settled(engine, await _picked_then_lost(engine, clock, more=3), 3)
+    await settled(engine, await _picked_then_lost(engine, clock, more=3), 3, ADMIN)
 
 
 async def test_units_lost_at_packing_holding_the_order_as_the_first_rate_is_set_are_written_off_once(
@@ -92,4 +88,4 @@ async def test_units_lost_at_packing_holding_the_order_as_the_first_rate_is_set_
 ) -> None:
     """Both picked mugs go missing at the bench, none free on the shelves (the order is held) while the first dollar
     rate is set: written off at no rate, the two were brought in by the revaluation and stayed."""
-    await _settled(engine, await _picked_then_lost(engine, clock, more=0), 0)
+    await settled(engine, await _picked_then_lost(engine, clock, more=0), 0, ADMIN)

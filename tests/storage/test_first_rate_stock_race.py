@@ -22,7 +22,7 @@ from domain.warehouse import Warehouse
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.first_rate_race import against_the_first_rate, books_after
+from tests.storage.first_rate_race import against_the_first_rate, books_after, settled
 from tests.storage.requests import delivered_paid_by_card
 
 ADMIN, BUYER = 931, 932
@@ -39,14 +39,6 @@ async def _mugs_in_dollars(engine: AsyncEngine, clock: FakeClock, on_hand: int) 
         await uow.staff.put(StaffMember(telegram_id=ADMIN, role=Role.ADMIN))
         await uow.commit()
     return mug.id or 0, shop.id or 0
-
-
-async def _settled(engine: AsyncEngine, results: list[object], units: int) -> None:
-    assert not [r for r in results if isinstance(r, BaseException)], results
-    inventory, worth, unbalanced = await books_after(engine, ADMIN)
-    assert worth == units * 240
-    assert inventory == worth
-    assert unbalanced == {}
 
 
 def _counts(engine: AsyncEngine, clock: FakeClock, w1: int, mugs: tuple[int, int]) -> Callable[[], Awaitable[object]]:
@@ -91,7 +83,7 @@ async def test_a_return_restocked_as_the_first_rate_is_set_comes_into_inventory_
     async def restock() -> object:
         return await inspect_line(uow(), clock, staff_id=ADMIN, rma=request.rma_code, line_id=line, restock=True)
 
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, restock), 3)
+    await settled(engine, await against_the_first_rate(engine, clock, ADMIN, restock), 3, ADMIN)
 
 
 async def test_a_transfer_to_a_dearer_cost_as_the_first_rate_is_set_brings_its_units_in_once(
@@ -132,7 +124,7 @@ async def test_goods_received_as_the_first_rate_is_set_come_into_inventory_once(
         uow = SqlUnitOfWork(session_factory(engine))
         return await receive(uow, clock, staff_id=ADMIN, sku="MUG", quantity=5, warehouse_code="W1")
 
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, receives), 7)
+    await settled(engine, await against_the_first_rate(engine, clock, ADMIN, receives), 7, ADMIN)
 
 
 async def test_a_stock_file_counting_more_as_the_first_rate_is_set_comes_into_inventory_once(
@@ -146,7 +138,7 @@ async def test_a_stock_file_counting_more_as_the_first_rate_is_set_comes_into_in
         uow = SqlUnitOfWork(session_factory(engine))
         return await import_stock(uow, clock, "sku,warehouse,bin,quantity\nMUG,W1,A-01-01-1,6\n", actor="staff:931")
 
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, imports), 6)
+    await settled(engine, await against_the_first_rate(engine, clock, ADMIN, imports), 6, ADMIN)
 
 
 async def test_stock_found_by_adjust_as_the_first_rate_is_set_comes_into_inventory_once(
@@ -160,7 +152,7 @@ async def test_stock_found_by_adjust_as_the_first_rate_is_set_comes_into_invento
         uow = SqlUnitOfWork(session_factory(engine))
         return await adjust(uow, clock, staff_id=ADMIN, sku="MUG", warehouse_code="W1", delta=4, reason="found")
 
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, finds), 6)
+    await settled(engine, await against_the_first_rate(engine, clock, ADMIN, finds), 6, ADMIN)
 
 
 async def test_stock_lost_by_adjust_as_the_first_rate_is_set_leaves_inventory_once(
@@ -174,7 +166,7 @@ async def test_stock_lost_by_adjust_as_the_first_rate_is_set_leaves_inventory_on
         uow = SqlUnitOfWork(session_factory(engine))
         return await adjust(uow, clock, staff_id=ADMIN, sku="MUG", warehouse_code="W1", delta=-3, reason="broken")
 
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, loses), 2)
+    await settled(engine, await against_the_first_rate(engine, clock, ADMIN, loses), 2, ADMIN)
 
 
 async def test_a_bin_count_finding_more_as_the_first_rate_is_set_comes_into_inventory_once(
@@ -183,7 +175,9 @@ async def test_a_bin_count_finding_more_as_the_first_rate_is_set_comes_into_inve
     """/count of A-01-01-1 finds five mugs where the books had two while the first dollar rate is set: the three found
     were booked nothing (no rate) and the rate's revaluation brought in only the two."""
     _, w1 = await _mugs_in_dollars(engine, clock, 2)
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, _counts(engine, clock, w1, (5, 2))), 5)
+    await settled(
+        engine, await against_the_first_rate(engine, clock, ADMIN, _counts(engine, clock, w1, (5, 2))), 5, ADMIN
+    )
 
 
 async def test_a_bin_count_finding_fewer_as_the_first_rate_is_set_leaves_inventory_once(
@@ -192,4 +186,6 @@ async def test_a_bin_count_finding_fewer_as_the_first_rate_is_set_leaves_invento
     """/count of A-01-01-1 finds one mug where the books had four while the first dollar rate is set: the three lost
     were written off at nothing (no rate) and the rate's revaluation, still seeing four, brought them all in."""
     _, w1 = await _mugs_in_dollars(engine, clock, 4)
-    await _settled(engine, await against_the_first_rate(engine, clock, ADMIN, _counts(engine, clock, w1, (1, 4))), 1)
+    await settled(
+        engine, await against_the_first_rate(engine, clock, ADMIN, _counts(engine, clock, w1, (1, 4))), 1, ADMIN
+    )
