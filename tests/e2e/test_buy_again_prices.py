@@ -16,7 +16,7 @@ TOLD = {
     "en": ("🛒 Buy again", "💱 White Hanging Heart T-Light Holder: £3.25 each now (the order paid £2.95)."),
     "ru": (
         "🛒 Купить снова",
-        "💱 White Hanging Heart T-Light Holder: теперь 3,25\xa0£ за штуку (в заказе было 2,95\xa0£).",
+        "💱 Белый подвесной подсвечник «Сердце»: теперь 3,25\xa0£ за штуку (в заказе было 2,95\xa0£).",
     ),
 }
 

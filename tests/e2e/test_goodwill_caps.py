@@ -15,7 +15,7 @@ from tests.e2e.books_month_end import books_shop
 from tests.e2e.books_reconcile import CASH, COGS, INVENTORY, REFUNDS, RETURNS, SALES, SHIPPING, moves
 from tests.e2e.conftest import hire
 from tests.e2e.credit_notes import credit_notes
-from tests.e2e.journeys import order_of_invoice, payments, place_card_order
+from tests.e2e.journeys import order_of_invoice, payments, place_card_order, sample_name
 from tests.e2e.parcels import hire_in
 from tests.e2e.returns import deliver, rma_of
 from tests.fakes import FakeClock
@@ -116,7 +116,7 @@ async def _return_one(customer: SandboxUser, code: str, language: str) -> str:
     """One unit of 85123A asked back for a change of mind, in the customer's language: the RMA."""
     words = {"en": ("Return", "Continue", "Changed my mind"), "ru": ("Вернуть", "Далее", "Передумал(а)")}[language]
     lines = await customer.press((await customer.send(f"/track {code}")).last, words[0])
-    picked = await customer.press(lines.last, "White Hanging Heart")
+    picked = await customer.press(lines.last, sample_name("85123A", language)[:20])
     if picked.last.text.startswith(("How many of ", "Сколько")):
         picked = await customer.send("1")
     reasons = await customer.press(picked.last, words[1])

@@ -74,7 +74,7 @@ async def test_a_dearer_edit_of_an_order_paid_at_the_channel_is_refused_and_noth
     books = await order_books(shop, code)
 
     screen = (await alice.press((await alice.send(f"/track {code}")).last, words["edit"])).last
-    plus = next(b for b in screen.buttons() if b["text"].startswith("➕ White"))
+    plus = next(b for b in screen.buttons() if b["text"].startswith(("➕ White", "➕ Белый")))
     refused = await alice.press_data(screen, plus["callback_data"], label="➕")
     assert refused.callback_answer is not None and refused.callback_answer["show_alert"]
     assert _said(refused.callback_answer["text"]) == _said(words["customer"].format(code=code))
@@ -100,7 +100,7 @@ async def test_a_refused_dearer_edit_points_a_shop_without_a_support_chat_to_whe
     alice, code = await placed_for_alice(chatless, "edit-1")
     await chatless.runtime.notifier.drain()
     screen = (await alice.press((await alice.send(f"/track {code}")).last, words["edit"])).last
-    plus = next(b for b in screen.buttons() if b["text"].startswith("➕ White"))
+    plus = next(b for b in screen.buttons() if b["text"].startswith(("➕ White", "➕ Белый")))
     refused = await alice.press_data(screen, plus["callback_data"], label="➕")
     assert refused.callback_answer is not None
     assert _said(refused.callback_answer["text"]) == _said(words["no chat"].format(code=code))

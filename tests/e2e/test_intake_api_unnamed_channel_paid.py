@@ -67,7 +67,7 @@ async def test_an_order_paid_at_an_unnamed_channel_reads_so_and_is_not_made_dear
     assert words["payment"] in shown and words["telegram"] not in shown, shown
 
     screen = (await alice.press(screen, words["edit"])).last
-    plus = next(b for b in screen.buttons() if b["text"].startswith("➕ White"))
+    plus = next(b for b in screen.buttons() if b["text"].startswith(("➕ White", "➕ Белый")))
     refused = await alice.press_data(screen, plus["callback_data"], label="➕")
     assert refused.callback_answer is not None
     assert _said(refused.callback_answer["text"]) == _said(words["customer"].format(code=code))
